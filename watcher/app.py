@@ -1,0 +1,128 @@
+"""A running watcher for one config: database, matcher, poller and mailer, shared by the CLI and daemon.
+
+Opening one upgrades the schema, makes the feeds and entities tables follow config.yaml and backfills
+entities that are new or whose aliases changed. `apply` does the same for a reloaded config.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from watcher.config import Config
+from watcher.deliver import DigestOutcome, run_digest
+from watcher.mailer import Mailer, OutboxMailer, SmtpMailer
+from watcher.match import Matcher
+from watcher.models import Item
+from watcher.poll import Poller, PollSummary, utcnow
+from watcher.store import Database, add_matches, entity_ids, sync_entities, sync_feeds
+
+log = logging.getLogger(__name__)
+
+BACKFILL_BATCH = 500
+
+
+def make_mailer(config: Config) -> Mailer:
+    smtp = config.smtp
+    if not smtp.host:
+        return OutboxMailer(config.outbox_path)
+    return SmtpMailer(
+        host=smtp.host,
+        port=smtp.port,
+        security=smtp.security,
+        username=smtp.username,
+        password=smtp.password(config.base_dir),
+        timeout=smtp.timeout.total_seconds(),
+    )
+
+
+class Watcher:
+    def __init__(self, config: Config, db: Database, matcher: Matcher, mailer: Mailer) -> None:
+        self.config = config
+        self.db = db
+        self.matcher = matcher
+        self.mailer = mailer
+        self._poller: Poller | None = None
+
+    @classmethod
+    def open(cls, config: Config, *, upgrade: bool = True) -> Watcher:
+        matcher = Matcher.build(config.entities)  # before touching the database: bad aliases fail early
+        mailer = make_mailer(config)
+        config.state_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        db = Database(config.database_url)
+        if upgrade:
+            db.upgrade()
+        watcher = cls(config, db, matcher, mailer)
+        watcher._sync(config)
+        return watcher
+
+    def apply(self, config: Config) -> None:
+        """Switch to a reloaded config: new feeds polled, removed ones stopped, new entities backfilled."""
+        matcher = Matcher.build(config.entities)
+        mailer = make_mailer(config)
+        self.config, self.matcher, self.mailer = config, matcher, mailer
+        self._sync(config)
+        if self._poller is not None:
+            self._poller.apply(config, matcher)
+
+    def _sync(self, config: Config) -> None:
+        now = utcnow()
+        with self.db.session() as session:
+            sync_feeds(session, config.feeds, now)
+            changed = sync_entities(session, config.entities, now)
+        if changed and config.matching.backfill_days:
+            self.backfill(changed, config.matching.backfill_days, now)
+
+    @property
+    def poller(self) -> Poller:
+        if self._poller is None:
+            self._poller = Poller(self.db, self.config, self.matcher)
+        return self._poller
+
+    async def poll(self, *, everything: bool = False) -> PollSummary:
+        return await self.poller.poll(everything=everything)
+
+    def digest(self, now: datetime | None = None, *, key: str | None = None) -> DigestOutcome:
+        return run_digest(self.db, self.config, self.mailer, now or utcnow(), key=key)
+
+    def backfill(self, entity_names: Sequence[str], days: int, now: datetime | None = None) -> int:
+        """Match stored items of the last `days` days against these entities; flag new matches as backfilled."""
+        now = now or utcnow()
+        entities = [entity for entity in self.config.entities if entity.name in set(entity_names)]
+        if not entities:
+            return 0
+        matcher = Matcher.build(entities)
+        since = now - timedelta(days=days)
+        with self.db.session() as session:
+            item_ids = list(session.scalars(select(Item.id).where(Item.first_seen_at >= since).order_by(Item.id)))
+            ids = entity_ids(session)
+        added = 0
+        for start in range(0, len(item_ids), BACKFILL_BATCH):
+            with self.db.session() as session:
+                items = session.scalars(select(Item).where(Item.id.in_(item_ids[start : start + BACKFILL_BATCH])))
+                for item in items:
+                    fields = item.fields
+                    added += add_matches(session, item.id, fields, matcher.match(fields), ids, now, backfilled=True)
+        log.info(
+            "backfill.done",
+            extra={
+                "fields": {
+                    "entities": ",".join(entity_names),
+                    "days": days,
+                    "items": len(item_ids),
+                    "new_matches": added,
+                }
+            },
+        )
+        return added
+
+    async def aclose(self) -> None:
+        if self._poller is not None:
+            await self._poller.aclose()
+        self.db.dispose()
+
+    def close(self) -> None:
+        self.db.dispose()

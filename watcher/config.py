@@ -1,0 +1,400 @@
+"""Loading and validating config.yaml: the one loader used by the daemon, the CLI and the tests.
+
+A bad value raises ConfigError naming the file, the line, the field path and the reason, e.g.
+``config.yaml:42: digest.timezone: unknown IANA timezone 'Europe/Rom'``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from watcher.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "config.yaml"
+CONFIG_ENV = "WATCHER_CONFIG"
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
+_DURATION_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 10**6, "mib": 2**20, "gb": 10**9, "gib": 2**30}
+_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$|^[^@\s<>,;\"]+@localhost$")
+
+
+def _parse_duration(value: Any) -> Any:
+    if isinstance(value, timedelta) or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return timedelta(seconds=value)
+    if isinstance(value, str):
+        found = _DURATION.match(value)
+        if found:
+            return timedelta(seconds=float(found[1]) * _DURATION_UNITS[(found[2] or "s").lower()])
+    raise ValueError(f"expected a duration such as 90s, 30m, 6h or 1d, got {value!r}")
+
+
+def _parse_size(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        found = _SIZE.match(value)
+        if found:
+            return int(float(found[1]) * _SIZE_UNITS[(found[2] or "b").lower()])
+    raise ValueError(f"expected a size such as 512KB or 10MB, got {value!r}")
+
+
+def _parse_time_of_day(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        # YAML 1.1 reads an unquoted 08:00 as the sexagesimal number 480 (minutes).
+        return time(hour=value // 60 % 24, minute=value % 60)
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+        hour, minute = (int(part) for part in value.strip().split(":"))
+        if hour < 24 and minute < 60:
+            return time(hour=hour, minute=minute)
+    if isinstance(value, time):
+        return value
+    raise ValueError(f"expected a local time of day as HH:MM, got {value!r}")
+
+
+Duration = Annotated[timedelta, BeforeValidator(_parse_duration)]
+ByteSize = Annotated[int, BeforeValidator(_parse_size), Field(gt=0)]
+TimeOfDay = Annotated[time, BeforeValidator(_parse_time_of_day)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class AliasConfig(_Strict):
+    """One way an entity is written. A ``*`` ending a word lets that word continue."""
+
+    text: str = Field(min_length=1)
+    case_sensitive: bool = False
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value.replace("*", ""):
+            raise ValueError("an alias needs at least one character besides '*'")
+        return value
+
+
+def _alias_from_string(value: Any) -> Any:
+    return {"text": value} if isinstance(value, str) else value
+
+
+class EntityConfig(_Strict):
+    """A tracked company, product, country or topic."""
+
+    name: str = Field(min_length=1)
+    aliases: list[Annotated[AliasConfig, BeforeValidator(_alias_from_string)]] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    require_any: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _default_alias_is_the_name(self) -> EntityConfig:
+        if not self.aliases:
+            object.__setattr__(self, "aliases", [AliasConfig(text=self.name)])
+        return self
+
+
+class FeedConfig(_Strict):
+    """A feed to poll: an http(s) URL, a file:// URL, or a path relative to config.yaml."""
+
+    url: str = Field(min_length=1)
+    name: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    interval: Duration | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _supported_scheme(cls, value: str) -> str:
+        value = value.strip()
+        scheme = urlsplit(value).scheme.lower()
+        if scheme in ("http", "https"):
+            if not urlsplit(value).hostname:
+                raise ValueError(f"URL has no host: {value!r}")
+        elif scheme not in ("file", "") and not re.fullmatch(r"[a-zA-Z]", scheme):  # C:\ on Windows
+            raise ValueError(f"unsupported URL scheme {scheme!r}: use http, https, file or a path")
+        return value
+
+
+class PollConfig(_Strict):
+    interval: Duration = timedelta(minutes=30)  # default per feed; a feed may set its own
+    tick: Duration = timedelta(seconds=30)  # how often the daemon looks for feeds that are due
+    timeout: Duration = timedelta(seconds=30)  # total per fetch, not per read
+    connect_timeout: Duration = timedelta(seconds=10)
+    max_bytes: ByteSize = 10 * 10**6  # after decompression
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    concurrency: int = Field(default=16, ge=1, le=1000)
+    per_host: int = Field(default=2, ge=1, le=100)
+    max_backoff: Duration = timedelta(hours=24)
+    user_agent: str | None = None
+    block_private_addresses: bool = True
+
+    @field_validator("interval", "tick", "timeout", "connect_timeout", "max_backoff")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value.total_seconds() <= 0:
+            raise ValueError("must be longer than 0 seconds")
+        return value
+
+
+class MatchingConfig(_Strict):
+    backfill_days: int = Field(default=30, ge=0, le=3650)
+
+
+class DigestConfig(_Strict):
+    time: TimeOfDay = time(8, 0)
+    timezone: str = "UTC"
+    recipients: list[str] = Field(default_factory=list)
+    sender: str = Field(default="watcher@localhost", alias="from")
+    subject: str = Field(default="watcher digest", max_length=200)
+    outbox: str = "outbox"  # relative to state_dir; used when smtp.host is not set
+    max_items_per_entity: int = Field(default=50, ge=1, le=10000)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA timezone {value!r} (e.g. Europe/Rome, Asia/Seoul, UTC)") from None
+        return value
+
+    @field_validator("recipients")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for address in value:
+            if not _ADDRESS.match(address.strip()):
+                raise ValueError(f"not an email address: {address!r}")
+        return [address.strip() for address in value]
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        from email.utils import parseaddr
+
+        if any(ch in value for ch in "\r\n"):
+            raise ValueError("must be on one line")
+        _, address = parseaddr(value)
+        if not _ADDRESS.match(address):
+            raise ValueError(f"not an email address: {value!r}")
+        return value
+
+    @field_validator("subject")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class SmtpConfig(_Strict):
+    host: str | None = None
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str | None = None
+    password_env: str | None = None
+    password_file: str | None = None
+    timeout: Duration = timedelta(seconds=30)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_inline_password(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "password" in data:
+            raise ValueError(
+                "a password is never stored in config.yaml: set smtp.password_env (an environment "
+                "variable) or smtp.password_file (a file readable only by the service user)"
+            )
+        return data
+
+    def password(self, base_dir: Path) -> SecretStr | None:
+        """The SMTP password from the environment or the credentials file, never from config.yaml."""
+        if self.password_env:
+            value = os.environ.get(self.password_env)
+            if value is None:
+                raise ConfigError(f"smtp.password_env: environment variable {self.password_env} is not set")
+            return SecretStr(value)
+        if self.password_file:
+            path = _resolve(base_dir, self.password_file)
+            try:
+                return SecretStr(path.read_text(encoding="utf-8").rstrip("\r\n"))
+            except OSError as exc:
+                raise ConfigError(f"smtp.password_file: cannot read {path}: {exc.strerror}") from None
+        return None
+
+
+class Config(_Strict):
+    state_dir: str = "state"
+    database: str | None = None  # default: sqlite:///<state_dir>/watcher.db
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    poll: PollConfig = PollConfig()
+    matching: MatchingConfig = MatchingConfig()
+    feeds: list[FeedConfig] = Field(default_factory=list)
+    entities: list[EntityConfig] = Field(default_factory=list)
+    digest: DigestConfig = DigestConfig()
+    smtp: SmtpConfig = SmtpConfig()
+
+    # Where config.yaml lives; relative paths in it are relative to this directory.
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("feeds")
+    @classmethod
+    def _unique_feeds(cls, feeds: list[FeedConfig]) -> list[FeedConfig]:
+        seen: set[str] = set()
+        for index, feed in enumerate(feeds):
+            if feed.url in seen:
+                raise ValueError(f"feed {index} repeats the url {feed.url!r}")
+            seen.add(feed.url)
+        return feeds
+
+    @field_validator("entities")
+    @classmethod
+    def _unique_entities(cls, entities: list[EntityConfig]) -> list[EntityConfig]:
+        seen: set[str] = set()
+        for index, entity in enumerate(entities):
+            if entity.name.casefold() in seen:
+                raise ValueError(f"entity {index} repeats the name {entity.name!r}")
+            seen.add(entity.name.casefold())
+        return entities
+
+    @field_validator("database")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is not None and "://" not in value:
+            raise ValueError(
+                "expected an SQLAlchemy URL such as sqlite:///state/watcher.db or postgresql+psycopg://user@host/dbname"
+            )
+        return value
+
+    @property
+    def state_path(self) -> Path:
+        return _resolve(self.base_dir, self.state_dir)
+
+    @property
+    def database_url(self) -> str:
+        if self.database is None:
+            return f"sqlite:///{self.state_path / 'watcher.db'}"
+        if self.database.startswith("sqlite:///") and not self.database.startswith("sqlite:////"):
+            relative = self.database.removeprefix("sqlite:///")
+            if relative and relative != ":memory:":
+                return f"sqlite:///{_resolve(self.base_dir, relative)}"
+        return self.database
+
+    @property
+    def outbox_path(self) -> Path:
+        return _resolve(self.state_path, self.digest.outbox)
+
+    def feed_location(self, feed_url: str) -> str:
+        """The URL to fetch: http(s) and file:// as written, a bare path made absolute."""
+        scheme = urlsplit(feed_url).scheme.lower()
+        if scheme in ("http", "https", "file"):
+            return feed_url
+        return _resolve(self.base_dir, feed_url).as_uri()
+
+
+def _resolve(base: Path, path: str) -> Path:
+    candidate = Path(path).expanduser()
+    return candidate if candidate.is_absolute() else (base / candidate).resolve()
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get(CONFIG_ENV, DEFAULT_CONFIG_NAME))
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read, parse and validate a config file. Raises ConfigError with file:line: field: reason."""
+    path = Path(path) if path is not None else default_config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc}") from None
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: Path) -> Config:
+    try:
+        tree = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{where}: not valid YAML: {reason}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: the top level must be a mapping of settings (feeds:, entities:, ...)")
+    if "base_dir" in data:
+        raise ConfigError(f"{path}: base_dir: not a setting (paths are relative to the config file)")
+    data["base_dir"] = path.resolve().parent
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, tree, path)) from None
+
+
+def _describe(exc: ValidationError, tree: yaml.Node | None, path: Path) -> str:
+    lines = []
+    for error in exc.errors(include_url=False):
+        location = tuple(part for part in error["loc"] if not _is_validator_tag(part))
+        field = ".".join(str(part) for part in location) or "(top level)"
+        line = _line_of(tree, location)
+        where = f"{path}:{line}" if line else str(path)
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown setting (check the spelling; see the config reference in README.md)"
+        elif error["type"] == "missing":
+            message = "required setting is missing"
+        lines.append(f"{where}: {field}: {message}")
+    return "\n".join(lines)
+
+
+def _is_validator_tag(part: Any) -> bool:
+    # pydantic puts union branch names (e.g. "function-before[...]") into error locations.
+    return isinstance(part, str) and ("[" in part or part in ("str", "AliasConfig"))
+
+
+def _line_of(node: yaml.Node | None, location: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the YAML node at a pydantic error location (its parent's if it is missing)."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in location:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == str(part):
+                    child = value if not isinstance(value, yaml.ScalarNode) or value.value else key
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            return line
+        node = child
+        line = node.start_mark.line + 1
+    return line

@@ -1,0 +1,232 @@
+"""`watcher run`: the long-running service.
+
+APScheduler 3 (AsyncIOScheduler, in-memory job store rebuilt from config, fixed job ids) drives four
+jobs: a polling tick that polls the feeds that are due (each feed's next poll time lives in the
+database, not in one job per feed), the daily digest at the configured local time, a catch-up check
+every few minutes (so downtime, a missed firing or a DST change still yields the day's digest once),
+and a watch on config.yaml. SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the config.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from watcher.app import Watcher
+from watcher.config import Config, load_config
+from watcher.deliver import daily_key, digest_due, retry_pending
+from watcher.errors import WatcherError
+from watcher.poll import utcnow
+
+log = logging.getLogger(__name__)
+
+DIGEST_CATCH_UP_MINUTES = 5
+CONFIG_WATCH_SECONDS = 2.0
+STOP_GRACE_SECONDS = 20.0
+
+
+def sd_notify(state: str) -> None:
+    """Tell systemd (Type=notify) how we are doing; a no-op outside systemd."""
+    address = os.environ.get("NOTIFY_SOCKET")
+    if not address:
+        return
+    if address.startswith("@"):
+        address = "\0" + address[1:]
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            sock.connect(address)
+            sock.sendall(state.encode())
+    except OSError as exc:
+        log.warning("systemd.notify_failed", extra={"fields": {"error": str(exc)}})
+
+
+def _config_signature(path: Path) -> tuple[int, int, int] | None:
+    # Editors replace the file (new inode) rather than rewrite it; watch all three.
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+class Daemon:
+    def __init__(self, config_path: Path, config: Config) -> None:
+        self.config_path = config_path
+        self.config = config
+        self.watcher: Watcher | None = None
+        self.scheduler: AsyncIOScheduler | None = None
+        self.stop_requested = asyncio.Event()
+        self.inflight: set[asyncio.Task[None]] = set()
+        self.config_signature = _config_signature(config_path)
+
+    async def run(self) -> int:
+        self.watcher = await asyncio.to_thread(Watcher.open, self.config)
+        self.scheduler = AsyncIOScheduler(
+            timezone="UTC",
+            # misfire_grace_time=None: a late job still runs (the default, 1 s, silently skips it).
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+        self._schedule_jobs()
+        self.scheduler.start()  # needs the running loop: we are inside it
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self.stop_requested.set)
+        loop.add_signal_handler(signal.SIGHUP, lambda: self._spawn(self.reload_on_signal))
+        log.info(
+            "daemon.started",
+            extra={
+                "fields": {
+                    "config": str(self.config_path),
+                    "feeds": len(self.config.feeds),
+                    "entities": len(self.config.entities),
+                    "database": self.watcher.db.url.render_as_string(hide_password=True),
+                    "pid": os.getpid(),
+                }
+            },
+        )
+        sd_notify("READY=1\nSTATUS=polling")
+        await self.stop_requested.wait()
+        return await self.shutdown()
+
+    def _schedule_jobs(self) -> None:
+        assert self.scheduler is not None
+        config = self.config
+        self.scheduler.add_job(
+            self._job(self.poll_tick),
+            IntervalTrigger(seconds=config.poll.tick.total_seconds()),
+            id="poll",
+            replace_existing=True,
+            next_run_time=utcnow(),
+        )
+        self.scheduler.add_job(
+            self._job(self.digest_tick),
+            CronTrigger(hour=config.digest.time.hour, minute=config.digest.time.minute, timezone=config.digest.zone),
+            id="digest",
+            replace_existing=True,
+        )
+        self.scheduler.add_job(
+            self._job(self.digest_tick),
+            IntervalTrigger(minutes=DIGEST_CATCH_UP_MINUTES),
+            id="digest-catch-up",
+            replace_existing=True,
+            next_run_time=utcnow(),
+        )
+        self.scheduler.add_job(
+            self._job(self.watch_config),
+            IntervalTrigger(seconds=CONFIG_WATCH_SECONDS),
+            id="config-watch",
+            replace_existing=True,
+        )
+
+    def _job(self, function: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        async def job() -> None:
+            if self.stop_requested.is_set():
+                return
+            task = asyncio.current_task()
+            if task is not None:
+                self.inflight.add(task)
+            try:
+                await function()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a job must never die silently; the next firing tries again
+                log.exception("job.crashed", extra={"fields": {"job": function.__name__, "error": str(exc)}})
+            finally:
+                if task is not None:
+                    self.inflight.discard(task)
+
+        job.__name__ = function.__name__
+        return job
+
+    def _spawn(self, function: Callable[[], Awaitable[None]]) -> None:
+        task = asyncio.ensure_future(self._job(function)())
+        self.inflight.add(task)  # held until done, so the task is not garbage-collected mid-run
+        task.add_done_callback(self.inflight.discard)
+
+    async def poll_tick(self) -> None:
+        assert self.watcher is not None
+        await self.watcher.poll()
+
+    async def digest_tick(self) -> None:
+        assert self.watcher is not None
+        watcher, now = self.watcher, utcnow()
+        if digest_due(watcher.config, now):
+            await asyncio.to_thread(watcher.digest, now, key=daily_key(watcher.config, now))
+        else:
+            await asyncio.to_thread(retry_pending, watcher.db, watcher.mailer, now)
+
+    async def watch_config(self) -> None:
+        signature = _config_signature(self.config_path)
+        if signature is not None and signature != self.config_signature:
+            self.config_signature = signature
+            await self.reload("file changed")
+
+    async def reload_on_signal(self) -> None:
+        await self.reload("SIGHUP")
+
+    async def reload(self, reason: str) -> None:
+        assert self.watcher is not None and self.scheduler is not None
+        self.config_signature = _config_signature(self.config_path)
+        try:
+            config = await asyncio.to_thread(load_config, self.config_path)
+            await asyncio.to_thread(self.watcher.apply, config)
+        except WatcherError as exc:
+            log.error(
+                "config.rejected",
+                extra={"fields": {"reason": reason, "error": str(exc), "keeping": "the last good config"}},
+            )
+            return
+        old, self.config = self.config, config
+        if (old.digest.time, old.digest.timezone, old.poll.tick) != (
+            config.digest.time,
+            config.digest.timezone,
+            config.poll.tick,
+        ):
+            self._schedule_jobs()
+        log.info(
+            "config.reloaded",
+            extra={"fields": {"reason": reason, "feeds": len(config.feeds), "entities": len(config.entities)}},
+        )
+
+    async def shutdown(self) -> int:
+        sd_notify("STOPPING=1")
+        log.info("daemon.stopping", extra={"fields": {"inflight_jobs": len(self.inflight)}})
+        if self.watcher is not None and self.watcher._poller is not None:
+            self.watcher.poller.stopping = True  # feeds not yet started are left for the next run
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+        if self.inflight:
+            done, pending = await asyncio.wait(set(self.inflight), timeout=STOP_GRACE_SECONDS)
+            for task in pending:  # their open transactions roll back
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending, timeout=5)
+        if self.watcher is not None:
+            await self.watcher.aclose()
+        log.info("daemon.stopped")
+        return 0
+
+
+async def run_once(config: Config) -> tuple[object, object]:
+    """`watcher run --once`: poll every feed once, then build and send the digest now."""
+    watcher = await asyncio.to_thread(Watcher.open, config)
+    try:
+        summary = await watcher.poll(everything=True)
+        outcome = await asyncio.to_thread(watcher.digest)
+    finally:
+        await watcher.aclose()
+    return summary, outcome
+
+
+def run_daemon(config_path: Path) -> int:
+    config = load_config(config_path)
+    return asyncio.run(Daemon(config_path, config).run())

@@ -1,0 +1,298 @@
+"""Fetching feed bodies: http(s) through one shared httpx client, file:// and local paths from disk.
+
+Limits hold whatever the server does: a total deadline per fetch (httpx's timeouts are per read, so a
+server dripping a byte every few seconds would never time out), a cap on the bytes after decompression
+(we decompress ourselves, in bounded steps, so a gzip bomb stops at the cap), and a redirect limit with
+every hop checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import socket
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import httpx
+
+from watcher import __version__
+from watcher.errors import FetchError
+
+DEFAULT_USER_AGENT = f"watcher/{__version__} (self-hosted feed monitor; +https://github.com/watcher/watcher)"
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, "
+    "text/xml;q=0.8, */*;q=0.5"
+)
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECTS = frozenset({301, 308})
+MAX_RETRY_AFTER = 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    timeout: float = 30.0  # seconds for the whole fetch, redirects included
+    connect_timeout: float = 10.0
+    max_bytes: int = 10 * 10**6
+    max_redirects: int = 5
+    block_private_addresses: bool = True
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What a fetch brought back. ``body`` is empty when the server said 304 Not Modified."""
+
+    url: str  # the URL finally fetched, after redirects
+    status: int
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    cache_control: str | None = None
+    permanent_redirect: str | None = None  # set when every hop was a 301/308
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class HttpStatusError(FetchError):
+    """A final HTTP status that is not a feed: 4xx or 5xx."""
+
+    def __init__(self, status: int, url: str, retry_after: float | None = None) -> None:
+        reason = httpx.codes.get_reason_phrase(status) or "error"
+        super().__init__(f"HTTP {status} {reason} from {url}")
+        self.status = status
+        self.retry_after = retry_after
+
+    @property
+    def gone(self) -> bool:
+        return self.status == 410
+
+
+def make_client(limits: FetchLimits, user_agent: str | None = None, concurrency: int = 16) -> httpx.AsyncClient:
+    """The one client every feed is fetched with: shared connection pool, our headers, no auto-redirects."""
+    return httpx.AsyncClient(
+        headers={
+            "User-Agent": user_agent or DEFAULT_USER_AGENT,
+            "Accept": ACCEPT,
+            # Only what we can decompress in bounded steps ourselves.
+            "Accept-Encoding": "gzip, deflate",
+        },
+        timeout=httpx.Timeout(limits.timeout, connect=limits.connect_timeout),
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=min(concurrency, 32)),
+    )
+
+
+async def fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    limits: FetchLimits = FetchLimits(),
+) -> FetchResult:
+    """Fetch one feed, conditionally. Raises FetchError (HttpStatusError for HTTP statuses)."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "file":
+        return await asyncio.to_thread(read_local_file, url, etag=etag, max_bytes=limits.max_bytes)
+    if scheme not in ("http", "https"):
+        raise FetchError(f"unsupported URL scheme in {url!r}")
+    try:
+        async with asyncio.timeout(limits.timeout):
+            return await _fetch_http(client, url, etag, last_modified, limits)
+    except TimeoutError:
+        raise FetchError(f"no complete response within {limits.timeout:g}s from {url}") from None
+    except httpx.TimeoutException:
+        raise FetchError(f"timed out talking to {url}") from None
+    except httpx.HTTPError as exc:
+        raise FetchError(f"{type(exc).__name__} from {url}: {exc}") from None
+
+
+async def _fetch_http(
+    client: httpx.AsyncClient, url: str, etag: str | None, last_modified: str | None, limits: FetchLimits
+) -> FetchResult:
+    conditional = {}
+    if etag:
+        conditional["If-None-Match"] = etag
+    if last_modified:
+        conditional["If-Modified-Since"] = last_modified
+    every_hop_permanent = True
+    for _hop in range(limits.max_redirects + 1):
+        if limits.block_private_addresses:
+            await ensure_public_host(url)
+        request = client.build_request("GET", url, headers=conditional)
+        response = await client.send(request, stream=True)
+        try:
+            if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
+                target = urljoin(url, response.headers["location"].strip())
+                if urlsplit(target).scheme.lower() not in ("http", "https"):
+                    raise FetchError(f"redirect from {url} to a non-http URL {target!r}")
+                every_hop_permanent &= response.status_code in PERMANENT_REDIRECTS
+                url = target
+                continue
+            if response.status_code == 304:
+                return _result(response, url, b"", every_hop_permanent)
+            if response.status_code >= 400 or response.status_code < 200:
+                raise HttpStatusError(response.status_code, url, parse_retry_after(response.headers))
+            body = await read_limited(response, limits.max_bytes)
+            return _result(response, url, body, every_hop_permanent)
+        finally:
+            await response.aclose()
+    raise FetchError(f"more than {limits.max_redirects} redirects, last to {url}")
+
+
+def _result(response: httpx.Response, url: str, body: bytes, every_hop_permanent: bool) -> FetchResult:
+    original = str(response.request.url) if response.request else url
+    headers = response.headers
+    redirected = response.history or original != url
+    return FetchResult(
+        url=url,
+        status=response.status_code,
+        body=body,
+        etag=headers.get("etag"),
+        last_modified=headers.get("last-modified"),
+        content_type=headers.get("content-type"),
+        cache_control=headers.get("cache-control"),
+        permanent_redirect=url if redirected and every_hop_permanent else None,
+        headers={key: headers[key] for key in ("content-type", "content-location") if key in headers},
+    )
+
+
+async def read_limited(response: httpx.Response, max_bytes: int) -> bytes:
+    """The response body, decompressed, refusing to grow past max_bytes at any stage."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(f"response of {int(declared)} bytes exceeds the {max_bytes} byte limit")
+    decoder = _Decoder(response.headers.get("content-encoding", ""), max_bytes)
+    async for chunk in response.aiter_raw():
+        decoder.feed(chunk)
+    return decoder.finish()
+
+
+class _Decoder:
+    """Decompresses gzip/deflate in steps of bounded output, so memory stays near max_bytes."""
+
+    def __init__(self, content_encoding: str, max_bytes: int) -> None:
+        encodings = [part.strip().lower() for part in content_encoding.split(",") if part.strip()]
+        encodings = [e for e in encodings if e != "identity"]
+        if len(encodings) > 1 or (encodings and encodings[0] not in ("gzip", "x-gzip", "deflate")):
+            raise FetchError(f"unsupported Content-Encoding {content_encoding!r}")
+        self.encoding = encodings[0] if encodings else None
+        self.max_bytes = max_bytes
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.decompressor: zlib._Decompress | None = None
+
+    def _start(self, first: bytes) -> zlib._Decompress:
+        if self.encoding == "deflate":
+            # "deflate" is zlib-wrapped per RFC 9110, but some servers send raw deflate.
+            wrapped = len(first) >= 2 and first[0] & 0x0F == 8 and int.from_bytes(first[:2]) % 31 == 0
+            return zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    def _append(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            raise FetchError(f"response exceeds the {self.max_bytes} byte limit (after decompression)")
+        self.parts.append(data)
+
+    def feed(self, data: bytes) -> None:
+        if self.encoding is None:
+            self._append(data)
+            return
+        while data:
+            if self.decompressor is None:
+                self.decompressor = self._start(data)
+            try:
+                out = self.decompressor.decompress(data, self.max_bytes - self.size + 1)
+            except zlib.error as exc:
+                raise FetchError(f"corrupt {self.encoding} response body: {exc}") from None
+            self._append(out)
+            if self.decompressor.unconsumed_tail:
+                data = self.decompressor.unconsumed_tail
+            elif self.decompressor.eof and self.decompressor.unused_data:
+                data = self.decompressor.unused_data  # a concatenated gzip member
+                self.decompressor = None
+            else:
+                data = b""
+
+    def finish(self) -> bytes:
+        if self.decompressor is not None and not self.decompressor.eof:
+            raise FetchError(f"truncated {self.encoding} response body")
+        return b"".join(self.parts)
+
+
+def parse_retry_after(headers: httpx.Headers) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), clamped to [0, 24h]."""
+    value = headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+async def ensure_public_host(url: str) -> None:
+    """Refuse a URL whose host resolves to a loopback, private, link-local or otherwise internal address."""
+    host = urlsplit(url).hostname
+    if not host:
+        raise FetchError(f"no host in {url!r}")
+    port = urlsplit(url).port or (443 if url.lower().startswith("https") else 80)
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise FetchError(f"cannot resolve {host}: {exc.strerror or exc}") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            raise FetchError(
+                f"{host} resolves to the non-public address {address}; refused because "
+                "poll.block_private_addresses is on"
+            )
+
+
+def read_local_file(url: str, *, etag: str | None, max_bytes: int) -> FetchResult:
+    """A file:// feed. Its ETag is its mtime and size, so an unchanged file answers like a 304."""
+    path = Path(unquote(urlsplit(url).path))
+    try:
+        stat = path.stat()
+        version = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+        if etag == version:
+            return FetchResult(url=url, status=304, etag=version)
+        if stat.st_size > max_bytes:
+            raise FetchError(f"{path} is {stat.st_size} bytes, over the {max_bytes} byte limit")
+        with path.open("rb") as handle:
+            body = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise FetchError(f"no such file: {path}") from None
+    except OSError as exc:
+        raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(body) > max_bytes:
+        raise FetchError(f"{path} exceeds the {max_bytes} byte limit")
+    modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
+    return FetchResult(
+        url=url,
+        status=200,
+        body=body,
+        etag=version,
+        last_modified=modified,
+        content_type="application/xml",
+        headers={"content-location": path.as_uri()},
+    )

@@ -1,0 +1,398 @@
+"""Recognising tracked entities in text. Pure: entity definitions and text in, hits out.
+
+One Aho-Corasick automaton holds every alias, exclude and require_any phrase of every entity, so the
+cost of matching grows with the length of the text, not with the number of aliases. Around it:
+
+- folding: both sides are NFKC-normalised, case-folded and stripped of Latin/Greek/Cyrillic diacritics
+  ("Nestlé" == "NESTLE" == "ＮＥＳＴＬＥ"); a case-sensitive alias is then checked against the surface text;
+- word edges: in scripts that separate words with spaces an alias matches whole words only, while in
+  Han, Kana, Hangul and the Southeast Asian scripts written without spaces it matches as a substring;
+- ``*`` ending a word of an alias lets that word continue ("sudcorean*", "Южн* Коре*").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from watcher.config import EntityConfig
+from watcher.errors import ConfigError
+
+FIELD_ORDER = ("title", "summary", "content")
+SNIPPET_CHARS = 200
+
+_ALIAS, _EXCLUDE, _REQUIRE = 0, 1, 2
+_WORD_CONTINUES = r"[^\W_]*"  # what a '*' may stand for: the rest of a word
+
+# Letters with no Unicode decomposition that readers still treat as accented forms of a base letter.
+_EXTRA_FOLDS = {
+    "ł": "l",
+    "ø": "o",
+    "đ": "d",
+    "ð": "d",
+    "ħ": "h",
+    "ŧ": "t",
+    "ı": "i",
+    "æ": "ae",
+    "œ": "oe",
+    "Ł": "L",
+    "Ø": "O",
+    "Đ": "D",
+    "Ð": "D",
+    "Ħ": "H",
+    "Ŧ": "T",
+    "Æ": "AE",
+    "Œ": "OE",
+}
+_APOSTROPHES = "\u2019\u2018\u02bc\u02b9\u2032\uff07"
+_HYPHENS = "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d"
+
+# Scripts written without spaces between words: aliases in them match as substrings.
+_NO_SPACE_RANGES = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x1780, 0x17FF),  # Khmer
+    (0x2E80, 0x2FDF),  # CJK radicals
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x3100, 0x31FF),  # Bopomofo, Hangul compatibility jamo, Katakana extensions
+    (0x3400, 0x4DBF),  # CJK Extension A
+    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+    (0xA960, 0xA97F),  # Hangul Jamo Extended-A
+    (0xAC00, 0xD7FF),  # Hangul syllables, Jamo Extended-B
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF66, 0xFFDC),  # halfwidth Katakana and Hangul
+    (0x20000, 0x3FFFF),  # CJK Extensions B onwards
+)
+
+
+def _is_no_space(ch: str) -> bool:
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _NO_SPACE_RANGES)
+
+
+def _is_generic_mark(code: int) -> bool:
+    # Combining diacritics used with Latin, Greek and Cyrillic: dropped even when they stand alone
+    # (text that arrives decomposed, "e" + U+0301).
+    return (
+        0x0300 <= code <= 0x036F
+        or 0x1AB0 <= code <= 0x1AFF
+        or 0x1DC0 <= code <= 0x1DFF
+        or 0x20D0 <= code <= 0x20FF
+        or 0xFE20 <= code <= 0xFE2F
+    )
+
+
+def _fold_char(ch: str, casefold: bool) -> str:
+    text = unicodedata.normalize("NFKC", ch)
+    if casefold:
+        text = text.casefold()
+    out = []
+    for c in text:
+        code = ord(c)
+        category = unicodedata.category(c)
+        if _is_generic_mark(code) or category == "Cf":  # diacritics; zero-width joiners, soft hyphens
+            continue
+        if c.isspace() or category in ("Zs", "Zl", "Zp", "Cc"):
+            out.append(" ")
+        elif c in _APOSTROPHES:
+            out.append("'")
+        elif c in _HYPHENS:
+            out.append("-")
+        elif code < 0x0530 or 0x1E00 <= code <= 0x1FFF:  # Latin, Greek, Cyrillic (+ extended)
+            base = "".join(d for d in unicodedata.normalize("NFD", c) if not unicodedata.combining(d))
+            out.append(_EXTRA_FOLDS.get(base, base))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+class _FoldTable(dict[int, str]):
+    """A str.translate table that folds each character on first sight and remembers it.
+
+    str.translate runs in C and calls __missing__ only for characters not seen before, so folding a
+    text costs about as much as copying it.
+    """
+
+    def __init__(self, casefold: bool) -> None:
+        super().__init__()
+        self.casefold = casefold
+        self.irregular: set[str] = set()  # characters whose fold is not exactly one character
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code), self.casefold)
+        if len(folded) != 1:
+            self.irregular.add(chr(code))
+        self[code] = folded
+        return folded
+
+
+_CASELESS = _FoldTable(casefold=True)
+_CASED = _FoldTable(casefold=False)
+_WORD_CHARS: dict[str, bool] = {}
+
+
+def fold(text: str, *, casefold: bool = True) -> str:
+    """The normalised form both aliases and texts are compared in."""
+    return text.translate(_CASELESS if casefold else _CASED)
+
+
+def _is_spaced_word_char(ch: str) -> bool:
+    """A letter, digit or mark of a script that separates words with spaces: a word goes on."""
+    known = _WORD_CHARS.get(ch)
+    if known is None:
+        known = (ch.isalnum() or unicodedata.category(ch)[0] == "M") and not _is_no_space(ch)
+        _WORD_CHARS[ch] = known
+    return known
+
+
+@dataclass(frozen=True)
+class _FoldedText:
+    """A folded text with a map back to the original: offsets[i] is where folded[i] came from."""
+
+    original: str
+    folded: str
+    offsets: tuple[int, ...] | None  # None when folding kept every character in place
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if self.offsets is None:
+            return start, end
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def _fold_text(text: str) -> _FoldedText:
+    folded = text.translate(_CASELESS)
+    if len(folded) == len(text) and _CASELESS.irregular.isdisjoint(text):
+        return _FoldedText(text, folded, None)
+    offsets: list[int] = []
+    for index, ch in enumerate(text):
+        offsets.extend([index] * len(_CASELESS[ord(ch)]))
+    return _FoldedText(text, folded, tuple(offsets))
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    entity: int
+    kind: int
+    phrase: str  # as configured
+    prefix_length: int  # length of the folded text before the first '*'
+    rest: re.Pattern[str] | None  # what must follow the prefix when the phrase has a '*'
+    cased: re.Pattern[str] | None  # for a case-sensitive alias: the surface must fullmatch this
+    start_edge: bool  # the phrase starts with a spaced-script word character
+    end_edge: bool  # ... and ends with one (and no '*')
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One occurrence of an alias in one field of an item."""
+
+    entity: str
+    alias: str  # as configured
+    field: str
+    start: int  # character offsets into the field's text
+    end: int
+    text: str  # the surface text found
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    highlights: tuple[tuple[int, int], ...]  # spans within text
+
+    def segments(self) -> list[tuple[str, bool]]:
+        """(text, highlighted) pieces, for templates that escape each piece."""
+        pieces: list[tuple[str, bool]] = []
+        position = 0
+        for start, end in self.highlights:
+            if start > position:
+                pieces.append((self.text[position:start], False))
+            pieces.append((self.text[start:end], True))
+            position = end
+        if position < len(self.text):
+            pieces.append((self.text[position:], False))
+        return pieces
+
+
+@dataclass(frozen=True)
+class EntityMatch:
+    """An entity recognised in an item, with every hit as evidence (best first)."""
+
+    entity: str
+    hits: tuple[Hit, ...]
+
+    @property
+    def primary(self) -> Hit:
+        return self.hits[0]
+
+
+@dataclass
+class Matcher:
+    """Every entity's phrases in one automaton. Build once per config; safe to share read-only."""
+
+    entities: tuple[str, ...]
+    patterns: list[_Pattern]
+    automaton: ahocorasick.Automaton | None
+    has_require: frozenset[int] = field(default_factory=frozenset)
+
+    @classmethod
+    def build(cls, entities: Sequence[EntityConfig]) -> Matcher:
+        patterns: list[_Pattern] = []
+        keys: dict[str, list[int]] = {}
+        for index, entity in enumerate(entities):
+            phrases = [(_ALIAS, alias.text, alias.case_sensitive) for alias in entity.aliases]
+            phrases += [(_EXCLUDE, text, False) for text in entity.exclude]
+            phrases += [(_REQUIRE, text, False) for text in entity.require_any]
+            for kind, text, case_sensitive in phrases:
+                pattern, key = _compile(index, kind, text, case_sensitive, entity.name)
+                keys.setdefault(key, []).append(len(patterns))
+                patterns.append(pattern)
+        automaton = None
+        if keys:
+            automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+            for key, ids in keys.items():
+                automaton.add_word(key, tuple(ids))
+            automaton.make_automaton()
+        return cls(
+            entities=tuple(entity.name for entity in entities),
+            patterns=patterns,
+            automaton=automaton,
+            has_require=frozenset(i for i, entity in enumerate(entities) if entity.require_any),
+        )
+
+    def match(self, fields: Mapping[str, str]) -> list[EntityMatch]:
+        """The entities recognised in an item's fields (title, summary, content, ...), by entity order."""
+        alias_hits: dict[int, list[Hit]] = {}
+        excluded: set[int] = set()
+        required: set[int] = set()
+        for field_name, text in _ordered(fields):
+            for pattern, start, end in self._scan(text):
+                if pattern.kind == _EXCLUDE:
+                    excluded.add(pattern.entity)
+                elif pattern.kind == _REQUIRE:
+                    required.add(pattern.entity)
+                else:
+                    alias_hits.setdefault(pattern.entity, []).append(
+                        Hit(self.entities[pattern.entity], pattern.phrase, field_name, start, end, text[start:end])
+                    )
+        results = []
+        for entity in sorted(alias_hits):
+            if entity in excluded or (entity in self.has_require and entity not in required):
+                continue
+            results.append(EntityMatch(self.entities[entity], _drop_contained(alias_hits[entity])))
+        return results
+
+    def _scan(self, text: str) -> Iterable[tuple[_Pattern, int, int]]:
+        if self.automaton is None or not text:
+            return
+        source = _fold_text(text)
+        folded = source.folded
+        length = len(folded)
+        for last, ids in self.automaton.iter(folded):
+            for pattern_id in ids:
+                pattern = self.patterns[pattern_id]
+                start = last - pattern.prefix_length + 1
+                end = last + 1
+                if pattern.rest is not None:
+                    rest = pattern.rest.match(folded, end)
+                    if rest is None:
+                        continue
+                    end = rest.end()
+                if pattern.start_edge and start > 0 and _is_spaced_word_char(folded[start - 1]):
+                    continue
+                if pattern.end_edge and end < length and _is_spaced_word_char(folded[end]):
+                    continue
+                original_start, original_end = source.span(start, end)
+                if pattern.cased is not None and not pattern.cased.fullmatch(
+                    fold(text[original_start:original_end], casefold=False)
+                ):
+                    continue
+                yield pattern, original_start, original_end
+
+
+def _compile(entity: int, kind: int, phrase: str, case_sensitive: bool, entity_name: str) -> tuple[_Pattern, str]:
+    folded = " ".join(fold(phrase).split())
+    words = folded.split(" ")
+    if any("*" in word.rstrip("*") or word.startswith("*") for word in words):
+        raise ConfigError(f"entity {entity_name!r}: {phrase!r}: '*' may only end a word, after at least one letter")
+    segments = folded.split("*")
+    key = segments[0]
+    if not key.strip():
+        raise ConfigError(f"entity {entity_name!r}: {phrase!r} has no letters to match")
+    rest = None
+    if len(segments) > 1:
+        rest = re.compile("".join(_WORD_CONTINUES + re.escape(segment) for segment in segments[1:]))
+    cased = None
+    if case_sensitive:
+        cased_segments = " ".join(fold(phrase, casefold=False).split()).split("*")
+        cased = re.compile(_WORD_CONTINUES.join(re.escape(segment) for segment in cased_segments))
+    literal = folded.replace("*", "")
+    pattern = _Pattern(
+        entity=entity,
+        kind=kind,
+        phrase=phrase,
+        prefix_length=len(key),
+        rest=rest,
+        cased=cased,
+        start_edge=_is_spaced_word_char(literal[0]),
+        end_edge=not folded.endswith("*") and _is_spaced_word_char(literal[-1]),
+    )
+    return pattern, key
+
+
+def _ordered(fields: Mapping[str, str]) -> list[tuple[str, str]]:
+    known = [(name, fields[name]) for name in FIELD_ORDER if fields.get(name)]
+    return known + [(name, text) for name, text in fields.items() if name not in FIELD_ORDER and text]
+
+
+def _drop_contained(hits: list[Hit]) -> tuple[Hit, ...]:
+    """Keep the longest of overlapping hits in a field ("Corea del Sud" over "Corea"), in text order."""
+    ordered = sorted(
+        hits, key=lambda h: (FIELD_ORDER.index(h.field) if h.field in FIELD_ORDER else 9, h.start, -(h.end - h.start))
+    )
+    kept: list[Hit] = []
+    for hit in ordered:
+        if kept and kept[-1].field == hit.field and hit.start < kept[-1].end:
+            continue
+        kept.append(hit)
+    return tuple(kept)
+
+
+def make_snippet(text: str, hits: Sequence[Hit], width: int = SNIPPET_CHARS) -> Snippet:
+    """About `width` characters of text around the first hit, on word boundaries, hits highlighted."""
+    first = hits[0]
+    budget = max(width - (first.end - first.start), 0)
+    start = max(0, first.start - budget // 3)
+    end = min(len(text), first.end + budget - (first.start - start))
+    start = max(0, min(start, end - width))
+    if start > 0:
+        space = text.find(" ", start, first.start)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", first.end, end)
+        end = space if space != -1 else end
+    body = text[start:end].replace("\n", " ")
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    shift = len(prefix) - start
+    highlights = tuple(
+        (hit.start + shift, min(hit.end, end) + shift)
+        for hit in hits
+        if hit.field == first.field and hit.start >= start and hit.start < end
+    )
+    return Snippet(prefix + body + suffix, highlights)
+
+
+def snippet_for(fields: Mapping[str, str], match: EntityMatch) -> Snippet:
+    return make_snippet(fields[match.primary.field], match.hits)
+
+
+def entity_fingerprint(entity: EntityConfig) -> str:
+    """Changes exactly when what the entity matches may change: the trigger for a backfill."""
+    definition = entity.model_dump(mode="json", include={"aliases", "exclude", "require_any"})
+    return hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

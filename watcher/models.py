@@ -1,0 +1,157 @@
+"""The database schema as SQLAlchemy 2.x typed models. Alembic migrations in migrations/ create it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every engine (SQLite keeps no zone; it comes back naive otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; watcher stores aware UTC times only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+
+
+class Feed(Base):
+    """A feed from config.yaml and its fetch state. Rows outlive config entries (active=False)."""
+
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)  # as written in config.yaml
+    name: Mapped[str | None] = mapped_column(String(300))
+    title: Mapped[str | None] = mapped_column(String(1000))  # as the feed names itself
+    active: Mapped[bool] = mapped_column(default=True)
+    etag: Mapped[str | None] = mapped_column(String(1024))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    next_poll_at: Mapped[datetime] = mapped_column(index=True)
+    last_polled_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+
+    items: Mapped[list[Item]] = relationship(back_populates="feed", passive_deletes=True)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.title or self.url
+
+
+class Item(Base):
+    """One feed entry, stored once per feed and identity. Text fields hold visible text only."""
+
+    __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("feed_id", "identity", name="uq_items_feed_identity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    identity: Mapped[str] = mapped_column(String(64))
+    guid: Mapped[str | None] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(35))
+    author: Mapped[str | None] = mapped_column(String(500))
+    published_at: Mapped[datetime | None]
+    first_seen_at: Mapped[datetime] = mapped_column(index=True)
+
+    feed: Mapped[Feed] = relationship(back_populates="items")
+    matches: Mapped[list[Match]] = relationship(back_populates="item", passive_deletes=True)
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return {"title": self.title, "summary": self.summary, "content": self.content}
+
+
+class Entity(Base):
+    """A tracked entity. Its fingerprint changes when its aliases do, which triggers a backfill."""
+
+    __tablename__ = "entities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Match(Base):
+    """An entity recognised in an item: one row per (item, entity), so nothing is mailed twice."""
+
+    __tablename__ = "matches"
+    __table_args__ = (
+        UniqueConstraint("item_id", "entity_id", name="uq_matches_item_entity"),
+        Index("ix_matches_undelivered", "digest_id", "matched_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(Text)  # as configured
+    field: Mapped[str] = mapped_column(String(16))
+    start_offset: Mapped[int]
+    end_offset: Mapped[int]
+    surface: Mapped[str] = mapped_column(Text)  # the text found
+    snippet: Mapped[str] = mapped_column(Text)
+    highlights: Mapped[list[Any]] = mapped_column(default=list)  # [[start, end], ...] in snippet
+    hits: Mapped[list[Any]] = mapped_column(default=list)  # every hit: alias, field, start, end, text
+    backfilled: Mapped[bool] = mapped_column(default=False)
+    matched_at: Mapped[datetime]
+    digest_id: Mapped[int | None] = mapped_column(ForeignKey("digests.id", ondelete="SET NULL"))
+
+    item: Mapped[Item] = relationship(back_populates="matches")
+    entity: Mapped[Entity] = relationship()
+    digest: Mapped[Digest | None] = relationship(back_populates="matches")
+
+
+class Digest(Base):
+    """A digest message: claimed matches, the rendered message, and where delivery stands.
+
+    status: pending (rendered, not yet accepted by the mail server), sent, failed (refused for good;
+    its matches were released to the next digest), empty (a scheduled day with nothing new).
+    """
+
+    __tablename__ = "digests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(200), unique=True)  # one scheduled digest per day
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    recipients: Mapped[list[Any]] = mapped_column(default=list)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[str | None] = mapped_column(String(300), unique=True)
+    message: Mapped[bytes | None]  # the exact bytes sent, so a retry sends the identical message
+    transport: Mapped[str | None] = mapped_column(String(300))  # smtp host or outbox path
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    matches: Mapped[list[Match]] = relationship(back_populates="digest")

@@ -1,0 +1,332 @@
+"""Turning feed bytes into plain entry values. Pure: bytes in, dataclasses out.
+
+feedparser is always handed an ``io.BytesIO``: given a str or bytes that looks like a path or URL it
+would open it. Its HTML sanitiser and relative-URI rewriting are switched off: watcher reduces HTML to
+visible text itself, and never renders a feed's HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+
+import feedparser
+
+from watcher.errors import FeedError
+
+MAX_TEXT_CHARS = 100_000  # per field; longer content is cut (a feed is not an archive)
+MAX_TITLE_CHARS = 1_000
+
+# Elements whose content a reader never sees.
+_INVISIBLE = frozenset({"script", "style", "template", "noscript", "head", "title", "iframe", "object"})
+# Elements that break a line: their edges separate words even when the source has no space.
+_BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
+_SPACES = re.compile(r"[^\S\n]+")
+_LINES = re.compile(r"\s*\n\s*")
+_ROOT_ELEMENT = re.compile(r"<[A-Za-z_]")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One feed entry as plain values: visible text only, times in UTC."""
+
+    identity: str  # stable key of the entry within its feed (sha256 hex)
+    guid: str | None
+    link: str | None
+    title: str
+    summary: str
+    content: str
+    published: datetime | None
+    language: str | None
+    author: str | None = None
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """The text fields the matcher reads, most telling first."""
+        return {"title": self.title, "summary": self.summary, "content": self.content}
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str | None
+    link: str | None
+    language: str | None
+    entries: list[Entry]
+    warning: str | None = None  # feedparser's bozo note on a feed it still could read
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in _INVISIBLE:
+            self.hidden_depth += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+        elif tag == "img":
+            alt = dict(attrs).get("alt")
+            if alt and not self.hidden_depth:
+                self.parts.append(f" {alt} ")
+
+    def handle_startendtag(self, tag: str, attrs: Any) -> None:
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+        elif tag == "img":
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _INVISIBLE:
+            self.hidden_depth = max(0, self.hidden_depth - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden_depth:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees of an HTML fragment: tags dropped, entities decoded, whitespace collapsed.
+
+    Blocks become single newlines; attributes (href, src) never reach the text.
+    """
+    if "<" not in html and "&" not in html:
+        return collapse_whitespace(html)
+    parser = _VisibleText()
+    try:
+        parser.feed(html)
+        parser.close()
+    except (AssertionError, ValueError):  # pathological markup; keep what was read
+        pass
+    return collapse_whitespace("".join(parser.parts))
+
+
+def collapse_whitespace(text: str) -> str:
+    text = _SPACES.sub(" ", text.replace("\r", "\n"))
+    return _LINES.sub("\n", text).strip()
+
+
+def check_no_entity_declarations(body: bytes) -> None:
+    """Refuse documents that declare entities: the billion-laughs family of attacks.
+
+    feedparser's lenient fallback expands internal entities; a 60 KB document can become hundreds of
+    MB. News feeds have no use for a DTD's entities. Checked on the decoded prologue, so a UTF-16 or
+    UTF-32 copy of the attack is caught as well.
+    """
+    head = _decode_prologue(body[:65536])
+    root = _ROOT_ELEMENT.search(head)
+    prologue = head[: root.start()] if root else head
+    if "<!entity" in prologue.lower():
+        raise FeedError("document declares XML entities in its DTD; refused (entity expansion attack)")
+
+
+def _decode_prologue(data: bytes) -> str:
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, "ignore")
+    for pattern, encoding in (
+        (b"<\x00\x00\x00", "utf-32-le"),
+        (b"\x00\x00\x00<", "utf-32-be"),
+        (b"<\x00", "utf-16-le"),
+        (b"\x00<", "utf-16-be"),
+    ):
+        if data.startswith(pattern):
+            return data.decode(encoding, "ignore")
+    # Every other encoding feeds use is ASCII-compatible for the markup we look for.
+    return data.decode("latin-1")
+
+
+def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None = None) -> ParsedFeed:
+    """Parse a feed document. Raises FeedError when the bytes are not a usable feed."""
+    if not body.strip():
+        raise FeedError("empty response body")
+    check_no_entity_declarations(body)
+    headers = {}
+    if content_type:
+        headers["content-type"] = content_type
+    if url:
+        headers["content-location"] = url
+    result = feedparser.parse(
+        io.BytesIO(body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
+    warning = _bozo_message(result)
+    if not result.get("version") and not result.entries:
+        looks_like_html = b"<html" in body[:2048].lower()
+        raise FeedError(
+            "not a feed: the server returned an HTML page"
+            if looks_like_html
+            else f"not a feed: {warning or 'no RSS or Atom content found'}"
+        )
+    feed = result.get("feed", {})
+    feed_language = _language(feed.get("language"))
+    entries = _entries(result.entries, feed_language)
+    return ParsedFeed(
+        title=_plain(feed.get("title_detail"), feed.get("title"))[:MAX_TITLE_CHARS] or None,
+        link=feed.get("link"),
+        language=feed_language,
+        entries=entries,
+        warning=warning,
+    )
+
+
+def _bozo_message(result: Any) -> str | None:
+    if not result.get("bozo"):
+        return None
+    exception = result.get("bozo_exception")
+    return f"{type(exception).__name__}: {exception}" if exception else "ill-formed feed"
+
+
+def _entries(raw_entries: list[Any], feed_language: str | None) -> list[Entry]:
+    entries: list[Entry] = []
+    seen: dict[str, Entry] = {}
+    for raw in raw_entries:
+        entry = _entry(raw, feed_language)
+        if entry is None:
+            continue
+        previous = seen.get(entry.identity)
+        if previous is not None:
+            if (previous.link, previous.title) == (entry.link, entry.title):
+                continue  # the same entry twice in one document
+            # A GUID reused for a different story: keep both, told apart by link and title.
+            entry = _with_identity(entry, _digest(entry.identity, entry.link or "", entry.title))
+        seen[entry.identity] = entry
+        entries.append(entry)
+    return entries
+
+
+def _entry(raw: Any, feed_language: str | None) -> Entry | None:
+    title = _plain(raw.get("title_detail"), raw.get("title"))[:MAX_TITLE_CHARS]
+    link = (raw.get("link") or "").strip() or None
+    if not title and not link:
+        return None
+    summary = _plain(raw.get("summary_detail"), raw.get("summary"))[:MAX_TEXT_CHARS]
+    content_parts = []
+    for part in raw.get("content") or []:
+        text = _plain(part, part.get("value"))
+        if text and text != summary and text not in content_parts:
+            content_parts.append(text)
+    content = "\n".join(content_parts)[:MAX_TEXT_CHARS]
+    guid = (raw.get("id") or "").strip() or None
+    published = _timestamp(raw)
+    return Entry(
+        identity=entry_identity(guid, link, title, raw.get("published") or raw.get("updated") or ""),
+        guid=guid,
+        link=link,
+        title=title,
+        summary=summary,
+        content=content,
+        published=published,
+        language=_entry_language(raw) or feed_language,
+        author=(raw.get("author") or None),
+    )
+
+
+def entry_identity(guid: str | None, link: str | None, title: str, date_text: str) -> str:
+    """guid, else link, else title+date; hashed to a fixed-size key. Never hashes sanitised HTML."""
+    if guid:
+        return _digest("guid", guid)
+    if link:
+        return _digest("link", link)
+    return _digest("title", title, date_text)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _with_identity(entry: Entry, identity: str) -> Entry:
+    from dataclasses import replace
+
+    return replace(entry, identity=identity)
+
+
+def _plain(detail: Any, value: Any) -> str:
+    """Visible text of a feedparser text construct, whatever its declared type."""
+    if not value:
+        return ""
+    kind = (detail or {}).get("type", "text/html") if isinstance(detail, dict) else "text/html"
+    if kind == "text/plain":
+        return collapse_whitespace(str(value))
+    return visible_text(str(value))
+
+
+def _timestamp(raw: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = raw.get(key)
+        if parsed:
+            try:
+                return datetime(*parsed[:6], tzinfo=UTC)
+            except (TypeError, ValueError):
+                continue
+    return None
+
+
+def _entry_language(raw: Any) -> str | None:
+    for key in ("summary_detail", "title_detail"):
+        language = _language((raw.get(key) or {}).get("language"))
+        if language:
+            return language
+    for part in raw.get("content") or []:
+        language = _language(part.get("language"))
+        if language:
+            return language
+    return None
+
+
+def _language(value: Any) -> str | None:
+    if not value or not isinstance(value, str):
+        return None
+    value = value.strip().lower().replace("_", "-")
+    return value[:35] if re.fullmatch(r"[a-z]{2,8}(-[a-z0-9]{1,8})*", value) else None

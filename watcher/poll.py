@@ -1,0 +1,316 @@
+"""One polling pass: fetch → parse → match → store for each feed that is due.
+
+Feeds are polled concurrently (a bounded pool, and a per-host limit so watcher stays polite); parsing
+runs in worker processes so fetching never stalls behind feedparser; database writes are serialised,
+short, one transaction per feed, and never held across network I/O. A failing feed is recorded with
+its error and retried with exponential backoff; it never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import multiprocessing
+import os
+import random
+import resource
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import httpx
+
+from watcher.config import Config
+from watcher.errors import FeedError, FetchError
+from watcher.fetch import FetchLimits, FetchResult, HttpStatusError, fetch, make_client
+from watcher.match import Matcher
+from watcher.parse import ParsedFeed, parse_feed
+from watcher.store import (
+    Database,
+    FeedState,
+    due_feeds,
+    entity_ids,
+    new_entries,
+    record_failure,
+    record_success,
+    store_items,
+)
+
+log = logging.getLogger(__name__)
+
+PARSE_TIMEOUT = 60.0  # seconds of parsing per feed before the feed is recorded as failed
+PARSE_MEMORY_LIMIT = 1536 * 2**20  # address space of a parse worker: an entity bomb dies, not the daemon
+JITTER = 0.1
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class PollSummary:
+    feeds_ok: int = 0
+    feeds_unchanged: int = 0
+    feeds_failed: int = 0
+    new_items: int = 0
+    new_matches: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def feeds_polled(self) -> int:
+        return self.feeds_ok + self.feeds_unchanged + self.feeds_failed
+
+    def add(self, other: PollSummary) -> None:
+        self.feeds_ok += other.feeds_ok
+        self.feeds_unchanged += other.feeds_unchanged
+        self.feeds_failed += other.feeds_failed
+        self.new_items += other.new_items
+        self.new_matches += other.new_matches
+        self.errors.extend(other.errors)
+
+
+def fetch_limits(config: Config) -> FetchLimits:
+    poll = config.poll
+    return FetchLimits(
+        timeout=poll.timeout.total_seconds(),
+        connect_timeout=poll.connect_timeout.total_seconds(),
+        max_bytes=poll.max_bytes,
+        max_redirects=poll.max_redirects,
+        block_private_addresses=poll.block_private_addresses,
+    )
+
+
+def _limit_worker_memory(limit: int) -> None:
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
+        pass
+
+
+def make_parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    # forkserver: workers start from a clean process, not a fork of our threads and sockets.
+    return ProcessPoolExecutor(
+        max_workers=workers or max(1, os.cpu_count() or 1),
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=_limit_worker_memory,
+        initargs=(PARSE_MEMORY_LIMIT,),
+    )
+
+
+class Poller:
+    """Polls feeds for one config; `apply` swaps in a reloaded config and matcher."""
+
+    def __init__(
+        self,
+        db: Database,
+        config: Config,
+        matcher: Matcher,
+        *,
+        client: httpx.AsyncClient | None = None,
+        parse_pool: Executor | None = None,
+    ) -> None:
+        self.db = db
+        self.config = config
+        self.matcher = matcher
+        self.limits = fetch_limits(config)
+        self.client = client or make_client(self.limits, config.poll.user_agent, config.poll.concurrency)
+        self._owns_client = client is None
+        self.parse_pool = parse_pool
+        self._owns_pool = parse_pool is None
+        self._write_lock = asyncio.Lock()
+        self._host_limits: dict[str, asyncio.Semaphore] = {}
+        self.stopping = False
+        with db.session() as session:
+            self.entity_ids = entity_ids(session)
+
+    def apply(self, config: Config, matcher: Matcher) -> None:
+        self.config, self.matcher, self.limits = config, matcher, fetch_limits(config)
+        self._host_limits.clear()
+        with self.db.session() as session:
+            self.entity_ids = entity_ids(session)
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self.client.aclose()
+        if self._owns_pool and self.parse_pool is not None:
+            self.parse_pool.shutdown(wait=True, cancel_futures=True)
+
+    async def poll(self, *, everything: bool = False, now: datetime | None = None) -> PollSummary:
+        """Poll the feeds that are due (or every active feed) once, concurrently."""
+        now = now or utcnow()
+        with self.db.session() as session:
+            feeds = due_feeds(session, now, everything=everything)
+        summary = PollSummary()
+        if not feeds:
+            return summary
+        slots = asyncio.Semaphore(self.config.poll.concurrency)
+
+        async def one(feed: FeedState) -> PollSummary:
+            async with slots, self._host_limit(feed.url):
+                if self.stopping:
+                    return PollSummary()
+                return await self.poll_feed(feed)
+
+        for result in await asyncio.gather(*(one(feed) for feed in feeds)):
+            summary.add(result)
+        log.info(
+            "poll.done",
+            extra={
+                "fields": {
+                    "feeds": summary.feeds_polled,
+                    "ok": summary.feeds_ok,
+                    "unchanged": summary.feeds_unchanged,
+                    "failed": summary.feeds_failed,
+                    "new_items": summary.new_items,
+                    "new_matches": summary.new_matches,
+                }
+            },
+        )
+        return summary
+
+    def _host_limit(self, url: str) -> asyncio.Semaphore:
+        host = urlsplit(url).hostname or "(local)"
+        if host not in self._host_limits:
+            self._host_limits[host] = asyncio.Semaphore(self.config.poll.per_host)
+        return self._host_limits[host]
+
+    async def poll_feed(self, feed: FeedState) -> PollSummary:
+        location = self.config.feed_location(feed.url)
+        try:
+            result = await fetch(
+                self.client, location, etag=feed.etag, last_modified=feed.last_modified, limits=self.limits
+            )
+            if result.not_modified:
+                return await self._unchanged(feed, result)
+            body_hash = hashlib.sha256(result.body).hexdigest()
+            if body_hash == feed.body_hash:
+                return await self._unchanged(feed, result)
+            parsed = await self._parse(result)
+        except (FetchError, FeedError) as exc:
+            return await self._failed(feed, exc)
+        return await self._store(feed, result, parsed, body_hash)
+
+    async def _parse(self, result: FetchResult) -> ParsedFeed:
+        if self.parse_pool is None:
+            self.parse_pool = make_parse_pool()
+        loop = asyncio.get_running_loop()
+        try:
+            future = loop.run_in_executor(
+                self.parse_pool, _parse_in_worker, result.body, result.content_type, result.url
+            )
+            return await asyncio.wait_for(future, PARSE_TIMEOUT)
+        except BrokenProcessPool:
+            # A worker died (out of memory on a hostile feed, or killed): replace the pool.
+            self.parse_pool = None
+            raise FeedError("the parser process died on this feed (memory limit?)") from None
+        except TimeoutError:
+            raise FeedError(f"parsing took longer than {PARSE_TIMEOUT:g}s") from None
+        except MemoryError:
+            raise FeedError("parsing exceeded the parser's memory limit") from None
+
+    def _next_poll(self, feed_url: str, now: datetime) -> datetime:
+        interval = self._interval(feed_url).total_seconds()
+        return now + timedelta(seconds=interval * random.uniform(1 - JITTER, 1 + JITTER))
+
+    def _interval(self, feed_url: str) -> timedelta:
+        for feed in self.config.feeds:
+            if feed.url == feed_url and feed.interval is not None:
+                return feed.interval
+        return self.config.poll.interval
+
+    def _backoff(self, feed: FeedState, now: datetime, retry_after: float | None) -> datetime:
+        base = self._interval(feed.url).total_seconds()
+        delay = min(base * 2**feed.consecutive_failures, self.config.poll.max_backoff.total_seconds())
+        delay *= random.uniform(1 - JITTER, 1 + JITTER)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        return now + timedelta(seconds=delay)
+
+    async def _write(self, function, *args):  # type: ignore[no-untyped-def]
+        async with self._write_lock:
+            return await asyncio.to_thread(function, *args)
+
+    async def _unchanged(self, feed: FeedState, result: FetchResult) -> PollSummary:
+        now = utcnow()
+
+        def write() -> None:
+            with self.db.session() as session:
+                record_success(
+                    session,
+                    feed.id,
+                    now,
+                    self._next_poll(feed.url, now),
+                    etag=result.etag or feed.etag,
+                    last_modified=result.last_modified or feed.last_modified,
+                    body_hash=None,
+                )
+
+        await self._write(write)
+        log.debug("feed.unchanged", extra={"fields": {"feed": feed.url, "status": result.status}})
+        return PollSummary(feeds_unchanged=1)
+
+    async def _failed(self, feed: FeedState, exc: Exception) -> PollSummary:
+        now = utcnow()
+        retry_after = exc.retry_after if isinstance(exc, HttpStatusError) else None
+        next_poll = self._backoff(feed, now, retry_after)
+
+        def write() -> None:
+            with self.db.session() as session:
+                record_failure(session, feed.id, now, next_poll, str(exc))
+
+        await self._write(write)
+        log.warning(
+            "feed.failed",
+            extra={
+                "fields": {
+                    "feed": feed.url,
+                    "error": str(exc),
+                    "failures": feed.consecutive_failures + 1,
+                    "retry_at": next_poll,
+                }
+            },
+        )
+        return PollSummary(feeds_failed=1, errors=[(feed.url, str(exc))])
+
+    async def _store(self, feed: FeedState, result: FetchResult, parsed: ParsedFeed, body_hash: str) -> PollSummary:
+        matcher, ids = self.matcher, self.entity_ids
+
+        def write() -> tuple[int, int]:
+            now = utcnow()
+            with self.db.session() as session:
+                fresh = new_entries(session, feed.id, parsed.entries)
+                matches = [matcher.match(entry.fields) for entry in fresh]
+                counts = store_items(session, feed.id, fresh, matches, ids, now)
+                record_success(
+                    session,
+                    feed.id,
+                    now,
+                    self._next_poll(feed.url, now),
+                    etag=result.etag,
+                    last_modified=result.last_modified,
+                    body_hash=body_hash,
+                    title=parsed.title,
+                )
+            return counts
+
+        items, matches = await self._write(write)
+        log.info(
+            "feed.ok",
+            extra={
+                "fields": {
+                    "feed": feed.url,
+                    "entries": len(parsed.entries),
+                    "new_items": items,
+                    "new_matches": matches,
+                    "warning": parsed.warning,
+                }
+            },
+        )
+        return PollSummary(feeds_ok=1, new_items=items, new_matches=matches)
+
+
+def _parse_in_worker(body: bytes, content_type: str | None, url: str) -> ParsedFeed:
+    return parse_feed(body, content_type=content_type, url=url)

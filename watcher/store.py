@@ -1,0 +1,503 @@
+"""The database edge: engine and session helper, schema upgrades, and the queries the stages need.
+
+Works on SQLite (the embedded default: WAL, busy timeout, foreign keys, files private to the service
+user) and PostgreSQL (postgresql+psycopg://). Write transactions are short and never span network I/O.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, delete, event, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from watcher.config import EntityConfig, FeedConfig
+from watcher.match import EntityMatch, entity_fingerprint, snippet_for
+from watcher.models import Digest, Entity, Feed, Item, Match
+from watcher.parse import Entry
+
+log = logging.getLogger(__name__)
+
+
+class Database:
+    """One engine and its session factory; ``with db.session() as s:`` is one transaction."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        if self.url.get_backend_name() == "sqlite":
+            _prepare_sqlite_file(self.url.database)
+            self.engine = create_engine(self.url, connect_args={"check_same_thread": False, "timeout": 30})
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        else:
+            self.engine = create_engine(self.url, pool_pre_ping=True)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    def upgrade(self) -> None:
+        upgrade_schema(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _prepare_sqlite_file(path: str | None) -> None:
+    """Create the state directory 0700 and the database file 0600 before SQLite does (umask 022)."""
+    if not path or path == ":memory:":
+        return
+    file = Path(path)
+    if not file.parent.exists():
+        file.parent.mkdir(mode=0o700, parents=True)
+    if not file.exists():
+        os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling defers BEGIN badly; we issue BEGIN ourselves (_sqlite_begin).
+    connection.isolation_level = None
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def migrations_path() -> Path:
+    return Path(str(resources.files("watcher.migrations")))
+
+
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision` with Alembic; run at daemon start and by `watcher db upgrade`."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(migrations_path()))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def schema_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _insert(session: Session, model: Any) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING in the session's dialect."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+# --- config → database ---------------------------------------------------------------------------
+
+
+def sync_feeds(session: Session, feeds: Sequence[FeedConfig], now: datetime) -> None:
+    """Make the feeds table follow the config: new feeds are due now, removed ones go inactive."""
+    wanted = {feed.url: feed for feed in feeds}
+    existing = {feed.url: feed for feed in session.scalars(select(Feed))}
+    for url, config in wanted.items():
+        row = existing.get(url)
+        if row is None:
+            session.add(Feed(url=url, name=config.name, active=True, next_poll_at=now, created_at=now))
+        else:
+            if not row.active:
+                row.next_poll_at = now
+            row.active = True
+            row.name = config.name
+    for url, row in existing.items():
+        if url not in wanted:
+            row.active = False
+
+
+def sync_entities(session: Session, entities: Sequence[EntityConfig], now: datetime) -> list[str]:
+    """Make the entities table follow the config; return the names that are new or whose aliases changed."""
+    existing = {entity.name: entity for entity in session.scalars(select(Entity))}
+    changed = []
+    for config in entities:
+        fingerprint = entity_fingerprint(config)
+        row = existing.get(config.name)
+        if row is None:
+            session.add(Entity(name=config.name, fingerprint=fingerprint, active=True, created_at=now, updated_at=now))
+            changed.append(config.name)
+        elif row.fingerprint != fingerprint or not row.active:
+            row.fingerprint, row.active, row.updated_at = fingerprint, True, now
+            changed.append(config.name)
+    names = {config.name for config in entities}
+    for name, row in existing.items():
+        if name not in names:
+            row.active = False
+    session.flush()
+    return changed
+
+
+def entity_ids(session: Session) -> dict[str, int]:
+    return {name: entity_id for name, entity_id in session.execute(select(Entity.name, Entity.id).where(Entity.active))}
+
+
+# --- polling -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What polling needs to know of a feed, detached from any session."""
+
+    id: int
+    url: str
+    name: str | None
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    consecutive_failures: int
+    is_new: bool  # never polled successfully: its back-catalogue is being stored
+
+
+def due_feeds(session: Session, now: datetime, *, everything: bool = False) -> list[FeedState]:
+    query = select(Feed).where(Feed.active).order_by(Feed.next_poll_at, Feed.id)
+    if not everything:
+        query = query.where(Feed.next_poll_at <= now)
+    return [
+        FeedState(
+            feed.id,
+            feed.url,
+            feed.name,
+            feed.etag,
+            feed.last_modified,
+            feed.body_hash,
+            feed.consecutive_failures,
+            feed.last_success_at is None,
+        )
+        for feed in session.scalars(query)
+    ]
+
+
+def next_due_at(session: Session) -> datetime | None:
+    return session.scalar(select(func.min(Feed.next_poll_at)).where(Feed.active))
+
+
+def new_entries(session: Session, feed_id: int, entries: Sequence[Entry]) -> list[Entry]:
+    """The entries not stored yet for this feed: one IN query for the whole fetch."""
+    if not entries:
+        return []
+    identities = [entry.identity for entry in entries]
+    known: set[str] = set()
+    for start in range(0, len(identities), 500):  # stay under every engine's bound-parameter limit
+        chunk = identities[start : start + 500]
+        known.update(session.scalars(select(Item.identity).where(Item.feed_id == feed_id, Item.identity.in_(chunk))))
+    return [entry for entry in entries if entry.identity not in known]
+
+
+def store_items(
+    session: Session,
+    feed_id: int,
+    entries: Sequence[Entry],
+    matches: Sequence[Sequence[EntityMatch]],
+    entity_id_by_name: dict[str, int],
+    now: datetime,
+) -> tuple[int, int]:
+    """Insert new items and their matches; duplicates (a racing instance) are skipped. → (items, matches)."""
+    item_count = match_count = 0
+    for entry, entry_matches in zip(entries, matches, strict=True):
+        published = entry.published
+        if published is not None and published > now:
+            published = now  # a date in the future is a feed's mistake, not news from tomorrow
+        statement = (
+            _insert(session, Item)
+            .values(
+                feed_id=feed_id,
+                identity=entry.identity,
+                guid=entry.guid,
+                link=entry.link,
+                title=entry.title,
+                summary=entry.summary,
+                content=entry.content,
+                language=entry.language,
+                author=(entry.author or None) and entry.author[:500],
+                published_at=published,
+                first_seen_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["feed_id", "identity"])
+            .returning(Item.id)
+        )
+        item_id = session.scalar(statement)
+        if item_id is None:
+            continue
+        item_count += 1
+        match_count += add_matches(session, item_id, entry.fields, entry_matches, entity_id_by_name, now)
+    return item_count, match_count
+
+
+def add_matches(
+    session: Session,
+    item_id: int,
+    fields: dict[str, str],
+    matches: Iterable[EntityMatch],
+    entity_id_by_name: dict[str, int],
+    now: datetime,
+    *,
+    backfilled: bool = False,
+) -> int:
+    added = 0
+    for match in matches:
+        entity_id = entity_id_by_name.get(match.entity)
+        if entity_id is None:
+            continue
+        snippet = snippet_for(fields, match)
+        hit = match.primary
+        statement = (
+            _insert(session, Match)
+            .values(
+                item_id=item_id,
+                entity_id=entity_id,
+                alias=hit.alias,
+                field=hit.field,
+                start_offset=hit.start,
+                end_offset=hit.end,
+                surface=hit.text,
+                snippet=snippet.text,
+                highlights=[list(span) for span in snippet.highlights],
+                hits=[
+                    {"alias": h.alias, "field": h.field, "start": h.start, "end": h.end, "text": h.text}
+                    for h in match.hits
+                ],
+                backfilled=backfilled,
+                matched_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["item_id", "entity_id"])
+            .returning(Match.id)
+        )
+        if session.scalar(statement) is not None:
+            added += 1
+    return added
+
+
+def record_success(
+    session: Session,
+    feed_id: int,
+    now: datetime,
+    next_poll_at: datetime,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    body_hash: str | None,
+    title: str | None = None,
+) -> None:
+    values: dict[str, Any] = dict(
+        etag=etag,
+        last_modified=last_modified,
+        last_polled_at=now,
+        last_success_at=now,
+        next_poll_at=next_poll_at,
+        consecutive_failures=0,
+        last_error=None,
+    )
+    if body_hash is not None:
+        values["body_hash"] = body_hash
+    if title:
+        values["title"] = title[:1000]
+    session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
+
+
+def record_failure(session: Session, feed_id: int, now: datetime, next_poll_at: datetime, error: str) -> None:
+    session.execute(
+        update(Feed)
+        .where(Feed.id == feed_id)
+        .values(
+            last_polled_at=now,
+            last_error_at=now,
+            last_error=error[:2000],
+            next_poll_at=next_poll_at,
+            consecutive_failures=Feed.consecutive_failures + 1,
+        )
+    )
+
+
+def items_since(session: Session, since: datetime) -> Iterator[Item]:
+    yield from session.scalars(select(Item).where(Item.first_seen_at >= since).order_by(Item.id)).yield_per(500)
+
+
+# --- digests -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    """A match with everything the digest shows of it, as plain values."""
+
+    match_id: int
+    entity: str
+    item_id: int
+    title: str
+    link: str | None
+    source: str
+    published_at: datetime | None
+    first_seen_at: datetime
+    language: str | None
+    field: str
+    alias: str
+    surface: str
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    backfilled: bool
+
+
+def _match_rows(session: Session, condition: Any, limit: int | None = None) -> list[MatchRow]:
+    query = (
+        select(Match, Item, Entity.name, Feed.name, Feed.title, Feed.url)
+        .join(Item, Match.item_id == Item.id)
+        .join(Entity, Match.entity_id == Entity.id)
+        .join(Feed, Item.feed_id == Feed.id)
+        .where(condition)
+        .order_by(Match.matched_at.desc(), Match.id.desc())
+    )
+    if limit:
+        query = query.limit(limit)
+    rows = []
+    for match, item, entity_name, feed_name, feed_title, feed_url in session.execute(query):
+        rows.append(
+            MatchRow(
+                match_id=match.id,
+                entity=entity_name,
+                item_id=item.id,
+                title=item.title,
+                link=item.link,
+                source=feed_name or feed_title or feed_url,
+                published_at=item.published_at,
+                first_seen_at=item.first_seen_at,
+                language=item.language,
+                field=match.field,
+                alias=match.alias,
+                surface=match.surface,
+                snippet=match.snippet,
+                highlights=tuple(tuple(span) for span in match.highlights),
+                backfilled=match.backfilled,
+            )
+        )
+    return rows
+
+
+def undelivered_matches(session: Session, entity_names: Iterable[str] | None = None) -> list[MatchRow]:
+    condition = Match.digest_id.is_(None)
+    if entity_names is not None:
+        condition = condition & Entity.name.in_(list(entity_names))
+    return _match_rows(session, condition)
+
+
+def digest_matches(session: Session, digest_id: int) -> list[MatchRow]:
+    return _match_rows(session, Match.digest_id == digest_id)
+
+
+def recent_matches(session: Session, limit: int, entity: str | None = None) -> list[MatchRow]:
+    condition = Entity.name == entity if entity else Match.id.is_not(None)
+    return _match_rows(session, condition, limit)
+
+
+def claim_matches(session: Session, digest_id: int, match_ids: Sequence[int]) -> int:
+    """Attach still-undelivered matches to a digest; a match already claimed elsewhere is skipped."""
+    claimed = 0
+    for start in range(0, len(match_ids), 500):
+        chunk = list(match_ids[start : start + 500])
+        result = session.execute(
+            update(Match).where(Match.id.in_(chunk), Match.digest_id.is_(None)).values(digest_id=digest_id)
+        )
+        claimed += result.rowcount or 0
+    return claimed
+
+
+def release_matches(session: Session, digest_id: int) -> None:
+    session.execute(update(Match).where(Match.digest_id == digest_id).values(digest_id=None))
+
+
+def pending_digests(session: Session, now: datetime) -> list[Digest]:
+    return list(
+        session.scalars(
+            select(Digest)
+            .where(
+                Digest.status == "pending",
+                (Digest.next_attempt_at.is_(None)) | (Digest.next_attempt_at <= now),
+            )
+            .order_by(Digest.id)
+        )
+    )
+
+
+def digest_by_key(session: Session, key: str) -> Digest | None:
+    return session.scalar(select(Digest).where(Digest.key == key))
+
+
+def prune_orphan_digests(session: Session) -> None:
+    """Drop pending digests that lost every match (their items were deleted)."""
+    orphans = select(Digest.id).where(Digest.status == "pending", ~Digest.matches.any())
+    session.execute(delete(Digest).where(Digest.id.in_(orphans)))
+
+
+# --- status --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedStatus:
+    url: str
+    name: str | None
+    active: bool
+    items: int
+    last_success_at: datetime | None
+    last_error_at: datetime | None
+    last_error: str | None
+    consecutive_failures: int
+    next_poll_at: datetime
+
+
+def feed_statuses(session: Session) -> list[FeedStatus]:
+    counts = {
+        feed_id: count for feed_id, count in session.execute(select(Item.feed_id, func.count()).group_by(Item.feed_id))
+    }
+    return [
+        FeedStatus(
+            feed.url,
+            feed.name or feed.title,
+            feed.active,
+            counts.get(feed.id, 0),
+            feed.last_success_at,
+            feed.last_error_at,
+            feed.last_error,
+            feed.consecutive_failures,
+            feed.next_poll_at,
+        )
+        for feed in session.scalars(select(Feed).order_by(Feed.active.desc(), Feed.url))
+    ]
+
+
+def failing_feeds(session: Session, now: datetime, older_than: timedelta) -> list[FeedStatus]:
+    """Active feeds with no success for `older_than` (or never, after failing): for the digest footer."""
+    return [
+        status
+        for status in feed_statuses(session)
+        if status.active
+        and status.consecutive_failures > 0
+        and (status.last_success_at is None or now - status.last_success_at >= older_than)
+    ]
