@@ -39,7 +39,7 @@ _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$|^[^@\s<>,;\
 
 
 def _parse_duration(value: Any) -> Any:
-    if isinstance(value, timedelta) or isinstance(value, bool):
+    if isinstance(value, timedelta | bool):
         return value
     if isinstance(value, int | float):
         return timedelta(seconds=value)
@@ -92,8 +92,9 @@ class AliasConfig(_Strict):
     @classmethod
     def _not_blank(cls, value: str) -> str:
         value = " ".join(value.split())
-        if not value.replace("*", ""):
-            raise ValueError("an alias needs at least one character besides '*'")
+        for word in value.split(" "):
+            if "*" in word.rstrip("*") or word.startswith("*"):
+                raise ValueError(f"{value!r}: '*' may only end a word, after at least one letter")
         return value
 
 
@@ -247,7 +248,7 @@ class SmtpConfig(_Strict):
 
 
 class Config(_Strict):
-    state_dir: str = "state"
+    state_dir: str | None = None  # default: $STATE_DIRECTORY under systemd, else ./state beside the config
     database: str | None = None  # default: sqlite:///<state_dir>/watcher.db
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     poll: PollConfig = PollConfig()
@@ -291,7 +292,10 @@ class Config(_Strict):
 
     @property
     def state_path(self) -> Path:
-        return _resolve(self.base_dir, self.state_dir)
+        if self.state_dir is not None:
+            return _resolve(self.base_dir, self.state_dir)
+        systemd_state = os.environ.get("STATE_DIRECTORY", "").split(":")[0]
+        return Path(systemd_state) if systemd_state else self.base_dir / "state"
 
     @property
     def database_url(self) -> str:

@@ -67,6 +67,7 @@ class Daemon:
         self.stop_requested = asyncio.Event()
         self.inflight: set[asyncio.Task[None]] = set()
         self.config_signature = _config_signature(config_path)
+        self.first_poll_done = False
 
     async def run(self) -> int:
         self.watcher = await asyncio.to_thread(Watcher.open, self.config)
@@ -113,12 +114,13 @@ class Daemon:
             id="digest",
             replace_existing=True,
         )
+        # The first catch-up check runs right after the first poll (see poll_tick), so a digest that is
+        # overdue after downtime carries what was published meanwhile.
         self.scheduler.add_job(
             self._job(self.digest_tick),
             IntervalTrigger(minutes=DIGEST_CATCH_UP_MINUTES),
             id="digest-catch-up",
             replace_existing=True,
-            next_run_time=utcnow(),
         )
         self.scheduler.add_job(
             self._job(self.watch_config),
@@ -155,6 +157,9 @@ class Daemon:
     async def poll_tick(self) -> None:
         assert self.watcher is not None
         await self.watcher.poll()
+        if not self.first_poll_done:
+            self.first_poll_done = True
+            await self.digest_tick()
 
     async def digest_tick(self) -> None:
         assert self.watcher is not None
@@ -205,7 +210,7 @@ class Daemon:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         if self.inflight:
-            done, pending = await asyncio.wait(set(self.inflight), timeout=STOP_GRACE_SECONDS)
+            _, pending = await asyncio.wait(set(self.inflight), timeout=STOP_GRACE_SECONDS)
             for task in pending:  # their open transactions roll back
                 task.cancel()
             if pending:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
 from email.utils import make_msgid, parseaddr
 
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +39,8 @@ from watcher.store import (
 
 log = logging.getLogger(__name__)
 
+# Stored as it goes on the wire (CRLF line ends): smtplib fixes line ends only of str messages.
+SMTP_POLICY = policy.SMTP
 RETRY_BASE = timedelta(minutes=2)
 RETRY_MAX = timedelta(hours=2)
 FAILING_FEED_AGE = timedelta(hours=24)
@@ -118,6 +121,7 @@ def create_digest(db: Database, config: Config, now: datetime, *, key: str | Non
             if not rows:
                 if key is not None:  # the day is done, with nothing to say
                     session.add(Digest(key=key, status="empty", created_at=now, recipients=[], subject=""))
+                    log.info("digest.empty", extra={"fields": {"key": key}})
                 return None
             rendered = render_digest(_model(session, config, rows, now), config.digest.subject)
             message_id = make_msgid("digest", domain=_domain(config.digest.sender))
@@ -135,7 +139,7 @@ def create_digest(db: Database, config: Config, now: datetime, *, key: str | Non
                 recipients=list(config.digest.recipients),
                 subject=rendered.subject,
                 message_id=message_id,
-                message=message.as_bytes(),
+                message=message.as_bytes(policy=SMTP_POLICY),
             )
             session.add(digest)
             session.flush()

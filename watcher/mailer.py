@@ -8,6 +8,7 @@ refused credentials: retrying the same message will not help).
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ class SmtpMailer:
             with self._connect() as client:
                 if self.username:
                     client.login(self.username, self.password.get_secret_value() if self.password else "")
-                refused = client.sendmail(sender, recipients, message)
+                refused = client.sendmail(sender, recipients, _crlf(message))
         except smtplib.SMTPAuthenticationError as exc:
             raise PermanentDeliveryError(
                 f"{self.description} refused the credentials of {self.username!r} ({exc.smtp_code}); "
@@ -64,12 +65,12 @@ class SmtpMailer:
             codes = [code for code, _ in exc.recipients.values()]
             raise _by_code(
                 min(codes) if codes else 550, f"every recipient refused: {_describe_refusals(exc.recipients)}"
-            )
+            ) from None
         except smtplib.SMTPResponseException as exc:
             text = (
                 exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
             )
-            raise _by_code(exc.smtp_code, f"{self.description} answered {exc.smtp_code} {text}".strip())
+            raise _by_code(exc.smtp_code, f"{self.description} answered {exc.smtp_code} {text}".strip()) from None
         except smtplib.SMTPNotSupportedError as exc:
             raise PermanentDeliveryError(f"{self.description}: {exc} (check smtp.security)") from None
         except (smtplib.SMTPException, OSError) as exc:
@@ -86,6 +87,11 @@ class SmtpMailer:
         if self.security == "starttls":
             client.starttls(context=ssl.create_default_context())
         return client
+
+
+def _crlf(message: bytes) -> bytes:
+    # SMTP lines end in CRLF; smtplib converts bare LF only in str messages, and servers cap line length.
+    return re.sub(rb"\r?\n", b"\r\n", message)
 
 
 def _by_code(code: int, message: str) -> TemporaryDeliveryError | PermanentDeliveryError:

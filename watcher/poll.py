@@ -9,6 +9,7 @@ its error and retried with exponential backoff; it never stops the others.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import multiprocessing
@@ -84,10 +85,8 @@ def fetch_limits(config: Config) -> FetchLimits:
 
 
 def _limit_worker_memory(limit: int) -> None:
-    try:
+    with contextlib.suppress(ValueError, OSError):  # a platform without RLIMIT_AS keeps no limit
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
-        pass
 
 
 def make_parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
@@ -144,6 +143,7 @@ class Poller:
         with self.db.session() as session:
             feeds = due_feeds(session, now, everything=everything)
         summary = PollSummary()
+        log.debug("poll.start", extra={"fields": {"due": len(feeds), "everything": everything}})
         if not feeds:
             return summary
         slots = asyncio.Semaphore(self.config.poll.concurrency)

@@ -1,0 +1,27 @@
+# The README's two commands: `make once` and `make test`. Both set up .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: once test lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet --editable '.[test]'
+	touch $(STAMP)
+
+# Poll the bundled seeds/ feeds once and write the digest to state/outbox/ (no SMTP server needed).
+once: $(STAMP)
+	$(VENV)/bin/watcher --config config.yaml run --once
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check watcher tests migrations bench
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check watcher tests migrations bench
+	$(VENV)/bin/ruff format --check watcher tests migrations
+
+clean:
+	rm -rf $(VENV) state *.egg-info

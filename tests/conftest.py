@@ -1,0 +1,246 @@
+"""Real parts for tests: an HTTP server serving feeds on 127.0.0.1, an aiosmtpd SMTP server, config files."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_ARTICLE = ROOT.parent / "shared" / "seed" / "xiaomi-korea.it.txt"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+# --- HTTP ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Route:
+    body: bytes = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/rss+xml; charset=utf-8"})
+    etag: str | None = None  # when set, a matching If-None-Match gets 304
+    last_modified: str | None = None  # when set, a matching If-Modified-Since gets 304
+
+
+@dataclass
+class SeenRequest:
+    path: str
+    headers: dict[str, str]
+
+
+class FeedServer:
+    """A threading HTTP server on 127.0.0.1 that serves `routes` and records every request."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[SeenRequest] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                server.requests.append(SeenRequest(self.path, {k.lower(): v for k, v in self.headers.items()}))
+                route = server.routes.get(self.path)
+                if route is None:
+                    self._send(404, b"not found", {"Content-Type": "text/plain"})
+                    return
+                if (route.etag and self.headers.get("If-None-Match") == route.etag) or (
+                    route.last_modified and self.headers.get("If-Modified-Since") == route.last_modified
+                ):
+                    self._send(304, b"", {})
+                    return
+                headers = dict(route.headers)
+                if route.etag:
+                    headers["ETag"] = route.etag
+                if route.last_modified:
+                    headers["Last-Modified"] = route.last_modified
+                self._send(route.status, route.body, headers)
+
+            def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                if status != 304:
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if status != 304:
+                    self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def requests_to(self, path: str) -> list[SeenRequest]:
+        return [request for request in self.requests if request.path == path]
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    server = FeedServer()
+    server.thread.start()
+    yield server
+    server.httpd.shutdown()
+    server.httpd.server_close()
+
+
+# --- SMTP ----------------------------------------------------------------------------------------
+
+
+class RecordingHandler:
+    """aiosmtpd handler: keeps what it accepts; `reply` makes it answer DATA with that status line instead."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.reply: str | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.reply is not None:
+            return self.reply
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.messages.append(email.message_from_bytes(envelope.original_content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    # aiosmtpd's Controller cannot bind port 0 itself and report the port; pick one first.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class SmtpServer:
+    handler: RecordingHandler
+    port: int
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return self.handler.messages
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    handler = RecordingHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield SmtpServer(handler, port)
+    controller.stop()
+
+
+# --- config --------------------------------------------------------------------------------------
+
+FOUNDING_ENTITIES: list[dict[str, Any]] = [
+    {"name": "Xiaomi", "aliases": ["Xiaomi", "小米集团", "샤오미", "シャオミ", "Сяоми"]},
+    {"name": "Mi Pay", "aliases": [{"text": "Mi Pay", "case_sensitive": True}, "小米支付"]},
+    {
+        "name": "Korea",
+        "aliases": ["Korea*", "Corea*", "sudcorean*", "Corée*", "Südkorea*", "Южн* Коре*", "한국", "韩国"],
+        "exclude": ["North Korea", "Corea del Nord"],
+    },
+]
+
+
+def write_config(
+    directory: Path,
+    *,
+    feeds: list[dict[str, Any]],
+    smtp_port: int | None = None,
+    entities: list[dict[str, Any]] | None = None,
+    **overrides: Any,
+) -> Path:
+    """A config.yaml for tests: private addresses allowed (our servers are on 127.0.0.1)."""
+    config: dict[str, Any] = {
+        "state_dir": str(directory / "state"),
+        "poll": {"block_private_addresses": False, "timeout": "10s", "tick": "1s"},
+        "feeds": feeds,
+        "entities": entities if entities is not None else FOUNDING_ENTITIES,
+        "digest": {
+            "time": "08:00",
+            "timezone": "Europe/Rome",
+            "recipients": ["analyst@example.com"],
+            "from": "watcher <watcher@example.com>",
+            "subject": "watcher",
+        },
+    }
+    if smtp_port is not None:
+        config["smtp"] = {"host": "127.0.0.1", "port": smtp_port, "security": "none"}
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(config.get(key), dict):
+            config[key] = {**config[key], **value}
+        else:
+            config[key] = value
+    path = directory / "config.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def rss(*items: dict[str, str], title: str = "Test feed", language: str = "it") -> bytes:
+    """A small RSS 2.0 document; item values are escaped, `description` may carry HTML."""
+    from xml.sax.saxutils import escape
+
+    parts = []
+    for item in items:
+        fields = "".join(f"<{key}>{escape(value)}</{key}>" for key, value in item.items())
+        parts.append(f"<item>{fields}</item>")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>{escape(title)}</title><link>http://example.com/</link><language>{language}</language>"
+        + "".join(parts)
+        + "</channel></rss>"
+    ).encode()
+
+
+def founding_article_html() -> str:
+    paragraphs = SEED_ARTICLE.read_text(encoding="utf-8").strip().split("\n")
+    return "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs if paragraph.strip())
+
+
+FOUNDING_LINK = "https://tecnonotizie.example.it/2026/11/xiaomi-corea-del-sud-mi-pay/"
+
+
+def founding_feed() -> bytes:
+    return rss(
+        {
+            "title": "Xiaomi pronta a sbarcare in Corea del Sud",
+            "link": FOUNDING_LINK,
+            "guid": FOUNDING_LINK,
+            "pubDate": "Mon, 23 Nov 2026 09:30:00 +0100",
+            "description": founding_article_html(),
+        },
+        {
+            "title": "Mi Band 10 ufficiale",
+            "link": "https://tecnonotizie.example.it/mi-band-10/",
+            "pubDate": "Sun, 22 Nov 2026 15:10:00 +0100",
+            "description": "<p>Xiaomi presenta la nuova Mi Band 10: schermo più grande, stesso prezzo.</p>",
+        },
+        {
+            "title": "Fibra ottica, nuovi comuni collegati",
+            "link": "https://tecnonotizie.example.it/fibra/",
+            "description": "<p>Il piano nazionale avanza.</p>",
+        },
+    )

@@ -1,0 +1,113 @@
+"""`watcher run` as a real process: it starts, polls, sends the day's digest once, reloads, stops on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import FOUNDING_LINK, FeedServer, Route, SmtpServer, founding_feed, rss, write_config
+
+WAIT_SECONDS = 20.0
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def start_daemon(tmp_path: Path) -> Iterator[Callable[[Path], subprocess.Popen[str]]]:
+    processes: list[subprocess.Popen[str]] = []
+
+    def start(config: Path) -> subprocess.Popen[str]:
+        log = (tmp_path / f"daemon-{len(processes)}.log").open("w")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "watcher", "--config", str(config), "--log-level", "debug", "run"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:  # never leave a daemon behind, whatever the test did
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+
+
+def log_text(tmp_path: Path, index: int = 0) -> str:
+    return (tmp_path / f"daemon-{index}.log").read_text()
+
+
+def test_daemon_polls_mails_once_and_exits_0_on_sigterm(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    smtp_server: SmtpServer,
+    start_daemon: Callable[[Path], subprocess.Popen[str]],
+) -> None:
+    feed_server.routes["/it.xml"] = Route(body=founding_feed())
+    # A digest time of 00:00 is always past: the catch-up check sends today's digest right after start.
+    config = write_config(
+        tmp_path,
+        feeds=[{"url": feed_server.url("/it.xml")}],
+        smtp_port=smtp_server.port,
+        digest={"time": "00:00", "timezone": "UTC"},
+    )
+    process = start_daemon(config)
+
+    assert wait_for(lambda: bool(feed_server.requests_to("/it.xml"))), log_text(tmp_path)
+    assert wait_for(lambda: "feed.ok" in log_text(tmp_path)), log_text(tmp_path)
+
+    # Overdue today: sent right after the first poll, with what it found; and only once.
+    assert wait_for(lambda: len(smtp_server.messages) == 1), log_text(tmp_path)
+    assert FOUNDING_LINK in smtp_server.messages[0].get_body(("plain",)).get_content()
+    time.sleep(3)  # several more poll ticks (tick: 1s)
+    assert len(smtp_server.messages) == 1
+
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=15) == 0
+    log = log_text(tmp_path)
+    assert "event=daemon.started" in log and "event=daemon.stopped" in log
+    assert "Traceback" not in log
+
+
+def test_daemon_reloads_config_and_keeps_last_good_one(
+    tmp_path: Path, feed_server: FeedServer, start_daemon: Callable[[Path], subprocess.Popen[str]]
+) -> None:
+    feed_server.routes["/a.xml"] = Route(body=rss({"title": "Xiaomi news", "link": "http://example.com/a"}))
+    feed_server.routes["/b.xml"] = Route(body=rss({"title": "Samsung news", "link": "http://example.com/b"}))
+    config = write_config(tmp_path, feeds=[{"url": feed_server.url("/a.xml")}])
+    process = start_daemon(config)
+    assert wait_for(lambda: bool(feed_server.requests_to("/a.xml"))), log_text(tmp_path)
+
+    # A broken edit is rejected with the field named; the daemon keeps running on the old config.
+    data = yaml.safe_load(config.read_text())
+    config.write_text(config.read_text().replace("timezone: Europe/Rome", "timezone: Europe/Atlantis"))
+    assert wait_for(lambda: "config.rejected" in log_text(tmp_path)), log_text(tmp_path)
+    assert "digest.timezone" in log_text(tmp_path) and process.poll() is None
+
+    # A good edit (written to a new file and renamed over, as editors do) is applied at once.
+    data["feeds"].append({"url": feed_server.url("/b.xml")})
+    replacement = tmp_path / "config.yaml.new"
+    replacement.write_text(yaml.safe_dump(data, allow_unicode=True))
+    os.replace(replacement, config)
+    assert wait_for(lambda: bool(feed_server.requests_to("/b.xml"))), log_text(tmp_path)
+    assert "config.reloaded" in log_text(tmp_path)
+
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=15) == 0
