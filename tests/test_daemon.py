@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -111,3 +112,33 @@ def test_daemon_reloads_config_and_keeps_last_good_one(
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=15) == 0
+
+
+def test_daemon_speaks_the_systemd_notify_protocol(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    start_daemon: Callable[[Path], subprocess.Popen[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+
+    feed_server.routes["/a.xml"] = Route(body=rss({"title": "Xiaomi news", "link": "http://example.com/a"}))
+    config = write_config(tmp_path, feeds=[{"url": feed_server.url("/a.xml")}])
+    address = str(tmp_path / "notify.sock")
+    received: list[str] = []
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.bind(address)
+        sock.settimeout(0.2)
+        monkeypatch.setenv("NOTIFY_SOCKET", address)
+        monkeypatch.setenv("WATCHDOG_USEC", "1500000")  # 1.5 s: pings every 0.5 s while polling progresses
+
+        def collect() -> None:
+            with contextlib.suppress(TimeoutError):
+                received.append(sock.recv(4096).decode())
+
+        process = start_daemon(config)
+        assert wait_for(lambda: collect() or any("READY=1" in m for m in received)), log_text(tmp_path)
+        assert wait_for(lambda: collect() or any(m == "WATCHDOG=1" for m in received)), received
+        process.send_signal(signal.SIGTERM)
+        assert wait_for(lambda: collect() or any("STOPPING=1" in m for m in received)), received
+        assert process.wait(timeout=15) == 0

@@ -239,21 +239,15 @@ def feeds(state: _State) -> None:
     finally:
         watcher.close()
     for status in statuses:
-        if not status.active:
-            label = "removed"
-        elif status.consecutive_failures:
-            label = f"FAILING×{status.consecutive_failures}"
-        elif status.last_success_at is None:
-            label = "new"
-        else:
-            label = "ok"
-        click.echo(f"{label:<11} {status.name or status.url}")
+        click.echo(f"{status.label:<11} {status.name or status.url}")
         if status.name:
             click.echo(f"            {status.url}")
+        next_poll = "never (disabled)" if status.disabled_reason else _when(status.next_poll_at)
         click.echo(
-            f"            items: {status.items}; last success: {_when(status.last_success_at)}; "
-            f"next poll: {_when(status.next_poll_at)}"
+            f"            items: {status.items}; last success: {_when(status.last_success_at)}; next poll: {next_poll}"
         )
+        if status.redirect_url:
+            click.echo(f"            moved permanently, now fetched from: {status.redirect_url}")
         if status.last_error:
             click.echo(f"            last error ({_when(status.last_error_at)}): {status.last_error}")
 

@@ -125,6 +125,7 @@ class FeedConfig(_Strict):
     name: str | None = None
     tags: list[str] = Field(default_factory=list)
     interval: Duration | None = None
+    first_poll_alert_age: Duration | None = None  # overrides poll.first_poll_alert_age for this feed
 
     @field_validator("url")
     @classmethod
@@ -149,6 +150,9 @@ class PollConfig(_Strict):
     concurrency: int = Field(default=16, ge=1, le=1000)
     per_host: int = Field(default=2, ge=1, le=100)
     max_backoff: Duration = timedelta(hours=24)
+    # A new feed's first poll stores its whole back-catalogue but mails only items newer than this.
+    first_poll_alert_age: Duration = timedelta(days=3)
+    redirect_after: int = Field(default=3, ge=1, le=100)  # permanent redirects in a row before remembered
     user_agent: str | None = None
     block_private_addresses: bool = True
 

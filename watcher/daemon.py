@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import socket
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -49,6 +50,15 @@ def sd_notify(state: str) -> None:
         log.warning("systemd.notify_failed", extra={"fields": {"error": str(exc)}})
 
 
+def _watchdog_seconds() -> float | None:
+    """WatchdogSec= of our unit, if systemd set one for this process."""
+    usec = os.environ.get("WATCHDOG_USEC", "")
+    pid = os.environ.get("WATCHDOG_PID", "")
+    if not usec.isdigit() or (pid.isdigit() and int(pid) != os.getpid()):
+        return None
+    return int(usec) / 1_000_000
+
+
 def _config_signature(path: Path) -> tuple[int, int, int] | None:
     # Editors replace the file (new inode) rather than rewrite it; watch all three.
     try:
@@ -68,6 +78,8 @@ class Daemon:
         self.inflight: set[asyncio.Task[None]] = set()
         self.config_signature = _config_signature(config_path)
         self.first_poll_done = False
+        self.last_tick_done = time.monotonic()
+        self.watchdog_seconds = _watchdog_seconds()
 
     async def run(self) -> int:
         self.watcher = await asyncio.to_thread(Watcher.open, self.config)
@@ -122,6 +134,13 @@ class Daemon:
             id="digest-catch-up",
             replace_existing=True,
         )
+        if self.watchdog_seconds:
+            self.scheduler.add_job(
+                self._job(self.watchdog),
+                IntervalTrigger(seconds=self.watchdog_seconds / 3),
+                id="watchdog",
+                replace_existing=True,
+            )
         self.scheduler.add_job(
             self._job(self.watch_config),
             IntervalTrigger(seconds=CONFIG_WATCH_SECONDS),
@@ -157,6 +176,7 @@ class Daemon:
     async def poll_tick(self) -> None:
         assert self.watcher is not None
         await self.watcher.poll()
+        self.last_tick_done = time.monotonic()
         if not self.first_poll_done:
             self.first_poll_done = True
             await self.digest_tick()
@@ -168,6 +188,16 @@ class Daemon:
             await asyncio.to_thread(watcher.digest, now, key=daily_key(watcher.config, now))
         else:
             await asyncio.to_thread(retry_pending, watcher.db, watcher.mailer, now)
+
+    async def watchdog(self) -> None:
+        """Ping systemd only while polling makes progress: a wedged poller gets the service restarted."""
+        assert self.watcher is not None and self.watchdog_seconds
+        poller = self.watcher._poller
+        progress = max(self.last_tick_done, poller.last_progress if poller else 0.0)
+        if time.monotonic() - progress < self.watchdog_seconds:
+            sd_notify("WATCHDOG=1")
+        else:
+            log.error("watchdog.no_progress", extra={"fields": {"seconds": round(time.monotonic() - progress)}})
 
     async def watch_config(self) -> None:
         signature = _config_signature(self.config_path)

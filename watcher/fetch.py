@@ -123,6 +123,7 @@ async def _fetch_http(
         conditional["If-None-Match"] = etag
     if last_modified:
         conditional["If-Modified-Since"] = last_modified
+    hops = 0
     every_hop_permanent = True
     for _hop in range(limits.max_redirects + 1):
         if limits.block_private_addresses:
@@ -135,23 +136,22 @@ async def _fetch_http(
                 if urlsplit(target).scheme.lower() not in ("http", "https"):
                     raise FetchError(f"redirect from {url} to a non-http URL {target!r}")
                 every_hop_permanent &= response.status_code in PERMANENT_REDIRECTS
+                hops += 1
                 url = target
                 continue
             if response.status_code == 304:
-                return _result(response, url, b"", every_hop_permanent)
+                return _result(response, url, b"", hops > 0 and every_hop_permanent)
             if response.status_code >= 400 or response.status_code < 200:
                 raise HttpStatusError(response.status_code, url, parse_retry_after(response.headers))
             body = await read_limited(response, limits.max_bytes)
-            return _result(response, url, body, every_hop_permanent)
+            return _result(response, url, body, hops > 0 and every_hop_permanent)
         finally:
             await response.aclose()
     raise FetchError(f"more than {limits.max_redirects} redirects, last to {url}")
 
 
-def _result(response: httpx.Response, url: str, body: bytes, every_hop_permanent: bool) -> FetchResult:
-    original = str(response.request.url) if response.request else url
+def _result(response: httpx.Response, url: str, body: bytes, moved_permanently: bool) -> FetchResult:
     headers = response.headers
-    redirected = response.history or original != url
     return FetchResult(
         url=url,
         status=response.status_code,
@@ -160,7 +160,7 @@ def _result(response: httpx.Response, url: str, body: bytes, every_hop_permanent
         last_modified=headers.get("last-modified"),
         content_type=headers.get("content-type"),
         cache_control=headers.get("cache-control"),
-        permanent_redirect=url if redirected and every_hop_permanent else None,
+        permanent_redirect=url if moved_permanently else None,
         headers={key: headers[key] for key in ("content-type", "content-location") if key in headers},
     )
 

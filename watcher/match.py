@@ -16,8 +16,10 @@ import hashlib
 import json
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import ahocorasick
 
@@ -28,7 +30,6 @@ FIELD_ORDER = ("title", "summary", "content")
 SNIPPET_CHARS = 200
 
 _ALIAS, _EXCLUDE, _REQUIRE = 0, 1, 2
-_WORD_CONTINUES = r"[^\W_]*"  # what a '*' may stand for: the rest of a word
 
 # Letters with no Unicode decomposition that readers still treat as accented forms of a base letter.
 _EXTRA_FOLDS = {
@@ -52,6 +53,7 @@ _EXTRA_FOLDS = {
 }
 _APOSTROPHES = "\u2019\u2018\u02bc\u02b9\u2032\uff07"
 _HYPHENS = "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d"
+_ARABIC_TATWEEL = "\u0640"  # kashida: stretches a word, is not a letter of it
 
 # Scripts written without spaces between words: aliases in them match as substrings.
 _NO_SPACE_RANGES = (
@@ -72,6 +74,17 @@ _NO_SPACE_RANGES = (
 )
 
 
+def _char_class(ranges: Iterable[tuple[int, int]]) -> str:
+    """The inside of a regex character class for inclusive code point ranges."""
+    return "".join(f"\\U{low:08x}" if low == high else f"\\U{low:08x}-\\U{high:08x}" for low, high in ranges)
+
+
+# The rest of a word, as far as a '*' may continue it: letters and digits of spaced scripts (combining
+# marks, which Python's \w leaves out, are stepped over in _continue_word).
+_WORD_RUN = re.compile(f"[^\\W_{_char_class(_NO_SPACE_RANGES)}]*")
+_SPACE_RUN = re.compile(" {2,}")
+
+
 def _is_no_space(ch: str) -> bool:
     code = ord(ch)
     return any(low <= code <= high for low, high in _NO_SPACE_RANGES)
@@ -89,7 +102,13 @@ def _is_generic_mark(code: int) -> bool:
     )
 
 
+def _is_optional_point(code: int, category: str) -> bool:
+    # Hebrew niqqud and cantillation, Arabic harakat: vowel signs most text leaves out ("שָׁלוֹם" == "שלום").
+    return category == "Mn" and (0x0591 <= code <= 0x05C7 or 0x0610 <= code <= 0x061A or 0x064B <= code <= 0x08FF)
+
+
 def _fold_char(ch: str, casefold: bool) -> str:
+    """The fold of one character, or of a cluster of characters that compose (NFKC) into fewer."""
     text = unicodedata.normalize("NFKC", ch)
     if casefold:
         text = text.casefold()
@@ -97,8 +116,8 @@ def _fold_char(ch: str, casefold: bool) -> str:
     for c in text:
         code = ord(c)
         category = unicodedata.category(c)
-        if _is_generic_mark(code) or category == "Cf":  # diacritics; zero-width joiners, soft hyphens
-            continue
+        if _is_generic_mark(code) or category == "Cf" or c == _ARABIC_TATWEEL or _is_optional_point(code, category):
+            continue  # diacritics; zero-width joiners, soft hyphens; kashida; vowel points
         if c.isspace() or category in ("Zs", "Zl", "Zp", "Cc"):
             out.append(" ")
         elif c in _APOSTROPHES:
@@ -136,11 +155,50 @@ class _FoldTable(dict[int, str]):
 _CASELESS = _FoldTable(casefold=True)
 _CASED = _FoldTable(casefold=False)
 _WORD_CHARS: dict[str, bool] = {}
+_UNCHANGED_BLOCKS = (  # big blocks checked whole: letters that neither case, NFKC nor accents touch
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7A3),
+    (0x20000, 0x2A6DF),
+)
+_unusual: re.Pattern[str] | None = None
+
+
+def _unusual_chars() -> re.Pattern[str]:
+    """A pattern finding, in lowercased text, every character its fold might change.
+
+    Built on first use from what _fold_char does to the scripts news is written in; anything outside
+    them counts as unusual, which only costs a table lookup.
+    """
+    global _unusual
+    if _unusual is None:
+        unchanged: list[tuple[int, int]] = []
+
+        def add(low: int, high: int) -> None:
+            if unchanged and unchanged[-1][1] == low - 1:
+                unchanged[-1] = (unchanged[-1][0], high)
+            else:
+                unchanged.append((low, high))
+
+        for code in (*range(0x3400), *range(0x1F000, 0x1FB00)):
+            if _CASELESS[code] == chr(code):
+                add(code, code)
+        for low, high in _UNCHANGED_BLOCKS:
+            block = "".join(map(chr, range(low, high + 1)))
+            if block.isalpha() and block.casefold() == block and unicodedata.is_normalized("NFKC", block):
+                add(low, high)
+        _unusual = re.compile(f"([^{_char_class(unchanged)}])")
+    return _unusual
 
 
 def fold(text: str, *, casefold: bool = True) -> str:
     """The normalised form both aliases and texts are compared in."""
-    return text.translate(_CASELESS if casefold else _CASED)
+    if casefold:
+        return _fold_text(text).folded
+    folded = text.translate(_CASED)
+    if not unicodedata.is_normalized("NFC", folded):
+        folded = _fold_mapped(text, _CASED)[0]
+    return _SPACE_RUN.sub(" ", folded) if "  " in folded else folded
 
 
 def _is_spaced_word_char(ch: str) -> bool:
@@ -152,28 +210,158 @@ def _is_spaced_word_char(ch: str) -> bool:
     return known
 
 
-@dataclass(frozen=True)
-class _FoldedText:
-    """A folded text with a map back to the original: offsets[i] is where folded[i] came from."""
+def _continue_word(folded: str, position: int) -> int:
+    """Where the word going on at `position` ends (`position` itself if none does)."""
+    end = _WORD_RUN.match(folded, position).end()  # type: ignore[union-attr]  # '*' always matches
+    while end < len(folded) and _is_spaced_word_char(folded[end]):  # a combining mark
+        end = _WORD_RUN.match(folded, end + 1).end()  # type: ignore[union-attr]
+    return end
 
-    original: str
-    folded: str
-    offsets: tuple[int, ...] | None  # None when folding kept every character in place
+
+class _FoldedText:
+    """A folded text with a map back to the original.
+
+    When `exact`, folded[i] came from original[i]. Otherwise `span` maps folded offsets back: through
+    `starts`/`ends` when folding had to compose characters, else through an _OffsetMap built when first
+    needed (most texts have no hit).
+    """
+
+    __slots__ = ("_ends", "_map", "_starts", "_uncollapsed", "exact", "folded", "original")
+
+    def __init__(
+        self,
+        original: str,
+        folded: str,
+        exact: bool,
+        *,
+        uncollapsed: str | None = None,
+        starts: list[int] | None = None,
+        ends: list[int] | None = None,
+    ) -> None:
+        self.original = original
+        self.folded = folded
+        self.exact = exact
+        self._uncollapsed = uncollapsed  # the folded text before runs of spaces became one space
+        self._starts = starts
+        self._ends = ends
+        self._map: _OffsetMap | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        if self.offsets is None:
+        """The original span of folded[start:end]; `end` takes in combining marks folding dropped."""
+        if self.exact:
             return start, end
-        return self.offsets[start], self.offsets[end - 1] + 1
+        if self._starts is not None and self._ends is not None:
+            return self._starts[start], self._ends[end - 1]
+        if self._map is None:
+            self._map = _OffsetMap(self.original, self._uncollapsed)
+        return self._map.span(start, end)
+
+
+class _OffsetMap:
+    """Folded offsets to original ones for a text folded character by character, in C-speed steps."""
+
+    def __init__(self, original: str, uncollapsed: str | None) -> None:
+        self.original = original
+        self.lengths = list(map(len, map(_CASELESS.__getitem__, map(ord, original))))
+        self.folded_at = list(accumulate(self.lengths, initial=0))  # where each character's fold starts
+        self.runs_at: list[int] = []  # where each collapsed run of spaces is in the folded text
+        self.runs: list[tuple[int, int]] = []  # ... and where it was before it was collapsed
+        if uncollapsed is not None:
+            removed = 0
+            for run in _SPACE_RUN.finditer(uncollapsed):
+                self.runs_at.append(run.start() - removed)
+                self.runs.append(run.span())
+                removed += run.end() - run.start() - 1
+
+    def _uncollapse(self, position: int) -> int:
+        index = bisect_right(self.runs_at, position) - 1
+        if index < 0:
+            return position
+        run_start, run_end = self.runs[index]
+        at = self.runs_at[index]
+        return run_start if position == at else run_end + position - at - 1
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        first = bisect_right(self.folded_at, self._uncollapse(start)) - 1
+        stop = bisect_right(self.folded_at, self._uncollapse(end - 1))
+        while stop < len(self.original) and not self.lengths[stop] and _is_mark(self.original[stop]):
+            stop += 1
+        return first, stop
 
 
 def _fold_text(text: str) -> _FoldedText:
-    folded = text.translate(_CASELESS)
-    if len(folded) == len(text) and _CASELESS.irregular.isdisjoint(text):
-        return _FoldedText(text, folded, None)
-    offsets: list[int] = []
-    for index, ch in enumerate(text):
-        offsets.extend([index] * len(_CASELESS[ord(ch)]))
-    return _FoldedText(text, folded, tuple(offsets))
+    """Fold a text for the automaton; the hot path, kept to C-level string operations where it can be."""
+    if text.isascii():
+        folded = text.translate(_CASELESS)  # CPython translates ASCII to ASCII without a lookup per character
+        exact = True
+    else:
+        lowered = text.lower()  # fold(c) == fold(c.lower()) for every character
+        if len(lowered) != len(text):  # "İ" lowers to two characters
+            folded = text.translate(_CASELESS)
+            exact = False
+        else:
+            parts = _unusual_chars().split(lowered)  # [usual, unusual, usual, unusual, ..., usual]
+            if len(parts) == 1:
+                folded = lowered
+                exact = True
+            else:
+                unusual = parts[1::2]
+                parts[1::2] = map(_CASELESS.__getitem__, map(ord, unusual))
+                folded = "".join(parts)
+                exact = len(folded) == len(text) and _CASELESS.irregular.isdisjoint(unusual)
+        if not unicodedata.is_normalized("NFC", folded):  # e.g. Hangul or halfwidth Katakana decomposed
+            folded, starts, ends = _fold_mapped(text, _CASELESS)
+            return _FoldedText(text, folded, False, starts=starts, ends=ends)
+    if "  " in folded:  # a run of spaces is one space, as in an alias
+        return _FoldedText(text, _SPACE_RUN.sub(" ", folded), False, uncollapsed=folded)
+    return _FoldedText(text, folded, exact)
+
+
+def _fold_mapped(text: str, table: _FoldTable) -> tuple[str, list[int], list[int]]:
+    """The fold of a text NFKC would compose, with the original span of every folded character.
+
+    Characters that compose into fewer (Hangul jamo, halfwidth Katakana and their voicing marks, a base
+    and its combining marks) are folded together, as a whole-text NFKC would; a dropped combining mark
+    joins the span of the character before it, so a hit never ends between a letter and its accent.
+    """
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    index = 0
+    length = len(text)
+    while index < length:
+        stop = index + 1
+        while stop < length and (unicodedata.combining(text[stop]) or _composes(text[index:stop], text[stop])):
+            stop += 1
+        if stop == index + 1:
+            piece = table[ord(text[index])]
+        else:
+            cluster = text[index:stop]
+            piece = "".join(table[ord(c)] for c in cluster)
+            if not unicodedata.is_normalized("NFC", "".join(unicodedata.normalize("NFKC", c) for c in cluster)):
+                piece = _fold_char(cluster, table.casefold)
+        if piece:
+            for ch in piece:
+                if ch == " " and chars and chars[-1] == " ":
+                    ends[-1] = stop
+                    continue
+                chars.append(ch)
+                starts.append(index)
+                ends.append(stop)
+        elif chars and _is_mark(text[index]):
+            ends[-1] = stop
+        index = stop
+    return "".join(chars), starts, ends
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
+
+
+def _composes(cluster: str, ch: str) -> bool:
+    before = unicodedata.normalize("NFKC", cluster)
+    after = unicodedata.normalize("NFKC", ch)
+    return len(unicodedata.normalize("NFC", before + after)) < len(before) + len(after)
 
 
 @dataclass(frozen=True)
@@ -182,7 +370,7 @@ class _Pattern:
     kind: int
     phrase: str  # as configured
     prefix_length: int  # length of the folded text before the first '*'
-    rest: re.Pattern[str] | None  # what must follow the prefix when the phrase has a '*'
+    rest: tuple[str, ...] | None  # with a '*': the folded text after each '*', each after a word's rest
     cased: re.Pattern[str] | None  # for a case-sensitive alias: the surface must fullmatch this
     start_edge: bool  # the phrase starts with a spaced-script word character
     end_edge: bool  # ... and ends with one (and no '*')
@@ -299,10 +487,9 @@ class Matcher:
                 start = last - pattern.prefix_length + 1
                 end = last + 1
                 if pattern.rest is not None:
-                    rest = pattern.rest.match(folded, end)
-                    if rest is None:
+                    end = _match_rest(folded, end, pattern.rest)
+                    if end < 0:
                         continue
-                    end = rest.end()
                 if pattern.start_edge and start > 0 and _is_spaced_word_char(folded[start - 1]):
                     continue
                 if pattern.end_edge and end < length and _is_spaced_word_char(folded[end]):
@@ -315,6 +502,17 @@ class Matcher:
                 yield pattern, original_start, original_end
 
 
+def _match_rest(folded: str, end: int, rest: tuple[str, ...]) -> int:
+    """Where a wildcard phrase whose text before the first '*' ends at `end` ends, or -1."""
+    for segment in rest:
+        end = _continue_word(folded, end)
+        if segment:
+            if not folded.startswith(segment, end):
+                return -1
+            end += len(segment)
+    return end
+
+
 def _compile(entity: int, kind: int, phrase: str, case_sensitive: bool, entity_name: str) -> tuple[_Pattern, str]:
     folded = " ".join(fold(phrase).split())
     words = folded.split(" ")
@@ -324,13 +522,12 @@ def _compile(entity: int, kind: int, phrase: str, case_sensitive: bool, entity_n
     key = segments[0]
     if not key.strip():
         raise ConfigError(f"entity {entity_name!r}: {phrase!r} has no letters to match")
-    rest = None
-    if len(segments) > 1:
-        rest = re.compile("".join(_WORD_CONTINUES + re.escape(segment) for segment in segments[1:]))
+    rest = tuple(segments[1:]) if len(segments) > 1 else None
     cased = None
     if case_sensitive:
+        # A word's rest never holds a space and what follows a '*' starts with one (or ends the phrase).
         cased_segments = " ".join(fold(phrase, casefold=False).split()).split("*")
-        cased = re.compile(_WORD_CONTINUES.join(re.escape(segment) for segment in cased_segments))
+        cased = re.compile("[^ ]*".join(re.escape(segment) for segment in cased_segments))
     literal = folded.replace("*", "")
     pattern = _Pattern(
         entity=entity,
@@ -352,15 +549,17 @@ def _ordered(fields: Mapping[str, str]) -> list[tuple[str, str]]:
 
 def _drop_contained(hits: list[Hit]) -> tuple[Hit, ...]:
     """Keep the longest of overlapping hits in a field ("Corea del Sud" over "Corea"), in text order."""
-    ordered = sorted(
-        hits, key=lambda h: (FIELD_ORDER.index(h.field) if h.field in FIELD_ORDER else 9, h.start, -(h.end - h.start))
-    )
+    ordered = sorted(hits, key=lambda h: (_field_rank(h.field), h.field, h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     for hit in ordered:
         if kept and kept[-1].field == hit.field and hit.start < kept[-1].end:
             continue
         kept.append(hit)
     return tuple(kept)
+
+
+def _field_rank(name: str) -> int:
+    return FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
 
 
 def make_snippet(text: str, hits: Sequence[Hit], width: int = SNIPPET_CHARS) -> Snippet:

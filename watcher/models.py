@@ -54,6 +54,14 @@ class Feed(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     consecutive_failures: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
+    # The config entry as last synced: a change re-enables a feed disabled by 410 and forgets redirects.
+    config_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    disabled_reason: Mapped[str | None] = mapped_column(Text)  # set by 410 Gone; the feed is not polled
+    # A permanent redirect (301/308) seen `redirect_streak` times in a row to the same target; once
+    # remembered, the feed is fetched from redirect_url (config.yaml is never rewritten).
+    redirect_candidate: Mapped[str | None] = mapped_column(String(2048))
+    redirect_streak: Mapped[int] = mapped_column(default=0)
+    redirect_url: Mapped[str | None] = mapped_column(String(2048))
 
     items: Mapped[list[Item]] = relationship(back_populates="feed", passive_deletes=True)
 
@@ -66,11 +74,16 @@ class Item(Base):
     """One feed entry, stored once per feed and identity. Text fields hold visible text only."""
 
     __tablename__ = "items"
-    __table_args__ = (UniqueConstraint("feed_id", "identity", name="uq_items_feed_identity"),)
+    __table_args__ = (
+        UniqueConstraint("feed_id", "identity", name="uq_items_feed_identity"),
+        Index("ix_items_feed_dedup_key", "feed_id", "dedup_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
     identity: Mapped[str] = mapped_column(String(64))
+    # The normalised link (or title): catches an entry whose GUID changed (http→https, utm_ added).
+    dedup_key: Mapped[str | None] = mapped_column(String(64))
     guid: Mapped[str | None] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
@@ -123,6 +136,8 @@ class Match(Base):
     highlights: Mapped[list[Any]] = mapped_column(default=list)  # [[start, end], ...] in snippet
     hits: Mapped[list[Any]] = mapped_column(default=list)  # every hit: alias, field, start, end, text
     backfilled: Mapped[bool] = mapped_column(default=False)
+    # Old news from a new feed's back-catalogue: stored and searchable, never mailed.
+    suppressed: Mapped[bool] = mapped_column(default=False)
     matched_at: Mapped[datetime]
     digest_id: Mapped[int | None] = mapped_column(ForeignKey("digests.id", ondelete="SET NULL"))
 

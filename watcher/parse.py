@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import feedparser
 
@@ -84,6 +85,13 @@ class Entry:
     author: str | None = None
 
     @property
+    def dedup_key(self) -> str | None:
+        """A second key, on the normalised link (else the title), that survives a GUID changing."""
+        if self.link:
+            return _digest("link", normalise_link(self.link))
+        return _digest("title", " ".join(self.title.casefold().split())) if self.title else None
+
+    @property
     def fields(self) -> dict[str, str]:
         """The text fields the matcher reads, most telling first."""
         return {"title": self.title, "summary": self.summary, "content": self.content}
@@ -99,10 +107,41 @@ class ParsedFeed:
 
 
 class _VisibleText(HTMLParser):
+    """Collects the text a browser shows. Fed a whole fragment at once (visible_text), then closed.
+
+    Where Python's HTMLParser and a browser disagree, the browser wins: an unterminated comment, "<?",
+    "<![CDATA[" or "<!..." construct, start tag or end tag is handed back as text by HTMLParser when the
+    input ends ("safe<!--", "<![CDATA[<script>", a summary cut inside '<a href="...'), while a browser
+    reads it as markup running to the end of the input and shows none of it. "<![CDATA[" and other "<!"
+    constructs are, in HTML, bogus comments that end at the next ">". As the whole fragment is fed at
+    once, "incomplete" here always means "unterminated at the end of the input".
+    """
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden_depth = 0
+
+    def _to_end_if_unterminated(self, end: int) -> int:
+        return len(self.rawdata) if end < 0 else end
+
+    def parse_comment(self, i: int, report: bool = True) -> int:
+        return self._to_end_if_unterminated(super().parse_comment(i, report))
+
+    def parse_html_declaration(self, i: int) -> int:
+        if self.rawdata.startswith("<!--", i):
+            return self.parse_comment(i)
+        close = self.rawdata.find(">", i + 2)
+        return self._to_end_if_unterminated(close + 1 if close >= 0 else -1)
+
+    def parse_pi(self, i: int) -> int:
+        return self._to_end_if_unterminated(super().parse_pi(i))
+
+    def parse_starttag(self, i: int) -> int:
+        return self._to_end_if_unterminated(super().parse_starttag(i))
+
+    def parse_endtag(self, i: int) -> int:
+        return self._to_end_if_unterminated(super().parse_endtag(i))
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
         if tag in _INVISIBLE:
@@ -166,14 +205,17 @@ def check_no_entity_declarations(body: bytes) -> None:
         raise FeedError("document declares XML entities in its DTD; refused (entity expansion attack)")
 
 
+_BYTE_ORDER_MARKS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
 def _decode_prologue(data: bytes) -> str:
-    for bom, encoding in (
-        (b"\xef\xbb\xbf", "utf-8"),
-        (b"\xff\xfe\x00\x00", "utf-32-le"),
-        (b"\x00\x00\xfe\xff", "utf-32-be"),
-        (b"\xff\xfe", "utf-16-le"),
-        (b"\xfe\xff", "utf-16-be"),
-    ):
+    for bom, encoding in _BYTE_ORDER_MARKS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, "ignore")
     for pattern, encoding in (
@@ -188,12 +230,29 @@ def _decode_prologue(data: bytes) -> str:
     return data.decode("latin-1")
 
 
+def _content_type_with_bom_charset(body: bytes, content_type: str | None) -> str | None:
+    """The Content-Type to hand feedparser: a byte order mark decides the charset, whatever the label says.
+
+    A BOM is what browsers go by (WHATWG Encoding, "BOM sniff") and what XML 1.0 Appendix F reads first.
+    feedparser instead strips the BOM and then decodes with the charset the HTTP header implies, so a
+    UTF-16 feed served as text/xml (us-ascii per RFC 3023), as "charset=utf-16" with a big-endian BOM
+    (Python's utf-16 codec then assumes little-endian) or with a wrong charset came out as garbage and
+    was refused as "not a feed".
+    """
+    for bom, encoding in _BYTE_ORDER_MARKS:
+        if body.startswith(bom):
+            media_type = (content_type or "").split(";", 1)[0].strip() or "application/xml"
+            return f"{media_type}; charset={encoding}"
+    return content_type
+
+
 def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None = None) -> ParsedFeed:
     """Parse a feed document. Raises FeedError when the bytes are not a usable feed."""
     if not body.strip():
         raise FeedError("empty response body")
     check_no_entity_declarations(body)
     headers = {}
+    content_type = _content_type_with_bom_charset(body, content_type)
     if content_type:
         headers["content-type"] = content_type
     if url:
@@ -202,6 +261,10 @@ def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None 
         io.BytesIO(body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
     )
     warning = _bozo_message(result)
+    if warning and (missing := _unclosed_root(body)):
+        # Cut short in transit or by the server: what parsed is a fragment. Refusing it leaves stored
+        # items, dedup state and the feed's ETag/hash as they were, so the next poll fetches it whole.
+        raise FeedError(f"truncated document: it ends without {missing} ({warning})")
     if not result.get("version") and not result.entries:
         looks_like_html = b"<html" in body[:2048].lower()
         raise FeedError(
@@ -221,6 +284,29 @@ def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None 
     )
 
 
+_TRAILING_COMMENTS = re.compile(r"(?:\s|<!--.*?-->)*\Z", re.DOTALL)
+_ROOT_NAME = re.compile(r"<([A-Za-z_][\w:.-]*)")
+
+
+def _unclosed_root(body: bytes) -> str | None:
+    """The closing tag a document lacks at its end (``</rss>``), or None when it ends properly."""
+    head = _decode_prologue(body[:65536])
+    root = None
+    for found in _ROOT_NAME.finditer(head):
+        if not head[: found.start()].rstrip().endswith("<!--"):
+            root = found.group(1)
+            break
+    if root is None:
+        return None
+    tail = _decode_prologue(body[-4096:] if len(body) > 4096 else body)
+    tail = tail[: _TRAILING_COMMENTS.search(tail).start()]
+    tail = tail.rstrip("\x00 \t\r\n")
+    # "</rss" without its ">" is a server's stray cut of one byte, not a lost item: tolerated.
+    if tail.endswith((f"</{root}>", f"</{root}")) or tail.endswith("/>"):
+        return None
+    return f"</{root}>"
+
+
 def _bozo_message(result: Any) -> str | None:
     if not result.get("bozo"):
         return None
@@ -237,10 +323,10 @@ def _entries(raw_entries: list[Any], feed_language: str | None) -> list[Entry]:
             continue
         previous = seen.get(entry.identity)
         if previous is not None:
-            if (previous.link, previous.title) == (entry.link, entry.title):
+            if _telling(previous) == _telling(entry):
                 continue  # the same entry twice in one document
-            # A GUID reused for a different story: keep both, told apart by link and title.
-            entry = _with_identity(entry, _digest(entry.identity, entry.link or "", entry.title))
+            # A GUID reused for a different story: keep both, told apart by link and title (or text).
+            entry = _with_identity(entry, _digest(entry.identity, *_telling(entry)))
         seen[entry.identity] = entry
         entries.append(entry)
     return entries
@@ -249,8 +335,6 @@ def _entries(raw_entries: list[Any], feed_language: str | None) -> list[Entry]:
 def _entry(raw: Any, feed_language: str | None) -> Entry | None:
     title = _plain(raw.get("title_detail"), raw.get("title"))[:MAX_TITLE_CHARS]
     link = (raw.get("link") or "").strip() or None
-    if not title and not link:
-        return None
     summary = _plain(raw.get("summary_detail"), raw.get("summary"))[:MAX_TEXT_CHARS]
     content_parts = []
     for part in raw.get("content") or []:
@@ -258,10 +342,16 @@ def _entry(raw: Any, feed_language: str | None) -> Entry | None:
         if text and text != summary and text not in content_parts:
             content_parts.append(text)
     content = "\n".join(content_parts)[:MAX_TEXT_CHARS]
+    if not title and not link:
+        # Nothing to head a digest entry or open: dropped, as specified (RSS 2.0 allows such items, but
+        # a reader of the digest could do nothing with one).
+        return None
     guid = (raw.get("id") or "").strip() or None
     published = _timestamp(raw)
     return Entry(
-        identity=entry_identity(guid, link, title, raw.get("published") or raw.get("updated") or ""),
+        identity=entry_identity(
+            guid, link, title, raw.get("published") or raw.get("updated") or "", text=summary or content
+        ),
         guid=guid,
         link=link,
         title=title,
@@ -273,17 +363,29 @@ def _entry(raw: Any, feed_language: str | None) -> Entry | None:
     )
 
 
-def entry_identity(guid: str | None, link: str | None, title: str, date_text: str) -> str:
-    """guid, else link, else title+date; hashed to a fixed-size key. Never hashes sanitised HTML."""
+def entry_identity(guid: str | None, link: str | None, title: str, date_text: str, text: str = "") -> str:
+    """guid, else link, else title+date, else text+date (an untitled item); hashed to a fixed-size key.
+
+    Never hashes sanitised HTML: ``text`` is the visible text of the summary (or content).
+    """
     if guid:
         return _digest("guid", guid)
     if link:
         return _digest("link", link)
-    return _digest("title", title, date_text)
+    if title or not text:
+        return _digest("title", title, date_text)
+    return _digest("text", text, date_text)
 
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _telling(entry: Entry) -> tuple[str, ...]:
+    """What tells two entries sharing an identity apart: link and title, or the text of an untitled one."""
+    if entry.link or entry.title:
+        return (entry.link or "", entry.title)
+    return (entry.summary, entry.content)
 
 
 def _with_identity(entry: Entry, identity: str) -> Entry:
@@ -330,3 +432,28 @@ def _language(value: Any) -> str | None:
         return None
     value = value.strip().lower().replace("_", "-")
     return value[:35] if re.fullmatch(r"[a-z]{2,8}(-[a-z0-9]{1,8})*", value) else None
+
+
+# Query parameters that track a click, not name a page: dropped when comparing links.
+_TRACKING_PARAMETER = re.compile(
+    r"^(utm_\w+|mc_[ce]id|_hs(enc|mi)|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|igshid|ref_src|cmpid|ocid)$",
+    re.IGNORECASE,
+)
+
+
+def normalise_link(link: str) -> str:
+    """A link reduced to what names the page: no scheme, www., fragment, trailing slash or tracking."""
+    parts = urlsplit(link.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host + (f":{port}" if port and port not in (80, 443) else "")
+    query = sorted(
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not _TRACKING_PARAMETER.match(key)
+    )
+    path = parts.path.rstrip("/") or "/"
+    return netloc + path + ("?" + urlencode(query) if query else "")

@@ -16,15 +16,19 @@ import multiprocessing
 import os
 import random
 import resource
+import time
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx
+from sqlalchemy.orm import Session
 
-from watcher.config import Config
+from watcher.config import Config, FeedConfig
 from watcher.errors import FeedError, FetchError
 from watcher.fetch import FetchLimits, FetchResult, HttpStatusError, fetch, make_client
 from watcher.match import Matcher
@@ -36,6 +40,8 @@ from watcher.store import (
     entity_ids,
     new_entries,
     record_failure,
+    record_gone,
+    record_redirect,
     record_success,
     store_items,
 )
@@ -45,6 +51,7 @@ log = logging.getLogger(__name__)
 PARSE_TIMEOUT = 60.0  # seconds of parsing per feed before the feed is recorded as failed
 PARSE_MEMORY_LIMIT = 1536 * 2**20  # address space of a parse worker: an entity bomb dies, not the daemon
 JITTER = 0.1
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -122,6 +129,8 @@ class Poller:
         self._write_lock = asyncio.Lock()
         self._host_limits: dict[str, asyncio.Semaphore] = {}
         self.stopping = False
+        self.last_progress = time.monotonic()  # a feed finished (for the systemd watchdog)
+        self._feeds_by_url: tuple[Config, dict[str, FeedConfig]] | None = None
         with db.session() as session:
             self.entity_ids = entity_ids(session)
 
@@ -152,7 +161,9 @@ class Poller:
             async with slots, self._host_limit(feed.url):
                 if self.stopping:
                     return PollSummary()
-                return await self.poll_feed(feed)
+                outcome = await self.poll_feed(feed)
+                self.last_progress = time.monotonic()
+                return outcome
 
         for result in await asyncio.gather(*(one(feed) for feed in feeds)):
             summary.add(result)
@@ -178,7 +189,7 @@ class Poller:
         return self._host_limits[host]
 
     async def poll_feed(self, feed: FeedState) -> PollSummary:
-        location = self.config.feed_location(feed.url)
+        location = feed.redirect_url or self.config.feed_location(feed.url)
         try:
             result = await fetch(
                 self.client, location, etag=feed.etag, last_modified=feed.last_modified, limits=self.limits
@@ -189,6 +200,10 @@ class Poller:
             if body_hash == feed.body_hash:
                 return await self._unchanged(feed, result)
             parsed = await self._parse(result)
+        except HttpStatusError as exc:
+            if exc.gone:
+                return await self._gone(feed, exc)
+            return await self._failed(feed, exc)
         except (FetchError, FeedError) as exc:
             return await self._failed(feed, exc)
         return await self._store(feed, result, parsed, body_hash)
@@ -211,15 +226,18 @@ class Poller:
         except MemoryError:
             raise FeedError("parsing exceeded the parser's memory limit") from None
 
+    def _feed_config(self, feed_url: str) -> FeedConfig | None:
+        if self._feeds_by_url is None or self._feeds_by_url[0] is not self.config:
+            self._feeds_by_url = (self.config, {feed.url: feed for feed in self.config.feeds})
+        return self._feeds_by_url[1].get(feed_url)
+
+    def _interval(self, feed_url: str) -> timedelta:
+        feed = self._feed_config(feed_url)
+        return feed.interval if feed and feed.interval else self.config.poll.interval
+
     def _next_poll(self, feed_url: str, now: datetime) -> datetime:
         interval = self._interval(feed_url).total_seconds()
         return now + timedelta(seconds=interval * random.uniform(1 - JITTER, 1 + JITTER))
-
-    def _interval(self, feed_url: str) -> timedelta:
-        for feed in self.config.feeds:
-            if feed.url == feed_url and feed.interval is not None:
-                return feed.interval
-        return self.config.poll.interval
 
     def _backoff(self, feed: FeedState, now: datetime, retry_after: float | None) -> datetime:
         base = self._interval(feed.url).total_seconds()
@@ -229,9 +247,23 @@ class Poller:
             delay = max(delay, retry_after)
         return now + timedelta(seconds=delay)
 
-    async def _write(self, function, *args):  # type: ignore[no-untyped-def]
+    def _silence_before(self, feed: FeedState, now: datetime) -> datetime | None:
+        """On a feed's first successful poll, items older than this are stored without alerting."""
+        if not feed.is_new:
+            return None
+        config = self._feed_config(feed.url)
+        age = config.first_poll_alert_age if config and config.first_poll_alert_age else None
+        return now - (age or self.config.poll.first_poll_alert_age)
+
+    async def _write(self, function: Callable[[], T]) -> T:
+        # One writer at a time, off the event loop: SQLite has one write lock, and fetching goes on meanwhile.
         async with self._write_lock:
-            return await asyncio.to_thread(function, *args)
+            return await asyncio.to_thread(function)
+
+    def _note_redirect(self, session: Session, feed: FeedState, result: FetchResult) -> None:
+        remembered = record_redirect(session, feed.id, result.permanent_redirect, self.config.poll.redirect_after)
+        if remembered:
+            log.info("feed.redirect_remembered", extra={"fields": {"feed": feed.url, "new_url": remembered}})
 
     async def _unchanged(self, feed: FeedState, result: FetchResult) -> PollSummary:
         now = utcnow()
@@ -247,6 +279,7 @@ class Poller:
                     last_modified=result.last_modified or feed.last_modified,
                     body_hash=None,
                 )
+                self._note_redirect(session, feed, result)
 
         await self._write(write)
         log.debug("feed.unchanged", extra={"fields": {"feed": feed.url, "status": result.status}})
@@ -262,18 +295,21 @@ class Poller:
                 record_failure(session, feed.id, now, next_poll, str(exc))
 
         await self._write(write)
-        log.warning(
-            "feed.failed",
-            extra={
-                "fields": {
-                    "feed": feed.url,
-                    "error": str(exc),
-                    "failures": feed.consecutive_failures + 1,
-                    "retry_at": next_poll,
-                }
-            },
-        )
+        fields = {"feed": feed.url, "error": str(exc), "failures": feed.consecutive_failures + 1, "retry_at": next_poll}
+        log.warning("feed.failed", extra={"fields": fields})
         return PollSummary(feeds_failed=1, errors=[(feed.url, str(exc))])
+
+    async def _gone(self, feed: FeedState, exc: HttpStatusError) -> PollSummary:
+        now = utcnow()
+        reason = f"{exc}; not polled again until its entry in the config changes"
+
+        def write() -> None:
+            with self.db.session() as session:
+                record_gone(session, feed.id, now, reason)
+
+        await self._write(write)
+        log.error("feed.gone", extra={"fields": {"feed": feed.url, "error": reason}})
+        return PollSummary(feeds_failed=1, errors=[(feed.url, reason)])
 
     async def _store(self, feed: FeedState, result: FetchResult, parsed: ParsedFeed, body_hash: str) -> PollSummary:
         matcher, ids = self.matcher, self.entity_ids
@@ -281,9 +317,11 @@ class Poller:
         def write() -> tuple[int, int]:
             now = utcnow()
             with self.db.session() as session:
-                fresh = new_entries(session, feed.id, parsed.entries)
+                fresh = new_entries(session, feed.id, parsed.entries, now)
                 matches = [matcher.match(entry.fields) for entry in fresh]
-                counts = store_items(session, feed.id, fresh, matches, ids, now)
+                counts = store_items(
+                    session, feed.id, fresh, matches, ids, now, silence_before=self._silence_before(feed, now)
+                )
                 record_success(
                     session,
                     feed.id,
@@ -294,21 +332,12 @@ class Poller:
                     body_hash=body_hash,
                     title=parsed.title,
                 )
+                self._note_redirect(session, feed, result)
             return counts
 
         items, matches = await self._write(write)
-        log.info(
-            "feed.ok",
-            extra={
-                "fields": {
-                    "feed": feed.url,
-                    "entries": len(parsed.entries),
-                    "new_items": items,
-                    "new_matches": matches,
-                    "warning": parsed.warning,
-                }
-            },
-        )
+        fields = {"feed": feed.url, "entries": len(parsed.entries), "new_items": items, "new_matches": matches}
+        log.info("feed.ok", extra={"fields": {**fields, "warning": parsed.warning}})
         return PollSummary(feeds_ok=1, new_items=items, new_matches=matches)
 
 

@@ -6,6 +6,7 @@ user) and PostgreSQL (postgresql+psycopg://). Write transactions are short and n
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,6 +28,8 @@ from watcher.models import Digest, Entity, Feed, Item, Match
 from watcher.parse import Entry
 
 log = logging.getLogger(__name__)
+
+DEDUP_WINDOW = timedelta(days=14)  # an entry whose GUID changed is still caught by its link this long
 
 
 class Database:
@@ -118,19 +121,43 @@ def _insert(session: Session, model: Any) -> Any:
 # --- config → database ---------------------------------------------------------------------------
 
 
+def feed_fingerprint(feed: FeedConfig) -> str:
+    return hashlib.sha256(feed.model_dump_json().encode()).hexdigest()
+
+
 def sync_feeds(session: Session, feeds: Sequence[FeedConfig], now: datetime) -> None:
-    """Make the feeds table follow the config: new feeds are due now, removed ones go inactive."""
+    """Make the feeds table follow the config: new feeds are due now, removed ones go inactive.
+
+    A feed whose config entry changed starts afresh: a 410 no longer disables it and a remembered
+    redirect is forgotten.
+    """
     wanted = {feed.url: feed for feed in feeds}
     existing = {feed.url: feed for feed in session.scalars(select(Feed))}
     for url, config in wanted.items():
         row = existing.get(url)
+        fingerprint = feed_fingerprint(config)
         if row is None:
-            session.add(Feed(url=url, name=config.name, active=True, next_poll_at=now, created_at=now))
-        else:
-            if not row.active:
+            session.add(
+                Feed(
+                    url=url,
+                    name=config.name,
+                    active=True,
+                    next_poll_at=now,
+                    created_at=now,
+                    config_fingerprint=fingerprint,
+                )
+            )
+            continue
+        if not row.active:
+            row.next_poll_at = now
+        if row.config_fingerprint != fingerprint:
+            if row.disabled_reason or row.redirect_url:
                 row.next_poll_at = now
-            row.active = True
-            row.name = config.name
+            row.config_fingerprint = fingerprint
+            row.disabled_reason = row.redirect_url = row.redirect_candidate = None
+            row.redirect_streak = 0
+        row.active = True
+        row.name = config.name
     for url, row in existing.items():
         if url not in wanted:
             row.active = False
@@ -176,10 +203,13 @@ class FeedState:
     body_hash: str | None
     consecutive_failures: int
     is_new: bool  # never polled successfully: its back-catalogue is being stored
+    redirect_url: str | None = None
+    redirect_candidate: str | None = None
+    redirect_streak: int = 0
 
 
 def due_feeds(session: Session, now: datetime, *, everything: bool = False) -> list[FeedState]:
-    query = select(Feed).where(Feed.active).order_by(Feed.next_poll_at, Feed.id)
+    query = select(Feed).where(Feed.active, Feed.disabled_reason.is_(None)).order_by(Feed.next_poll_at, Feed.id)
     if not everything:
         query = query.where(Feed.next_poll_at <= now)
     return [
@@ -192,6 +222,9 @@ def due_feeds(session: Session, now: datetime, *, everything: bool = False) -> l
             feed.body_hash,
             feed.consecutive_failures,
             feed.last_success_at is None,
+            feed.redirect_url,
+            feed.redirect_candidate,
+            feed.redirect_streak,
         )
         for feed in session.scalars(query)
     ]
@@ -201,16 +234,28 @@ def next_due_at(session: Session) -> datetime | None:
     return session.scalar(select(func.min(Feed.next_poll_at)).where(Feed.active))
 
 
-def new_entries(session: Session, feed_id: int, entries: Sequence[Entry]) -> list[Entry]:
-    """The entries not stored yet for this feed: one IN query for the whole fetch."""
+def new_entries(session: Session, feed_id: int, entries: Sequence[Entry], now: datetime) -> list[Entry]:
+    """The entries not stored yet for this feed, by identity or, within DEDUP_WINDOW, by normalised link.
+
+    One IN query per key for the whole fetch (in chunks under every engine's bound-parameter limit).
+    """
     if not entries:
         return []
-    identities = [entry.identity for entry in entries]
-    known: set[str] = set()
-    for start in range(0, len(identities), 500):  # stay under every engine's bound-parameter limit
-        chunk = identities[start : start + 500]
-        known.update(session.scalars(select(Item.identity).where(Item.feed_id == feed_id, Item.identity.in_(chunk))))
-    return [entry for entry in entries if entry.identity not in known]
+    known = _existing(session, Item.identity, feed_id, [entry.identity for entry in entries])
+    fresh = [entry for entry in entries if entry.identity not in known]
+    keys = [entry.dedup_key for entry in fresh if entry.dedup_key]
+    if keys:
+        seen = _existing(session, Item.dedup_key, feed_id, keys, Item.first_seen_at >= now - DEDUP_WINDOW)
+        fresh = [entry for entry in fresh if entry.dedup_key not in seen]
+    return fresh
+
+
+def _existing(session: Session, column: Any, feed_id: int, values: list[str], *conditions: Any) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        found.update(session.scalars(select(column).where(Item.feed_id == feed_id, column.in_(chunk), *conditions)))
+    return found
 
 
 def store_items(
@@ -220,8 +265,14 @@ def store_items(
     matches: Sequence[Sequence[EntityMatch]],
     entity_id_by_name: dict[str, int],
     now: datetime,
+    *,
+    silence_before: datetime | None = None,
 ) -> tuple[int, int]:
-    """Insert new items and their matches; duplicates (a racing instance) are skipped. → (items, matches)."""
+    """Insert new items and their matches; duplicates (a racing instance) are skipped. → (items, matches).
+
+    Matches of items published before `silence_before` (a new feed's back-catalogue) are stored
+    suppressed: searchable, never mailed.
+    """
     item_count = match_count = 0
     for entry, entry_matches in zip(entries, matches, strict=True):
         published = entry.published
@@ -232,6 +283,7 @@ def store_items(
             .values(
                 feed_id=feed_id,
                 identity=entry.identity,
+                dedup_key=entry.dedup_key,
                 guid=entry.guid,
                 link=entry.link,
                 title=entry.title,
@@ -249,7 +301,10 @@ def store_items(
         if item_id is None:
             continue
         item_count += 1
-        match_count += add_matches(session, item_id, entry.fields, entry_matches, entity_id_by_name, now)
+        old_news = silence_before is not None and published is not None and published < silence_before
+        match_count += add_matches(
+            session, item_id, entry.fields, entry_matches, entity_id_by_name, now, suppressed=old_news
+        )
     return item_count, match_count
 
 
@@ -262,6 +317,7 @@ def add_matches(
     now: datetime,
     *,
     backfilled: bool = False,
+    suppressed: bool = False,
 ) -> int:
     added = 0
     for match in matches:
@@ -287,6 +343,7 @@ def add_matches(
                     for h in match.hits
                 ],
                 backfilled=backfilled,
+                suppressed=suppressed,
                 matched_at=now,
             )
             .on_conflict_do_nothing(index_elements=["item_id", "entity_id"])
@@ -322,6 +379,37 @@ def record_success(
     if title:
         values["title"] = title[:1000]
     session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
+
+
+def record_redirect(session: Session, feed_id: int, target: str | None, remember_after: int) -> str | None:
+    """Count consecutive permanent redirects to one target; remember it after `remember_after`. → newly remembered."""
+    feed = session.get_one(Feed, feed_id)
+    if target is None:
+        feed.redirect_candidate, feed.redirect_streak = None, 0
+        return None
+    if feed.redirect_candidate == target:
+        feed.redirect_streak += 1
+    else:
+        feed.redirect_candidate, feed.redirect_streak = target, 1
+    if feed.redirect_streak >= remember_after and feed.redirect_url != target:
+        feed.redirect_url = target
+        return target
+    return None
+
+
+def record_gone(session: Session, feed_id: int, now: datetime, reason: str) -> None:
+    """410 Gone: the feed is not polled again until its entry in config.yaml changes."""
+    session.execute(
+        update(Feed)
+        .where(Feed.id == feed_id)
+        .values(
+            last_polled_at=now,
+            last_error_at=now,
+            last_error=reason,
+            disabled_reason=reason,
+            consecutive_failures=Feed.consecutive_failures + 1,
+        )
+    )
 
 
 def record_failure(session: Session, feed_id: int, now: datetime, next_poll_at: datetime, error: str) -> None:
@@ -402,7 +490,7 @@ def _match_rows(session: Session, condition: Any, limit: int | None = None) -> l
 
 
 def undelivered_matches(session: Session, entity_names: Iterable[str] | None = None) -> list[MatchRow]:
-    condition = Match.digest_id.is_(None)
+    condition = Match.digest_id.is_(None) & ~Match.suppressed
     if entity_names is not None:
         condition = condition & Entity.name.in_(list(entity_names))
     return _match_rows(session, condition)
@@ -470,6 +558,18 @@ class FeedStatus:
     last_error: str | None
     consecutive_failures: int
     next_poll_at: datetime
+    disabled_reason: str | None = None
+    redirect_url: str | None = None
+
+    @property
+    def label(self) -> str:
+        if not self.active:
+            return "removed"
+        if self.disabled_reason:
+            return "DISABLED"
+        if self.consecutive_failures:
+            return f"FAILING×{self.consecutive_failures}"
+        return "new" if self.last_success_at is None else "ok"
 
 
 def feed_statuses(session: Session) -> list[FeedStatus]:
@@ -487,6 +587,8 @@ def feed_statuses(session: Session) -> list[FeedStatus]:
             feed.last_error,
             feed.consecutive_failures,
             feed.next_poll_at,
+            feed.disabled_reason,
+            feed.redirect_url,
         )
         for feed in session.scalars(select(Feed).order_by(Feed.active.desc(), Feed.url))
     ]
@@ -498,6 +600,6 @@ def failing_feeds(session: Session, now: datetime, older_than: timedelta) -> lis
         status
         for status in feed_statuses(session)
         if status.active
-        and status.consecutive_failures > 0
+        and (status.consecutive_failures > 0 or status.disabled_reason)
         and (status.last_success_at is None or now - status.last_success_at >= older_than)
     ]
