@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.conftest import FOUNDING_LINK, FeedServer, Route, SmtpServer, founding_feed, write_config
 from watcher.cli import main
 from watcher.config import load_config
-from watcher.models import Digest, Entity, Item, Match
+from watcher.models import Delivery, Digest, Entity, Item, Match
 from watcher.store import Database
 
 
@@ -113,11 +113,15 @@ def test_second_fetch_is_conditional_and_304_is_honoured(tmp_path: Path, feed_se
 
 
 def _delivery_state(config_path: Path) -> list[tuple[int | None, str | None]]:
+    """(digest id, digest status) of each match, (None, None) where no digest has claimed it."""
     database = Database(load_config(config_path).database_url)
     try:
         with database.session() as session:
             rows = session.execute(
-                select(Match.digest_id, Digest.status).outerjoin(Digest, Match.digest_id == Digest.id)
+                select(Delivery.digest_id, Digest.status)
+                .select_from(Match)
+                .outerjoin(Delivery, Delivery.match_id == Match.id)
+                .outerjoin(Digest, Delivery.digest_id == Digest.id)
             )
             return [tuple(row) for row in rows]
     finally:
@@ -156,7 +160,7 @@ def test_smtp_refusal_leaves_every_match_undelivered(
     assert code == 0, output
     assert len(smtp_server.messages) == 1
     assert all(status == "sent" for _, status in _delivery_state(config))
-    assert invoke(config, "digest")[1].strip().endswith("nothing new: no digest sent")
+    assert invoke(config, "digest")[1].strip().endswith("nothing new, none sent")
 
 
 def test_temporary_failure_is_retried_with_the_identical_message(

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from watcher.config import Config
-from watcher.deliver import DigestOutcome, run_digest
+from watcher.deliver import DigestOutcome, run_digests
 from watcher.mailer import Mailer, OutboxMailer, SmtpMailer
 from watcher.match import Matcher
 from watcher.models import Item
@@ -85,8 +85,9 @@ class Watcher:
     async def poll(self, *, everything: bool = False) -> PollSummary:
         return await self.poller.poll(everything=everything)
 
-    def digest(self, now: datetime | None = None, *, key: str | None = None) -> DigestOutcome:
-        return run_digest(self.db, self.config, self.mailer, now or utcnow(), key=key)
+    def digest(self, now: datetime | None = None, *, scheduled: bool = False) -> list[DigestOutcome]:
+        """One digest per route (see deliver.run_digests); `scheduled` makes it the day's, sent once."""
+        return run_digests(self.db, self.config, self.mailer, now or utcnow(), scheduled=scheduled)
 
     def backfill(self, entity_names: Sequence[str], days: int, now: datetime | None = None) -> int:
         """Match stored items of the last `days` days against these entities; flag new matches as backfilled."""

@@ -101,7 +101,7 @@ def run(state: _State, once: bool) -> None:
     if once:
         summary, outcome = asyncio.run(run_once(config))
         _print_poll_summary(summary)
-        _print_digest_outcome(outcome)
+        _print_digest_outcomes(outcome)
         return
     sys.exit(run_daemon(state.config_path))
 
@@ -142,18 +142,23 @@ def _print_poll_summary(summary: Any) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the HTML of the digest that would be sent now to this file (implies --dry-run).",
 )
+@click.option("--route", "route_name", help="With --dry-run/--preview: which route's digest (default: the first).")
 @pass_state
 @_fail_cleanly
-def digest(state: _State, dry_run: bool, preview: Path | None) -> None:
-    """Send the digest of everything not yet delivered (to SMTP, or the outbox when no SMTP host is set)."""
+def digest(state: _State, dry_run: bool, preview: Path | None, route_name: str | None) -> None:
+    """Send each route's digest of what it has not had yet (SMTP, or the outbox without smtp.host)."""
     from watcher.app import Watcher
     from watcher.deliver import preview_digest
 
     config = state.config
+    routes = {route.name: route for route in config.routes()}
+    if route_name is not None and route_name not in routes:
+        raise ConfigError(f"no route {route_name!r} in digest.routes (routes: {', '.join(routes)})")
     watcher = Watcher.open(config)
     try:
         if dry_run or preview:
-            rendered = preview_digest(watcher.db, config, datetime.now(UTC))
+            route = routes[route_name] if route_name else None
+            rendered = preview_digest(watcher.db, config, datetime.now(UTC), route)
             if rendered is None:
                 click.echo("nothing new: no undelivered matches")
                 return
@@ -164,23 +169,26 @@ def digest(state: _State, dry_run: bool, preview: Path | None) -> None:
                 click.echo(f"Subject: {rendered.subject}\n")
                 click.echo(rendered.text)
             return
-        outcome = watcher.digest()
+        outcomes = watcher.digest()
     finally:
         watcher.close()
-    _print_digest_outcome(outcome)
-    if outcome.status in ("failed", "pending"):
+    _print_digest_outcomes(outcomes)
+    if any(outcome.status in ("failed", "pending") for outcome in outcomes):
         sys.exit(1)
 
 
-def _print_digest_outcome(outcome: Any) -> None:
-    if outcome.status == "sent":
-        click.echo(f"digest sent: {outcome.match_count} matches → {outcome.where}")
-    elif outcome.status == "pending":
-        click.echo(f"digest not sent, will retry: {outcome.error}", err=True)
-    elif outcome.status == "failed":
-        click.echo(f"digest refused, matches kept for the next one: {outcome.error}", err=True)
-    else:
-        click.echo("nothing new: no digest sent")
+def _print_digest_outcomes(outcomes: list[Any]) -> None:
+    several = len({outcome.route for outcome in outcomes}) > 1
+    for outcome in outcomes:
+        label = f"digest ({outcome.route})" if several else "digest"
+        if outcome.status == "sent":
+            click.echo(f"{label} sent: {outcome.match_count} matches → {outcome.where}")
+        elif outcome.status == "pending":
+            click.echo(f"{label} not sent, will retry: {outcome.error}", err=True)
+        elif outcome.status == "failed":
+            click.echo(f"{label} refused, matches kept for the next one: {outcome.error}", err=True)
+        else:
+            click.echo(f"{label}: nothing new, none sent")
 
 
 @main.command("check-config")

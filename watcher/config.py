@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -168,6 +169,35 @@ class MatchingConfig(_Strict):
     backfill_days: int = Field(default=30, ge=0, le=3650)
 
 
+def _check_addresses(value: list[str]) -> list[str]:
+    for address in value:
+        if not _ADDRESS.match(address.strip()):
+            raise ValueError(f"not an email address: {address!r}")
+    return [address.strip() for address in value]
+
+
+class RouteConfig(_Strict):
+    """One digest: who receives it and which entities (by name or tag) it reports."""
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[\w.-]+$")
+    recipients: list[str] = Field(default_factory=list)
+    entities: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    subject: str | None = Field(default=None, max_length=200)
+
+    _recipients = field_validator("recipients")(classmethod(lambda cls, value: _check_addresses(value)))
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route resolved against the config's entities."""
+
+    name: str
+    recipients: tuple[str, ...]
+    entities: tuple[str, ...]
+    subject: str
+
+
 class DigestConfig(_Strict):
     time: TimeOfDay = time(8, 0)
     timezone: str = "UTC"
@@ -176,6 +206,10 @@ class DigestConfig(_Strict):
     subject: str = Field(default="watcher digest", max_length=200)
     outbox: str = "outbox"  # relative to state_dir; used when smtp.host is not set
     max_items_per_entity: int = Field(default=50, ge=1, le=10000)
+    empty: Literal["skip", "send"] = "skip"  # a day with nothing new: no mail, or a short "nothing new" mail
+    # Several digests, each with its recipients and entities. Without routes: one digest of every
+    # entity to `recipients`.
+    routes: list[RouteConfig] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod
@@ -189,10 +223,16 @@ class DigestConfig(_Strict):
     @field_validator("recipients")
     @classmethod
     def _addresses(cls, value: list[str]) -> list[str]:
-        for address in value:
-            if not _ADDRESS.match(address.strip()):
-                raise ValueError(f"not an email address: {address!r}")
-        return [address.strip() for address in value]
+        return _check_addresses(value)
+
+    @field_validator("routes")
+    @classmethod
+    def _unique_routes(cls, routes: list[RouteConfig]) -> list[RouteConfig]:
+        names = [route.name for route in routes]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"route names must be unique; repeated: {', '.join(duplicates)}")
+        return routes
 
     @field_validator("sender")
     @classmethod
@@ -285,6 +325,27 @@ class Config(_Strict):
             seen.add(entity.name.casefold())
         return entities
 
+    @model_validator(mode="after")
+    def _routes_name_known_entities(self) -> Config:
+        known = {entity.name for entity in self.entities}
+        for route in self.digest.routes:
+            unknown = [name for name in route.entities if name not in known]
+            if unknown:
+                raise ValueError(f"digest.routes: route {route.name!r} names unknown entities: {', '.join(unknown)}")
+        return self
+
+    def routes(self) -> list[Route]:
+        """The digests to send: each configured route, or one "default" route of every entity."""
+        every = tuple(entity.name for entity in self.entities)
+        if not self.digest.routes:
+            return [Route("default", tuple(self.digest.recipients), every, self.digest.subject)]
+        resolved = []
+        for route in self.digest.routes:
+            tagged = {entity.name for entity in self.entities if set(route.tags) & set(entity.tags)}
+            chosen = tuple(name for name in every if name in set(route.entities) | tagged)
+            resolved.append(Route(route.name, tuple(route.recipients), chosen, route.subject or self.digest.subject))
+        return resolved
+
     @field_validator("database")
     @classmethod
     def _database_url(cls, value: str | None) -> str | None:
@@ -370,10 +431,14 @@ def _describe(exc: ValidationError, tree: yaml.Node | None, path: Path) -> str:
     lines = []
     for error in exc.errors(include_url=False):
         location = tuple(part for part in error["loc"] if not _is_validator_tag(part))
+        message = error["msg"].removeprefix("Value error, ")
+        named = re.match(r"([\w.]+): (.*)", message, re.DOTALL)
+        if not location and named:  # a check across fields names its field path itself
+            location = tuple(int(part) if part.isdigit() else part for part in named[1].split("."))
+            message = named[2]
         field = ".".join(str(part) for part in location) or "(top level)"
         line = _line_of(tree, location)
         where = f"{path}:{line}" if line else str(path)
-        message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = "unknown setting (check the spelling; see the config reference in README.md)"
         elif error["type"] == "missing":

@@ -24,7 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from watcher.app import Watcher
 from watcher.config import Config, load_config
-from watcher.deliver import daily_key, digest_due, retry_pending
+from watcher.deliver import digest_due, retry_pending
 from watcher.errors import WatcherError
 from watcher.poll import utcnow
 
@@ -185,7 +185,7 @@ class Daemon:
         assert self.watcher is not None
         watcher, now = self.watcher, utcnow()
         if digest_due(watcher.config, now):
-            await asyncio.to_thread(watcher.digest, now, key=daily_key(watcher.config, now))
+            await asyncio.to_thread(watcher.digest, now, scheduled=True)
         else:
             await asyncio.to_thread(retry_pending, watcher.db, watcher.mailer, now)
 

@@ -21,8 +21,15 @@ from email.utils import make_msgid, parseaddr
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from watcher.config import Config
-from watcher.digest import DigestModel, RenderedDigest, build_digest, compose_message, render_digest
+from watcher.config import Config, Route
+from watcher.digest import (
+    DigestModel,
+    RenderedDigest,
+    build_digest,
+    compose_message,
+    render_digest,
+    render_nothing_new,
+)
 from watcher.errors import PermanentDeliveryError, TemporaryDeliveryError
 from watcher.mailer import Mailer
 from watcher.models import Digest
@@ -30,8 +37,11 @@ from watcher.store import (
     Database,
     MatchRow,
     claim_matches,
+    delivered_count,
     digest_by_key,
+    earliest_item_at,
     failing_feeds,
+    mention_counts,
     pending_digests,
     release_matches,
     undelivered_matches,
@@ -44,19 +54,21 @@ SMTP_POLICY = policy.SMTP
 RETRY_BASE = timedelta(minutes=2)
 RETRY_MAX = timedelta(hours=2)
 FAILING_FEED_AGE = timedelta(hours=24)
+BASELINE = timedelta(days=14)  # an entity's usual daily volume is its mean over this period
 
 
 @dataclass(frozen=True)
 class DigestOutcome:
     status: str  # sent | nothing | pending | failed | done-today
+    route: str = "default"
     digest_id: int | None = None
     match_count: int = 0
     where: str | None = None
     error: str | None = None
 
 
-def daily_key(config: Config, now: datetime) -> str:
-    return f"daily:{now.astimezone(config.digest.zone).date().isoformat()}"
+def daily_key(route: Route, config: Config, now: datetime) -> str:
+    return f"daily:{route.name}:{now.astimezone(config.digest.zone).date().isoformat()}"
 
 
 def digest_due(config: Config, now: datetime) -> bool:
@@ -65,18 +77,23 @@ def digest_due(config: Config, now: datetime) -> bool:
     return local.time().replace(second=0, microsecond=0) >= config.digest.time
 
 
-def run_digest(db: Database, config: Config, mailer: Mailer, now: datetime, *, key: str | None = None) -> DigestOutcome:
-    """Retry digests still pending, then build and send a new one from what is undelivered.
+def run_digests(
+    db: Database, config: Config, mailer: Mailer, now: datetime, *, scheduled: bool = False
+) -> list[DigestOutcome]:
+    """Retry digests still pending, then build and send one digest per route from what it has not had.
 
-    With a key (the daily run), at most one digest per key is ever created, even an empty one.
+    scheduled: the daily run; at most one digest per route and day is ever created, even an empty one.
     """
-    retried = retry_pending(db, mailer, now)
-    created = create_digest(db, config, now, key=key)
-    if created is None:
-        if key is not None and _key_taken(db, key) and not retried:
-            return DigestOutcome("done-today")
-        return retried[-1] if retried else DigestOutcome("nothing")
-    return send_stored(db, mailer, created, now)
+    outcomes = retry_pending(db, mailer, now)
+    for route in config.routes():
+        key = daily_key(route, config, now) if scheduled else None
+        created = create_digest(db, config, route, now, key=key)
+        if created is None:
+            status = "done-today" if key is not None and _key_taken(db, key) else "nothing"
+            outcomes.append(DigestOutcome(status, route.name))
+        else:
+            outcomes.append(send_stored(db, mailer, created, now))
+    return outcomes
 
 
 def retry_pending(db: Database, mailer: Mailer, now: datetime) -> list[DigestOutcome]:
@@ -91,66 +108,76 @@ def _key_taken(db: Database, key: str) -> bool:
         return digest_by_key(session, key) is not None
 
 
-def preview_digest(db: Database, config: Config, now: datetime) -> RenderedDigest | None:
-    """The digest that would be sent now, rendered; nothing is claimed or marked."""
+def preview_digest(db: Database, config: Config, now: datetime, route: Route | None = None) -> RenderedDigest | None:
+    """The digest that would be sent now for a route (the first by default); nothing is claimed or marked."""
+    route = route or config.routes()[0]
     with db.session() as session:
-        rows = undelivered_matches(session, [entity.name for entity in config.entities])
+        rows = undelivered_matches(session, route.name, route.entities)
         if not rows:
             return None
-        return render_digest(_model(session, config, rows, now), config.digest.subject)
+        return render_digest(_model(session, config, route, rows, now), route.subject)
 
 
-def _model(session: Session, config: Config, rows: list[MatchRow], now: datetime) -> DigestModel:
+def _model(session: Session, config: Config, route: Route, rows: list[MatchRow], now: datetime) -> DigestModel:
+    baseline_end = now - timedelta(days=1)
+    baseline_start = baseline_end - BASELINE
+    baseline = None
+    first_seen = earliest_item_at(session)
+    if first_seen is not None and first_seen <= baseline_start:  # no history is not a quiet history
+        counts = mention_counts(session, route.entities, baseline_start, baseline_end)
+        baseline = {name: counts.get(name, 0) / BASELINE.days for name in route.entities}
     return build_digest(
         rows,
         timezone=config.digest.timezone,
         now=now,
         max_per_entity=config.digest.max_items_per_entity,
-        entity_order=[entity.name for entity in config.entities],
+        entity_order=route.entities,
         failing_feeds=failing_feeds(session, now, FAILING_FEED_AGE),
+        daily_baseline=baseline,
     )
 
 
-def create_digest(db: Database, config: Config, now: datetime, *, key: str | None = None) -> int | None:
-    """Step 1: claim the undelivered matches and store the rendered message. → digest id, or None."""
+def create_digest(db: Database, config: Config, route: Route, now: datetime, *, key: str | None = None) -> int | None:
+    """Step 1: claim the route's undelivered matches and store the rendered message. → digest id, or None."""
     try:
         with db.session() as session:
             if key is not None and digest_by_key(session, key) is not None:
                 return None
-            rows = undelivered_matches(session, [entity.name for entity in config.entities])
-            if not rows:
+            rows = undelivered_matches(session, route.name, route.entities)
+            if rows:
+                rendered = render_digest(_model(session, config, route, rows, now), route.subject)
+            elif key is not None and config.digest.empty == "send":
+                rendered = render_nothing_new(route.subject, now, config.digest.timezone)
+            else:
                 if key is not None:  # the day is done, with nothing to say
-                    session.add(Digest(key=key, status="empty", created_at=now, recipients=[], subject=""))
-                    log.info("digest.empty", extra={"fields": {"key": key}})
+                    session.add(Digest(key=key, route=route.name, status="empty", created_at=now, subject=""))
+                    log.info("digest.empty", extra={"fields": {"route": route.name, "key": key}})
                 return None
-            rendered = render_digest(_model(session, config, rows, now), config.digest.subject)
             message_id = make_msgid("digest", domain=_domain(config.digest.sender))
             message = compose_message(
-                rendered,
-                sender=config.digest.sender,
-                recipients=config.digest.recipients,
-                message_id=message_id,
-                date=now,
+                rendered, sender=config.digest.sender, recipients=route.recipients, message_id=message_id, date=now
             )
             digest = Digest(
                 key=key,
+                route=route.name,
                 status="pending",
                 created_at=now,
-                recipients=list(config.digest.recipients),
+                recipients=list(route.recipients),
                 subject=rendered.subject,
                 message_id=message_id,
                 message=message.as_bytes(policy=SMTP_POLICY),
             )
             session.add(digest)
             session.flush()
-            claimed = claim_matches(session, digest.id, [row.match_id for row in rows])
+            claimed = claim_matches(session, digest.id, route.name, [row.match_id for row in rows])
             if claimed != len(rows):
                 raise _ClaimRace
-            log.info("digest.created", extra={"fields": {"digest": digest.id, "matches": claimed, "key": key}})
+            fields = {"digest": digest.id, "route": route.name, "matches": claimed, "key": key}
+            log.info("digest.created", extra={"fields": fields})
             return digest.id
     except (_ClaimRace, IntegrityError):
         # Another instance claimed these matches or took this day's key first: it sends them.
-        log.info("digest.skipped", extra={"fields": {"reason": "claimed by another run", "key": key}})
+        log.info("digest.skipped", extra={"fields": {"reason": "claimed by another run", "route": route.name}})
         return None
 
 
@@ -163,9 +190,9 @@ def send_stored(db: Database, mailer: Mailer, digest_id: int, now: datetime) -> 
     with db.session() as session:
         digest = session.get(Digest, digest_id)
         if digest is None or digest.status != "pending" or digest.message is None:
-            return DigestOutcome("nothing", digest_id)
-        message, match_count = digest.message, len(digest.matches)
-    fields = {"digest": digest_id, "matches": match_count, "transport": mailer.description}
+            return DigestOutcome("nothing", digest.route if digest else "default", digest_id)
+        message, route, match_count = digest.message, digest.route, delivered_count(session, digest_id)
+    fields = {"digest": digest_id, "route": route, "matches": match_count, "transport": mailer.description}
     try:
         where = mailer.send(message)
     except TemporaryDeliveryError as exc:
@@ -176,7 +203,7 @@ def send_stored(db: Database, mailer: Mailer, digest_id: int, now: datetime) -> 
             digest.next_attempt_at = now + min(RETRY_BASE * 2 ** (digest.attempts - 1), RETRY_MAX)
             retry_at = digest.next_attempt_at
         log.warning("digest.retry_later", extra={"fields": {**fields, "error": str(exc), "retry_at": retry_at}})
-        return DigestOutcome("pending", digest_id, match_count, error=str(exc))
+        return DigestOutcome("pending", route, digest_id, match_count, error=str(exc))
     except PermanentDeliveryError as exc:
         with db.session() as session:
             digest = session.get_one(Digest, digest_id)
@@ -185,7 +212,7 @@ def send_stored(db: Database, mailer: Mailer, digest_id: int, now: datetime) -> 
             digest.last_error = str(exc)
             release_matches(session, digest_id)
         log.error("digest.failed", extra={"fields": {**fields, "error": str(exc), "matches_kept": match_count}})
-        return DigestOutcome("failed", digest_id, match_count, error=str(exc))
+        return DigestOutcome("failed", route, digest_id, match_count, error=str(exc))
     with db.session() as session:
         digest = session.get_one(Digest, digest_id)
         digest.attempts += 1
@@ -194,7 +221,7 @@ def send_stored(db: Database, mailer: Mailer, digest_id: int, now: datetime) -> 
         digest.transport = where[:300]
         digest.last_error = None
     log.info("digest.sent", extra={"fields": {**fields, "where": where}})
-    return DigestOutcome("sent", digest_id, match_count, where=where)
+    return DigestOutcome("sent", route, digest_id, match_count, where=where)
 
 
 def _domain(sender: str) -> str:

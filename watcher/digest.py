@@ -6,10 +6,11 @@ competitive signal) in their own section at the top, and shows each item's time 
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import cache
@@ -17,17 +18,25 @@ from importlib import resources
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import css_inline
 import jinja2
+from rapidfuzz import fuzz
 
 from watcher.match import Snippet
+from watcher.parse import normalise_link
 from watcher.store import FeedStatus, MatchRow
 
 SUBJECT_MAX = 150
+CLUSTER_WINDOW = timedelta(hours=48)
+TITLE_SIMILARITY = 88  # rapidfuzz score (0-100) above which two titles tell the same story
+NO_SPACE_SCRIPTS = frozenset({"CJK", "HANGUL", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR"})
+SPIKE_FACTOR = 3.0
+SPIKE_MIN_MENTIONS = 3
 
 
 @dataclass(frozen=True)
 class DigestEntry:
-    """One item as the digest shows it."""
+    """One story as the digest shows it: the best-placed item, and the other sources that ran it."""
 
     item_id: int
     title: str
@@ -39,17 +48,42 @@ class DigestEntry:
     snippet: Snippet
     backfilled: bool
     in_title: bool
+    hit_count: int = 1
+    alias_count: int = 1
+    also_in: tuple[str, ...] = ()  # other feeds that carried the same story
+
+    @property
+    def score(self) -> float:
+        """Title hits over body hits, several aliases over one, stories carried by several feeds."""
+        return (
+            (3.0 if self.in_title else 0.0)
+            + min(self.alias_count, 3)
+            + 0.2 * min(self.hit_count, 5)
+            + 1.0 * min(len(self.also_in), 5)
+        )
 
 
 @dataclass(frozen=True)
 class EntitySection:
     entity: str
     entries: tuple[DigestEntry, ...]
-    more: int  # matches beyond the cap, counted but not listed
+    more: int  # stories beyond the cap, counted but not listed
+    mentions: int = 0  # matches in this digest (every source of every story)
+    usual: float | None = None  # mean daily mentions over the baseline period
 
     @property
     def count(self) -> int:
-        return len(self.entries) + self.more
+        return self.mentions or len(self.entries) + self.more
+
+    @property
+    def spike(self) -> str | None:
+        """ "4× usual" when this digest's volume stands out against the entity's own baseline."""
+        if self.usual is None or self.count < SPIKE_MIN_MENTIONS:
+            return None
+        if self.usual < 0.1:
+            return "usually quiet"
+        factor = self.count / self.usual
+        return f"{factor:.0f}× usual" if factor >= SPIKE_FACTOR else None
 
 
 @dataclass(frozen=True)
@@ -64,7 +98,10 @@ class DigestModel:
 
     @property
     def summary(self) -> str:
-        parts = ", ".join(f"{section.entity} {section.count}" for section in self.sections)
+        parts = ", ".join(
+            f"{section.entity} {section.count}" + (f" ({section.spike})" if section.spike else "")
+            for section in self.sections
+        )
         mentions = "mention" if self.match_count == 1 else "mentions"
         return f"{self.match_count} new {mentions} in {self.item_count} items: {parts}"
 
@@ -77,6 +114,7 @@ def build_digest(
     max_per_entity: int = 50,
     entity_order: Sequence[str] = (),
     failing_feeds: Sequence[FeedStatus] = (),
+    daily_baseline: Mapping[str, float] | None = None,
 ) -> DigestModel:
     zone = ZoneInfo(timezone)
     entities_of_item: dict[int, list[str]] = defaultdict(list)
@@ -97,17 +135,90 @@ def build_digest(
 
     sections = []
     for entity in sorted(by_entity, key=lambda name: (rank.get(name, len(rank)), name)):
-        entries = sorted(by_entity[entity], key=lambda e: (not e.in_title, -e.published.timestamp()))
-        sections.append(EntitySection(entity, tuple(entries[:max_per_entity]), max(0, len(entries) - max_per_entity)))
+        stories = rank_entries(cluster_entries(by_entity[entity]))
+        sections.append(
+            EntitySection(
+                entity,
+                tuple(stories[:max_per_entity]),
+                max(0, len(stories) - max_per_entity),
+                mentions=len(by_entity[entity]),
+                usual=None if daily_baseline is None else daily_baseline.get(entity, 0.0),
+            )
+        )
+    together = sorted(
+        cluster_entries(list(co_mentions.values())),
+        key=lambda e: (-len(e.entities), -e.score, -e.published.timestamp()),
+    )
     return DigestModel(
         generated_at=now.astimezone(zone),
         timezone=timezone,
-        co_mentions=tuple(sorted(co_mentions.values(), key=lambda e: (-len(e.entities), -e.published.timestamp()))),
+        co_mentions=tuple(together),
         sections=tuple(sections),
         match_count=len(rows),
         item_count=len(entities_of_item),
         failing_feeds=tuple(failing_feeds),
     )
+
+
+def rank_entries(entries: Sequence[DigestEntry]) -> list[DigestEntry]:
+    """Most relevant first; among equals, the most recent."""
+    return sorted(entries, key=lambda e: (-e.score, -e.published.timestamp()))
+
+
+def cluster_entries(entries: Sequence[DigestEntry], window: timedelta = CLUSTER_WINDOW) -> list[DigestEntry]:
+    """Fold the same story from several feeds into one entry, listing the other sources.
+
+    Same story: the same link once tracking parameters, scheme and www. are set aside, or near-identical
+    titles in the same script published within `window` (translations are not folded: their words differ).
+    The entry kept is the best-ranked of the group.
+    """
+    groups: list[list[DigestEntry]] = []
+    by_link: dict[str, list[DigestEntry]] = {}
+    for entry in rank_entries(entries):
+        key = normalise_link(entry.link) if entry.link else None
+        group = by_link.get(key) if key else None
+        if group is None:
+            group = _similar_title_group(entry, groups, window)
+        if group is None:
+            group = []
+            groups.append(group)
+        group.append(entry)
+        if key:
+            by_link.setdefault(key, group)
+    folded = []
+    for group in groups:
+        best, others = group[0], group[1:]
+        sources = tuple(dict.fromkeys(e.source for e in others if e.source != best.source))
+        merged_entities = tuple(dict.fromkeys(name for e in group for name in e.entities))
+        folded.append(replace(best, also_in=sources, entities=merged_entities))
+    return folded
+
+
+def _similar_title_group(
+    entry: DigestEntry, groups: list[list[DigestEntry]], window: timedelta
+) -> list[DigestEntry] | None:
+    title = " ".join(entry.title.casefold().split())
+    script = _script(title)
+    if not title or script is None:
+        return None
+    scorer = fuzz.token_set_ratio if script not in NO_SPACE_SCRIPTS else fuzz.ratio
+    for group in groups:
+        head = group[0]
+        if abs(head.published - entry.published) > window:
+            continue
+        other = " ".join(head.title.casefold().split())
+        if _script(other) == script and scorer(title, other, score_cutoff=TITLE_SIMILARITY):
+            return group
+    return None
+
+
+def _script(text: str) -> str | None:
+    """The script of a text's first letter (LATIN, CYRILLIC, HANGUL, CJK, ...)."""
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            return name.split(" ")[0] if name else None
+    return None
 
 
 def _entry(row: MatchRow, entities: tuple[str, ...], zone: ZoneInfo) -> DigestEntry:
@@ -123,6 +234,8 @@ def _entry(row: MatchRow, entities: tuple[str, ...], zone: ZoneInfo) -> DigestEn
         snippet=Snippet(row.snippet, row.highlights),
         backfilled=row.backfilled,
         in_title=row.field == "title",
+        hit_count=row.hit_count,
+        alias_count=row.alias_count,
     )
 
 
@@ -146,14 +259,33 @@ def _environment() -> jinja2.Environment:
     )
 
 
+# Mail clients drop <style> blocks or parts of them: styles are inlined into each element. The block is
+# kept too, for what only it can say (the dark-mode media query). Nothing is loaded from the network.
+_INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+
+
 def render_digest(model: DigestModel, subject_prefix: str) -> RenderedDigest:
     environment = _environment()
     context = {"digest": model, "subject_prefix": subject_prefix}
     return RenderedDigest(
         subject=make_subject(subject_prefix, model),
         text=environment.get_template("digest.txt.j2").render(context),
-        html=environment.get_template("digest.html.j2").render(context),
+        html=_INLINER.inline(environment.get_template("digest.html.j2").render(context)),
     )
+
+
+def render_nothing_new(subject_prefix: str, now: datetime, timezone: str) -> RenderedDigest:
+    """The short mail of a day with nothing new, for digest.empty: send."""
+    model = DigestModel(
+        generated_at=now.astimezone(ZoneInfo(timezone)),
+        timezone=timezone,
+        co_mentions=(),
+        sections=(),
+        match_count=0,
+        item_count=0,
+    )
+    rendered = render_digest(model, subject_prefix)
+    return replace(rendered, subject=" ".join(f"{subject_prefix}: nothing new today".split())[:SUBJECT_MAX])
 
 
 def make_subject(prefix: str, model: DigestModel) -> str:

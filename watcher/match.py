@@ -19,7 +19,6 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
 
 import ahocorasick
 
@@ -75,8 +74,14 @@ _NO_SPACE_RANGES = (
 
 
 def _char_class(ranges: Iterable[tuple[int, int]]) -> str:
-    """The inside of a regex character class for inclusive code point ranges."""
-    return "".join(f"\\U{low:08x}" if low == high else f"\\U{low:08x}-\\U{high:08x}" for low, high in ranges)
+    """The inside of a regex character class for inclusive code point ranges (merged: sre then tests fast)."""
+    merged: list[list[int]] = []
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], high)
+        else:
+            merged.append([low, high])
+    return "".join(f"\\U{low:08x}" if low == high else f"\\U{low:08x}-\\U{high:08x}" for low, high in merged)
 
 
 # The rest of a word, as far as a '*' may continue it: letters and digits of spaced scripts (combining
@@ -258,12 +263,25 @@ class _FoldedText:
 
 
 class _OffsetMap:
-    """Folded offsets to original ones for a text folded character by character, in C-speed steps."""
+    """Folded offsets to original ones for a text folded character by character.
+
+    Only the characters whose fold is not one character (and runs of spaces made one) move offsets, and
+    a text has few of them: the map keeps just those.
+    """
 
     def __init__(self, original: str, uncollapsed: str | None) -> None:
         self.original = original
-        self.lengths = list(map(len, map(_CASELESS.__getitem__, map(ord, original))))
-        self.folded_at = list(accumulate(self.lengths, initial=0))  # where each character's fold starts
+        self.at: list[int] = []  # original index of each irregular character, in order
+        self.folded_at: list[int] = []  # ... where its fold starts in the (uncollapsed) folded text
+        self.lengths: dict[int, int] = {}  # ... and how long its fold is
+        shift = 0
+        for found in _irregular_chars().finditer(original):
+            index = found.start()
+            length = len(_CASELESS[ord(found.group())])
+            self.at.append(index)
+            self.folded_at.append(index + shift)
+            self.lengths[index] = length
+            shift += length - 1
         self.runs_at: list[int] = []  # where each collapsed run of spaces is in the folded text
         self.runs: list[tuple[int, int]] = []  # ... and where it was before it was collapsed
         if uncollapsed is not None:
@@ -281,12 +299,35 @@ class _OffsetMap:
         at = self.runs_at[index]
         return run_start if position == at else run_end + position - at - 1
 
+    def _original(self, position: int) -> int:
+        """The original index of the character folded[position] (uncollapsed) came from."""
+        index = bisect_right(self.folded_at, position) - 1
+        if index < 0:
+            return position
+        at = self.at[index]
+        into = position - self.folded_at[index]
+        length = self.lengths[at]
+        return at if into < length else at + 1 + into - length
+
     def span(self, start: int, end: int) -> tuple[int, int]:
-        first = bisect_right(self.folded_at, self._uncollapse(start)) - 1
-        stop = bisect_right(self.folded_at, self._uncollapse(end - 1))
-        while stop < len(self.original) and not self.lengths[stop] and _is_mark(self.original[stop]):
+        first = self._original(self._uncollapse(start))
+        stop = self._original(self._uncollapse(end - 1)) + 1
+        while self.lengths.get(stop) == 0 and _is_mark(self.original[stop]):
             stop += 1
         return first, stop
+
+
+_irregular: tuple[int, re.Pattern[str]] = (-1, re.compile("(?!)"))
+
+
+def _irregular_chars() -> re.Pattern[str]:
+    """A pattern for the characters seen so far whose fold is not exactly one character."""
+    global _irregular
+    seen = _CASELESS.irregular
+    if _irregular[0] != len(seen):
+        chars = sorted(map(ord, list(seen)))
+        _irregular = (len(chars), re.compile(f"[{_char_class((code, code) for code in chars)}]"))
+    return _irregular[1]
 
 
 def _fold_text(text: str) -> _FoldedText:
@@ -443,8 +484,8 @@ class Matcher:
         automaton = None
         if keys:
             automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
-            for key, ids in keys.items():
-                automaton.add_word(key, tuple(ids))
+            for key in _root_order(keys):
+                automaton.add_word(key, tuple(keys[key]) if key in keys else None)
             automaton.make_automaton()
         return cls(
             entities=tuple(entity.name for entity in entities),
@@ -500,6 +541,22 @@ class Matcher:
                 ):
                     continue
                 yield pattern, original_start, original_end
+
+
+# pyahocorasick looks a character up among a node's children one by one, in the order they were added, and
+# every character that continues no match is looked up at the root. Frequent characters go first there,
+# including some no key starts with: a key of one of them and "\0", which folded text never holds.
+_ROOT_FIRST = " etaoinsrhldcumfpgwybvkxjqz,.-'0123456789"
+
+
+def _root_order(keys: Mapping[str, object]) -> list[str]:
+    """The keys to add, in an order that makes the root's list of children cheap to search."""
+    firsts: dict[str, int] = {}
+    for key in keys:
+        firsts[key[0]] = firsts.get(key[0], 0) + 1
+    rank = {ch: index for index, ch in enumerate(_ROOT_FIRST)}
+    extra = [] if len(firsts) < 30 else [ch + "\0" for ch in " ,.-'" if ch not in firsts]
+    return sorted([*keys, *extra], key=lambda key: (rank.get(key[0], len(rank)), -firsts.get(key[0], 0), key[0]))
 
 
 def _match_rest(folded: str, end: int, rest: tuple[str, ...]) -> int:

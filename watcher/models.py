@@ -119,10 +119,7 @@ class Match(Base):
     """An entity recognised in an item: one row per (item, entity), so nothing is mailed twice."""
 
     __tablename__ = "matches"
-    __table_args__ = (
-        UniqueConstraint("item_id", "entity_id", name="uq_matches_item_entity"),
-        Index("ix_matches_undelivered", "digest_id", "matched_at"),
-    )
+    __table_args__ = (UniqueConstraint("item_id", "entity_id", name="uq_matches_item_entity"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
@@ -138,12 +135,26 @@ class Match(Base):
     backfilled: Mapped[bool] = mapped_column(default=False)
     # Old news from a new feed's back-catalogue: stored and searchable, never mailed.
     suppressed: Mapped[bool] = mapped_column(default=False)
-    matched_at: Mapped[datetime]
-    digest_id: Mapped[int | None] = mapped_column(ForeignKey("digests.id", ondelete="SET NULL"))
+    matched_at: Mapped[datetime] = mapped_column(index=True)
 
     item: Mapped[Item] = relationship(back_populates="matches")
     entity: Mapped[Entity] = relationship()
-    digest: Mapped[Digest | None] = relationship(back_populates="matches")
+    deliveries: Mapped[list[Delivery]] = relationship(back_populates="match", passive_deletes=True)
+
+
+class Delivery(Base):
+    """A match claimed by one route's digest. Unique per (match, route): no route gets a match twice."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("match_id", "route", name="uq_deliveries_match_route"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"))
+    route: Mapped[str] = mapped_column(String(100))
+    digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id", ondelete="CASCADE"), index=True)
+
+    match: Mapped[Match] = relationship(back_populates="deliveries")
+    digest: Mapped[Digest] = relationship(back_populates="deliveries")
 
 
 class Digest(Base):
@@ -156,7 +167,8 @@ class Digest(Base):
     __tablename__ = "digests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str | None] = mapped_column(String(200), unique=True)  # one scheduled digest per day
+    key: Mapped[str | None] = mapped_column(String(200), unique=True)  # one scheduled digest per route and day
+    route: Mapped[str] = mapped_column(String(100), default="default")
     status: Mapped[str] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
@@ -169,4 +181,4 @@ class Digest(Base):
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
 
-    matches: Mapped[list[Match]] = relationship(back_populates="digest")
+    deliveries: Mapped[list[Delivery]] = relationship(back_populates="digest", passive_deletes=True)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from watcher.config import EntityConfig, FeedConfig
 from watcher.match import EntityMatch, entity_fingerprint, snippet_for
-from watcher.models import Digest, Entity, Feed, Item, Match
+from watcher.models import Delivery, Digest, Entity, Feed, Item, Match
 from watcher.parse import Entry
 
 log = logging.getLogger(__name__)
@@ -100,9 +100,23 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
     config = AlembicConfig()
     config.set_main_option("script_location", str(migrations_path()))
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        sqlite_connection = connection.connection.driver_connection if engine.dialect.name == "sqlite" else None
+        if sqlite_connection is not None:
+            # Batch migrations rebuild a table by drop and rename; with foreign keys on, the drop would
+            # cascade into the tables that reference it. The pragma only changes outside a transaction.
+            sqlite_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+            if sqlite_connection is not None:
+                broken = sqlite_connection.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"schema upgrade left dangling foreign keys: {broken[:5]}")
+        finally:
+            if sqlite_connection is not None:
+                sqlite_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -452,21 +466,26 @@ class MatchRow:
     snippet: str
     highlights: tuple[tuple[int, int], ...]
     backfilled: bool
+    hit_count: int = 1
+    alias_count: int = 1
 
 
-def _match_rows(session: Session, condition: Any, limit: int | None = None) -> list[MatchRow]:
+def _match_rows(session: Session, *conditions: Any, limit: int | None = None, join: Any = None) -> list[MatchRow]:
     query = (
         select(Match, Item, Entity.name, Feed.name, Feed.title, Feed.url)
         .join(Item, Match.item_id == Item.id)
         .join(Entity, Match.entity_id == Entity.id)
         .join(Feed, Item.feed_id == Feed.id)
-        .where(condition)
+        .where(*conditions)
         .order_by(Match.matched_at.desc(), Match.id.desc())
     )
+    if join is not None:
+        query = query.join(*join)
     if limit:
         query = query.limit(limit)
     rows = []
     for match, item, entity_name, feed_name, feed_title, feed_url in session.execute(query):
+        hits = match.hits or []
         rows.append(
             MatchRow(
                 match_id=match.id,
@@ -484,41 +503,48 @@ def _match_rows(session: Session, condition: Any, limit: int | None = None) -> l
                 snippet=match.snippet,
                 highlights=tuple(tuple(span) for span in match.highlights),
                 backfilled=match.backfilled,
+                hit_count=max(1, len(hits)),
+                alias_count=max(1, len({hit.get("alias") for hit in hits})),
             )
         )
     return rows
 
 
-def undelivered_matches(session: Session, entity_names: Iterable[str] | None = None) -> list[MatchRow]:
-    condition = Match.digest_id.is_(None) & ~Match.suppressed
-    if entity_names is not None:
-        condition = condition & Entity.name.in_(list(entity_names))
-    return _match_rows(session, condition)
+def undelivered_matches(session: Session, route: str, entity_names: Iterable[str]) -> list[MatchRow]:
+    """Matches of these entities that this route has not claimed yet (suppressed ones never)."""
+    claimed = select(Delivery.id).where(Delivery.match_id == Match.id, Delivery.route == route).exists()
+    return _match_rows(session, ~Match.suppressed, ~claimed, Entity.name.in_(list(entity_names)))
 
 
 def digest_matches(session: Session, digest_id: int) -> list[MatchRow]:
-    return _match_rows(session, Match.digest_id == digest_id)
+    return _match_rows(session, Delivery.digest_id == digest_id, join=(Delivery, Delivery.match_id == Match.id))
 
 
 def recent_matches(session: Session, limit: int, entity: str | None = None) -> list[MatchRow]:
-    condition = Entity.name == entity if entity else Match.id.is_not(None)
-    return _match_rows(session, condition, limit)
+    return _match_rows(session, *([Entity.name == entity] if entity else []), limit=limit)
 
 
-def claim_matches(session: Session, digest_id: int, match_ids: Sequence[int]) -> int:
-    """Attach still-undelivered matches to a digest; a match already claimed elsewhere is skipped."""
+def claim_matches(session: Session, digest_id: int, route: str, match_ids: Sequence[int]) -> int:
+    """Record these matches as this route's digest's; a match the route already claimed is skipped."""
     claimed = 0
-    for start in range(0, len(match_ids), 500):
-        chunk = list(match_ids[start : start + 500])
-        result = session.execute(
-            update(Match).where(Match.id.in_(chunk), Match.digest_id.is_(None)).values(digest_id=digest_id)
+    for match_id in match_ids:
+        statement = (
+            _insert(session, Delivery)
+            .values(match_id=match_id, route=route, digest_id=digest_id)
+            .on_conflict_do_nothing(index_elements=["match_id", "route"])
+            .returning(Delivery.id)
         )
-        claimed += result.rowcount or 0
+        claimed += session.scalar(statement) is not None
     return claimed
 
 
 def release_matches(session: Session, digest_id: int) -> None:
-    session.execute(update(Match).where(Match.digest_id == digest_id).values(digest_id=None))
+    """A digest that will never go out gives its matches back to its route's next digest."""
+    session.execute(delete(Delivery).where(Delivery.digest_id == digest_id))
+
+
+def delivered_count(session: Session, digest_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Delivery).where(Delivery.digest_id == digest_id)) or 0
 
 
 def pending_digests(session: Session, now: datetime) -> list[Digest]:
@@ -538,10 +564,25 @@ def digest_by_key(session: Session, key: str) -> Digest | None:
     return session.scalar(select(Digest).where(Digest.key == key))
 
 
-def prune_orphan_digests(session: Session) -> None:
-    """Drop pending digests that lost every match (their items were deleted)."""
-    orphans = select(Digest.id).where(Digest.status == "pending", ~Digest.matches.any())
-    session.execute(delete(Digest).where(Digest.id.in_(orphans)))
+def earliest_item_at(session: Session) -> datetime | None:
+    return session.scalar(select(func.min(Item.first_seen_at)))
+
+
+def mention_counts(session: Session, entity_names: Iterable[str], since: datetime, until: datetime) -> dict[str, int]:
+    """Matches per entity among items first seen in [since, until); backfilled ones are old news."""
+    query = (
+        select(Entity.name, func.count())
+        .join(Match, Match.entity_id == Entity.id)
+        .join(Item, Match.item_id == Item.id)
+        .where(
+            Entity.name.in_(list(entity_names)),
+            Item.first_seen_at >= since,
+            Item.first_seen_at < until,
+            ~Match.backfilled,
+        )
+        .group_by(Entity.name)
+    )
+    return {name: count for name, count in session.execute(query)}
 
 
 # --- status --------------------------------------------------------------------------------------
