@@ -142,3 +142,42 @@ def test_daemon_speaks_the_systemd_notify_protocol(
         process.send_signal(signal.SIGTERM)
         assert wait_for(lambda: collect() or any("STOPPING=1" in m for m in received)), received
         assert process.wait(timeout=15) == 0
+
+
+def test_metrics_and_healthz_over_http(
+    tmp_path: Path, feed_server: FeedServer, start_daemon: Callable[[Path], subprocess.Popen[str]]
+) -> None:
+    import urllib.request
+
+    from tests.conftest import free_port
+
+    feed_server.routes["/it.xml"] = Route(body=founding_feed())
+    feed_server.routes["/down.xml"] = Route(status=503, body=b"busy", headers={"Retry-After": "120"})
+    port = free_port()
+    config = write_config(
+        tmp_path,
+        feeds=[{"url": feed_server.url("/it.xml")}, {"url": feed_server.url("/down.xml")}],
+        http={"listen": f"127.0.0.1:{port}"},
+    )
+    process = start_daemon(config)
+
+    def scrape(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
+                return response.status, response.read().decode()
+        except OSError:
+            return 0, ""
+
+    def polled() -> bool:
+        status, body = scrape("/metrics")
+        return status == 200 and 'watcher_feed_polls_total{result="failed"} 1.0' in body
+
+    assert wait_for(polled), log_text(tmp_path)
+    _, body = scrape("/metrics")
+    assert 'watcher_feed_polls_total{result="ok"} 1.0' in body
+    assert "watcher_items_total 3.0" in body and "watcher_matches_total 4.0" in body
+    assert "watcher_feed_poll_seconds_count 2.0" in body
+    assert scrape("/healthz") == (200, "ok\n")
+    assert scrape("/nope")[0] == 0  # 404 raises in urllib: anything but 200
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=15) == 0

@@ -17,7 +17,7 @@ from watcher.deliver import DigestOutcome, run_digests
 from watcher.mailer import Mailer, OutboxMailer, SmtpMailer
 from watcher.match import Matcher
 from watcher.models import Item
-from watcher.poll import Poller, PollSummary, utcnow
+from watcher.poll import Poller, PollSummary, Progress, utcnow
 from watcher.store import Database, add_matches, entity_ids, sync_entities, sync_feeds
 
 log = logging.getLogger(__name__)
@@ -82,14 +82,16 @@ class Watcher:
             self._poller = Poller(self.db, self.config, self.matcher)
         return self._poller
 
-    async def poll(self, *, everything: bool = False) -> PollSummary:
-        return await self.poller.poll(everything=everything)
+    async def poll(self, *, everything: bool = False, progress: Progress | None = None) -> PollSummary:
+        return await self.poller.poll(everything=everything, progress=progress)
 
     def digest(self, now: datetime | None = None, *, scheduled: bool = False) -> list[DigestOutcome]:
         """One digest per route (see deliver.run_digests); `scheduled` makes it the day's, sent once."""
         return run_digests(self.db, self.config, self.mailer, now or utcnow(), scheduled=scheduled)
 
-    def backfill(self, entity_names: Sequence[str], days: int, now: datetime | None = None) -> int:
+    def backfill(
+        self, entity_names: Sequence[str], days: int, now: datetime | None = None, progress: Progress | None = None
+    ) -> int:
         """Match stored items of the last `days` days against these entities; flag new matches as backfilled."""
         now = now or utcnow()
         entities = [entity for entity in self.config.entities if entity.name in set(entity_names)]
@@ -107,6 +109,8 @@ class Watcher:
                 for item in items:
                     fields = item.fields
                     added += add_matches(session, item.id, fields, matcher.match(fields), ids, now, backfilled=True)
+            if progress is not None:
+                progress(min(start + BACKFILL_BATCH, len(item_ids)), len(item_ids))
         log.info(
             "backfill.done",
             extra={

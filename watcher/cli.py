@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -116,14 +116,20 @@ def poll(state: _State, once: bool) -> None:
 
     config = state.config
 
+    reporter = _ProgressReporter("polling feeds")
+
     async def one_pass() -> Any:
         watcher = await asyncio.to_thread(Watcher.open, config)
         try:
-            return await watcher.poll(everything=once)
+            return await watcher.poll(everything=once, progress=reporter)
         finally:
             await watcher.aclose()
 
-    _print_poll_summary(asyncio.run(one_pass()))
+    try:
+        summary = asyncio.run(one_pass())
+    finally:
+        reporter.close()
+    _print_poll_summary(summary)
 
 
 def _print_poll_summary(summary: Any) -> None:
@@ -232,14 +238,17 @@ def upgrade(state: _State) -> None:
         database.dispose()
 
 
-@main.command()
-@pass_state
+@main.group(invoke_without_command=True)
+@click.pass_context
 @_fail_cleanly
-def feeds(state: _State) -> None:
-    """Status of each feed: last success, last error, items stored."""
+def feeds(ctx: click.Context) -> None:
+    """Status of each feed (last success, last error, items); subcommands add, import and export feeds."""
+    if ctx.invoked_subcommand is not None:
+        return
     from watcher.app import Watcher
     from watcher.store import feed_statuses
 
+    state: _State = ctx.obj
     watcher = Watcher.open(state.config)
     try:
         with watcher.db.session() as session:
@@ -258,6 +267,192 @@ def feeds(state: _State) -> None:
             click.echo(f"            moved permanently, now fetched from: {status.redirect_url}")
         if status.last_error:
             click.echo(f"            last error ({_when(status.last_error_at)}): {status.last_error}")
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--name", help="Display name (default: the feed's own title).")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@pass_state
+@_fail_cleanly
+def feeds_add(state: _State, url: str, name: str | None, tags: tuple[str, ...]) -> None:
+    """Fetch URL, and if it is a feed, add it to the config file (comments kept; the daemon reloads)."""
+    from watcher.config import FeedConfig
+    from watcher.configfile import add_feeds
+    from watcher.errors import FeedError, FetchError
+    from watcher.fetch import fetch, make_client
+    from watcher.parse import parse_feed
+    from watcher.poll import fetch_limits
+
+    config = state.config
+    try:
+        feed = FeedConfig(url=url, name=name, tags=list(tags))
+    except ValueError as exc:
+        raise ConfigError(f"url: {exc}") from None
+
+    async def probe() -> Any:
+        limits = fetch_limits(config)
+        async with make_client(limits, config.poll.user_agent, 4) as client:
+            result = await fetch(client, config.feed_location(feed.url), limits=limits)
+        return parse_feed(result.body, content_type=result.content_type, url=result.url)
+
+    try:
+        parsed = asyncio.run(probe())
+    except (FetchError, FeedError) as exc:
+        click.echo(f"watcher: not added: {url}: {exc}", err=True)
+        sys.exit(1)
+    if name is None and parsed.title:
+        feed = feed.model_copy(update={"name": parsed.title})
+    _, added, _ = add_feeds(state.config_path, [feed])
+    if added:
+        click.echo(f"added {feed.url} ({feed.name or 'untitled'}, {len(parsed.entries)} entries now)")
+    else:
+        click.echo(f"already there: {feed.url}")
+
+
+@feeds.command("import")
+@click.argument("opml", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_state
+@_fail_cleanly
+def feeds_import(state: _State, opml: Path) -> None:
+    """Add the feeds of an OPML file (nested outlines become tags); feeds already there are skipped."""
+    from watcher.configfile import add_feeds, read_opml
+
+    _ = state.config  # a broken config is reported before anything is written
+    found = read_opml(opml.read_bytes())
+    _, added, skipped = add_feeds(state.config_path, _with_progress(found, "importing feeds"))
+    click.echo(f"imported {len(added)} feeds from {opml}; {len(skipped)} already there")
+
+
+@feeds.command("export")
+@click.argument("output", type=click.File("wb"), default="-")
+@pass_state
+@_fail_cleanly
+def feeds_export(state: _State, output: Any) -> None:
+    """Write the configured feeds as OPML (to a file, or standard output)."""
+    from watcher.configfile import write_opml
+
+    output.write(write_opml(state.config.feeds))
+
+
+class _ProgressReporter:
+    """progress(done, total) callbacks drawn as a rich bar on a terminal, plain lines otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.task: Any = None
+        self.last_decile = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < 20:
+            return  # short jobs need no progress report
+        if sys.stderr.isatty():
+            if self.bar is None:
+                from rich.progress import Progress
+
+                self.bar = Progress(transient=True)
+                self.bar.start()
+                self.task = self.bar.add_task(self.label, total=total)
+            self.bar.update(self.task, completed=done)
+        elif done * 10 // total > self.last_decile:
+            self.last_decile = done * 10 // total
+            click.echo(f"{self.label}: {done}/{total}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _with_progress(items: list[Any], label: str) -> Iterable[Any]:
+    """Items, with a progress bar on a terminal and plain progress lines otherwise."""
+    if sys.stderr.isatty():
+        from rich.progress import track
+
+        yield from track(items, description=label, console=None, transient=True)
+        return
+    step = max(1, len(items) // 10)
+    for index, item in enumerate(items, 1):
+        yield item
+        if index % step == 0 or index == len(items):
+            click.echo(f"{label}: {index}/{len(items)}", err=True)
+
+
+@main.group()
+def entities() -> None:
+    """Tracked entities: add one to the config file."""
+
+
+@entities.command("add")
+@click.argument("name")
+@click.option("-a", "--alias", "aliases", multiple=True, help="An alias (repeatable; default: the name).")
+@click.option("--case-sensitive", "cased", multiple=True, help="An alias matched with its case (repeatable).")
+@click.option("--exclude", multiple=True, help="A phrase that vetoes the entity (repeatable).")
+@click.option("--require", "require_any", multiple=True, help="One of these must occur too (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="A tag, for routing (repeatable).")
+@pass_state
+@_fail_cleanly
+def entities_add(
+    state: _State,
+    name: str,
+    aliases: tuple[str, ...],
+    cased: tuple[str, ...],
+    exclude: tuple[str, ...],
+    require_any: tuple[str, ...],
+    tags: tuple[str, ...],
+) -> None:
+    """Add an entity to the config file (comments kept); the running daemon reloads and backfills it."""
+    from watcher.config import EntityConfig
+    from watcher.configfile import add_entity
+    from watcher.match import Matcher
+
+    _ = state.config  # a broken config is reported before anything is written
+    alias_specs: list[Any] = [*aliases, *({"text": text, "case_sensitive": True} for text in cased)]
+    try:
+        entity = EntityConfig(
+            name=name, aliases=alias_specs, exclude=list(exclude), require_any=list(require_any), tags=list(tags)
+        )
+    except ValueError as exc:
+        raise ConfigError(f"entity {name!r}: {exc}") from None
+    Matcher.build([entity])
+    add_entity(state.config_path, entity)
+    click.echo(f"added entity {name!r} with {len(entity.aliases)} aliases to {state.config_path}")
+
+
+@main.command()
+@pass_state
+@_fail_cleanly
+def status(state: _State) -> None:
+    """Feeds ok/failing/backing off, items and matches today, last and next digest, next polls."""
+    from watcher.app import Watcher
+    from watcher.store import status_counts
+
+    config = state.config
+    watcher = Watcher.open(config)
+    now = datetime.now(UTC)
+    zone = config.digest.zone
+    start_of_day = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
+    try:
+        with watcher.db.session() as session:
+            counts = status_counts(session, now, start_of_day)
+    finally:
+        watcher.close()
+    feeds_line = ", ".join(f"{count} {label}" for label, count in counts.feeds.items() if count)
+    click.echo(f"feeds:    {feeds_line or 'none'}")
+    click.echo(f"today:    {counts.items_today} new items, {counts.matches_today} matches ({config.digest.timezone})")
+    click.echo(f"waiting:  {counts.undelivered} matches not yet in a digest")
+    last = f"{_when(counts.last_digest_at)} ({counts.last_digest_status})" if counts.last_digest_at else "never"
+    click.echo(f"digest:   last {last}; next {_next_digest(config, now)}")
+    click.echo(f"polls:    next {_when(counts.next_poll_at)}; {counts.due_within_hour} feeds due within the hour")
+
+
+def _next_digest(config: Config, now: datetime) -> str:
+    zone = config.digest.zone
+    local = now.astimezone(zone)
+    when = datetime.combine(local.date(), config.digest.time, zone)
+    if when <= local:
+        when = datetime.combine(local.date() + timedelta(days=1), config.digest.time, zone)
+    return f"{when:%Y-%m-%d %H:%M} {config.digest.timezone}"
 
 
 def _when(moment: datetime | None) -> str:
@@ -367,8 +562,10 @@ def backfill(state: _State, days: int | None, entities: tuple[str, ...]) -> None
     if unknown:
         raise ConfigError(f"no such entity in {state.config_path}: {', '.join(sorted(unknown))}")
     watcher = Watcher.open(config)
+    reporter = _ProgressReporter("backfilling")
     try:
-        added = watcher.backfill(names, days or config.matching.backfill_days)
+        added = watcher.backfill(names, days or config.matching.backfill_days, progress=reporter)
     finally:
+        reporter.close()
         watcher.close()
     click.echo(f"backfill: {added} new matches")

@@ -165,6 +165,29 @@ class PollConfig(_Strict):
         return value
 
 
+class HttpConfig(_Strict):
+    """The optional status endpoint: /healthz and Prometheus /metrics. Off unless `listen` is set."""
+
+    listen: str | None = None  # e.g. "127.0.0.1:9464"
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"expected host:port such as 127.0.0.1:9464, got {value!r}")
+        return value
+
+    @property
+    def address(self) -> tuple[str, int] | None:
+        if self.listen is None:
+            return None
+        host, _, port = self.listen.rpartition(":")
+        return host.strip("[]"), int(port)
+
+
 class MatchingConfig(_Strict):
     backfill_days: int = Field(default=30, ge=0, le=3650)
 
@@ -301,6 +324,7 @@ class Config(_Strict):
     entities: list[EntityConfig] = Field(default_factory=list)
     digest: DigestConfig = DigestConfig()
     smtp: SmtpConfig = SmtpConfig()
+    http: HttpConfig = HttpConfig()
 
     # Where config.yaml lives; relative paths in it are relative to this directory.
     base_dir: Path = Field(default=Path("."), exclude=True)

@@ -22,6 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from watcher import metrics
 from watcher.app import Watcher
 from watcher.config import Config, load_config
 from watcher.deliver import digest_due, retry_pending
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 DIGEST_CATCH_UP_MINUTES = 5
 CONFIG_WATCH_SECONDS = 2.0
 STOP_GRACE_SECONDS = 20.0
+HEALTHY_WITHIN = 600.0  # seconds without polling progress before /healthz answers 503
 
 
 def sd_notify(state: str) -> None:
@@ -90,6 +92,10 @@ class Daemon:
         )
         self._schedule_jobs()
         self.scheduler.start()  # needs the running loop: we are inside it
+        http_server = None
+        if self.config.http.address:
+            host, port = self.config.http.address
+            http_server = await metrics.serve(host, port, self.healthy)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, self.stop_requested.set)
@@ -108,6 +114,8 @@ class Daemon:
         )
         sd_notify("READY=1\nSTATUS=polling")
         await self.stop_requested.wait()
+        if http_server is not None:
+            http_server.close()
         return await self.shutdown()
 
     def _schedule_jobs(self) -> None:
@@ -188,6 +196,12 @@ class Daemon:
             await asyncio.to_thread(watcher.digest, now, scheduled=True)
         else:
             await asyncio.to_thread(retry_pending, watcher.db, watcher.mailer, now)
+
+    def healthy(self) -> bool:
+        """Polling made progress lately (a feed finished, or a tick found nothing due)."""
+        poller = self.watcher._poller if self.watcher else None
+        progress = max(self.last_tick_done, poller.last_progress if poller else 0.0)
+        return time.monotonic() - progress < HEALTHY_WITHIN
 
     async def watchdog(self) -> None:
         """Ping systemd only while polling makes progress: a wedged poller gets the service restarted."""

@@ -21,6 +21,7 @@ from email.utils import make_msgid, parseaddr
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from watcher import metrics
 from watcher.config import Config, Route
 from watcher.digest import (
     DigestModel,
@@ -187,6 +188,12 @@ class _ClaimRace(Exception):
 
 def send_stored(db: Database, mailer: Mailer, digest_id: int, now: datetime) -> DigestOutcome:
     """Steps 2 and 3: send the stored bytes, then record what happened."""
+    outcome = _send_stored(db, mailer, digest_id, now)
+    metrics.DIGESTS.labels(outcome.status).inc()
+    return outcome
+
+
+def _send_stored(db: Database, mailer: Mailer, digest_id: int, now: datetime) -> DigestOutcome:
     with db.session() as session:
         digest = session.get(Digest, digest_id)
         if digest is None or digest.status != "pending" or digest.message is None:

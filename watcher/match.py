@@ -336,21 +336,20 @@ def _fold_text(text: str) -> _FoldedText:
         folded = text.translate(_CASELESS)  # CPython translates ASCII to ASCII without a lookup per character
         exact = True
     else:
-        lowered = text.lower()  # fold(c) == fold(c.lower()) for every character
-        if len(lowered) != len(text):  # "İ" lowers to two characters
+        folded = text.lower()  # fold(c) == fold(c.lower()) for every character
+        if len(folded) != len(text):  # "İ" lowers to two characters
             folded = text.translate(_CASELESS)
             exact = False
         else:
-            parts = _unusual_chars().split(lowered)  # [usual, unusual, usual, unusual, ..., usual]
-            if len(parts) == 1:
-                folded = lowered
-                exact = True
-            else:
+            parts = (_unusual or _unusual_chars()).split(folded)  # [usual, unusual, usual, ..., usual]
+            exact = True
+            if len(parts) > 1:
                 unusual = parts[1::2]
                 parts[1::2] = map(_CASELESS.__getitem__, map(ord, unusual))
                 folded = "".join(parts)
                 exact = len(folded) == len(text) and _CASELESS.irregular.isdisjoint(unusual)
-        if not unicodedata.is_normalized("NFC", folded):  # e.g. Hangul or halfwidth Katakana decomposed
+        if not unicodedata.is_normalized("NFC", folded):
+            # Decomposed Hangul, halfwidth Katakana with voicing marks, ...: compose as NFKC would.
             folded, starts, ends = _fold_mapped(text, _CASELESS)
             return _FoldedText(text, folded, False, starts=starts, ends=ends)
     if "  " in folded:  # a run of spaces is one space, as in an alias

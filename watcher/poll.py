@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import httpx
 from sqlalchemy.orm import Session
 
+from watcher import metrics
 from watcher.config import Config, FeedConfig
 from watcher.errors import FeedError, FetchError
 from watcher.fetch import FetchLimits, FetchResult, HttpStatusError, fetch, make_client
@@ -52,6 +53,7 @@ PARSE_TIMEOUT = 60.0  # seconds of parsing per feed before the feed is recorded 
 PARSE_MEMORY_LIMIT = 1536 * 2**20  # address space of a parse worker: an entity bomb dies, not the daemon
 JITTER = 0.1
 T = TypeVar("T")
+Progress = Callable[[int, int], None]  # (done, total)
 
 
 def utcnow() -> datetime:
@@ -146,8 +148,13 @@ class Poller:
         if self._owns_pool and self.parse_pool is not None:
             self.parse_pool.shutdown(wait=True, cancel_futures=True)
 
-    async def poll(self, *, everything: bool = False, now: datetime | None = None) -> PollSummary:
-        """Poll the feeds that are due (or every active feed) once, concurrently."""
+    async def poll(
+        self, *, everything: bool = False, now: datetime | None = None, progress: Progress | None = None
+    ) -> PollSummary:
+        """Poll the feeds that are due (or every active feed) once, concurrently.
+
+        progress(done, total) is called after each feed, for a progress bar.
+        """
         now = now or utcnow()
         with self.db.session() as session:
             feeds = due_feeds(session, now, everything=everything)
@@ -156,17 +163,30 @@ class Poller:
         if not feeds:
             return summary
         slots = asyncio.Semaphore(self.config.poll.concurrency)
+        done = [0]
 
         async def one(feed: FeedState) -> PollSummary:
             async with slots, self._host_limit(feed.url):
                 if self.stopping:
                     return PollSummary()
+                started = time.monotonic()
                 outcome = await self.poll_feed(feed)
                 self.last_progress = time.monotonic()
+                metrics.FEED_POLL_SECONDS.observe(self.last_progress - started)
+                metrics.LAST_PROGRESS.set_to_current_time()
+                done[0] += 1
+                if progress is not None:
+                    progress(done[0], len(feeds))
                 return outcome
 
-        for result in await asyncio.gather(*(one(feed) for feed in feeds)):
-            summary.add(result)
+        with metrics.POLL_PASS_SECONDS.time():
+            for result in await asyncio.gather(*(one(feed) for feed in feeds)):
+                summary.add(result)
+        metrics.FEED_POLLS.labels("ok").inc(summary.feeds_ok)
+        metrics.FEED_POLLS.labels("unchanged").inc(summary.feeds_unchanged)
+        metrics.FEED_POLLS.labels("failed").inc(summary.feeds_failed)
+        metrics.ITEMS.inc(summary.new_items)
+        metrics.MATCHES.inc(summary.new_matches)
         log.info(
             "poll.done",
             extra={

@@ -644,3 +644,55 @@ def failing_feeds(session: Session, now: datetime, older_than: timedelta) -> lis
         and (status.consecutive_failures > 0 or status.disabled_reason)
         and (status.last_success_at is None or now - status.last_success_at >= older_than)
     ]
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    feeds: dict[str, int]  # ok, failing, backing off, disabled, new
+    items_today: int
+    matches_today: int
+    undelivered: int
+    last_digest_at: datetime | None
+    last_digest_status: str | None
+    next_poll_at: datetime | None
+    due_within_hour: int
+
+
+def status_counts(session: Session, now: datetime, start_of_day: datetime) -> StatusCounts:
+    labels = {"ok": 0, "failing": 0, "backing off": 0, "disabled": 0, "new": 0}
+    for feed in session.scalars(select(Feed).where(Feed.active)):
+        if feed.disabled_reason:
+            labels["disabled"] += 1
+        elif feed.consecutive_failures and feed.next_poll_at > now:
+            labels["backing off"] += 1
+        elif feed.consecutive_failures:
+            labels["failing"] += 1
+        elif feed.last_success_at is None:
+            labels["new"] += 1
+        else:
+            labels["ok"] += 1
+    delivered = select(Delivery.id).where(Delivery.match_id == Match.id).exists()
+    last = session.execute(
+        select(Digest.sent_at, Digest.created_at, Digest.status)
+        .where(Digest.status != "empty")
+        .order_by(Digest.id.desc())
+        .limit(1)
+    ).first()
+    active = Feed.active & Feed.disabled_reason.is_(None)
+    return StatusCounts(
+        feeds=labels,
+        items_today=session.scalar(select(func.count()).select_from(Item).where(Item.first_seen_at >= start_of_day))
+        or 0,
+        matches_today=session.scalar(
+            select(func.count()).select_from(Match).where(Match.matched_at >= start_of_day, ~Match.backfilled)
+        )
+        or 0,
+        undelivered=session.scalar(select(func.count()).select_from(Match).where(~Match.suppressed, ~delivered)) or 0,
+        last_digest_at=(last.sent_at or last.created_at) if last else None,
+        last_digest_status=last.status if last else None,
+        next_poll_at=session.scalar(select(func.min(Feed.next_poll_at)).where(active)),
+        due_within_hour=session.scalar(
+            select(func.count()).select_from(Feed).where(active, Feed.next_poll_at <= now + timedelta(hours=1))
+        )
+        or 0,
+    )
