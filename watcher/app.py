@@ -18,11 +18,19 @@ from watcher.mailer import Mailer, OutboxMailer, SmtpMailer
 from watcher.match import Matcher
 from watcher.models import Item
 from watcher.poll import Poller, PollSummary, Progress, utcnow
-from watcher.store import Database, add_matches, entity_ids, sync_entities, sync_feeds
+from watcher.store import (
+    Database,
+    add_matches,
+    entity_ids,
+    prune_unmatched_items,
+    sync_entities,
+    sync_feeds,
+)
 
 log = logging.getLogger(__name__)
 
 BACKFILL_BATCH = 500
+PRUNE_BATCH = 5000  # store.prune_unmatched_items' default limit
 
 
 def make_mailer(config: Config) -> Mailer:
@@ -123,6 +131,23 @@ class Watcher:
             },
         )
         return added
+
+    def prune(self, now: datetime | None = None) -> int:
+        """Delete unmatched items older than retention.unmatched_days, in short transactions."""
+        days = self.config.retention.unmatched_days
+        if not days:
+            return 0
+        cutoff = (now or utcnow()) - timedelta(days=days)
+        total = 0
+        while True:
+            with self.db.session() as session:
+                deleted = prune_unmatched_items(session, cutoff)
+            total += deleted
+            if deleted < PRUNE_BATCH:
+                break
+        if total:
+            log.info("retention.pruned", extra={"fields": {"items": total, "older_than_days": days}})
+        return total
 
     async def aclose(self) -> None:
         if self._poller is not None:

@@ -153,11 +153,22 @@ class PollConfig(_Strict):
     max_backoff: Duration = timedelta(hours=24)
     # A new feed's first poll stores its whole back-catalogue but mails only items newer than this.
     first_poll_alert_age: Duration = timedelta(days=3)
+    # Adaptive polling: a feed that publishes often is polled more often, a quiet one less, between
+    # these bounds (a feed's own `interval` fixes it instead). RSS ttl and Cache-Control max-age are floors.
+    adaptive: bool = True
+    min_interval: Duration = timedelta(minutes=5)
+    max_interval: Duration = timedelta(hours=6)
     redirect_after: int = Field(default=3, ge=1, le=100)  # permanent redirects in a row before remembered
     user_agent: str | None = None
     block_private_addresses: bool = True
 
-    @field_validator("interval", "tick", "timeout", "connect_timeout", "max_backoff")
+    @model_validator(mode="after")
+    def _bounds_in_order(self) -> PollConfig:
+        if self.min_interval > self.max_interval:
+            raise ValueError("poll.min_interval: must not exceed poll.max_interval")
+        return self
+
+    @field_validator("interval", "tick", "timeout", "connect_timeout", "max_backoff", "min_interval", "max_interval")
     @classmethod
     def _positive(cls, value: timedelta) -> timedelta:
         if value.total_seconds() <= 0:
@@ -186,6 +197,12 @@ class HttpConfig(_Strict):
             return None
         host, _, port = self.listen.rpartition(":")
         return host.strip("[]"), int(port)
+
+
+class RetentionConfig(_Strict):
+    # Items that matched nothing are deleted after this many days (0: kept for ever); items with
+    # matches, the matches and the digests are always kept.
+    unmatched_days: int = Field(default=90, ge=0, le=36500)
 
 
 class MatchingConfig(_Strict):
@@ -325,6 +342,7 @@ class Config(_Strict):
     digest: DigestConfig = DigestConfig()
     smtp: SmtpConfig = SmtpConfig()
     http: HttpConfig = HttpConfig()
+    retention: RetentionConfig = RetentionConfig()
 
     # Where config.yaml lives; relative paths in it are relative to this directory.
     base_dir: Path = Field(default=Path("."), exclude=True)

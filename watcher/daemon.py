@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 DIGEST_CATCH_UP_MINUTES = 5
 CONFIG_WATCH_SECONDS = 2.0
 STOP_GRACE_SECONDS = 20.0
+PRUNE_HOURS = 6
 HEALTHY_WITHIN = 600.0  # seconds without polling progress before /healthz answers 503
 
 
@@ -142,6 +143,12 @@ class Daemon:
             id="digest-catch-up",
             replace_existing=True,
         )
+        self.scheduler.add_job(
+            self._job(self.prune),
+            IntervalTrigger(hours=PRUNE_HOURS),
+            id="prune",
+            replace_existing=True,
+        )
         if self.watchdog_seconds:
             self.scheduler.add_job(
                 self._job(self.watchdog),
@@ -212,6 +219,10 @@ class Daemon:
             sd_notify("WATCHDOG=1")
         else:
             log.error("watchdog.no_progress", extra={"fields": {"seconds": round(time.monotonic() - progress)}})
+
+    async def prune(self) -> None:
+        assert self.watcher is not None
+        await asyncio.to_thread(self.watcher.prune)
 
     async def watch_config(self) -> None:
         signature = _config_signature(self.config_path)

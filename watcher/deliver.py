@@ -45,6 +45,7 @@ from watcher.store import (
     mention_counts,
     pending_digests,
     release_matches,
+    take_send_lease,
     undelivered_matches,
 )
 
@@ -55,6 +56,7 @@ SMTP_POLICY = policy.SMTP
 RETRY_BASE = timedelta(minutes=2)
 RETRY_MAX = timedelta(hours=2)
 FAILING_FEED_AGE = timedelta(hours=24)
+SEND_LEASE = timedelta(minutes=10)  # longer than any SMTP exchange; a dead sender's lease lapses
 BASELINE = timedelta(days=14)  # an entity's usual daily volume is its mean over this period
 
 
@@ -198,6 +200,8 @@ def _send_stored(db: Database, mailer: Mailer, digest_id: int, now: datetime) ->
         digest = session.get(Digest, digest_id)
         if digest is None or digest.status != "pending" or digest.message is None:
             return DigestOutcome("nothing", digest.route if digest else "default", digest_id)
+        if not take_send_lease(session, digest_id, now, now + SEND_LEASE):
+            return DigestOutcome("nothing", digest.route, digest_id)  # another instance is sending it
         message, route, match_count = digest.message, digest.route, delivered_count(session, digest_id)
     fields = {"digest": digest_id, "route": route, "matches": match_count, "transport": mailer.description}
     try:
@@ -205,6 +209,7 @@ def _send_stored(db: Database, mailer: Mailer, digest_id: int, now: datetime) ->
     except TemporaryDeliveryError as exc:
         with db.session() as session:
             digest = session.get_one(Digest, digest_id)
+            digest.send_lease_owner = digest.send_lease_until = None
             digest.attempts += 1
             digest.last_error = str(exc)
             digest.next_attempt_at = now + min(RETRY_BASE * 2 ** (digest.attempts - 1), RETRY_MAX)
@@ -214,6 +219,7 @@ def _send_stored(db: Database, mailer: Mailer, digest_id: int, now: datetime) ->
     except PermanentDeliveryError as exc:
         with db.session() as session:
             digest = session.get_one(Digest, digest_id)
+            digest.send_lease_owner = digest.send_lease_until = None
             digest.attempts += 1
             digest.status = "failed"
             digest.last_error = str(exc)
@@ -222,6 +228,7 @@ def _send_stored(db: Database, mailer: Mailer, digest_id: int, now: datetime) ->
         return DigestOutcome("failed", route, digest_id, match_count, error=str(exc))
     with db.session() as session:
         digest = session.get_one(Digest, digest_id)
+        digest.send_lease_owner = digest.send_lease_until = None
         digest.attempts += 1
         digest.status = "sent"
         digest.sent_at = now

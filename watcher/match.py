@@ -543,8 +543,9 @@ class Matcher:
 
 
 # pyahocorasick looks a character up among a node's children one by one, in the order they were added, and
-# every character that continues no match is looked up at the root. Frequent characters go first there,
-# including some no key starts with: a key of one of them and "\0", which folded text never holds.
+# every character that continues no match is looked up at the root, so a big root (keys starting with
+# many different characters) slows every character down. The most frequent characters go first there,
+# even when no key starts with them: as keys of that character and "\0", which folded text never holds.
 _ROOT_FIRST = " etaoinsrhldcumfpgwybvkxjqz,.-'0123456789"
 
 
@@ -554,7 +555,7 @@ def _root_order(keys: Mapping[str, object]) -> list[str]:
     for key in keys:
         firsts[key[0]] = firsts.get(key[0], 0) + 1
     rank = {ch: index for index, ch in enumerate(_ROOT_FIRST)}
-    extra = [] if len(firsts) < 30 else [ch + "\0" for ch in " ,.-'" if ch not in firsts]
+    extra = [] if len(firsts) < 30 else [ch + "\0" for ch in _ROOT_FIRST if ch not in firsts and not ch.isdigit()]
     return sorted([*keys, *extra], key=lambda key: (rank.get(key[0], len(rank)), -firsts.get(key[0], 0), key[0]))
 
 

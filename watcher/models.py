@@ -62,6 +62,12 @@ class Feed(Base):
     redirect_candidate: Mapped[str | None] = mapped_column(String(2048))
     redirect_streak: Mapped[int] = mapped_column(default=0)
     redirect_url: Mapped[str | None] = mapped_column(String(2048))
+    # Several instances share the polling: one claims a due feed by a lease; an expired lease (its
+    # instance died) lets another take the feed.
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None]
+    # The feed's own pace: shortened while it publishes, lengthened while it is quiet (poll.min/max_interval).
+    interval_seconds: Mapped[int | None]
 
     items: Mapped[list[Item]] = relationship(back_populates="feed", passive_deletes=True)
 
@@ -179,6 +185,9 @@ class Digest(Base):
     transport: Mapped[str | None] = mapped_column(String(300))  # smtp host or outbox path
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
+    # The instance handing it to the mail server, until then (several instances share one database).
+    send_lease_owner: Mapped[str | None] = mapped_column(String(200))
+    send_lease_until: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
 
     deliveries: Mapped[list[Delivery]] = relationship(back_populates="digest", passive_deletes=True)

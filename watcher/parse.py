@@ -104,6 +104,7 @@ class ParsedFeed:
     language: str | None
     entries: list[Entry]
     warning: str | None = None  # feedparser's bozo note on a feed it still could read
+    ttl_seconds: int | None = None  # RSS <ttl>: how long the publisher asks readers to wait
 
 
 class _VisibleText(HTMLParser):
@@ -281,7 +282,13 @@ def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None 
         language=feed_language,
         entries=entries,
         warning=warning,
+        ttl_seconds=_ttl(feed.get("ttl")),
     )
+
+
+def _ttl(value: Any) -> int | None:
+    text = str(value or "").strip()
+    return int(text) * 60 if text.isdigit() and 0 < int(text) < 100_000 else None
 
 
 _TRAILING_COMMENTS = re.compile(r"(?:\s|<!--.*?-->)*\Z", re.DOTALL)

@@ -11,11 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import itertools
 import logging
 import multiprocessing
 import os
 import random
+import re
 import resource
+import statistics
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -37,13 +40,16 @@ from watcher.parse import ParsedFeed, parse_feed
 from watcher.store import (
     Database,
     FeedState,
+    claim_due_feeds,
     due_feeds,
     entity_ids,
+    instance_id,
     new_entries,
     record_failure,
     record_gone,
     record_redirect,
     record_success,
+    release_leases,
     store_items,
 )
 
@@ -151,56 +157,79 @@ class Poller:
     async def poll(
         self, *, everything: bool = False, now: datetime | None = None, progress: Progress | None = None
     ) -> PollSummary:
-        """Poll the feeds that are due (or every active feed) once, concurrently.
+        """Poll the feeds that are due (or, with everything, every active feed) once, concurrently.
 
-        progress(done, total) is called after each feed, for a progress bar.
+        Feeds are claimed in batches under a lease (other instances on the same database take the
+        rest) while earlier ones are still being fetched; progress(done, total) follows each feed.
         """
         now = now or utcnow()
+        polled_before = now if everything else None
         with self.db.session() as session:
-            feeds = due_feeds(session, now, everything=everything)
+            total = len(due_feeds(session, now, everything=everything))
         summary = PollSummary()
-        log.debug("poll.start", extra={"fields": {"due": len(feeds), "everything": everything}})
-        if not feeds:
+        log.debug("poll.start", extra={"fields": {"due": total, "everything": everything}})
+        if not total:
             return summary
         slots = asyncio.Semaphore(self.config.poll.concurrency)
-        done = [0]
+        done = 0
 
         async def one(feed: FeedState) -> PollSummary:
-            async with slots, self._host_limit(feed.url):
+            nonlocal done
+            # The host's slot first: a feed waiting on a busy host must not hold one of the global slots.
+            async with self._host_limit(feed.url), slots:
                 if self.stopping:
+                    await self._write(lambda: self._release([feed.id]))
                     return PollSummary()
                 started = time.monotonic()
                 outcome = await self.poll_feed(feed)
-                self.last_progress = time.monotonic()
-                metrics.FEED_POLL_SECONDS.observe(self.last_progress - started)
-                metrics.LAST_PROGRESS.set_to_current_time()
-                done[0] += 1
-                if progress is not None:
-                    progress(done[0], len(feeds))
-                return outcome
+            self.last_progress = time.monotonic()
+            metrics.FEED_POLL_SECONDS.observe(self.last_progress - started)
+            metrics.LAST_PROGRESS.set_to_current_time()
+            done += 1
+            if progress is not None:
+                progress(done, max(total, done))
+            return outcome
 
+        in_flight: set[asyncio.Task[PollSummary]] = set()
         with metrics.POLL_PASS_SECONDS.time():
-            for result in await asyncio.gather(*(one(feed) for feed in feeds)):
-                summary.add(result)
+            while True:
+                room = 2 * self.config.poll.concurrency - len(in_flight)
+                if room > 0 and not self.stopping:
+                    batch = await self._write(lambda room=room: self._claim(room, polled_before))
+                    in_flight.update(asyncio.create_task(one(feed)) for feed in batch)
+                if not in_flight:
+                    break
+                finished, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                for task in finished:
+                    summary.add(task.result())
         metrics.FEED_POLLS.labels("ok").inc(summary.feeds_ok)
         metrics.FEED_POLLS.labels("unchanged").inc(summary.feeds_unchanged)
         metrics.FEED_POLLS.labels("failed").inc(summary.feeds_failed)
         metrics.ITEMS.inc(summary.new_items)
         metrics.MATCHES.inc(summary.new_matches)
-        log.info(
-            "poll.done",
-            extra={
-                "fields": {
-                    "feeds": summary.feeds_polled,
-                    "ok": summary.feeds_ok,
-                    "unchanged": summary.feeds_unchanged,
-                    "failed": summary.feeds_failed,
-                    "new_items": summary.new_items,
-                    "new_matches": summary.new_matches,
-                }
-            },
-        )
+        fields = {
+            "feeds": summary.feeds_polled,
+            "ok": summary.feeds_ok,
+            "unchanged": summary.feeds_unchanged,
+            "failed": summary.feeds_failed,
+            "new_items": summary.new_items,
+            "new_matches": summary.new_matches,
+        }
+        log.info("poll.done", extra={"fields": fields})
         return summary
+
+    def _claim(self, limit: int, polled_before: datetime | None) -> list[FeedState]:
+        with self.db.session() as session:
+            return claim_due_feeds(session, instance_id(), utcnow(), self.lease, limit, polled_before=polled_before)
+
+    def _release(self, feed_ids: list[int]) -> None:
+        with self.db.session() as session:
+            release_leases(session, instance_id(), feed_ids)
+
+    @property
+    def lease(self) -> timedelta:
+        """Long enough for one feed's fetch and parse; a dead instance's feeds return after it."""
+        return 2 * self.config.poll.timeout + timedelta(seconds=PARSE_TIMEOUT + 60)
 
     def _host_limit(self, url: str) -> asyncio.Semaphore:
         host = urlsplit(url).hostname or "(local)"
@@ -255,9 +284,26 @@ class Poller:
         feed = self._feed_config(feed_url)
         return feed.interval if feed and feed.interval else self.config.poll.interval
 
-    def _next_poll(self, feed_url: str, now: datetime) -> datetime:
-        interval = self._interval(feed_url).total_seconds()
-        return now + timedelta(seconds=interval * random.uniform(1 - JITTER, 1 + JITTER))
+    def _schedule(
+        self, feed: FeedState, now: datetime, *, new_items: int, parsed: ParsedFeed | None, result: FetchResult
+    ) -> tuple[datetime, int]:
+        """(next poll time, interval in seconds) after a successful poll."""
+        poll = self.config.poll
+        configured = self._feed_config(feed.url)
+        floor = max(parsed.ttl_seconds or 0 if parsed else 0, _max_age(result.cache_control))
+        if (configured and configured.interval) or not poll.adaptive:
+            interval = max(self._interval(feed.url).total_seconds(), floor)
+        else:
+            interval = adapt_interval(
+                feed.interval_seconds or poll.interval.total_seconds(),
+                new_items=new_items,
+                entry_times=[entry.published for entry in parsed.entries if entry.published] if parsed else [],
+                minimum=poll.min_interval.total_seconds(),
+                maximum=poll.max_interval.total_seconds(),
+                floor=floor,
+            )
+        jittered = interval * random.uniform(1 - JITTER, 1 + JITTER)
+        return now + timedelta(seconds=jittered), round(interval)
 
     def _backoff(self, feed: FeedState, now: datetime, retry_after: float | None) -> datetime:
         base = self._interval(feed.url).total_seconds()
@@ -290,14 +336,16 @@ class Poller:
 
         def write() -> None:
             with self.db.session() as session:
+                next_poll, interval = self._schedule(feed, now, new_items=0, parsed=None, result=result)
                 record_success(
                     session,
                     feed.id,
                     now,
-                    self._next_poll(feed.url, now),
+                    next_poll,
                     etag=result.etag or feed.etag,
                     last_modified=result.last_modified or feed.last_modified,
                     body_hash=None,
+                    interval_seconds=interval,
                 )
                 self._note_redirect(session, feed, result)
 
@@ -342,15 +390,17 @@ class Poller:
                 counts = store_items(
                     session, feed.id, fresh, matches, ids, now, silence_before=self._silence_before(feed, now)
                 )
+                next_poll, interval = self._schedule(feed, now, new_items=counts[0], parsed=parsed, result=result)
                 record_success(
                     session,
                     feed.id,
                     now,
-                    self._next_poll(feed.url, now),
+                    next_poll,
                     etag=result.etag,
                     last_modified=result.last_modified,
                     body_hash=body_hash,
                     title=parsed.title,
+                    interval_seconds=interval,
                 )
                 self._note_redirect(session, feed, result)
             return counts
@@ -359,6 +409,37 @@ class Poller:
         fields = {"feed": feed.url, "entries": len(parsed.entries), "new_items": items, "new_matches": matches}
         log.info("feed.ok", extra={"fields": {**fields, "warning": parsed.warning}})
         return PollSummary(feeds_ok=1, new_items=items, new_matches=matches)
+
+
+def adapt_interval(
+    current: float, *, new_items: int, entry_times: list[datetime], minimum: float, maximum: float, floor: float = 0
+) -> float:
+    """The next polling interval of a feed, in seconds: its own pace, within [minimum, maximum].
+
+    A poll that found new items moves the interval towards the feed's typical gap between entries
+    (at most halving it at once); a poll that found nothing lengthens it by half. `floor` (the feed's
+    ttl or max-age) wins over everything: polling sooner than a publisher asks is impolite and useless.
+    """
+    if new_items:
+        times = sorted(entry_times, reverse=True)[:10]
+        gaps = [(newer - older).total_seconds() for newer, older in itertools.pairwise(times)]
+        gaps = [gap for gap in gaps if gap > 0]
+        target = statistics.median(gaps) if gaps else current / 2
+        interval = min(current, max(target, current / 2))
+    else:
+        interval = current * 1.5
+    return max(min(max(interval, minimum), maximum), floor)
+
+
+_MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-)?max-age\s*=\s*(\d+)", re.IGNORECASE)
+
+
+def _max_age(cache_control: str | None) -> float:
+    """Seconds a response may be reused, from Cache-Control (0 when absent or no-cache)."""
+    if not cache_control or "no-cache" in cache_control.lower() or "no-store" in cache_control.lower():
+        return 0.0
+    found = _MAX_AGE.search(cache_control)
+    return min(float(found[1]), 7 * 86400.0) if found else 0.0
 
 
 def _parse_in_worker(body: bytes, content_type: str | None, url: str) -> ParsedFeed:

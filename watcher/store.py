@@ -9,10 +9,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import socket
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -220,28 +223,108 @@ class FeedState:
     redirect_url: str | None = None
     redirect_candidate: str | None = None
     redirect_streak: int = 0
+    interval_seconds: int | None = None  # the feed's adaptive polling interval, once learnt
+
+
+def _state(feed: Feed) -> FeedState:
+    return FeedState(
+        feed.id,
+        feed.url,
+        feed.name,
+        feed.etag,
+        feed.last_modified,
+        feed.body_hash,
+        feed.consecutive_failures,
+        feed.last_success_at is None,
+        feed.redirect_url,
+        feed.redirect_candidate,
+        feed.redirect_streak,
+        feed.interval_seconds,
+    )
 
 
 def due_feeds(session: Session, now: datetime, *, everything: bool = False) -> list[FeedState]:
+    """The due feeds (or every active one), without claiming them: for status displays and tests."""
     query = select(Feed).where(Feed.active, Feed.disabled_reason.is_(None)).order_by(Feed.next_poll_at, Feed.id)
     if not everything:
         query = query.where(Feed.next_poll_at <= now)
-    return [
-        FeedState(
-            feed.id,
-            feed.url,
-            feed.name,
-            feed.etag,
-            feed.last_modified,
-            feed.body_hash,
-            feed.consecutive_failures,
-            feed.last_success_at is None,
-            feed.redirect_url,
-            feed.redirect_candidate,
-            feed.redirect_streak,
+    return [_state(feed) for feed in session.scalars(query)]
+
+
+@cache
+def instance_id() -> str:
+    """Who holds a lease: host, process and a nonce (a reused PID is not the same instance)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _owner_is_dead(owner: str) -> bool:
+    """A lease owner on this host whose process is gone: its leases can be taken now, not at expiry."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit() or owner == instance_id():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _free(column_owner: Any, column_until: Any, session: Session, now: datetime) -> Any:
+    """Lease free: never taken, expired, or held by a dead process on this host."""
+    holders = session.scalars(select(column_owner).where(column_until >= now).distinct())
+    dead = [owner for owner in holders if owner and _owner_is_dead(owner)]
+    condition = column_until.is_(None) | (column_until < now)
+    return condition | column_owner.in_(dead) if dead else condition
+
+
+def claim_due_feeds(
+    session: Session, owner: str, now: datetime, lease: timedelta, limit: int, *, polled_before: datetime | None = None
+) -> list[FeedState]:
+    """Lease up to `limit` due feeds to `owner`, so that no other instance polls them meanwhile.
+
+    Due: next_poll_at has come (or, with polled_before, not polled since then: a pass over every feed).
+    PostgreSQL skips rows another instance is claiming (FOR UPDATE SKIP LOCKED); on every engine the
+    conditional UPDATE takes only feeds whose lease is free or expired, so two claimers never share one.
+    """
+    lease_free = _free(Feed.lease_owner, Feed.lease_until, session, now)
+    due = (
+        (Feed.last_polled_at.is_(None) | (Feed.last_polled_at < polled_before))
+        if polled_before is not None
+        else Feed.next_poll_at <= now
+    )
+    candidates = list(
+        session.scalars(
+            select(Feed.id)
+            .where(Feed.active, Feed.disabled_reason.is_(None), lease_free, due)
+            .order_by(Feed.next_poll_at, Feed.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         )
-        for feed in session.scalars(query)
-    ]
+    )
+    if not candidates:
+        return []
+    claimed = list(
+        session.scalars(
+            update(Feed)
+            .where(Feed.id.in_(candidates), lease_free)
+            .values(lease_owner=owner, lease_until=now + lease)
+            .returning(Feed.id)
+        )
+    )
+    feeds = session.scalars(select(Feed).where(Feed.id.in_(claimed)).order_by(Feed.next_poll_at, Feed.id))
+    return [_state(feed) for feed in feeds]
+
+
+def release_leases(session: Session, owner: str, feed_ids: Sequence[int]) -> None:
+    """Give back feeds claimed but not polled (the daemon is stopping): another instance may take them."""
+    for start in range(0, len(feed_ids), 500):
+        chunk = list(feed_ids[start : start + 500])
+        session.execute(
+            update(Feed).where(Feed.id.in_(chunk), Feed.lease_owner == owner).values(lease_owner=None, lease_until=None)
+        )
 
 
 def next_due_at(session: Session) -> datetime | None:
@@ -378,6 +461,7 @@ def record_success(
     last_modified: str | None,
     body_hash: str | None,
     title: str | None = None,
+    interval_seconds: int | None = None,
 ) -> None:
     values: dict[str, Any] = dict(
         etag=etag,
@@ -387,7 +471,11 @@ def record_success(
         next_poll_at=next_poll_at,
         consecutive_failures=0,
         last_error=None,
+        lease_owner=None,
+        lease_until=None,
     )
+    if interval_seconds is not None:
+        values["interval_seconds"] = interval_seconds
     if body_hash is not None:
         values["body_hash"] = body_hash
     if title:
@@ -422,6 +510,8 @@ def record_gone(session: Session, feed_id: int, now: datetime, reason: str) -> N
             last_error=reason,
             disabled_reason=reason,
             consecutive_failures=Feed.consecutive_failures + 1,
+            lease_owner=None,
+            lease_until=None,
         )
     )
 
@@ -436,8 +526,19 @@ def record_failure(session: Session, feed_id: int, now: datetime, next_poll_at: 
             last_error=error[:2000],
             next_poll_at=next_poll_at,
             consecutive_failures=Feed.consecutive_failures + 1,
+            lease_owner=None,
+            lease_until=None,
         )
     )
+
+
+def prune_unmatched_items(session: Session, older_than: datetime, limit: int = 5000) -> int:
+    """Delete items first seen before `older_than` that matched nothing; matches and digests are kept."""
+    matched = select(Match.id).where(Match.item_id == Item.id).exists()
+    doomed = list(session.scalars(select(Item.id).where(Item.first_seen_at < older_than, ~matched).limit(limit)))
+    if doomed:
+        session.execute(delete(Item).where(Item.id.in_(doomed)))
+    return len(doomed)
 
 
 def items_since(session: Session, since: datetime) -> Iterator[Item]:
@@ -545,6 +646,20 @@ def release_matches(session: Session, digest_id: int) -> None:
 
 def delivered_count(session: Session, digest_id: int) -> int:
     return session.scalar(select(func.count()).select_from(Delivery).where(Delivery.digest_id == digest_id)) or 0
+
+
+def take_send_lease(session: Session, digest_id: int, now: datetime, until: datetime) -> bool:
+    """Become the one instance handing this pending digest to the mail server (until `until`)."""
+    result = session.execute(
+        update(Digest)
+        .where(
+            Digest.id == digest_id,
+            Digest.status == "pending",
+            _free(Digest.send_lease_owner, Digest.send_lease_until, session, now),
+        )
+        .values(send_lease_owner=instance_id(), send_lease_until=until)
+    )
+    return result.rowcount == 1
 
 
 def pending_digests(session: Session, now: datetime) -> list[Digest]:
