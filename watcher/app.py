@@ -78,7 +78,7 @@ class Watcher:
 
     def _sync(self, config: Config) -> None:
         now = utcnow()
-        with self.db.session() as session:
+        with self.db.exclusive_session() as session:
             sync_feeds(session, config.feeds, now)
             changed = sync_entities(session, config.entities, now)
         if changed and config.matching.backfill_days:

@@ -113,6 +113,8 @@ async def fetch(
         raise FetchError(f"timed out talking to {url}") from None
     except httpx.HTTPError as exc:
         raise FetchError(f"{type(exc).__name__} from {url}: {exc}") from None
+    except (httpx.InvalidURL, ValueError) as exc:  # a malformed URL, e.g. in a Location header; UnicodeError too
+        raise FetchError(f"invalid URL while fetching {url}: {exc}") from None
 
 
 async def _fetch_http(
@@ -126,6 +128,7 @@ async def _fetch_http(
     hops = 0
     every_hop_permanent = True
     for _hop in range(limits.max_redirects + 1):
+        _check_url(url)
         if limits.block_private_addresses:
             await ensure_public_host(url)
         request = client.build_request("GET", url, headers=conditional)
@@ -150,6 +153,17 @@ async def _fetch_http(
     raise FetchError(f"more than {limits.max_redirects} redirects, last to {url}")
 
 
+def _check_url(url: str) -> None:
+    """Refuse a URL httpx or the socket layer would choke on: no host, a port out of range."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError when out of range or not a number
+    except ValueError as exc:
+        raise FetchError(f"invalid URL {url!r}: {exc}") from None
+    if not parts.hostname:
+        raise FetchError(f"no host in {url!r}")
+
+
 def _result(response: httpx.Response, url: str, body: bytes, moved_permanently: bool) -> FetchResult:
     headers = response.headers
     return FetchResult(
@@ -168,7 +182,7 @@ def _result(response: httpx.Response, url: str, body: bytes, moved_permanently: 
 async def read_limited(response: httpx.Response, max_bytes: int) -> bytes:
     """The response body, decompressed, refusing to grow past max_bytes at any stage."""
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"response of {int(declared)} bytes exceeds the {max_bytes} byte limit")
     decoder = _Decoder(response.headers.get("content-encoding", ""), max_bytes)
     async for chunk in response.aiter_raw():
@@ -189,6 +203,9 @@ class _Decoder:
         self.parts: list[bytes] = []
         self.size = 0
         self.decompressor: zlib._Decompress | None = None
+        self.pending = b""  # the first byte of a stream, when it came alone: too little to tell its format
+        self.streams = 0  # compressed streams (gzip members) begun
+        self.ignoring = False  # bytes after the last stream that begin no new gzip member
 
     def _start(self, first: bytes) -> zlib._Decompress:
         if self.encoding == "deflate":
@@ -207,9 +224,19 @@ class _Decoder:
         if self.encoding is None:
             self._append(data)
             return
-        while data:
+        if self.pending:
+            data, self.pending = self.pending + data, b""
+        while data and not self.ignoring:
             if self.decompressor is None:
+                if len(data) < 2:
+                    self.pending = data
+                    return
+                if self.streams and not (self.encoding != "deflate" and data.startswith(b"\x1f\x8b")):
+                    # Padding or junk after a complete body: ignored, as browsers and curl do.
+                    self.ignoring = True
+                    return
                 self.decompressor = self._start(data)
+                self.streams += 1
             try:
                 out = self.decompressor.decompress(data, self.max_bytes - self.size + 1)
             except zlib.error as exc:
@@ -217,14 +244,14 @@ class _Decoder:
             self._append(out)
             if self.decompressor.unconsumed_tail:
                 data = self.decompressor.unconsumed_tail
-            elif self.decompressor.eof and self.decompressor.unused_data:
-                data = self.decompressor.unused_data  # a concatenated gzip member
+            elif self.decompressor.eof:
+                data = self.decompressor.unused_data  # perhaps a concatenated gzip member
                 self.decompressor = None
             else:
                 data = b""
 
     def finish(self) -> bytes:
-        if self.decompressor is not None and not self.decompressor.eof:
+        if (self.decompressor is not None and not self.decompressor.eof) or (self.pending and not self.streams):
             raise FetchError(f"truncated {self.encoding} response body")
         return b"".join(self.parts)
 
@@ -234,7 +261,7 @@ def parse_retry_after(headers: httpx.Headers) -> float | None:
     value = headers.get("retry-after", "").strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         seconds = float(value)
     else:
         try:
@@ -249,23 +276,42 @@ def parse_retry_after(headers: httpx.Headers) -> float | None:
 
 async def ensure_public_host(url: str) -> None:
     """Refuse a URL whose host resolves to a loopback, private, link-local or otherwise internal address."""
+    _check_url(url)
     host = urlsplit(url).hostname
-    if not host:
-        raise FetchError(f"no host in {url!r}")
+    assert host is not None  # _check_url refuses a URL without one
     port = urlsplit(url).port or (443 if url.lower().startswith("https") else 80)
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise FetchError(f"cannot resolve {host}: {exc.strerror or exc}") from None
+    except UnicodeError as exc:  # a host name IDNA cannot encode (an empty or over-long label)
+        raise FetchError(f"cannot resolve {host!r}: {exc}") from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if not address.is_global or address.is_multicast:
+        if not is_public_address(address):
             raise FetchError(
                 f"{host} resolves to the non-public address {address}; refused because "
                 "poll.block_private_addresses is on"
             )
+
+
+# IPv6 ranges that carry an IPv4 address in their last 32 bits (NAT64, IPv4-compatible), and the
+# deprecated site-local range: Python counts all of them as global.
+_IPV4_EMBEDDING = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("::/96"))
+_SITE_LOCAL = ipaddress.IPv6Network("fec0::/10")
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether an address is on the public internet (an IPv4 address inside an IPv6 one judged as itself)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _SITE_LOCAL:
+            return False
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and any(address in network for network in _IPV4_EMBEDDING):
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            return is_public_address(embedded)
+    return address.is_global and not address.is_multicast
 
 
 def read_local_file(url: str, *, etag: str | None, max_bytes: int) -> FetchResult:

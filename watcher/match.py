@@ -109,16 +109,20 @@ def _is_generic_mark(code: int) -> bool:
 
 def _is_optional_point(code: int, category: str) -> bool:
     # Hebrew niqqud and cantillation, Arabic harakat: vowel signs most text leaves out ("שָׁלוֹם" == "שלום").
-    return category == "Mn" and (0x0591 <= code <= 0x05C7 or 0x0610 <= code <= 0x061A or 0x064B <= code <= 0x08FF)
+    return category == "Mn" and (
+        0x0591 <= code <= 0x05C7  # Hebrew
+        or 0x0610 <= code <= 0x061A
+        or 0x064B <= code <= 0x065F
+        or code == 0x0670
+        or 0x06D6 <= code <= 0x06ED
+        or 0x08D3 <= code <= 0x08FF  # Arabic, Arabic Extended-A
+    )
 
 
 def _fold_char(ch: str, casefold: bool) -> str:
     """The fold of one character, or of a cluster of characters that compose (NFKC) into fewer."""
-    text = unicodedata.normalize("NFKC", ch)
-    if casefold:
-        text = text.casefold()
     out = []
-    for c in text:
+    for c in unicodedata.normalize("NFKC", ch):
         code = ord(c)
         category = unicodedata.category(c)
         if _is_generic_mark(code) or category == "Cf" or c == _ARABIC_TATWEEL or _is_optional_point(code, category):
@@ -129,11 +133,13 @@ def _fold_char(ch: str, casefold: bool) -> str:
             out.append("'")
         elif c in _HYPHENS:
             out.append("-")
-        elif code < 0x0530 or 0x1E00 <= code <= 0x1FFF:  # Latin, Greek, Cyrillic (+ extended)
-            base = "".join(d for d in unicodedata.normalize("NFD", c) if not unicodedata.combining(d))
-            out.append(_EXTRA_FOLDS.get(base, base))
         else:
-            out.append(c)
+            if code < 0x0530 or 0x1E00 <= code <= 0x1FFF:  # Latin, Greek, Cyrillic (+ extended): accents off
+                # before case folding, which would turn a Greek iota subscript into a letter ("ᾳ" -> "αι").
+                c = "".join(d for d in unicodedata.normalize("NFD", c) if not unicodedata.combining(d))
+            if casefold:
+                c = c.casefold()
+            out.append("".join(_EXTRA_FOLDS.get(d, d) for d in c))
     return "".join(out)
 
 
@@ -605,18 +611,20 @@ def _ordered(fields: Mapping[str, str]) -> list[tuple[str, str]]:
 
 
 def _drop_contained(hits: list[Hit]) -> tuple[Hit, ...]:
-    """Keep the longest of overlapping hits in a field ("Corea del Sud" over "Corea"), in text order."""
-    ordered = sorted(hits, key=lambda h: (_field_rank(h.field), h.field, h.start, -(h.end - h.start)))
+    """Keep the longest of overlapping hits in a field ("Corea del Sud" over "Corea"), in text order.
+
+    `hits` come field by field, in the order the fields were scanned; that order is kept.
+    """
+    rank: dict[str, int] = {}
+    for hit in hits:
+        rank.setdefault(hit.field, len(rank))
+    ordered = sorted(hits, key=lambda h: (rank[h.field], h.start, -(h.end - h.start)))
     kept: list[Hit] = []
     for hit in ordered:
         if kept and kept[-1].field == hit.field and hit.start < kept[-1].end:
             continue
         kept.append(hit)
     return tuple(kept)
-
-
-def _field_rank(name: str) -> int:
-    return FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
 
 
 def make_snippet(text: str, hits: Sequence[Hit], width: int = SNIPPET_CHARS) -> Snippet:

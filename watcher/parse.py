@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import feedparser
+from feedparser.encodings import convert_to_utf8
 
 from watcher.errors import FeedError
 
@@ -67,7 +68,6 @@ _BLOCKS = frozenset(
 )
 _SPACES = re.compile(r"[^\S\n]+")
 _LINES = re.compile(r"\s*\n\s*")
-_ROOT_ELEMENT = re.compile(r"<[A-Za-z_]")
 
 
 @dataclass(frozen=True)
@@ -192,18 +192,97 @@ def collapse_whitespace(text: str) -> str:
     return _LINES.sub("\n", text).strip()
 
 
-def check_no_entity_declarations(body: bytes) -> None:
+def check_no_entity_declarations(body: bytes, content_type: str | None = None) -> None:
     """Refuse documents that declare entities: the billion-laughs family of attacks.
 
     feedparser's lenient fallback expands internal entities; a 60 KB document can become hundreds of
-    MB. News feeds have no use for a DTD's entities. Checked on the decoded prologue, so a UTF-16 or
-    UTF-32 copy of the attack is caught as well.
+    MB. News feeds have no use for a DTD's entities. Checked on the whole prologue, decoded as feedparser
+    decodes it (BOM, charset, XML declaration, EBCDIC...), so a UTF-16, UTF-32 or EBCDIC copy of the
+    attack is caught as well, and so is one whose DTD follows a long comment or a comment holding a tag.
     """
-    head = _decode_prologue(body[:65536])
-    root = _ROOT_ELEMENT.search(head)
-    prologue = head[: root.start()] if root else head
+    _refuse_entity_declarations(_document_text(body, {"content-type": content_type} if content_type else {}))
+
+
+def _refuse_entity_declarations(text: str) -> None:
+    prologue, _root = _split_prologue(text)
     if "<!entity" in prologue.lower():
         raise FeedError("document declares XML entities in its DTD; refused (entity expansion attack)")
+
+
+def _document_text(body: bytes, headers: dict[str, str]) -> str:
+    """The document as feedparser's parsers will see it: decoded by feedparser's own rules."""
+    try:
+        data = convert_to_utf8(headers, body, {})
+    except (ValueError, LookupError) as exc:  # a declared codec that raises (UnicodeError), a NUL in its name
+        raise FeedError(f"not a feed: cannot decode it ({type(exc).__name__}: {exc})") from None
+    return data.decode("utf-8", "replace")
+
+
+_XML_NAME = re.compile(r"[A-Za-z_][\w:.-]*")
+_DECLARATION_TOKEN = re.compile(r"""<!--|<\?|["'\[\]>]""")
+
+
+def _split_prologue(text: str) -> tuple[str, str | None]:
+    """(the text before the root element, the root element's name; None when there is none).
+
+    Comments, processing instructions and the DOCTYPE (its quoted literals and internal subset too)
+    are skipped as an XML parser skips them: a "<b>" written inside one of them is not the root.
+    """
+    position = 0
+    while (start := text.find("<", position)) >= 0:
+        if text.startswith("<!--", start):
+            position = _after(text, "-->", start + 4)
+        elif text.startswith("<?", start):
+            position = _after(text, "?>", start + 2)
+        elif text.startswith("<!", start):
+            position = _after_declaration(text, start + 2)
+        elif name := _XML_NAME.match(text, start + 1):
+            return text[:start], name.group()
+        else:
+            position = start + 1
+    return text, None
+
+
+def _after(text: str, terminator: str, position: int) -> int:
+    end = text.find(terminator, position)
+    return len(text) if end < 0 else end + len(terminator)
+
+
+def _after_declaration(text: str, position: int) -> int:
+    """Where a <!DOCTYPE ...> declaration that began before `position` ends, its [internal subset] included."""
+    depth = 0
+    while found := _DECLARATION_TOKEN.search(text, position):
+        token, position = found.group(), found.end()
+        if token in ('"', "'"):
+            position = _after(text, token, position)
+        elif token == "<!--":
+            position = _after(text, "-->", position)
+        elif token == "<?":
+            position = _after(text, "?>", position)
+        elif token == "[":
+            depth += 1
+        elif token == "]":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            return position
+    return len(text)
+
+
+# feedparser looks for DOCTYPE and ENTITY declarations with "^\s*<!..." over everything before the first
+# "<" and a letter: quadratic in the blank lines there. A few thousand are harmless; megabytes of them
+# would keep a parser process busy for hours (a parse timeout does not stop the process).
+_BLANKS = re.compile(r"\s{2,}")
+_FIRST_ELEMENT = re.compile(r"<\w", re.ASCII)
+MAX_PROLOGUE_BLANK_COST = 100_000_000
+
+
+def _refuse_blank_prologue(text: str) -> None:
+    first = _FIRST_ELEMENT.search(text)
+    head = text[: first.start()] if first else ""
+    cost = sum(run.group().count("\n") * len(run.group()) for run in _BLANKS.finditer(head))
+    if cost > MAX_PROLOGUE_BLANK_COST:
+        lines = head.count("\n")
+        raise FeedError(f"not a feed: {lines} blank lines before its first element; refused")
 
 
 _BYTE_ORDER_MARKS = (
@@ -213,22 +292,6 @@ _BYTE_ORDER_MARKS = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
-
-
-def _decode_prologue(data: bytes) -> str:
-    for bom, encoding in _BYTE_ORDER_MARKS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, "ignore")
-    for pattern, encoding in (
-        (b"<\x00\x00\x00", "utf-32-le"),
-        (b"\x00\x00\x00<", "utf-32-be"),
-        (b"<\x00", "utf-16-le"),
-        (b"\x00<", "utf-16-be"),
-    ):
-        if data.startswith(pattern):
-            return data.decode(encoding, "ignore")
-    # Every other encoding feeds use is ASCII-compatible for the markup we look for.
-    return data.decode("latin-1")
 
 
 def _content_type_with_bom_charset(body: bytes, content_type: str | None) -> str | None:
@@ -251,23 +314,23 @@ def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None 
     """Parse a feed document. Raises FeedError when the bytes are not a usable feed."""
     if not body.strip():
         raise FeedError("empty response body")
-    check_no_entity_declarations(body)
     headers = {}
     content_type = _content_type_with_bom_charset(body, content_type)
     if content_type:
         headers["content-type"] = content_type
     if url:
         headers["content-location"] = url
-    result = feedparser.parse(
-        io.BytesIO(body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    text = _document_text(body, headers)
+    _refuse_entity_declarations(text)
+    _refuse_blank_prologue(text)
+    result = _feedparser(body, headers, text)
     warning = _bozo_message(result)
-    if warning and (missing := _unclosed_root(body)):
+    if warning and (missing := _unclosed_root(text)):
         # Cut short in transit or by the server: what parsed is a fragment. Refusing it leaves stored
         # items, dedup state and the feed's ETag/hash as they were, so the next poll fetches it whole.
         raise FeedError(f"truncated document: it ends without {missing} ({warning})")
     if not result.get("version") and not result.entries:
-        looks_like_html = b"<html" in body[:2048].lower()
+        looks_like_html = "<html" in text[:2048].lower()
         raise FeedError(
             "not a feed: the server returned an HTML page"
             if looks_like_html
@@ -286,26 +349,68 @@ def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None 
     )
 
 
+def _feedparser(body: bytes, headers: dict[str, str], text: str) -> Any:
+    """feedparser's reading of a document; FeedError where feedparser itself breaks on it.
+
+    Its lenient parser raises on numeric character references that name no character (``&#55357;``,
+    half of an emoji as badly written generators encode it, or ``&#99999999999;``). Such a document
+    gets a second reading, decoded, with those references repaired (pairs joined, the rest U+FFFD).
+    """
+    try:
+        return feedparser.parse(
+            io.BytesIO(body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
+    except Exception as exc:  # feedparser has bugs that hostile input reaches
+        failure = f"not a feed: the parser failed on it ({type(exc).__name__}: {exc})"
+    repaired = _CHARACTER_REFERENCES.sub(_repair_reference, text)
+    if repaired == text:
+        raise FeedError(failure)
+    media_type = headers.get("content-type", "application/xml").split(";", 1)[0].strip()
+    try:
+        return feedparser.parse(
+            io.BytesIO(repaired.encode("utf-8")),
+            response_headers={**headers, "content-type": f"{media_type}; charset=utf-8"},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception:
+        raise FeedError(failure) from None
+
+
+# A numeric character reference, perhaps followed by a second (a UTF-16 surrogate pair written as two).
+_REFERENCE = r"&#(?:[xX]([0-9a-fA-F]{1,64})|([0-9]{1,64}));"
+_CHARACTER_REFERENCES = re.compile(f"{_REFERENCE}(?:{_REFERENCE})?")
+
+
+def _repair_reference(found: re.Match[str]) -> str:
+    first = int(found[1], 16) if found[1] else int(found[2])
+    second = (int(found[3], 16) if found[3] else int(found[4])) if found[3] or found[4] else None
+    if second is not None and 0xD800 <= first < 0xDC00 and 0xDC00 <= second < 0xE000:
+        return f"&#{0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)};"
+    return "".join(_valid_reference(code) for code in (first, second) if code is not None)
+
+
+def _valid_reference(code: int) -> str:
+    return f"&#{code};" if code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd"
+
+
 def _ttl(value: Any) -> int | None:
     text = str(value or "").strip()
-    return int(text) * 60 if text.isdigit() and 0 < int(text) < 100_000 else None
+    # ASCII digits only, and few: "²".isdigit() is true but int("²") fails; int() refuses > 4300 digits.
+    if not (text.isascii() and text.isdigit() and len(text) <= 5):
+        return None
+    return int(text) * 60 if 0 < int(text) < 100_000 else None
 
 
 _TRAILING_COMMENTS = re.compile(r"(?:\s|<!--.*?-->)*\Z", re.DOTALL)
-_ROOT_NAME = re.compile(r"<([A-Za-z_][\w:.-]*)")
 
 
-def _unclosed_root(body: bytes) -> str | None:
+def _unclosed_root(text: str) -> str | None:
     """The closing tag a document lacks at its end (``</rss>``), or None when it ends properly."""
-    head = _decode_prologue(body[:65536])
-    root = None
-    for found in _ROOT_NAME.finditer(head):
-        if not head[: found.start()].rstrip().endswith("<!--"):
-            root = found.group(1)
-            break
+    _prologue, root = _split_prologue(text)
     if root is None:
         return None
-    tail = _decode_prologue(body[-4096:] if len(body) > 4096 else body)
+    tail = text[-4096:]
     tail = tail[: _TRAILING_COMMENTS.search(tail).start()]
     tail = tail.rstrip("\x00 \t\r\n")
     # "</rss" without its ">" is a server's stray cut of one byte, not a lost item: tolerated.

@@ -32,6 +32,7 @@ from watcher.parse import Entry
 
 log = logging.getLogger(__name__)
 
+ADVISORY_LOCK = 0x7761746368  # "watch": serialises schema upgrades and config syncs across instances
 DEDUP_WINDOW = timedelta(days=14)  # an entry whose GUID changed is still caught by its link this long
 
 
@@ -56,6 +57,14 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def exclusive_session(self) -> Iterator[Session]:
+        """A transaction no other instance runs at the same time (config sync at start and on reload)."""
+        with self.session() as session:
+            if self.dialect == "postgresql":
+                session.execute(select(func.pg_advisory_xact_lock(ADVISORY_LOCK)))
             yield session
 
     def upgrade(self) -> None:
@@ -88,7 +97,10 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE: take the write lock up front. A deferred transaction that reads and then writes fails
+    # at once with SQLITE_BUSY_SNAPSHOT in WAL mode if another connection wrote meanwhile (the busy
+    # timeout does not apply to that case); waiting for the lock instead is what we want.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def migrations_path() -> Path:
@@ -111,6 +123,8 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
             sqlite_connection.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
+                if engine.dialect.name == "postgresql":  # instances starting together upgrade one at a time
+                    connection.execute(select(func.pg_advisory_xact_lock(ADVISORY_LOCK)))
                 config.attributes["connection"] = connection
                 command.upgrade(config, revision)
             if sqlite_connection is not None:

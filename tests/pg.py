@@ -1,0 +1,44 @@
+"""A throw-away PostgreSQL database on the server at 127.0.0.1:5432, for tests that need the real engine.
+
+Tests using `pg_url` skip, saying why, where no server answers; .ci/run starts the machine's server.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+ADMIN_URL = os.environ.get("WATCHER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _connect():  # type: ignore[no-untyped-def]
+    import psycopg
+
+    return psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
+
+
+def _server_available() -> str | None:
+    try:
+        with _connect() as connection:
+            connection.execute("select 1")
+    except Exception as exc:  # any failure to reach it means: skip, and say why
+        return f"no PostgreSQL server at {ADMIN_URL}: {type(exc).__name__}: {exc}".strip()
+    return None
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    reason = _server_available()
+    if reason:
+        pytest.skip(reason)
+    name = f"watcher_test_{uuid.uuid4().hex[:10]}"
+    with _connect() as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield ADMIN_URL.replace("postgresql://", "postgresql+psycopg://").rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with _connect() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

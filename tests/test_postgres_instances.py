@@ -1,0 +1,166 @@
+"""Several `watcher run` processes sharing one PostgreSQL database: the polling is split, nothing is
+stored twice, exactly one digest goes out, and a killed instance's feeds are still polled."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select, update
+
+from tests.conftest import FOUNDING_LINK, FeedServer, Route, SmtpServer, founding_feed, rss, write_config
+from tests.pg import pg_url  # noqa: F401 - fixture
+from watcher.cli import main
+from watcher.models import Delivery, Digest, Feed, Item, Match
+from watcher.store import Database
+
+FEEDS = 300
+WAIT = 90.0
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = WAIT) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def feed_body(index: int) -> bytes:
+    return rss(
+        {"title": f"Xiaomi story {index}", "link": f"https://news.example/{index}/a", "guid": f"a-{index}"},
+        {"title": f"Weather report {index}", "link": f"https://news.example/{index}/b", "guid": f"b-{index}"},
+        title=f"Feed {index}",
+    )
+
+
+@pytest.fixture
+def daemons(tmp_path: Path) -> Iterator[Callable[[Path, int], subprocess.Popen[str]]]:
+    processes: list[subprocess.Popen[str]] = []
+
+    def start(config: Path, index: int) -> subprocess.Popen[str]:
+        log = (tmp_path / f"instance-{index}.log").open("w")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "watcher", "--config", str(config), "run"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+
+
+def logs(tmp_path: Path) -> str:
+    return "\n".join(path.read_text() for path in sorted(tmp_path.glob("instance-*.log")))
+
+
+@pytest.mark.slow
+def test_three_instances_share_polling_and_send_one_digest(
+    tmp_path: Path,
+    pg_url: str,
+    feed_server: FeedServer,
+    smtp_server: SmtpServer,  # noqa: F811
+    daemons: Callable[[Path, int], subprocess.Popen[str]],
+) -> None:
+    for index in range(FEEDS):
+        feed_server.routes[f"/feed/{index}.xml"] = Route(body=feed_body(index))
+    config = write_config(
+        tmp_path,
+        feeds=[{"url": feed_server.url(f"/feed/{index}.xml")} for index in range(FEEDS)],
+        smtp_port=smtp_server.port,
+        database=pg_url,
+        entities=[{"name": "Xiaomi", "aliases": ["Xiaomi"]}],
+        poll={"interval": "1h", "concurrency": 8, "tick": "1s", "adaptive": False},
+        digest={"time": "00:00", "timezone": "UTC"},
+    )
+    CliRunner().invoke(main, ["--config", str(config), "db", "upgrade"])  # instances also race to do it
+    processes = [daemons(config, index) for index in range(3)]
+    db = Database(pg_url)
+
+    def all_polled_since(moment: datetime) -> bool:
+        with db.session() as session:
+            done = session.scalar(select(func.count()).select_from(Feed).where(Feed.last_success_at >= moment))
+        return done == FEEDS
+
+    start = datetime.now(UTC)
+    assert wait_for(lambda: all_polled_since(start)), logs(tmp_path)
+    assert wait_for(lambda: len(smtp_server.messages) >= 1), logs(tmp_path)
+    time.sleep(2)  # every instance has run its digest check by now
+
+    # Cycle 1: each feed fetched exactly once, by whichever instance claimed it; the work was shared.
+    requests = Counter(request.path for request in feed_server.requests)
+    assert len(requests) == FEEDS and set(requests.values()) == {1}
+    polled_by = Counter(
+        line.split("pid=")[1].split()[0] for line in logs(tmp_path).splitlines() if "event=daemon.started" in line
+    )
+    assert len(polled_by) == 3
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Item)) == 2 * FEEDS
+        assert session.scalar(select(func.count(func.distinct(Item.identity))).select_from(Item)) == 2 * FEEDS
+        assert session.scalar(select(func.count()).select_from(Match)) == FEEDS
+        digests = session.scalars(select(Digest).where(Digest.status != "empty")).all()
+    assert len(digests) == 1 and digests[0].status == "sent"
+    assert len(smtp_server.messages) == 1
+
+    # Cycle 2: every feed due again; one instance is killed mid-cycle; its feeds are still polled.
+    feed_server.requests.clear()
+    second = datetime.now(UTC)
+    with db.session() as session:
+        session.execute(update(Feed).values(next_poll_at=second))
+    time.sleep(0.3)
+    processes[0].send_signal(signal.SIGKILL)
+    processes[0].wait(5)  # reaped, as systemd would: a zombie still answers kill(pid, 0)
+    assert wait_for(lambda: all_polled_since(second)), logs(tmp_path)
+    requests = Counter(request.path for request in feed_server.requests)
+    assert len(requests) == FEEDS  # every feed polled in this cycle
+    assert sum(count - 1 for count in requests.values()) <= 16  # at most what the dead one had in flight
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Item)) == 2 * FEEDS  # nothing stored twice
+        assert session.scalar(select(func.count()).select_from(Feed).where(Feed.lease_owner.is_not(None))) == 0
+    for process in processes[1:]:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    assert len(smtp_server.messages) == 1
+    db.dispose()
+
+
+def test_founding_article_end_to_end_on_postgresql(
+    tmp_path: Path,
+    pg_url: str,
+    feed_server: FeedServer,
+    smtp_server: SmtpServer,  # noqa: F811
+) -> None:
+    feed_server.routes["/it.xml"] = Route(body=founding_feed())
+    config = write_config(
+        tmp_path, feeds=[{"url": feed_server.url("/it.xml")}], smtp_port=smtp_server.port, database=pg_url
+    )
+    runner = CliRunner()
+    result = runner.invoke(main, ["--config", str(config), "poll", "--once"])
+    assert result.exit_code == 0 and "new matches: 4" in result.output, result.output
+    result = runner.invoke(main, ["--config", str(config), "digest"])
+    assert result.exit_code == 0, result.output
+    assert len(smtp_server.messages) == 1
+    assert FOUNDING_LINK in smtp_server.messages[0].get_body(("plain",)).get_content()
+    assert runner.invoke(main, ["--config", str(config), "poll", "--once"]).output.count("new items: 0") == 1
+    assert "nothing new" in runner.invoke(main, ["--config", str(config), "digest"]).output
+    db = Database(pg_url)
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Delivery)) == 4
+    db.dispose()
