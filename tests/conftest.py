@@ -17,6 +17,8 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
+from tests.pg import pg_url  # noqa: F401 - the PostgreSQL fixture, for every test module
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = ROOT.parent / "shared" / "seed" / "xiaomi-korea.it.txt"
 DATA = Path(__file__).resolve().parent / "data"

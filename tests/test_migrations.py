@@ -12,7 +12,6 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from tests.pg import pg_url  # noqa: F401 - fixture
 from watcher.models import Base
 from watcher.store import Database, migrations_path, schema_revision, upgrade_schema
 
@@ -82,7 +81,8 @@ def test_upgrade_keeps_delivered_matches_across_the_deliveries_migration(databas
         )
         connection.execute(
             text(
-                "insert into matches (id, item_id, entity_id, alias, field, start_offset, end_offset, surface, snippet, "
+                "insert into matches (id, item_id, entity_id, alias, field, start_offset, end_offset, surface, "
+                "snippet, "
                 "highlights, hits, backfilled, suppressed, matched_at, digest_id) "
                 "values (1, 1, 1, 'a', 'title', 0, 1, 't', 't', '[]', '[]', false, false, '2026-01-01', 7)"
             )

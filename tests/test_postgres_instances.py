@@ -18,7 +18,6 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
 from tests.conftest import FOUNDING_LINK, FeedServer, Route, SmtpServer, founding_feed, rss, write_config
-from tests.pg import pg_url  # noqa: F401 - fixture
 from watcher.cli import main
 from watcher.models import Delivery, Digest, Feed, Item, Match
 from watcher.store import Database
@@ -76,7 +75,7 @@ def test_three_instances_share_polling_and_send_one_digest(
     tmp_path: Path,
     pg_url: str,
     feed_server: FeedServer,
-    smtp_server: SmtpServer,  # noqa: F811
+    smtp_server: SmtpServer,
     daemons: Callable[[Path, int], subprocess.Popen[str]],
 ) -> None:
     for index in range(FEEDS):
@@ -145,7 +144,7 @@ def test_founding_article_end_to_end_on_postgresql(
     tmp_path: Path,
     pg_url: str,
     feed_server: FeedServer,
-    smtp_server: SmtpServer,  # noqa: F811
+    smtp_server: SmtpServer,
 ) -> None:
     feed_server.routes["/it.xml"] = Route(body=founding_feed())
     config = write_config(

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.pg import pg_url  # noqa: F401 - fixture
 from watcher.config import FeedConfig
 from watcher.models import Feed
 from watcher.poll import _max_age, adapt_interval
