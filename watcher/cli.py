@@ -238,6 +238,33 @@ def upgrade(state: _State) -> None:
         database.dispose()
 
 
+@db.command()
+@click.argument("target_url")
+@pass_state
+@_fail_cleanly
+def copy(state: _State, target_url: str) -> None:
+    """Copy all data to another (empty) database, e.g. from SQLite to postgresql+psycopg://... ."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from watcher.store import Database, copy_database
+
+    source = Database(state.config.database_url)
+    try:
+        target = Database(target_url)
+    except (SQLAlchemyError, ValueError) as exc:
+        raise ConfigError(f"target_url: {exc}") from None
+    try:
+        copied = copy_database(source.engine, target.engine)
+    except (RuntimeError, SQLAlchemyError) as exc:
+        click.echo(f"watcher: copy failed, nothing committed to the target: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        source.dispose()
+        target.dispose()
+    click.echo("copied: " + ", ".join(f"{table} {count}" for table, count in copied.items()))
+    click.echo(f"now set `database: {target_url}` in {state.config_path} and restart watcher")
+
+
 @main.group(invoke_without_command=True)
 @click.pass_context
 @_fail_cleanly

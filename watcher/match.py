@@ -112,7 +112,8 @@ def _is_optional_point(code: int, category: str) -> bool:
     return category == "Mn" and (
         0x0591 <= code <= 0x05C7  # Hebrew
         or 0x0610 <= code <= 0x061A
-        or 0x064B <= code <= 0x065F
+        or 0x064B <= code <= 0x0652  # not 0653-0655: madda and hamza, parts of letters (أ, آ, ؤ)
+        or 0x0656 <= code <= 0x065F
         or code == 0x0670
         or 0x06D6 <= code <= 0x06ED
         or 0x08D3 <= code <= 0x08FF  # Arabic, Arabic Extended-A

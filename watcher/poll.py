@@ -255,6 +255,9 @@ class Poller:
             return await self._failed(feed, exc)
         except (FetchError, FeedError) as exc:
             return await self._failed(feed, exc)
+        except Exception as exc:  # a bug, or a library surprised by hostile input: this feed fails, not the pass
+            log.exception("feed.crashed", extra={"fields": {"feed": feed.url}})
+            return await self._failed(feed, FeedError(f"unexpected {type(exc).__name__}: {exc}"))
         return await self._store(feed, result, parsed, body_hash)
 
     async def _parse(self, result: FetchResult) -> ParsedFeed:
@@ -307,8 +310,10 @@ class Poller:
 
     def _backoff(self, feed: FeedState, now: datetime, retry_after: float | None) -> datetime:
         base = self._interval(feed.url).total_seconds()
-        delay = min(base * 2**feed.consecutive_failures, self.config.poll.max_backoff.total_seconds())
-        delay *= random.uniform(1 - JITTER, 1 + JITTER)
+        cap = self.config.poll.max_backoff.total_seconds()
+        # 2**n capped first: base * 2**1024 overflows a float (1024 failures: 3.5 days at max_backoff 5m).
+        delay = min(base * 2 ** min(feed.consecutive_failures, 64), cap)
+        delay = min(delay * random.uniform(1 - JITTER, 1 + JITTER), cap)  # jitter never passes the cap
         if retry_after is not None:
             delay = max(delay, retry_after)
         return now + timedelta(seconds=delay)
