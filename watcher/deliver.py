@@ -90,9 +90,10 @@ def run_digests(
     outcomes = retry_pending(db, mailer, now)
     for route in config.routes():
         key = daily_key(route, config, now) if scheduled else None
+        done_before = key is not None and _key_taken(db, key)
         created = create_digest(db, config, route, now, key=key)
         if created is None:
-            status = "done-today" if key is not None and _key_taken(db, key) else "nothing"
+            status = "done-today" if done_before else "nothing"
             outcomes.append(DigestOutcome(status, route.name))
         else:
             outcomes.append(send_stored(db, mailer, created, now))

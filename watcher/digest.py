@@ -6,6 +6,7 @@ competitive signal) in their own section at the top, and shows each item's time 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -29,7 +30,6 @@ from watcher.store import FeedStatus, MatchRow
 SUBJECT_MAX = 150
 CLUSTER_WINDOW = timedelta(hours=48)
 TITLE_SIMILARITY = 88  # rapidfuzz score (0-100) above which two titles tell the same story
-NO_SPACE_SCRIPTS = frozenset({"CJK", "HANGUL", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR"})
 SPIKE_FACTOR = 3.0
 SPIKE_MIN_MENTIONS = 3
 
@@ -126,12 +126,16 @@ def build_digest(
         names.sort(key=lambda name: (rank.get(name, len(rank)), name))
 
     by_entity: dict[str, list[DigestEntry]] = defaultdict(list)
-    co_mentions: dict[int, DigestEntry] = {}
+    rows_of_item: dict[int, list[MatchRow]] = defaultdict(list)
     for row in rows:
         entry = _entry(row, tuple(entities_of_item[row.item_id]), zone)
         by_entity[row.entity].append(entry)
-        if len(entry.entities) > 1 and row.item_id not in co_mentions:
-            co_mentions[row.item_id] = entry
+        rows_of_item[row.item_id].append(row)
+    co_mentions = {
+        item_id: _co_mention(item_rows, tuple(entities_of_item[item_id]), zone)
+        for item_id, item_rows in rows_of_item.items()
+        if len(entities_of_item[item_id]) > 1
+    }
 
     sections = []
     for entity in sorted(by_entity, key=lambda name: (rank.get(name, len(rank)), name)):
@@ -201,15 +205,25 @@ def _similar_title_group(
     script = _script(title)
     if not title or script is None:
         return None
-    scorer = fuzz.token_set_ratio if script not in NO_SPACE_SCRIPTS else fuzz.ratio
+    # Plain edit-distance ratio: word-order-blind scores fold "Apple sues Xiaomi" with "Xiaomi sues Apple"
+    # and a short title with any longer one containing it. Numbers must agree ("Xiaomi 14" is not "15").
+    digits = _numbers(title)
     for group in groups:
         head = group[0]
         if abs(head.published - entry.published) > window:
             continue
         other = " ".join(head.title.casefold().split())
-        if _script(other) == script and scorer(title, other, score_cutoff=TITLE_SIMILARITY):
+        if (
+            _script(other) == script
+            and _numbers(other) == digits
+            and fuzz.ratio(title, other, score_cutoff=TITLE_SIMILARITY)
+        ):
             return group
     return None
+
+
+def _numbers(text: str) -> list[str]:
+    return re.findall(r"\d+", text)
 
 
 def _script(text: str) -> str | None:
@@ -219,6 +233,25 @@ def _script(text: str) -> str | None:
             name = unicodedata.name(ch, "")
             return name.split(" ")[0] if name else None
     return None
+
+
+def _co_mention(rows: list[MatchRow], entities: tuple[str, ...], zone: ZoneInfo) -> DigestEntry:
+    """One item naming several entities: the snippet of its best row, with every entity's words marked."""
+    base = min(rows, key=lambda row: (row.field != "title", -row.hit_count))
+    spans = sorted({span for row in rows if row.snippet == base.snippet for span in row.highlights})
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    entry = _entry(base, entities, zone)
+    return replace(
+        entry,
+        snippet=Snippet(base.snippet, tuple(merged)),
+        alias_count=sum(row.alias_count for row in rows),
+        hit_count=sum(row.hit_count for row in rows),
+    )
 
 
 def _entry(row: MatchRow, entities: tuple[str, ...], zone: ZoneInfo) -> DigestEntry:

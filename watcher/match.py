@@ -173,34 +173,24 @@ _UNCHANGED_BLOCKS = (  # big blocks checked whole: letters that neither case, NF
     (0xAC00, 0xD7A3),
     (0x20000, 0x2A6DF),
 )
-_unusual: re.Pattern[str] | None = None
+_UNUSUAL: re.Pattern[str] | None = None  # in lowercased text, every character folding might change
 
 
 def _unusual_chars() -> re.Pattern[str]:
-    """A pattern finding, in lowercased text, every character its fold might change.
+    """_UNUSUAL, built on first use from what _fold_char does to the scripts news is written in.
 
-    Built on first use from what _fold_char does to the scripts news is written in; anything outside
-    them counts as unusual, which only costs a table lookup.
+    Anything outside them counts as unusual, which only costs a table lookup.
     """
-    global _unusual
-    if _unusual is None:
-        unchanged: list[tuple[int, int]] = []
-
-        def add(low: int, high: int) -> None:
-            if unchanged and unchanged[-1][1] == low - 1:
-                unchanged[-1] = (unchanged[-1][0], high)
-            else:
-                unchanged.append((low, high))
-
-        for code in (*range(0x3400), *range(0x1F000, 0x1FB00)):
-            if _CASELESS[code] == chr(code):
-                add(code, code)
+    global _UNUSUAL
+    if _UNUSUAL is None:
+        codes = (*range(0x3400), *range(0x1F000, 0x1FB00))  # up to CJK; emoji
+        unchanged = [(code, code) for code in codes if _CASELESS[code] == chr(code)]
         for low, high in _UNCHANGED_BLOCKS:
             block = "".join(map(chr, range(low, high + 1)))
             if block.isalpha() and block.casefold() == block and unicodedata.is_normalized("NFKC", block):
-                add(low, high)
-        _unusual = re.compile(f"([^{_char_class(unchanged)}])")
-    return _unusual
+                unchanged.append((low, high))
+        _UNUSUAL = re.compile(f"([^{_char_class(unchanged)}])")
+    return _UNUSUAL
 
 
 def fold(text: str, *, casefold: bool = True) -> str:
@@ -348,7 +338,7 @@ def _fold_text(text: str) -> _FoldedText:
             folded = text.translate(_CASELESS)
             exact = False
         else:
-            parts = (_unusual or _unusual_chars()).split(folded)  # [usual, unusual, usual, ..., usual]
+            parts = (_UNUSUAL or _unusual_chars()).split(folded)  # [usual, unusual, usual, ..., usual]
             exact = True
             if len(parts) > 1:
                 unusual = parts[1::2]
