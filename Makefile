@@ -16,12 +16,12 @@ once: $(STAMP)
 	$(VENV)/bin/watcher --config config.yaml run --once
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check watcher tests migrations bench
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check watcher tests migrations bench
-	$(VENV)/bin/ruff format --check watcher tests migrations
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 clean:
 	rm -rf $(VENV) state *.egg-info
