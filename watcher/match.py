@@ -4,7 +4,8 @@ One Aho-Corasick automaton holds every alias, exclude and require_any phrase of 
 cost of matching grows with the length of the text, not with the number of aliases. Around it:
 
 - folding: both sides are NFKC-normalised, case-folded and stripped of Latin/Greek/Cyrillic diacritics
-  ("Nestlé" == "NESTLE" == "ＮＥＳＴＬＥ"); a case-sensitive alias is then checked against the surface text;
+  and of Hebrew and Arabic vowel points ("Nestlé" == "NESTLE" == "ＮＥＳＴＬＥ"), zero-width characters
+  dropped and runs of spaces made one; a case-sensitive alias is then checked against the surface text;
 - word edges: in scripts that separate words with spaces an alias matches whole words only, while in
   Han, Kana, Hangul and the Southeast Asian scripts written without spaces it matches as a substring;
 - ``*`` ending a word of an alias lets that word continue ("sudcorean*", "Южн* Коре*").
@@ -20,7 +21,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import ahocorasick
+from ahocorasick_rs import AhoCorasick, MatchKind
 
 from watcher.config import EntityConfig
 from watcher.errors import ConfigError
@@ -462,7 +463,8 @@ class Matcher:
 
     entities: tuple[str, ...]
     patterns: list[_Pattern]
-    automaton: ahocorasick.Automaton | None
+    automaton: AhoCorasick | None
+    key_patterns: tuple[tuple[int, ...], ...] = ()  # for each automaton key, the patterns it starts
     has_require: frozenset[int] = field(default_factory=frozenset)
 
     @classmethod
@@ -477,16 +479,14 @@ class Matcher:
                 pattern, key = _compile(index, kind, text, case_sensitive, entity.name)
                 keys.setdefault(key, []).append(len(patterns))
                 patterns.append(pattern)
-        automaton = None
-        if keys:
-            automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
-            for key in _root_order(keys):
-                automaton.add_word(key, tuple(keys[key]) if key in keys else None)
-            automaton.make_automaton()
+        ordered_keys = list(keys)
+        # Standard match kind: every occurrence of every key, overlapping ones included.
+        automaton = AhoCorasick(ordered_keys, matchkind=MatchKind.Standard) if ordered_keys else None
         return cls(
             entities=tuple(entity.name for entity in entities),
             patterns=patterns,
             automaton=automaton,
+            key_patterns=tuple(tuple(keys[key]) for key in ordered_keys),
             has_require=frozenset(i for i, entity in enumerate(entities) if entity.require_any),
         )
 
@@ -518,11 +518,10 @@ class Matcher:
         source = _fold_text(text)
         folded = source.folded
         length = len(folded)
-        for last, ids in self.automaton.iter(folded):
-            for pattern_id in ids:
+        for key_index, start, key_end in self.automaton.find_matches_as_indexes(folded, overlapping=True):
+            for pattern_id in self.key_patterns[key_index]:
                 pattern = self.patterns[pattern_id]
-                start = last - pattern.prefix_length + 1
-                end = last + 1
+                end = key_end
                 if pattern.rest is not None:
                     end = _match_rest(folded, end, pattern.rest)
                     if end < 0:
@@ -537,23 +536,6 @@ class Matcher:
                 ):
                     continue
                 yield pattern, original_start, original_end
-
-
-# pyahocorasick looks a character up among a node's children one by one, in the order they were added, and
-# every character that continues no match is looked up at the root, so a big root (keys starting with
-# many different characters) slows every character down. The most frequent characters go first there,
-# even when no key starts with them: as keys of that character and "\0", which folded text never holds.
-_ROOT_FIRST = " etaoinsrhldcumfpgwybvkxjqz,.-'0123456789"
-
-
-def _root_order(keys: Mapping[str, object]) -> list[str]:
-    """The keys to add, in an order that makes the root's list of children cheap to search."""
-    firsts: dict[str, int] = {}
-    for key in keys:
-        firsts[key[0]] = firsts.get(key[0], 0) + 1
-    rank = {ch: index for index, ch in enumerate(_ROOT_FIRST)}
-    extra = [] if len(firsts) < 30 else [ch + "\0" for ch in _ROOT_FIRST if ch not in firsts and not ch.isdigit()]
-    return sorted([*keys, *extra], key=lambda key: (rank.get(key[0], len(rank)), -firsts.get(key[0], 0), key[0]))
 
 
 def _match_rest(folded: str, end: int, rest: tuple[str, ...]) -> int:
