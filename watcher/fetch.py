@@ -114,7 +114,7 @@ async def fetch(
     except httpx.HTTPError as exc:
         raise FetchError(f"{type(exc).__name__} from {url}: {exc}") from None
     except (httpx.InvalidURL, ValueError) as exc:  # a malformed URL, e.g. in a Location header; UnicodeError too
-        raise FetchError(f"invalid URL while fetching {url}: {exc}") from None
+        raise FetchError(f"{type(exc).__name__} while fetching {url}: {exc}") from None
 
 
 async def _fetch_http(

@@ -407,16 +407,23 @@ _TRAILING_COMMENTS = re.compile(r"(?:\s|<!--.*?-->)*\Z", re.DOTALL)
 
 def _unclosed_root(text: str) -> str | None:
     """The closing tag a document lacks at its end (``</rss>``), or None when it ends properly."""
-    _prologue, root = _split_prologue(text)
+    prologue, root = _split_prologue(text)
     if root is None:
         return None
+    if _EMPTY_ELEMENT.match(text, len(prologue)):
+        return None  # <rss version="2.0"/>: an empty document, but a whole one
     tail = text[-4096:]
     tail = tail[: _TRAILING_COMMENTS.search(tail).start()]
     tail = tail.rstrip("\x00 \t\r\n")
-    # "</rss" without its ">" is a server's stray cut of one byte, not a lost item: tolerated.
-    if tail.endswith((f"</{root}>", f"</{root}")) or tail.endswith("/>"):
+    # "</rss" without its ">" is a server's stray cut of one byte, not a lost item: tolerated. (Ending
+    # in "/>" is not enough: an Atom feed cut after an entry's <link href="..."/> ends so.)
+    if tail.endswith((f"</{root}>", f"</{root}")):
         return None
     return f"</{root}>"
+
+
+# A start tag that closes itself: <name attribute="value" .../>
+_EMPTY_ELEMENT = re.compile(r"""<[A-Za-z_][\w:.-]*(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/>""")
 
 
 def _bozo_message(result: Any) -> str | None:

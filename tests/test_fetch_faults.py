@@ -1,0 +1,578 @@
+"""watcher.fetch against misbehaving servers on 127.0.0.1: drips, floods, bombs, loops and hostile headers.
+
+Each server here is scripted per path (a function writing the raw response), so a test can send what
+FeedServer cannot: a body one byte at a time, chunked or gzipped bodies, redirect chains, odd headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import gzip
+import ipaddress
+import os
+import sys
+import threading
+import time
+import tracemalloc
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import FeedServer, Route, rss
+from watcher import fetch as fetch_module
+from watcher.errors import FetchError
+from watcher.fetch import (
+    FetchLimits,
+    FetchResult,
+    HttpStatusError,
+    ensure_public_host,
+    fetch,
+    is_public_address,
+    make_client,
+)
+
+FEED = rss({"title": "Xiaomi news", "link": "http://example.com/1"})
+MB = 10**6
+
+
+# --- a scripted HTTP server ------------------------------------------------------------------------
+
+
+Script = Callable[[BaseHTTPRequestHandler, "ScriptedServer"], None]
+
+
+@dataclass
+class Hit:
+    path: str
+    at: float  # time.monotonic() when the request line arrived
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client hanging up is what these tests do
+            super().handle_error(request, client_address)
+
+
+@dataclass
+class ScriptedServer:
+    """A threading HTTP/1.1 server on 127.0.0.1: each path runs its script, which writes the raw response."""
+
+    scripts: dict[str, Script] = field(default_factory=dict)
+    hits: list[Hit] = field(default_factory=list)
+    sent: dict[str, int] = field(default_factory=dict)  # body bytes written per path before the client left
+    finished: set[str] = field(default_factory=set)  # paths whose script has returned
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                path = urlsplit(self.path).path
+                server.hits.append(Hit(path, time.monotonic()))
+                script = server.scripts.get(path)
+                try:
+                    if script is None:
+                        self.send_response(404)
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                    else:
+                        script(self, server)
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+                finally:
+                    server.finished.add(path)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self.httpd.server_address[1]
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def hits_to(self, path: str) -> list[Hit]:
+        return [hit for hit in self.hits if hit.path == path]
+
+    def wait_finished(self, path: str, seconds: float = 5.0) -> bool:
+        deadline = time.monotonic() + seconds
+        while path not in self.finished and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return path in self.finished
+
+
+@pytest.fixture
+def server() -> Iterator[ScriptedServer]:
+    scripted = ScriptedServer()
+    scripted.thread.start()
+    yield scripted
+    scripted.stop.set()  # ends every drip and flood still writing
+    scripted.httpd.shutdown()
+    scripted.httpd.server_close()
+
+
+def respond(
+    status: int = 200, body: bytes = b"", headers: dict[str, str] | None = None, *, length: bool = True
+) -> Script:
+    def script(handler: BaseHTTPRequestHandler, _server: ScriptedServer) -> None:
+        handler.send_response(status)
+        for key, value in (headers or {}).items():
+            handler.send_header(key, value)
+        if length:
+            handler.send_header("Content-Length", str(len(body)))
+        else:
+            handler.send_header("Connection", "close")
+            handler.close_connection = True
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return script
+
+
+def redirect(status: int, location: str) -> Script:
+    return respond(status, b"", {"Location": location})
+
+
+def chunked(*chunks: bytes, headers: dict[str, str] | None = None, pause: float = 0.0) -> Script:
+    """A chunked body, each chunk flushed on its own (with `pause` seconds after each)."""
+
+    def script(handler: BaseHTTPRequestHandler, _server: ScriptedServer) -> None:
+        handler.send_response(200)
+        handler.send_header("Transfer-Encoding", "chunked")
+        for key, value in (headers or {}).items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        for chunk in chunks:
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            handler.wfile.flush()
+            time.sleep(pause)
+        handler.wfile.write(b"0\r\n\r\n")
+
+    return script
+
+
+def flood(total: int, *, declare_length: bool) -> Script:
+    """`total` bytes of feed-looking filler, with a Content-Length or chunked; counts what was written."""
+    piece = b"<!-- " + b"x" * (65536 - 9) + b" -->"
+
+    def script(handler: BaseHTTPRequestHandler, server: ScriptedServer) -> None:
+        path = urlsplit(handler.path).path
+        server.sent[path] = 0
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/rss+xml")
+        if declare_length:
+            handler.send_header("Content-Length", str(total))
+        else:
+            handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        while server.sent[path] < total and not server.stop.is_set():
+            chunk = piece[: total - server.sent[path]]
+            handler.wfile.write(chunk if declare_length else b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            server.sent[path] += len(chunk)
+        if not declare_length:
+            handler.wfile.write(b"0\r\n\r\n")
+
+    return script
+
+
+def run_fetch(url: str, *, etag: str | None = None, **limits: Any) -> FetchResult:
+    settings = FetchLimits(**{"block_private_addresses": False, "timeout": 5.0, "connect_timeout": 2.0, **limits})
+
+    async def go() -> FetchResult:
+        async with make_client(settings) as client:
+            return await fetch(client, url, etag=etag, limits=settings)
+
+    return asyncio.run(go())
+
+
+# --- deadlines ---------------------------------------------------------------------------------------
+
+
+def drip_body(handler: BaseHTTPRequestHandler, server: ScriptedServer) -> None:
+    """Headers at once, then the body one byte every 0.5 s: every read is quick, the whole never ends."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/rss+xml")
+    handler.send_header("Content-Length", str(len(FEED)))
+    handler.end_headers()
+    handler.wfile.flush()
+    server.sent["/drip"] = 0
+    for byte in FEED[:40]:
+        if server.stop.wait(0.5):
+            return
+        handler.wfile.write(bytes([byte]))
+        handler.wfile.flush()
+        server.sent["/drip"] += 1
+
+
+def drip_headers(handler: BaseHTTPRequestHandler, server: ScriptedServer) -> None:
+    """Even the status line and headers arrive one byte every 0.5 s."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 10\r\n\r\n"
+    for byte in head:
+        if server.stop.wait(0.5):
+            return
+        handler.wfile.write(bytes([byte]))
+        handler.wfile.flush()
+
+
+@pytest.mark.parametrize("script", [drip_body, drip_headers], ids=["body", "headers"])
+def test_a_dripping_server_is_cut_off_by_the_total_deadline(server: ScriptedServer, script: Script) -> None:
+    server.scripts["/drip"] = script
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"no complete response within 2s"):
+        run_fetch(server.url("/drip"), timeout=2.0, connect_timeout=1.0)
+    elapsed = time.monotonic() - started
+    # httpx's own timeout (2 s per read) never fires: each byte comes within 0.5 s. The total deadline does.
+    assert 1.8 < elapsed < 4.0
+    if script is drip_body:
+        assert server.sent["/drip"] >= 2  # bytes did keep coming: this was no plain read timeout
+
+
+# --- statuses ----------------------------------------------------------------------------------------
+
+
+def test_500_is_an_http_status_error(server: ScriptedServer) -> None:
+    server.scripts["/feed"] = respond(500, b"<h1>Internal Server Error</h1>", {"Content-Type": "text/html"})
+    with pytest.raises(HttpStatusError) as caught:
+        run_fetch(server.url("/feed"))
+    assert caught.value.status == 500
+    assert not caught.value.gone
+    assert caught.value.retry_after is None
+    assert "HTTP 500" in str(caught.value)
+
+
+def test_410_is_gone(server: ScriptedServer) -> None:
+    server.scripts["/feed"] = respond(410, b"gone")
+    with pytest.raises(HttpStatusError) as caught:
+        run_fetch(server.url("/feed"))
+    assert caught.value.gone and caught.value.status == 410
+
+
+def _http_date(delta: timedelta) -> str:
+    return email.utils.format_datetime(datetime.now(UTC) + delta, usegmt=True)
+
+
+@pytest.mark.parametrize("status", [429, 503])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("120", 120.0),
+        ("0", 0.0),
+        ("  300  ", 300.0),
+        ("99999999999", 86400.0),  # clamped to 24 h
+        ("in an hour", None),
+        ("-5", None),
+        ("\xb2", None),  # "²": str.isdigit() says yes, float() says no; sent as the Latin-1 byte
+        (timedelta(hours=1), 3600.0),  # as an HTTP date, made when the test runs
+        (timedelta(days=3), 86400.0),  # clamped to 24 h
+        (-timedelta(hours=1), 0.0),  # a date in the past: retry at once
+    ],
+    ids=["seconds", "zero", "spaces", "huge", "words", "negative", "superscript", "date", "far-date", "past-date"],
+)
+def test_retry_after_is_parsed_and_clamped(
+    server: ScriptedServer, status: int, header: str | timedelta, expected: float | None
+) -> None:
+    value = _http_date(header) if isinstance(header, timedelta) else header
+    server.scripts["/feed"] = respond(status, b"slow down", {"Retry-After": value})
+    with pytest.raises(HttpStatusError) as caught:
+        run_fetch(server.url("/feed"))
+    assert caught.value.status == status
+    if expected is None:
+        assert caught.value.retry_after is None
+    else:
+        assert caught.value.retry_after == pytest.approx(expected, abs=5)
+        assert 0 <= caught.value.retry_after <= 86400
+
+
+# --- redirects ---------------------------------------------------------------------------------------
+
+
+def test_a_redirect_loop_ends_in_a_fetch_error(server: ScriptedServer) -> None:
+    server.scripts["/a"] = redirect(302, "/b")
+    server.scripts["/b"] = redirect(301, "/a")
+    with pytest.raises(FetchError, match="redirects"):
+        run_fetch(server.url("/a"), max_redirects=3)
+    assert len(server.hits) == 4  # the first request and three redirects followed, no more
+
+
+def test_a_chain_of_permanent_redirects_reports_the_final_url(server: ScriptedServer) -> None:
+    server.scripts["/old"] = redirect(301, "/older")
+    server.scripts["/older"] = redirect(308, server.url("/new"))
+    server.scripts["/new"] = respond(200, FEED, {"Content-Type": "application/rss+xml"})
+    result = run_fetch(server.url("/old"))
+    assert result.status == 200 and result.body == FEED
+    assert result.url == server.url("/new")
+    assert result.permanent_redirect == server.url("/new")
+
+
+@pytest.mark.parametrize("temporary", [302, 303, 307])
+def test_a_temporary_hop_in_the_chain_means_no_permanent_redirect(server: ScriptedServer, temporary: int) -> None:
+    server.scripts["/old"] = redirect(301, "/middle")
+    server.scripts["/middle"] = redirect(temporary, "/new")
+    server.scripts["/new"] = respond(200, FEED)
+    result = run_fetch(server.url("/old"))
+    assert result.url == server.url("/new") and result.body == FEED
+    assert result.permanent_redirect is None
+
+
+def test_no_redirect_means_no_permanent_redirect(server: ScriptedServer) -> None:
+    server.scripts["/feed"] = respond(200, FEED)
+    assert run_fetch(server.url("/feed")).permanent_redirect is None
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["http://127.0.0.1:99999/feed", "http://[::1/feed", "file:///etc/passwd", "gopher://127.0.0.1/x", "http:///nohost"],
+    ids=["port-out-of-range", "broken-ipv6", "file", "gopher", "no-host"],
+)
+def test_a_hostile_location_header_is_a_fetch_error(server: ScriptedServer, location: str) -> None:
+    server.scripts["/feed"] = redirect(301, location)
+    with pytest.raises(FetchError):
+        run_fetch(server.url("/feed"))
+
+
+# --- size limits and decompression -----------------------------------------------------------------
+
+
+def _bomb(size: int) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b"\0" * MB
+    return b"".join(compressor.compress(block) for _ in range(size // MB)) + compressor.flush()
+
+
+@pytest.mark.parametrize("with_length", [True, False], ids=["content-length", "chunked"])
+def test_a_gzip_bomb_stops_at_the_cap_with_little_memory(server: ScriptedServer, with_length: bool) -> None:
+    bomb = _bomb(10 * MB)
+    assert len(bomb) < 20_000  # 10 MB of zeros, gzipped
+    headers = {"Content-Encoding": "gzip", "Content-Type": "application/rss+xml"}
+    server.scripts["/bomb"] = (
+        respond(200, bomb, headers)
+        if with_length
+        else chunked(*(bomb[i : i + 4096] for i in range(0, len(bomb), 4096)), headers=headers)
+    )
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="1000000 byte limit"):
+            run_fetch(server.url("/bomb"), max_bytes=1 * MB)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * MB, peak
+
+
+def test_the_same_bomb_under_a_larger_cap_decodes_whole(server: ScriptedServer) -> None:
+    server.scripts["/bomb"] = respond(200, _bomb(10 * MB), {"Content-Encoding": "gzip"})
+    assert run_fetch(server.url("/bomb"), max_bytes=11 * MB).body == b"\0" * (10 * MB)
+
+
+def test_a_declared_oversize_body_is_refused_before_it_is_read(server: ScriptedServer) -> None:
+    server.scripts["/big"] = flood(50 * MB, declare_length=True)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"50000000 bytes exceeds the 10000000 byte limit"):
+        run_fetch(server.url("/big"), max_bytes=10 * MB)
+    assert time.monotonic() - started < 3
+    assert server.wait_finished("/big")  # the server noticed the closed connection once its buffers filled
+    assert server.sent["/big"] < 25 * MB
+
+
+def test_an_undeclared_oversize_body_is_cut_at_the_cap(server: ScriptedServer) -> None:
+    server.scripts["/big"] = flood(50 * MB, declare_length=False)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"exceeds the 10000000 byte limit"):
+        run_fetch(server.url("/big"), max_bytes=10 * MB)
+    assert time.monotonic() - started < 5
+    assert server.wait_finished("/big")
+    assert 10 * MB <= server.sent["/big"] < 40 * MB  # read to the cap, then the connection was dropped
+
+
+def test_a_body_exactly_at_the_cap_is_accepted(server: ScriptedServer) -> None:
+    body = b"<rss>" + b" " * (1000 - 11) + b"</rss>"
+    server.scripts["/feed"] = respond(200, body)
+    assert run_fetch(server.url("/feed"), max_bytes=1000).body == body
+    with pytest.raises(FetchError, match="999 byte limit"):
+        run_fetch(server.url("/feed"), max_bytes=999)
+
+
+@pytest.mark.parametrize("wbits", [zlib.MAX_WBITS, -zlib.MAX_WBITS], ids=["zlib-wrapped", "raw"])
+@pytest.mark.parametrize("first_alone", [False, True], ids=["whole", "first-byte-alone"])
+def test_deflate_is_decoded_wrapped_or_raw(server: ScriptedServer, wbits: int, first_alone: bool) -> None:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    data = compressor.compress(FEED) + compressor.flush()
+    # The first byte alone in its own chunk: too little to tell zlib-wrapped from raw deflate.
+    chunks = (data[:1], data[1:]) if first_alone else (data,)
+    server.scripts["/feed"] = chunked(*chunks, headers={"Content-Encoding": "deflate"}, pause=0.05)
+    assert run_fetch(server.url("/feed")).body == FEED
+
+
+def test_concatenated_gzip_members_are_decoded(server: ScriptedServer) -> None:
+    half = len(FEED) // 2
+    body = gzip.compress(FEED[:half]) + gzip.compress(FEED[half:])
+    # Split mid-way through the second member's header, so it starts in one chunk and ends in the next.
+    cut = len(gzip.compress(FEED[:half])) + 1
+    server.scripts["/feed"] = chunked(body[:cut], body[cut:], headers={"Content-Encoding": "gzip"})
+    assert run_fetch(server.url("/feed")).body == FEED
+
+
+def test_padding_after_the_gzip_body_is_ignored(server: ScriptedServer) -> None:
+    server.scripts["/feed"] = respond(200, gzip.compress(FEED) + b"\0" * 16 + b"\n", {"Content-Encoding": "gzip"})
+    assert run_fetch(server.url("/feed")).body == FEED
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [(gzip.compress(FEED)[:-12], "truncated gzip"), (b"not gzip at all", "corrupt gzip"), (b"\x1f", "truncated gzip")],
+    ids=["truncated", "corrupt", "one-byte"],
+)
+def test_a_broken_gzip_body_is_a_fetch_error(server: ScriptedServer, body: bytes, message: str) -> None:
+    server.scripts["/feed"] = respond(200, body, {"Content-Encoding": "gzip"})
+    with pytest.raises(FetchError, match=message):
+        run_fetch(server.url("/feed"))
+
+
+def test_an_unsupported_content_encoding_is_refused(server: ScriptedServer) -> None:
+    server.scripts["/feed"] = respond(200, b"\x8b\x02\x80hello\x03", {"Content-Encoding": "br"})
+    with pytest.raises(FetchError, match="unsupported Content-Encoding"):
+        run_fetch(server.url("/feed"))
+
+
+# --- private addresses -------------------------------------------------------------------------------
+
+
+REFUSED_HOSTS = [
+    "127.0.0.1",
+    "127.8.9.10",
+    "10.0.0.1",
+    "172.16.5.4",
+    "192.168.1.1",
+    "169.254.1.1",  # link-local: cloud metadata lives at 169.254.169.254
+    "100.64.0.1",  # carrier-grade NAT
+    "0.0.0.0",
+    "224.0.0.1",  # multicast
+    "[::1]",
+    "[::]",
+    "[::ffff:127.0.0.1]",  # IPv4-mapped loopback
+    "[::ffff:10.0.0.1]",
+    "[fe80::1]",
+    "[fc00::1]",  # unique local
+    "[fec0::1]",  # site-local (deprecated, still routed in places)
+    "[64:ff9b::7f00:1]",  # NAT64 of 127.0.0.1
+    "[64:ff9b::a9fe:a9fe]",  # NAT64 of 169.254.169.254
+    "[2002:a00:1::1]",  # 6to4 of 10.0.0.1
+    "[ff02::1]",  # multicast
+    "localhost",
+]
+
+
+@pytest.mark.parametrize("host", REFUSED_HOSTS)
+def test_ensure_public_host_refuses_internal_addresses(host: str) -> None:
+    with pytest.raises(FetchError, match="non-public address"):
+        asyncio.run(ensure_public_host(f"http://{host}:8080/feed"))
+
+
+@pytest.mark.parametrize("host", ["8.8.8.8", "1.1.1.1", "[2606:4700:4700::1111]", "[64:ff9b::808:808]"])
+def test_ensure_public_host_allows_public_addresses(host: str) -> None:
+    asyncio.run(ensure_public_host(f"https://{host}/feed"))  # literal addresses: no DNS needed
+
+
+@pytest.mark.parametrize(
+    "url", ["http://" + "a" * 64 + ".example/", "http://a..b/", "http://127.0.0.1:70000/", "http://[::1/", "http:///x"]
+)
+def test_ensure_public_host_turns_malformed_urls_into_fetch_errors(url: str) -> None:
+    with pytest.raises(FetchError):
+        asyncio.run(ensure_public_host(url))
+
+
+def test_is_public_address_judges_the_ipv4_inside_ipv6() -> None:
+    assert not is_public_address(ipaddress.ip_address("::ffff:192.168.0.1"))
+    assert is_public_address(ipaddress.ip_address("::ffff:8.8.8.8"))
+    assert not is_public_address(ipaddress.ip_address("2002:c0a8:1::"))  # 6to4 of 192.168.0.1
+    assert is_public_address(ipaddress.ip_address("2002:808:808::"))
+
+
+def test_blocking_refuses_127_0_0_1_before_connecting(feed_server: FeedServer) -> None:
+    feed_server.routes["/feed"] = Route(body=FEED)
+    with pytest.raises(FetchError, match=r"non-public address 127\.0\.0\.1"):
+        run_fetch(feed_server.url("/feed"), block_private_addresses=True)
+    assert feed_server.requests == []
+
+
+def test_blocking_checks_every_redirect_hop(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A public server redirecting to an internal one: the second hop is refused and never requested.
+
+    Offline, no host is public; the first server plays one (its port is let through), the check stays
+    real for every other URL.
+    """
+    internal = ScriptedServer()
+    internal.thread.start()
+    try:
+        internal.scripts["/admin"] = respond(200, FEED)
+        server.scripts["/feed"] = redirect(302, internal.url("/admin"))
+        real_check = fetch_module.ensure_public_host
+
+        async def public_first_server(url: str) -> None:
+            if urlsplit(url).port != server.port:
+                await real_check(url)
+
+        monkeypatch.setattr(fetch_module, "ensure_public_host", public_first_server)
+        with pytest.raises(FetchError, match="non-public address"):
+            run_fetch(server.url("/feed"), block_private_addresses=True)
+        assert len(server.hits_to("/feed")) == 1
+        assert internal.hits == []
+    finally:
+        internal.httpd.shutdown()
+        internal.httpd.server_close()
+
+
+def test_unsupported_schemes_are_refused() -> None:
+    for url in ("ftp://127.0.0.1/feed", "gopher://127.0.0.1/feed", "javascript:alert(1)"):
+        with pytest.raises(FetchError, match="unsupported URL scheme"):
+            run_fetch(url)
+
+
+# --- file:// feeds -----------------------------------------------------------------------------------
+
+
+def test_a_missing_file_is_a_fetch_error(tmp_path: Path) -> None:
+    with pytest.raises(FetchError, match="no such file"):
+        run_fetch((tmp_path / "missing.xml").as_uri())
+
+
+def test_an_unchanged_file_answers_like_a_304(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_bytes(FEED)
+    first = run_fetch(path.as_uri())
+    assert first.status == 200 and first.body == FEED and first.etag
+    second = run_fetch(path.as_uri(), etag=first.etag)
+    assert second.not_modified and second.body == b""
+    path.write_bytes(FEED + b"\n")
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))  # a new mtime even on a coarse clock
+    third = run_fetch(path.as_uri(), etag=first.etag)
+    assert third.status == 200 and third.body == FEED + b"\n" and third.etag != first.etag
+
+
+def test_an_oversize_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_bytes(b" " * 2000)
+    with pytest.raises(FetchError, match="over the 1000 byte limit"):
+        run_fetch(path.as_uri(), max_bytes=1000)
+
+
+def test_a_directory_is_a_fetch_error(tmp_path: Path) -> None:
+    with pytest.raises(FetchError, match="cannot read"):
+        run_fetch(tmp_path.as_uri())
