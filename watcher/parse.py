@@ -469,7 +469,7 @@ def _entry(raw: Any, feed_language: str | None) -> Entry | None:
     published = _timestamp(raw)
     return Entry(
         identity=entry_identity(
-            guid, link, title, raw.get("published") or raw.get("updated") or "", text=summary or content
+            guid, link, title, _raw(raw, "published") or _raw(raw, "updated") or "", text=summary or content
         ),
         guid=guid,
         link=link,
@@ -523,9 +523,15 @@ def _plain(detail: Any, value: Any) -> str:
     return visible_text(str(value))
 
 
+def _raw(entry: Any, key: str) -> Any:
+    # dict.get, not FeedParserDict.get: the latter maps a missing "updated*" to "published*" with a
+    # DeprecationWarning (feedparser issue 310); we ask for each key ourselves.
+    return dict.get(entry, key)
+
+
 def _timestamp(raw: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = raw.get(key)
+        parsed = _raw(raw, key)
         if parsed:
             try:
                 return datetime(*parsed[:6], tzinfo=UTC)
