@@ -31,7 +31,7 @@ from watcher.poll import utcnow
 
 log = logging.getLogger(__name__)
 
-DIGEST_CATCH_UP_MINUTES = 5
+DIGEST_CATCH_UP_MINUTES = 1  # also how soon a digest's retry time is noticed
 CONFIG_WATCH_SECONDS = 2.0
 STOP_GRACE_SECONDS = 20.0
 PRUNE_HOURS = 6
@@ -85,7 +85,13 @@ class Daemon:
         self.watchdog_seconds = _watchdog_seconds()
 
     async def run(self) -> int:
+        # Signals first: a SIGTERM while the schema is upgraded or the config synced ends the start cleanly.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self.stop_requested.set)
         self.watcher = await asyncio.to_thread(Watcher.open, self.config)
+        if self.stop_requested.is_set():
+            return await self.shutdown()
         self.scheduler = AsyncIOScheduler(
             timezone="UTC",
             # misfire_grace_time=None: a late job still runs (the default, 1 s, silently skips it).
@@ -97,9 +103,6 @@ class Daemon:
         if self.config.http.address:
             host, port = self.config.http.address
             http_server = await metrics.serve(host, port, self.healthy)
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, self.stop_requested.set)
         loop.add_signal_handler(signal.SIGHUP, lambda: self._spawn(self.reload_on_signal))
         log.info(
             "daemon.started",
@@ -261,15 +264,18 @@ class Daemon:
         sd_notify("STOPPING=1")
         log.info("daemon.stopping", extra={"fields": {"inflight_jobs": len(self.inflight)}})
         if self.watcher is not None and self.watcher._poller is not None:
-            self.watcher.poller.stopping = True  # feeds not yet started are left for the next run
+            self.watcher.poller.stopping = True  # feeds not yet started are released for other instances
         if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
+            # Pause, not shut down, while jobs finish: APScheduler 3's shutdown cancels running coroutine jobs.
+            self.scheduler.pause()
         if self.inflight:
             _, pending = await asyncio.wait(set(self.inflight), timeout=STOP_GRACE_SECONDS)
             for task in pending:  # their open transactions roll back
                 task.cancel()
             if pending:
                 await asyncio.wait(pending, timeout=5)
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
         if self.watcher is not None:
             await self.watcher.aclose()
         log.info("daemon.stopped")

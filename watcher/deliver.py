@@ -86,8 +86,9 @@ def run_digests(
     """Retry digests still pending, then build and send one digest per route from what it has not had.
 
     scheduled: the daily run; at most one digest per route and day is ever created, even an empty one.
+    Otherwise (an operator's `watcher digest`) pending digests are retried now, whatever their retry time.
     """
-    outcomes = retry_pending(db, mailer, now)
+    outcomes = retry_pending(db, mailer, now, force=not scheduled)
     for route in config.routes():
         key = daily_key(route, config, now) if scheduled else None
         done_before = key is not None and _key_taken(db, key)
@@ -100,10 +101,11 @@ def run_digests(
     return outcomes
 
 
-def retry_pending(db: Database, mailer: Mailer, now: datetime) -> list[DigestOutcome]:
-    """Re-send digests left pending by a temporary failure or a crash, once their retry time has come."""
+def retry_pending(db: Database, mailer: Mailer, now: datetime, *, force: bool = False) -> list[DigestOutcome]:
+    """Re-send digests left pending by a temporary failure or a crash once their retry time has come
+    (at once, with force)."""
     with db.session() as session:
-        pending = [digest.id for digest in pending_digests(session, now)]
+        pending = [digest.id for digest in pending_digests(session, now, ignore_retry_time=force)]
     return [send_stored(db, mailer, digest_id, now) for digest_id in pending]
 
 

@@ -708,17 +708,10 @@ def take_send_lease(session: Session, digest_id: int, now: datetime, until: date
     return result.rowcount == 1
 
 
-def pending_digests(session: Session, now: datetime) -> list[Digest]:
-    return list(
-        session.scalars(
-            select(Digest)
-            .where(
-                Digest.status == "pending",
-                (Digest.next_attempt_at.is_(None)) | (Digest.next_attempt_at <= now),
-            )
-            .order_by(Digest.id)
-        )
-    )
+def pending_digests(session: Session, now: datetime, *, ignore_retry_time: bool = False) -> list[Digest]:
+    due = Digest.next_attempt_at.is_(None) | (Digest.next_attempt_at <= now)
+    query = select(Digest).where(Digest.status == "pending").order_by(Digest.id)
+    return list(session.scalars(query if ignore_retry_time else query.where(due)))
 
 
 def digest_by_key(session: Session, key: str) -> Digest | None:
