@@ -9,8 +9,8 @@ the wire. The digest time is 00:00 UTC: always due, so the day's digest goes out
 poll. It is the only scheduled one of the day; the matches found after it are flushed with
 `watcher digest` before the checks.
 
-Two known bugs are pinned by strict xfail tests at the end: a SIGKILLed daemon's parse workers live on,
-and SIGTERM cancels the job in flight at once instead of letting it finish.
+Two tests at the end pin bugs found and fixed: a SIGKILLed daemon's parse workers must not live on, and
+SIGTERM must let the job in flight finish.
 """
 
 from __future__ import annotations
@@ -529,10 +529,6 @@ def test_watcher_digest_killed_in_data_then_rerun_resends_the_same_message(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: a killed daemon's parse workers, forkserver and resource tracker live on for ever",
-)
 def test_a_killed_daemon_leaves_no_parse_workers_behind(
     tmp_path: Path, feed_server: FeedServer, processes: Processes
 ) -> None:

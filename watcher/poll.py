@@ -9,7 +9,7 @@ its error and retried with exponential backoff; it never stops the others.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import functools
 import hashlib
 import itertools
 import logging
@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import random
 import re
-import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -41,7 +40,7 @@ from watcher.store import (
     Database,
     FeedState,
     claim_due_feeds,
-    due_feeds,
+    count_due_feeds,
     entity_ids,
     instance_id,
     new_entries,
@@ -49,15 +48,18 @@ from watcher.store import (
     record_gone,
     record_redirect,
     record_success,
+    record_unchanged,
     release_leases,
     store_items,
 )
+from watcher.worker import init_parse_worker
 
 log = logging.getLogger(__name__)
 
 PARSE_TIMEOUT = 60.0  # seconds of parsing per feed before the feed is recorded as failed
 PARSE_MEMORY_LIMIT = 1536 * 2**20  # address space of a parse worker: an entity bomb dies, not the daemon
 JITTER = 0.1
+UNCHANGED_BATCH = 500  # unchanged feeds recorded in one transaction, at most
 T = TypeVar("T")
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -99,19 +101,17 @@ def fetch_limits(config: Config) -> FetchLimits:
     )
 
 
-def _limit_worker_memory(limit: int) -> None:
-    with contextlib.suppress(ValueError, OSError):  # a platform without RLIMIT_AS keeps no limit
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
 def make_parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
     # forkserver: workers start from a clean process, not a fork of our threads and sockets.
     return ProcessPoolExecutor(
         max_workers=workers or max(1, os.cpu_count() or 1),
         mp_context=multiprocessing.get_context("forkserver"),
-        initializer=_limit_worker_memory,
-        initargs=(PARSE_MEMORY_LIMIT,),
+        initializer=init_parse_worker,
+        initargs=(PARSE_MEMORY_LIMIT, os.getpid()),
     )
+
+
+_Unchanged = tuple[FeedState, FetchResult, datetime, "asyncio.Future[None]"]  # a feed waiting to be recorded
 
 
 class Poller:
@@ -135,6 +135,8 @@ class Poller:
         self.parse_pool = parse_pool
         self._owns_pool = parse_pool is None
         self._write_lock = asyncio.Lock()
+        self._unchanged_queue: list[_Unchanged] = []
+        self._unchanged_writer: asyncio.Task[None] | None = None
         self._host_limits: dict[str, asyncio.Semaphore] = {}
         self.stopping = False
         self.last_progress = time.monotonic()  # a feed finished (for the systemd watchdog)
@@ -165,7 +167,7 @@ class Poller:
         now = now or utcnow()
         polled_before = now if everything else None
         with self.db.session() as session:
-            total = len(due_feeds(session, now, everything=everything))
+            total = count_due_feeds(session, now, everything=everything)
         summary = PollSummary()
         log.debug("poll.start", extra={"fields": {"due": total, "everything": everything}})
         if not total:
@@ -194,7 +196,9 @@ class Poller:
         with metrics.POLL_PASS_SECONDS.time():
             while True:
                 room = 2 * self.config.poll.concurrency - len(in_flight)
-                if room > 0 and not self.stopping:
+                # Refill in batches once half the window has drained, not one feed per finished feed: a
+                # claim is a write transaction of its own, and claiming one feed costs as much as sixteen.
+                if room >= self.config.poll.concurrency and not self.stopping:
                     batch = await self._write(lambda room=room: self._claim(room, polled_before))
                     in_flight.update(asyncio.create_task(one(feed)) for feed in batch)
                 if not in_flight:
@@ -265,18 +269,28 @@ class Poller:
             self.parse_pool = make_parse_pool()
         loop = asyncio.get_running_loop()
         try:
-            future = loop.run_in_executor(
-                self.parse_pool, _parse_in_worker, result.body, result.content_type, result.url
-            )
+            # parse_feed itself (a partial of it), not a wrapper here: the worker imports watcher.parse only.
+            job = functools.partial(parse_feed, content_type=result.content_type, url=result.url)
+            future = loop.run_in_executor(self.parse_pool, job, result.body)
             return await asyncio.wait_for(future, PARSE_TIMEOUT)
         except BrokenProcessPool:
             # A worker died (out of memory on a hostile feed, or killed): replace the pool.
             self.parse_pool = None
             raise FeedError("the parser process died on this feed (memory limit?)") from None
         except TimeoutError:
+            # The worker is still at it: stop it, or a few such feeds would occupy the whole pool.
+            self._discard_parse_pool()
             raise FeedError(f"parsing took longer than {PARSE_TIMEOUT:g}s") from None
         except MemoryError:
             raise FeedError("parsing exceeded the parser's memory limit") from None
+
+    def _discard_parse_pool(self) -> None:
+        """Kill the pool's workers and start afresh; parses in flight there fail and are retried later."""
+        pool, self.parse_pool = self.parse_pool, None
+        if isinstance(pool, ProcessPoolExecutor):
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _feed_config(self, feed_url: str) -> FeedConfig | None:
         if self._feeds_by_url is None or self._feeds_by_url[0] is not self.config:
@@ -332,31 +346,58 @@ class Poller:
             return await asyncio.to_thread(function)
 
     def _note_redirect(self, session: Session, feed: FeedState, result: FetchResult) -> None:
+        if result.permanent_redirect is None and feed.redirect_candidate is None and not feed.redirect_streak:
+            return  # no redirect now nor counted before: nothing to record (spares a SELECT per feed)
         remembered = record_redirect(session, feed.id, result.permanent_redirect, self.config.poll.redirect_after)
         if remembered:
             log.info("feed.redirect_remembered", extra={"fields": {"feed": feed.url, "new_url": remembered}})
 
     async def _unchanged(self, feed: FeedState, result: FetchResult) -> PollSummary:
-        now = utcnow()
-
-        def write() -> None:
-            with self.db.session() as session:
-                next_poll, interval = self._schedule(feed, now, new_items=0, parsed=None, result=result)
-                record_success(
-                    session,
-                    feed.id,
-                    now,
-                    next_poll,
-                    etag=result.etag or feed.etag,
-                    last_modified=result.last_modified or feed.last_modified,
-                    body_hash=None,
-                    interval_seconds=interval,
-                )
-                self._note_redirect(session, feed, result)
-
-        await self._write(write)
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._unchanged_queue.append((feed, result, utcnow(), future))
+        if self._unchanged_writer is None or self._unchanged_writer.done():
+            self._unchanged_writer = asyncio.create_task(self._write_unchanged())
+        await future
         log.debug("feed.unchanged", extra={"fields": {"feed": feed.url, "status": result.status}})
         return PollSummary(feeds_unchanged=1)
+
+    async def _write_unchanged(self) -> None:
+        """Record the unchanged feeds queued so far, together in one transaction, until none are left.
+
+        A group commit: an unchanged feed's row is bookkeeping only (next poll time, validators), and in a
+        pass where most feeds are unchanged a transaction and a thread hop per feed would be most of the
+        work. Feeds that finish while one batch is written go into the next.
+        """
+        while self._unchanged_queue:
+            batch = self._unchanged_queue[:UNCHANGED_BATCH]
+            del self._unchanged_queue[:UNCHANGED_BATCH]
+
+            def write(batch: list[_Unchanged] = batch) -> None:
+                polls = []
+                for feed, result, now, _future in batch:
+                    next_poll, interval = self._schedule(feed, now, new_items=0, parsed=None, result=result)
+                    etag, last_modified = result.etag or feed.etag, result.last_modified or feed.last_modified
+                    polls.append((feed.id, now, next_poll, etag, last_modified, interval))
+                with self.db.session() as session:
+                    record_unchanged(session, polls)
+                    for feed, result, _now, _future in batch:
+                        self._note_redirect(session, feed, result)
+
+            try:
+                await self._write(write)
+            except asyncio.CancelledError:
+                for *_, future in batch + self._unchanged_queue:
+                    future.cancel()
+                self._unchanged_queue.clear()
+                raise
+            except Exception as exc:
+                for *_, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+            else:
+                for *_, future in batch:
+                    if not future.done():
+                        future.set_result(None)
 
     async def _failed(self, feed: FeedState, exc: Exception) -> PollSummary:
         now = utcnow()
@@ -445,7 +486,3 @@ def _max_age(cache_control: str | None) -> float:
         return 0.0
     found = _MAX_AGE.search(cache_control)
     return min(float(found[1]), 7 * 86400.0) if found else 0.0
-
-
-def _parse_in_worker(body: bytes, content_type: str | None, url: str) -> ParsedFeed:
-    return parse_feed(body, content_type=content_type, url=url)
