@@ -6,7 +6,8 @@ import email
 import email.policy
 import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +23,16 @@ from tests.pg import pg_url  # noqa: F401 - the PostgreSQL fixture, for every te
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = ROOT.parent / "shared" / "seed" / "xiaomi-korea.it.txt"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 20.0, step: float = 0.1) -> bool:
+    """Poll `condition` until it holds or `seconds` pass (bounded: tests never wait for ever)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return condition()
 
 
 # --- HTTP ----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import email
 import email.policy
+import functools
 import hashlib
 import os
 import random
@@ -28,7 +29,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -40,7 +41,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from tests.conftest import FeedServer, RecordingHandler, Route, free_port, rss, write_config
+from tests.conftest import FeedServer, RecordingHandler, Route, free_port, rss, wait_until, write_config
 from watcher.config import load_config
 from watcher.models import Delivery, Digest, Entity, Feed, Item, Match
 from watcher.store import Database
@@ -56,13 +57,7 @@ KILL_MIN, KILL_MAX = 0.2, 3.0
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = WAIT_SECONDS, step: float = 0.1) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(step)
-    return condition()
+wait_for = functools.partial(wait_until, seconds=WAIT_SECONDS)
 
 
 class SlowHandler(RecordingHandler):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import subprocess
@@ -14,18 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import FOUNDING_LINK, FeedServer, Route, SmtpServer, founding_feed, rss, write_config
+from tests.conftest import FOUNDING_LINK, FeedServer, Route, SmtpServer, founding_feed, rss, wait_until, write_config
 
 WAIT_SECONDS = 20.0
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
+wait_for = functools.partial(wait_until, seconds=WAIT_SECONDS)
 
 
 @pytest.fixture

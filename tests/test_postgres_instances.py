@@ -3,6 +3,7 @@ stored twice, exactly one digest goes out, and a killed instance's feeds are sti
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -17,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
-from tests.conftest import FOUNDING_LINK, FeedServer, Route, SmtpServer, founding_feed, rss, write_config
+from tests.conftest import FOUNDING_LINK, FeedServer, Route, SmtpServer, founding_feed, rss, wait_until, write_config
 from watcher.cli import main
 from watcher.models import Delivery, Digest, Feed, Item, Match
 from watcher.store import Database
@@ -26,13 +27,7 @@ FEEDS = 300
 WAIT = 90.0
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = WAIT) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
+wait_for = functools.partial(wait_until, seconds=WAIT)
 
 
 def feed_body(index: int) -> bytes:

@@ -13,6 +13,7 @@ retries are made with `watcher digest`, and by restarting the daemon (its start-
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import subprocess
@@ -38,6 +39,7 @@ from tests.conftest import (
     founding_feed,
     free_port,
     rss,
+    wait_until,
     write_config,
 )
 from watcher.cli import main
@@ -49,13 +51,7 @@ from watcher.store import Database
 WAIT_SECONDS = 30.0
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
+wait_for = functools.partial(wait_until, seconds=WAIT_SECONDS)
 
 
 def invoke(config: Path, *args: str) -> tuple[int, str]:

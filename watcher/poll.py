@@ -45,7 +45,6 @@ from watcher.store import (
     instance_id,
     new_entries,
     record_failure,
-    record_gone,
     record_redirect,
     record_success,
     record_unchanged,
@@ -419,7 +418,7 @@ class Poller:
 
         def write() -> None:
             with self.db.session() as session:
-                record_gone(session, feed.id, now, reason)
+                record_failure(session, feed.id, now, now, reason, disable=True)
 
         await self._write(write)
         log.error("feed.gone", extra={"fields": {"feed": feed.url, "error": reason}})

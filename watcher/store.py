@@ -621,24 +621,10 @@ def record_redirect(session: Session, feed_id: int, target: str | None, remember
     return None
 
 
-def record_gone(session: Session, feed_id: int, now: datetime, reason: str) -> None:
-    """410 Gone: the feed is not polled again until its entry in config.yaml changes."""
-    session.execute(
-        update(Feed)
-        .where(Feed.id == feed_id)
-        .values(
-            last_polled_at=now,
-            last_error_at=now,
-            last_error=reason,
-            disabled_reason=reason,
-            consecutive_failures=Feed.consecutive_failures + 1,
-            lease_owner=None,
-            lease_until=None,
-        )
-    )
-
-
-def record_failure(session: Session, feed_id: int, now: datetime, next_poll_at: datetime, error: str) -> None:
+def record_failure(
+    session: Session, feed_id: int, now: datetime, next_poll_at: datetime, error: str, *, disable: bool = False
+) -> None:
+    """A failed poll; with disable (410 Gone) the feed is not polled again until its config entry changes."""
     session.execute(
         update(Feed)
         .where(Feed.id == feed_id)
@@ -650,6 +636,7 @@ def record_failure(session: Session, feed_id: int, now: datetime, next_poll_at: 
             consecutive_failures=Feed.consecutive_failures + 1,
             lease_owner=None,
             lease_until=None,
+            **({"disabled_reason": error[:2000]} if disable else {}),
         )
     )
 
