@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import email
 import email.policy
-import functools
 import hashlib
 import os
 import random
@@ -29,7 +28,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -57,7 +56,8 @@ KILL_MIN, KILL_MAX = 0.2, 3.0
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-wait_for = functools.partial(wait_until, seconds=WAIT_SECONDS)
+def wait_for(condition: Callable[[], bool], seconds: float = WAIT_SECONDS, step: float = 0.1) -> bool:
+    return wait_until(condition, seconds, step)
 
 
 class SlowHandler(RecordingHandler):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import signal
 import subprocess
@@ -20,7 +19,8 @@ from tests.conftest import FOUNDING_LINK, FeedServer, Route, SmtpServer, foundin
 WAIT_SECONDS = 20.0
 
 
-wait_for = functools.partial(wait_until, seconds=WAIT_SECONDS)
+def wait_for(condition: Callable[[], bool], seconds: float = WAIT_SECONDS, step: float = 0.1) -> bool:
+    return wait_until(condition, seconds, step)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ stored twice, exactly one digest goes out, and a killed instance's feeds are sti
 
 from __future__ import annotations
 
-import functools
 import os
 import signal
 import subprocess
@@ -27,7 +26,8 @@ FEEDS = 300
 WAIT = 90.0
 
 
-wait_for = functools.partial(wait_until, seconds=WAIT)
+def wait_for(condition: Callable[[], bool], seconds: float = WAIT, step: float = 0.1) -> bool:
+    return wait_until(condition, seconds, step)
 
 
 def feed_body(index: int) -> bytes:

@@ -13,7 +13,6 @@ retries are made with `watcher digest`, and by restarting the daemon (its start-
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import signal
 import subprocess
@@ -51,7 +50,8 @@ from watcher.store import Database
 WAIT_SECONDS = 30.0
 
 
-wait_for = functools.partial(wait_until, seconds=WAIT_SECONDS)
+def wait_for(condition: Callable[[], bool], seconds: float = WAIT_SECONDS, step: float = 0.1) -> bool:
+    return wait_until(condition, seconds, step)
 
 
 def invoke(config: Path, *args: str) -> tuple[int, str]:
