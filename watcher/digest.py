@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import css_inline
 import jinja2
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from watcher.match import Snippet
 from watcher.parse import normalise_link
@@ -30,6 +30,7 @@ from watcher.store import FeedStatus, MatchRow
 SUBJECT_MAX = 150
 CLUSTER_WINDOW = timedelta(hours=48)
 TITLE_SIMILARITY = 88  # rapidfuzz score (0-100) above which two titles tell the same story
+CLUSTER_CANDIDATES = 20  # similar titles checked for time, script and numbers before giving up
 SPIKE_FACTOR = 3.0
 SPIKE_MIN_MENTIONS = 3
 
@@ -178,14 +179,16 @@ def cluster_entries(entries: Sequence[DigestEntry], window: timedelta = CLUSTER_
     """
     groups: list[list[DigestEntry]] = []
     by_link: dict[str, list[DigestEntry]] = {}
+    heads = _TitleIndex()
     for entry in rank_entries(entries):
         key = normalise_link(entry.link) if entry.link else None
         group = by_link.get(key) if key else None
         if group is None:
-            group = _similar_title_group(entry, groups, window)
+            group = heads.find(entry, window)
         if group is None:
             group = []
             groups.append(group)
+            heads.add(entry, group)
         group.append(entry)
         if key:
             by_link.setdefault(key, group)
@@ -198,28 +201,42 @@ def cluster_entries(entries: Sequence[DigestEntry], window: timedelta = CLUSTER_
     return folded
 
 
-def _similar_title_group(
-    entry: DigestEntry, groups: list[list[DigestEntry]], window: timedelta
-) -> list[DigestEntry] | None:
-    title = " ".join(entry.title.casefold().split())
-    script = _script(title)
-    if not title or script is None:
+class _TitleIndex:
+    """The first titles of story groups, searched by rapidfuzz in C rather than one by one in Python."""
+
+    def __init__(self) -> None:
+        self.titles: list[str] = []
+        self.groups: list[tuple[DigestEntry, list[DigestEntry]]] = []
+
+    def add(self, head: DigestEntry, group: list[DigestEntry]) -> None:
+        self.titles.append(_title_key(head.title))
+        self.groups.append((head, group))
+
+    def find(self, entry: DigestEntry, window: timedelta) -> list[DigestEntry] | None:
+        title = _title_key(entry.title)
+        script = _script(title)
+        if not title or script is None or not self.titles:
+            return None
+        # Plain edit-distance ratio: word-order-blind scores fold "Apple sues Xiaomi" with "Xiaomi sues
+        # Apple" and a short title with any longer one containing it. Numbers must agree ("Xiaomi 14" is
+        # not "Xiaomi 15"), and so must the script and the time (translations and old stories stay apart).
+        digits = _numbers(title)
+        candidates = process.extract(
+            title, self.titles, scorer=fuzz.ratio, score_cutoff=TITLE_SIMILARITY, limit=CLUSTER_CANDIDATES
+        )
+        for other, _score, index in candidates:
+            head, group = self.groups[index]
+            if (
+                abs(head.published - entry.published) <= window
+                and _script(other) == script
+                and _numbers(other) == digits
+            ):
+                return group
         return None
-    # Plain edit-distance ratio: word-order-blind scores fold "Apple sues Xiaomi" with "Xiaomi sues Apple"
-    # and a short title with any longer one containing it. Numbers must agree ("Xiaomi 14" is not "15").
-    digits = _numbers(title)
-    for group in groups:
-        head = group[0]
-        if abs(head.published - entry.published) > window:
-            continue
-        other = " ".join(head.title.casefold().split())
-        if (
-            _script(other) == script
-            and _numbers(other) == digits
-            and fuzz.ratio(title, other, score_cutoff=TITLE_SIMILARITY)
-        ):
-            return group
-    return None
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.casefold().split())
 
 
 def _numbers(text: str) -> list[str]:
