@@ -21,7 +21,7 @@ from aiosmtpd.controller import Controller
 from tests.pg import pg_url  # noqa: F401 - the PostgreSQL fixture, for every test module
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_ARTICLE = ROOT.parent / "shared" / "seed" / "xiaomi-korea.it.txt"
+SEED_ARTICLE = Path(__file__).resolve().parent / "data" / "xiaomi-korea.it.txt"  # from ../shared/seed
 DATA = Path(__file__).resolve().parent / "data"
 
 

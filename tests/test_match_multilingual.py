@@ -17,7 +17,7 @@ from watcher.errors import ConfigError
 from watcher.match import EntityMatch, Hit, Matcher, fold, make_snippet, snippet_for
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_ARTICLE = ROOT.parent / "shared" / "seed" / "xiaomi-korea.it.txt"
+SEED_ARTICLE = Path(__file__).resolve().parent / "data" / "xiaomi-korea.it.txt"  # from ../shared/seed
 
 Alias = str | tuple[str, bool]  # text, or (text, case_sensitive)
 
