@@ -18,8 +18,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import feedparser
 from feedparser.encodings import convert_to_utf8
+from feedparser.urls import make_safe_absolute_uri
 
 from watcher.errors import FeedError
+from watcher.parse_fast import read_feed
 
 MAX_TEXT_CHARS = 100_000  # per field; longer content is cut (a feed is not an archive)
 MAX_TITLE_CHARS = 1_000
@@ -211,11 +213,22 @@ def _refuse_entity_declarations(text: str) -> None:
 
 def _document_text(body: bytes, headers: dict[str, str]) -> str:
     """The document as feedparser's parsers will see it: decoded by feedparser's own rules."""
+    return _document_utf8(body, headers)[0].decode("utf-8", "replace")
+
+
+def _document_utf8(body: bytes, headers: dict[str, str]) -> tuple[bytes, bool]:
+    """(the document re-encoded as UTF-8 by feedparser's own rules, whether the decoding raised a note)."""
+    notes: dict[str, Any] = {}
     try:
-        data = convert_to_utf8(headers, body, {})
+        data = convert_to_utf8(headers, body, notes)
     except (ValueError, LookupError) as exc:  # a declared codec that raises (UnicodeError), a NUL in its name
         raise FeedError(f"not a feed: cannot decode it ({type(exc).__name__}: {exc})") from None
-    return data.decode("utf-8", "replace")
+    return data, bool(notes.get("bozo")) or not notes.get("encoding")
+
+
+def _base_uri(url: str | None) -> str:
+    """What feedparser resolves relative links against, given the feed's URL as Content-Location."""
+    return make_safe_absolute_uri("", url or "") or make_safe_absolute_uri(url or "") or ""
 
 
 _XML_NAME = re.compile(r"[A-Za-z_][\w:.-]*")
@@ -320,16 +333,19 @@ def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None 
         headers["content-type"] = content_type
     if url:
         headers["content-location"] = url
-    text = _document_text(body, headers)
+    utf8, encoding_note = _document_utf8(body, headers)
+    text = utf8.decode("utf-8", "replace")
     _refuse_entity_declarations(text)
     _refuse_blank_prologue(text)
-    result = _feedparser(body, headers, text)
+    result = None if encoding_note else read_feed(utf8, _base_uri(url))
+    if result is None:
+        result = _feedparser(body, headers, text)
     warning = _bozo_message(result)
     if warning and (missing := _unclosed_root(text)):
         # Cut short in transit or by the server: what parsed is a fragment. Refusing it leaves stored
         # items, dedup state and the feed's ETag/hash as they were, so the next poll fetches it whole.
         raise FeedError(f"truncated document: it ends without {missing} ({warning})")
-    if not result.get("version") and not result.entries:
+    if not result.get("version") and not result["entries"]:
         looks_like_html = "<html" in text[:2048].lower()
         raise FeedError(
             "not a feed: the server returned an HTML page"
@@ -338,7 +354,7 @@ def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None 
         )
     feed = result.get("feed", {})
     feed_language = _language(feed.get("language"))
-    entries = _entries(result.entries, feed_language)
+    entries = _entries(result["entries"], feed_language)
     return ParsedFeed(
         title=_plain(feed.get("title_detail"), feed.get("title"))[:MAX_TITLE_CHARS] or None,
         link=feed.get("link"),
