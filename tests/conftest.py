@@ -51,6 +51,7 @@ class Route:
 class SeenRequest:
     path: str
     headers: dict[str, str]
+    client_port: int = 0  # tells connections apart: one port per TCP connection
 
 
 class FeedServer:
@@ -65,7 +66,8 @@ class FeedServer:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                server.requests.append(SeenRequest(self.path, {k.lower(): v for k, v in self.headers.items()}))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                server.requests.append(SeenRequest(self.path, headers, self.client_address[1]))
                 route = server.routes.get(self.path)
                 if route is None:
                     self._send(404, b"not found", {"Content-Type": "text/plain"})

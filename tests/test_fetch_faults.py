@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from tests.conftest import FeedServer, Route, rss
@@ -33,6 +34,7 @@ from watcher.fetch import (
     FetchLimits,
     FetchResult,
     HttpStatusError,
+    PerHostTransport,
     ensure_public_host,
     fetch,
     is_public_address,
@@ -576,3 +578,77 @@ def test_an_oversize_file_is_refused(tmp_path: Path) -> None:
 def test_a_directory_is_a_fetch_error(tmp_path: Path) -> None:
     with pytest.raises(FetchError, match="cannot read"):
         run_fetch(tmp_path.as_uri())
+
+
+# --- connection pools per host -------------------------------------------------------------------------
+
+
+def _servers(count: int) -> list[FeedServer]:
+    servers = [FeedServer() for _ in range(count)]
+    for server in servers:
+        server.routes["/feed.xml"] = Route(body=FEED)
+        server.thread.start()
+    return servers
+
+
+def _stop(servers: list[FeedServer]) -> None:
+    for server in servers:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+
+
+def test_feeds_of_one_host_share_a_connection() -> None:
+    servers = _servers(2)
+    settings = FetchLimits(block_private_addresses=False, timeout=5.0)
+
+    async def go() -> None:
+        async with make_client(settings, per_host=2) as client:
+            for _ in range(4):
+                for server in servers:
+                    result = await fetch(client, server.url("/feed.xml"), limits=settings)
+                    assert result.body == FEED
+
+    try:
+        asyncio.run(go())
+        for server in servers:
+            assert len(server.requests) == 4
+            assert len({request.client_port for request in server.requests}) == 1
+    finally:
+        _stop(servers)
+
+
+def test_least_recently_used_idle_hosts_are_closed_and_busy_ones_kept() -> None:
+    servers = _servers(3)
+    transport = PerHostTransport(per_host=1, max_hosts=1)
+
+    async def go() -> None:
+        async with httpx.AsyncClient(transport=transport) as client:
+            async with client.stream("GET", servers[0].url("/feed.xml")) as busy:
+                # Two more hosts while the first is mid-response: it is over the limit but in use, so kept.
+                for server in servers[1:]:
+                    assert (await client.get(server.url("/feed.xml"))).content == FEED
+                assert await busy.aread() == FEED
+            # Now idle and least recently used: closed when another host comes; a new connection later.
+            assert (await client.get(servers[1].url("/feed.xml"))).content == FEED
+            assert (await client.get(servers[0].url("/feed.xml"))).content == FEED
+
+    try:
+        asyncio.run(go())
+        assert len({request.client_port for request in servers[0].requests}) == 2
+        assert len(servers[0].requests) == 2
+    finally:
+        _stop(servers)
+
+
+def test_behind_a_proxy_httpx_routes_every_request_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    client = make_client(FetchLimits())
+    try:
+        assert not isinstance(client._transport, PerHostTransport)
+        assert any(pattern.scheme == "https" for pattern in client._mounts)  # httpx read the proxy
+    finally:
+        asyncio.run(client.aclose())
+    monkeypatch.delenv("HTTPS_PROXY")
+    for name in ("HTTP_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    assert isinstance(make_client(FetchLimits())._transport, PerHostTransport)

@@ -12,7 +12,10 @@ import asyncio
 import email.utils
 import ipaddress
 import socket
+import urllib.request
 import zlib
+from collections import Counter, OrderedDict
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,8 +78,13 @@ class HttpStatusError(FetchError):
         return self.status == 410
 
 
-def make_client(limits: FetchLimits, user_agent: str | None = None, concurrency: int = 16) -> httpx.AsyncClient:
-    """The one client every feed is fetched with: shared connection pool, our headers, no auto-redirects."""
+def make_client(
+    limits: FetchLimits, user_agent: str | None = None, concurrency: int = 16, per_host: int = 2
+) -> httpx.AsyncClient:
+    """The one client every feed is fetched with: pooled connections, our headers, no auto-redirects."""
+    # Behind an HTTP(S)_PROXY every request goes to the proxy: httpx's own transport handles that, and
+    # one pool is right. Otherwise a small pool per host (PerHostTransport).
+    transport = None if urllib.request.getproxies() else PerHostTransport(per_host, max_hosts=max(64, 4 * concurrency))
     return httpx.AsyncClient(
         headers={
             "User-Agent": user_agent or DEFAULT_USER_AGENT,
@@ -86,12 +94,77 @@ def make_client(limits: FetchLimits, user_agent: str | None = None, concurrency:
         },
         timeout=httpx.Timeout(limits.timeout, connect=limits.connect_timeout),
         follow_redirects=False,
-        # Few idle connections: httpcore checks every pooled connection on each request (has_expired, a
-        # getpeername and a poll per idle socket), and an idle connection is reused only by a feed of the
-        # same host within keepalive_expiry (5 s). bench/poll: 8 instead of 16 saves ~20% of the watcher
-        # process's CPU per request with feeds over 50 hosts.
         limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=min(concurrency, 8)),
+        transport=transport,
     )
+
+
+class PerHostTransport(httpx.AsyncBaseTransport):
+    """A small connection pool per origin; the least recently used idle ones closed beyond `max_hosts`.
+
+    httpcore checks every pooled connection on each request (has_expired: a getpeername and a poll per
+    idle socket), so one shared pool costs O(idle connections of all hosts) per request and must stay
+    small, and then a host's next feed rarely finds its connection still open. One pool per origin makes
+    that check O(per_host) and lets the feeds of one host share a connection (bench/poll: see
+    docs/benchmarks.md).
+    """
+
+    def __init__(self, per_host: int, max_hosts: int) -> None:
+        self._limits = httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host)
+        self._max_hosts = max_hosts
+        self._pools: OrderedDict[tuple[bytes, bytes, int | None], httpx.AsyncHTTPTransport] = OrderedDict()
+        self._in_flight: Counter[tuple[bytes, bytes, int | None]] = Counter()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        origin = (request.url.raw_scheme, request.url.raw_host, request.url.port)
+        pool = self._pools.get(origin)
+        if pool is None:
+            pool = self._pools[origin] = httpx.AsyncHTTPTransport(limits=self._limits)
+            await self._close_idle_beyond_limit()
+        else:
+            self._pools.move_to_end(origin)
+        self._in_flight[origin] += 1
+        try:
+            response = await pool.handle_async_request(request)
+        except BaseException:
+            self._done(origin)
+            raise
+        # The connection stays busy until the body is read or closed: count the request done only then.
+        response.stream = _CallbackStream(response.stream, lambda: self._done(origin))
+        return response
+
+    def _done(self, origin: tuple[bytes, bytes, int | None]) -> None:
+        self._in_flight[origin] -= 1
+        if self._in_flight[origin] <= 0:
+            del self._in_flight[origin]
+
+    async def _close_idle_beyond_limit(self) -> None:
+        excess = len(self._pools) - self._max_hosts
+        for origin in [origin for origin in self._pools if origin not in self._in_flight][: max(excess, 0)]:
+            await self._pools.pop(origin).aclose()
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), OrderedDict()
+        for pool in pools:
+            await pool.aclose()
+
+
+class _CallbackStream(httpx.AsyncByteStream):
+    def __init__(self, stream: httpx.AsyncByteStream, on_close: Callable[[], None]) -> None:
+        self._stream = stream
+        self._on_close: Callable[[], None] | None = on_close
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        finally:
+            if self._on_close is not None:
+                self._on_close, on_close = None, self._on_close
+                on_close()
 
 
 async def fetch(

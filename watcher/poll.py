@@ -129,7 +129,9 @@ class Poller:
         self.config = config
         self.matcher = matcher
         self.limits = fetch_limits(config)
-        self.client = client or make_client(self.limits, config.poll.user_agent, config.poll.concurrency)
+        self.client = client or make_client(
+            self.limits, config.poll.user_agent, config.poll.concurrency, config.poll.per_host
+        )
         self._owns_client = client is None
         self.parse_pool = parse_pool
         self._owns_pool = parse_pool is None
