@@ -328,3 +328,75 @@ def test_what_the_fast_reader_leaves_to_feedparser() -> None:
     )
     assert not reads(f'<rss version="2.0"><channel>{item}</channel>')  # not well-formed
     assert not reads('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>')
+
+
+# --- visible text without HTMLParser ---------------------------------------------------------------
+
+_FRAGMENT_TOKENS = st.sampled_from(
+    [
+        "word",
+        " ",
+        "\n",
+        "\t",
+        "&amp;",
+        "&lt;b&gt;",
+        "&#233;",
+        "&#x1F600;",
+        "&bogus;",
+        "&nbsp",
+        "&",
+        "a&b",
+        "1 < 2",
+        ">",
+        "<p>",
+        "</p>",
+        "<P>",
+        "<br>",
+        "<br/>",
+        "<br />",
+        "<b>",
+        "</b>",
+        '<a href="https://x.example/?a=1&amp;b=2">',
+        "<a href='y'>",
+        "<a href=z>",
+        "<a href=x/>",
+        "</a>",
+        '<div class="a b">',
+        "</div>",
+        "<li>",
+        '<span title="a>b">',
+        '<img src=x alt="pic">',
+        "<script>",
+        "</script>",
+        "<!-- c -->",
+        "<o:p>",
+        "</p class=x>",
+        "<td\n>",
+        "<h1>",
+        "</h1 >",
+        "<table>",
+        "<unknown-el>",
+        "<em/>",
+        "<",
+        "</",
+        "<![CDATA[x]]>",
+        "한국",
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_FRAGMENT_TOKENS, max_size=14).map("".join))
+def test_plain_markup_gives_the_visible_text_htmlparser_gives(fragment: str) -> None:
+    simple = watcher.parse._simple_visible_text(fragment)
+    if simple is not None:
+        assert simple == watcher.parse._parsed_visible_text(fragment)
+
+
+def test_the_plain_markup_reader_takes_feed_html_and_leaves_the_rest() -> None:
+    simple = watcher.parse._simple_visible_text
+    assert simple('<p>Xiaomi &amp; <a href="https://x.example/">Mi Pay</a></p><p>Corea</p>') == "Xiaomi & Mi Pay\nCorea"
+    assert simple("<p>a</p><script>hidden()</script>") is None
+    assert simple('<img src="x" alt="chart">') is None
+    assert simple("1 < 2") is None
+    assert simple("a<!-- note -->b") is None
