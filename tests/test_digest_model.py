@@ -307,6 +307,22 @@ def test_cap_lists_the_best_stories_and_counts_the_rest() -> None:
     assert "Xiaomi 6" in make_subject("watcher", model)
 
 
+def test_the_together_section_is_capped_too() -> None:
+    # A big day: 30 stories each naming both entities. Listed under each entity (capped) and, up to the
+    # same cap, together; the rest counted, so the mail stays short enough not to be clipped.
+    rows = []
+    for n in range(30):
+        for entity in ("Xiaomi", "Korea"):
+            rows.append(row(entity, item_id=900 + n, title=f"Deal number {n} signed", link=f"https://x.example/{n}"))
+    model = digest(rows, max_per_entity=5, entity_order=["Xiaomi", "Korea"])
+    assert len(model.co_mentions) == 5 and model.co_mentions_more == 25
+    html, text = html_and_text(model)
+    assert "Together: 30 stories" in html
+    assert "… and 25 more, each listed under its entities below" in html
+    assert "… and 25 more, each listed under its entities below" in text
+    assert html.count("Deal number") == 15  # 5 together + 5 under each entity
+
+
 # --- spikes --------------------------------------------------------------------------------------
 
 

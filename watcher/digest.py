@@ -96,6 +96,7 @@ class DigestModel:
     match_count: int
     item_count: int
     failing_feeds: tuple[FeedStatus, ...] = ()
+    co_mentions_more: int = 0  # stories naming several entities beyond the cap, counted but not listed
 
     @property
     def summary(self) -> str:
@@ -157,7 +158,10 @@ def build_digest(
     return DigestModel(
         generated_at=now.astimezone(zone),
         timezone=timezone,
-        co_mentions=tuple(together),
+        # Capped like each entity's section: a big news day must not push the mail past Gmail's 102 KB
+        # clipping. Every one of these stories is listed under each of its entities as well.
+        co_mentions=tuple(together[:max_per_entity]),
+        co_mentions_more=max(0, len(together) - max_per_entity),
         sections=tuple(sections),
         match_count=len(rows),
         item_count=len(entities_of_item),
