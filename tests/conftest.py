@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -259,3 +264,94 @@ def founding_feed() -> bytes:
             "description": "<p>Il piano nazionale avanza.</p>",
         },
     )
+
+
+# --- watcher subprocesses ------------------------------------------------------------------------------
+
+
+def process_group_members(pgid: int) -> list[int]:
+    """Live processes in process group `pgid` (the parse workers and forkserver a killed daemon leaves)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                members.append(int(entry.name))
+    return members
+
+
+class WatcherProcesses:
+    """watcher subprocesses, each in its own session (process group); all gone after the test."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.started: list[tuple[subprocess.Popen[bytes], Path]] = []
+
+    def start(self, config: Path, *args: str) -> subprocess.Popen[bytes]:
+        log = self.directory / f"watcher-{len(self.started)}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "watcher", "--config", str(config), *args],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                start_new_session=True,
+            )
+        self.started.append((process, log))
+        return process
+
+    def log_at(self, index: int) -> str:
+        """The output of the index-th process started (0 is the first)."""
+        return self.started[index][1].read_text(errors="replace")
+
+    def log(self, process: subprocess.Popen[bytes]) -> str:
+        path = next(path for started, path in self.started if started is process)
+        return path.read_text(errors="replace")
+
+    def all_logs(self) -> str:
+        return "\n".join(f"--- {path.name}\n{path.read_text(errors='replace')}" for _, path in self.started)
+
+    def crash(self, process: subprocess.Popen[bytes]) -> None:
+        """SIGKILL the main process only (as the OOM killer would) and reap it.
+
+        Reaping matters: a lease holder's liveness is checked with kill(pid, 0), which a zombie passes.
+        """
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+
+    def run(self, config: Path, *args: str, timeout: float = 60) -> tuple[int, str]:
+        process = self.start(config, *args)
+        try:
+            code = process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+            raise AssertionError(
+                f"watcher {' '.join(args)} did not finish in {timeout}s:\n{self.log(process)}"
+            ) from None
+        return code, self.log(process)
+
+    def cleanup(self) -> None:
+        for process, _ in self.started:
+            if process.poll() is None:
+                process.kill()
+                process.wait(5)
+            for pid in process_group_members(process.pid):  # leftovers of a killed process, by their ids
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def watcher_log(directory: Path, index: int = 0) -> str:
+    """The output of the index-th watcher process a test started with watcher_processes."""
+    return (directory / f"watcher-{index}.log").read_text(errors="replace")
+
+
+@pytest.fixture
+def watcher_processes(tmp_path: Path) -> Iterator[WatcherProcesses]:
+    """Start `watcher` subprocesses (logs in tmp_path); every one, and whatever it left, is gone after the test."""
+    processes = WatcherProcesses(tmp_path)
+    yield processes
+    processes.cleanup()

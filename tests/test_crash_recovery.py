@@ -16,15 +16,12 @@ SIGTERM must let the job in flight finish.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import email
 import email.policy
 import hashlib
-import os
 import random
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import defaultdict
@@ -40,7 +37,17 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from tests.conftest import FeedServer, RecordingHandler, Route, free_port, rss, wait_until, write_config
+from tests.conftest import (
+    FeedServer,
+    RecordingHandler,
+    Route,
+    WatcherProcesses,
+    free_port,
+    process_group_members,
+    rss,
+    wait_until,
+    write_config,
+)
 from watcher.config import load_config
 from watcher.models import Delivery, Digest, Entity, Feed, Item, Match
 from watcher.store import Database
@@ -101,82 +108,9 @@ def slow_smtp() -> Iterator[SlowSmtp]:
     controller.stop()
 
 
-def _group_members(pgid: int) -> list[int]:
-    """Live processes in process group `pgid` (the parse workers and forkserver a killed daemon leaves)."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                members.append(int(entry.name))
-    return members
-
-
-class Processes:
-    """watcher subprocesses, each in its own session (process group); all gone after the test."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.started: list[tuple[subprocess.Popen[bytes], Path]] = []
-
-    def start(self, config: Path, *args: str) -> subprocess.Popen[bytes]:
-        log = self.directory / f"watcher-{len(self.started)}.log"
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "watcher", "--config", str(config), *args],
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-                start_new_session=True,
-            )
-        self.started.append((process, log))
-        return process
-
-    def log(self, process: subprocess.Popen[bytes]) -> str:
-        path = next(path for started, path in self.started if started is process)
-        return path.read_text(errors="replace")
-
-    def all_logs(self) -> str:
-        return "\n".join(f"--- {path.name}\n{path.read_text(errors='replace')}" for _, path in self.started)
-
-    def crash(self, process: subprocess.Popen[bytes]) -> None:
-        """SIGKILL the main process only (as the OOM killer would) and reap it.
-
-        Reaping matters: a lease holder's liveness is checked with kill(pid, 0), which a zombie passes.
-        """
-        process.send_signal(signal.SIGKILL)
-        process.wait(10)
-
-    def run(self, config: Path, *args: str, timeout: float = 60) -> tuple[int, str]:
-        process = self.start(config, *args)
-        try:
-            code = process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-            raise AssertionError(
-                f"watcher {' '.join(args)} did not finish in {timeout}s:\n{self.log(process)}"
-            ) from None
-        return code, self.log(process)
-
-    def cleanup(self) -> None:
-        for process, _ in self.started:
-            if process.poll() is None:
-                process.kill()
-                process.wait(5)
-            for pid in _group_members(process.pid):  # leftovers of a killed process, by their ids
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGKILL)
-
-
 @pytest.fixture
-def processes(tmp_path: Path) -> Iterator[Processes]:
-    started = Processes(tmp_path)
-    yield started
-    started.cleanup()
+def processes(watcher_processes: WatcherProcesses) -> WatcherProcesses:
+    return watcher_processes
 
 
 # --- the feeds -------------------------------------------------------------------------------------
@@ -401,7 +335,7 @@ def check_nothing_lost_or_doubled(config: Path, feeds: Feeds, smtp: SlowSmtp, *,
 # --- the tests -------------------------------------------------------------------------------------
 
 
-def run_to_completion(processes: Processes, config: Path, feeds: Feeds) -> None:
+def run_to_completion(processes: WatcherProcesses, config: Path, feeds: Feeds) -> None:
     """Start the daemon, wait until it has stored everything and sent the day's digest, stop it (SIGTERM)."""
     daemon = processes.start(config, "run")
     # After a poll pass of its own (the digest check follows it): the state may be settled already.
@@ -424,7 +358,7 @@ def unexpected_tracebacks(log: str) -> list[str]:
     ]
 
 
-def flush(processes: Processes, config: Path) -> str:
+def flush(processes: WatcherProcesses, config: Path) -> str:
     """`watcher digest`: what came after the day's digest (which is the only scheduled one) goes out now."""
     code, output = processes.run(config, "digest")
     assert code == 0, output
@@ -434,7 +368,7 @@ def flush(processes: Processes, config: Path) -> str:
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_daemon_killed_at_random_points_loses_and_repeats_nothing(
-    seed: int, tmp_path: Path, feed_server: FeedServer, slow_smtp: SlowSmtp, processes: Processes
+    seed: int, tmp_path: Path, feed_server: FeedServer, slow_smtp: SlowSmtp, processes: WatcherProcesses
 ) -> None:
     rng = random.Random(seed)
     feeds = Feeds(feed_server)
@@ -470,7 +404,7 @@ def test_daemon_killed_at_random_points_loses_and_repeats_nothing(
 
 @pytest.mark.slow
 def test_daemon_killed_while_the_digest_is_on_the_wire_resends_the_same_message(
-    tmp_path: Path, feed_server: FeedServer, slow_smtp: SlowSmtp, processes: Processes
+    tmp_path: Path, feed_server: FeedServer, slow_smtp: SlowSmtp, processes: WatcherProcesses
 ) -> None:
     feeds = Feeds(feed_server)
     feeds.serve(ITEMS_FIRST)
@@ -493,7 +427,7 @@ def test_daemon_killed_while_the_digest_is_on_the_wire_resends_the_same_message(
 
 @pytest.mark.slow
 def test_watcher_digest_killed_in_data_then_rerun_resends_the_same_message(
-    tmp_path: Path, feed_server: FeedServer, slow_smtp: SlowSmtp, processes: Processes
+    tmp_path: Path, feed_server: FeedServer, slow_smtp: SlowSmtp, processes: WatcherProcesses
 ) -> None:
     feeds = Feeds(feed_server)
     feeds.serve(4)
@@ -525,26 +459,27 @@ def test_watcher_digest_killed_in_data_then_rerun_resends_the_same_message(
 
 @pytest.mark.slow
 def test_a_killed_daemon_leaves_no_parse_workers_behind(
-    tmp_path: Path, feed_server: FeedServer, processes: Processes
+    tmp_path: Path, feed_server: FeedServer, processes: WatcherProcesses
 ) -> None:
     feeds = Feeds(feed_server)
     feeds.serve(2)
     config = crash_config(tmp_path, feeds, free_port())
     daemon = processes.start(config, "run")
     assert wait_for(lambda: "event=poll.done" in processes.log(daemon), 30), processes.log(daemon)
-    assert _group_members(daemon.pid), "no parse worker was started: nothing to check"
+    assert process_group_members(daemon.pid), "no parse worker was started: nothing to check"
     processes.crash(daemon)
     # Each worker blocks for ever reading its call queue (it holds the queue's write end itself), and
     # holds the forkserver's "alive" pipe, so the forkserver and the resource tracker stay too.
-    assert wait_for(lambda: not _group_members(daemon.pid), 5), [
-        Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")[:100] for pid in _group_members(daemon.pid)
+    assert wait_for(lambda: not process_group_members(daemon.pid), 5), [
+        Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")[:100]
+        for pid in process_group_members(daemon.pid)
     ]
 
 
 # --- SIGTERM (a clean stop) while a digest is on the wire ------------------------------------------
 
 
-def stop_while_sending(tmp_path: Path, feed_server: FeedServer, smtp: SlowSmtp, processes: Processes) -> str:
+def stop_while_sending(tmp_path: Path, feed_server: FeedServer, smtp: SlowSmtp, processes: WatcherProcesses) -> str:
     """Start the daemon, SIGTERM it while the server sits on DATA for 3 s; → its log."""
     feeds = Feeds(feed_server)
     feeds.serve(2)
@@ -559,7 +494,7 @@ def stop_while_sending(tmp_path: Path, feed_server: FeedServer, smtp: SlowSmtp, 
 
 @pytest.mark.slow
 def test_sigterm_while_the_digest_is_on_the_wire_still_delivers_it_once(
-    tmp_path: Path, feed_server: FeedServer, slow_smtp: SlowSmtp, processes: Processes
+    tmp_path: Path, feed_server: FeedServer, slow_smtp: SlowSmtp, processes: WatcherProcesses
 ) -> None:
     stop_while_sending(tmp_path, feed_server, slow_smtp, processes)
     state = snapshot(tmp_path / "config.yaml")
@@ -576,7 +511,7 @@ def test_sigterm_while_the_digest_is_on_the_wire_still_delivers_it_once(
 
 @pytest.mark.slow
 def test_sigterm_lets_the_job_in_flight_finish_before_stopping(
-    tmp_path: Path, feed_server: FeedServer, slow_smtp: SlowSmtp, processes: Processes
+    tmp_path: Path, feed_server: FeedServer, slow_smtp: SlowSmtp, processes: WatcherProcesses
 ) -> None:
     log = stop_while_sending(tmp_path, feed_server, slow_smtp, processes)
     events = [line.split("event=")[1].split()[0] for line in log.splitlines() if "event=" in line]

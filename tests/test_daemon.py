@@ -6,15 +6,25 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import FOUNDING_LINK, FeedServer, Route, SmtpServer, founding_feed, rss, wait_until, write_config
+from tests.conftest import (
+    FOUNDING_LINK,
+    FeedServer,
+    Route,
+    SmtpServer,
+    WatcherProcesses,
+    founding_feed,
+    rss,
+    wait_until,
+    watcher_log,
+    write_config,
+)
 
 WAIT_SECONDS = 20.0
 
@@ -24,37 +34,19 @@ def wait_for(condition: Callable[[], bool], seconds: float = WAIT_SECONDS, step:
 
 
 @pytest.fixture
-def start_daemon(tmp_path: Path) -> Iterator[Callable[[Path], subprocess.Popen[str]]]:
-    processes: list[subprocess.Popen[str]] = []
-
-    def start(config: Path) -> subprocess.Popen[str]:
-        log = (tmp_path / f"daemon-{len(processes)}.log").open("w")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "watcher", "--config", str(config), "--log-level", "debug", "run"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        processes.append(process)
-        return process
-
-    yield start
-    for process in processes:  # never leave a daemon behind, whatever the test did
-        if process.poll() is None:
-            process.kill()
-            process.wait(5)
+def start_daemon(watcher_processes: WatcherProcesses) -> Callable[[Path], subprocess.Popen[bytes]]:
+    return lambda config: watcher_processes.start(config, "--log-level", "debug", "run")
 
 
 def log_text(tmp_path: Path, index: int = 0) -> str:
-    return (tmp_path / f"daemon-{index}.log").read_text()
+    return watcher_log(tmp_path, index)
 
 
 def test_daemon_polls_mails_once_and_exits_0_on_sigterm(
     tmp_path: Path,
     feed_server: FeedServer,
     smtp_server: SmtpServer,
-    start_daemon: Callable[[Path], subprocess.Popen[str]],
+    start_daemon: Callable[[Path], subprocess.Popen[bytes]],
 ) -> None:
     feed_server.routes["/it.xml"] = Route(body=founding_feed())
     # A digest time of 00:00 is always past: the catch-up check sends today's digest right after start.
@@ -83,7 +75,7 @@ def test_daemon_polls_mails_once_and_exits_0_on_sigterm(
 
 
 def test_daemon_reloads_config_and_keeps_last_good_one(
-    tmp_path: Path, feed_server: FeedServer, start_daemon: Callable[[Path], subprocess.Popen[str]]
+    tmp_path: Path, feed_server: FeedServer, start_daemon: Callable[[Path], subprocess.Popen[bytes]]
 ) -> None:
     feed_server.routes["/a.xml"] = Route(body=rss({"title": "Xiaomi news", "link": "http://example.com/a"}))
     feed_server.routes["/b.xml"] = Route(body=rss({"title": "Samsung news", "link": "http://example.com/b"}))
@@ -112,7 +104,7 @@ def test_daemon_reloads_config_and_keeps_last_good_one(
 def test_daemon_speaks_the_systemd_notify_protocol(
     tmp_path: Path,
     feed_server: FeedServer,
-    start_daemon: Callable[[Path], subprocess.Popen[str]],
+    start_daemon: Callable[[Path], subprocess.Popen[bytes]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import socket
@@ -140,7 +132,7 @@ def test_daemon_speaks_the_systemd_notify_protocol(
 
 
 def test_metrics_and_healthz_over_http(
-    tmp_path: Path, feed_server: FeedServer, start_daemon: Callable[[Path], subprocess.Popen[str]]
+    tmp_path: Path, feed_server: FeedServer, start_daemon: Callable[[Path], subprocess.Popen[bytes]]
 ) -> None:
     import urllib.request
 

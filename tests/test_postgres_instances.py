@@ -3,13 +3,11 @@ stored twice, exactly one digest goes out, and a killed instance's feeds are sti
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +15,17 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
-from tests.conftest import FOUNDING_LINK, FeedServer, Route, SmtpServer, founding_feed, rss, wait_until, write_config
+from tests.conftest import (
+    FOUNDING_LINK,
+    FeedServer,
+    Route,
+    SmtpServer,
+    WatcherProcesses,
+    founding_feed,
+    rss,
+    wait_until,
+    write_config,
+)
 from watcher.cli import main
 from watcher.models import Delivery, Digest, Feed, Item, Match
 from watcher.store import Database
@@ -39,30 +47,12 @@ def feed_body(index: int) -> bytes:
 
 
 @pytest.fixture
-def daemons(tmp_path: Path) -> Iterator[Callable[[Path, int], subprocess.Popen[str]]]:
-    processes: list[subprocess.Popen[str]] = []
-
-    def start(config: Path, index: int) -> subprocess.Popen[str]:
-        log = (tmp_path / f"instance-{index}.log").open("w")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "watcher", "--config", str(config), "run"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        processes.append(process)
-        return process
-
-    yield start
-    for process in processes:
-        if process.poll() is None:
-            process.kill()
-            process.wait(5)
+def daemons(watcher_processes: WatcherProcesses) -> Callable[[Path], subprocess.Popen[bytes]]:
+    return lambda config: watcher_processes.start(config, "run")
 
 
 def logs(tmp_path: Path) -> str:
-    return "\n".join(path.read_text() for path in sorted(tmp_path.glob("instance-*.log")))
+    return "\n".join(path.read_text(errors="replace") for path in sorted(tmp_path.glob("watcher-*.log")))
 
 
 @pytest.mark.slow
@@ -71,7 +61,7 @@ def test_three_instances_share_polling_and_send_one_digest(
     pg_url: str,
     feed_server: FeedServer,
     smtp_server: SmtpServer,
-    daemons: Callable[[Path, int], subprocess.Popen[str]],
+    daemons: Callable[[Path], subprocess.Popen[bytes]],
 ) -> None:
     for index in range(FEEDS):
         feed_server.routes[f"/feed/{index}.xml"] = Route(body=feed_body(index))
@@ -85,7 +75,7 @@ def test_three_instances_share_polling_and_send_one_digest(
         digest={"time": "00:00", "timezone": "UTC"},
     )
     CliRunner().invoke(main, ["--config", str(config), "db", "upgrade"])  # instances also race to do it
-    processes = [daemons(config, index) for index in range(3)]
+    processes = [daemons(config) for _ in range(3)]
     db = Database(pg_url)
 
     def all_polled_since(moment: datetime) -> bool:

@@ -13,12 +13,10 @@ retries are made with `watcher digest`, and by restarting the daemon (its start-
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -35,10 +33,12 @@ from tests.conftest import (
     RecordingHandler,
     Route,
     SmtpServer,
+    WatcherProcesses,
     founding_feed,
     free_port,
     rss,
     wait_until,
+    watcher_log,
     write_config,
 )
 from watcher.cli import main
@@ -263,45 +263,12 @@ def test_matches_found_during_the_outage_go_out_once_too(tmp_path: Path, feed_se
 
 
 @pytest.fixture
-def start_daemon(tmp_path: Path) -> Iterator[Callable[[Path], subprocess.Popen[bytes]]]:
-    processes: list[subprocess.Popen[bytes]] = []
-
-    def start(config: Path) -> subprocess.Popen[bytes]:
-        with (tmp_path / f"daemon-{len(processes)}.log").open("wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "watcher", "--config", str(config), "--log-level", "debug", "run"],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-                start_new_session=True,
-            )
-        processes.append(process)
-        return process
-
-    yield start
-    for process in processes:
-        if process.poll() is None:
-            process.kill()
-            process.wait(5)
-        for pid in _group_members(process.pid):  # its parse workers, if it died without stopping them
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
-
-
-def _group_members(pgid: int) -> list[int]:
-    members = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                stat = (entry / "stat").read_text()
-                fields = stat[stat.rindex(")") + 2 :].split()
-                if int(fields[2]) == pgid and fields[0] != "Z":
-                    members.append(int(entry.name))
-    return members
+def start_daemon(watcher_processes: WatcherProcesses) -> Callable[[Path], subprocess.Popen[bytes]]:
+    return lambda config: watcher_processes.start(config, "--log-level", "debug", "run")
 
 
 def log_text(tmp_path: Path, index: int) -> str:
-    return (tmp_path / f"daemon-{index}.log").read_text(errors="replace")
+    return watcher_log(tmp_path, index)
 
 
 @pytest.mark.slow
