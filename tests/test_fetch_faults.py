@@ -11,6 +11,7 @@ import email.utils
 import gzip
 import ipaddress
 import os
+import socket
 import sys
 import threading
 import time
@@ -525,13 +526,14 @@ def test_blocking_checks_every_redirect_hop(server: ScriptedServer, monkeypatch:
     try:
         internal.scripts["/admin"] = respond(200, FEED)
         server.scripts["/feed"] = redirect(302, internal.url("/admin"))
-        real_check = fetch_module.ensure_public_host
+        real_check = fetch_module.public_addresses
 
-        async def public_first_server(url: str) -> None:
-            if urlsplit(url).port != server.port:
-                await real_check(url)
+        async def public_first_server(host: str, port: int) -> list[Any]:
+            if port == server.port:
+                return [ipaddress.ip_address(host)]
+            return await real_check(host, port)
 
-        monkeypatch.setattr(fetch_module, "ensure_public_host", public_first_server)
+        monkeypatch.setattr(fetch_module, "public_addresses", public_first_server)
         with pytest.raises(FetchError, match="non-public address"):
             run_fetch(server.url("/feed"), block_private_addresses=True)
         assert len(server.hits_to("/feed")) == 1
@@ -539,6 +541,65 @@ def test_blocking_checks_every_redirect_hop(server: ScriptedServer, monkeypatch:
     finally:
         internal.httpd.shutdown()
         internal.httpd.server_close()
+
+
+def test_a_name_is_resolved_once_per_connection_and_connected_to_as_checked(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: a name that answers a public address to the check and an internal one afterwards.
+
+    Here "rebind.test" answers 127.0.0.2 (played as public) first and 127.0.0.1 (internal, where the
+    server listens) after. Resolving once and connecting to the checked address, watcher tries 127.0.0.2,
+    where nothing listens; a second lookup by the connection would have reached the internal server.
+    """
+    feed_server.routes["/feed"] = Route(body=FEED)
+    port = int(feed_server.base.rsplit(":", 1)[1])
+    answers = iter(["127.0.0.2", "127.0.0.1", "127.0.0.1"])
+    real_getaddrinfo = socket.getaddrinfo
+    lookups = []
+
+    def rebinding_dns(host: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        host = host.decode() if isinstance(host, bytes) else host  # anyio asks with IDNA-encoded bytes
+        if host == "rebind.test":
+            lookups.append(host)
+            return real_getaddrinfo(next(answers), *args, **kwargs)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    real_is_public = fetch_module.is_public_address
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+    monkeypatch.setattr(fetch_module, "is_public_address", lambda a: str(a) == "127.0.0.2" or real_is_public(a))
+    with pytest.raises(FetchError, match="ConnectError"):
+        run_fetch(f"http://rebind.test:{port}/feed", block_private_addresses=True, connect_timeout=2.0)
+    assert feed_server.requests == []
+    assert lookups == ["rebind.test"]
+
+
+def test_a_connection_to_a_checked_name_is_reused_without_a_new_lookup(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed_server.routes["/feed"] = Route(body=FEED)
+    port = int(feed_server.base.rsplit(":", 1)[1])
+    real_getaddrinfo = socket.getaddrinfo
+    lookups = []
+
+    def counting_dns(host: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        host = host.decode() if isinstance(host, bytes) else host  # anyio asks with IDNA-encoded bytes
+        lookups.append(host)
+        return real_getaddrinfo("127.0.0.1" if host == "feeds.test" else host, *args, **kwargs)
+
+    real_is_public = fetch_module.is_public_address
+    monkeypatch.setattr(socket, "getaddrinfo", counting_dns)
+    monkeypatch.setattr(fetch_module, "is_public_address", lambda a: str(a) == "127.0.0.1" or real_is_public(a))
+    settings = FetchLimits(block_private_addresses=True, timeout=5.0)
+
+    async def go() -> None:
+        async with make_client(settings) as client:
+            for _ in range(3):
+                assert (await fetch(client, f"http://feeds.test:{port}/feed", limits=settings)).body == FEED
+
+    asyncio.run(go())
+    assert len(feed_server.requests) == 3
+    assert lookups.count("feeds.test") == 1  # checked when connecting, not before every request
 
 
 def test_unsupported_schemes_are_refused() -> None:

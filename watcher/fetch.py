@@ -15,12 +15,14 @@ import socket
 import urllib.request
 import zlib
 from collections import Counter, OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from watcher import __version__
@@ -82,10 +84,17 @@ def make_client(
     limits: FetchLimits, user_agent: str | None = None, concurrency: int = 16, per_host: int = 2
 ) -> httpx.AsyncClient:
     """The one client every feed is fetched with: pooled connections, our headers, no auto-redirects."""
-    # Behind an HTTP(S)_PROXY every request goes to the proxy: httpx's own transport handles that, and
-    # one pool is right. Otherwise a small pool per host (PerHostTransport).
-    transport = None if urllib.request.getproxies() else PerHostTransport(per_host, max_hosts=max(64, 4 * concurrency))
-    return httpx.AsyncClient(
+    # Behind an HTTP(S)_PROXY every request goes to the proxy: httpx's own transport handles that, one
+    # pool is right, and addresses are checked before each request (the proxy resolves names itself).
+    # Otherwise a small pool per host (PerHostTransport), checking addresses as it connects.
+    proxied = bool(urllib.request.getproxies())
+    transport = None
+    if not proxied:
+        transport = PerHostTransport(
+            per_host, max_hosts=max(64, 4 * concurrency), public_only=limits.block_private_addresses
+        )
+    return FeedClient(
+        checks_addresses=transport is not None and limits.block_private_addresses,
         headers={
             "User-Agent": user_agent or DEFAULT_USER_AGENT,
             "Accept": ACCEPT,
@@ -99,6 +108,14 @@ def make_client(
     )
 
 
+class FeedClient(httpx.AsyncClient):
+    """httpx's client, knowing whether its connections refuse non-public addresses themselves."""
+
+    def __init__(self, *, checks_addresses: bool, **options: Any) -> None:
+        super().__init__(**options)
+        self.checks_addresses = checks_addresses
+
+
 class PerHostTransport(httpx.AsyncBaseTransport):
     """A small connection pool per origin; the least recently used idle ones closed beyond `max_hosts`.
 
@@ -109,8 +126,9 @@ class PerHostTransport(httpx.AsyncBaseTransport):
     docs/benchmarks.md).
     """
 
-    def __init__(self, per_host: int, max_hosts: int) -> None:
+    def __init__(self, per_host: int, max_hosts: int, *, public_only: bool = False) -> None:
         self._limits = httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host)
+        self._network = PublicOnlyNetwork() if public_only else None
         # One TLS context for every pool: building one loads the CA bundle (~15 ms), per host that was
         # most of a fresh process's polling CPU.
         self._ssl_context = httpx.create_ssl_context()
@@ -123,6 +141,10 @@ class PerHostTransport(httpx.AsyncBaseTransport):
         pool = self._pools.get(origin)
         if pool is None:
             pool = self._pools[origin] = httpx.AsyncHTTPTransport(verify=self._ssl_context, limits=self._limits)
+            if self._network is not None:
+                # httpx takes no network backend; its httpcore pool does, and opens connections lazily.
+                assert isinstance(pool._pool, httpcore.AsyncConnectionPool)
+                pool._pool._network_backend = self._network
             await self._close_idle_beyond_limit()
         else:
             self._pools.move_to_end(origin)
@@ -150,6 +172,51 @@ class PerHostTransport(httpx.AsyncBaseTransport):
         pools, self._pools = list(self._pools.values()), OrderedDict()
         for pool in pools:
             await pool.aclose()
+
+
+class PrivateAddressRefused(httpcore.ConnectError):
+    pass
+
+
+class PublicOnlyNetwork(httpcore.AsyncNetworkBackend):
+    """Connects to public addresses only: resolves the host once, checks every address, connects to those.
+
+    Checking where the connection is made, not before the request, leaves no second lookup for a DNS
+    rebinding answer to slip an internal address into, and costs one lookup per new connection
+    rather than one per request.
+    """
+
+    def __init__(self) -> None:
+        self._backend = httpcore.AnyIOBackend()  # what httpcore's AutoBackend picks under asyncio
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            addresses = await public_addresses(host, port)
+        except FetchError as exc:
+            raise PrivateAddressRefused(str(exc)) from None
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._backend.connect_tcp(str(address), port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        assert failure is not None  # public_addresses returns at least one
+        raise failure
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise PrivateAddressRefused("unix sockets are not fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
 
 
 class _CallbackStream(httpx.AsyncByteStream):
@@ -192,6 +259,8 @@ async def fetch(
     except httpx.TimeoutException:
         raise FetchError(f"timed out talking to {url}") from None
     except httpx.HTTPError as exc:
+        if isinstance(exc.__cause__, PrivateAddressRefused):
+            raise FetchError(str(exc)) from None
         raise FetchError(f"{type(exc).__name__} from {url}: {exc}") from None
     except (httpx.InvalidURL, ValueError) as exc:  # a malformed URL, e.g. in a Location header; UnicodeError too
         raise FetchError(f"{type(exc).__name__} while fetching {url}: {exc}") from None
@@ -209,7 +278,7 @@ async def _fetch_http(
     every_hop_permanent = True
     for _hop in range(limits.max_redirects + 1):
         _check_url(url)
-        if limits.block_private_addresses:
+        if limits.block_private_addresses and not getattr(client, "checks_addresses", False):
             await ensure_public_host(url)
         request = client.build_request("GET", url, headers=conditional)
         response = await client.send(request, stream=True)
@@ -359,20 +428,27 @@ async def ensure_public_host(url: str) -> None:
     _check_url(url)
     host = urlsplit(url).hostname
     assert host is not None  # _check_url refuses a URL without one
-    port = urlsplit(url).port or (443 if url.lower().startswith("https") else 80)
+    await public_addresses(host, urlsplit(url).port or (443 if url.lower().startswith("https") else 80))
+
+
+async def public_addresses(host: str, port: int) -> list[IPAddress]:
+    """The addresses `host` resolves to, each checked public; FetchError if it has none or any is internal."""
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise FetchError(f"cannot resolve {host}: {exc.strerror or exc}") from None
     except UnicodeError as exc:  # a host name IDNA cannot encode (an empty or over-long label)
         raise FetchError(f"cannot resolve {host!r}: {exc}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+    addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos))
+    for address in addresses:
         if not is_public_address(address):
             raise FetchError(
                 f"{host} resolves to the non-public address {address}; refused because "
                 "poll.block_private_addresses is on"
             )
+    if not addresses:
+        raise FetchError(f"cannot resolve {host}: no address")
+    return addresses
 
 
 # IPv6 ranges that carry an IPv4 address in their last 32 bits (NAT64, IPv4-compatible), and the
@@ -381,7 +457,10 @@ _IPV4_EMBEDDING = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network(
 _SITE_LOCAL = ipaddress.IPv6Network("fec0::/10")
 
 
-def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def is_public_address(address: IPAddress) -> bool:
     """Whether an address is on the public internet (an IPv4 address inside an IPv6 one judged as itself)."""
     if isinstance(address, ipaddress.IPv6Address):
         if address in _SITE_LOCAL:
