@@ -250,7 +250,9 @@ def settled(config: Path, feeds: Feeds) -> bool:
 
 
 def plain_text(message: EmailMessage) -> str:
-    return message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    """The text part, and the CSV of every story attached when the mail lists only some (digest.max_items)."""
+    listing = "".join(part.get_content() for part in message.iter_attachments())
+    return message.get_body(("plain",)).get_content() + listing  # type: ignore[union-attr]
 
 
 def normalised(raw: bytes) -> bytes:

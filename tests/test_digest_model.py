@@ -515,3 +515,81 @@ def test_nothing_new_mail() -> None:
     assert "Nothing new since the last digest." in rendered.text
     assert "2026-11-24 17:00 Asia/Seoul" in rendered.text
     assert "<mark" not in rendered.html and "Together" not in rendered.html
+
+
+# --- the whole mail's budget ---------------------------------------------------------------------
+
+
+def _round_robin(budget: int, wants: list[int]) -> list[int]:
+    given = [0] * len(wants)
+    while budget and any(g < w for g, w in zip(given, wants, strict=True)):
+        for i, want in enumerate(wants):
+            if budget and given[i] < want:
+                given[i] += 1
+                budget -= 1
+    return given
+
+
+@pytest.mark.parametrize("budget", [0, 1, 3, 7, 10, 40, 200])
+@pytest.mark.parametrize("wants", [[], [5], [50, 2, 0, 9], [1, 1, 1, 1, 1], [30, 30, 30]])
+def test_the_budget_is_shared_turn_by_turn(budget: int, wants: list[int]) -> None:
+    from watcher.digest import share_fairly
+
+    given = share_fairly(budget, wants)
+    assert given == _round_robin(budget, wants)
+    assert sum(given) == min(budget, sum(wants)) and all(0 <= g <= w for g, w in zip(given, wants, strict=True))
+
+
+def test_a_busy_day_lists_at_most_max_items_and_every_entity_gets_its_share() -> None:
+    rows = []
+    for n in range(200):
+        rows.append(row("Xiaomi", title=f"Xiaomi story {n} about phones", link=f"https://x.example/x{n}"))
+    for n in range(3):
+        rows.append(row("Korea", title=f"Korea story {n} about trade", link=f"https://x.example/k{n}"))
+    for n in range(20):  # stories naming both
+        for entity in ("Xiaomi", "Korea"):
+            rows.append(row(entity, item_id=700 + n, title=f"Joint story {n} on deals", link=f"https://x.example/j{n}"))
+    model = digest(rows, max_per_entity=50, max_items=40, entity_order=["Xiaomi", "Korea"])
+    listed = len(model.co_mentions) + sum(len(s.entries) for s in model.sections)
+    assert listed == 40
+    assert len(model.co_mentions) == 10 and model.co_mentions_more == 10  # a quarter of the budget
+    korea, xiaomi = section(model, "Korea"), section(model, "Xiaomi")
+    assert len(korea.entries) == 15 and korea.more == 8  # its 23 stories: it gets half of the 30 left
+    assert len(xiaomi.entries) == 15 and xiaomi.more == 205
+    assert xiaomi.count == 220  # every mention still counted in the heading and the subject
+    html, text = html_and_text(model)
+    assert "… and 205 more" in html and "… and 8 more" in text
+    assert len(html.encode()) < 102_000  # Gmail clips longer messages
+
+
+def test_when_stories_are_left_out_every_one_is_in_an_attached_csv() -> None:
+    import csv
+    import io
+
+    rows = [row("Xiaomi", title=f"Story {n}", link=f"https://x.example/{n}") for n in range(12)]
+    rows.append(row("Korea", title='=HYPERLINK("http://evil.example")', link="https://k.example/1"))
+    model = digest(rows, max_items=5, entity_order=["Xiaomi", "Korea"])
+    assert model.unlisted == 8
+    rendered = render_digest(model, "watcher")
+    message = compose_message(
+        rendered, sender="w@localhost", recipients=["a@example.com"], message_id="<x@y>", date=NOW
+    )
+    attachments = list(message.iter_attachments())
+    assert [part.get_filename() for part in attachments] == ["digest-all-stories.csv"]
+    table = list(csv.reader(io.StringIO(attachments[0].get_content())))
+    assert table[0][:4] == ["entity", "published", "title", "link"]
+    assert len(table) == 1 + 13  # every story, listed or not
+    assert {f"https://x.example/{n}" for n in range(12)} <= {line[3] for line in table}
+    assert [table[-1][0], table[-1][2]] == ["Korea", '\'=HYPERLINK("http://evil.example")']  # never a formula
+    assert message.get_body(("plain",)).get_content().count("Story ") == 4  # the mail lists the budget
+    assert "every story of this digest is in the attached digest-all-stories.csv" in rendered.text
+    assert "every story of this digest is in the attached digest-all-stories.csv" in rendered.html
+
+
+def test_a_digest_that_lists_everything_has_no_attachment() -> None:
+    model = digest([row("Xiaomi", title=f"Story {n}", link=f"https://x.example/{n}") for n in range(3)])
+    rendered = render_digest(model, "watcher")
+    assert rendered.listing_csv is None and model.unlisted == 0
+    message = compose_message(rendered, sender="w@localhost", recipients=[], message_id="<x@y>", date=NOW)
+    assert list(message.iter_attachments()) == [] and message.get_content_type() == "multipart/alternative"
+    assert "attached" not in rendered.text

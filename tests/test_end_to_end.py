@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import email
+import email.policy
+import io
 import re
 from pathlib import Path
 
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from tests.conftest import FOUNDING_LINK, FeedServer, Route, SmtpServer, founding_feed, write_config
+from tests.conftest import FOUNDING_LINK, FeedServer, Route, SmtpServer, founding_feed, rss, write_config
 from watcher.cli import main
 from watcher.config import load_config
 from watcher.models import Delivery, Digest, Entity, Item, Match
@@ -180,6 +184,22 @@ def test_temporary_failure_is_retried_with_the_identical_message(
     smtp_server.handler.reply = None
     assert invoke(config, "digest")[0] == 0
     assert [m["Message-ID"] for m in smtp_server.messages] == [stored_id]
+
+
+def test_a_busy_day_lists_max_items_and_attaches_every_story(tmp_path: Path, feed_server: FeedServer) -> None:
+    items = [{"title": f"Xiaomi news number {n}", "link": f"https://news.example/{n}"} for n in range(7)]
+    feed_server.routes["/busy.xml"] = Route(body=rss(*items))
+    config = write_config(tmp_path, feeds=[{"url": feed_server.url("/busy.xml")}], digest={"max_items": 3})
+    code, output = invoke(config, "run", "--once")
+    assert code == 0, output
+    outbox = tmp_path / "state" / "outbox"
+    (eml,), (listing,) = sorted(outbox.glob("*.eml")), sorted(outbox.glob("*.csv"))
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    body = message.get_body(("plain",)).get_content()
+    assert body.count("https://news.example/") == 3
+    assert "4 stories not listed here" in body
+    rows = list(csv.reader(io.StringIO(listing.read_text(encoding="utf-8"))))
+    assert sorted(row[3] for row in rows[1:]) == sorted(item["link"] for item in items)
 
 
 def test_outbox_is_used_without_smtp_host(tmp_path: Path, feed_server: FeedServer) -> None:

@@ -246,6 +246,9 @@ class DigestConfig(_Strict):
     subject: str = Field(default="watcher digest", max_length=200)
     outbox: str = "outbox"  # relative to state_dir; used when smtp.host is not set
     max_items_per_entity: int = Field(default=50, ge=1, le=10000)
+    # Stories listed in the whole mail: a digest that reads in two minutes, and stays under Gmail's
+    # ~102 KB clipping (~1 KB of HTML per story). Shared fairly among the entities; the rest counted.
+    max_items: int = Field(default=60, ge=1, le=100000)
     empty: Literal["skip", "send"] = "skip"  # a day with nothing new: no mail, or a short "nothing new" mail
     # Several digests, each with its recipients and entities. Without routes: one digest of every
     # entity to `recipients`.

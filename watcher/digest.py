@@ -6,6 +6,8 @@ competitive signal) in their own section at the top, and shows each item's time 
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
 from collections import defaultdict
@@ -97,6 +99,13 @@ class DigestModel:
     item_count: int
     failing_feeds: tuple[FeedStatus, ...] = ()
     co_mentions_more: int = 0  # stories naming several entities beyond the cap, counted but not listed
+    # Every story under every entity, listed in the mail or not: attached as CSV when the caps left
+    # some out, so that nothing the digest claims goes unseen.
+    complete_listing: tuple[tuple[str, DigestEntry], ...] = ()
+
+    @property
+    def unlisted(self) -> int:
+        return self.co_mentions_more + sum(section.more for section in self.sections)
 
     @property
     def summary(self) -> str:
@@ -114,6 +123,7 @@ def build_digest(
     timezone: str,
     now: datetime,
     max_per_entity: int = 50,
+    max_items: int = 60,
     entity_order: Sequence[str] = (),
     failing_feeds: Sequence[FeedStatus] = (),
     daily_baseline: Mapping[str, float] | None = None,
@@ -139,34 +149,65 @@ def build_digest(
         if len(entities_of_item[item_id]) > 1
     }
 
-    sections = []
-    for entity in sorted(by_entity, key=lambda name: (rank.get(name, len(rank)), name)):
-        stories = rank_entries(cluster_entries(by_entity[entity]))
-        sections.append(
-            EntitySection(
-                entity,
-                tuple(stories[:max_per_entity]),
-                max(0, len(stories) - max_per_entity),
-                mentions=len(by_entity[entity]),
-                usual=None if daily_baseline is None else daily_baseline.get(entity, 0.0),
-            )
-        )
+    entities = sorted(by_entity, key=lambda name: (rank.get(name, len(rank)), name))
+    ranked = [rank_entries(cluster_entries(by_entity[entity])) for entity in entities]
     together = sorted(
         cluster_entries(list(co_mentions.values())),
         key=lambda e: (-len(e.entities), -e.score, -e.published.timestamp()),
     )
+    # The Together stories are also listed under each of their entities: a quarter of the budget at most.
+    together_listed = min(len(together), max_per_entity, max(1, max_items // 4))
+    listed = share_fairly(max_items - together_listed, [min(len(stories), max_per_entity) for stories in ranked])
+    sections = [
+        EntitySection(
+            entity,
+            tuple(stories[:count]),
+            len(stories) - count,
+            mentions=len(by_entity[entity]),
+            usual=None if daily_baseline is None else daily_baseline.get(entity, 0.0),
+        )
+        for entity, stories, count in zip(entities, ranked, listed, strict=True)
+    ]
     return DigestModel(
         generated_at=now.astimezone(zone),
         timezone=timezone,
-        # Capped like each entity's section: a big news day must not push the mail past Gmail's 102 KB
-        # clipping. Every one of these stories is listed under each of its entities as well.
-        co_mentions=tuple(together[:max_per_entity]),
-        co_mentions_more=max(0, len(together) - max_per_entity),
+        co_mentions=tuple(together[:together_listed]),
+        co_mentions_more=len(together) - together_listed,
+        complete_listing=tuple(
+            (entity, story) for entity, stories in zip(entities, ranked, strict=True) for story in stories
+        )
+        if any(section.more for section in sections) or len(together) > together_listed
+        else (),
         sections=tuple(sections),
         match_count=len(rows),
         item_count=len(entities_of_item),
         failing_feeds=tuple(failing_feeds),
     )
+
+
+def share_fairly(budget: int, wants: Sequence[int]) -> list[int]:
+    """Split `budget` slots among sections wanting `wants` each: one at a time to each in turn.
+
+    Every section with stories gets one before any gets a second (budget allowing), so a busy entity
+    cannot crowd a quiet one out of the mail; what a section cannot use goes to the others.
+    """
+    budget = max(budget, 0)
+    # Turn by turn, all sections reach a common level, then the first few in order get one more: find
+    # the highest level the budget covers (bisection), then hand out what is left in section order.
+    low, high = 0, max(wants, default=0)
+    while low < high:
+        level = (low + high + 1) // 2
+        if sum(min(want, level) for want in wants) <= budget:
+            low = level
+        else:
+            high = level - 1
+    given = [min(want, low) for want in wants]
+    left = budget - sum(given)
+    for index, want in enumerate(wants):
+        if left and want > given[index]:
+            given[index] += 1
+            left -= 1
+    return given
 
 
 def rank_entries(entries: Sequence[DigestEntry]) -> list[DigestEntry]:
@@ -298,6 +339,11 @@ class RenderedDigest:
     subject: str
     text: str
     html: str
+    listing_csv: str | None = None  # every story, when the mail lists only some (LISTING_FILENAME)
+
+
+LISTING_FILENAME = "digest-all-stories.csv"
+LISTING_COLUMNS = ("entity", "published", "title", "link", "source", "also in", "entities", "matched text")
 
 
 @cache
@@ -320,12 +366,40 @@ _INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=F
 
 def render_digest(model: DigestModel, subject_prefix: str) -> RenderedDigest:
     environment = _environment()
-    context = {"digest": model, "subject_prefix": subject_prefix}
+    context = {"digest": model, "subject_prefix": subject_prefix, "listing_filename": LISTING_FILENAME}
     return RenderedDigest(
         subject=make_subject(subject_prefix, model),
         text=environment.get_template("digest.txt.j2").render(context),
         html=_INLINER.inline(environment.get_template("digest.html.j2").render(context)),
+        listing_csv=listing_csv(model) if model.complete_listing else None,
     )
+
+
+def listing_csv(model: DigestModel) -> str:
+    """Every story of the digest as CSV (RFC 4180: CRLF, quoted as needed), one row per entity and story."""
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator="\r\n")
+    writer.writerow(LISTING_COLUMNS)
+    for entity, story in model.complete_listing:
+        writer.writerow(
+            _cell(value)
+            for value in (
+                entity,
+                story.published.strftime("%Y-%m-%d %H:%M"),
+                story.title,
+                story.link or "",
+                story.source,
+                "; ".join(story.also_in),
+                " + ".join(story.entities),
+                story.snippet.text,
+            )
+        )
+    return output.getvalue()
+
+
+def _cell(value: str) -> str:
+    # A cell a spreadsheet would run as a formula (feed text is anyone's): shown as text instead (OWASP).
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def render_nothing_new(subject_prefix: str, now: datetime, timezone: str) -> RenderedDigest:
@@ -366,4 +440,8 @@ def compose_message(
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
+    if rendered.listing_csv is not None:
+        message.add_attachment(
+            rendered.listing_csv.encode("utf-8"), maintype="text", subtype="csv", filename=LISTING_FILENAME
+        )
     return message

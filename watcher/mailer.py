@@ -104,7 +104,8 @@ def _describe_refusals(refusals: dict[str, tuple[int, bytes]]) -> str:
 
 @dataclass
 class OutboxMailer:
-    """Writes each digest as <name>.eml (the whole message) and <name>.html (its HTML part)."""
+    """Writes each digest as <name>.eml (the whole message), <name>.html (its HTML part) and, when the
+    mail lists only some of its stories, <name>.csv (the attached list of every story)."""
 
     directory: Path
 
@@ -121,6 +122,9 @@ class OutboxMailer:
             html = parsed.get_body(preferencelist=("html",))
             if html is not None:
                 _write_atomic(self.directory / f"{name}.html", html.get_content().encode("utf-8"))
+            for attachment in parsed.iter_attachments():
+                if attachment.get_content_type() == "text/csv":
+                    _write_atomic(self.directory / f"{name}.csv", attachment.get_content().encode("utf-8"))
         except OSError as exc:
             raise TemporaryDeliveryError(f"cannot write to {self.directory}: {exc.strerror or exc}") from None
         return str(self.directory / f"{name}.eml")
