@@ -369,7 +369,9 @@ def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None 
     if not body.strip():
         raise FeedError("empty response body")
     headers = {}
-    content_type = _content_type_with_bom_charset(body, content_type)
+    # No Content-Type: XML's own rules (BOM, declaration, else UTF-8, else detection), not feedparser's
+    # ISO-8859-1, which reads any legacy-encoded feed as mojibake without a word.
+    content_type = _content_type_with_bom_charset(body, content_type or "application/xml")
     if content_type:
         headers["content-type"] = content_type
     if url:
