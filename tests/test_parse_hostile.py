@@ -275,7 +275,10 @@ def test_a_codec_that_raises_is_a_feed_error(codec: str) -> None:
     with pytest.raises(FeedError, match="not a feed"):
         parse_feed(body.encode(), content_type="application/rss+xml")
     with pytest.raises(FeedError, match="not a feed"):
-        parse_feed(rss({"title": "x", "link": "http://x/"}), content_type=f"application/rss+xml; charset={codec}")
+        parse_feed(body.encode(), content_type=f"application/rss+xml; charset={codec}")
+    # Only the header names it: the document's own declaration (UTF-8 here) reads it.
+    parsed = parse_feed(rss({"title": "x", "link": "http://x/"}), content_type=f"application/rss+xml; charset={codec}")
+    assert [entry.title for entry in parsed.entries] == ["x"] and parsed.warning
 
 
 # --- entries ----------------------------------------------------------------------------------------
@@ -437,3 +440,22 @@ def test_an_undeclared_legacy_encoding_is_detected_not_read_as_mojibake(
     assert entry.title == title
     matcher = Matcher.build([EntityConfig.model_validate(e) for e in FOUNDING_ENTITIES])
     assert entity in {hit.entity for hit in matcher.match(entry.fields)}
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "utf-16le", "utf-16be", "cp500"])
+def test_a_utf8_feed_labelled_with_a_charset_it_is_not_in_is_read_by_its_declaration(charset: str) -> None:
+    body = rss({"title": "Xiaomi entra in Corea", "link": "http://example.com/1"})
+    parsed = parse_feed(body, content_type=f"application/rss+xml; charset={charset}")
+    assert [entry.title for entry in parsed.entries] == ["Xiaomi entra in Corea"]
+    assert parsed.warning and f"charset={charset}" in parsed.warning
+
+
+def test_a_mislabelled_charset_does_not_rescue_what_is_no_feed_or_an_entity_attack() -> None:
+    with pytest.raises(FeedError, match=r"HTML page|not a feed"):
+        parse_feed(b"<html><body><p>Log in</p></body></html>", content_type="text/html; charset=utf-16")
+    attack = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">]>'
+        b'<rss version="2.0"><channel><title>&a;</title></channel></rss>'
+    )
+    with pytest.raises(FeedError, match="entities"):
+        parse_feed(attack, content_type="application/rss+xml; charset=utf-16")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from html import unescape
 from html.parser import HTMLParser
@@ -368,6 +368,24 @@ def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None 
     """Parse a feed document. Raises FeedError when the bytes are not a usable feed."""
     if not body.strip():
         raise FeedError("empty response body")
+    try:
+        return _parse_feed(body, content_type, url)
+    except FeedError as exc:
+        # A server that labels every response charset=utf-16 (or EBCDIC...) whatever it sends: the bytes
+        # are no feed in that charset. Read by the document's own declaration (and detection) instead.
+        media_type, _, parameters = (content_type or "").partition(";")
+        if not (str(exc).startswith("not a feed") and "charset" in parameters.lower()):
+            raise
+        try:
+            parsed = _parse_feed(body, media_type.strip(), url)
+        except FeedError as second:
+            # Refused by its own declaration too: say why, unless it is the same "not a feed" again.
+            raise (exc if str(second).startswith("not a feed") else second) from None
+        note = f"the Content-Type's charset did not decode it ({content_type}); read by its own declaration"
+        return replace(parsed, warning="; ".join(filter(None, [note, parsed.warning])))
+
+
+def _parse_feed(body: bytes, content_type: str | None, url: str | None) -> ParsedFeed:
     headers = {}
     # No Content-Type: XML's own rules (BOM, declaration, else UTF-8, else detection), not feedparser's
     # ISO-8859-1, which reads any legacy-encoded feed as mojibake without a word.
@@ -567,8 +585,6 @@ def _telling(entry: Entry) -> tuple[str, ...]:
 
 
 def _with_identity(entry: Entry, identity: str) -> Entry:
-    from dataclasses import replace
-
     return replace(entry, identity=identity)
 
 
