@@ -400,3 +400,15 @@ def test_the_plain_markup_reader_takes_feed_html_and_leaves_the_rest() -> None:
     assert simple('<img src="x" alt="chart">') is None
     assert simple("1 < 2") is None
     assert simple("a<!-- note -->b") is None
+
+
+def test_threads_reading_at_once_each_get_their_own_document() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    documents = [path.read_bytes() for path in sorted(SEEDS.glob("*.xml"))]
+    expected = [parse_feed(body, content_type="application/xml", url=FEED_URL) for body in documents]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        rounds = list(
+            pool.map(lambda i: parse_feed(documents[i % 4], content_type="application/xml", url=FEED_URL), range(200))
+        )
+    assert all(result == expected[i % 4] for i, result in enumerate(rounds))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from typing import Any
 
 import feedparser.api
@@ -91,20 +92,29 @@ _ENTRY_SUBTREES = {"contributor": _PERSON}
 # own name, harmless unless it is one of these.
 _READ_KEYS = frozenset({"title", "link", "summary", "content", "id", "published", "updated", "created", "author"})
 
-_PARSER = etree.XMLParser(
-    encoding="utf-8",
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    huge_tree=False,
-    remove_comments=True,
-    remove_pis=True,
-    recover=False,
-    collect_ids=False,
-)
+# No DTD, no entities, no network, libxml2's size limits on (huge_tree off): a document that needs any
+# of them goes to feedparser, behind watcher's own entity and size checks.
+_PARSER_OPTIONS = {
+    "encoding": "utf-8",
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+    "recover": False,
+    "collect_ids": False,
+}
+_parsers = threading.local()  # an lxml parser must not serve two threads at once
 _LINK_REFERENCE = re.compile("&([A-Za-z0-9_]+);")
 _looks_like_html = _FeedParserMixin.looks_like_html
 _TEXT_ATTRIBUTES = frozenset({"type", _XML_LANG, "lang"})
+
+
+def _parser() -> Any:
+    if not hasattr(_parsers, "parser"):
+        _parsers.parser = etree.XMLParser(**_PARSER_OPTIONS)
+    return _parsers.parser
 
 
 class _Unsupported(Exception):
@@ -120,7 +130,7 @@ def read_feed(utf8: bytes, base: str) -> dict[str, Any] | None:
     if b"<!DOCTYPE" in utf8 or b"xml:base" in utf8 or b"<!ENTITY" in utf8:
         return None
     try:
-        root = etree.fromstring(utf8, _PARSER)
+        root = etree.fromstring(utf8, _parser())
         return _Reader(base).read(root)
     except (etree.XMLSyntaxError, _Unsupported, ValueError):
         return None
