@@ -735,3 +735,51 @@ def test_one_tls_context_serves_every_host(monkeypatch: pytest.MonkeyPatch) -> N
         assert len(built) == 1
     finally:
         _stop(servers)
+
+
+@pytest.mark.parametrize(("name", "verified"), [("feeds.test", True), ("other.test", False)])
+def test_https_to_the_checked_address_still_verifies_the_certificate_for_the_name(
+    name: str, verified: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Connecting to the address that was checked, not to the name, must not weaken TLS: the certificate is
+    still verified for the host name in the URL (a real TLS server on 127.0.0.1, a throwaway CA)."""
+    import ssl
+
+    import trustme
+
+    authority = trustme.CA()
+    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("feeds.test").configure_cert(server_context)
+    server = FeedServer()
+    server.routes["/feed"] = Route(body=FEED)
+    server.httpd.socket = server_context.wrap_socket(server.httpd.socket, server_side=True)
+    server.thread.start()
+    port = server.httpd.server_address[1]
+    real_getaddrinfo = socket.getaddrinfo
+
+    def test_dns(host: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        host = host.decode() if isinstance(host, bytes) else host
+        return real_getaddrinfo("127.0.0.1" if host.endswith(".test") else host, *args, **kwargs)
+
+    real_is_public = fetch_module.is_public_address
+    monkeypatch.setattr(socket, "getaddrinfo", test_dns)
+    monkeypatch.setattr(fetch_module, "is_public_address", lambda a: str(a) == "127.0.0.1" or real_is_public(a))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    settings = FetchLimits(block_private_addresses=True, timeout=5.0)
+
+    async def go() -> FetchResult:
+        async with make_client(settings) as client:
+            return await fetch(client, f"https://{name}:{port}/feed", limits=settings)
+
+    try:
+        if verified:
+            assert asyncio.run(go()).body == FEED
+            assert len(server.requests) == 1
+        else:
+            with pytest.raises(FetchError, match=r"CERTIFICATE_VERIFY_FAILED|certificate"):
+                asyncio.run(go())
+            assert server.requests == []
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
