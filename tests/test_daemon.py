@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,7 @@ from tests.conftest import (
     SmtpServer,
     WatcherProcesses,
     founding_feed,
+    process_group_members,
     rss,
     wait_until,
     watcher_log,
@@ -168,3 +170,47 @@ def test_metrics_and_healthz_over_http(
     assert scrape("/nope")[0] == 0  # 404 raises in urllib: anything but 200
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0
+
+
+def test_under_the_console_script_parse_workers_do_not_load_the_cli(
+    tmp_path: Path, feed_server: FeedServer, watcher_processes: WatcherProcesses
+) -> None:
+    """systemd runs the `watcher` script; multiprocessing re-runs it in every parse worker (as __mp_main__).
+    The script must import nothing heavy then: the workers keep whatever it imported for months."""
+    script = Path(sys.executable).parent / "watcher"
+    if not script.exists():
+        pytest.skip("the watcher console script is not installed beside this Python (pip install -e .)")
+    feed_server.routes["/it.xml"] = Route(body=founding_feed())
+    config = write_config(tmp_path, feeds=[{"url": feed_server.url("/it.xml")}])
+    log = (tmp_path / "script.log").open("wb")
+    process = subprocess.Popen(
+        [str(script), "--config", str(config), "run"], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        assert wait_for(lambda: "feed.ok" in (tmp_path / "script.log").read_text()), (
+            tmp_path / "script.log"
+        ).read_text()
+        workers = [pid for pid in process_group_members(process.pid) if _is_parse_worker(pid, process.pid)]
+        assert workers, "no parse worker found"
+        for pid in workers:
+            maps = Path(f"/proc/{pid}/maps").read_text()
+            assert "lxml" in maps  # a parse worker indeed: it has parsed the feed
+            assert "pydantic_core" not in maps and "_yaml" not in maps, f"worker {pid} loaded the CLI's imports"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+        log.close()
+
+
+def _is_parse_worker(pid: int, daemon: int) -> bool:
+    with contextlib.suppress(OSError):
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        return (
+            pid != daemon
+            and b"multiprocessing.forkserver" in command
+            and b"lxml" in Path(f"/proc/{pid}/maps").read_bytes()
+        )
+    return False
