@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from tests.conftest import (
     SmtpServer,
     WatcherProcesses,
     founding_feed,
+    free_port,
     process_group_members,
     rss,
     wait_until,
@@ -136,10 +139,6 @@ def test_daemon_speaks_the_systemd_notify_protocol(
 def test_metrics_and_healthz_over_http(
     tmp_path: Path, feed_server: FeedServer, start_daemon: Callable[[Path], subprocess.Popen[bytes]]
 ) -> None:
-    import urllib.request
-
-    from tests.conftest import free_port
-
     feed_server.routes["/it.xml"] = Route(body=founding_feed())
     feed_server.routes["/down.xml"] = Route(status=503, body=b"busy", headers={"Retry-After": "120"})
     port = free_port()
@@ -214,3 +213,39 @@ def _is_parse_worker(pid: int, daemon: int) -> bool:
             and b"lxml" in Path(f"/proc/{pid}/maps").read_bytes()
         )
     return False
+
+
+def test_a_changed_http_listen_moves_the_endpoint_without_a_restart(
+    tmp_path: Path, feed_server: FeedServer, start_daemon: Callable[[Path], subprocess.Popen[bytes]]
+) -> None:
+    import socket
+
+    def health(port: int) -> int:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code  # 503 before the first poll: still served
+        except OSError:
+            return 0
+
+    feed_server.routes["/a.xml"] = Route(body=rss({"title": "Xiaomi news", "link": "http://example.com/a"}))
+    first, second = free_port(), free_port()
+    config = write_config(tmp_path, feeds=[{"url": feed_server.url("/a.xml")}], http={"listen": f"127.0.0.1:{first}"})
+    process = start_daemon(config)
+    assert wait_for(lambda: health(first) == 200), log_text(tmp_path)
+
+    config.write_text(config.read_text().replace(f"127.0.0.1:{first}", f"127.0.0.1:{second}"))
+    assert wait_for(lambda: health(second) == 200), log_text(tmp_path)
+    assert health(first) == 0
+
+    # An address already taken: the endpoint stays where it is, and the log says why.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        config.write_text(config.read_text().replace(f"127.0.0.1:{second}", f"127.0.0.1:{busy}"))
+        assert wait_for(lambda: "http.bind_failed" in log_text(tmp_path)), log_text(tmp_path)
+        assert health(second) == 200 and process.poll() is None
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=15) == 0

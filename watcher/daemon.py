@@ -10,6 +10,7 @@ and a watch on config.yaml. SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the c
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -83,6 +84,7 @@ class Daemon:
         self.first_poll_done = False
         self.last_tick_done = time.monotonic()
         self.watchdog_seconds = _watchdog_seconds()
+        self.http_server: asyncio.Server | None = None
 
     async def run(self) -> int:
         # Signals first: a SIGTERM while the schema is upgraded or the config synced ends the start cleanly.
@@ -99,10 +101,8 @@ class Daemon:
         )
         self._schedule_jobs()
         self.scheduler.start()  # needs the running loop: we are inside it
-        http_server = None
         if self.config.http.address:
-            host, port = self.config.http.address
-            http_server = await metrics.serve(host, port, self.healthy)
+            self.http_server = await metrics.serve(*self.config.http.address, self.healthy)
         loop.add_signal_handler(signal.SIGHUP, lambda: self._spawn(self.reload_on_signal))
         log.info(
             "daemon.started",
@@ -118,8 +118,8 @@ class Daemon:
         )
         sd_notify("READY=1\nSTATUS=polling")
         await self.stop_requested.wait()
-        if http_server is not None:
-            http_server.close()
+        if self.http_server is not None:
+            self.http_server.close()
         return await self.shutdown()
 
     def _schedule_jobs(self) -> None:
@@ -255,10 +255,42 @@ class Daemon:
             config.poll.tick,
         ):
             self._schedule_jobs()
+        if old.http.address != config.http.address:
+            await self._move_http(old.http.address, config.http.address)
         log.info(
             "config.reloaded",
             extra={"fields": {"reason": reason, "feeds": len(config.feeds), "entities": len(config.entities)}},
         )
+
+    async def _move_http(self, old: tuple[str, int] | None, new: tuple[str, int] | None) -> None:
+        """Serve /metrics and /healthz where http.listen now says, without a restart.
+
+        The new address is bound before the old one is let go where possible (so a typo'd or busy
+        address leaves the endpoint where it was); an address overlapping the old one (same port, other
+        interface) is bound after closing the old, which is restored if that fails.
+        """
+        previous, self.http_server = self.http_server, None
+        if new is None:
+            if previous is not None:
+                previous.close()
+            return
+        try:
+            self.http_server = await metrics.serve(*new, self.healthy)
+        except OSError:
+            if previous is not None:
+                previous.close()
+                await previous.wait_closed()
+            try:
+                self.http_server = await metrics.serve(*new, self.healthy)
+            except OSError as exc:
+                log.error("http.bind_failed", extra={"fields": {"address": f"{new[0]}:{new[1]}", "error": str(exc)}})
+                if old is not None:
+                    with contextlib.suppress(OSError):
+                        self.http_server = await metrics.serve(*old, self.healthy)
+                return
+        else:
+            if previous is not None:
+                previous.close()
 
     async def shutdown(self) -> int:
         sd_notify("STOPPING=1")
