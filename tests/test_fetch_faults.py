@@ -783,3 +783,23 @@ def test_https_to_the_checked_address_still_verifies_the_certificate_for_the_nam
     finally:
         server.httpd.shutdown()
         server.httpd.server_close()
+
+
+def test_the_pool_a_request_just_opened_is_never_the_one_closed_to_make_room() -> None:
+    servers = _servers(2)
+    transport = PerHostTransport(per_host=1, max_hosts=1)
+
+    async def go() -> None:
+        async with (
+            httpx.AsyncClient(transport=transport) as client,
+            client.stream("GET", servers[0].url("/feed.xml")) as busy,
+        ):
+            # Over the limit with the only other pool busy: the new one must serve its request.
+            assert (await client.get(servers[1].url("/feed.xml"))).content == FEED
+            assert len(transport._pools) == 2  # over the limit until one is idle
+            assert await busy.aread() == FEED
+
+    try:
+        asyncio.run(go())
+    finally:
+        _stop(servers)

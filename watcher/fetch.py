@@ -139,17 +139,19 @@ class PerHostTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         origin = (request.url.raw_scheme, request.url.raw_host, request.url.port)
         pool = self._pools.get(origin)
+        new = pool is None
         if pool is None:
             pool = self._pools[origin] = httpx.AsyncHTTPTransport(verify=self._ssl_context, limits=self._limits)
             if self._network is not None:
                 # httpx takes no network backend; its httpcore pool does, and opens connections lazily.
                 assert isinstance(pool._pool, httpcore.AsyncConnectionPool)
                 pool._pool._network_backend = self._network
-            await self._close_idle_beyond_limit()
         else:
             self._pools.move_to_end(origin)
-        self._in_flight[origin] += 1
+        self._in_flight[origin] += 1  # before any eviction: this pool is in use from now on
         try:
+            if new:
+                await self._close_idle_beyond_limit()
             response = await pool.handle_async_request(request)
         except BaseException:
             self._done(origin)
