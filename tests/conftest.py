@@ -350,6 +350,12 @@ def watcher_log(directory: Path, index: int = 0) -> str:
 
 
 @pytest.fixture
+def start_daemon(watcher_processes: WatcherProcesses) -> Callable[[Path], subprocess.Popen[bytes]]:
+    """Start `watcher --log-level debug run` on a config; its output: watcher_log(tmp_path, n)."""
+    return lambda config: watcher_processes.start(config, "--log-level", "debug", "run")
+
+
+@pytest.fixture
 def watcher_processes(tmp_path: Path) -> Iterator[WatcherProcesses]:
     """Start `watcher` subprocesses (logs in tmp_path); every one, and whatever it left, is gone after the test."""
     processes = WatcherProcesses(tmp_path)

@@ -38,15 +38,6 @@ def wait_for(condition: Callable[[], bool], seconds: float = WAIT_SECONDS, step:
     return wait_until(condition, seconds, step)
 
 
-@pytest.fixture
-def start_daemon(watcher_processes: WatcherProcesses) -> Callable[[Path], subprocess.Popen[bytes]]:
-    return lambda config: watcher_processes.start(config, "--log-level", "debug", "run")
-
-
-def log_text(tmp_path: Path, index: int = 0) -> str:
-    return watcher_log(tmp_path, index)
-
-
 def test_daemon_polls_mails_once_and_exits_0_on_sigterm(
     tmp_path: Path,
     feed_server: FeedServer,
@@ -63,18 +54,18 @@ def test_daemon_polls_mails_once_and_exits_0_on_sigterm(
     )
     process = start_daemon(config)
 
-    assert wait_for(lambda: bool(feed_server.requests_to("/it.xml"))), log_text(tmp_path)
-    assert wait_for(lambda: "feed.ok" in log_text(tmp_path)), log_text(tmp_path)
+    assert wait_for(lambda: bool(feed_server.requests_to("/it.xml"))), watcher_log(tmp_path)
+    assert wait_for(lambda: "feed.ok" in watcher_log(tmp_path)), watcher_log(tmp_path)
 
     # Overdue today: sent right after the first poll, with what it found; and only once.
-    assert wait_for(lambda: len(smtp_server.messages) == 1), log_text(tmp_path)
+    assert wait_for(lambda: len(smtp_server.messages) == 1), watcher_log(tmp_path)
     assert FOUNDING_LINK in smtp_server.messages[0].get_body(("plain",)).get_content()
     time.sleep(3)  # several more poll ticks (tick: 1s)
     assert len(smtp_server.messages) == 1
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0
-    log = log_text(tmp_path)
+    log = watcher_log(tmp_path)
     assert "event=daemon.started" in log and "event=daemon.stopped" in log
     assert "Traceback" not in log
 
@@ -86,21 +77,21 @@ def test_daemon_reloads_config_and_keeps_last_good_one(
     feed_server.routes["/b.xml"] = Route(body=rss({"title": "Samsung news", "link": "http://example.com/b"}))
     config = write_config(tmp_path, feeds=[{"url": feed_server.url("/a.xml")}])
     process = start_daemon(config)
-    assert wait_for(lambda: bool(feed_server.requests_to("/a.xml"))), log_text(tmp_path)
+    assert wait_for(lambda: bool(feed_server.requests_to("/a.xml"))), watcher_log(tmp_path)
 
     # A broken edit is rejected with the field named; the daemon keeps running on the old config.
     data = yaml.safe_load(config.read_text())
     config.write_text(config.read_text().replace("timezone: Europe/Rome", "timezone: Europe/Atlantis"))
-    assert wait_for(lambda: "config.rejected" in log_text(tmp_path)), log_text(tmp_path)
-    assert "digest.timezone" in log_text(tmp_path) and process.poll() is None
+    assert wait_for(lambda: "config.rejected" in watcher_log(tmp_path)), watcher_log(tmp_path)
+    assert "digest.timezone" in watcher_log(tmp_path) and process.poll() is None
 
     # A good edit (written to a new file and renamed over, as editors do) is applied at once.
     data["feeds"].append({"url": feed_server.url("/b.xml")})
     replacement = tmp_path / "config.yaml.new"
     replacement.write_text(yaml.safe_dump(data, allow_unicode=True))
     os.replace(replacement, config)
-    assert wait_for(lambda: bool(feed_server.requests_to("/b.xml"))), log_text(tmp_path)
-    assert "config.reloaded" in log_text(tmp_path)
+    assert wait_for(lambda: bool(feed_server.requests_to("/b.xml"))), watcher_log(tmp_path)
+    assert "config.reloaded" in watcher_log(tmp_path)
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=15) == 0
@@ -129,7 +120,7 @@ def test_daemon_speaks_the_systemd_notify_protocol(
                 received.append(sock.recv(4096).decode())
 
         process = start_daemon(config)
-        assert wait_for(lambda: collect() or any("READY=1" in m for m in received)), log_text(tmp_path)
+        assert wait_for(lambda: collect() or any("READY=1" in m for m in received)), watcher_log(tmp_path)
         assert wait_for(lambda: collect() or any(m == "WATCHDOG=1" for m in received)), received
         process.send_signal(signal.SIGTERM)
         assert wait_for(lambda: collect() or any("STOPPING=1" in m for m in received)), received
@@ -160,7 +151,7 @@ def test_metrics_and_healthz_over_http(
         status, body = scrape("/metrics")
         return status == 200 and 'watcher_feed_polls_total{result="failed"} 1.0' in body
 
-    assert wait_for(polled), log_text(tmp_path)
+    assert wait_for(polled), watcher_log(tmp_path)
     _, body = scrape("/metrics")
     assert 'watcher_feed_polls_total{result="ok"} 1.0' in body
     assert "watcher_items_total 3.0" in body and "watcher_matches_total 4.0" in body
@@ -233,10 +224,10 @@ def test_a_changed_http_listen_moves_the_endpoint_without_a_restart(
     first, second = free_port(), free_port()
     config = write_config(tmp_path, feeds=[{"url": feed_server.url("/a.xml")}], http={"listen": f"127.0.0.1:{first}"})
     process = start_daemon(config)
-    assert wait_for(lambda: health(first) == 200), log_text(tmp_path)
+    assert wait_for(lambda: health(first) == 200), watcher_log(tmp_path)
 
     config.write_text(config.read_text().replace(f"127.0.0.1:{first}", f"127.0.0.1:{second}"))
-    assert wait_for(lambda: health(second) == 200), log_text(tmp_path)
+    assert wait_for(lambda: health(second) == 200), watcher_log(tmp_path)
     assert health(first) == 0
 
     # An address already taken: the endpoint stays where it is, and the log says why.
@@ -245,7 +236,7 @@ def test_a_changed_http_listen_moves_the_endpoint_without_a_restart(
         taken.listen()
         busy = taken.getsockname()[1]
         config.write_text(config.read_text().replace(f"127.0.0.1:{second}", f"127.0.0.1:{busy}"))
-        assert wait_for(lambda: "http.bind_failed" in log_text(tmp_path)), log_text(tmp_path)
+        assert wait_for(lambda: "http.bind_failed" in watcher_log(tmp_path)), watcher_log(tmp_path)
         assert health(second) == 200 and process.poll() is None
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0

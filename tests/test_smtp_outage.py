@@ -33,7 +33,6 @@ from tests.conftest import (
     RecordingHandler,
     Route,
     SmtpServer,
-    WatcherProcesses,
     founding_feed,
     free_port,
     rss,
@@ -262,15 +261,6 @@ def test_matches_found_during_the_outage_go_out_once_too(tmp_path: Path, feed_se
 # --- 451, through the daemon ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def start_daemon(watcher_processes: WatcherProcesses) -> Callable[[Path], subprocess.Popen[bytes]]:
-    return lambda config: watcher_processes.start(config, "--log-level", "debug", "run")
-
-
-def log_text(tmp_path: Path, index: int) -> str:
-    return watcher_log(tmp_path, index)
-
-
 @pytest.mark.slow
 def test_451_in_the_daemon_then_accepted_delivers_the_pending_digest_once(
     tmp_path: Path,
@@ -294,15 +284,15 @@ def test_451_in_the_daemon_then_accepted_delivers_the_pending_digest_once(
             return len(rows) == 1 and rows[0].attempts >= 1
         return False
 
-    assert wait_for(refused_once), log_text(tmp_path, 0)
+    assert wait_for(refused_once), watcher_log(tmp_path, 0)
     [pending] = digests(config)
     assert pending.status == "pending" and pending.next_attempt_at is not None
     assert pending.last_error and "451" in pending.last_error
     assert pending.next_attempt_at > datetime.now(UTC) + RETRY_BASE / 2
-    assert "event=digest.retry_later" in log_text(tmp_path, 0)
+    assert "event=digest.retry_later" in watcher_log(tmp_path, 0)
     assert smtp_server.messages == []
     daemon.send_signal(signal.SIGTERM)
-    assert daemon.wait(20) == 0, log_text(tmp_path, 0)
+    assert daemon.wait(20) == 0, watcher_log(tmp_path, 0)
 
     # Still 451 at the next attempt (made with `watcher digest`): the same digest, backed off further.
     retry_now(config)
@@ -317,8 +307,8 @@ def test_451_in_the_daemon_then_accepted_delivers_the_pending_digest_once(
     smtp_server.handler.reply = None
     retry_now(config)
     daemon = start_daemon(config)
-    assert wait_for(lambda: len(smtp_server.messages) == 1), log_text(tmp_path, 1)
-    assert wait_for(lambda: digests(config)[0].status == "sent"), log_text(tmp_path, 1)
+    assert wait_for(lambda: len(smtp_server.messages) == 1), watcher_log(tmp_path, 1)
+    assert wait_for(lambda: digests(config)[0].status == "sent"), watcher_log(tmp_path, 1)
     [sent] = digests(config)
     assert (sent.id, sent.attempts, sent.message_id) == (pending.id, 3, pending.message_id)
     assert str(smtp_server.messages[0]["Message-ID"]) == pending.message_id
@@ -330,7 +320,7 @@ def test_451_in_the_daemon_then_accepted_delivers_the_pending_digest_once(
     time.sleep(2)  # two more poll ticks (tick: 1s)
     assert len(smtp_server.messages) == 1
     daemon.send_signal(signal.SIGTERM)
-    assert daemon.wait(20) == 0, log_text(tmp_path, 1)
-    assert "Traceback" not in log_text(tmp_path, 0) + log_text(tmp_path, 1)
+    assert daemon.wait(20) == 0, watcher_log(tmp_path, 1)
+    assert "Traceback" not in watcher_log(tmp_path, 0) + watcher_log(tmp_path, 1)
     assert invoke(config, "digest")[1].strip().endswith("nothing new, none sent")
     assert len(smtp_server.messages) == 1
