@@ -1,0 +1,95 @@
+"""The database edge, one module per concern; everything a stage needs is importable from here.
+
+engine  — Database (engine + session helper), schema upgrades, copying to another engine
+sync    — config.yaml → feeds and entities tables
+leases  — which instance holds a feed or a digest send
+feeds   — due feeds, claims, and the outcome of each poll
+items   — new entries, items and matches, retention
+digests — undelivered matches, claims and sends of digests
+status  — read-only views for the CLI and the digest footer
+"""
+
+from watcher.store.digests import (
+    MatchRow,
+    claim_matches,
+    delivered_count,
+    digest_by_key,
+    digest_matches,
+    earliest_item_at,
+    mention_counts,
+    pending_digests,
+    recent_matches,
+    release_matches,
+    take_send_lease,
+    undelivered_matches,
+)
+from watcher.store.engine import Database, copy_database, migrations_path, schema_revision, upgrade_schema
+from watcher.store.feeds import (
+    FeedState,
+    claim_due_feeds,
+    count_due_feeds,
+    due_feeds,
+    next_due_at,
+    record_failure,
+    record_redirect,
+    record_success,
+    record_unchanged,
+    release_leases,
+)
+from watcher.store.items import (
+    DEDUP_WINDOW,
+    add_matches,
+    items_since,
+    new_entries,
+    prune_unmatched_items,
+    store_items,
+)
+from watcher.store.leases import instance_id
+from watcher.store.status import FeedStatus, StatusCounts, failing_feeds, feed_statuses, status_counts
+from watcher.store.sync import entity_ids, feed_fingerprint, sync_entities, sync_feeds
+
+__all__ = [
+    "DEDUP_WINDOW",
+    "Database",
+    "FeedState",
+    "FeedStatus",
+    "MatchRow",
+    "StatusCounts",
+    "add_matches",
+    "claim_due_feeds",
+    "claim_matches",
+    "copy_database",
+    "count_due_feeds",
+    "delivered_count",
+    "digest_by_key",
+    "digest_matches",
+    "due_feeds",
+    "earliest_item_at",
+    "entity_ids",
+    "failing_feeds",
+    "feed_fingerprint",
+    "feed_statuses",
+    "instance_id",
+    "items_since",
+    "mention_counts",
+    "migrations_path",
+    "new_entries",
+    "next_due_at",
+    "pending_digests",
+    "prune_unmatched_items",
+    "recent_matches",
+    "record_failure",
+    "record_redirect",
+    "record_success",
+    "record_unchanged",
+    "release_leases",
+    "release_matches",
+    "schema_revision",
+    "status_counts",
+    "store_items",
+    "sync_entities",
+    "sync_feeds",
+    "take_send_lease",
+    "undelivered_matches",
+    "upgrade_schema",
+]

@@ -1,0 +1,166 @@
+"""Engine and session helper, schema upgrades (Alembic) and copying a database to another engine.
+
+Works on SQLite (the embedded default: WAL, busy timeout, foreign keys, files private to the service
+user) and PostgreSQL (postgresql+psycopg://). Write transactions are short and never span network I/O.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+ADVISORY_LOCK = 0x7761746368  # "watch": serialises schema upgrades and config syncs across instances
+
+
+class Database:
+    """One engine and its session factory; ``with db.session() as s:`` is one transaction."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        if self.url.get_backend_name() == "sqlite":
+            _prepare_sqlite_file(self.url.database)
+            self.engine = create_engine(self.url, connect_args={"check_same_thread": False, "timeout": 30})
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        else:
+            self.engine = create_engine(self.url, pool_pre_ping=True)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def exclusive_session(self) -> Iterator[Session]:
+        """A transaction no other instance runs at the same time (config sync at start and on reload)."""
+        with self.session() as session:
+            if self.dialect == "postgresql":
+                session.execute(select(func.pg_advisory_xact_lock(ADVISORY_LOCK)))
+            yield session
+
+    def upgrade(self) -> None:
+        upgrade_schema(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _prepare_sqlite_file(path: str | None) -> None:
+    """Create the state directory 0700 and the database file 0600 before SQLite does (umask 022)."""
+    if not path or path == ":memory:":
+        return
+    file = Path(path)
+    if not file.parent.exists():
+        file.parent.mkdir(mode=0o700, parents=True)
+    if not file.exists():
+        os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling defers BEGIN badly; we issue BEGIN ourselves (_sqlite_begin).
+    connection.isolation_level = None
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # IMMEDIATE: take the write lock up front. A deferred transaction that reads and then writes fails
+    # at once with SQLITE_BUSY_SNAPSHOT in WAL mode if another connection wrote meanwhile (the busy
+    # timeout does not apply to that case); waiting for the lock instead is what we want.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def migrations_path() -> Path:
+    return Path(str(resources.files("watcher.migrations")))
+
+
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision` with Alembic; run at daemon start and by `watcher db upgrade`."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(migrations_path()))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    with engine.connect() as connection:
+        sqlite_connection = connection.connection.driver_connection if engine.dialect.name == "sqlite" else None
+        if sqlite_connection is not None:
+            # Batch migrations rebuild a table by drop and rename; with foreign keys on, the drop would
+            # cascade into the tables that reference it. The pragma only changes outside a transaction.
+            sqlite_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                if engine.dialect.name == "postgresql":  # instances starting together upgrade one at a time
+                    connection.execute(select(func.pg_advisory_xact_lock(ADVISORY_LOCK)))
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+            if sqlite_connection is not None:
+                broken = sqlite_connection.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"schema upgrade left dangling foreign keys: {broken[:5]}")
+        finally:
+            if sqlite_connection is not None:
+                sqlite_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def copy_database(source: Engine, target: Engine, progress: Any = None) -> dict[str, int]:
+    """Copy every row of watcher's tables to another database (e.g. SQLite → PostgreSQL). → rows per table.
+
+    The target is upgraded to the same schema first and must hold no watcher data yet. Rows keep
+    their ids; PostgreSQL sequences are moved past them afterwards.
+    """
+    from watcher.models import Base
+
+    upgrade_schema(target)
+    if schema_revision(source) != schema_revision(target):
+        raise RuntimeError("upgrade the source database first: `watcher db upgrade`")
+    copied: dict[str, int] = {}
+    with source.connect() as reading, target.begin() as writing:
+        for table in Base.metadata.sorted_tables:
+            if writing.execute(select(func.count()).select_from(table)).scalar():
+                raise RuntimeError(f"the target database already holds {table.name}: copy into an empty one")
+        for table in Base.metadata.sorted_tables:
+            count = 0
+            result = reading.execution_options(stream_results=True).execute(select(table).order_by(*table.primary_key))
+            for rows in result.mappings().partitions(1000):
+                writing.execute(table.insert(), [dict(row) for row in rows])
+                count += len(rows)
+                if progress is not None:
+                    progress(table.name, count)
+            copied[table.name] = count
+            if target.dialect.name == "postgresql" and count:
+                writing.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT MAX(id) FROM {table.name}))"
+                )
+    return copied
+
+
+def schema_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def insert_or_ignore(session: Session, model: Any) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING in the session's dialect."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
