@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from watcher.clock import utcnow
 from watcher.config import Config
 from watcher.deliver import DigestOutcome, run_digests
 from watcher.mailer import Mailer, OutboxMailer, SmtpMailer
 from watcher.match import Matcher
 from watcher.models import Item
-from watcher.poll import Poller, PollSummary, Progress, utcnow
+from watcher.poll import Poller, PollSummary, Progress
 from watcher.store import (
     Database,
     add_matches,

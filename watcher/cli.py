@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from watcher import __version__
+from watcher.clock import utcnow
 from watcher.config import CONFIG_ENV, DEFAULT_CONFIG_NAME, Config, load_config
 from watcher.errors import ConfigError, WatcherError
 from watcher.logs import setup_logging
@@ -164,7 +165,7 @@ def digest(state: _State, dry_run: bool, preview: Path | None, route_name: str |
     try:
         if dry_run or preview:
             route = routes[route_name] if route_name else None
-            rendered = preview_digest(watcher.db, config, datetime.now(UTC), route)
+            rendered = preview_digest(watcher.db, config, utcnow(), route)
             if rendered is None:
                 click.echo("nothing new: no undelivered matches")
                 return
@@ -456,7 +457,7 @@ def status(state: _State) -> None:
 
     config = state.config
     watcher = Watcher.open(config)
-    now = datetime.now(UTC)
+    now = utcnow()
     zone = config.digest.zone
     start_of_day = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
     try:

@@ -25,10 +25,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from watcher import metrics
 from watcher.app import Watcher
+from watcher.clock import utcnow
 from watcher.config import Config, load_config
 from watcher.deliver import digest_due, retry_pending
 from watcher.errors import WatcherError
-from watcher.poll import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -421,7 +421,7 @@ def parse_retry_after(headers: httpx.Headers) -> float | None:
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
-        seconds = (when - datetime.now(UTC)).total_seconds()
+        seconds = (when - datetime.now(UTC)).total_seconds()  # the server's clock, not watcher's (clock.py)
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -31,6 +31,7 @@ import httpx
 from sqlalchemy.orm import Session
 
 from watcher import metrics
+from watcher.clock import utcnow
 from watcher.config import Config, FeedConfig
 from watcher.errors import FeedError, FetchError
 from watcher.fetch import FetchLimits, FetchResult, HttpStatusError, fetch, make_client
@@ -61,10 +62,6 @@ JITTER = 0.1
 UNCHANGED_BATCH = 500  # unchanged feeds recorded in one transaction, at most
 T = TypeVar("T")
 Progress = Callable[[int, int], None]  # (done, total)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
