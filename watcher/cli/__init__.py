@@ -1,0 +1,144 @@
+"""The `watcher` command. Exit status: 0 done, 1 failed at run time, 2 bad config or usage.
+
+One module per concern, each registering its commands on `main`: `run` (run, poll, digest), `check`
+(check-config), `db` (db upgrade, db copy), `feeds` (feeds and its subcommands), `entities` (entities add,
+backfill), `read` (status, matches) and `try_match` (match). Commands import the stages they drive inside
+their bodies, so `watcher --help` and the parse workers (see watcher/__main__.py) stay cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from watcher import __version__
+from watcher.config import CONFIG_ENV, DEFAULT_CONFIG_NAME, Config, load_config
+from watcher.errors import ConfigError, WatcherError
+from watcher.logs import setup_logging
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail_cleanly(function: F) -> F:
+    """Config problems exit 2 and other watcher errors exit 1, with one clear message and no traceback."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except ConfigError as exc:
+            click.echo(f"watcher: configuration error:\n{exc}", err=True)
+            sys.exit(2)
+        except WatcherError as exc:
+            click.echo(f"watcher: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _State:
+    def __init__(self, config_path: Path, log_level: str | None) -> None:
+        self.config_path = config_path
+        self.log_level = log_level  # from the command line; wins over the config's log_level
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+            if self.log_level is None:
+                logging.getLogger("watcher").setLevel(self._config.log_level.upper())
+        return self._config
+
+
+pass_state = click.make_pass_decorator(_State)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    envvar=CONFIG_ENV,
+    default=DEFAULT_CONFIG_NAME,
+    show_default=True,
+    help=f"Config file (or set ${CONFIG_ENV}).",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default=None,
+    help="Override log_level from the config.",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="key=value lines (journald-friendly) or JSON lines for log shippers.",
+)
+@click.version_option(__version__, prog_name="watcher")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path, log_level: str | None, log_format: str) -> None:
+    """watcher: poll news feeds, recognise tracked entities in any language, mail a daily digest."""
+    setup_logging(log_level or "info", log_format)
+    ctx.obj = _State(config_path, log_level)
+
+
+class _ProgressReporter:
+    """progress(done, total) callbacks drawn as a rich bar on a terminal, plain lines otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.task: Any = None
+        self.last_decile = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < 20:
+            return  # short jobs need no progress report
+        if sys.stderr.isatty():
+            if self.bar is None:
+                from rich.progress import Progress
+
+                self.bar = Progress(transient=True)
+                self.bar.start()
+                self.task = self.bar.add_task(self.label, total=total)
+            self.bar.update(self.task, completed=done)
+        elif done * 10 // total > self.last_decile:
+            self.last_decile = done * 10 // total
+            click.echo(f"{self.label}: {done}/{total}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _with_progress(items: list[Any], label: str) -> Iterable[Any]:
+    """Items, with a progress bar on a terminal and plain progress lines otherwise."""
+    if sys.stderr.isatty():
+        from rich.progress import track
+
+        yield from track(items, description=label, console=None, transient=True)
+        return
+    step = max(1, len(items) // 10)
+    for index, item in enumerate(items, 1):
+        yield item
+        if index % step == 0 or index == len(items):
+            click.echo(f"{label}: {index}/{len(items)}", err=True)
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
+
+
+# Each module registers its commands on `main` when imported; they come last because they import the above.
+from watcher.cli import check, db, entities, feeds, read, run, try_match  # noqa: E402, F401

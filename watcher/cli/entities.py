@@ -1,0 +1,77 @@
+"""`watcher entities add` and `watcher backfill`: tracked entities in the config file and the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from watcher.cli import _fail_cleanly, _ProgressReporter, _State, main, pass_state
+from watcher.errors import ConfigError
+
+
+@main.group()
+def entities() -> None:
+    """Tracked entities: add one to the config file."""
+
+
+@entities.command("add")
+@click.argument("name")
+@click.option("-a", "--alias", "aliases", multiple=True, help="An alias (repeatable; default: the name).")
+@click.option("--case-sensitive", "cased", multiple=True, help="An alias matched with its case (repeatable).")
+@click.option("--exclude", multiple=True, help="A phrase that vetoes the entity (repeatable).")
+@click.option("--require", "require_any", multiple=True, help="One of these must occur too (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="A tag, for routing (repeatable).")
+@pass_state
+@_fail_cleanly
+def entities_add(
+    state: _State,
+    name: str,
+    aliases: tuple[str, ...],
+    cased: tuple[str, ...],
+    exclude: tuple[str, ...],
+    require_any: tuple[str, ...],
+    tags: tuple[str, ...],
+) -> None:
+    """Add an entity to the config file (comments kept); the running daemon reloads and backfills it."""
+    from watcher.config import EntityConfig
+    from watcher.configfile import add_entity
+    from watcher.match import Matcher
+
+    _ = state.config  # a broken config is reported before anything is written
+    alias_specs: list[Any] = [*aliases, *({"text": text, "case_sensitive": True} for text in cased)]
+    try:
+        entity = EntityConfig(
+            name=name, aliases=alias_specs, exclude=list(exclude), require_any=list(require_any), tags=list(tags)
+        )
+    except ValueError as exc:
+        raise ConfigError(f"entity {name!r}: {exc}") from None
+    Matcher.build([entity])
+    add_entity(state.config_path, entity)
+    click.echo(f"added entity {name!r} with {len(entity.aliases)} aliases to {state.config_path}")
+
+
+@main.command()
+@click.option(
+    "--days", type=click.IntRange(min=1), default=None, help="How far back (default: matching.backfill_days)."
+)
+@click.option("-e", "--entity", "entities", multiple=True, help="Only these entities (default: all).")
+@pass_state
+@_fail_cleanly
+def backfill(state: _State, days: int | None, entities: tuple[str, ...]) -> None:
+    """Match stored items of the last N days against the entities; new matches are flagged as backfilled."""
+    from watcher.app import Watcher
+
+    config = state.config
+    names = list(entities) or [entity.name for entity in config.entities]
+    unknown = set(names) - {entity.name for entity in config.entities}
+    if unknown:
+        raise ConfigError(f"no such entity in {state.config_path}: {', '.join(sorted(unknown))}")
+    watcher = Watcher.open(config)
+    reporter = _ProgressReporter("backfilling")
+    try:
+        added = watcher.backfill(names, days or config.matching.backfill_days, progress=reporter)
+    finally:
+        reporter.close()
+        watcher.close()
+    click.echo(f"backfill: {added} new matches")
