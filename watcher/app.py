@@ -31,7 +31,7 @@ from watcher.store import (
 log = logging.getLogger(__name__)
 
 BACKFILL_BATCH = 500
-PRUNE_BATCH = 5000  # store.prune_unmatched_items' default limit
+PRUNE_BATCH = 5000  # items deleted per transaction: short ones, so polling is never held up for long
 
 
 def make_mailer(config: Config) -> Mailer:
@@ -142,7 +142,7 @@ class Watcher:
         total = 0
         while True:
             with self.db.session() as session:
-                deleted = prune_unmatched_items(session, cutoff)
+                deleted = prune_unmatched_items(session, cutoff, limit=PRUNE_BATCH)
             total += deleted
             if deleted < PRUNE_BATCH:
                 break
