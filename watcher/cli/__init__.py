@@ -44,9 +44,10 @@ def _fail_cleanly(function: F) -> F:
 
 
 class _State:
-    def __init__(self, config_path: Path, log_level: str | None) -> None:
+    def __init__(self, config_path: Path, log_level: str | None, log_format: str) -> None:
         self.config_path = config_path
         self.log_level = log_level  # from the command line; wins over the config's log_level
+        self.log_format = log_format
         self._config: Config | None = None
 
     @property
@@ -61,36 +62,78 @@ class _State:
 pass_state = click.make_pass_decorator(_State)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "-c",
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    envvar=CONFIG_ENV,
-    default=DEFAULT_CONFIG_NAME,
-    show_default=True,
-    help=f"Config file (or set ${CONFIG_ENV}).",
-)
-@click.option(
-    "--log-level",
-    type=click.Choice(["debug", "info", "warning", "error"]),
-    default=None,
-    help="Override log_level from the config.",
-)
-@click.option(
-    "--log-format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="key=value lines (journald-friendly) or JSON lines for log shippers.",
-)
+# The options every command takes, before the command name or after it (`watcher status --config x.yaml`).
+# One definition: the group's copy carries the defaults; a command's copy, when given, overrides it.
+# Each entry: declarations, settings, and the group's defaults.
+_COMMON_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any], dict[str, Any]]] = [
+    (
+        ("-c", "--config", "config_path"),
+        {"type": click.Path(path_type=Path), "help": f"Config file (or set ${CONFIG_ENV})."},
+        {"envvar": CONFIG_ENV, "default": DEFAULT_CONFIG_NAME, "show_default": True},
+    ),
+    (
+        ("--log-level",),
+        {"type": click.Choice(["debug", "info", "warning", "error"]), "help": "Override log_level from the config."},
+        {},
+    ),
+    (
+        ("--log-format",),
+        {
+            "type": click.Choice(["text", "json"]),
+            "help": "key=value lines (journald-friendly) or JSON lines for log shippers.",
+        },
+        {"default": "text", "show_default": True},
+    ),
+]
+
+
+def _override_state(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """A common option given after the command: it replaces the group's value."""
+    if value is None:
+        return
+    state = ctx.find_object(_State)
+    if state is None:  # `--help` is answered before the group has run
+        return
+    setattr(state, param.name or "", value)
+    if param.name in ("log_level", "log_format"):
+        setup_logging(state.log_level or "info", state.log_format)
+
+
+def _add_common_options(command: click.Command) -> None:
+    present = {param.name for param in command.params}
+    for declarations, settings, _ in _COMMON_OPTIONS:
+        option = click.Option(list(declarations), expose_value=False, callback=_override_state, **settings)
+        if option.name not in present:
+            command.params.append(option)
+
+
+class _Group(click.Group):
+    """A group whose commands (and sub-groups, which are _Groups too) all take the common options."""
+
+    group_class = type
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        _add_common_options(cmd)
+        super().add_command(cmd, name)
+
+
+def _common_options_of_the_group(function: F) -> F:
+    for declarations, settings, defaults in reversed(_COMMON_OPTIONS):
+        function = click.option(*declarations, **settings, **defaults)(function)
+    return function
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@_common_options_of_the_group
 @click.version_option(__version__, prog_name="watcher")
 @click.pass_context
 def main(ctx: click.Context, config_path: Path, log_level: str | None, log_format: str) -> None:
-    """watcher: poll news feeds, recognise tracked entities in any language, mail a daily digest."""
+    """watcher: poll news feeds, recognise tracked entities in any language, mail a daily digest.
+
+    --config, --log-level and --log-format may come before the command or after it.
+    """
     setup_logging(log_level or "info", log_format)
-    ctx.obj = _State(config_path, log_level)
+    ctx.obj = _State(config_path, log_level, log_format)
 
 
 class _ProgressReporter:
