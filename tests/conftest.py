@@ -14,20 +14,99 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
 from tests.pg import pg_url  # noqa: F401 - the PostgreSQL fixture, for every test module
+from watcher.clock import OFFSET_ENV, utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = Path(__file__).resolve().parent / "data" / "xiaomi-korea.it.txt"  # from ../shared/seed
 DATA = Path(__file__).resolve().parent / "data"
+
+
+# --- the clock -----------------------------------------------------------------------------------
+# No test may depend on the day it runs: dates in test feeds are relative to now (ago, rfc822_ago), or a
+# test passes its own fixed `now` to a pure function. `--clock-shift=DAYS` proves it: this process's
+# clock is moved with time-machine and every watcher subprocess gets WATCHER_CLOCK_OFFSET.
+
+CLOCK_SHIFT_ENV = "WATCHER_TEST_CLOCK_SHIFT_DAYS"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-shift",
+        type=float,
+        default=None,
+        metavar="DAYS",
+        help=f"run with the clock moved DAYS days ahead (negative: back); default ${CLOCK_SHIFT_ENV} or 0",
+    )
+
+
+def clock_shift(config: pytest.Config) -> timedelta:
+    days = config.getoption("--clock-shift")
+    if days is None:
+        raw = os.environ.get(CLOCK_SHIFT_ENV, "").strip()
+        try:
+            days = float(raw or 0)
+        except ValueError:
+            raise pytest.UsageError(f"{CLOCK_SHIFT_ENV}={raw!r}: a number of days, e.g. 365 or -365") from None
+    return timedelta(days=days)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get(OFFSET_ENV, "").strip():
+        # It would shift watcher's clock in this process but not datetime.now: two clocks a test compares.
+        raise pytest.UsageError(f"{OFFSET_ENV} is set: unset it; move the tests' clock with --clock-shift=DAYS")
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    shift = clock_shift(config)
+    return f"clock shifted by {shift.total_seconds() / 86400:+g} days (--clock-shift)" if shift else None
+
+
+@pytest.fixture(autouse=True)
+def shifted_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """With --clock-shift: the whole test runs that far ahead (or behind), in this process and in watcher's."""
+    shift = clock_shift(request.config)
+    if not shift:
+        yield
+        return
+    import time_machine
+
+    # Every subprocess inherits it: WatcherProcesses, a bare Popen of the console script, parse workers.
+    monkeypatch.setenv(OFFSET_ENV, repr(shift.total_seconds()))
+    # tick=True: time keeps running from the new moment (threads, asyncio and aiosmtpd wait on real time;
+    # time-machine leaves time.monotonic alone, so their timeouts are unaffected).
+    with time_machine.travel(datetime.now(UTC) + shift, tick=True):
+        yield
+
+
+def ago(**delta: float) -> datetime:
+    """The moment `delta` (timedelta's keywords) before now on watcher's clock, in whole seconds; negative: ahead."""
+    return (utcnow() - timedelta(**delta)).replace(microsecond=0)
+
+
+def rfc822(moment: datetime) -> str:
+    """An RSS pubDate / HTTP date for `moment` (GMT)."""
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
+
+
+def rfc822_ago(**delta: float) -> str:
+    """An RSS pubDate `delta` before now: how a test feed dates its items."""
+    return rfc822(ago(**delta))
+
+
+# --- waiting -------------------------------------------------------------------------------------
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 20.0, step: float = 0.1) -> bool:
@@ -241,21 +320,26 @@ def founding_article_html() -> str:
 
 
 FOUNDING_LINK = "https://tecnonotizie.example.it/2026/11/xiaomi-corea-del-sud-mi-pay/"
+ROME = ZoneInfo("Europe/Rome")
 
 
-def founding_feed() -> bytes:
+def founding_feed(published: datetime | None = None) -> bytes:
+    """The founding article (published 2 h ago unless given) and a Mi Band story 18 h 20 min older, both
+    well inside first_poll_alert_age (3 days): a first poll mails them. Dated in Rome's local time, as
+    the Italian site does."""
+    published = published or ago(hours=2)
     return rss(
         {
             "title": "Xiaomi pronta a sbarcare in Corea del Sud",
             "link": FOUNDING_LINK,
             "guid": FOUNDING_LINK,
-            "pubDate": "Mon, 23 Nov 2026 09:30:00 +0100",
+            "pubDate": format_datetime(published.astimezone(ROME)),
             "description": founding_article_html(),
         },
         {
             "title": "Mi Band 10 ufficiale",
             "link": "https://tecnonotizie.example.it/mi-band-10/",
-            "pubDate": "Sun, 22 Nov 2026 15:10:00 +0100",
+            "pubDate": format_datetime((published - timedelta(hours=18, minutes=20)).astimezone(ROME)),
             "description": "<p>Xiaomi presenta la nuova Mi Band 10: schermo più grande, stesso prezzo.</p>",
         },
         {

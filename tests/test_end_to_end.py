@@ -9,14 +9,28 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from tests.conftest import FOUNDING_LINK, FeedServer, Route, SmtpServer, founding_feed, rss, write_config
+from tests.conftest import (
+    FOUNDING_LINK,
+    ROME,
+    FeedServer,
+    Route,
+    SmtpServer,
+    ago,
+    founding_feed,
+    rfc822_ago,
+    rss,
+    write_config,
+)
 from watcher.cli import main
 from watcher.config import load_config
 from watcher.models import Delivery, Digest, Entity, Item, Match
 from watcher.store import Database
+
+pytestmark = pytest.mark.clock  # first_poll_alert_age and the digest's day are measured from now
 
 
 def invoke(config: Path, *args: str) -> tuple[int, str]:
@@ -50,7 +64,8 @@ def sections(text: str) -> dict[str, str]:
 def test_founding_article_is_polled_matched_and_mailed_once(
     tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer
 ) -> None:
-    feed_server.routes["/it.xml"] = Route(body=founding_feed(), etag='"v1"')
+    published = ago(hours=2)
+    feed_server.routes["/it.xml"] = Route(body=founding_feed(published), etag='"v1"')
     config = write_config(
         tmp_path, feeds=[{"url": feed_server.url("/it.xml"), "name": "TecnoNotizie"}], smtp_port=smtp_server.port
     )
@@ -83,7 +98,7 @@ def test_founding_article_is_polled_matched_and_mailed_once(
     assert "Mi Band 10 ufficiale" in by_section["Xiaomi (2 mentions)"]
     assert "»Mi Pay«" in by_section["Mi Pay (1 mention)"]  # the snippet shows the matched words
     assert "TecnoNotizie" in by_section["Korea (1 mention)"]
-    assert "Mon 23 Nov 09:30" in text  # published time in the digest's zone (Europe/Rome)
+    assert published.astimezone(ROME).strftime("%a %d %b %H:%M") in text  # in the digest's zone (Europe/Rome)
 
     page = html.get_content()
     assert f'href="{FOUNDING_LINK}"' in page
@@ -101,7 +116,7 @@ def test_founding_article_is_polled_matched_and_mailed_once(
 
 
 def test_second_fetch_is_conditional_and_304_is_honoured(tmp_path: Path, feed_server: FeedServer) -> None:
-    modified = "Mon, 23 Nov 2026 08:00:00 GMT"
+    modified = rfc822_ago(hours=3)
     feed_server.routes["/feed"] = Route(body=founding_feed(), etag='"abc"', last_modified=modified)
     config = write_config(tmp_path, feeds=[{"url": feed_server.url("/feed")}])
 

@@ -7,7 +7,6 @@ as the README says. Real HTTP servers on 127.0.0.1, a real SQLite file in tmp_pa
 
 from __future__ import annotations
 
-import email.utils
 import re
 import threading
 import time
@@ -21,12 +20,15 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
-from tests.conftest import FeedServer, Route, founding_feed, rss, write_config
+from tests.conftest import FeedServer, Route, founding_feed, rfc822, rss, write_config
 from watcher import poll as poll_module
 from watcher.cli import main
 from watcher.config import load_config
 from watcher.models import Feed, Item, Match
 from watcher.store import Database
+
+# Backoff, Retry-After, first_poll_alert_age, future dates and the failing-feeds footer: all measured from now.
+pytestmark = pytest.mark.clock
 
 
 def invoke(config: Path, *args: str) -> str:
@@ -78,10 +80,6 @@ def db_of() -> Iterator[Any]:
         db.database.dispose()
 
 
-def rfc822(moment: datetime) -> str:
-    return email.utils.format_datetime(moment, usegmt=True)
-
-
 def _sections(text: str) -> dict[str, str]:
     parts = re.split(r"^== (.+?) ==$", text, flags=re.MULTILINE)
     return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
@@ -89,22 +87,30 @@ def _sections(text: str) -> dict[str, str]:
 
 # --- failures leave stored items alone --------------------------------------------------------------
 
-FEED = founding_feed()
+# The founding feed is made in each test, not at import: its dates are relative to the clock the test runs on.
 LOGIN_PAGE = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body><form>...</form></body></html>"
-BAD_RESPONSES = {
-    "html-page": (Route(body=LOGIN_PAGE, headers={"Content-Type": "text/html"}), "not a feed: the server returned"),
-    "truncated": (Route(body=FEED[: FEED.index(b"</item>") + 50]), "truncated document: it ends without </rss>"),
-    "500": (Route(body=b"oops", status=500, headers={"Content-Type": "text/plain"}), "HTTP 500 Internal Server Error"),
-}
 
 
-@pytest.mark.parametrize("bad", BAD_RESPONSES.values(), ids=BAD_RESPONSES.keys())
+def bad_response(kind: str, feed: bytes) -> tuple[Route, str]:
+    """A response that is no usable feed, and the reason watcher records for it."""
+    return {
+        "html-page": (Route(body=LOGIN_PAGE, headers={"Content-Type": "text/html"}), "not a feed: the server returned"),
+        "truncated": (Route(body=feed[: feed.index(b"</item>") + 50]), "truncated document: it ends without </rss>"),
+        "500": (
+            Route(body=b"oops", status=500, headers={"Content-Type": "text/plain"}),
+            "HTTP 500 Internal Server Error",
+        ),
+    }[kind]
+
+
+@pytest.mark.parametrize("kind", ["html-page", "truncated", "500"])
 def test_a_broken_response_is_recorded_and_changes_nothing_stored(
-    tmp_path: Path, feed_server: FeedServer, db_of: Any, bad: tuple[Route, str]
+    tmp_path: Path, feed_server: FeedServer, db_of: Any, kind: str
 ) -> None:
-    route, reason = bad
+    feed = founding_feed()
+    route, reason = bad_response(kind, feed)
     url = feed_server.url("/feed")
-    feed_server.routes["/feed"] = Route(body=FEED)
+    feed_server.routes["/feed"] = Route(body=feed)
     config = write_config(tmp_path, feeds=[{"url": url, "name": "TecnoNotizie"}])
     assert "new items: 3; new matches: 4" in poll_once(config)
     db = db_of(config)
@@ -122,7 +128,7 @@ def test_a_broken_response_is_recorded_and_changes_nothing_stored(
 
     # Back to normal, with one story more: that one is new, the others are not stored twice.
     new_item = b"<item><title>Xiaomi apre a Seoul</title><link>https://tecnonotizie.example.it/seoul/</link></item>"
-    feed_server.routes["/feed"] = Route(body=FEED.replace(b"<item>", new_item + b"<item>", 1))
+    feed_server.routes["/feed"] = Route(body=feed.replace(b"<item>", new_item + b"<item>", 1))
     output = poll_once(config)
     assert "1 ok (0 unchanged), 0 failed; new items: 1" in output
     assert len(db.items()) == 4 and len({item.identity for item in db.items()}) == 4
@@ -205,7 +211,7 @@ def test_410_disables_the_feed_until_its_config_entry_changes(
         assert "feeds: 0 ok (0 unchanged), 0 failed" in poll_once(config)
     assert len(feed_server.requests_to("/feed")) == 1
 
-    feed_server.routes["/feed"] = Route(body=FEED)
+    feed_server.routes["/feed"] = Route(body=founding_feed())
     write_config(tmp_path, feeds=[{"url": url, "name": "Back again"}])  # the entry changed: a fresh start
     assert "1 ok (0 unchanged), 0 failed; new items: 3" in poll_once(config)
     assert len(feed_server.requests_to("/feed")) == 2
@@ -218,7 +224,7 @@ def test_a_permanent_redirect_seen_three_times_is_remembered(
 ) -> None:
     old, new = feed_server.url("/old"), feed_server.url("/new")
     feed_server.routes["/old"] = Route(status=301, headers={"Location": "/new"})
-    feed_server.routes["/new"] = Route(body=FEED, etag='"v1"')
+    feed_server.routes["/new"] = Route(body=founding_feed(), etag='"v1"')
     config = write_config(tmp_path, feeds=[{"url": old}])
     db = db_of(config)
     for polls in range(1, 4):
@@ -241,7 +247,7 @@ def test_a_temporary_redirect_is_never_remembered(
 ) -> None:
     old = feed_server.url("/old")
     feed_server.routes["/old"] = Route(status=status, headers={"Location": "/new"})
-    feed_server.routes["/new"] = Route(body=FEED)
+    feed_server.routes["/new"] = Route(body=founding_feed())
     config = write_config(tmp_path, feeds=[{"url": old}])
     for _ in range(4):
         poll_once(config)
@@ -255,7 +261,7 @@ def test_a_redirect_to_an_impossible_port_fails_the_feed_not_the_pass(
 ) -> None:
     bad, good = feed_server.url("/bad"), feed_server.url("/good")
     feed_server.routes["/bad"] = Route(status=301, headers={"Location": "http://127.0.0.1:99999/feed"})
-    feed_server.routes["/good"] = Route(body=FEED)
+    feed_server.routes["/good"] = Route(body=founding_feed())
     config = write_config(tmp_path, feeds=[{"url": bad}, {"url": good}])
     output = poll_once(config)
     assert "1 ok (0 unchanged), 1 failed; new items: 3" in output
@@ -266,8 +272,8 @@ def test_an_unexpected_error_in_one_feed_fails_that_feed_only(
     tmp_path: Path, feed_server: FeedServer, db_of: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bad, good = feed_server.url("/bad"), feed_server.url("/good")
-    feed_server.routes["/bad"] = Route(body=FEED)
-    feed_server.routes["/good"] = Route(body=FEED)
+    feed_server.routes["/bad"] = Route(body=founding_feed())
+    feed_server.routes["/good"] = Route(body=founding_feed())
     real_fetch = poll_module.fetch
 
     async def flaky_fetch(client: Any, url: str, **kwargs: Any) -> Any:
@@ -397,7 +403,7 @@ class TimedServer:
 
 def test_a_slow_feed_does_not_hold_up_a_fast_one(tmp_path: Path, db_of: Any) -> None:
     server = TimedServer(
-        {"/slow": rss({"title": "Slow", "link": "http://example.com/s"}), "/fast": FEED}, {"/slow": 3.0}
+        {"/slow": rss({"title": "Slow", "link": "http://example.com/s"}), "/fast": founding_feed()}, {"/slow": 3.0}
     )
     try:
         slow, fast = server.url("/slow"), server.url("/fast")
@@ -419,7 +425,7 @@ def test_a_feed_failing_for_a_day_is_named_in_the_digest_footer(
     tmp_path: Path, feed_server: FeedServer, db_of: Any
 ) -> None:
     good, flaky = feed_server.url("/good"), feed_server.url("/flaky")
-    feed_server.routes["/good"] = Route(body=FEED)
+    feed_server.routes["/good"] = Route(body=founding_feed())
     feed_server.routes["/flaky"] = Route(body=rss({"title": "Nothing to see", "link": "http://example.com/n"}))
     config = write_config(tmp_path, feeds=[{"url": good}, {"url": flaky, "name": "Flaky Feed"}])
     poll_once(config)
