@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,6 +23,9 @@ from watcher import __version__
 from watcher.config import CONFIG_ENV, DEFAULT_CONFIG_NAME, Config, load_config
 from watcher.errors import ConfigError, WatcherError
 from watcher.logs import setup_logging
+
+if TYPE_CHECKING:
+    from watcher.store import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -134,6 +138,40 @@ def main(ctx: click.Context, config_path: Path, log_level: str | None, log_forma
     """
     setup_logging(log_level or "info", log_format)
     ctx.obj = _State(config_path, log_level, log_format)
+
+
+@contextmanager
+def _stored_database(config: Config) -> Iterator[Database]:
+    """The database as it is, for commands that only read it (status, matches, feeds, digest --dry-run).
+
+    Watcher.open would upgrade the schema, make the tables follow config.yaml and backfill new entities:
+    writes a read command must not make (`matches -e X` once stored X's backfill). No file is created.
+    """
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import make_url
+
+    from watcher.store import Database, migrations_path, schema_revision
+
+    url = make_url(config.database_url)
+    where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
+    nothing_yet = WatcherError(
+        f"no database yet at {where}: nothing has been polled (`watcher poll --once` polls every feed now)"
+    )
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        raise nothing_yet
+    database = Database(config.database_url)
+    try:
+        revision = schema_revision(database.engine)
+        if revision is None:
+            raise nothing_yet
+        head = ScriptDirectory(str(migrations_path())).get_current_head()
+        if revision != head:
+            raise WatcherError(
+                f"the database schema is at revision {revision}, this watcher reads {head}: run `watcher db upgrade`"
+            )
+        yield database
+    finally:
+        database.dispose()
 
 
 class _ProgressReporter:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from watcher.cli import _fail_cleanly, _State, _when, _with_progress, main, pass_state
+from watcher.cli import _fail_cleanly, _State, _stored_database, _when, _with_progress, main, pass_state
 from watcher.errors import ConfigError
 
 
@@ -20,18 +20,18 @@ def feeds(ctx: click.Context) -> None:
     """Status of each feed (last success, last error, items); subcommands add, import and export feeds."""
     if ctx.invoked_subcommand is not None:
         return
-    from watcher.app import Watcher
     from watcher.store import feed_statuses
 
     state: _State = ctx.obj
-    watcher = Watcher.open(state.config)
-    try:
-        with watcher.db.session() as session:
-            statuses = feed_statuses(session)
-    finally:
-        watcher.close()
+    config = state.config
+    with _stored_database(config) as database, database.session() as session:
+        statuses = feed_statuses(session)
+    # The database follows config.yaml when the daemon (re)loads it; until then, say where they differ.
+    configured = {feed.url: feed for feed in config.feeds}
+    stored = {status.url for status in statuses}
     for status in statuses:
-        click.echo(f"{status.label:<11} {status.name or status.url}")
+        label = "removed" if status.active and status.url not in configured else status.label
+        click.echo(f"{label:<11} {status.name or status.url}")
         if status.name:
             click.echo(f"            {status.url}")
         next_poll = "never (disabled)" if status.disabled_reason else _when(status.next_poll_at)
@@ -42,6 +42,12 @@ def feeds(ctx: click.Context) -> None:
             click.echo(f"            moved permanently, now fetched from: {status.redirect_url}")
         if status.last_error:
             click.echo(f"            last error ({_when(status.last_error_at)}): {status.last_error}")
+    for url, feed in configured.items():
+        if url not in stored:
+            click.echo(f"{'new':<11} {feed.name or url}")
+            if feed.name:
+                click.echo(f"            {url}")
+            click.echo("            not polled yet: the daemon polls it once it reloads the config (or `watcher poll`)")
 
 
 @feeds.command("add")

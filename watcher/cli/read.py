@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 
 import click
 
-from watcher.cli import _fail_cleanly, _State, _when, main, pass_state
+from watcher.cli import _fail_cleanly, _State, _stored_database, _when, main, pass_state
 from watcher.clock import utcnow
 from watcher.config import Config
+from watcher.errors import ConfigError
 
 
 @main.command()
@@ -16,19 +17,14 @@ from watcher.config import Config
 @_fail_cleanly
 def status(state: _State) -> None:
     """Feeds ok/failing/backing off, items and matches today, last and next digest, next polls."""
-    from watcher.app import Watcher
     from watcher.store import status_counts
 
     config = state.config
-    watcher = Watcher.open(config)
     now = utcnow()
     zone = config.digest.zone
     start_of_day = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
-    try:
-        with watcher.db.session() as session:
-            counts = status_counts(session, now, start_of_day)
-    finally:
-        watcher.close()
+    with _stored_database(config) as database, database.session() as session:
+        counts = status_counts(session, now, start_of_day)
     feeds_line = ", ".join(f"{count} {label}" for label, count in counts.feeds.items() if count)
     click.echo(f"feeds:    {feeds_line or 'none'}")
     click.echo(f"today:    {counts.items_today} new items, {counts.matches_today} matches ({config.digest.timezone})")
@@ -54,18 +50,36 @@ def _next_digest(config: Config, now: datetime) -> str:
 @_fail_cleanly
 def matches(state: _State, limit: int, entity: str | None) -> None:
     """Recent matches, newest first, with the words that matched."""
-    from watcher.app import Watcher
+    from sqlalchemy import select
+
+    from watcher.match import entity_fingerprint
+    from watcher.models import Entity
     from watcher.store import recent_matches
 
-    watcher = Watcher.open(state.config)
-    try:
-        with watcher.db.session() as session:
-            rows = recent_matches(session, limit, entity)
-    finally:
-        watcher.close()
+    config = state.config
+    wanted = None
+    if entity is not None:
+        by_name = {configured.name.casefold(): configured for configured in config.entities}
+        wanted = by_name.get(entity.casefold())
+        if wanted is None:
+            known = ", ".join(configured.name for configured in config.entities) or "none"
+            raise ConfigError(f"no such entity in {state.config_path}: {entity} (entities: {known})")
+    with _stored_database(config) as database, database.session() as session:
+        rows = recent_matches(session, limit, wanted.name if wanted else None)
+        stored = (
+            session.scalar(select(Entity.fingerprint).where(Entity.name == wanted.name, Entity.active))
+            if wanted
+            else None
+        )
     if not rows:
-        click.echo("no matches yet")
+        click.echo(f"no matches of {wanted.name} yet" if wanted else "no matches yet")
     for row in rows:
         flag = " [backfilled]" if row.backfilled else ""
         click.echo(f"{_when(row.first_seen_at)}  {row.entity}: {row.title}{flag}")
         click.echo(f"    {row.source} · {row.field}: “{row.surface}” (alias {row.alias})")
+    if wanted is not None and stored != entity_fingerprint(wanted):
+        change = "is not in the database yet" if stored is None else "changed in config.yaml since it was matched"
+        click.echo(
+            f"note: {wanted.name} {change}: the running daemon matches stored items once it reloads the config; "
+            f"`watcher backfill -e '{wanted.name}'` does it now"
+        )

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from watcher.cli import _fail_cleanly, _ProgressReporter, _State, main, pass_state
+from watcher.cli import _fail_cleanly, _ProgressReporter, _State, _stored_database, main, pass_state
 from watcher.clock import utcnow
 from watcher.errors import ConfigError
 
@@ -85,21 +85,20 @@ def digest(state: _State, dry_run: bool, preview: Path | None, route_name: str |
     routes = {route.name: route for route in config.routes()}
     if route_name is not None and route_name not in routes:
         raise ConfigError(f"no route {route_name!r} in digest.routes (routes: {', '.join(routes)})")
+    if dry_run or preview:
+        with _stored_database(config) as database:  # a look at the digest writes nothing
+            rendered = preview_digest(database, config, utcnow(), routes[route_name] if route_name else None)
+        if rendered is None:
+            click.echo("nothing new: no undelivered matches")
+        elif preview:
+            preview.write_text(rendered.html, encoding="utf-8")
+            click.echo(f"wrote {preview} ({rendered.subject})")
+        else:
+            click.echo(f"Subject: {rendered.subject}\n")
+            click.echo(rendered.text)
+        return
     watcher = Watcher.open(config)
     try:
-        if dry_run or preview:
-            route = routes[route_name] if route_name else None
-            rendered = preview_digest(watcher.db, config, utcnow(), route)
-            if rendered is None:
-                click.echo("nothing new: no undelivered matches")
-                return
-            if preview:
-                preview.write_text(rendered.html, encoding="utf-8")
-                click.echo(f"wrote {preview} ({rendered.subject})")
-            else:
-                click.echo(f"Subject: {rendered.subject}\n")
-                click.echo(rendered.text)
-            return
         outcomes = watcher.digest()
     finally:
         watcher.close()
