@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -27,7 +29,8 @@ from tests.conftest import (
     write_config,
 )
 from watcher.cli import main
-from watcher.models import Delivery, Digest, Feed, Item, Match
+from watcher.clock import utcnow
+from watcher.models import Delivery, Digest, Entity, Feed, Item, Match
 from watcher.store import Database
 
 FEEDS = 300
@@ -99,8 +102,8 @@ def test_three_instances_share_polling_and_send_one_digest(
         assert session.scalar(select(func.count()).select_from(Item)) == 2 * FEEDS
         assert session.scalar(select(func.count(func.distinct(Item.identity))).select_from(Item)) == 2 * FEEDS
         assert session.scalar(select(func.count()).select_from(Match)) == FEEDS
-        digests = session.scalars(select(Digest).where(Digest.status != "empty")).all()
-    assert len(digests) == 1 and digests[0].status == "sent"
+        digests = session.scalars(select(Digest)).all()
+    assert len(digests) == 1 and digests[0].status == "sent"  # no instance recorded the day as empty
     assert len(smtp_server.messages) == 1
 
     # Cycle 2: every feed due again; one instance is killed mid-cycle; its feeds are still polled.
@@ -147,4 +150,100 @@ def test_founding_article_end_to_end_on_postgresql(
     db = Database(pg_url)
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Delivery)) == 4
+    db.dispose()
+
+
+class HeldRoutes(dict[str, Route]):
+    """FeedServer routes whose `held` paths answer only once `release` is set: feeds still in flight at one
+    instance while the others have finished their share of the pass."""
+
+    def __init__(self, held: set[str]) -> None:
+        super().__init__()
+        self.held = held
+        self.release = threading.Event()
+
+    def get(self, path: str, default: Route | None = None) -> Route | None:  # type: ignore[override]
+        if path in self.held:
+            self.release.wait(60)
+        return super().get(path, default)
+
+
+def zone_where_it_is_midday(now: datetime) -> str:
+    """A fixed-offset zone in which it is now 12:xx: "10:00" is earlier today there, whatever the hour in UTC
+    (a digest time computed as now minus a little would land on yesterday just after midnight)."""
+    offset = 12 - now.hour  # UTC-11 .. UTC+12: all Etc/GMT zones exist (their sign is reversed)
+    return "UTC" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
+
+
+@pytest.mark.slow
+def test_instances_started_after_the_digest_time_send_one_full_digest_per_route(
+    tmp_path: Path,
+    pg_url: str,
+    feed_server: FeedServer,
+    smtp_server: SmtpServer,
+    daemons: Callable[[Path], subprocess.Popen[bytes]],
+) -> None:
+    """Issue 10 §2: an instance that finds no feed left to claim (the others hold them) must not send the day's
+    digest from what is stored so far; it goes out once every feed due at the start has been polled."""
+    now = utcnow()
+    held = {f"/feed/{index}.xml" for index in range(3)}  # claimed first (lowest ids), answered last
+    feed_server.routes = HeldRoutes(held)
+    for index in range(FEEDS):
+
+        def item(entity: str, hours: int, index: int = index) -> dict[str, str]:
+            link = f"https://news.example/{index}/{entity}"
+            published = format_datetime(now - timedelta(hours=hours))
+            return {"title": f"{entity} story {index}", "link": link, "guid": link, "pubDate": published}
+
+        body = rss(item("Xiaomi", 1), item("Samsung", 2), item("Weather", 3), title=f"Feed {index}")
+        feed_server.routes[f"/feed/{index}.xml"] = Route(body=body)
+    routes = [
+        {"name": "mobile", "recipients": ["mobile@example.com"], "entities": ["Xiaomi"], "subject": "mobile"},
+        {"name": "rivals", "recipients": ["rivals@example.com"], "entities": ["Samsung"], "subject": "rivals"},
+    ]
+    config = write_config(
+        tmp_path,
+        feeds=[{"url": feed_server.url(f"/feed/{index}.xml")} for index in range(FEEDS)],
+        smtp_port=smtp_server.port,
+        database=pg_url,
+        entities=[{"name": "Xiaomi", "aliases": ["Xiaomi"]}, {"name": "Samsung", "aliases": ["Samsung"]}],
+        poll={"interval": "1h", "concurrency": 8, "per_host": 8, "tick": "1s", "adaptive": False, "timeout": "90s"},
+        digest={"time": "10:00", "timezone": zone_where_it_is_midday(now), "routes": routes},
+    )
+    assert CliRunner().invoke(main, ["--config", str(config), "db", "upgrade"]).exit_code == 0
+    processes = [daemons(config) for _ in range(3)]
+    db = Database(pg_url)
+
+    def polled_since(moment: datetime) -> int:
+        with db.session() as session:
+            return session.scalar(select(func.count()).select_from(Feed).where(Feed.last_polled_at >= moment)) or 0
+
+    # Every feed but the held ones polled: the instances without a held feed have finished their pass.
+    assert wait_for(lambda: polled_since(now) == FEEDS - len(held)), logs(tmp_path)
+    time.sleep(3)  # several poll ticks and digest checks of the instances with nothing left to claim
+    feed_server.routes.release.set()
+    assert wait_for(lambda: polled_since(now) == FEEDS), logs(tmp_path)
+    assert wait_for(lambda: len(smtp_server.messages) >= 2), logs(tmp_path)
+    time.sleep(3)  # every instance has run its digest checks by now
+
+    with db.session() as session:
+        digests = session.scalars(select(Digest)).all()
+        delivered = {
+            route: set(session.scalars(select(Delivery.match_id).where(Delivery.route == route)))
+            for route in ("mobile", "rivals")
+        }
+        stored = {
+            name: set(session.scalars(select(Match.id).join(Entity).where(Entity.name == name)))
+            for name in ("Xiaomi", "Samsung")
+        }
+    assert sorted((digest.route, digest.status) for digest in digests) == [("mobile", "sent"), ("rivals", "sent")]
+    assert len(stored["Xiaomi"]) == len(stored["Samsung"]) == FEEDS
+    assert delivered == {"mobile": stored["Xiaomi"], "rivals": stored["Samsung"]}
+    assert sorted(recipients for _, recipients in smtp_server.handler.envelopes) == [
+        ["mobile@example.com"],
+        ["rivals@example.com"],
+    ]
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
     db.dispose()

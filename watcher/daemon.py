@@ -17,6 +17,7 @@ import signal
 import socket
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -29,6 +30,7 @@ from watcher.clock import utcnow
 from watcher.config import Config, load_config
 from watcher.deliver import digest_due, retry_pending
 from watcher.errors import WatcherError
+from watcher.store.digests import feeds_not_polled_since
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,10 @@ CONFIG_WATCH_SECONDS = 2.0
 STOP_GRACE_SECONDS = 20.0
 PRUNE_HOURS = 6
 HEALTHY_WITHIN = 600.0  # seconds without polling progress before /healthz answers 503
+# How long after a start the day's digest waits for the feeds due then to be polled. A first pass over
+# 1,000 feeds takes ~15 s (docs/benchmarks.md) and a dead instance's lease lapses within 2 × poll.timeout
+# + 2 min; a feed still unpolled after this is stuck, and the digest goes out with what is stored.
+DIGEST_WAIT_LIMIT = timedelta(minutes=30)
 
 
 def sd_notify(state: str) -> None:
@@ -81,7 +87,9 @@ class Daemon:
         self.stop_requested = asyncio.Event()
         self.inflight: set[asyncio.Task[None]] = set()
         self.config_signature = _config_signature(config_path)
-        self.first_poll_done = False
+        self.started_at: datetime | None = None  # when the feeds table matched our config (Watcher.open)
+        self.digest_ready = False  # every feed due at started_at has been polled since, by any instance
+        self.digest_waiting_logged = False
         self.last_tick_done = time.monotonic()
         self.watchdog_seconds = _watchdog_seconds()
         self.http_server: asyncio.Server | None = None
@@ -92,6 +100,7 @@ class Daemon:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, self.stop_requested.set)
         self.watcher = await asyncio.to_thread(Watcher.open, self.config)
+        self.started_at = utcnow()
         if self.stop_requested.is_set():
             return await self.shutdown()
         self.scheduler = AsyncIOScheduler(
@@ -138,8 +147,8 @@ class Daemon:
             id="digest",
             replace_existing=True,
         )
-        # The first catch-up check runs right after the first poll (see poll_tick), so a digest that is
-        # overdue after downtime carries what was published meanwhile.
+        # After a start, the day's digest (scheduled or caught up) waits until the feeds due then have
+        # been polled, by whichever instance (see digest_tick): it carries what was published meanwhile.
         self.scheduler.add_job(
             self._job(self.digest_tick),
             IntervalTrigger(minutes=DIGEST_CATCH_UP_MINUTES),
@@ -195,17 +204,47 @@ class Daemon:
         assert self.watcher is not None
         await self.watcher.poll()
         self.last_tick_done = time.monotonic()
-        if not self.first_poll_done:
-            self.first_poll_done = True
-            await self.digest_tick()
+        if not self.digest_ready and digest_due(self.watcher.config, utcnow()):
+            await self.digest_tick()  # an overdue digest goes out as soon as the start's feeds are polled
 
     async def digest_tick(self) -> None:
         assert self.watcher is not None
         watcher, now = self.watcher, utcnow()
-        if digest_due(watcher.config, now):
+        if digest_due(watcher.config, now) and await self._polled_since_start(now):
             await asyncio.to_thread(watcher.digest, now, scheduled=True)
         else:
             await asyncio.to_thread(retry_pending, watcher.db, watcher.mailer, now)
+
+    async def _polled_since_start(self, now: datetime) -> bool:
+        """Every feed due when this instance started has been polled since, by any instance, or we stop waiting.
+
+        This instance's own first pass is not enough: with several instances on one database, one that
+        finds every due feed leased by the others "finishes" at once, and would take the day's digest
+        (one per route and day) from a database still being filled.
+        """
+        if self.digest_ready:
+            return True
+        assert self.watcher is not None and self.started_at is not None
+        db, started_at = self.watcher.db, self.started_at
+
+        def count() -> int:
+            with db.session() as session:
+                return feeds_not_polled_since(session, started_at)
+
+        waiting = await asyncio.to_thread(count)
+        if waiting and now - started_at < DIGEST_WAIT_LIMIT:
+            if not self.digest_waiting_logged:
+                self.digest_waiting_logged = True
+                log.info("digest.waiting", extra={"fields": {"feeds_not_polled_since_start": waiting}})
+            return False
+        if waiting:
+            minutes = round(DIGEST_WAIT_LIMIT.total_seconds() / 60)
+            log.warning(
+                "digest.not_waiting",
+                extra={"fields": {"feeds_not_polled_since_start": waiting, "waited_minutes": minutes}},
+            )
+        self.digest_ready = True
+        return True
 
     def healthy(self) -> bool:
         """Polling made progress lately (a feed finished, or a tick found nothing due)."""

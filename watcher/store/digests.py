@@ -139,6 +139,25 @@ def digest_by_key(session: Session, key: str) -> Digest | None:
     return session.scalar(select(Digest).where(Digest.key == key))
 
 
+def feeds_not_polled_since(session: Session, moment: datetime) -> int:
+    """Active, enabled feeds that were due at `moment` and nobody has polled since (a failed attempt counts).
+
+    What the day's digest waits for after a start: whichever instance polls a feed stores its matches in
+    the transaction that sets last_polled_at, so none left means every match found since is stored.
+    """
+    query = (
+        select(func.count())
+        .select_from(Feed)
+        .where(
+            Feed.active,
+            Feed.disabled_reason.is_(None),
+            Feed.next_poll_at <= moment,
+            Feed.last_polled_at.is_(None) | (Feed.last_polled_at < moment),
+        )
+    )
+    return session.scalar(query) or 0
+
+
 def earliest_item_at(session: Session) -> datetime | None:
     return session.scalar(select(func.min(Item.first_seen_at)))
 
