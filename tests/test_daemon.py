@@ -33,6 +33,9 @@ from tests.conftest import (
 
 WAIT_SECONDS = 20.0
 
+# The daemon schedules on the clock: the catch-up digest, the day's key, first_poll_alert_age.
+pytestmark = pytest.mark.clock
+
 
 def wait_for(condition: Callable[[], bool], seconds: float = WAIT_SECONDS, step: float = 0.1) -> bool:
     return wait_until(condition, seconds, step)

@@ -10,12 +10,16 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from click.testing import CliRunner
 
 from tests.conftest import FeedServer, Route, SmtpServer, rss, write_config
 from watcher.app import Watcher
 from watcher.cli import main
 from watcher.config import load_config
+
+# The daily run and its day key are local dates around now; the feed's items are hours old.
+pytestmark = pytest.mark.clock
 
 ENTITIES: list[dict[str, Any]] = [
     {"name": "Xiaomi", "aliases": ["Xiaomi", "샤오미"], "tags": ["company", "tracked"]},

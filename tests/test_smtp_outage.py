@@ -46,6 +46,9 @@ from watcher.deliver import RETRY_BASE
 from watcher.models import Delivery, Digest, Item, Match
 from watcher.store import Database
 
+# Retry times and backoff are compared with now; the digest is the day's.
+pytestmark = pytest.mark.clock
+
 WAIT_SECONDS = 30.0
 
 
