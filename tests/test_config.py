@@ -62,13 +62,19 @@ def test_unquoted_time_is_read_as_a_time(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("broken", "expected"),
     [
-        (GOOD.replace("    name: Example", "    nmae: Example"), r"config.yaml:3: feeds.0.nmae: unknown setting"),
+        (
+            GOOD.replace("    name: Example", "    nmae: Example"),
+            r"config.yaml:3: feed 1 (url https://example.com/feed.xml): nmae: unknown setting",
+        ),
         (GOOD.replace("Asia/Seoul", "Asia/Seol"), r"config.yaml:9: digest.timezone: unknown IANA timezone 'Asia/Seol'"),
         (
             GOOD.replace("  - url: https://example.com/feed.xml\n", "  - tags: [x]\n"),
-            r"config.yaml:2: feeds.0.url: required setting is missing",
+            r"config.yaml:2: feed 1: url: required setting is missing",
         ),
-        (GOOD.replace("https://example.com/feed.xml", "ftp://example.com/x"), "feeds.0.url: unsupported URL scheme"),
+        (
+            GOOD.replace("https://example.com/feed.xml", "ftp://example.com/x"),
+            "config.yaml:2: feed 1 (url ftp://example.com/x): url: unsupported URL scheme",
+        ),
         (GOOD.replace('"07:30"', '"25:00"'), "digest.time: expected a local time of day as HH:MM"),
         (GOOD.replace("[a@example.com]", "[not-an-address]"), "digest.recipients: not an email address"),
         (GOOD + "smtp:\n  host: mail\n  password: hunter2\n", "a password is never stored in config.yaml"),
@@ -76,7 +82,27 @@ def test_unquoted_time_is_read_as_a_time(tmp_path: Path) -> None:
         (GOOD + "poll:\n  interval: soon\n", "poll.interval: expected a duration"),
         (
             GOOD.replace("[Xiaomi, 小米集团]", '["Xia*mi"]'),
-            "config.yaml:6: entities.0.aliases.0.text: 'Xia*mi': '*' may only end a word",
+            "config.yaml:6: entity 1 (Xiaomi): alias 1: 'Xia*mi': '*' may only end a word",
+        ),
+        # An unknown block is reported on its own line, not on the first line of its contents.
+        (GOOD + "digets:\n  time: 07:00\n", "config.yaml:11: digets: unknown setting"),
+        (GOOD.replace("digest:", "digets:"), "config.yaml:7: digets: unknown setting"),
+        (GOOD + "smtp:\n  port: 70000\n", "config.yaml:12: smtp.port: Input should be"),
+        (
+            GOOD.replace("    name: Example\n", "    name: Example\n    tags: [ok, [nested]]\n"),
+            "config.yaml:4: feed 1 (url https://example.com/feed.xml): tag 2: Input should be a valid string",
+        ),
+        (
+            GOOD.replace("  - url: https://example.com/feed.xml\n", "  - url: https://example.com/feed.xml\n" * 2),
+            "config.yaml:3: feed 2 (url https://example.com/feed.xml): url: repeats the url of feed 1",
+        ),
+        (
+            GOOD.replace("entities:\n", "entities:\n  - name: xiaomi\n  - name: Apple\n"),
+            "config.yaml:7: entity 3 (Xiaomi): name: repeats the name of entity 1 (xiaomi)",
+        ),
+        (
+            GOOD + "  routes:\n    - {name: team, entities: [Xiaomi]}\n    - {name: bad one}\n",
+            "config.yaml:13: digest.routes: route 2 (bad one): name: String should match pattern",
         ),
         ("feeds: [\n", "not valid YAML"),
         ("- just a list\n", "the top level must be a mapping"),
