@@ -137,6 +137,18 @@ def test_entities_add_keeps_comments_and_validates(tmp_path: Path) -> None:
     assert config.read_text() == text
 
 
+def test_entities_add_reports_a_bad_alias_as_check_config_does(tmp_path: Path) -> None:
+    config = commented_config(tmp_path)
+    text = config.read_text()
+    code, output = invoke(config, "entities", "add", "Bad", "-a", "fine", "-a", "*x")
+    assert code == 2
+    assert f"{config}: entity Bad: alias 2: '*x': '*' may only end a word" in output
+    assert "pydantic" not in output and "validation error" not in output and "type=" not in output
+    code, output = invoke(config, "entities", "add", "")
+    assert code == 2 and f"{config}: entity: name:" in output, output
+    assert config.read_text() == text
+
+
 def test_status_summarises_feeds_items_and_digests(tmp_path: Path, feed_server: FeedServer) -> None:
     feed_server.routes["/it.xml"] = Route(body=founding_feed())
     feed_server.routes["/down.xml"] = Route(status=500, body=b"oops")

@@ -509,7 +509,8 @@ def entity_from_options(data: dict[str, Any], where: Path | None = None) -> Enti
     try:
         return EntityConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, None, where, data, label=f"entity {data.get('name')}")) from None
+        name = str(data.get("name") or "").strip()
+        raise ConfigError(_describe(exc, None, where, data, label=f"entity {name}" if name else "entity")) from None
 
 
 def _describe(

@@ -34,18 +34,22 @@ def entities_add(
     tags: tuple[str, ...],
 ) -> None:
     """Add an entity to the config file (comments kept); the running daemon reloads and backfills it."""
-    from watcher.config import EntityConfig
+    from watcher.config import entity_from_options
     from watcher.configfile import add_entity
     from watcher.match import Matcher
 
     _ = state.config  # a broken config is reported before anything is written
     alias_specs: list[Any] = [*aliases, *({"text": text, "case_sensitive": True} for text in cased)]
-    try:
-        entity = EntityConfig(
-            name=name, aliases=alias_specs, exclude=list(exclude), require_any=list(require_any), tags=list(tags)
-        )
-    except ValueError as exc:
-        raise ConfigError(f"entity {name!r}: {exc}") from None
+    entity = entity_from_options(
+        {
+            "name": name,
+            "aliases": alias_specs,
+            "exclude": list(exclude),
+            "require_any": list(require_any),
+            "tags": list(tags),
+        },
+        state.config_path,
+    )
     Matcher.build([entity])
     add_entity(state.config_path, entity)
     click.echo(f"added entity {name!r} with {len(entity.aliases)} aliases to {state.config_path}")
