@@ -17,14 +17,14 @@ import signal
 import socket
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from watcher import metrics
+from watcher import clock, metrics
 from watcher.app import Watcher
 from watcher.clock import utcnow
 from watcher.config import Config, load_config
@@ -122,6 +122,8 @@ class Daemon:
                     "entities": len(self.config.entities),
                     "database": self.watcher.db.url.render_as_string(hide_password=True),
                     "pid": os.getpid(),
+                    # Only tests set WATCHER_CLOCK_OFFSET; a log that reads a year ahead says why.
+                    "clock_offset": f"{clock.OFFSET.total_seconds():+.0f}s" if clock.OFFSET else None,
                 }
             },
         )
@@ -139,7 +141,8 @@ class Daemon:
             IntervalTrigger(seconds=config.poll.tick.total_seconds()),
             id="poll",
             replace_existing=True,
-            next_run_time=utcnow(),
+            # APScheduler runs on the machine's time, never on watcher's shifted clock: "at once" is its now.
+            next_run_time=datetime.now(UTC),
         )
         self.scheduler.add_job(
             self._job(self.digest_tick),
