@@ -129,20 +129,29 @@ def test_blank_lines_between_json_lines_are_skipped(config: Path) -> None:
     assert [o["id"] for o in out] == ["x", "y"]
 
 
-def test_plain_text_is_one_item(config: Path) -> None:
-    text = "Xiaomi arriva in Corea del Sud.\nIl servizio Mi Pay seguirà.\n"
-    (out,) = run_match(config, text)
+def test_plain_text_is_one_item_per_line(config: Path) -> None:
+    # One "North Korea" on a line vetoes Korea on that line only; ids are line numbers (blank lines count).
+    text = "Xiaomi arriva in Corea del Sud.\n\nKim Jong-un visita la North Korea\nIl servizio Mi Pay seguirà.\n"
+    out = run_match(config, text)
+    assert [(o["id"], o["entities"]) for o in out] == [(1, ["Korea", "Xiaomi"]), (3, []), (4, ["Mi Pay"])]
+    assert {m["field"] for o in out for m in o["matches"]} == {"content"}
+    lines = text.splitlines()
+    for output in out:
+        assert_evidence_points_at_text({"content": lines[output["id"] - 1]}, output)
+
+
+def test_whole_input_as_one_item(config: Path) -> None:
+    text = "Xiaomi arriva in Corea del Sud.\nKim Jong-un visita la North Korea\n"
+    (out,) = run_match(config, text, "--whole")
     assert out["id"] is None
-    assert out["entities"] == ["Korea", "Mi Pay", "Xiaomi"]
-    assert {m["field"] for m in out["matches"]} == {"content"}
+    assert out["entities"] == ["Xiaomi"]  # the exclude vetoes Korea for the whole item
     assert_evidence_points_at_text({"content": text}, out)
 
 
-def test_text_that_is_only_partly_json_is_plain_text(config: Path) -> None:
-    stdin = jsonl({"id": 1, "title": "Xiaomi"}) + "and then 한국 prose\n"
-    (out,) = run_match(config, stdin)
-    assert out["id"] is None
-    assert out["entities"] == ["Korea", "Xiaomi"]
+def test_json_and_text_lines_mix(config: Path) -> None:
+    stdin = jsonl({"id": "j", "title": "Xiaomi"}) + "and then 한국 prose\n" + jsonl({"title": "Сяоми"})
+    out = run_match(config, stdin)
+    assert [(o["id"], o["entities"]) for o in out] == [("j", ["Xiaomi"]), (2, ["Korea"]), (3, ["Xiaomi"])]
 
 
 def test_reads_a_file_argument(config: Path, tmp_path: Path) -> None:
@@ -166,3 +175,71 @@ def test_bad_config_exits_2_without_traceback(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "may only end a word" in result.output
     assert "Traceback" not in result.output
+
+
+# --- trying an entity that is not saved yet ---------------------------------------------------------
+
+
+def run_try(stdin: str, *args: str, config: Path | None = None) -> tuple[int, str]:
+    prefix = ["--config", str(config)] if config else ["--config", "/nonexistent/config.yaml"]
+    result = CliRunner().invoke(main, [*prefix, "match", *args], input=stdin)
+    return result.exit_code, result.output
+
+
+def entities_of(output: str) -> list[tuple[Any, list[str]]]:
+    return [(line["id"], line["entities"]) for line in map(json.loads, output.splitlines())]
+
+
+def test_an_entity_from_the_command_line_needs_no_config() -> None:
+    text = "Samsung apre a Milano\n삼성전자 실적\nSamsungite rocks\n三星堆 Samsung museum\n"
+    code, output = run_try(text, "--entity", "Samsung", "-a", "Samsung", "-a", "삼성", "--exclude", "三星堆")
+    assert code == 0, output
+    assert entities_of(output) == [(1, ["Samsung"]), (2, ["Samsung"]), (3, []), (4, [])]
+
+
+def test_command_line_entity_case_sensitive_and_require(config: Path) -> None:
+    text = "SDI batteries for Galaxy\nsdi batteries for Galaxy\nSDI batteries\n"
+    code, output = run_try(text, "--entity", "Samsung SDI", "--case-sensitive", "SDI", "--require", "Galaxy")
+    assert code == 0, output
+    assert entities_of(output) == [(1, ["Samsung SDI"]), (2, []), (3, [])]
+    # Only the entity given is tried, not the configured ones.
+    code, output = run_try("Xiaomi in Korea\n", "--entity", "Korea", config=config)
+    assert code == 0 and entities_of(output) == [(1, ["Korea"])], output
+    code, output = run_try("Aardvark Labs and Aardvark\n", "--entity", "Aardvark Labs", "-a", "Aardvark Labs")
+    assert code == 0 and [m["text"] for m in json.loads(output)["matches"]] == ["Aardvark Labs"], output
+
+
+def test_an_entity_name_alone_is_its_alias() -> None:
+    code, output = run_try("Nothing Phone (3) is out\n", "--entity", "Nothing Phone")
+    assert code == 0 and entities_of(output) == [(1, ["Nothing Phone"])], output
+
+
+def test_a_bad_command_line_alias_is_reported_like_the_config(config: Path) -> None:
+    code, output = run_try("x\n", "--entity", "Bad", "-a", "fine", "-a", "*x")
+    assert code == 2
+    assert "entity Bad: alias 2: '*x': '*' may only end a word" in output
+    assert "pydantic" not in output and "validation error" not in output
+
+
+def test_aliases_need_an_entity_name() -> None:
+    code, output = run_try("x\n", "-a", "Samsung")
+    assert code == 2 and "--entity" in output
+
+
+def test_entities_from_a_config_fragment(tmp_path: Path) -> None:
+    fragment = tmp_path / "try.yaml"
+    fragment.write_text('- name: Samsung\n  aliases: [Samsung, 삼성]\n- name: LG\n  aliases: ["LG Electronics"]\n')
+    code, output = run_try("삼성 and LG Electronics\nLG only\n", "--entities", str(fragment))
+    assert code == 0, output
+    assert entities_of(output) == [(1, ["LG", "Samsung"]), (2, [])]
+    fragment.write_text("entities:\n  - name: LG\n    aliases: [LG]\n")
+    code, output = run_try("LG only\n", "--entities", str(fragment))
+    assert code == 0 and entities_of(output) == [(1, ["LG"])], output
+
+
+def test_a_bad_config_fragment_names_its_line(tmp_path: Path) -> None:
+    fragment = tmp_path / "try.yaml"
+    fragment.write_text("- name: Samsung\n  aliases: [Samsung]\n- name: LG\n  aliases: [Samsung, L*G]\n")
+    code, output = run_try("x\n", "--entities", str(fragment))
+    assert code == 2
+    assert "try.yaml:4: entity 2 (LG): alias 2: 'L*G': '*' may only end a word" in output

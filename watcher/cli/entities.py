@@ -10,6 +10,29 @@ from watcher.cli import _fail_cleanly, _ProgressReporter, _State, main, pass_sta
 from watcher.errors import ConfigError
 
 
+def definition_options(function: Any) -> Any:
+    """The options that define an entity, the same for `entities add` and for trying one (`match --entity`)."""
+    for option in reversed(
+        [
+            click.option("-a", "--alias", "aliases", multiple=True, help="An alias (repeatable; default: the name)."),
+            click.option(
+                "--case-sensitive", "cased", multiple=True, help="An alias matched with its case (repeatable)."
+            ),
+            click.option("--exclude", multiple=True, help="A phrase that vetoes the entity (repeatable)."),
+            click.option("--require", "require_any", multiple=True, help="One of these must occur too (repeatable)."),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
+def definition(
+    name: str, aliases: tuple[str, ...], cased: tuple[str, ...], exclude: tuple[str, ...], require_any: tuple[str, ...]
+) -> dict[str, Any]:
+    alias_specs: list[Any] = [*aliases, *({"text": text, "case_sensitive": True} for text in cased)]
+    return {"name": name, "aliases": alias_specs, "exclude": list(exclude), "require_any": list(require_any)}
+
+
 @main.group()
 def entities() -> None:
     """Tracked entities: add one to the config file."""
@@ -17,10 +40,7 @@ def entities() -> None:
 
 @entities.command("add")
 @click.argument("name")
-@click.option("-a", "--alias", "aliases", multiple=True, help="An alias (repeatable; default: the name).")
-@click.option("--case-sensitive", "cased", multiple=True, help="An alias matched with its case (repeatable).")
-@click.option("--exclude", multiple=True, help="A phrase that vetoes the entity (repeatable).")
-@click.option("--require", "require_any", multiple=True, help="One of these must occur too (repeatable).")
+@definition_options
 @click.option("--tag", "tags", multiple=True, help="A tag, for routing (repeatable).")
 @pass_state
 @_fail_cleanly
@@ -39,17 +59,8 @@ def entities_add(
     from watcher.match import Matcher
 
     _ = state.config  # a broken config is reported before anything is written
-    alias_specs: list[Any] = [*aliases, *({"text": text, "case_sensitive": True} for text in cased)]
-    entity = entity_from_options(
-        {
-            "name": name,
-            "aliases": alias_specs,
-            "exclude": list(exclude),
-            "require_any": list(require_any),
-            "tags": list(tags),
-        },
-        state.config_path,
-    )
+    spec = definition(name, aliases, cased, exclude, require_any)
+    entity = entity_from_options({**spec, "tags": list(tags)}, state.config_path)
     Matcher.build([entity])
     add_entity(state.config_path, entity)
     click.echo(f"added entity {name!r} with {len(entity.aliases)} aliases to {state.config_path}")

@@ -1,30 +1,75 @@
-"""`watcher match`: try the entities on text before saving an alias."""
+"""`watcher match`: try the entities on text, saved ones or one not saved yet, before saving an alias."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import click
 
 from watcher.cli import _fail_cleanly, _State, main, pass_state
+from watcher.cli.entities import definition, definition_options
 
 
 @main.command("match")
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.option("--whole", is_flag=True, help="Read the whole input as one item (an article), not one per line.")
+@click.option(
+    "--entity", "entity_name", help="Try this entity instead of the configured ones (with -a ... to define it)."
+)
+@definition_options
+@click.option(
+    "--entities",
+    "entities_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Try the entities of this YAML file instead: a list of entities, one entity, or a config file.",
+)
 @pass_state
 @_fail_cleanly
-def match_command(state: _State, source: Any) -> None:
-    """Try the configured entities on JSON lines ({"id", "title", "summary", "content"}) or plain text.
+def match_command(
+    state: _State,
+    source: Any,
+    whole: bool,
+    entity_name: str | None,
+    aliases: tuple[str, ...],
+    cased: tuple[str, ...],
+    exclude: tuple[str, ...],
+    require_any: tuple[str, ...],
+    entities_file: Path | None,
+) -> None:
+    """Try entities on text: one item per line, plain text or JSON ({"id", "title", "summary", "content"}).
 
-    Prints one JSON line per input item: its id, the entities found and each match with its evidence.
+    Prints one JSON line per item: its id (the line number unless the JSON gives one), the entities found
+    and each match with its evidence. The configured entities are tried unless --entity NAME (a configured
+    one, or a new one defined with -a/--case-sensitive/--exclude/--require) or --entities FILE is given.
     """
+    from watcher.config import entity_from_options, load_entities
     from watcher.match import Matcher, make_snippet
     from watcher.parse import visible_text
 
-    matcher = Matcher.build(state.config.entities)
-    for item_id, raw_fields in _match_inputs(source.read()):
+    defined = aliases or cased or exclude or require_any
+    if defined and entity_name is None:
+        raise click.UsageError(
+            "-a/--alias, --case-sensitive, --exclude and --require define an entity: add --entity NAME"
+        )
+    if entity_name is not None and entities_file is not None:
+        raise click.UsageError("--entity and --entities: one or the other")
+    if entities_file is not None:
+        entities = load_entities(entities_file)
+    elif entity_name is not None and not defined:
+        # A configured entity by that name, else a new one whose alias is its name (as `entities add`).
+        configured = []
+        if state.config_path.exists():
+            configured = [e for e in state.config.entities if e.name.casefold() == entity_name.casefold()]
+        entities = configured or [entity_from_options(definition(entity_name, (), (), (), ()))]
+    elif entity_name is not None:
+        entities = [entity_from_options(definition(entity_name, aliases, cased, exclude, require_any))]
+    else:
+        entities = state.config.entities
+    matcher = Matcher.build(entities)
+    for item_id, raw_fields in _match_inputs(source.read(), whole):
         fields = {name: visible_text(value) for name, value in raw_fields.items()}
         found = matcher.match(fields)
         evidence = []
@@ -49,25 +94,28 @@ def match_command(state: _State, source: Any) -> None:
         )
 
 
-def _match_inputs(text: str) -> Iterable[tuple[Any, dict[str, str]]]:
-    lines = [line for line in text.splitlines() if line.strip()]
-    parsed = []
-    for line in lines:
+def _match_inputs(text: str, whole: bool) -> Iterable[tuple[Any, dict[str, str]]]:
+    """One item per non-blank line: a JSON object's fields, or the line as plain text (its content).
+
+    One item per line, not the whole input: an exclude vetoes its entity for the whole item, so a
+    "North Korea" on one line used to remove Korea from every line of a pasted list of headlines.
+    """
+    if whole:
+        yield None, {"content": text}
+        return
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
         try:
             value = json.loads(line)
         except ValueError:
-            break
+            value = None
         if not isinstance(value, dict):
-            break
-        parsed.append(value)
-    else:
-        if lines:
-            for number, value in enumerate(parsed, 1):
-                fields = {
-                    name: str(value[name])
-                    for name in ("title", "summary", "content")
-                    if isinstance(value.get(name), str | int | float)
-                }
-                yield value.get("id", number), fields
-            return
-    yield None, {"content": text}
+            yield number, {"content": line}
+            continue
+        fields = {
+            name: str(value[name])
+            for name in ("title", "summary", "content")
+            if isinstance(value.get(name), str | int | float)
+        }
+        yield value.get("id", number), fields
