@@ -17,7 +17,10 @@ from watcher.cli.entities import definition, definition_options
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 @click.option("--whole", is_flag=True, help="Read the whole input as one item (an article), not one per line.")
 @click.option(
-    "--entity", "entity_name", help="Try this entity instead of the configured ones (with -a ... to define it)."
+    "--entity",
+    "entity_name",
+    metavar="NAME",
+    help="Try this entity instead of the configured ones (with -a ... to define it).",
 )
 @definition_options
 @click.option(
