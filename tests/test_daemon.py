@@ -30,6 +30,7 @@ from tests.conftest import (
     watcher_log,
     write_config,
 )
+from watcher.clock import OFFSET_ENV
 
 WAIT_SECONDS = 20.0
 
@@ -70,6 +71,7 @@ def test_daemon_polls_mails_once_and_exits_0_on_sigterm(
     assert process.wait(timeout=15) == 0
     log = watcher_log(tmp_path)
     assert "event=daemon.started" in log and "event=daemon.stopped" in log
+    assert ("clock_offset=" in log) == bool(os.environ.get(OFFSET_ENV))  # set by --clock-shift runs
     assert "Traceback" not in log
 
 
