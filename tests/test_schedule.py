@@ -15,7 +15,10 @@ from watcher.models import Feed
 from watcher.poll import _max_age, adapt_interval
 from watcher.store import Database, claim_due_feeds, instance_id, release_leases, sync_feeds, upgrade_schema
 
+# A fixed date is safe here: adapt_interval and the claim queries take `now` as an argument (the clock is
+# injected); the --clock-shift runs check that nothing here reads the real clock.
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+pytestmark = pytest.mark.clock
 MINUTE = 60.0
 
 
