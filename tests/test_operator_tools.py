@@ -57,6 +57,26 @@ def test_feeds_add_fetches_first_and_keeps_comments(tmp_path: Path, feed_server:
     assert config.read_text().count(feed_server.url("/feed.xml")) == 1
 
 
+def test_feeds_add_of_a_document_that_is_no_feed_says_so(tmp_path: Path, feed_server: FeedServer) -> None:
+    config = commented_config(tmp_path)
+    text = config.read_text()
+    code, output = invoke(config, "feeds", "add", str(ROOT / "README.md"))
+    assert code == 1
+    assert f"not added: {ROOT / 'README.md'} is not a feed (plain text, no RSS, Atom or RDF document found)" in output
+    assert "truncated" not in output and "SAXParseException" not in output
+
+    # A web page that names its feed: the feed's address is offered.
+    feed_server.routes["/site/"] = Route(
+        body=b'<html><head><link rel="alternate" type="application/rss+xml" title="News" href="/site/rss.xml">'
+        b"</head><body>Welcome</body></html>",
+        headers={"Content-Type": "text/html"},
+    )
+    code, output = invoke(config, "feeds", "add", feed_server.url("/site/"))
+    assert code == 1 and "is not a feed (the server returned an HTML page)" in output
+    assert f"the page names a feed: {feed_server.url('/site/rss.xml')} (News)" in output
+    assert config.read_text() == text
+
+
 def test_opml_import_export_round_trip(tmp_path: Path) -> None:
     config = commented_config(tmp_path)
     before = comment_lines(config)

@@ -402,17 +402,14 @@ def _parse_feed(body: bytes, content_type: str | None, url: str | None) -> Parse
     if result is None:
         result = _feedparser(body, headers, text)
     warning = _bozo_message(result)
-    if warning and (missing := _unclosed_root(text)):
+    prologue, root = _split_prologue(text)
+    feed_root = root is not None and root.rpartition(":")[2].lower() in _FEED_ROOTS
+    if warning and feed_root and (missing := _unclosed_root(text)):
         # Cut short in transit or by the server: what parsed is a fragment. Refusing it leaves stored
         # items, dedup state and the feed's ETag/hash as they were, so the next poll fetches it whole.
         raise FeedError(f"truncated document: it ends without {missing} ({warning})")
     if not result.get("version") and not result["entries"]:
-        looks_like_html = "<html" in text[:2048].lower()
-        raise FeedError(
-            "not a feed: the server returned an HTML page"
-            if looks_like_html
-            else f"not a feed: {warning or 'no RSS or Atom content found'}"
-        )
+        raise FeedError(_not_a_feed(text, prologue, root, feed_root, warning))
     feed = result.get("feed", {})
     feed_language = _language(feed.get("language"))
     entries = _entries(result["entries"], feed_language)
@@ -424,6 +421,28 @@ def _parse_feed(body: bytes, content_type: str | None, url: str | None) -> Parse
         warning=warning,
         ttl_seconds=_ttl(feed.get("ttl")),
     )
+
+
+# The root elements of the feeds feedparser reads: RSS 0.9x-2.0, Atom, RSS 1.0 and 0.90 (rdf:RDF).
+_FEED_ROOTS = {"rss", "feed", "rdf", "channel"}
+_PROLOGUE_MARKUP = re.compile(r"<!--.*?-->|<\?.*?\?>|<![^>]*>", re.DOTALL)
+
+
+def _not_a_feed(text: str, prologue: str, root: str | None, feed_root: bool, warning: str | None) -> str:
+    """What a document that gave no feed is, in words: `feeds add README.md` was told of a "truncated
+    document: it ends without </state_dir>" (a tag named in the Markdown) instead."""
+    head = text[:2048].lower()
+    if "<html" in head or "<!doctype html" in head:
+        return "not a feed: the server returned an HTML page"
+    # The text was re-encoded to UTF-8 with an XML declaration in front: look past it.
+    start = _PROLOGUE_MARKUP.sub("", text[:4096]).lstrip("\ufeff\x00 \t\r\n")[:1]
+    if start in ("{", "["):
+        return "not a feed: a JSON document (watcher reads RSS, Atom and RDF feeds)"
+    if root is None or _PROLOGUE_MARKUP.sub("", prologue).strip("\ufeff\x00 \t\r\n"):
+        return "not a feed: plain text, no RSS, Atom or RDF document found"
+    if not feed_root:
+        return f"not a feed: an XML document of another kind (<{root}>), not RSS, Atom or RDF"
+    return f"not a feed: {warning or 'no RSS or Atom content found'}"
 
 
 def _feedparser(body: bytes, headers: dict[str, str], text: str) -> Any:

@@ -74,13 +74,22 @@ def feeds_add(state: _State, url: str, name: str | None, tags: tuple[str, ...]) 
     async def probe() -> Any:
         limits = fetch_limits(config)
         async with make_client(limits, config.poll.user_agent, 4) as client:
-            result = await fetch(client, config.feed_location(feed.url), limits=limits)
-        return parse_feed(result.body, content_type=result.content_type, url=result.url)
+            return await fetch(client, config.feed_location(feed.url), limits=limits)
 
     try:
-        parsed = asyncio.run(probe())
-    except (FetchError, FeedError) as exc:
+        result = asyncio.run(probe())
+        parsed = parse_feed(result.body, content_type=result.content_type, url=result.url)
+    except FetchError as exc:
         click.echo(f"watcher: not added: {url}: {exc}", err=True)
+        sys.exit(1)
+    except FeedError as exc:
+        reason = str(exc)
+        if reason.startswith("not a feed: "):
+            click.echo(f"watcher: not added: {url} is not a feed ({reason.removeprefix('not a feed: ')})", err=True)
+            for link, title in _feed_links(result.body, result.url):
+                click.echo(f"  the page names a feed: {link}" + (f" ({title})" if title else ""), err=True)
+        else:
+            click.echo(f"watcher: not added: {url}: {reason}", err=True)
         sys.exit(1)
     if name is None and parsed.title:
         feed = feed.model_copy(update={"name": parsed.title})
@@ -89,6 +98,27 @@ def feeds_add(state: _State, url: str, name: str | None, tags: tuple[str, ...]) 
         click.echo(f"added {feed.url} ({feed.name or 'untitled'}, {len(parsed.entries)} entries now)")
     else:
         click.echo(f"already there: {feed.url}")
+
+
+def _feed_links(body: bytes, base_url: str) -> list[tuple[str, str]]:
+    """The feeds a web page names in <link rel="alternate" type="application/rss+xml" href=...> (and Atom)."""
+    from html.parser import HTMLParser
+    from urllib.parse import urljoin
+
+    found: list[tuple[str, str]] = []
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = {name: (value or "").strip() for name, value in attrs}
+            alternate = tag == "link" and "alternate" in values.get("rel", "").lower().split()
+            if alternate and values.get("href") and values.get("type", "").lower() in _FEED_TYPES:
+                found.append((urljoin(base_url, values["href"]), values.get("title", "")))
+
+    Links().feed(body[:1_000_000].decode("utf-8", "replace"))
+    return list(dict.fromkeys(found))[:5]
+
+
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 
 
 @feeds.command("import")
