@@ -65,25 +65,34 @@ class Watcher:
         if upgrade:
             db.upgrade()
         watcher = cls(config, db, matcher, mailer)
-        watcher._sync(config)
+        now = utcnow()
+        watcher._backfill_changed(watcher._sync_tables(config, now), now)
         return watcher
 
     def apply(self, config: Config) -> None:
-        """Switch to a reloaded config: new feeds polled, removed ones stopped, new entities backfilled."""
+        """Switch to a reloaded config: new feeds polled, removed ones stopped, new entities backfilled.
+
+        All or nothing: a config the matcher, the mailer or the database refuses leaves the last one in
+        use everywhere (the tables roll back; nothing is switched before they follow the new config).
+        """
         matcher = Matcher.build(config.entities)
         mailer = make_mailer(config)
-        self.config, self.matcher, self.mailer = config, matcher, mailer
-        self._sync(config)
-        if self._poller is not None:
-            self._poller.apply(config, matcher)
-
-    def _sync(self, config: Config) -> None:
         now = utcnow()
+        changed = self._sync_tables(config, now)
+        self.config, self.matcher, self.mailer = config, matcher, mailer
+        if self._poller is not None:
+            self._poller.apply(config, matcher)  # before the backfill: items polled meanwhile get new matches
+        self._backfill_changed(changed, now)
+
+    def _sync_tables(self, config: Config, now: datetime) -> list[str]:
+        """Make the feeds and entities tables follow `config`, in one transaction. → entities to backfill."""
         with self.db.exclusive_session() as session:
             sync_feeds(session, config.feeds, now)
-            changed = sync_entities(session, config.entities, now)
-        if changed and config.matching.backfill_days:
-            self.backfill(changed, config.matching.backfill_days, now)
+            return sync_entities(session, config.entities, now)
+
+    def _backfill_changed(self, changed: list[str], now: datetime) -> None:
+        if changed and self.config.matching.backfill_days:
+            self.backfill(changed, self.config.matching.backfill_days, now)
 
     @property
     def poller(self) -> Poller:

@@ -106,7 +106,7 @@ def _alias_from_string(value: Any) -> Any:
 class EntityConfig(_Strict):
     """A tracked company, product, country or topic."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=300)  # the database's column width (PostgreSQL enforces it)
     aliases: list[Annotated[AliasConfig, BeforeValidator(_alias_from_string)]] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     require_any: list[str] = Field(default_factory=list)
@@ -122,8 +122,8 @@ class EntityConfig(_Strict):
 class FeedConfig(_Strict):
     """A feed to poll: an http(s) URL, a file:// URL, or a path relative to config.yaml."""
 
-    url: str = Field(min_length=1)
-    name: str | None = None
+    url: str = Field(min_length=1, max_length=2048)  # the feeds table's widths (PostgreSQL enforces them)
+    name: str | None = Field(default=None, max_length=300)
     tags: list[str] = Field(default_factory=list)
     interval: Duration | None = None
     first_poll_alert_age: Duration | None = None  # overrides poll.first_poll_alert_age for this feed
