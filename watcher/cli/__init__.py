@@ -217,8 +217,20 @@ def _with_progress(items: list[Any], label: str) -> Iterable[Any]:
             click.echo(f"{label}: {index}/{len(items)}", err=True)
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
+def _when(moment: datetime | None, timezone: str) -> str:
+    """A stored (UTC) time as the operator reads it: in the digest's zone, named (`2026-11-30 16:40 Asia/Seoul`)."""
+    from zoneinfo import ZoneInfo
+
+    return f"{moment.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M} {timezone}" if moment else "never"
+
+
+def _count(number: int, word: str, plural: str | None = None) -> str:
+    """`1 feed`, `2 feeds`, `1 match`, `0 matches`, `1 entry`, `3 entries`."""
+    if number == 1:
+        return f"1 {word}"
+    if plural is None:
+        plural = word + "es" if word.endswith(("s", "sh", "ch", "x", "z")) else word + "s"
+    return f"{number} {plural}"
 
 
 # Each module registers its commands on `main` when imported; they come last because they import the above.

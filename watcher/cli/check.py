@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from watcher.cli import _fail_cleanly, _State, main, pass_state
+from watcher.cli import _count, _fail_cleanly, _State, main, pass_state
 
 
 @main.command("check-config")
@@ -20,6 +20,6 @@ def check_config(state: _State) -> None:
     mailer = make_mailer(config)
     aliases = sum(len(entity.aliases) for entity in config.entities)
     click.echo(f"{state.config_path}: ok")
-    click.echo(f"  feeds: {len(config.feeds)}; entities: {len(config.entities)} ({aliases} aliases)")
+    click.echo(f"  feeds: {len(config.feeds)}; entities: {len(config.entities)} ({_count(aliases, 'alias')})")
     click.echo(f"  database: {config.database_url}")
     click.echo(f"  digest: daily at {config.digest.time:%H:%M} {config.digest.timezone} via {mailer.description}")

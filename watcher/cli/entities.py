@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from watcher.cli import _fail_cleanly, _ProgressReporter, _State, main, pass_state
+from watcher.cli import _count, _fail_cleanly, _ProgressReporter, _State, main, pass_state
 from watcher.errors import ConfigError
 
 
@@ -63,7 +63,7 @@ def entities_add(
     entity = entity_from_options({**spec, "tags": list(tags)}, state.config_path)
     Matcher.build([entity])
     add_entity(state.config_path, entity)
-    click.echo(f"added entity {name!r} with {len(entity.aliases)} aliases to {state.config_path}")
+    click.echo(f"added entity {name!r} with {_count(len(entity.aliases), 'alias')} to {state.config_path}")
 
 
 @main.command()
@@ -89,4 +89,4 @@ def backfill(state: _State, days: int | None, entities: tuple[str, ...]) -> None
     finally:
         reporter.close()
         watcher.close()
-    click.echo(f"backfill: {added} new matches")
+    click.echo(f"backfill: {_count(added, 'new match', 'new matches')}")

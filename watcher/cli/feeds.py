@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from watcher.cli import _fail_cleanly, _State, _stored_database, _when, _with_progress, main, pass_state
+from watcher.cli import _count, _fail_cleanly, _State, _stored_database, _when, _with_progress, main, pass_state
 from watcher.errors import ConfigError
 
 
@@ -29,19 +29,19 @@ def feeds(ctx: click.Context) -> None:
     # The database follows config.yaml when the daemon (re)loads it; until then, say where they differ.
     configured = {feed.url: feed for feed in config.feeds}
     stored = {status.url for status in statuses}
+    timezone = config.digest.timezone
     for status in statuses:
         label = "removed" if status.active and status.url not in configured else status.label
         click.echo(f"{label:<11} {status.name or status.url}")
         if status.name:
             click.echo(f"            {status.url}")
-        next_poll = "never (disabled)" if status.disabled_reason else _when(status.next_poll_at)
-        click.echo(
-            f"            items: {status.items}; last success: {_when(status.last_success_at)}; next poll: {next_poll}"
-        )
+        next_poll = "never (disabled)" if status.disabled_reason else _when(status.next_poll_at, timezone)
+        last_success = _when(status.last_success_at, timezone)
+        click.echo(f"            items: {status.items}; last success: {last_success}; next poll: {next_poll}")
         if status.redirect_url:
             click.echo(f"            moved permanently, now fetched from: {status.redirect_url}")
         if status.last_error:
-            click.echo(f"            last error ({_when(status.last_error_at)}): {status.last_error}")
+            click.echo(f"            last error ({_when(status.last_error_at, timezone)}): {status.last_error}")
     for url, feed in configured.items():
         if url not in stored:
             click.echo(f"{'new':<11} {feed.name or url}")
@@ -95,7 +95,9 @@ def feeds_add(state: _State, url: str, name: str | None, tags: tuple[str, ...]) 
         feed = feed.model_copy(update={"name": parsed.title})
     _, added, _ = add_feeds(state.config_path, [feed])
     if added:
-        click.echo(f"added {feed.url} ({feed.name or 'untitled'}, {len(parsed.entries)} entries now)")
+        click.echo(
+            f"added {feed.url} ({feed.name or 'untitled'}, {_count(len(parsed.entries), 'entry', 'entries')} now)"
+        )
     else:
         click.echo(f"already there: {feed.url}")
 
@@ -132,7 +134,7 @@ def feeds_import(state: _State, opml: Path) -> None:
     _ = state.config  # a broken config is reported before anything is written
     found = read_opml(opml.read_bytes())
     _, added, skipped = add_feeds(state.config_path, _with_progress(found, "importing feeds"))
-    click.echo(f"imported {len(added)} feeds from {opml}; {len(skipped)} already there")
+    click.echo(f"imported {_count(len(added), 'feed')} from {opml}; {len(skipped)} already there")
 
 
 @feeds.command("export")

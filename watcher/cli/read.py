@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import click
 
-from watcher.cli import _fail_cleanly, _State, _stored_database, _when, main, pass_state
+from watcher.cli import _count, _fail_cleanly, _State, _stored_database, _when, main, pass_state
 from watcher.clock import utcnow
 from watcher.config import Config
 from watcher.errors import ConfigError
@@ -25,13 +25,18 @@ def status(state: _State) -> None:
     start_of_day = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
     with _stored_database(config) as database, database.session() as session:
         counts = status_counts(session, now, start_of_day)
+    timezone = config.digest.timezone  # every time is shown in the digest's zone, named: one clock to read
     feeds_line = ", ".join(f"{count} {label}" for label, count in counts.feeds.items() if count)
     click.echo(f"feeds:    {feeds_line or 'none'}")
-    click.echo(f"today:    {counts.items_today} new items, {counts.matches_today} matches ({config.digest.timezone})")
-    click.echo(f"waiting:  {counts.undelivered} matches not yet in a digest")
-    last = f"{_when(counts.last_digest_at)} ({counts.last_digest_status})" if counts.last_digest_at else "never"
+    items, matched = _count(counts.items_today, "new item"), _count(counts.matches_today, "match")
+    click.echo(f"today:    {items}, {matched} ({timezone})")
+    click.echo(f"waiting:  {_count(counts.undelivered, 'match')} not yet in a digest")
+    last = _when(counts.last_digest_at, timezone)
+    if counts.last_digest_at:
+        last += f" ({counts.last_digest_status})"
     click.echo(f"digest:   last {last}; next {_next_digest(config, now)}")
-    click.echo(f"polls:    next {_when(counts.next_poll_at)}; {counts.due_within_hour} feeds due within the hour")
+    due = _count(counts.due_within_hour, "feed")
+    click.echo(f"polls:    next {_when(counts.next_poll_at, timezone)}; {due} due within the hour")
 
 
 def _next_digest(config: Config, now: datetime) -> str:
@@ -73,9 +78,16 @@ def matches(state: _State, limit: int, entity: str | None) -> None:
         )
     if not rows:
         click.echo(f"no matches of {wanted.name} yet" if wanted else "no matches yet")
+    timezone = config.digest.timezone
     for row in rows:
         flag = " [backfilled]" if row.backfilled else ""
-        click.echo(f"{_when(row.first_seen_at)}  {row.entity}: {row.title}{flag}")
+        # When the story was published, as the digest shows it; a feed that gives no date: when first seen.
+        when = (
+            _when(row.published_at, timezone)
+            if row.published_at
+            else f"{_when(row.first_seen_at, timezone)} (first seen, undated)"
+        )
+        click.echo(f"{when}  {row.entity}: {row.title}{flag}")
         click.echo(f"    {row.source} · {row.field}: “{row.surface}” (alias {row.alias})")
     if wanted is not None and stored != entity_fingerprint(wanted):
         change = "is not in the database yet" if stored is None else "changed in config.yaml since it was matched"

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from watcher.cli import _fail_cleanly, _ProgressReporter, _State, _stored_database, main, pass_state
+from watcher.cli import _count, _fail_cleanly, _ProgressReporter, _State, _stored_database, main, pass_state
 from watcher.clock import utcnow
 from watcher.errors import ConfigError
 
@@ -112,7 +112,7 @@ def _print_digest_outcomes(outcomes: list[Any]) -> None:
     for outcome in outcomes:
         label = f"digest ({outcome.route})" if several else "digest"
         if outcome.status == "sent":
-            click.echo(f"{label} sent: {outcome.match_count} matches → {outcome.where}")
+            click.echo(f"{label} sent: {_count(outcome.match_count, 'match')} → {outcome.where}")
         elif outcome.status == "pending":
             click.echo(f"{label} not sent, will retry: {outcome.error}", err=True)
         elif outcome.status == "failed":
