@@ -52,6 +52,9 @@ from watcher.config import load_config
 from watcher.models import Delivery, Digest, Entity, Feed, Item, Match
 from watcher.store import Database
 
+# The day's digest and the feeds' dates are relative to now (digest.time 00:00: always due).
+pytestmark = pytest.mark.clock
+
 FEEDS = 20
 ITEMS_FIRST = 18  # items per feed at first; the feeds grow by ITEMS_GROWTH while the daemon is down
 ITEMS_GROWTH = 2

@@ -33,6 +33,9 @@ from watcher.clock import utcnow
 from watcher.models import Delivery, Digest, Entity, Feed, Item, Match
 from watcher.store import Database
 
+# The day's digest (catch-up, digest.time relative to now) and first_poll_alert_age.
+pytestmark = pytest.mark.clock
+
 FEEDS = 300
 WAIT = 90.0
 

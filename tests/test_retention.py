@@ -23,6 +23,9 @@ from watcher.config import load_config
 from watcher.models import Delivery, Digest, Entity, Feed, Item, Match
 from watcher.store import Database, prune_unmatched_items
 
+# Items' ages (retention.unmatched_days) are measured from now.
+pytestmark = pytest.mark.clock
+
 OLD = timedelta(days=200)  # well past the 90-day default
 RECENT = timedelta(days=10)
 
