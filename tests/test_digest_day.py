@@ -26,6 +26,9 @@ from watcher.models import Digest, Feed
 from watcher.parse import parse_feed
 from watcher.store import entity_ids, store_items
 
+# The local days the digest runs through are today's and tomorrow's.
+pytestmark = pytest.mark.clock
+
 
 def steady_day(zone: ZoneInfo) -> date:
     """Today in `zone`, or the first day after it whose UTC offset holds until the end of the next day."""

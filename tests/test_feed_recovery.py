@@ -20,6 +20,9 @@ from watcher.app import Watcher
 from watcher.config import load_config
 from watcher.models import Feed
 
+# Next poll times are measured from now.
+pytestmark = pytest.mark.clock
+
 FEED = rss({"title": "Xiaomi news", "link": "https://news.example/xiaomi"})
 DOWN = Route(body=b"down", status=500, headers={"Content-Type": "text/plain"})
 INTERVAL = 600.0  # the feed's own interval, seconds: also where its backoff starts

@@ -26,6 +26,9 @@ from watcher.models import Item, Match
 from watcher.parse import normalise_link
 from watcher.store import DEDUP_WINDOW
 
+# Items' ages (DEDUP_WINDOW) and pubDates are measured from now.
+pytestmark = pytest.mark.clock
+
 
 @pytest.fixture
 def watcher(tmp_path: Path, feed_server: FeedServer) -> Iterator[Watcher]:
