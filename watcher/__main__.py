@@ -3,13 +3,51 @@
 The CLI is imported inside main(), not at the top: under the console script each parse worker re-runs
 the script as `__mp_main__` (multiprocessing's forkserver does that for a main module given by path),
 and importing the whole CLI there cost every worker ~15 MB of RSS for the daemon's lifetime.
+
+Signals are deferred before anything else (watcher/signals.py): a `systemctl reload` or stop in the
+daemon's first seconds used to kill it with status 129 or 143.
 """
+
+from __future__ import annotations
+
+import sys
+from typing import Any
 
 
 def main() -> None:
+    from watcher import signals
+
+    signals.defer()
     from watcher.cli import main as cli
 
+    if not starts_daemon(cli, sys.argv[1:]):
+        signals.restore()  # one-shot commands keep the default behaviour; a signal noted meanwhile is delivered
     cli()
+
+
+def starts_daemon(group: Any, args: list[str]) -> bool:
+    """`watcher [options] run [options]` without --once or --help: the daemon, which takes the signals over.
+
+    Read from the arguments with the group's own option list, before click runs anything: the options
+    that take a value are skipped with their value, the first other word is the command.
+    """
+    takes_value = {
+        name
+        for param in group.params
+        if getattr(param, "param_type_name", "") == "option" and not param.is_flag and not param.count
+        for name in param.opts
+    }
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            return False
+        if word.startswith("-"):
+            if word in takes_value:
+                next(words, None)
+            continue
+        rest = list(words)
+        return word == "run" and not {"--once", "--help", "-h"} & set(rest)
+    return False
 
 
 if __name__ == "__main__":

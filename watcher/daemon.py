@@ -4,7 +4,9 @@ APScheduler 3 (AsyncIOScheduler, in-memory job store rebuilt from config, fixed 
 jobs: a polling tick that polls the feeds that are due (each feed's next poll time lives in the
 database, not in one job per feed), the daily digest at the configured local time, a catch-up check
 every few minutes (so downtime, a missed firing or a DST change still yields the day's digest once),
-and a watch on config.yaml. SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the config.
+and a watch on config.yaml. SIGTERM/SIGINT stop it cleanly; SIGHUP reloads the config. Both are
+handled from the process's first instruction (watcher/signals.py): a stop noted while starting ends the
+start with status 0, a reload noted after the config was read is done once the daemon runs.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from watcher import clock, metrics
+from watcher import clock, metrics, signals
 from watcher.app import Watcher
 from watcher.clock import utcnow
 from watcher.config import Config, load_config
@@ -93,12 +95,21 @@ class Daemon:
         self.last_tick_done = time.monotonic()
         self.watchdog_seconds = _watchdog_seconds()
         self.http_server: asyncio.Server | None = None
+        self.reload_pending = False  # a SIGHUP while starting: reload once running
 
     async def run(self) -> int:
-        # Signals first: a SIGTERM while the schema is upgraded or the config synced ends the start cleanly.
+        # Signals first (the loop's handlers, then those noted before the loop ran): a SIGTERM while the
+        # schema is upgraded or the config synced ends the start cleanly.
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, self.stop_requested.set)
+        loop.add_signal_handler(signal.SIGHUP, self._on_sighup)
+        noted = signals.take_over()
+        if noted & {signal.SIGTERM, signal.SIGINT}:
+            log.info("daemon.stop_requested", extra={"fields": {"while": "starting"}})
+            return await self.shutdown()
+        if signal.SIGHUP in noted:
+            self.reload_pending = True
         self.watcher = await asyncio.to_thread(Watcher.open, self.config)
         self.started_at = utcnow()
         if self.stop_requested.is_set():
@@ -112,7 +123,6 @@ class Daemon:
         self.scheduler.start()  # needs the running loop: we are inside it
         if self.config.http.address:
             self.http_server = await metrics.serve(*self.config.http.address, self.healthy)
-        loop.add_signal_handler(signal.SIGHUP, lambda: self._spawn(self.reload_on_signal))
         log.info(
             "daemon.started",
             extra={
@@ -128,6 +138,8 @@ class Daemon:
             },
         )
         sd_notify("READY=1\nSTATUS=polling")
+        if self.reload_pending:
+            self._on_sighup()
         await self.stop_requested.wait()
         if self.http_server is not None:
             self.http_server.close()
@@ -275,6 +287,13 @@ class Daemon:
             self.config_signature = signature
             await self.reload("file changed")
 
+    def _on_sighup(self) -> None:
+        if self.scheduler is None:  # still starting: the config it opens with may be older than the signal
+            self.reload_pending = True
+            return
+        self.reload_pending = False
+        self._spawn(self.reload_on_signal)
+
     async def reload_on_signal(self) -> None:
         await self.reload("SIGHUP")
 
@@ -368,5 +387,8 @@ async def run_once(config: Config) -> tuple[object, object]:
 
 
 def run_daemon(config_path: Path) -> int:
+    # A reload asked for before this read is satisfied by it; one noted after is done once running.
+    if signals.forget(signal.SIGHUP):
+        log.info("config.reload_requested", extra={"fields": {"reason": "SIGHUP", "while": "starting: read now"}})
     config = load_config(config_path)
     return asyncio.run(Daemon(config_path, config).run())

@@ -1,0 +1,118 @@
+"""Signals in the first moments of a `watcher` process (issue 10 §3): the daemon lives through a SIGHUP sent
+while it starts and ends cleanly (status 0) on a SIGTERM sent then; other commands keep the default
+behaviour (SIGTERM and Ctrl-C end them)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FeedServer, Route, WatcherProcesses, rss, wait_until, watcher_log, write_config
+
+ENTITIES = 5000  # a start of several seconds: imports, config, matcher
+
+
+def many_entities() -> list[dict[str, object]]:
+    return [{"name": f"Company {index:04d}", "aliases": [f"Brand{index:04d}"]} for index in range(ENTITIES)]
+
+
+def catches(pid: int, signum: int) -> bool:
+    """The process has a handler for `signum` (SigCgt in /proc/<pid>/status)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    mask = next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(mask, 16) & (1 << (signum - 1)))
+
+
+def early(process: subprocess.Popen[bytes]) -> None:
+    """Right after the interpreter is up (it catches SIGINT then), and at most 0.3 s more: well inside the
+    imports (~1.4 s) of a watcher that does not handle signals from its first instruction."""
+    assert wait_until(lambda: catches(process.pid, signal.SIGINT), 10, 0.005)
+    wait_until(lambda: catches(process.pid, signal.SIGHUP), 0.3, 0.005)
+
+
+@pytest.fixture
+def config(tmp_path: Path, feed_server: FeedServer) -> Path:
+    feed_server.routes["/a.xml"] = Route(body=rss({"title": "Brand0042 news", "link": "http://example.com/a"}))
+    return write_config(tmp_path, feeds=[{"url": feed_server.url("/a.xml")}], entities=many_entities())
+
+
+def test_a_sighup_while_the_daemon_starts_does_not_kill_it(
+    tmp_path: Path, config: Path, start_daemon: Callable[[Path], subprocess.Popen[bytes]]
+) -> None:
+    process = start_daemon(config)
+    early(process)
+    process.send_signal(signal.SIGHUP)
+    assert wait_until(lambda: "event=daemon.started" in watcher_log(tmp_path) or process.poll() is not None, 60)
+    assert process.poll() is None, (process.returncode, watcher_log(tmp_path))
+    assert wait_until(lambda: "event=feed.ok" in watcher_log(tmp_path), 30), watcher_log(tmp_path)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0, watcher_log(tmp_path)
+    assert "Traceback" not in watcher_log(tmp_path)
+
+
+def test_a_sigterm_while_the_daemon_starts_ends_it_with_status_0(
+    tmp_path: Path, config: Path, start_daemon: Callable[[Path], subprocess.Popen[bytes]]
+) -> None:
+    process = start_daemon(config)
+    early(process)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 0, watcher_log(tmp_path)
+    assert "event=daemon.stopped" in watcher_log(tmp_path)
+
+
+def test_a_sighup_after_the_daemon_read_its_config_reloads_it_once_started(
+    tmp_path: Path, config: Path, start_daemon: Callable[[Path], subprocess.Popen[bytes]]
+) -> None:
+    process = start_daemon(config)
+    # The database is created while the daemon opens it (schema, 5,000 entities synced): the config is read.
+    assert wait_until(lambda: (tmp_path / "state" / "watcher.db").exists(), 60, 0.005), watcher_log(tmp_path)
+    process.send_signal(signal.SIGHUP)
+    reloaded = wait_until(lambda: "event=config.reloaded" in watcher_log(tmp_path) or process.poll() is not None, 60)
+    assert reloaded and process.poll() is None, (process.returncode, watcher_log(tmp_path))
+    log = watcher_log(tmp_path)
+    assert log.index("event=daemon.started") < log.index("event=config.reloaded") and "reason=SIGHUP" in log
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0, watcher_log(tmp_path)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_other_commands_still_end_on_sigterm_and_ctrl_c(
+    config: Path, watcher_processes: WatcherProcesses, signum: int
+) -> None:
+    process = watcher_processes.start(config, "check-config")
+    early(process)
+    process.send_signal(signum)
+    code, output = process.wait(timeout=30), watcher_processes.log(process)
+    if signum == signal.SIGTERM:
+        assert code == -signal.SIGTERM, (code, output)
+    else:  # KeyboardInterrupt: Python's own exit by SIGINT, or click's "Aborted!" once the command runs
+        assert code in (-signal.SIGINT, 1) and ": ok" not in output, (code, output)
+
+
+@pytest.mark.parametrize(
+    ("args", "daemon"),
+    [
+        (["run"], True),
+        (["--config", "run", "run"], True),  # a config file named "run"
+        (["-c", "x.yaml", "--log-level", "debug", "run", "--log-format", "json"], True),
+        (["--config=x.yaml", "run"], True),
+        (["run", "--once"], False),
+        (["run", "--help"], False),
+        (["--config", "run", "feeds"], False),
+        (["feeds", "add", "run"], False),
+        (["--version"], False),
+        ([], False),
+    ],
+)
+def test_only_the_daemon_keeps_signals_deferred(args: list[str], daemon: bool) -> None:
+    from watcher.__main__ import starts_daemon
+    from watcher.cli import main
+
+    assert starts_daemon(main, args) is daemon
