@@ -271,6 +271,7 @@ def _http_date(delta: timedelta) -> str:
     return email.utils.format_datetime(datetime.now(UTC) + delta, usegmt=True)
 
 
+@pytest.mark.clock  # HTTP dates made from now, read against now
 @pytest.mark.parametrize("status", [429, 503])
 @pytest.mark.parametrize(
     ("header", "expected"),
