@@ -5,15 +5,17 @@ Most tests read wordfreq's real lists (offline, in the package): the false posit
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from watcher.aliaslint import INFO, WARNING, Finding, lint_entities
-from watcher.config import EntityConfig
+from watcher.config import EntityConfig, load_config
 from watcher.match import Matcher
 from watcher.vocabulary import WordfreqVocabulary, WordList, languages_of
 
+ROOT = Path(__file__).resolve().parent.parent
 VOCABULARY = WordfreqVocabulary()  # lists read once per process
 
 
@@ -196,3 +198,23 @@ def test_word_lists_carry_zipf_frequencies() -> None:
     english = VOCABULARY.words("en")
     assert english.words[0] == "the" and english.zipf(0) > 7
     assert english.zipf(len(english.words) - 1) == pytest.approx(2.0)
+
+
+# --- the shipped config ---------------------------------------------------------------------------------
+
+
+def test_the_shipped_config_lints_without_warnings() -> None:
+    findings = lint(*load_config(ROOT / "config.yaml").entities)
+    assert [f for f in findings if f.severity == WARNING] == []
+    matched = {w.word for f in findings for w in f.words}
+    assert not matched & {"koreatown", "коренные", "коренев", "корень", "кореспондент", "coréalisé", "корема"}
+
+
+def test_the_shipped_config_still_matches_korea_in_every_seed_language() -> None:
+    matcher = Matcher.build(load_config(ROOT / "config.yaml").entities)
+    for text in ["Corea del Sud", "mercato sudcoreano", "South Korea's", "Южной Кореи", "в Южной Корее",
+                 "корейский рынок", "Південної Кореї", "Корейці", "корейски", "한국 시장", "韩国", "Coreia do Sul",
+                 "la Corée du Sud", "Südkoreas", "koreanische", "las dos Coreas", "two Koreas"]:  # fmt: skip
+        assert [m.entity for m in matcher.match({"title": text})] == ["Korea"], text
+    for text in ["коренные изменения", "Коренев", "Koreatown", "кореспондент", "Северной Кореи", "корень"]:
+        assert matcher.match({"title": text}) == [], text
