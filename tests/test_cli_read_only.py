@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
-from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import FeedServer, Route, rss, write_config
+from tests.conftest import FeedServer, Route, rfc822_ago, rss, write_config
 from watcher.cli import main
-from watcher.clock import utcnow
 
 READ_ONLY = [
     ["status"],
@@ -40,10 +37,9 @@ def snapshot(database: Path) -> list[str]:
 
 
 def news() -> bytes:
-    hours_ago = [format_datetime(utcnow() - timedelta(hours=hours)) for hours in (1, 2)]
     return rss(
-        {"title": "Xiaomi e Samsung in Corea", "link": "http://example.com/1", "pubDate": hours_ago[0]},
-        {"title": "Samsung apre a Milano", "link": "http://example.com/2", "pubDate": hours_ago[1]},
+        {"title": "Xiaomi e Samsung in Corea", "link": "http://example.com/1", "pubDate": rfc822_ago(hours=1)},
+        {"title": "Samsung apre a Milano", "link": "http://example.com/2", "pubDate": rfc822_ago(hours=2)},
     )
 
 
@@ -62,6 +58,7 @@ def polled(tmp_path: Path, feed_server: FeedServer) -> Path:
     return config
 
 
+@pytest.mark.clock  # the poll stores recent items
 @pytest.mark.parametrize("args", READ_ONLY, ids=" ".join)
 def test_a_read_command_writes_nothing(polled: Path, tmp_path: Path, args: list[str]) -> None:
     database = tmp_path / "state" / "watcher.db"
@@ -73,18 +70,21 @@ def test_a_read_command_writes_nothing(polled: Path, tmp_path: Path, args: list[
     assert snapshot(database) == before  # ...but no read command syncs the entity or backfills it
 
 
+@pytest.mark.clock
 def test_matches_of_an_entity_not_yet_backfilled_say_so(polled: Path) -> None:
     code, output = invoke(polled, "matches", "-e", "Samsung")
     assert code == 0, output
     assert "Samsung" in output and "not in the database yet" in output and "watcher backfill" in output
 
 
+@pytest.mark.clock
 def test_matches_of_an_unknown_entity_is_an_error(polled: Path) -> None:
     code, output = invoke(polled, "matches", "-e", "Samsnug")
     assert code == 2
     assert "no such entity" in output and "Samsnug" in output and "Samsung" in output  # the known names
 
 
+@pytest.mark.clock
 def test_matches_takes_the_entity_name_in_any_case(polled: Path) -> None:
     code, output = invoke(polled, "matches", "-e", "xiaomi")
     assert code == 0, output

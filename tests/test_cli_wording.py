@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from click.testing import CliRunner
 
-from tests.conftest import FeedServer, Route, rss, write_config
+from tests.conftest import FeedServer, Route, ago, rfc822, rfc822_ago, rss, write_config
 from watcher.cli import main
-from watcher.clock import utcnow
 
 SEOUL = ZoneInfo("Asia/Seoul")
 TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d(?: [\w/+-]+)?")
@@ -47,10 +46,11 @@ def stored_time(tmp_path: Path, query: str) -> datetime:
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
+@pytest.mark.clock  # "today" is today on watcher's clock
 def test_status_shows_every_time_in_the_digest_zone_and_counts_in_words(
     tmp_path: Path, feed_server: FeedServer
 ) -> None:
-    published = format_datetime(utcnow() - timedelta(hours=2))
+    published = rfc822_ago(hours=2)
     config = seoul_config(
         tmp_path, feed_server, {"title": "Xiaomi in Seoul", "link": "http://e.com/1", "pubDate": published}
     )
@@ -72,12 +72,13 @@ def test_status_shows_every_time_in_the_digest_zone_and_counts_in_words(
     assert "UTC" not in output
 
 
+@pytest.mark.clock
 def test_matches_show_the_publication_time_or_first_seen_marked(tmp_path: Path, feed_server: FeedServer) -> None:
-    published = (utcnow() - timedelta(hours=5)).replace(second=0, microsecond=0)
+    published = ago(hours=5).replace(second=0)
     config = seoul_config(
         tmp_path,
         feed_server,
-        {"title": "Xiaomi dated", "link": "http://e.com/1", "pubDate": format_datetime(published)},
+        {"title": "Xiaomi dated", "link": "http://e.com/1", "pubDate": rfc822(published)},
         {"title": "Xiaomi undated", "link": "http://e.com/2"},
     )
     assert invoke(config, "poll", "--once")[0] == 0
