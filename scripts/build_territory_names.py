@@ -1,0 +1,63 @@
+"""Write watcher/analyze/data/territories.json: country names in many languages from CLDR (via babel).
+
+Run after upgrading babel: `.venv/bin/python scripts/build_territory_names.py`. The file ships in the
+package so the daemon needs neither babel nor its locale data at run time (babel's data for these
+locales costs ~20 MB of memory once loaded). tests/test_analyze_markets.py checks the file is current.
+
+Besides the CLDR name of each territory in each locale, the country's own language name in each locale
+stands for the adjective where the two coincide ("coreano", "koreanisch", "корейский": the market
+"il mercato coreano"); only languages spoken mainly in one country count.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from babel import Locale
+
+# The 16 languages of the sentence encoder, those of the shared examples, and a few more news languages.
+LOCALES = (
+    "ar", "cs", "da", "de", "el", "en", "es", "fi", "fr", "he", "hi", "hu", "id", "it", "ja", "ko", "nb",
+    "nl", "pl", "pt", "ro", "ru", "sk", "sv", "th", "tr", "uk", "zh", "zh_Hant",
+)  # fmt: skip
+# Not Vietnamese: its short names fold into common words of other languages (Mỹ → "my", Ý → "y").
+NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "AQ", "CP", "DG", "EA", "IC", "TA", "AC", "BV", "HM"}
+# A language spoken mainly in one country: its name doubles as that country's adjective.
+NATIONAL_LANGUAGES = {
+    "ko": "KR", "ja": "JP", "de": "DE", "fr": "FR", "it": "IT", "pl": "PL", "hu": "HU", "tr": "TR", "th": "TH",
+    "vi": "VN", "id": "ID", "nl": "NL", "sv": "SE", "fi": "FI", "el": "GR", "cs": "CZ", "ro": "RO", "uk": "UA",
+    "ru": "RU", "zh": "CN", "he": "IL", "da": "DK", "bg": "BG", "hr": "HR", "sk": "SK", "lt": "LT", "lv": "LV",
+    "et": "EE", "fa": "IR", "ms": "MY", "km": "KH", "my": "MM", "mn": "MN", "ka": "GE", "hy": "AM", "is": "IS",
+    "pt": "PT", "es": "ES", "bn": "BD", "ur": "PK", "ne": "NP", "si": "LK", "lo": "LA",
+}  # fmt: skip
+
+
+def build() -> dict[str, dict[str, list[str]]]:
+    names: dict[str, dict[str, list[str]]] = {}
+    for code in LOCALES:
+        locale = Locale.parse(code)
+        by_country: dict[str, set[str]] = {}
+        for territory, name in locale.territories.items():
+            if territory.isalpha() and len(territory) == 2 and territory not in NOT_COUNTRIES:
+                by_country.setdefault(territory, set()).add(name)
+        for language, country in NATIONAL_LANGUAGES.items():
+            name = locale.languages.get(language)
+            if name and code not in ("zh", "zh_Hant", "ja", "ko"):  # CJK language names end in 语/語/어
+                by_country.setdefault(country, set()).add(name)
+        names[code] = {country: sorted(values) for country, values in sorted(by_country.items())}
+    return names
+
+
+def main() -> None:
+    target = Path(__file__).resolve().parent.parent / "watcher" / "analyze" / "data" / "territories.json"
+    text = json.dumps(build(), ensure_ascii=False, indent=0, sort_keys=True) + "\n"
+    if "--check" in sys.argv:
+        sys.exit(0 if target.read_text(encoding="utf-8") == text else 1)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target} ({len(text.encode()) // 1024} KB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""The analyze stage: language, business events and cross-language stories of matched items.
+
+language — the feed's language when plausible, else fastText's offline model
+markets  — country names in 29 languages (CLDR) in one automaton
+cues     — event cue words and the words that take an event back, per language (data)
+events   — events per item and tracked entity, with their evidence
+signals  — figures, quarters and product names: what embeddings miss
+embed    — multilingual sentence embeddings (USE v3 in numpy), loaded once, lexical fallback
+stories  — grouping items into stories over a 72-hour window
+analyzer — the pipeline the daemon and `watcher analyze` share
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from watcher.analyze.analyzer import Analyzer, ItemAnalysis, ItemInput
+from watcher.analyze.events import Event
+from watcher.analyze.stories import STORY_WINDOW, ItemFacts, Story, StoryBook
+
+
+def analyze_items(analyzer: Analyzer, items: Sequence[ItemInput], book: StoryBook | None = None) -> list[ItemAnalysis]:
+    """Analyse items and group them into stories (with those already in `book`), in order of publication."""
+    analyses = analyzer.analyse(items)
+    book = book if book is not None else StoryBook()
+    for analysis in sorted(analyses, key=lambda analysis: (analysis.facts.published, analysis.id)):
+        if analysis.facts.actors or analysis.entities:
+            analysis.story = book.place(analysis.facts).key
+        else:
+            analysis.story = analysis.id
+    return analyses
+
+
+__all__ = [
+    "STORY_WINDOW",
+    "Analyzer",
+    "Event",
+    "ItemAnalysis",
+    "ItemFacts",
+    "ItemInput",
+    "Story",
+    "StoryBook",
+    "analyze_items",
+]

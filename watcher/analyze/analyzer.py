@@ -1,0 +1,144 @@
+"""The analyze stage: items in, language, entities, events and story facts out. Used by the daemon's
+polling (watcher.poll) and by `watcher analyze`, with the same code.
+
+Only the headline and the first sentences of the summary are read: they say what happened (later
+paragraphs add background that misleads both events and stories), and they keep the cost per item low.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from watcher.analyze.embed import Encoder, covered
+from watcher.analyze.events import Cue, Event, Party, Sentence, cue_finder, extract_events, item_blocker
+from watcher.analyze.language import item_language
+from watcher.analyze.markets import market_finder
+from watcher.analyze.signals import Signals, char_trigrams, signals
+from watcher.analyze.stories import ItemFacts
+from watcher.config import EntityConfig
+from watcher.match import Matcher, fold
+
+LEAD_SENTENCES = 3  # sentences of the summary read for events, after the headline
+LEAD_CHARS = 300  # characters of the summary embedded with the headline
+# Entities tagged so are places or products, not actors: they take no event and tie no story.
+NOT_ACTOR_TAGS = frozenset({"country", "countries", "place", "region", "market", "city"})
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^a-z\d])|(?<=[。！？])|\n+|(?<=…)\s*")
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    id: str
+    title: str
+    summary: str = ""
+    content: str = ""
+    published: datetime | None = None
+    feed: str = ""
+    language: str | None = None  # as the feed declares it
+
+
+@dataclass
+class ItemAnalysis:
+    id: str
+    language: str | None
+    entities: list[str]  # every tracked entity recognised, by name
+    events: list[Event]
+    facts: ItemFacts
+    story: str | None = None  # set by the story grouping
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def split_sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
+
+
+class Analyzer:
+    """Built once per config (entity matcher, markets and cues automata, encoder); analyses in batches."""
+
+    def __init__(self, entities: Sequence[EntityConfig], encoder: Encoder | None = None) -> None:
+        self.matcher = Matcher.build(entities)
+        self.encoder = encoder if encoder is not None else Encoder()
+        self.markets = market_finder()
+        self.cues = cue_finder()
+        self.actors = frozenset(entity.name for entity in entities if self._is_actor(entity))
+        self.alias_words = frozenset(
+            word for entity in entities for alias in entity.aliases for word in fold(alias.text).split()
+        )
+
+    def _is_actor(self, entity: EntityConfig) -> bool:
+        if NOT_ACTOR_TAGS & {tag.lower() for tag in entity.tags}:
+            return False
+        # "Korea" tracked as an entity is a place: its name, or an alias, is a country's name.
+        return not any(self.markets.is_country_name(text) for text in [entity.name, *(a.text for a in entity.aliases)])
+
+    def analyse(self, items: Sequence[ItemInput]) -> list[ItemAnalysis]:
+        analyses = [self._analyse_one(item) for item in items]
+        self._embed(items, analyses)
+        return analyses
+
+    def _analyse_one(self, item: ItemInput) -> ItemAnalysis:
+        body = item.summary or item.content
+        language = item_language(item.language, item.title, body)
+        entities = [found.entity for found in self.matcher.match({"title": item.title, "summary": item.summary,
+                                                                  "content": item.content})]  # fmt: skip
+        sentences = [self._sentence(0, item.title, language)]
+        for index, text in enumerate(split_sentences(body)[:LEAD_SENTENCES], 1):
+            sentences.append(self._sentence(index, text, language))
+        events = extract_events(sentences, language) if self.actors & set(entities) else []
+        lead = _lead(item.title, body)
+        facts = ItemFacts(
+            key=item.id,
+            published=item.published or datetime.now(UTC),
+            language=language,
+            feed=item.feed,
+            actors=frozenset(entity for entity in entities if entity in self.actors),
+            events=frozenset((event.type, event.entity) for event in events),
+            entry_markets=frozenset(event.market for event in events if event.market),
+            places=frozenset(hit.code for sentence in sentences[:2] for hit in sentence.markets if hit.is_name),
+            signals=self._signals(lead, language),
+            trigrams=char_trigrams(lead),
+            blocker=item_blocker(sentences[0]),
+        )
+        return ItemAnalysis(item.id, language, entities, events, facts)
+
+    def _signals(self, lead: str, language: str | None) -> Signals:
+        found = signals(lead, self.alias_words, language)
+        # Country names are weighed as places; as names they would count twice.
+        names = frozenset(name for name in found.names if not self.markets.find(name))
+        return Signals(found.quarters, found.figures, names)
+
+    def _sentence(self, index: int, text: str, language: str | None) -> Sentence:
+        parties = tuple(
+            Party(hit.entity, hit.start, hit.end)
+            for found in self.matcher.match({"text": text})
+            if found.entity in self.actors
+            for hit in found.hits
+        )
+        return Sentence(
+            index=index,
+            text=text,
+            parties=tuple(sorted(parties, key=lambda party: party.start)),
+            markets=tuple(self.markets.find(text)),
+            cues=tuple(Cue(cue.kind, cue.start, cue.end) for cue in self.cues.find(text, language)),
+        )
+
+    def _embed(self, items: Sequence[ItemInput], analyses: Sequence[ItemAnalysis]) -> None:
+        wanted = [
+            (analysis, _lead(item.title, item.summary or item.content))
+            for item, analysis in zip(items, analyses, strict=True)
+            if analysis.facts.actors and covered(analysis.language)
+        ]
+        if not wanted or not self.encoder.enabled:
+            return
+        vectors = self.encoder.encode([text for _analysis, text in wanted])
+        if vectors is None:
+            return
+        for (analysis, _text), vector in zip(wanted, vectors, strict=True):
+            analysis.facts.vector = vector
+
+
+def _lead(title: str, body: str) -> str:
+    lead = " ".join(body.split())[:LEAD_CHARS]
+    return f"{title}. {lead}" if lead else title
