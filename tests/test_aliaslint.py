@@ -218,3 +218,64 @@ def test_the_shipped_config_still_matches_korea_in_every_seed_language() -> None
         assert [m.entity for m in matcher.match({"title": text})] == ["Korea"], text
     for text in ["коренные изменения", "Коренев", "Koreatown", "кореспондент", "Северной Кореи", "корень"]:
         assert matcher.match({"title": text}) == [], text
+
+
+# --- the commands ----------------------------------------------------------------------------------------
+
+USER_CONFIG = """\
+feeds:
+  - url: https://example.com/feed.xml
+entities:
+  - name: Korea
+    aliases: ["Коре*", "한국"]
+  - name: Apple
+    aliases: [Apple]
+  - name: Samsung
+    aliases: ["삼성"]
+"""
+
+
+def run_cli(tmp_path: Path, *args: str, config: str = USER_CONFIG) -> Any:
+    from click.testing import CliRunner
+
+    from watcher.cli import main
+
+    path = tmp_path / "config.yaml"
+    path.write_text(config, encoding="utf-8")
+    return CliRunner().invoke(main, ["--config", str(path), *args])
+
+
+def test_entities_lint_prints_the_words_each_alias_would_match(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "entities", "lint")
+    assert result.exit_code == 0, result.output
+    assert 'warning: Korea: "Коре*" (other-words)' in result.output
+    assert "Корен*" in result.output and "коренных" in result.output
+    assert 'warning: Apple: "Apple" (common-word)' in result.output
+    assert 'info: Samsung: "삼성" (inside-words)' in result.output and "삼성동" in result.output
+    assert result.output.rstrip().endswith("2 warnings, 4 notes")  # 한국 and 삼성: each frequent, inside words
+
+
+def test_entities_lint_strict_json_and_one_entity(tmp_path: Path) -> None:
+    import json
+
+    assert run_cli(tmp_path, "entities", "lint", "--strict").exit_code == 1
+    result = run_cli(tmp_path, "entities", "lint", "--json", "-e", "Korea")
+    assert result.exit_code == 0, result.output
+    findings = [json.loads(line) for line in result.output.splitlines()]
+    assert {f["entity"] for f in findings} == {"Korea"}
+    other = next(f for f in findings if f["kind"] == "other-words")
+    assert {"word": "коренные", "zipf": 3.64, "language": "ru", "family": "Корен*"} in other["words"]
+    unknown = run_cli(tmp_path, "entities", "lint", "-e", "Nokia")
+    assert unknown.exit_code == 2 and "no such entity" in unknown.output
+    clean = USER_CONFIG.split("  - name: Korea")[0] + "  - name: Xiaomi\n    aliases: [Xiaomi]\n"
+    assert run_cli(tmp_path, "entities", "lint", "--strict", config=clean).exit_code == 0
+
+
+def test_check_config_summarises_the_alias_warnings(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "check-config")
+    assert result.exit_code == 0, result.output  # warnings do not make a config invalid
+    line = next(line for line in result.output.splitlines() if "aliases:" in line)
+    assert line.startswith('  aliases: 2 warnings: Korea "Коре*" (other-words: кореспондент')
+    assert 'Apple "Apple" (common-word: apple)' in line and line.endswith("run `watcher entities lint`")
+    shipped = run_cli(tmp_path, "check-config", config=(ROOT / "config.yaml").read_text(encoding="utf-8"))
+    assert "  aliases: no warnings" in shipped.output.splitlines()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from watcher.cli import _count, _fail_cleanly, _State, main, pass_state
+from watcher.config import Config
 
 
 @main.command("check-config")
@@ -23,3 +24,18 @@ def check_config(state: _State) -> None:
     click.echo(f"  feeds: {len(config.feeds)}; entities: {len(config.entities)} ({_count(aliases, 'alias')})")
     click.echo(f"  database: {config.database_url}")
     click.echo(f"  digest: daily at {config.digest.time:%H:%M} {config.digest.timezone} via {mailer.description}")
+    click.echo(f"  {_alias_summary(config)}")
+
+
+def _alias_summary(config: Config) -> str:
+    """The alias linter's quick pass: only the common words (zipf 3 and up: once per million words).
+
+    About 0.9 s of CPU for the shipped config (`watcher entities lint` reads the lists down to zipf 2: ~1.8 s).
+    """
+    from watcher.aliaslint import lint_entities, summary
+    from watcher.vocabulary import WordfreqVocabulary
+
+    try:
+        return summary(lint_entities(config.entities, WordfreqVocabulary(floor=3.0)))
+    except ImportError as exc:  # the daemon runs without wordfreq; only the linter needs it
+        return f"aliases: not checked ({exc.name} is not installed)"

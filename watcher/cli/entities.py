@@ -1,4 +1,5 @@
-"""`watcher entities add` and `watcher backfill`: tracked entities in the config file and the database."""
+"""`watcher entities add`, `watcher entities lint` and `watcher backfill`: tracked entities in the config file
+and the database."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def definition(
 
 @main.group()
 def entities() -> None:
-    """Tracked entities: add one to the config file."""
+    """Tracked entities: add one to the config file, check their aliases."""
 
 
 @entities.command("add")
@@ -64,6 +65,43 @@ def entities_add(
     Matcher.build([entity])
     add_entity(state.config_path, entity)
     click.echo(f"added entity {name!r} with {_count(len(entity.aliases), 'alias')} to {state.config_path}")
+
+
+@entities.command("lint")
+@click.option("-e", "--entity", "names", multiple=True, help="Only these entities (default: all).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per finding, words and all.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when there is a warning.")
+@pass_state
+@_fail_cleanly
+def entities_lint(state: _State, names: tuple[str, ...], as_json: bool, strict: bool) -> None:
+    """List the common words each alias would also match, in every language of its script.
+
+    Uses wordfreq's word lists (offline) and the matcher itself: wildcards going on into other words
+    ("Коре*": коренные), aliases that are ordinary words (Apple), one-letter aliases, duplicates.
+    """
+    import json
+    from dataclasses import asdict
+
+    from watcher.aliaslint import WARNING, describe, lint_entities
+    from watcher.vocabulary import WordfreqVocabulary
+
+    config = state.config
+    unknown = set(names) - {entity.name for entity in config.entities}
+    if unknown:
+        raise ConfigError(f"no such entity in {state.config_path}: {', '.join(sorted(unknown))}")
+    findings = lint_entities(config.entities, WordfreqVocabulary())  # every entity: duplicates span them
+    if names:
+        findings = [finding for finding in findings if finding.entity in names]
+    warnings = sum(finding.severity == WARNING for finding in findings)
+    for finding in findings:
+        click.echo(json.dumps(asdict(finding), ensure_ascii=False) if as_json else "\n".join(describe(finding)))
+    if not as_json:
+        notes = len(findings) - warnings
+        click.echo(
+            f"{_count(warnings, 'warning')}, {_count(notes, 'note')}" if findings else "aliases: nothing to note"
+        )
+    if strict and warnings:
+        raise SystemExit(1)
 
 
 @main.command()
