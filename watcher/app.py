@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -55,6 +56,7 @@ class Watcher:
         self.matcher = matcher
         self.mailer = mailer
         self._poller: Poller | None = None
+        self._story_keeper: Any = None  # watcher.storykeeper.StoryKeeper, made with the poller
 
     @classmethod
     def open(cls, config: Config, *, upgrade: bool = True) -> Watcher:
@@ -82,6 +84,7 @@ class Watcher:
         self.config, self.matcher, self.mailer = config, matcher, mailer
         if self._poller is not None:
             self._poller.apply(config, matcher)  # before the backfill: items polled meanwhile get new matches
+            self._story_keeper.apply(config)
         self._backfill_changed(changed, now)
 
     def _sync_tables(self, config: Config, now: datetime) -> list[str]:
@@ -97,7 +100,11 @@ class Watcher:
     @property
     def poller(self) -> Poller:
         if self._poller is None:
+            from watcher.storykeeper import StoryKeeper  # the analyze stage: only when polling
+
             self._poller = Poller(self.db, self.config, self.matcher)
+            self._story_keeper = StoryKeeper(self.db, self.config)
+            self._poller.after_pass = self._story_keeper.run
         return self._poller
 
     async def poll(self, *, everything: bool = False, progress: Progress | None = None) -> PollSummary:

@@ -132,6 +132,8 @@ class Poller:
         self._owns_client = client is None
         self.parse_pool = parse_pool
         self._owns_pool = parse_pool is None
+        # Run after a pass that stored matches, in a thread under the write lock (the stories: storykeeper.py).
+        self.after_pass: Callable[[], object] | None = None
         self._write_lock = asyncio.Lock()
         self._unchanged_queue: list[_Unchanged] = []
         self._unchanged_writer: asyncio.Task[None] | None = None
@@ -204,6 +206,11 @@ class Poller:
                 finished, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
                 for task in finished:
                     summary.add(task.result())
+        if self.after_pass is not None and summary.new_matches:
+            try:
+                await self._write(self.after_pass)
+            except Exception:  # analysis is an extra: the matches are stored and will be mailed regardless
+                log.exception("analyze.failed")
         metrics.FEED_POLLS.labels("ok").inc(summary.feeds_ok)
         metrics.FEED_POLLS.labels("unchanged").inc(summary.feeds_unchanged)
         metrics.FEED_POLLS.labels("failed").inc(summary.feeds_failed)

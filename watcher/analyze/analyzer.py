@@ -23,8 +23,9 @@ from watcher.match import Matcher, fold
 
 LEAD_SENTENCES = 3  # sentences of the summary read for events, after the headline
 LEAD_CHARS = 300  # characters of the summary embedded with the headline
-# Entities tagged so are places or products, not actors: they take no event and tie no story.
-NOT_ACTOR_TAGS = frozenset({"country", "countries", "place", "region", "market", "city"})
+# Entities tagged so are places or products, not actors: they take no event and tie no story (a product
+# acts through its maker, which is tracked under its own name).
+NOT_ACTOR_TAGS = frozenset({"country", "countries", "place", "region", "market", "city", "product", "products"})
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^a-z\d])|(?<=[。！？])|\n+|(?<=…)\s*")
 
 

@@ -234,4 +234,4 @@ def _count(number: int, word: str, plural: str | None = None) -> str:
 
 
 # Each module registers its commands on `main` when imported; they come last because they import the above.
-from watcher.cli import check, db, entities, feeds, read, run, try_match  # noqa: E402, F401
+from watcher.cli import analyze, check, db, entities, feeds, read, run, try_match  # noqa: E402, F401

@@ -1,0 +1,89 @@
+"""The daemon's path: a polling pass analyses the new matched items, puts them into stories and stores their
+events (real FeedServer, real SQLite); a new feed's silenced back-catalogue is not analysed; a late report
+joins its story in a later pass."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import FeedServer, Route, rfc822_ago, rss, write_config
+from watcher.app import Watcher
+from watcher.config import load_config
+from watcher.models import Entity, Item, ItemEvent, Story, StoryItem
+
+pytestmark = pytest.mark.clock
+
+ENTITIES = [
+    {"name": "Xiaomi", "aliases": ["Xiaomi", "샤오미", "Сяоми"], "tags": ["company"]},
+    {"name": "Mi Pay", "aliases": [{"text": "Mi Pay", "case_sensitive": True}], "tags": ["product"]},
+    {"name": "Korea", "aliases": ["Korea*", "Corea*", "Южн* Коре*", "한국"], "tags": ["country"]},
+]
+ITALIAN = {
+    "title": "Xiaomi pronta a sbarcare in Corea del Sud: accordi con due distributori e un brevetto per Mi Pay",
+    "link": "https://it.example/xiaomi-corea",
+    "description": "<p>Xiaomi ha firmato accordi con due distributori locali.</p>",
+}
+OLD_ITALIAN = {
+    "title": "Xiaomi apre un negozio a Milano",
+    "link": "https://it.example/old",
+    "description": "<p>Xiaomi inaugura il suo primo negozio italiano.</p>",
+}
+KOREAN = {
+    "title": "샤오미, 한국 시장 진출 본격화",
+    "link": "https://ko.example/1",
+    "description": "<p>샤오미는 국내 유통업체 두 곳과 공식 판매 계약을 맺었다.</p>",
+}
+RUSSIAN = {
+    "title": "Сяоми готовится выйти на рынок Южной Кореи",
+    "link": "https://ru.example/1",
+    "description": "<p>Китайская компания Сяоми заключила соглашения с двумя местными дистрибьюторами.</p>",
+}
+
+
+def test_poll_stores_stories_and_events_and_a_late_report_joins(tmp_path: Path, feed_server: FeedServer) -> None:
+    feed_server.routes["/it.xml"] = Route(
+        body=rss({**ITALIAN, "pubDate": rfc822_ago(hours=5)}, {**OLD_ITALIAN, "pubDate": rfc822_ago(days=20)})
+    )
+    feed_server.routes["/ko.xml"] = Route(body=rss({**KOREAN, "pubDate": rfc822_ago(hours=3)}, language="ko"))
+    config_path = write_config(
+        tmp_path,
+        feeds=[{"url": feed_server.url("/it.xml"), "name": "IT"}, {"url": feed_server.url("/ko.xml"), "name": "KO"},
+               {"url": feed_server.url("/ru.xml"), "name": "RU"}],
+        entities=ENTITIES,
+    )  # fmt: skip
+    watcher = Watcher.open(load_config(config_path))
+    asyncio.run(_two_passes(watcher, feed_server, first_key := []))
+
+
+async def _two_passes(watcher: Watcher, feed_server: FeedServer, first_key: list[str]) -> None:
+    try:
+        await watcher.poll(everything=True)
+        with watcher.db.session() as session:
+            analysed = {item.title: row for row, item in session.execute(select(StoryItem, Item).join(Item))}
+            assert set(analysed) == {ITALIAN["title"], KOREAN["title"]}  # the silenced old item is not analysed
+            assert analysed[ITALIAN["title"]].story_id == analysed[KOREAN["title"]].story_id
+            assert analysed[KOREAN["title"]].language == "ko"
+            story = session.scalars(select(Story)).one()
+            assert story.languages == ["it", "ko"] and story.outlets == ["IT", "KO"] and story.entities == ["Xiaomi"]
+            events = {
+                (event.type, name, event.market)
+                for event, name in session.execute(select(ItemEvent, Entity.name).join(Entity))
+            }
+            assert events == {("market_entry", "Xiaomi", "KR"), ("partnership", "Xiaomi", None),
+                              ("patent", "Xiaomi", None)}  # fmt: skip
+            first_key.append(story.key)
+
+        # A later pass: the Russian report arrives and joins the story; nothing is analysed twice.
+        feed_server.routes["/ru.xml"] = Route(body=rss({**RUSSIAN, "pubDate": rfc822_ago(minutes=10)}, language="ru"))
+        await watcher.poll(everything=True)
+        with watcher.db.session() as session:
+            story = session.scalars(select(Story)).one()
+            assert story.key == first_key[0] and story.item_count == 3
+            assert story.languages == ["it", "ko", "ru"]
+            assert session.query(StoryItem).count() == 3
+    finally:
+        await watcher.aclose()

@@ -1,0 +1,149 @@
+"""Stories and events: which matched items still need analysing, the open stories, and the results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from watcher.models import Entity, Feed, Item, ItemEvent, Match, Story, StoryItem
+from watcher.store.engine import insert_or_ignore
+
+
+@dataclass(frozen=True)
+class ItemToAnalyse:
+    id: int
+    title: str
+    summary: str
+    content: str
+    published: datetime  # published, else first seen
+    feed: str
+    language: str | None  # as the feed declares it
+    story_key: str | None = None  # set for members of open stories
+
+
+@dataclass(frozen=True)
+class AnalysedItem:
+    """One analysed item, ready to store: its story (by key), language and events (type, entity, market, evidence)."""
+
+    item_id: int
+    story_key: str
+    published: datetime
+    language: str | None
+    feed: str
+    actors: Sequence[str]
+    events: Sequence[tuple[str, str, str | None, str]]
+
+
+def _row(item: Item, feed: Feed, story_key: str | None = None) -> ItemToAnalyse:
+    return ItemToAnalyse(
+        id=item.id,
+        title=item.title,
+        summary=item.summary,
+        content=item.content,
+        published=item.published_at or item.first_seen_at,
+        feed=feed.display_name,
+        language=item.language,
+        story_key=story_key,
+    )
+
+
+def items_to_analyse(session: Session, since: datetime, limit: int = 5000) -> list[ItemToAnalyse]:
+    """Items first seen since `since` with a match that can be mailed (not suppressed), not analysed yet.
+
+    The silenced back-catalogue of a new feed and unmatched items are never analysed: they reach no digest.
+    """
+    mailable = exists().where(Match.item_id == Item.id, Match.suppressed.is_(False))
+    analysed = exists().where(StoryItem.item_id == Item.id)
+    rows = session.execute(
+        select(Item, Feed)
+        .join(Feed, Feed.id == Item.feed_id)
+        .where(Item.first_seen_at >= since, mailable, ~analysed)
+        .order_by(Item.id)
+        .limit(limit)
+    )
+    return [_row(item, feed) for item, feed in rows]
+
+
+def open_story_members(session: Session, since: datetime, known: set[int]) -> list[ItemToAnalyse]:
+    """Reports of stories whose latest report is after `since`: with `known` item ids, only their story key
+    (the caller keeps their analysis) — the others in full."""
+    rows = session.execute(
+        select(StoryItem.item_id, Story.key)
+        .join(Story, Story.id == StoryItem.story_id)
+        .where(Story.last_published_at >= since)
+    ).all()
+    keys = {item_id: key for item_id, key in rows}
+    missing = [item_id for item_id in keys if item_id not in known]
+    members = [
+        ItemToAnalyse(item_id, "", "", "", since, "", None, key) for item_id, key in keys.items() if item_id in known
+    ]
+    for start in range(0, len(missing), 500):
+        chunk = missing[start : start + 500]
+        for item, feed in session.execute(
+            select(Item, Feed).join(Feed, Feed.id == Item.feed_id).where(Item.id.in_(chunk))
+        ):
+            members.append(_row(item, feed, keys[item.id]))
+    return members
+
+
+def save_analysis(session: Session, analysed: Sequence[AnalysedItem], now: datetime) -> int:
+    """Store items' stories, languages and events; a story is created on its first report. → events stored."""
+    entity_ids = {name: entity_id for name, entity_id in session.execute(select(Entity.name, Entity.id))}
+    stories = {story.key: story for story in session.scalars(
+        select(Story).where(Story.key.in_({item.story_key for item in analysed}))
+    )}  # fmt: skip
+    stored_events = 0
+    for item in sorted(analysed, key=lambda item: (item.published, item.item_id)):
+        story = stories.get(item.story_key)
+        if story is None:
+            story = Story(
+                key=item.story_key,
+                first_item_id=item.item_id,
+                first_published_at=item.published,
+                last_published_at=item.published,
+                item_count=0,
+                languages=[],
+                outlets=[],
+                entities=[],
+                event_types=[],
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(story)
+            session.flush()
+            stories[item.story_key] = story
+        story.item_count += 1
+        story.first_published_at = min(story.first_published_at, item.published)
+        story.last_published_at = max(story.last_published_at, item.published)
+        story.languages = _append(story.languages, [item.language] if item.language else [])
+        story.outlets = _append(story.outlets, [item.feed] if item.feed else [])
+        story.entities = _append(story.entities, list(item.actors))
+        story.event_types = _append(story.event_types, [event[0] for event in item.events])
+        story.updated_at = now
+        session.execute(
+            insert_or_ignore(session, StoryItem.__table__)
+            .values(item_id=item.item_id, story_id=story.id, language=item.language, published_at=item.published,
+                    analysed_at=now)
+            .on_conflict_do_nothing(index_elements=["item_id"])
+        )  # fmt: skip
+        for event_type, entity, market, evidence in item.events:
+            entity_id = entity_ids.get(entity)
+            if entity_id is None:
+                continue
+            result = session.execute(
+                insert_or_ignore(session, ItemEvent.__table__)
+                .values(item_id=item.item_id, entity_id=entity_id, story_id=story.id, type=event_type, market=market,
+                        evidence=evidence, created_at=now)
+                .on_conflict_do_nothing(index_elements=["item_id", "entity_id", "type"])
+            )  # fmt: skip
+            stored_events += result.rowcount or 0
+    return stored_events
+
+
+def _append(values: list[str], new: Sequence[str]) -> list[str]:
+    """A new list (JSON columns notice assignment, not mutation) with `new` values not in it yet."""
+    return values + [value for value in dict.fromkeys(new) if value not in values]

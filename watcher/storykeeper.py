@@ -1,0 +1,97 @@
+"""After each polling pass: the new matched items are analysed, placed into stories, and stored.
+
+Runs in a worker thread (the encoder's work stays off the event loop) under the poller's write lock.
+Only items with a match that can be mailed are analysed (not a new feed's silenced back-catalogue, not
+unmatched items). Stories still open (a report in the last 72 hours) are read back from the database at
+each pass, so several instances sharing one database place late reports into the same stories; the
+analysis of their reports is kept in memory, so each item is analysed once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timedelta
+
+from watcher import clock
+from watcher.analyze import STORY_WINDOW, Analyzer, ItemFacts, ItemInput, Story, StoryBook
+from watcher.config import Config
+from watcher.store import Database
+from watcher.store.stories import AnalysedItem, ItemToAnalyse, items_to_analyse, open_story_members, save_analysis
+
+log = logging.getLogger(__name__)
+
+CATCH_UP = timedelta(days=7)  # matched items not analysed yet (a crash, a restart) are taken this far back
+
+
+def _input(row: ItemToAnalyse) -> ItemInput:
+    return ItemInput(
+        id=f"item:{row.id}",
+        title=row.title,
+        summary=row.summary,
+        content=row.content,
+        published=row.published,
+        feed=row.feed,
+        language=row.language,
+    )
+
+
+class StoryKeeper:
+    def __init__(self, db: Database, config: Config) -> None:
+        self.db = db
+        self.analyzer = Analyzer(config.entities)
+        self.facts: dict[int, ItemFacts] = {}  # item id → analysis, for reports of open stories
+
+    def apply(self, config: Config) -> None:
+        self.analyzer = Analyzer(config.entities, self.analyzer.encoder)  # the model stays loaded
+        self.facts.clear()
+
+    def run(self, now: datetime | None = None) -> tuple[int, int]:
+        """Analyse what is waiting; → (items analysed, events stored)."""
+        now = now or clock.utcnow()
+        started = time.process_time()
+        with self.db.session() as session:
+            waiting = items_to_analyse(session, now - CATCH_UP)
+            if not waiting:
+                return 0, 0
+            oldest = min(row.published for row in waiting)
+            members = open_story_members(session, min(oldest, now) - STORY_WINDOW, set(self.facts))
+        book = self._book(members)
+        analyses = self.analyzer.analyse([_input(row) for row in waiting])
+        rows = {f"item:{row.id}": row for row in waiting}
+        results = []
+        for analysis in sorted(analyses, key=lambda analysis: (analysis.facts.published, analysis.id)):
+            story = book.place(analysis.facts)
+            row = rows[analysis.id]
+            self.facts[row.id] = analysis.facts
+            results.append(
+                AnalysedItem(
+                    item_id=row.id,
+                    story_key=story.key,
+                    published=row.published,
+                    language=analysis.language,
+                    feed=row.feed,
+                    actors=sorted(analysis.facts.actors),
+                    events=[(event.type, event.entity, event.market, event.evidence) for event in analysis.events],
+                )
+            )
+        with self.db.session() as session:
+            events = save_analysis(session, results, now)
+        log.info(
+            "analyze.done",
+            extra={"fields": {"items": len(results), "events": events, "stories_open": len(book.stories),
+                              "cpu_ms": round((time.process_time() - started) * 1000)}},
+        )  # fmt: skip
+        return len(results), events
+
+    def _book(self, members: list[ItemToAnalyse]) -> StoryBook:
+        """The open stories, their reports' analysis from memory or done again now."""
+        fresh = [row for row in members if row.id not in self.facts]
+        for row, analysis in zip(fresh, self.analyzer.analyse([_input(row) for row in fresh]), strict=True):
+            self.facts[row.id] = analysis.facts
+        open_ids = {row.id for row in members}
+        self.facts = {item_id: facts for item_id, facts in self.facts.items() if item_id in open_ids}
+        stories: dict[str, Story] = {}
+        for row in members:
+            stories.setdefault(row.story_key or "", Story(row.story_key or "")).members.append(self.facts[row.id])
+        return StoryBook(stories.values())
