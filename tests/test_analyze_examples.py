@@ -58,7 +58,7 @@ def test_own_sets_meet_the_targets_with_languages_detected(file: str) -> None:
 
 
 def test_hard_cases_stay_apart() -> None:
-    rows, analyses = analysed("dev.jsonl")
+    _rows, analyses = analysed("dev.jsonl")
     story = {analysis.id: analysis.story for analysis in analyses}
     assert story["d01-en"] != story["d02-en"]  # BYD plants in Hungary and in Turkey
     assert story["d04-en"] != story["d05-en"]  # two Tesla legal cases

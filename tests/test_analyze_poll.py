@@ -56,7 +56,7 @@ def test_poll_stores_stories_and_events_and_a_late_report_joins(tmp_path: Path, 
         entities=ENTITIES,
     )  # fmt: skip
     watcher = Watcher.open(load_config(config_path))
-    asyncio.run(_two_passes(watcher, feed_server, first_key := []))
+    asyncio.run(_two_passes(watcher, feed_server, []))
 
 
 async def _two_passes(watcher: Watcher, feed_server: FeedServer, first_key: list[str]) -> None:
