@@ -196,8 +196,10 @@ def test_languages_follow_the_script() -> None:
 
 def test_word_lists_carry_zipf_frequencies() -> None:
     english = VOCABULARY.words("en")
-    assert english.words[0] == "the" and english.zipf(0) > 7
-    assert english.zipf(len(english.words) - 1) == pytest.approx(2.0)
+    assert english.word(0) == "the" and english.zipf(0) > 7
+    last = len(english) - 1
+    assert english.zipf(last) == pytest.approx(2.0) and english.word(last)
+    assert "|" not in english.word(1000) and english.text.count("|") == last
 
 
 # --- the shipped config ---------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ they do in a feed.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -19,7 +20,7 @@ from watcher.aliaslint.findings import INFO, WARNING, Finding, VocabularyWord
 from watcher.aliaslint.shape import folded as _folded
 from watcher.config import AliasConfig, EntityConfig
 from watcher.match import Matcher, _is_no_space, fold
-from watcher.vocabulary import Vocabulary, WordList, languages_of
+from watcher.vocabulary import SEPARATOR, Vocabulary, WordList, languages_of
 
 COMMON_ZIPF = 3.5  # an ordinary word: 3 per million words or more...
 PLURAL_ZIPF = 3.0  # ... and its plural once per million (names rarely take a plural; apples, shells do)
@@ -78,7 +79,7 @@ def run(checks: list[Check], vocabulary: Vocabulary) -> None:
     for language in languages:
         wanted = [check for check in checks if language in check.languages]
         listed = vocabulary.words(language)
-        if not listed.words:
+        if not len(listed):
             continue
         text, lengths = _folded_list(listed)
         keys = AhoCorasick(list(dict.fromkeys(check.key for check in wanted)), matchkind=MatchKind.Standard)
@@ -87,39 +88,44 @@ def run(checks: list[Check], vocabulary: Vocabulary) -> None:
         )
         if not candidates:
             continue
-        words = [listed.words[index] for index in candidates]
-        offsets = [0, *accumulate(map(len, words))]  # candidate i starts at offsets[i] + i
+        words = [listed.word(index) for index in candidates]
+        offsets = [0, *accumulate(map(len, words))]
         matcher = Matcher.build([EntityConfig(name=str(i), aliases=[check.pattern]) for i, check in enumerate(wanted)])
-        for found in matcher.match({"title": "|".join(words)}):
+        for found in matcher.match({"title": SEPARATOR.join(words)}):
             check = wanted[int(found.entity)]
             for hit in found.hits:
                 at = _word_at(offsets, hit.start)
                 start, end = offsets[at] + at, offsets[at + 1] + at
                 if check.role == "inside" or (hit.start == start and hit.end == end):
                     index = candidates[at]
-                    check.hits.setdefault(listed.words[index], {}).setdefault(language, listed.zipf(index))
+                    check.hits.setdefault(words[at], {}).setdefault(language, listed.zipf(index))
 
 
-def _word_at(lengths: list[int], position: int) -> int:
+def _word_at(lengths: Sequence[int], position: int) -> int:
     """The word a position of a "|"-joined text falls in, word i starting at lengths[i] + i."""
     return bisect_right(range(len(lengths) - 1), position, key=lambda i: lengths[i] + i) - 1
 
 
-_FOLDED: dict[int, tuple[WordList, str, list[int]]] = {}
+_FOLDED: dict[int, tuple[WordList, str, Sequence[int]]] = {}
 
 
-def _folded_list(listed: WordList) -> tuple[str, list[int]]:
-    """The list's words folded and joined by "|", and their lengths summed (word i at lengths[i] + i).
+def _folded_list(listed: WordList) -> tuple[str, Sequence[int]]:
+    """The list's text folded, and its words' lengths summed as in WordList (word i at lengths[i] + i).
 
     Folded once per list and process: a second lint (check-config in a test run) costs one automaton pass.
     """
     cached = _FOLDED.get(id(listed))
     if cached is None or cached[0] is not listed:
-        text = fold("|".join(listed.words))
-        words = text.split("|")
-        if len(words) != len(listed.words):  # a word folded into a "|": search the text as it is
-            text, words = "|".join(listed.words), list(listed.words)
-        cached = _FOLDED[id(listed)] = (listed, text, [0, *accumulate(map(len, words))])
+        text = fold(listed.text)
+        if text == listed.text:
+            cached = (listed, listed.text, listed.lengths)
+        else:
+            words = text.split(SEPARATOR)
+            if len(words) != len(listed):  # a word folded into a "|": search the text as it is
+                cached = (listed, listed.text, listed.lengths)
+            else:
+                cached = (listed, text, array("I", [0, *accumulate(map(len, words))]))
+        _FOLDED[id(listed)] = cached
     return cached[1], cached[2]
 
 
