@@ -65,9 +65,7 @@ def main() -> None:
     cpu = time.process_time() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"items analysed: {len(items)} in batches of 500")
-    print(
-        f"CPU per item: {cpu / len(items) * 1000:.2f} ms (whole analysis: language, entities, events, embedding, stories)"
-    )
+    print(f"CPU per item: {cpu / len(items) * 1000:.2f} ms (language, entities, events, embedding, stories)")
     print(f"model and automata load: {load_seconds:.2f} s CPU")
     print(f"memory added: {loaded - before:.0f} MB after loading, {rss_mb() - before:.0f} MB after the run "
           f"(peak RSS {peak:.0f} MB, interpreter and watcher's own imports included)")  # fmt: skip

@@ -220,7 +220,8 @@ class StoryItem(Base):
 
     __tablename__ = "story_items"
 
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)  # an id like every table's (`db copy` moves sequences by it)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), unique=True)
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
     language: Mapped[str | None] = mapped_column(String(35))
     published_at: Mapped[datetime]  # the item's date as analysed (published, else first seen)

@@ -39,6 +39,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_stories_last_published_at"), ["last_published_at"], unique=False)
     op.create_table(
         "story_items",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("story_id", sa.Integer(), nullable=False),
         sa.Column("language", sa.String(length=35), nullable=True),
@@ -46,7 +47,8 @@ def upgrade() -> None:
         sa.Column("analysed_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["item_id"], ["items.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["story_id"], ["stories.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("item_id"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("item_id"),
     )
     with op.batch_alter_table("story_items", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_story_items_story_id"), ["story_id"], unique=False)
