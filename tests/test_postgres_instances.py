@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from tests.conftest import (
     wait_until,
     write_config,
 )
+from tests.held_routes import HeldRoutes
 from watcher.cli import main
 from watcher.clock import utcnow
 from watcher.models import Delivery, Digest, Entity, Feed, Item, Match
@@ -154,21 +154,6 @@ def test_founding_article_end_to_end_on_postgresql(
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Delivery)) == 4
     db.dispose()
-
-
-class HeldRoutes(dict[str, Route]):
-    """FeedServer routes whose `held` paths answer only once `release` is set: feeds still in flight at one
-    instance while the others have finished their share of the pass."""
-
-    def __init__(self, held: set[str]) -> None:
-        super().__init__()
-        self.held = held
-        self.release = threading.Event()
-
-    def get(self, path: str, default: Route | None = None) -> Route | None:  # type: ignore[override]
-        if path in self.held:
-            self.release.wait(60)
-        return super().get(path, default)
 
 
 def zone_where_it_is_midday(now: datetime) -> str:

@@ -16,7 +16,6 @@ import contextlib
 import logging
 import os
 import signal
-import socket
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -26,7 +25,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from watcher import clock, metrics, signals
+from watcher import clock, health, metrics, signals
 from watcher.app import Watcher
 from watcher.clock import utcnow
 from watcher.config import Config, load_config
@@ -40,35 +39,10 @@ DIGEST_CATCH_UP_MINUTES = 1  # also how soon a digest's retry time is noticed
 CONFIG_WATCH_SECONDS = 2.0
 STOP_GRACE_SECONDS = 20.0
 PRUNE_HOURS = 6
-HEALTHY_WITHIN = 600.0  # seconds without polling progress before /healthz answers 503
 # How long after a start the day's digest waits for the feeds due then to be polled. A first pass over
 # 1,000 feeds takes ~15 s (docs/benchmarks.md) and a dead instance's lease lapses within 2 × poll.timeout
 # + 2 min; a feed still unpolled after this is stuck, and the digest goes out with what is stored.
 DIGEST_WAIT_LIMIT = timedelta(minutes=30)
-
-
-def sd_notify(state: str) -> None:
-    """Tell systemd (Type=notify) how we are doing; a no-op outside systemd."""
-    address = os.environ.get("NOTIFY_SOCKET")
-    if not address:
-        return
-    if address.startswith("@"):
-        address = "\0" + address[1:]
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
-            sock.connect(address)
-            sock.sendall(state.encode())
-    except OSError as exc:
-        log.warning("systemd.notify_failed", extra={"fields": {"error": str(exc)}})
-
-
-def _watchdog_seconds() -> float | None:
-    """WatchdogSec= of our unit, if systemd set one for this process."""
-    usec = os.environ.get("WATCHDOG_USEC", "")
-    pid = os.environ.get("WATCHDOG_PID", "")
-    if not usec.isdigit() or (pid.isdigit() and int(pid) != os.getpid()):
-        return None
-    return int(usec) / 1_000_000
 
 
 def _config_signature(path: Path) -> tuple[int, int, int] | None:
@@ -93,7 +67,7 @@ class Daemon:
         self.digest_ready = False  # every feed due at started_at has been polled since, by any instance
         self.digest_waiting_logged = False
         self.last_tick_done = time.monotonic()
-        self.watchdog_seconds = _watchdog_seconds()
+        self.watchdog_seconds = health.watchdog_seconds()
         self.http_server: asyncio.Server | None = None
         self.reload_pending = False  # a SIGHUP while starting: reload once running
 
@@ -112,6 +86,9 @@ class Daemon:
             self.reload_pending = True
         self.watcher = await asyncio.to_thread(Watcher.open, self.config)
         self.started_at = utcnow()
+        self.last_tick_done = time.monotonic()  # progress is counted from the moment polling can start
+        for problem in health.watchdog_problems(self.config, self.watchdog_seconds):
+            log.warning("config.cannot_work", extra={"fields": {"problem": problem}})
         if self.stop_requested.is_set():
             return await self.shutdown()
         self.scheduler = AsyncIOScheduler(
@@ -137,7 +114,7 @@ class Daemon:
                 }
             },
         )
-        sd_notify("READY=1\nSTATUS=polling")
+        health.sd_notify("READY=1\nSTATUS=polling")
         if self.reload_pending:
             self._on_sighup()
         await self.stop_requested.wait()
@@ -261,21 +238,27 @@ class Daemon:
         self.digest_ready = True
         return True
 
-    def healthy(self) -> bool:
-        """Polling made progress lately (a feed finished, or a tick found nothing due)."""
+    def stalled_for(self) -> float:
+        """Seconds since polling last made progress: a feed finished (in however long a tick), or a tick ended."""
         poller = self.watcher._poller if self.watcher else None
         progress = max(self.last_tick_done, poller.last_progress if poller else 0.0)
-        return time.monotonic() - progress < HEALTHY_WITHIN
+        return time.monotonic() - progress
+
+    def healthy(self) -> bool:
+        return self.stalled_for() < health.HEALTHY_WITHIN
 
     async def watchdog(self) -> None:
-        """Ping systemd only while polling makes progress: a wedged poller gets the service restarted."""
-        assert self.watcher is not None and self.watchdog_seconds
-        poller = self.watcher._poller
-        progress = max(self.last_tick_done, poller.last_progress if poller else 0.0)
-        if time.monotonic() - progress < self.watchdog_seconds:
-            sd_notify("WATCHDOG=1")
+        """Ping systemd every WatchdogSec/3 while healthy, whatever a tick's length; a wedged poller goes unpinged
+        and systemd restarts the service WatchdogSec later (a frozen event loop pings nothing either).
+
+        Progress is judged over HEALTHY_WITHIN, not WatchdogSec: one feed may take poll.timeout to fetch and
+        PARSE_TIMEOUT to parse, and a tick of slow feeds finishes none for that long while perfectly healthy.
+        """
+        stalled = self.stalled_for()
+        if stalled < health.HEALTHY_WITHIN:
+            health.sd_notify("WATCHDOG=1")
         else:
-            log.error("watchdog.no_progress", extra={"fields": {"seconds": round(time.monotonic() - progress)}})
+            log.error("watchdog.no_progress", extra={"fields": {"seconds": round(stalled)}})
 
     async def prune(self) -> None:
         assert self.watcher is not None
@@ -310,6 +293,8 @@ class Daemon:
             )
             return
         old, self.config = self.config, config
+        for problem in health.watchdog_problems(config, self.watchdog_seconds):
+            log.warning("config.cannot_work", extra={"fields": {"problem": problem}})
         if (old.digest.time, old.digest.timezone, old.poll.tick) != (
             config.digest.time,
             config.digest.timezone,
@@ -354,7 +339,7 @@ class Daemon:
                 previous.close()
 
     async def shutdown(self) -> int:
-        sd_notify("STOPPING=1")
+        health.sd_notify("STOPPING=1")
         log.info("daemon.stopping", extra={"fields": {"inflight_jobs": len(self.inflight)}})
         if self.watcher is not None and self.watcher._poller is not None:
             self.watcher.poller.stopping = True  # feeds not yet started are released for other instances

@@ -14,6 +14,7 @@ from watcher.config import Config
 def check_config(state: _State) -> None:
     """Validate the config file exactly as `run` would, and summarise it."""
     from watcher.app import make_mailer
+    from watcher.health import configured_watchdog_seconds, watchdog_problems
     from watcher.match import Matcher
 
     config = state.config
@@ -24,6 +25,8 @@ def check_config(state: _State) -> None:
     click.echo(f"  feeds: {len(config.feeds)}; entities: {len(config.entities)} ({_count(aliases, 'alias')})")
     click.echo(f"  database: {config.database_url}")
     click.echo(f"  digest: daily at {config.digest.time:%H:%M} {config.digest.timezone} via {mailer.description}")
+    for problem in watchdog_problems(config, configured_watchdog_seconds()):  # the daemon logs the same at start
+        click.echo(f"  warning: {problem}")
     click.echo(f"  {_alias_summary(config)}")
 
 
