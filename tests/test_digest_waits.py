@@ -18,6 +18,8 @@ from watcher.models import Feed
 from watcher.store import Database, record_failure, record_success, sync_feeds
 from watcher.store.digests import feeds_not_polled_since
 
+pytestmark = pytest.mark.clock  # "due at the start" and DIGEST_WAIT_LIMIT are read on watcher's clock
+
 
 def test_feeds_not_polled_since_a_start(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'watcher.db'}")
