@@ -1,8 +1,9 @@
-"""Write watcher/analyze/data/territories.json: country names in many languages from CLDR (via babel).
+"""Write watcher/analyze/data/territories.json: country names in many languages from CLDR (via babel),
+and english_names.json: the English name of each country and language, for the digest's gist lines.
 
-Run after upgrading babel: `.venv/bin/python scripts/build_territory_names.py`. The file ships in the
+Run after upgrading babel: `.venv/bin/python scripts/build_territory_names.py`. The files ship in the
 package so the daemon needs neither babel nor its locale data at run time (babel's data for these
-locales costs ~20 MB of memory once loaded). tests/test_analyze_markets.py checks the file is current.
+locales costs ~20 MB of memory once loaded). tests/test_digest_names.py checks they are current.
 
 Besides the CLDR name of each territory in each locale, the country's own language name in each locale
 stands for the adjective where the two coincide ("coreano", "koreanisch", "корейский": the market
@@ -50,13 +51,29 @@ def build() -> dict[str, dict[str, list[str]]]:
     return names
 
 
+def build_english() -> dict[str, dict[str, str]]:
+    """English names of countries (ISO 3166-1 alpha-2) and languages (ISO 639 codes, no script or region)."""
+    locale = Locale.parse("en")
+    countries = {code: name for code, name in locale.territories.items() if code.isalpha() and len(code) == 2}
+    languages = {code: name for code, name in locale.languages.items() if code.isalpha() and len(code) <= 3}
+    return {"countries": dict(sorted(countries.items())), "languages": dict(sorted(languages.items()))}
+
+
 def main() -> None:
-    target = Path(__file__).resolve().parent.parent / "watcher" / "analyze" / "data" / "territories.json"
-    text = json.dumps(build(), ensure_ascii=False, indent=0, sort_keys=True) + "\n"
+    data = Path(__file__).resolve().parent.parent / "watcher" / "analyze" / "data"
+    outputs = {
+        data / "territories.json": json.dumps(build(), ensure_ascii=False, indent=0, sort_keys=True) + "\n",
+        data / "english_names.json": json.dumps(build_english(), ensure_ascii=False, indent=0) + "\n",
+    }
     if "--check" in sys.argv:
-        sys.exit(0 if target.read_text(encoding="utf-8") == text else 1)
-    target.write_text(text, encoding="utf-8")
-    print(f"wrote {target} ({len(text.encode()) // 1024} KB)")
+        sys.exit(
+            0
+            if all(path.exists() and path.read_text(encoding="utf-8") == text for path, text in outputs.items())
+            else 1
+        )
+    for target, text in outputs.items():
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target} ({len(text.encode()) // 1024} KB)")
 
 
 if __name__ == "__main__":
