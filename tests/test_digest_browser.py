@@ -1,179 +1,33 @@
-"""The digest as a reader sees it: `watcher digest --preview` rendered by headless Chromium, then the PNG checked.
+"""The digest as a reader sees it: `watcher digest --preview` of polled multilingual feeds, rendered by
+headless Chromium (tests/browser.py), in the light and the dark scheme, 800 px and a 375 px phone.
 
-Skipped when Chromium is not installed (.ci/run installs it). The PNG is read with a small zlib-based
-decoder below: the project does not depend on Pillow.
+Skipped when Chromium is not installed (.ci/run installs it).
 """
 
 from __future__ import annotations
 
-import shutil
-import struct
-import subprocess
-import zlib
-from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from tests.browser import layout, measure, needs_chromium, phone_frame, screenshot
 from tests.conftest import FeedServer, Route, rss, write_config
 from watcher.cli import main
 from watcher.digest import build_digest, render_digest
 from watcher.store import MatchRow
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium; .ci/run does)"
-)
+pytestmark = needs_chromium
 
-PAGE_BACKGROUND = (0xF4, 0xF4, 0xF4)  # body and .outer in templates/digest.html.j2
-PAGE = (0xFF, 0xFF, 0xFF)  # .page
 LONG_LINK = "https://news.example.com/" + "very-long-slug-without-any-break-" * 6 + "xiaomi"
-
-
-# --- PNG -----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Image:
-    width: int
-    height: int
-    channels: int
-    rows: list[bytes]  # unfiltered scanlines
-
-    def row_pixels(self, y: int) -> list[tuple[int, int, int]]:
-        row, c = self.rows[y], self.channels
-        return list(zip(row[0::c], row[1::c], row[2::c], strict=True))
-
-
-def _add_bytes(a: bytes, b: bytes) -> bytes:
-    """(a[i] + b[i]) % 256 for every i at once: SWAR on two big integers, no carry between bytes."""
-    n = len(a)
-    x, y = int.from_bytes(a, "big"), int.from_bytes(b, "big")
-    low = int.from_bytes(b"\x7f" * n, "big")
-    high = int.from_bytes(b"\x80" * n, "big")
-    return (((x & low) + (y & low)) ^ ((x ^ y) & high)).to_bytes(n, "big")
-
-
-def read_png(path: Path) -> Image:
-    """8-bit RGB or RGBA, not interlaced: what Chromium writes."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    position, chunks = 8, []
-    width = height = channels = 0
-    while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position : position + 8])
-        body = data[position + 8 : position + 8 + length]
-        position += 12 + length
-        if kind == b"IHDR":
-            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
-            assert depth == 8 and colour in (2, 6) and interlace == 0, (depth, colour, interlace)
-            channels = 3 if colour == 2 else 4
-        elif kind == b"IDAT":
-            chunks.append(body)
-        elif kind == b"IEND":
-            break
-    raw = zlib.decompress(b"".join(chunks))
-    stride = width * channels
-    previous = bytes(stride)
-    rows = []
-    for y in range(height):
-        start = y * (stride + 1)
-        kind, line = raw[start], raw[start + 1 : start + 1 + stride]
-        if kind == 0:
-            current = line
-        elif kind == 2:
-            current = _add_bytes(line, previous)
-        else:
-            out = bytearray(line)
-            for i in range(stride):
-                left = out[i - channels] if i >= channels else 0
-                up = previous[i]
-                if kind == 1:
-                    predictor = left
-                elif kind == 3:
-                    predictor = (left + up) // 2
-                else:  # 4: Paeth
-                    upper_left = previous[i - channels] if i >= channels else 0
-                    p = left + up - upper_left
-                    pa, pb, pc = abs(p - left), abs(p - up), abs(p - upper_left)
-                    predictor = left if pa <= pb and pa <= pc else up if pb <= pc else upper_left
-                out[i] = (out[i] + predictor) & 0xFF
-            current = bytes(out)
-        rows.append(current)
-        previous = current
-    return Image(width, height, channels, rows)
-
-
-@dataclass
-class Layout:
-    colours: int  # distinct colours among sampled pixels
-    non_background: float  # share of sampled pixels that are not the page background
-    ink: float  # share of sampled pixels that are neither background nor the white page
-    page_left: int  # bounding box of the white page area
-    page_right: int
-    page_bottom: int
-    ink_outside_page: int  # sampled pixels left or right of the page that are not background
-
-
-def layout(image: Image, step: int = 3, width: int | None = None) -> Layout:
-    """What the screenshot shows in its `width` leftmost columns (all by default), from every `step`th row."""
-    width = width or image.width
-    counts: Counter[tuple[int, int, int]] = Counter()
-    left, right, bottom = width, -1, -1
-    rows = range(0, image.height, step)
-    for y in rows:
-        pixels = image.row_pixels(y)[:width]
-        counts.update(pixels)
-        whites = [x for x, pixel in enumerate(pixels) if pixel == PAGE]
-        if len(whites) > 50:  # a stretch of page, not a white glyph pixel
-            left, right, bottom = min(left, whites[0]), max(right, whites[-1]), y
-    outside = 0
-    for y in rows:
-        pixels = image.row_pixels(y)[:width]
-        outside += sum(1 for x, pixel in enumerate(pixels) if (x < left or x > right) and pixel != PAGE_BACKGROUND)
-    total = sum(counts.values())
-    return Layout(
-        colours=len(counts),
-        non_background=1 - counts[PAGE_BACKGROUND] / total,
-        ink=1 - (counts[PAGE_BACKGROUND] + counts[PAGE]) / total,
-        page_left=left,
-        page_right=right,
-        page_bottom=bottom,
-        ink_outside_page=outside,
-    )
-
-
-def screenshot(html: Path, png: Path, width: int, height: int, profile: Path) -> Image:
-    assert CHROMIUM is not None
-    command = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        "--force-device-scale-factor=1",
-        f"--user-data-dir={profile}",
-        f"--window-size={width},{height}",
-        f"--screenshot={png}",
-        html.resolve().as_uri(),
-    ]
-    result = subprocess.run(command, capture_output=True, timeout=60, check=False)
-    assert result.returncode == 0 and png.exists(), result.stderr.decode(errors="replace")[-2000:]
-    image = read_png(png)
-    assert (image.width, image.height) == (width, height)
-    return image
-
-
-# --- the digest ----------------------------------------------------------------------------------
+KOREAN_TITLE = "샤오미, 한국에서 Mi Pay 출시… 카드사 12곳과 제휴하고 내년 상반기 스마트폰 판매망 확대 추진"
+KOREAN_BODY = (
+    "샤오미가 한국 시장에 본격 진출한다. 업계에 따르면 샤오미는 국내 카드사 열두 곳과 결제 서비스 제휴 계약을 "
+    "맺고 내년 상반기부터 스마트폰과 웨어러블 기기 판매망을 전국 대형 유통매장으로 확대할 계획이다."
+)
 
 
 def multilingual_feed() -> bytes:
@@ -189,7 +43,7 @@ def multilingual_feed() -> bytes:
             "Xiaomi pronta a sbarcare in Corea del Sud: accordi con due distributori e un brevetto per Mi Pay",
             "<p>Xiaomi porterà Mi Pay in Corea del Sud entro marzo, secondo due fonti vicine all'azienda.</p>",
         ),
-        item(2, "샤오미, 한국에서 Mi Pay 출시… 카드사 12곳과 제휴", "<p>샤오미가 한국 시장에 본격 진출한다.</p>"),
+        item(9, KOREAN_TITLE, f"<p>{KOREAN_BODY}</p>"),  # the first report: its headline is shown
         item(3, "Сяоми выходит на рынок Южной Кореи", "<p>Компания Сяоми объявила о планах в Южной Корее.</p>"),
         item(4, "小米集团宣布小米支付登陆韩国", "<p>小米集团今日宣布，小米支付将于明年登陆韩国市场。</p>"),
         item(5, "Xiaomi beats third-quarter forecasts on smartphone and EV momentum", "<p>Xiaomi shares rose.</p>"),
@@ -198,8 +52,19 @@ def multilingual_feed() -> bytes:
     )
 
 
-@pytest.fixture
-def preview(tmp_path: Path, feed_server: FeedServer) -> Path:
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp_path = tmp_path_factory.mktemp("preview")
+    server = FeedServer()
+    server.thread.start()
+    try:
+        return _preview(tmp_path, server)
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+
+
+def _preview(tmp_path: Path, feed_server: FeedServer) -> Path:
     feed_server.routes["/feed.xml"] = Route(body=multilingual_feed())
     config = write_config(tmp_path, feeds=[{"url": feed_server.url("/feed.xml"), "name": "Mondo Tech"}])
     runner = CliRunner()
@@ -209,14 +74,16 @@ def preview(tmp_path: Path, feed_server: FeedServer) -> Path:
     result = runner.invoke(main, ["--config", str(config), "digest", "--preview", str(page)])
     assert result.exit_code == 0 and page.exists(), result.output
     text = page.read_text(encoding="utf-8")
-    assert "샤오미" in text and "Сяоми" in text and "小米集团" in text and "シャオミ" in text
+    assert KOREAN_TITLE in text  # the Korean report came first: its headline stands for its story
+    for n in (1, 3, 4, 5, 6, 9):  # every report is in the digest, once: as its story's headline or under "also in"
+        assert text.count(f'href="https://news.example.com/{n}"') == 1, n
     return page
 
 
 def test_digest_renders_as_a_600px_page(tmp_path: Path, preview: Path) -> None:
     image = screenshot(preview, tmp_path / "desktop.png", 800, 2000, tmp_path / "profile")
     found = layout(image)
-    assert found.colours >= 20, found  # text, links, highlights, borders: not a blank page
+    assert found.colours >= 20, found  # text, links, highlights, chips, borders: not a blank page
     assert found.non_background > 0.25, found
     assert found.ink > 0.01, found
     width = found.page_right - found.page_left + 1
@@ -226,22 +93,33 @@ def test_digest_renders_as_a_600px_page(tmp_path: Path, preview: Path) -> None:
     assert found.ink_outside_page == 0, found  # nothing spills out of the page
 
 
-def test_digest_fits_a_400px_phone_screen(tmp_path: Path, preview: Path) -> None:
-    # Headless Chromium's window is never narrower than 500 px, whatever --window-size says: a 400 px frame
-    # holds the digest instead, as a phone's mail app would.
-    phone = tmp_path / "phone.html"
-    phone.write_text(
-        '<!DOCTYPE html><html><body style="margin:0;background:#000">'
-        f'<iframe src="{preview.name}" width="400" height="2000" style="border:0;display:block"></iframe>'
-        "</body></html>",
-        encoding="utf-8",
-    )
-    image = screenshot(phone, tmp_path / "mobile.png", 600, 2000, tmp_path / "profile")
-    found = layout(image, width=400)
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_digest_fits_a_375px_phone_screen(tmp_path: Path, preview: Path, dark: bool) -> None:
+    frame = phone_frame(preview, 375, 2000)
+    image = screenshot(frame, tmp_path / "mobile.png", 600, 2000, tmp_path / "profile", dark=dark)
+    found = layout(image, width=375, dark=dark)
     assert found.ink > 0.01, found
-    assert found.page_left > 0 and found.page_right < 399, found  # page area shrinks within the screen
-    assert found.page_right - found.page_left + 1 <= 400, found
+    assert found.page_left > 0 and found.page_right < 374, found  # the page shrinks within the screen
     assert found.ink_outside_page == 0, found  # no text runs past the page's right edge
+
+
+@pytest.mark.parametrize("width", [375, 800])
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_every_text_has_a_contrast_of_4_5_and_korean_never_breaks_inside_a_word(
+    tmp_path: Path, preview: Path, width: int, dark: bool
+) -> None:
+    found = measure(preview, tmp_path / "profile", width=width, dark=dark)
+    assert_readable(found, width)
+    assert any(text["lang"] == "ko" for text in found["texts"]), "the Korean story carries lang=ko"
+
+
+def assert_readable(found: dict[str, Any], width: int) -> None:
+    """Every drawn text at least 4.5:1 (WCAG AA for body text), Hangul words whole, nothing wider than the screen."""
+    assert len(found["texts"]) > 20, found["texts"]
+    poor = [text for text in found["texts"] if text["ratio"] < 4.5]
+    assert not poor, poor
+    assert found["koreanBroken"] == [], found["koreanBroken"]
+    assert found["scrollWidth"] <= width, (found["scrollWidth"], width)
 
 
 def test_a_long_unbroken_title_does_not_widen_the_page(tmp_path: Path) -> None:
@@ -267,6 +145,7 @@ def test_a_long_unbroken_title_does_not_widen_the_page(tmp_path: Path) -> None:
             snippet=snippet,
             highlights=((snippet.index("Xiaomi"), snippet.index("Xiaomi") + 6),),
             backfilled=False,
+            body=snippet,
         )
     ]
     page = tmp_path / "long.html"
@@ -275,3 +154,7 @@ def test_a_long_unbroken_title_does_not_widen_the_page(tmp_path: Path) -> None:
     found = layout(screenshot(page, tmp_path / "long.png", 800, 1000, tmp_path / "profile"))
     assert found.page_right - found.page_left + 1 <= 620, found
     assert found.ink_outside_page == 0, found
+    phone = layout(
+        screenshot(phone_frame(page, 375, 1000), tmp_path / "m.png", 600, 1000, tmp_path / "profile"), width=375
+    )
+    assert phone.ink_outside_page == 0, phone

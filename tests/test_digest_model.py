@@ -1,9 +1,15 @@
-"""The digest model and its rendering on fixed, hand-built match rows: no database, no servers."""
+"""The digest model and its rendering on hand-built match rows and stored stories: no database, no servers.
+
+Most tests use tests/digest_sample.py: the shipped seeds' stories as the analyser stores them (the Italian,
+Korean and Russian reports of Xiaomi entering South Korea are one story) plus a few more.
+"""
 
 from __future__ import annotations
 
+import csv
 import email
 import email.policy
+import io
 import itertools
 import re
 from dataclasses import replace
@@ -12,23 +18,60 @@ from typing import Any
 
 import pytest
 
+from tests.digest_sample import (
+    BAND_TITLE,
+    DE_TITLE,
+    EARNINGS_TITLE,
+    EN_SUIT_TITLE,
+    ENTITIES,
+    EXPORTS_TITLE,
+    FAILING,
+    GRIP_TITLE,
+    IT_TITLE,
+    KO_EVIDENCE,
+    KO_TITLE,
+    PYEONGTAEK_TITLE,
+    RU_TITLE,
+    SAMPLE_NOW,
+    SAMPLE_ZONE,
+    sample,
+    sample_volumes,
+)
 from watcher.digest import (
     SUBJECT_MAX,
     DigestModel,
-    EntitySection,
+    DigestStory,
+    EntityLine,
     build_digest,
     compose_message,
     make_subject,
     render_digest,
     render_nothing_new,
+    share_fairly,
 )
+from watcher.digest.render import HTML_BUDGET
 from watcher.store import FeedStatus, MatchRow
+from watcher.store.stories import StoredStories, StoryEvent, StoryReport
 
 # A fixed date is safe here: build_digest and the renderers take `now` as an argument (the clock is
 # injected) and read no clock of their own; the --clock-shift runs check that this stays so.
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 pytestmark = pytest.mark.clock
 _ids = itertools.count(1)
+
+
+def sample_digest(**kwargs: Any) -> DigestModel:
+    found = sample()
+    return build_digest(
+        found.rows,
+        timezone=SAMPLE_ZONE,
+        now=kwargs.pop("now", SAMPLE_NOW),
+        stories=found.stored(),
+        entity_order=ENTITIES,
+        volumes=kwargs.pop("volumes", sample_volumes()),
+        failing_feeds=[FAILING],
+        **kwargs,
+    )
 
 
 def row(
@@ -40,16 +83,11 @@ def row(
     source: str = "Feed A",
     published: datetime | None = None,
     field: str = "summary",
-    snippet: str | None = None,
-    highlights: tuple[tuple[int, int], ...] | None = None,
+    body: str = "",
     **extra: Any,
 ) -> MatchRow:
     """One match row as the store hands it to the digest; a fresh item unless item_id is given."""
     match_id = next(_ids)
-    snippet = snippet if snippet is not None else f"News about {entity} today."
-    if highlights is None:
-        start = snippet.find(entity)
-        highlights = ((start, start + len(entity)),) if start >= 0 else ()
     return MatchRow(
         match_id=match_id,
         entity=entity,
@@ -63,9 +101,11 @@ def row(
         field=field,
         alias=entity,
         surface=entity,
-        snippet=snippet,
-        highlights=highlights,
+        snippet=title,
+        highlights=(),
         backfilled=extra.pop("backfilled", False),
+        hits=((field, 0, len(entity), entity),),
+        body=body or f"{entity} did something today. More follows.",
         **extra,
     )
 
@@ -74,12 +114,8 @@ def digest(rows: list[MatchRow], **kwargs: Any) -> DigestModel:
     return build_digest(rows, timezone=kwargs.pop("timezone", "UTC"), now=kwargs.pop("now", NOW), **kwargs)
 
 
-def section(model: DigestModel, entity: str) -> EntitySection:
-    return next(s for s in model.sections if s.entity == entity)
-
-
-def titles(model: DigestModel, entity: str) -> list[str]:
-    return [entry.title for entry in section(model, entity).entries]
+def story_with(model: DigestModel, title: str) -> DigestStory:
+    return next(story for story in model.complete_listing or model.listed if story.lead.title == title)
 
 
 def html_and_text(model: DigestModel, prefix: str = "watcher") -> tuple[str, str]:
@@ -87,298 +123,313 @@ def html_and_text(model: DigestModel, prefix: str = "watcher") -> tuple[str, str
     return rendered.html, rendered.text
 
 
-# --- ranking -------------------------------------------------------------------------------------
+# --- one entry per story -------------------------------------------------------------------------
 
 
-def test_title_hit_ranks_above_a_more_recent_body_hit() -> None:
-    model = digest(
-        [
-            row(title="Phones of the week", published=NOW - timedelta(hours=1)),
-            row(title="Xiaomi opens a store in Milan", field="title", published=NOW - timedelta(hours=20)),
-        ]
-    )
-    assert titles(model, "Xiaomi") == ["Xiaomi opens a store in Milan", "Phones of the week"]
-
-
-def test_more_distinct_aliases_rank_above_one() -> None:
-    model = digest(
-        [
-            row(title="One alias", alias_count=1, published=NOW - timedelta(hours=1)),
-            row(title="Two aliases", alias_count=2, published=NOW - timedelta(hours=9)),
-        ]
-    )
-    assert titles(model, "Xiaomi") == ["Two aliases", "One alias"]
-
-
-def test_a_story_carried_by_more_sources_ranks_above_one_carried_by_one() -> None:
-    model = digest(
-        [
-            row(title="Single-source story", link="https://solo.example/1", published=NOW - timedelta(hours=1)),
-            row(title="Wide story", link="https://wire.example/w", source="Wire", published=NOW - timedelta(hours=9)),
-            row(title="Wide story (repost)", link="https://wire.example/w", source="Blog", published=NOW),
-        ]
-    )
-    entries = section(model, "Xiaomi").entries
-    assert entries[0].title in ("Wide story", "Wide story (repost)")
-    assert entries[0].also_in and entries[1].title == "Single-source story"
-
-
-def test_recency_breaks_ties() -> None:
-    model = digest(
-        [
-            row(title="Older", published=NOW - timedelta(hours=30)),
-            row(title="Newest", published=NOW - timedelta(minutes=5)),
-            row(title="Middle", published=NOW - timedelta(hours=3)),
-        ]
-    )
-    assert titles(model, "Xiaomi") == ["Newest", "Middle", "Older"]
-
-
-def test_undated_item_is_placed_by_when_it_was_first_seen() -> None:
-    undated = replace(row(title="Undated"), published_at=None, first_seen_at=NOW - timedelta(minutes=1))
-    model = digest([row(title="Dated", published=NOW - timedelta(hours=5)), undated])
-    assert titles(model, "Xiaomi") == ["Undated", "Dated"]
-
-
-# --- clustering ----------------------------------------------------------------------------------
-
-
-def test_same_link_modulo_tracking_scheme_and_www_folds_into_one_entry() -> None:
-    model = digest(
-        [
-            row(
-                title="Xiaomi enters Korea",
-                link="https://www.news.example/xiaomi-korea?utm_source=rss&utm_medium=feed",
-                source="Wire",
-                field="title",
-            ),
-            row(title="Xiaomi: arrivo in Corea", link="http://news.example/xiaomi-korea/", source="TecnoNotizie"),
-            row(title="샤오미 한국 진출", link="https://news.example/xiaomi-korea?utm_campaign=x#top", source="테크"),
-            row(title="Unrelated", link="https://news.example/other-story", source="Wire"),
-        ]
-    )
-    entries = section(model, "Xiaomi").entries
-    assert len(entries) == 2
-    folded = entries[0]
-    assert folded.title == "Xiaomi enters Korea"  # the best-ranked (title hit) is the one shown
-    assert folded.source == "Wire"
-    assert set(folded.also_in) == {"TecnoNotizie", "테크"}
-    assert entries[1].title == "Unrelated" and entries[1].also_in == ()
-    assert section(model, "Xiaomi").count == 4  # every source counts as a mention
+def test_the_founding_storys_three_languages_are_one_story_shown_once() -> None:
+    model = sample_digest()
+    founding = [story for story in model.listed if {r.title for r in story.reports} >= {KO_TITLE, IT_TITLE, RU_TITLE}]
+    assert len(founding) == 1
+    story = founding[0]
+    assert story.gist == "Xiaomi · market entry · South Korea · partnership · patent"
+    assert story.entities == ("Xiaomi", "Korea", "Mi Pay") and story.subjects == ("Xiaomi",)
+    assert story.lead.title == KO_TITLE  # no English report: the first one is shown
+    assert story.quote is not None and story.quote.text == KO_EVIDENCE  # the evidence, not the headline again
+    assert [story.quote.text[a:b] for a, b in story.quote.highlights] == ["샤오미"]
+    assert story.coverage == "3 outlets, 3 languages, first: 테크경제신문 (KO), 7 h before the next report"
+    assert story.age == "30 h ago"
 
     html, text = html_and_text(model)
-    assert "also in: " in text and "TecnoNotizie" in text and "테크" in text
-    assert html.count('class="also"') == 1
+    gist = "Xiaomi · market entry · South Korea · partnership · patent"
+    assert re.findall(r'class="gist"[^>]*>([^<]*)<', html).count(gist) == 1 and text.count(gist) == 1
+    for part in (html, text):
+        assert part.count(KO_TITLE) == 1 and IT_TITLE not in part and RU_TITLE not in part
+        assert "3 languages" in part
+        assert part.count("https://tecnonotizie.example.it/2026/11/xiaomi-corea-del-sud-mi-pay/") == 1  # also in
+    assert "»샤오미«는 국내 유통업체" in text
+    assert re.search(r"<mark[^>]*>샤오미</mark>는 국내 유통업체", html)
 
 
-def test_near_identical_titles_in_the_same_script_within_48h_fold() -> None:
+def test_every_report_is_in_the_digest_once() -> None:
+    found = sample()
+    html, text = html_and_text(sample_digest())
+    for link in {r.link for r in found.rows}:
+        assert link and html.count(f'href="{link}"') == 1 and text.count(link) == 1, link
+
+
+def test_an_english_report_stands_for_its_story_and_the_first_report_is_named() -> None:
+    story = story_with(sample_digest(), EN_SUIT_TITLE)
+    assert [report.title for report in story.reports] == [EN_SUIT_TITLE, DE_TITLE]
+    assert story.gist == "Xiaomi · legal action with Samsung"
+    assert story.coverage == "2 outlets, 2 languages, first: Heise (de), 9 h before the first English report"
+    assert story.age == "14 h ago"  # of the first report
+
+
+def test_an_item_the_analyser_did_not_place_is_a_story_of_its_own() -> None:
+    model = sample_digest()
+    story = story_with(model, PYEONGTAEK_TITLE)
+    assert story in model.also and story.key.startswith("item:") and story.gist is None
+    assert story.entities == ("Korea", "Samsung")
+
+
+def test_unplaced_reports_with_the_same_link_are_one_story() -> None:
     model = digest(
         [
-            row(title="Xiaomi launches Mi Pay in South Korea", link="https://a.example/1", source="A"),
-            row(
-                title="Xiaomi launches Mi Pay in South Korea today",
-                link="https://b.example/2",
-                source="B",
-                published=NOW - timedelta(hours=30),
-            ),
-            row(title="小米支付正式登陆韩国", link="https://c.example/3", source="C", language="zh"),
-            row(title="小米支付正式登陆韩国市场", link="https://d.example/4", source="D", language="zh"),
+            row(title="Xiaomi enters Korea", link="https://www.news.example/x?utm_source=rss", source="Wire"),
+            row(title="Xiaomi: arrivo in Corea", link="http://news.example/x/", source="TecnoNotizie"),
+            row(title="Unrelated", link="https://news.example/other", source="Wire"),
         ]
     )
-    entries = section(model, "Xiaomi").entries
-    assert len(entries) == 2
-    assert {(entry.source, entry.also_in) for entry in entries} == {("A", ("B",)), ("C", ("D",))}
+    assert model.story_count == 2 and model.report_count == 3
+    assert sorted(len(story.reports) for story in model.listed) == [1, 2]
 
 
-def test_the_same_title_five_days_apart_is_two_stories() -> None:
-    model = digest(
-        [
-            row(title="Xiaomi weekly roundup", link="https://a.example/week-47", published=NOW - timedelta(hours=1)),
-            row(title="Xiaomi weekly roundup", link="https://a.example/week-46", published=NOW - timedelta(days=5)),
-        ]
-    )
-    entries = section(model, "Xiaomi").entries
-    assert len(entries) == 2 and all(entry.also_in == () for entry in entries)
-
-
-def test_a_title_and_its_translation_into_another_script_are_not_folded() -> None:
-    model = digest(
-        [
-            row(title="Xiaomi launches Mi Pay in South Korea", link="https://en.example/1", source="EN"),
-            row(title="샤오미, 한국에서 Mi Pay 출시", link="https://ko.example/1", source="KO", language="ko"),
-            row(title="小米支付正式登陆韩国", link="https://zh.example/1", source="ZH", language="zh"),
-            row(title="Сяоми запускает Mi Pay в Южной Корее", link="https://ru.example/1", source="RU"),
-            row(title="Xiaomi запускает Mi Pay в Южной Корее", link="https://ru.example/2", source="RU2"),
-        ]
-    )
-    entries = section(model, "Xiaomi").entries
-    assert len(entries) == 5 and all(entry.also_in == () for entry in entries)
-
-
-def test_different_stories_stay_apart() -> None:
-    stories = [
-        "Xiaomi beats third-quarter forecasts on smartphone and EV momentum",
-        "Xiaomi recalls power banks over overheating risk",
-        "Xiaomi to open 50 stores in Europe next year",
-        "Mi Band 10 ufficiale: schermo AMOLED più grande",
+def test_a_story_naming_several_entities_counts_once_for_each() -> None:
+    model = sample_digest()
+    assert [(line.entity, line.stories) for line in model.entities] == [
+        ("Xiaomi", 4),
+        ("Korea", 4),
+        ("Samsung", 3),
+        ("Mi Pay", 1),
     ]
-    model = digest([row(title=title, link=f"https://x.example/{n}") for n, title in enumerate(stories)])
-    assert sorted(titles(model, "Xiaomi")) == sorted(stories)
+    assert model.story_count == 7 and model.report_count == 10
+    assert model.summary == "7 stories from 10 reports in 5 languages; 4 with business events"
 
 
-@pytest.mark.parametrize(
-    ("first", "second"),
-    [
-        ("Apple sues Xiaomi", "Xiaomi sues Apple"),
-        ("Samsung beats Xiaomi in Korea", "Xiaomi beats Samsung in Korea"),
-        ("Xiaomi", "Xiaomi recalls 2 million power banks"),
-    ],
-)
-def test_titles_sharing_words_but_telling_different_stories_stay_apart(first: str, second: str) -> None:
-    model = digest([row(title=first, link="https://a.example/1"), row(title=second, link="https://b.example/2")])
-    assert len(section(model, "Xiaomi").entries) == 2
+# --- order ---------------------------------------------------------------------------------------
 
 
-def test_titles_differing_in_a_model_number_stay_apart() -> None:
-    model = digest(
-        [
-            row(title="Xiaomi 14 review", link="https://a.example/14"),
-            row(title="Xiaomi 15 review", link="https://b.example/15"),
+def test_stories_with_events_come_first_weightiest_first_then_also_mentioned() -> None:
+    model = sample_digest()
+    assert [story.lead.title for story in model.events] == [KO_TITLE, EN_SUIT_TITLE, EARNINGS_TITLE, BAND_TITLE]
+    assert {story.lead.title for story in model.also} == {GRIP_TITLE, PYEONGTAEK_TITLE, EXPORTS_TITLE}
+    assert all(story.gist is None for story in model.also)
+    html, text = html_and_text(model)
+    for part in (html, text):
+        assert part.index("Business events") < part.index(KO_TITLE) < part.index(EARNINGS_TITLE)
+        assert part.index(EARNINGS_TITLE) < part.index("Also mentioned") < part.index(GRIP_TITLE)
+
+
+def test_an_event_outranks_coverage_and_a_headline_mention_outranks_a_body_one() -> None:
+    def story(item: int, title: str, kind: str, field: str, outlets: int) -> tuple[list[MatchRow], int]:
+        rows = [
+            row(
+                title=title,
+                item_id=item * 10 + n,
+                link=f"https://x.example/{item}/{n}",
+                source=f"Outlet {n}",
+                field=field,
+            )
+            for n in range(outlets)
         ]
-    )
-    assert len(section(model, "Xiaomi").entries) == 2
+        return rows, item
 
-
-# --- co-mentions ---------------------------------------------------------------------------------
-
-
-def test_item_naming_two_entities_is_listed_together_at_the_top() -> None:
-    both = 501
-    model = digest(
-        [
-            row("Xiaomi", title="Xiaomi alone", link="https://x.example/alone"),
-            row("Xiaomi", item_id=both, title="Xiaomi brings Mi Pay to Korea", link="https://x.example/both"),
-            row("Korea", item_id=both, title="Xiaomi brings Mi Pay to Korea", link="https://x.example/both"),
-            row("Korea", title="Korea alone", link="https://x.example/korea"),
-        ],
-        entity_order=["Xiaomi", "Korea"],
-    )
-    assert [entry.item_id for entry in model.co_mentions] == [both]
-    assert model.co_mentions[0].entities == ("Xiaomi", "Korea")
-    assert [s.entity for s in model.sections] == ["Xiaomi", "Korea"]  # the config's order
-    # ... and it stays listed under each of its entities too.
-    assert "Xiaomi brings Mi Pay to Korea" in titles(model, "Xiaomi")
-    assert "Xiaomi brings Mi Pay to Korea" in titles(model, "Korea")
-    assert model.item_count == 3 and model.match_count == 4
-
-    html, text = html_and_text(model)
-    together = html.index("Together: 1 story")
-    assert together < html.index("Xiaomi alone") and together < html.index("Korea alone")
-    assert "Xiaomi + Korea" in html
-    assert text.index("== Together") < text.index("== Xiaomi")
-
-
-def test_items_with_one_entity_each_make_no_together_section() -> None:
-    model = digest([row("Xiaomi", title="Xiaomi alone"), row("Korea", title="Korea alone")])
-    assert model.co_mentions == ()
-    html, text = html_and_text(model)
-    assert "Together" not in html and "Together" not in text
-
-
-# --- caps ----------------------------------------------------------------------------------------
-
-
-def test_cap_lists_the_best_stories_and_counts_the_rest() -> None:
-    stories = [
-        "Earnings beat forecasts",
-        "Store opens in Milan",
-        "Recall of power banks",
-        "New EV plant",
-        "CEO interview",
+    rows: list[MatchRow] = []
+    story_of, reports, events = {}, {}, {}
+    for item, title, kind, field, outlets in [
+        (1, "Xiaomi files a patent", "patent", "title", 1),
+        (2, "Xiaomi enters India", "market_entry", "title", 1),
+        (3, "Phones of the week", "market_entry", "summary", 1),
+        (4, "Xiaomi signs with a carrier", "partnership", "title", 5),
+    ]:
+        made, story_id = story(item, title, kind, field, outlets)
+        rows += made
+        for r in made:
+            story_of[r.item_id] = story_id
+        reports[story_id] = tuple(StoryReport(r.item_id, r.source, "en", r.published_at or NOW) for r in made)
+        events[story_id] = (
+            StoryEvent(made[0].item_id, "Xiaomi", kind, "IN" if kind == "market_entry" else None, title),
+        )
+    model = digest(rows, stories=StoredStories(story_of, reports, events))
+    assert [story.lead.title for story in model.events] == [
+        "Xiaomi signs with a carrier",  # weight 2, but five outlets
+        "Xiaomi enters India",  # 3, in the headline
+        "Phones of the week",  # 3, in the body only
+        "Xiaomi files a patent",  # 1
     ]
-    rows = [row(title=title, link=f"https://x.example/{n}") for n, title in enumerate(stories)]
-    rows.append(row(title="Earnings: a syndicated copy", link="https://x.example/0", source="Feed B"))
-    model = digest(rows, max_per_entity=2)
-    xiaomi = section(model, "Xiaomi")
-    assert len(xiaomi.entries) == 2 and xiaomi.more == 3
-    assert xiaomi.mentions == 6 and xiaomi.count == 6  # every mention counts, listed or not
-    assert xiaomi.entries[0].also_in == ("Feed B",)  # the syndicated story ranks first
 
+
+def test_a_spiking_entity_lifts_its_stories() -> None:
+    rows = [
+        row("Xiaomi", title="Xiaomi news", link="https://x.example/1", published=NOW - timedelta(hours=1)),
+        row("Korea", title="Korea news", link="https://x.example/2", published=NOW - timedelta(hours=5)),
+    ]
+    calm = digest(rows, volumes={"Xiaomi": [1] * 30, "Korea": [1] * 30})
+    assert [story.lead.title for story in calm.also] == ["Xiaomi news", "Korea news"]  # the newer first
+    spiking = digest(rows, volumes={"Xiaomi": [1] * 30, "Korea": [1] * 29 + [6]})
+    assert [story.lead.title for story in spiking.also] == ["Korea news", "Xiaomi news"]
+
+
+def test_entity_order_is_the_same_in_the_subject_the_chips_and_the_trend() -> None:
+    model = sample_digest()
+    rendered = render_digest(model, "watcher")
+    assert rendered.subject == "watcher: 7 new stories — Xiaomi 4, Korea 4, Samsung 3, Mi Pay 1"
+    order = [line.entity for line in model.entities]
+    for story in model.listed:
+        assert list(story.entities) == [name for name in order if name in story.entities]
+    trend = rendered.html[rendered.html.index("30-day trend") :]
+    assert re.findall(r'class="name"[^>]*>([^<]+)<', trend) == order
+    text_trend = rendered.text[rendered.text.index("== 30-day trend") :]
+    assert re.findall(r"^(\w[\w ]*): \d+ stor", text_trend, flags=re.MULTILINE) == order
+    chips = re.findall(r'class="(?:chip|subject)"[^>]*>([^<]+)<', rendered.html)
+    assert chips[:3] == ["Xiaomi", "Korea", "Mi Pay"]
+
+
+# --- caps and the CSV ----------------------------------------------------------------------------
+
+
+def many_stories(count: int, entity: str = "Xiaomi", *, language: str = "en", title: str = "") -> list[MatchRow]:
+    return [
+        row(
+            entity, title=f"{title or entity + ' story'} {n}", link=f"https://x.example/{entity}/{n}", language=language
+        )
+        for n in range(count)
+    ]
+
+
+def test_caps_share_the_mail_among_entities_and_count_the_rest() -> None:
+    rows = many_stories(200, "Xiaomi") + many_stories(3, "Korea")
+    model = digest(rows, max_per_entity=50, max_items=40, entity_order=["Xiaomi", "Korea"])
+    assert len(model.listed) == 40 and model.unlisted == 163
+    lines = {line.entity: line for line in model.entities}
+    assert lines["Korea"].unlisted == 0 and lines["Xiaomi"].unlisted == 163
+    assert lines["Xiaomi"].stories == 200  # every story still counted
     html, text = html_and_text(model)
-    assert "… and 3 more" in html and "… and 3 more" in text
-    assert "6 mentions" in html and "== Xiaomi (6 mentions) ==" in text
-    assert "Xiaomi 6" in make_subject("watcher", model)
+    note = "163 more stories not listed here (Xiaomi 163): every story of this digest is in the attached"
+    assert note in html and note in text
+    assert "Xiaomi 200" in make_subject("watcher", model)
+
+    per_entity = digest(rows, max_per_entity=5, max_items=60)
+    assert sorted(len([s for s in per_entity.listed if s.entity == name]) for name in ("Xiaomi", "Korea")) == [3, 5]
 
 
-def test_the_together_section_is_capped_too() -> None:
-    # A big day: 30 stories each naming both entities. Listed under each entity (capped) and, up to the
-    # same cap, together; the rest counted, so the mail stays short enough not to be clipped.
+def test_when_stories_are_left_out_every_report_is_in_an_attached_csv() -> None:
+    rows = many_stories(12)
+    rows.append(row("Korea", title='=HYPERLINK("http://evil.example")', link="https://k.example/1"))
+    model = digest(rows, max_items=5, entity_order=["Xiaomi", "Korea"])
+    assert model.unlisted == 8
+    rendered = render_digest(model, "watcher")
+    message = compose_message(
+        rendered, sender="w@localhost", recipients=["a@example.com"], message_id="<x@y>", date=NOW
+    )
+    attachments = list(message.iter_attachments())
+    assert [part.get_filename() for part in attachments] == ["digest-all-stories.csv"]
+    table = list(csv.reader(io.StringIO(attachments[0].get_content())))
+    assert table[0][:4] == ["story", "entities", "events", "first report"]
+    assert len(table) == 1 + 13  # every report of every story, listed or not
+    assert {f"https://x.example/Xiaomi/{n}" for n in range(12)} <= {line[6] for line in table}
+    evil = next(line for line in table if "HYPERLINK" in line[5])
+    assert evil[5] == '\'=HYPERLINK("http://evil.example")'  # never a formula
+    assert message.get_body(("plain",)).get_content().count("Xiaomi story ") == 4  # the mail lists the budget
+
+
+def test_the_csv_has_one_row_per_report() -> None:
+    model = sample_digest(max_items=2)
+    rendered = render_digest(model, "watcher")
+    assert rendered.listing_csv is not None
+    table = list(csv.reader(io.StringIO(rendered.listing_csv)))[1:]
+    assert len(table) == model.report_count == 10
+    founding = [line for line in table if line[2].startswith("Xiaomi · market entry")]
+    assert {line[5] for line in founding} == {KO_TITLE, IT_TITLE, RU_TITLE} and {line[0] for line in founding} == {"1"}
+
+
+def test_a_digest_that_lists_everything_has_no_attachment() -> None:
+    model = digest(many_stories(3))
+    rendered = render_digest(model, "watcher")
+    assert rendered.listing_csv is None and model.unlisted == 0
+    message = compose_message(rendered, sender="w@localhost", recipients=[], message_id="<x@y>", date=NOW)
+    assert list(message.iter_attachments()) == [] and message.get_content_type() == "multipart/alternative"
+    assert "attached" not in rendered.text
+
+
+def _round_robin(budget: int, wants: list[int]) -> list[int]:
+    given = [0] * len(wants)
+    while budget and any(g < w for g, w in zip(given, wants, strict=True)):
+        for i, want in enumerate(wants):
+            if budget and given[i] < want:
+                given[i] += 1
+                budget -= 1
+    return given
+
+
+@pytest.mark.parametrize("budget", [0, 1, 3, 7, 10, 40, 200])
+@pytest.mark.parametrize("wants", [[], [5], [50, 2, 0, 9], [1, 1, 1, 1, 1], [30, 30, 30]])
+def test_the_budget_is_shared_turn_by_turn(budget: int, wants: list[int]) -> None:
+    given = share_fairly(budget, wants)
+    assert given == _round_robin(budget, wants)
+    assert sum(given) == min(budget, sum(wants)) and all(0 <= g <= w for g, w in zip(given, wants, strict=True))
+
+
+def big_day() -> list[MatchRow]:
+    """70 stories of three reports each, in scripts that cost UTF-8 bytes, with long links and quotes."""
     rows = []
-    for n in range(30):
-        for entity in ("Xiaomi", "Korea"):
-            rows.append(row(entity, item_id=900 + n, title=f"Deal number {n} signed", link=f"https://x.example/{n}"))
-    model = digest(rows, max_per_entity=5, entity_order=["Xiaomi", "Korea"])
-    assert len(model.co_mentions) == 5 and model.co_mentions_more == 25
-    html, text = html_and_text(model)
-    assert "Together: 30 stories" in html
-    assert "… and 25 more, each listed under its entities below" in html
-    assert "… and 25 more, each listed under its entities below" in text
-    assert html.count("Deal number") == 15  # 5 together + 5 under each entity
+    titles = [
+        ("ko", "샤오미, 한국 시장 진출 본격화… 유통업체 두 곳과 계약하고 모바일 결제 서비스 상표 출원"),
+        ("ru", "Сяоми готовится выйти на рынок Южной Кореи вместе с двумя местными дистрибьюторами"),
+        ("zh", "小米集团宣布小米支付将于明年登陆韩国市场，并与两家本地经销商签署协议"),
+    ]
+    for n in range(70):
+        entity = f"Company {chr(65 + n % 10)}"
+        for k, (language, title) in enumerate(titles):
+            body = f"{entity} " + "ha firmato un accordo di distribuzione con due aziende locali nel paese. " * 3
+            rows.append(
+                row(
+                    entity,
+                    title=f"{title} {entity} {n}",
+                    item_id=n * 10 + k,
+                    link=f"https://news{k}.example.com/2026/11/{n}/a-rather-long-slug-for-story-{n}-{k}",
+                    source=f"Outlet number {k}",
+                    language=language,
+                    body=body,
+                    published=NOW - timedelta(hours=n + k),
+                )
+            )
+    return rows
 
 
-# --- spikes --------------------------------------------------------------------------------------
+def big_day_stories(rows: list[MatchRow]) -> StoredStories:
+    story_of = {r.item_id: r.item_id // 10 for r in rows}
+    reports: dict[int, list[StoryReport]] = {}
+    events: dict[int, list[StoryEvent]] = {}
+    for r in rows:
+        story = r.item_id // 10
+        reports.setdefault(story, []).append(StoryReport(r.item_id, r.source, r.language, r.published_at or NOW))
+        events.setdefault(story, []).append(StoryEvent(r.item_id, r.entity, "market_entry", "KR", r.body[:200]))
+    return StoredStories(story_of, {k: tuple(v) for k, v in reports.items()}, {k: tuple(v) for k, v in events.items()})
 
 
-@pytest.mark.parametrize(
-    ("usual", "mentions", "expected"),
-    [
-        (1.0, 12, "12× usual"),
-        (1.0, 3, "3× usual"),
-        (2.0, 3, None),
-        (None, 12, None),
-        (0.0, 3, "usually quiet"),
-        (0.0, 2, None),  # too few to call a spike
-    ],
-)
-def test_spike_label(usual: float | None, mentions: int, expected: str | None) -> None:
-    assert EntitySection("Xiaomi", (), 0, mentions=mentions, usual=usual).spike == expected
+def test_a_big_day_stays_under_gmails_clipping_size_and_both_parts_list_the_same_stories() -> None:
+    rows = big_day()
+    volumes = {f"Company {chr(65 + n)}": [n % 4 + 1] * 30 for n in range(10)}
+    model = digest(rows, stories=big_day_stories(rows), volumes=volumes, max_items=60, timezone="Asia/Seoul")
+    assert model.story_count == 70 and len(model.listed) == 60
+    rendered = render_digest(model, "watcher")
+    assert len(rendered.html.encode()) <= HTML_BUDGET < 102_000  # Gmail clips longer messages
+    shown = re.findall(r"Company [A-J] (\d+)</a>", rendered.html)
+    assert 30 < len(shown) <= 60
+    text_shown = re.findall(r"^  \S.* Company [A-J] (\d+)$", rendered.text, flags=re.MULTILINE)
+    assert text_shown == shown  # the same stories, in the same order
+    left_out = 70 - len(shown)
+    assert f"{left_out} more stories not listed here" in rendered.html
+    assert f"{left_out} more stories not listed here" in rendered.text
+    table = list(csv.reader(io.StringIO(rendered.listing_csv or "")))
+    assert len(table) == 1 + 210  # every report of every story
 
 
-def test_spike_is_shown_in_both_parts_from_the_daily_baseline() -> None:
-    rows = [row("Xiaomi", title=f"Xiaomi story {n}", link=f"https://x.example/{n}") for n in range(12)]
-    rows += [row("Korea", title=f"Korea story {n}", link=f"https://k.example/{n}") for n in range(3)]
-    rows += [row("Mi Pay", title=f"Mi Pay story {n}", link=f"https://m.example/{n}") for n in range(3)]
-    model = digest(rows, daily_baseline={"Xiaomi": 1.0, "Korea": 2.0})
-    assert section(model, "Xiaomi").spike == "12× usual"
-    assert section(model, "Korea").spike is None
-    assert section(model, "Mi Pay").spike == "usually quiet"  # not in the baseline: no mention in 14 days
-    html, text = html_and_text(model)
-    assert re.search(r'<span class="spike"[^>]*>12× usual</span>', html)
-    assert "== Xiaomi (12 mentions, 12× usual) ==" in text
-    assert "(12× usual)" in model.summary
-
-    without_history = digest(rows, daily_baseline=None)
-    assert all(s.spike is None for s in without_history.sections)
-    assert 'class="spike"' not in html_and_text(without_history)[0]
+# --- the subject ---------------------------------------------------------------------------------
 
 
-# --- subject -------------------------------------------------------------------------------------
-
-
-def test_subject_gives_counts_and_the_top_entities() -> None:
-    rows = [row("Xiaomi", title=f"X {n}", link=f"https://x.example/{n}") for n in range(3)]
-    rows += [row("Korea", title=f"K {n}", link=f"https://k.example/{n}") for n in range(5)]
-    rows += [row("Mi Pay", title="M", link="https://m.example/1")]
-    assert make_subject("watcher", digest(rows)) == "watcher: 9 new mentions — Korea 5, Xiaomi 3, Mi Pay 1"
-    assert make_subject("watcher", digest(rows[-1:])) == "watcher: 1 new mention — Mi Pay 1"
+def test_subject_counts_stories_and_names_the_top_entities() -> None:
+    rows = many_stories(3, "Xiaomi") + many_stories(5, "Korea") + many_stories(1, "Mi Pay")
+    assert make_subject("watcher", digest(rows)) == "watcher: 9 new stories — Korea 5, Xiaomi 3, Mi Pay 1"
+    assert make_subject("watcher", digest(rows[-1:])) == "watcher: 1 new story — Mi Pay 1"
 
 
 def test_line_breaks_in_an_entity_name_never_reach_the_header() -> None:
     evil = "Korea\r\nBcc: victim@example.com\u2028X-Injected: 1\u2029\x85\x0bend"
-    model = digest([row(evil, title="Anything", snippet="nothing highlighted", highlights=())])
+    model = digest([row(evil, title="Anything")])
     subject = make_subject("watch\ner\r", model)
     assert not re.search(r"[\r\n\u2028\u2029\x85\x0b\x0c]", subject)
-
     message = compose_message(
         render_digest(model, "watcher"),
         sender="watcher@example.com",
@@ -400,7 +451,54 @@ def test_subject_is_capped() -> None:
     assert len(render_nothing_new("p" * 300, NOW, "UTC").subject) <= SUBJECT_MAX
 
 
-# --- HTML safety ---------------------------------------------------------------------------------
+# --- the two parts -------------------------------------------------------------------------------
+
+
+def test_the_plain_text_part_says_what_the_html_part_says_in_the_same_order() -> None:
+    model = sample_digest()
+    html, text = html_and_text(model)
+    unescaped = html.replace("&#39;", "'").replace("&amp;", "&").replace("&nbsp;", " ")
+    last_html = last_text = 0
+    for story in model.listed:
+        facts = [story.lead.title, story.age, *([story.lead.link] if story.lead.link else [])]
+        facts += [story.gist] if story.gist else []
+        facts += [story.coverage] if story.gist else []
+        for fact in facts:
+            assert fact in text and fact in unescaped, fact
+        assert text.index(story.lead.title) > last_text and unescaped.index(story.lead.title) > last_html
+        last_text, last_html = text.index(story.lead.title), unescaped.index(story.lead.title)
+        if story.quote and (story.gist or not story.headline_names_entity):
+            plain = "".join(f"»{piece}«" if hit else piece for piece, hit in story.quote.segments())
+            assert plain[:60] in text.replace("\n   ", " ")
+            assert story.quote.text[:40] in re.sub(r"</?mark[^>]*>", "", unescaped)
+    for line in model.entities:
+        assert line.trend_text in text and line.trend_text in unescaped
+    assert "Gone Daily" in text and "Gone Daily" in html
+
+
+def opening_tag(html: str, text: str) -> str:
+    """The tag whose content starts with `text`."""
+    found = re.search(rf"(<[a-z]+ [^>]*>){re.escape(text)}", html)
+    assert found, text
+    return found.group(1)
+
+
+def test_every_storys_text_carries_its_language_and_korean_keeps_words_whole() -> None:
+    html, _ = html_and_text(sample_digest())
+    for start, language in [
+        ("샤오미, 한국", "ko"),
+        ("업계에 따르면", "ko"),
+        ("Samsung sues", "en"),
+        ("삼성전자, 평택", "ko"),
+    ]:
+        tag = opening_tag(html, start)
+        assert f'lang="{language}"' in tag, tag
+        assert ("keep-all" in tag) is (language == "ko"), tag
+    assert 'lang="en"' in opening_tag(html, "<mark")  # the quote of the English report
+    chinese = digest([row(title="小米集团宣布小米支付登陆韩国", language="zh", link="https://z.example/1")])
+    tag = opening_tag(html_and_text(chinese)[0], "小米集团")
+    assert 'lang="zh"' in tag and "keep-all" not in tag  # Chinese has no spaces: lines break between characters
+    assert '<html lang="en">' in html  # gist, counts and ages are English
 
 
 def test_feed_text_is_escaped_in_the_html_part() -> None:
@@ -410,7 +508,7 @@ def test_feed_text_is_escaped_in_the_html_part() -> None:
             row(
                 title='"><img src=x onerror=alert(2)>',
                 link='https://x.example/2"onmouseover="alert(3)',
-                snippet="Xiaomi <iframe src=//evil.example></iframe> & more",
+                body="Xiaomi <iframe src=//evil.example></iframe> & more.",
             ),
         ],
         failing_feeds=[
@@ -434,8 +532,7 @@ def test_feed_text_is_escaped_in_the_html_part() -> None:
     assert "&lt;img src=x onerror=alert(2)&gt;" in html
     assert "&lt;iframe" in html and "&amp; more" in html
     assert "&lt;svg onload=alert(4)&gt;" in html and "&lt;script&gt;alert(5)" in html
-    # The plain-text part is text: shown as written.
-    assert "<script>alert(1)</script>" in text and "&lt;" not in text
+    assert "<script>alert(1)</script>" in text and "&lt;" not in text  # the plain-text part is text
 
 
 @pytest.mark.parametrize(
@@ -443,156 +540,137 @@ def test_feed_text_is_escaped_in_the_html_part() -> None:
 )
 def test_a_link_that_is_not_http_is_not_made_a_link(link: str) -> None:
     model = digest([row(title="Click me", link=link)])
-    assert section(model, "Xiaomi").entries[0].link is None
+    assert model.listed[0].lead.link is None
     html, text = html_and_text(model)
     assert "href" not in html.split("<body", 1)[1]
     assert "Click me" in html and "javascript" not in html.lower() and "data:text" not in html
     assert link.strip() not in text
 
 
-# --- content of the two parts --------------------------------------------------------------------
-
-
-def test_plain_text_part_carries_the_same_stories_and_links_as_the_html_part() -> None:
-    rows = [
-        row("Xiaomi", title="Xiaomi beats forecasts", link="https://wire.example/xiaomi-q3", field="title"),
-        row("Korea", title="Samsung tightens grip on South Korea", link="https://wire.example/korea"),
-        row("Korea", title="삼성, 한국 시장 점유율 확대", link="https://ko.example/1", language="ko"),
-        row("Mi Pay", title="Mi Pay arriva in Corea", link="https://it.example/mipay", language="it"),
-    ]
-    html, text = html_and_text(digest(rows))
-    for r in rows:
-        assert r.title in html and r.title in text
-        assert f'href="{r.link}"' in html
-        assert r.link in text
-    for heading in ("== Xiaomi (1 mention) ==", "== Korea (2 mentions) ==", "== Mi Pay (1 mention) =="):
-        assert heading in text
-
-
-def test_highlights_are_marked() -> None:
-    snippet = "Secondo fonti, Xiaomi porterà Mi Pay in Corea del Sud <entro> marzo."
-    start = snippet.index("Mi Pay")
-    model = digest([row("Mi Pay", title="Mi Pay", snippet=snippet, highlights=((start, start + 6),))])
+def test_an_also_mentioned_story_quotes_its_body_only_when_the_headline_does_not_say_why_it_is_here() -> None:
+    body = "삼성전자가 투자한다. 회사 측은 한국 내 공급망을 강화한다고 설명했다."
+    quiet_headline = row("Korea", title=PYEONGTAEK_TITLE, link="https://k.example/1", language="ko", body=body)
+    quiet_headline = replace(quiet_headline, hits=(("summary", 23, 25, "한국"),))
+    loud_headline = row(
+        "Korea", title="Samsung tightens grip on South Korea", field="title", link="https://k.example/2"
+    )
+    model = digest([quiet_headline, loud_headline])
     html, text = html_and_text(model)
-    assert re.search(r'<mark class="hit"[^>]*>Mi Pay</mark> in Corea del Sud &lt;entro&gt; marzo', html)
-    assert html.count("<mark") == 1
-    assert "»Mi Pay« in Corea" in text
+    assert "“회사 측은 »한국« 내 공급망을 강화한다고 설명했다.”" in text
+    assert 'lang="ko"' in opening_tag(html, "회사 측은 <mark")
+    assert "Korea did something today" not in text and "Korea did something today" not in html
 
 
-def test_times_are_shown_in_the_digest_timezone() -> None:
-    published = datetime(2026, 11, 22, 20, 30, tzinfo=UTC)
-    rows = [row(title="Late-night story", published=published)]
-    seoul_html, seoul_text = html_and_text(digest(rows, timezone="Asia/Seoul"))
-    utc_html, utc_text = html_and_text(digest(rows, timezone="UTC"))
-    assert "Mon 23 Nov 05:30" in seoul_html and "Mon 23 Nov 05:30" in seoul_text
-    assert "Sun 22 Nov 20:30" in utc_html and "Sun 22 Nov 20:30" in utc_text
-    assert "2026-11-24 17:00 Asia/Seoul" in seoul_html and "2026-11-24 17:00 Asia/Seoul" in seoul_text
-    assert "2026-11-24 08:00 UTC" in utc_html
-    assert "Sun 22 Nov" not in seoul_html and "Mon 23 Nov" not in utc_html
+def test_badges_for_a_backfilled_story_and_a_follow_up() -> None:
+    model = sample_digest()
+    html, text = html_and_text(model)
+    assert re.search(r'class="badge"[^>]*>already out</span>', html) and "(already out) " + EXPORTS_TITLE in text
+    rows = [row(title="Xiaomi: a late report", item_id=2, link="https://x.example/late")]
+    stored = StoredStories(
+        {2: 9},
+        {9: (StoryReport(1, "Earlier Wire", "en", NOW - timedelta(days=2)), StoryReport(2, "Feed A", "en", NOW))},
+        {9: (StoryEvent(1, "Xiaomi", "funding", None, "Xiaomi raised money."),)},
+    )
+    late = digest(rows, stories=stored)
+    story = late.events[0]
+    assert story.follow_up and story.age == "2 d ago" and story.coverage.startswith("2 outlets, 1 language, first:")
+    html, text = html_and_text(late)
+    assert ">follow-up</span>" in html and "(follow-up)" in text
+
+
+# --- the 30-day trend ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("days", "spike", "words"),
+    [
+        ([1] * 29 + [12], "12× usual", "12 reports in the last 24 h, usual 1.0 a day"),
+        ([1] * 29 + [3], "3× usual", "3 reports in the last 24 h, usual 1.0 a day"),
+        ([2] * 29 + [3], None, "3 reports in the last 24 h, usual 2.0 a day"),
+        ([0] * 29 + [3], "usually quiet", "3 reports in the last 24 h, usually none"),
+        ([0] * 29 + [2], None, "2 reports in the last 24 h, usually none"),  # too few to call a spike
+        ([None] * 20 + [1] * 10, None, "1 report in the last 24 h, history of 10 days"),
+        ([None] * 29 + [5], None, "5 reports in the last 24 h, no history before today"),
+        ([], None, ""),
+    ],
+)
+def test_spike_and_trend_words(days: list[int | None], spike: str | None, words: str) -> None:
+    line = EntityLine("Xiaomi", 1, 1, tuple(days))
+    assert line.spike == spike and line.trend_text == words
+
+
+def test_trend_bars_and_their_text_alternative() -> None:
+    line = EntityLine("Xiaomi", 1, 1, (None, None, 0, 1, 2, 4))
+    assert line.bars == (None, None, 0, 6, 12, 24)
+    assert line.sparkline == "  ·▃▅█"
+    html, text = html_and_text(sample_digest())
+    trend = html[html.index("30-day trend") :]
+    assert trend.count('aria-hidden="true"') == 4  # the bars, one table per entity, hidden from screen readers
+    assert "9 reports in the last 24 h, usual 1.4 a day" in trend and re.search(r'class="spike"[^>]*>7× usual<', trend)
+    assert "border-bottom:24px solid" in trend  # Xiaomi's spike is its tallest bar
+    assert "<img" not in html and "<script" not in html and "url(" not in html  # no image, no script
+    assert "Xiaomi: 4 stories · 9 reports in the last 24 h, usual 1.4 a day (7× usual)" in text
+
+
+def test_no_volumes_no_trend() -> None:
+    html, text = html_and_text(digest(many_stories(2)))
+    assert "30-day trend" not in html and "30-day trend" not in text and 'class="spike"' not in html
+
+
+# --- the page ------------------------------------------------------------------------------------
 
 
 def test_css_is_inlined_and_the_dark_mode_query_stays_in_the_style_block() -> None:
-    model = digest([row(title="Styled", link="https://x.example/s", snippet="Xiaomi here")])
-    html, _ = html_and_text(model)
+    html, _ = html_and_text(sample_digest())
     body = html.split("<body", 1)[1]
-    for cls in ("page", "entry", "title", "title-link", "meta", "snippet", "hit"):
+    for cls in ("page", "story", "chip", "subject", "gist", "headline", "quote", "meta", "link"):
         tag = re.search(rf'<[a-z0-9]+ [^>]*class="{cls}"[^>]*>', body)
         assert tag and "style=" in tag.group(0), cls
-    assert re.search(r'class="page"[^>]*style="[^"]*width: 600px', body)
+    assert re.search(r"<mark style=", body)
+    assert re.search(r'class="page"[^>]*style="[^"]*max-width: 600px', body)
     style = re.search(r"<style>(.*?)</style>", html, flags=re.DOTALL)
     assert style and "@media (prefers-color-scheme: dark)" in style.group(1)
     assert "prefers-color-scheme" not in body
     assert "<link" not in html and "@import" not in html  # nothing loaded from the network
 
 
-def test_backfilled_item_is_badged_in_both_parts() -> None:
-    html, text = html_and_text(digest([row(title="Old news", backfilled=True)]))
-    assert "already out" in html and "Old news [already out]" in text
+def test_the_inbox_preview_is_the_first_gist() -> None:
+    html, _ = html_and_text(sample_digest())
+    assert re.search(
+        r'<div class="preheader"[^>]*>Xiaomi · market entry · South Korea · partnership · patent — and 6 more stories<',
+        html,
+    )
 
 
 def test_nothing_new_mail() -> None:
     rendered = render_nothing_new("watcher", NOW, "Asia/Seoul")
     assert rendered.subject == "watcher: nothing new today"
-    assert "nothing new" in rendered.subject.lower()
     assert "Nothing new since the last digest." in rendered.html
     assert "Nothing new since the last digest." in rendered.text
     assert "2026-11-24 17:00 Asia/Seoul" in rendered.text
-    assert "<mark" not in rendered.html and "Together" not in rendered.html
+    assert "<mark" not in rendered.html and "Business events" not in rendered.html
 
 
-# --- the whole mail's budget ---------------------------------------------------------------------
-
-
-def _round_robin(budget: int, wants: list[int]) -> list[int]:
-    given = [0] * len(wants)
-    while budget and any(g < w for g, w in zip(given, wants, strict=True)):
-        for i, want in enumerate(wants):
-            if budget and given[i] < want:
-                given[i] += 1
-                budget -= 1
-    return given
-
-
-@pytest.mark.parametrize("budget", [0, 1, 3, 7, 10, 40, 200])
-@pytest.mark.parametrize("wants", [[], [5], [50, 2, 0, 9], [1, 1, 1, 1, 1], [30, 30, 30]])
-def test_the_budget_is_shared_turn_by_turn(budget: int, wants: list[int]) -> None:
-    from watcher.digest import share_fairly
-
-    given = share_fairly(budget, wants)
-    assert given == _round_robin(budget, wants)
-    assert sum(given) == min(budget, sum(wants)) and all(0 <= g <= w for g, w in zip(given, wants, strict=True))
-
-
-def test_a_busy_day_lists_at_most_max_items_and_every_entity_gets_its_share() -> None:
-    rows = []
-    for n in range(200):
-        rows.append(row("Xiaomi", title=f"Xiaomi story {n} about phones", link=f"https://x.example/x{n}"))
-    for n in range(3):
-        rows.append(row("Korea", title=f"Korea story {n} about trade", link=f"https://x.example/k{n}"))
-    for n in range(20):  # stories naming both
-        for entity in ("Xiaomi", "Korea"):
-            rows.append(row(entity, item_id=700 + n, title=f"Joint story {n} on deals", link=f"https://x.example/j{n}"))
-    model = digest(rows, max_per_entity=50, max_items=40, entity_order=["Xiaomi", "Korea"])
-    listed = len(model.co_mentions) + sum(len(s.entries) for s in model.sections)
-    assert listed == 40
-    assert len(model.co_mentions) == 10 and model.co_mentions_more == 10  # a quarter of the budget
-    korea, xiaomi = section(model, "Korea"), section(model, "Xiaomi")
-    assert len(korea.entries) == 15 and korea.more == 8  # its 23 stories: it gets half of the 30 left
-    assert len(xiaomi.entries) == 15 and xiaomi.more == 205
-    assert xiaomi.count == 220  # every mention still counted in the heading and the subject
+def test_the_header_time_is_in_the_digest_timezone_and_ages_are_relative_to_it() -> None:
+    model = sample_digest()
     html, text = html_and_text(model)
-    assert "… and 205 more" in html and "… and 8 more" in text
-    assert len(html.encode()) < 102_000  # Gmail clips longer messages
+    assert "2026-11-24 09:00 Europe/Rome" in html and "2026-11-24 09:00 Europe/Rome" in text
+    next_year = sample_digest(now=SAMPLE_NOW + timedelta(days=45))  # 8 January: the stories are last year's
+    assert story_with(next_year, KO_TITLE).age == "46 d ago (23 Nov 2026)"
+    assert story_with(next_year, EN_SUIT_TITLE).age == "45 d ago (23 Nov 2026)"
 
 
-def test_when_stories_are_left_out_every_one_is_in_an_attached_csv() -> None:
-    import csv
-    import io
-
-    rows = [row("Xiaomi", title=f"Story {n}", link=f"https://x.example/{n}") for n in range(12)]
-    rows.append(row("Korea", title='=HYPERLINK("http://evil.example")', link="https://k.example/1"))
-    model = digest(rows, max_items=5, entity_order=["Xiaomi", "Korea"])
-    assert model.unlisted == 8
-    rendered = render_digest(model, "watcher")
-    message = compose_message(
-        rendered, sender="w@localhost", recipients=["a@example.com"], message_id="<x@y>", date=NOW
+def test_reports_past_the_also_in_links_are_in_the_attached_csv() -> None:
+    rows = [row(title=f"Xiaomi report {n}", link=f"https://x.example/{n}", source=f"Outlet {n}") for n in range(6)]
+    stored = StoredStories(
+        {r.item_id: 1 for r in rows},
+        {1: tuple(StoryReport(r.item_id, r.source, "en", r.published_at or NOW) for r in rows)},
+        {},
     )
-    attachments = list(message.iter_attachments())
-    assert [part.get_filename() for part in attachments] == ["digest-all-stories.csv"]
-    table = list(csv.reader(io.StringIO(attachments[0].get_content())))
-    assert table[0][:4] == ["entity", "published", "title", "link"]
-    assert len(table) == 1 + 13  # every story, listed or not
-    assert {f"https://x.example/{n}" for n in range(12)} <= {line[3] for line in table}
-    assert [table[-1][0], table[-1][2]] == ["Korea", '\'=HYPERLINK("http://evil.example")']  # never a formula
-    assert message.get_body(("plain",)).get_content().count("Story ") == 4  # the mail lists the budget
-    assert "every story of this digest is in the attached digest-all-stories.csv" in rendered.text
-    assert "every story of this digest is in the attached digest-all-stories.csv" in rendered.html
-
-
-def test_a_digest_that_lists_everything_has_no_attachment() -> None:
-    model = digest([row("Xiaomi", title=f"Story {n}", link=f"https://x.example/{n}") for n in range(3)])
+    model = digest(rows, stories=stored)
+    assert model.story_count == 1 and model.unlisted == 0
     rendered = render_digest(model, "watcher")
-    assert rendered.listing_csv is None and model.unlisted == 0
-    message = compose_message(rendered, sender="w@localhost", recipients=[], message_id="<x@y>", date=NOW)
-    assert list(message.iter_attachments()) == [] and message.get_content_type() == "multipart/alternative"
-    assert "attached" not in rendered.text
+    assert "and 2 more" in rendered.text and "and 2 more" in rendered.html  # three links shown, two counted
+    assert "Every report of every story is in the attached digest-all-stories.csv." in rendered.text
+    table = list(csv.reader(io.StringIO(rendered.listing_csv or "")))
+    assert {line[6] for line in table[1:]} == {f"https://x.example/{n}" for n in range(6)}

@@ -80,10 +80,15 @@ def plain_text(message: EmailMessage) -> str:
     return plain.get_content().replace("\r\n", "\n")
 
 
-def sections(text: str) -> dict[str, str]:
-    """The plain-text part split into its '== Heading ==' sections."""
-    parts = re.split(r"^== (.+?) ==$", text, flags=re.MULTILINE)
-    return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+def story_lines(text: str) -> dict[str, str]:
+    """The plain-text part's stories: headline → the story's lines (gist, chips, link, quote, coverage)."""
+    found = {}
+    for block in re.split(r"^\* ", text, flags=re.MULTILINE)[1:]:
+        block = block.split("\n\n== ")[0]
+        headline = next(title for title in (BOTH, BAND, SAMSUNG, WALLET) if title in block)
+        assert headline not in found, f"{headline} listed twice"
+        found[headline] = block
+    return found
 
 
 def by_recipients(smtp_server: SmtpServer) -> dict[tuple[str, ...], EmailMessage]:
@@ -113,28 +118,20 @@ def test_each_route_gets_its_own_digest_of_its_own_entities(
     envelopes = sorted(sorted(recipients) for _, recipients in smtp_server.handler.envelopes)
     assert envelopes == [["korea-desk@example.com"], ["mobile-team@example.com", "pm@example.com"]]
 
-    assert mobile["Subject"] == "watcher mobile: 4 new mentions — Xiaomi 2, Mi Pay 2"
-    mobile_sections = sections(plain_text(mobile))
-    assert set(mobile_sections) == {
-        "Together: items naming several tracked entities",
-        "Xiaomi (2 mentions)",
-        "Mi Pay (2 mentions)",
-    }
-    assert BOTH in mobile_sections["Xiaomi (2 mentions)"] and BAND in mobile_sections["Xiaomi (2 mentions)"]
-    assert BOTH in mobile_sections["Mi Pay (2 mentions)"] and WALLET in mobile_sections["Mi Pay (2 mentions)"]
-    together = mobile_sections["Together: items naming several tracked entities"]
-    assert BOTH in together and "Xiaomi + Mi Pay" in together and "Korea" not in together
+    assert mobile["Subject"] == "watcher mobile: 3 new stories — Xiaomi 2, Mi Pay 2"
+    mobile_stories = story_lines(plain_text(mobile))
+    assert set(mobile_stories) == {BOTH, BAND, WALLET}  # each story once, whatever it names
+    assert "[Xiaomi] [Mi Pay]\n" in mobile_stories[BOTH]  # chips: the route's entities only
+    assert "[Korea]" not in plain_text(mobile) and "[Xiaomi]" in mobile_stories[BAND]
     assert SAMSUNG not in plain_text(mobile)
 
-    assert korea["Subject"] == "watcher korea: 2 new mentions — Korea 2"
-    korea_sections = sections(plain_text(korea))
-    assert set(korea_sections) == {"Korea (2 mentions)"}  # one tracked entity here: no "Together"
-    assert BOTH in korea_sections["Korea (2 mentions)"] and SAMSUNG in korea_sections["Korea (2 mentions)"]
-    for other in (BAND, WALLET):
-        assert other not in plain_text(korea)
+    assert korea["Subject"] == "watcher korea: 2 new stories — Korea 2"
+    korea_stories = story_lines(plain_text(korea))
+    assert set(korea_stories) == {BOTH, SAMSUNG}
+    assert "[Korea]" in korea_stories[BOTH] and "[Xiaomi]" not in plain_text(korea)
     korea_html = korea.get_payload()[1].get_content()
-    assert not re.search(r"<h2[^>]*>(Xiaomi|Mi Pay) <span", korea_html)
-    assert re.search(r"<h2[^>]*>Korea <span", korea_html)
+    assert not re.search(r'class="(?:chip|subject)"[^>]*>(?:Xiaomi|Mi Pay)<', korea_html)
+    assert re.search(r'class="(?:chip|subject)"[^>]*>Korea<', korea_html)
 
     # Each route had what it had not had: a second run sends nothing.
     code, output = invoke(config, "digest")
@@ -154,23 +151,18 @@ def test_an_overlapping_route_gets_every_match_once(
     assert len(messages) == 3
 
     everything = messages[("chief@example.com",)]
-    assert everything["Subject"] == "watcher all: 6 new mentions — Xiaomi 2, Mi Pay 2, Korea 2"
+    assert everything["Subject"] == "watcher all: 4 new stories — Xiaomi 2, Mi Pay 2, Korea 2"
     text = plain_text(everything)
-    found = sections(text)
-    assert set(found) == {
-        "Together: items naming several tracked entities",
-        "Xiaomi (2 mentions)",
-        "Mi Pay (2 mentions)",
-        "Korea (2 mentions)",
-    }
-    assert "Xiaomi + Mi Pay + Korea" in found["Together: items naming several tracked entities"]
-    # Each story once per section of an entity it names, and once in "Together" for the co-mention.
-    assert text.count(f"* {BOTH}\n") == 4
-    for title in (BAND, SAMSUNG, WALLET):
-        assert text.count(f"* {title}\n") == 1, title
+    found = story_lines(text)
+    assert set(found) == {BOTH, BAND, SAMSUNG, WALLET}
+    assert "[Xiaomi] [Mi Pay] [Korea]\n" in found[BOTH]
+    # The story naming three entities is listed once (it used to be listed four times), its link once.
+    for title in (BOTH, BAND, SAMSUNG, WALLET):
+        assert text.count(title) == 1, title
+    assert text.count("https://news.example.it/1\n") == 1
     # The other routes are unaffected by the overlap.
-    assert "4 new mentions" in messages[("mobile-team@example.com", "pm@example.com")]["Subject"]
-    assert "2 new mentions" in messages[("korea-desk@example.com",)]["Subject"]
+    assert "3 new stories" in messages[("mobile-team@example.com", "pm@example.com")]["Subject"]
+    assert "2 new stories" in messages[("korea-desk@example.com",)]["Subject"]
 
     code, output = invoke(config, "digest")
     assert code == 0 and output.count("nothing new, none sent") == 3, output
@@ -183,7 +175,7 @@ def test_dry_run_and_preview_pick_a_route_and_claim_nothing(
     config = configure(tmp_path, feed_server, smtp_server, [MOBILE, KOREA])
     assert invoke(config, "poll", "--once")[0] == 0
     code, output = invoke(config, "digest", "--dry-run", "--route", "korea")
-    assert code == 0 and "Subject: watcher korea: 2 new mentions" in output and BAND not in output
+    assert code == 0 and "Subject: watcher korea: 2 new stories" in output and BAND not in output
     page = tmp_path / "mobile.html"
     code, output = invoke(config, "digest", "--preview", str(page))  # the first route by default
     assert code == 0 and "watcher mobile" in output
@@ -247,7 +239,7 @@ def test_empty_send_mails_nothing_new_once_a_day(
     # ... and tomorrow's carries it.
     assert scheduled(config, tomorrow) == ["sent"]
     assert len(smtp_server.messages) == 2
-    assert "6 new mentions" in smtp_server.messages[1]["Subject"]
+    assert "4 new stories" in smtp_server.messages[1]["Subject"]
     assert scheduled(config, tomorrow + timedelta(hours=3)) == ["done-today"]
     assert len(smtp_server.messages) == 2
 
@@ -268,7 +260,7 @@ def test_empty_skip_mails_nothing_and_still_closes_the_day(
     assert scheduled(config, evening) == ["done-today"]
     assert smtp_server.messages == []
     assert scheduled(config, tomorrow) == ["sent"]
-    assert [m["Subject"] for m in smtp_server.messages] == ["watcher: 6 new mentions — Xiaomi 2, Mi Pay 2, Korea 2"]
+    assert [m["Subject"] for m in smtp_server.messages] == ["watcher: 4 new stories — Xiaomi 2, Mi Pay 2, Korea 2"]
 
 
 def test_unscheduled_digest_never_sends_nothing_new(

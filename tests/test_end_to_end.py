@@ -55,12 +55,6 @@ def matches_by_item(config_path: Path) -> dict[str, set[str]]:
     return found
 
 
-def sections(text: str) -> dict[str, str]:
-    """The plain-text part split into its '== Name (n mentions) ==' sections."""
-    parts = re.split(r"^== (.+?) ==$", text, flags=re.MULTILINE)
-    return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
-
-
 def test_founding_article_is_polled_matched_and_mailed_once(
     tmp_path: Path, feed_server: FeedServer, smtp_server: SmtpServer
 ) -> None:
@@ -88,23 +82,25 @@ def test_founding_article_is_polled_matched_and_mailed_once(
     plain, html = message.get_payload()
     assert (plain.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")  # HTML last
     assert message["To"] == "analyst@example.com"
-    assert "4 new mentions" in message["Subject"]
+    assert message["Subject"] == "watcher: 2 new stories — Xiaomi 2, Mi Pay 1, Korea 1"
 
     text = plain.get_content().replace("\r\n", "\n")
-    by_section = sections(text)
-    assert {"Xiaomi (2 mentions)", "Mi Pay (1 mention)", "Korea (1 mention)"} <= set(by_section)
-    assert FOUNDING_LINK in by_section["Mi Pay (1 mention)"]
-    assert "Mi Band" not in by_section["Mi Pay (1 mention)"]
-    assert "Mi Band 10 ufficiale" in by_section["Xiaomi (2 mentions)"]
-    assert "»Mi Pay«" in by_section["Mi Pay (1 mention)"]  # the snippet shows the matched words
-    assert "TecnoNotizie" in by_section["Korea (1 mention)"]
-    assert published.astimezone(ROME).strftime("%a %d %b %H:%M") in text  # in the digest's zone (Europe/Rome)
+    founding = text[text.index("* Xiaomi · market entry · South Korea") :].split("\n\n")[0]
+    assert "[Xiaomi] [Mi Pay] [Korea]" in founding  # one story, its three entities as chips
+    assert "Xiaomi pronta a sbarcare in Corea del Sud\n" in founding and FOUNDING_LINK in founding
+    quote = founding.split("“")[1].split("”")[0]
+    assert "»Xiaomi«" in quote and quote != "Xiaomi pronta a sbarcare in Corea del Sud"  # the body, marked
+    assert "TecnoNotizie (it) · 2 h ago" in founding  # source, language and age in the digest's zone
+    assert text.count("Xiaomi pronta a sbarcare") == 1 and text.count(FOUNDING_LINK) == 1
+    band = next(block for block in text.split("\n* ") if "Mi Band 10 ufficiale" in block)
+    assert "[Xiaomi]" in band and "Mi Pay]" not in band  # "Mi Band" is not "Mi Pay"
 
     page = html.get_content()
-    assert f'href="{FOUNDING_LINK}"' in page
+    assert page.count(f'href="{FOUNDING_LINK}"') == 1
     for entity in ("Xiaomi", "Mi Pay", "Korea"):
-        assert re.search(rf"<h2[^>]*>{entity} <span", page), entity
-    assert "<mark" in page and ">Mi Pay</mark>" in page
+        assert re.search(rf'class="(?:chip|subject)"[^>]*>{entity}</span>', page), entity
+    assert re.search(r"<mark[^>]*>Xiaomi</mark>", page)
+    assert published.astimezone(ROME).strftime("%Y-%m-%d") in page or "2 h ago" in page.replace("&nbsp;", " ")
 
     # A second poll stores nothing new (and asks conditionally); a second digest sends nothing.
     code, output = invoke(config, "poll", "--once")
@@ -202,7 +198,9 @@ def test_temporary_failure_is_retried_with_the_identical_message(
 
 
 def test_a_busy_day_lists_max_items_and_attaches_every_story(tmp_path: Path, feed_server: FeedServer) -> None:
-    items = [{"title": f"Xiaomi news number {n}", "link": f"https://news.example/{n}"} for n in range(7)]
+    topics = ["opens a store in Milan", "recalls power banks", "beats forecasts", "names a new CFO",
+              "sues a rival over patents", "cuts 900 jobs", "buys a chip designer"]  # fmt: skip
+    items = [{"title": f"Xiaomi {topic}", "link": f"https://news.example/{n}"} for n, topic in enumerate(topics)]
     feed_server.routes["/busy.xml"] = Route(body=rss(*items))
     config = write_config(tmp_path, feeds=[{"url": feed_server.url("/busy.xml")}], digest={"max_items": 3})
     code, output = invoke(config, "run", "--once")
@@ -212,9 +210,9 @@ def test_a_busy_day_lists_max_items_and_attaches_every_story(tmp_path: Path, fee
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     body = message.get_body(("plain",)).get_content()
     assert body.count("https://news.example/") == 3
-    assert "4 stories not listed here" in body
+    assert "4 more stories not listed here" in body
     rows = list(csv.reader(io.StringIO(listing.read_text(encoding="utf-8"))))
-    assert sorted(row[3] for row in rows[1:]) == sorted(item["link"] for item in items)
+    assert sorted(row[6] for row in rows[1:]) == sorted(item["link"] for item in items)  # every story's report
 
 
 def test_outbox_is_used_without_smtp_host(tmp_path: Path, feed_server: FeedServer) -> None:
@@ -226,5 +224,5 @@ def test_outbox_is_used_without_smtp_host(tmp_path: Path, feed_server: FeedServe
     emls, pages = sorted(outbox.glob("*.eml")), sorted(outbox.glob("*.html"))
     assert len(emls) == 1 and len(pages) == 1
     assert FOUNDING_LINK.encode() in emls[0].read_bytes()
-    assert "Mi Pay</mark>" in pages[0].read_text(encoding="utf-8")
+    assert "Xiaomi</mark>" in pages[0].read_text(encoding="utf-8")
     assert oct(outbox.stat().st_mode & 0o777) == "0o700"

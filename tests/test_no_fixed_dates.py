@@ -17,6 +17,8 @@ TESTS = Path(__file__).resolve().parent
 
 FIXED_DATES_ALLOWED = {
     "test_digest_model.py": "the clock is injected: build_digest and the renderers are given now=NOW",
+    "test_digest_wording.py": "the clock is injected: age() and coverage() are given their moments",
+    "digest_sample.py": "the clock is injected: the sample digest is built with now=SAMPLE_NOW",
     "test_schedule.py": "the clock is injected: adapt_interval and the claim queries are given NOW",
     "test_parse_fast.py": "parser input, compared between the two readers, never with now",
     "test_migrations.py": "rows a migration must carry over; no clock reads them",

@@ -206,7 +206,7 @@ def test_smtp_unreachable_then_back_delivers_every_match_once(tmp_path: Path, fe
         for link in (FOUNDING_LINK, "https://tecnonotizie.example.it/mi-band-10/", "https://news.example.com/0"):
             assert link in text
         assert "https://news.example.com/1" in text
-        assert "6 new mentions" in str(handler.messages[0]["Subject"])
+        assert "4 new stories" in str(handler.messages[0]["Subject"])  # 6 matches in 4 stories
         [sent] = digests(config)
         assert (sent.id, sent.status, sent.attempts, sent.last_error) == (first.id, "sent", 4, None)
         assert set(claims(config).values()) == {first.id}
@@ -316,7 +316,7 @@ def test_451_in_the_daemon_then_accepted_delivers_the_pending_digest_once(
     assert (sent.id, sent.attempts, sent.message_id) == (pending.id, 3, pending.message_id)
     assert str(smtp_server.messages[0]["Message-ID"]) == pending.message_id
     assert FOUNDING_LINK in plain(smtp_server.messages[0])
-    assert "4 new mentions" in str(smtp_server.messages[0]["Subject"])
+    assert "2 new stories" in str(smtp_server.messages[0]["Subject"])  # 4 matches in 2 stories
     assert set(claims(config).values()) == {pending.id}
 
     # It is the day's digest: the daemon makes no other today, and sends nothing twice.

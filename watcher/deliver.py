@@ -19,30 +19,18 @@ from email import policy
 from email.utils import make_msgid, parseaddr
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from watcher import metrics
 from watcher.config import Config, Route
-from watcher.digest import (
-    DigestModel,
-    RenderedDigest,
-    build_digest,
-    compose_message,
-    render_digest,
-    render_nothing_new,
-)
+from watcher.digest import RenderedDigest, assemble_digest, compose_message, render_digest, render_nothing_new
 from watcher.errors import PermanentDeliveryError, TemporaryDeliveryError
 from watcher.mailer import Mailer
 from watcher.models import Digest
 from watcher.store import (
     Database,
-    MatchRow,
     claim_matches,
     delivered_count,
     digest_by_key,
-    earliest_item_at,
-    failing_feeds,
-    mention_counts,
     pending_digests,
     release_matches,
     take_send_lease,
@@ -55,9 +43,7 @@ log = logging.getLogger(__name__)
 SMTP_POLICY = policy.SMTP
 RETRY_BASE = timedelta(minutes=2)
 RETRY_MAX = timedelta(hours=2)
-FAILING_FEED_AGE = timedelta(hours=24)
 SEND_LEASE = timedelta(minutes=10)  # longer than any SMTP exchange; a dead sender's lease lapses
-BASELINE = timedelta(days=14)  # an entity's usual daily volume is its mean over this period
 
 
 @dataclass(frozen=True)
@@ -121,27 +107,7 @@ def preview_digest(db: Database, config: Config, now: datetime, route: Route | N
         rows = undelivered_matches(session, route.name, route.entities)
         if not rows:
             return None
-        return render_digest(_model(session, config, route, rows, now), route.subject)
-
-
-def _model(session: Session, config: Config, route: Route, rows: list[MatchRow], now: datetime) -> DigestModel:
-    baseline_end = now - timedelta(days=1)
-    baseline_start = baseline_end - BASELINE
-    baseline = None
-    first_seen = earliest_item_at(session)
-    if first_seen is not None and first_seen <= baseline_start:  # no history is not a quiet history
-        counts = mention_counts(session, route.entities, baseline_start, baseline_end)
-        baseline = {name: counts.get(name, 0) / BASELINE.days for name in route.entities}
-    return build_digest(
-        rows,
-        timezone=config.digest.timezone,
-        now=now,
-        max_per_entity=config.digest.max_items_per_entity,
-        max_items=config.digest.max_items,
-        entity_order=route.entities,
-        failing_feeds=failing_feeds(session, now, FAILING_FEED_AGE),
-        daily_baseline=baseline,
-    )
+        return render_digest(assemble_digest(session, config, route, rows, now), route.subject)
 
 
 def create_digest(db: Database, config: Config, route: Route, now: datetime, *, key: str | None = None) -> int | None:
@@ -152,7 +118,7 @@ def create_digest(db: Database, config: Config, route: Route, now: datetime, *, 
                 return None
             rows = undelivered_matches(session, route.name, route.entities)
             if rows:
-                rendered = render_digest(_model(session, config, route, rows, now), route.subject)
+                rendered = render_digest(assemble_digest(session, config, route, rows, now), route.subject)
             elif key is not None and config.digest.empty == "send":
                 rendered = render_nothing_new(route.subject, now, config.digest.timezone)
             else:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from watcher.models import Delivery, Digest, Entity, Feed, Item, Match
@@ -36,6 +37,8 @@ class MatchRow:
     backfilled: bool
     hit_count: int = 1
     alias_count: int = 1
+    hits: tuple[tuple[str, int, int, str], ...] = ()  # every hit: field, start, end, the text found
+    body: str = ""  # the item's summary, else its content: where the digest finds a sentence to quote
 
 
 def _match_rows(session: Session, *conditions: Any, limit: int | None = None, join: Any = None) -> list[MatchRow]:
@@ -73,6 +76,16 @@ def _match_rows(session: Session, *conditions: Any, limit: int | None = None, jo
                 backfilled=match.backfilled,
                 hit_count=max(1, len(hits)),
                 alias_count=max(1, len({hit.get("alias") for hit in hits})),
+                hits=tuple(
+                    (
+                        str(hit.get("field", "")),
+                        int(hit.get("start", 0)),
+                        int(hit.get("end", 0)),
+                        str(hit.get("text", "")),
+                    )
+                    for hit in hits
+                ),
+                body=item.summary or item.content or "",
             )
         )
     return rows
@@ -162,18 +175,20 @@ def earliest_item_at(session: Session) -> datetime | None:
     return session.scalar(select(func.min(Item.first_seen_at)))
 
 
-def mention_counts(session: Session, entity_names: Iterable[str], since: datetime, until: datetime) -> dict[str, int]:
-    """Matches per entity among items first seen in [since, until); backfilled ones are old news."""
+def daily_volumes(session: Session, entity_names: Iterable[str], now: datetime, days: int) -> dict[str, list[int]]:
+    """Reports naming each entity in each of the `days` 24-hour windows ending at `now`, oldest first.
+
+    Counted by when watcher first saw each report; backfilled matches (old news) and a new feed's
+    silenced back-catalogue are left out. One pass over the period: a sum per window, grouped by entity.
+    """
+    edges = [now - timedelta(days=days - index) for index in range(days + 1)]
+    seen = Item.first_seen_at
+    windows = [func.sum(case(((seen >= start) & (seen < end), 1), else_=0)) for start, end in pairwise(edges)]
     query = (
-        select(Entity.name, func.count())
+        select(Entity.name, *windows)
         .join(Match, Match.entity_id == Entity.id)
         .join(Item, Match.item_id == Item.id)
-        .where(
-            Entity.name.in_(list(entity_names)),
-            Item.first_seen_at >= since,
-            Item.first_seen_at < until,
-            ~Match.backfilled,
-        )
+        .where(Entity.name.in_(list(entity_names)), seen >= edges[0], seen < now, ~Match.backfilled, ~Match.suppressed)
         .group_by(Entity.name)
     )
-    return {name: count for name, count in session.execute(query)}
+    return {name: [int(count or 0) for count in counts] for name, *counts in session.execute(query)}

@@ -147,3 +147,69 @@ def save_analysis(session: Session, analysed: Sequence[AnalysedItem], now: datet
 def _append(values: list[str], new: Sequence[str]) -> list[str]:
     """A new list (JSON columns notice assignment, not mutation) with `new` values not in it yet."""
     return values + [value for value in dict.fromkeys(new) if value not in values]
+
+
+@dataclass(frozen=True)
+class StoryReport:
+    """One report of a stored story, as the digest weighs it (mailed in this digest or not)."""
+
+    item_id: int
+    source: str
+    language: str | None  # as analysed
+    published: datetime  # published, else first seen
+
+
+@dataclass(frozen=True)
+class StoryEvent:
+    item_id: int
+    entity: str
+    type: str
+    market: str | None
+    evidence: str
+
+
+@dataclass(frozen=True)
+class StoredStories:
+    """What the analysis stored about the stories of some items: plain values for the digest."""
+
+    story_of: dict[int, int]  # item id → story id
+    reports: dict[int, tuple[StoryReport, ...]]  # story id → every report, earliest first
+    events: dict[int, tuple[StoryEvent, ...]]  # story id → every event of its reports
+
+
+def stored_stories(session: Session, item_ids: Sequence[int]) -> StoredStories:
+    """The stories of these items, with all their reports and events (reports mailed earlier included)."""
+    story_of: dict[int, int] = {}
+    for start in range(0, len(item_ids), 500):
+        chunk = list(item_ids[start : start + 500])
+        query = select(StoryItem.item_id, StoryItem.story_id).where(StoryItem.item_id.in_(chunk))
+        story_of.update((item_id, story_id) for item_id, story_id in session.execute(query))
+    story_ids = sorted(set(story_of.values()))
+    reports: dict[int, list[StoryReport]] = {}
+    events: dict[int, list[StoryEvent]] = {}
+    for start in range(0, len(story_ids), 500):
+        chunk = story_ids[start : start + 500]
+        rows = session.execute(
+            select(StoryItem.story_id, StoryItem.item_id, StoryItem.language, StoryItem.published_at, Feed)
+            .join(Item, Item.id == StoryItem.item_id)
+            .join(Feed, Feed.id == Item.feed_id)
+            .where(StoryItem.story_id.in_(chunk))
+            .order_by(StoryItem.published_at, StoryItem.item_id)
+        )
+        for story_id, item_id, language, published, feed in rows:
+            reports.setdefault(story_id, []).append(StoryReport(item_id, feed.display_name, language, published))
+        rows = session.execute(
+            select(
+                ItemEvent.story_id, ItemEvent.item_id, Entity.name, ItemEvent.type, ItemEvent.market, ItemEvent.evidence
+            )
+            .join(Entity, Entity.id == ItemEvent.entity_id)
+            .where(ItemEvent.story_id.in_(chunk))
+            .order_by(ItemEvent.id)
+        )
+        for story_id, item_id, entity, event_type, market, evidence in rows:
+            events.setdefault(story_id, []).append(StoryEvent(item_id, entity, event_type, market, evidence))
+    return StoredStories(
+        story_of=story_of,
+        reports={story_id: tuple(found) for story_id, found in reports.items()},
+        events={story_id: tuple(found) for story_id, found in events.items()},
+    )
