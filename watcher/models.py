@@ -68,6 +68,9 @@ class Feed(Base):
     lease_until: Mapped[datetime | None]
     # The feed's own pace: shortened while it publishes, lengthened while it is quiet (poll.min/max_interval).
     interval_seconds: Mapped[int | None]
+    # Where the feed comes from: None for config.yaml's feeds, "search" for a news search generated from an
+    # entity's aliases and a market (watcher/coverage/search.py).
+    origin: Mapped[str | None] = mapped_column(String(16))
 
     items: Mapped[list[Item]] = relationship(back_populates="feed", passive_deletes=True)
 
@@ -83,6 +86,11 @@ class Item(Base):
     __table_args__ = (
         UniqueConstraint("feed_id", "identity", name="uq_items_feed_identity"),
         Index("ix_items_feed_dedup_key", "feed_id", "dedup_key"),
+        # One item per article across sources: the first item stored for a URL holds its key (NULL on the
+        # others, e.g. the same link in two direct feeds, which stay two items as before).
+        Index("ix_items_url_key", "url_key", unique=True),
+        Index("ix_items_title_key", "title_key"),
+        Index("ix_items_fulltext_status", "fulltext_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,6 +107,15 @@ class Item(Base):
     author: Mapped[str | None] = mapped_column(String(500))
     published_at: Mapped[datetime | None]
     first_seen_at: Mapped[datetime] = mapped_column(index=True)
+    # Cross-source identity (watcher/coverage/keys.py): the publisher's normalised URL, and its site + title.
+    url_key: Mapped[str | None] = mapped_column(String(64))
+    title_key: Mapped[str | None] = mapped_column(String(64))
+    publisher: Mapped[str | None] = mapped_column(String(300))  # the outlet a search result names
+    # The linked article's full text: pending (to fetch), fetching, ok, failed, skipped; None: not wanted.
+    fulltext_status: Mapped[str | None] = mapped_column(String(16))
+    fulltext_error: Mapped[str | None] = mapped_column(Text)
+    fulltext_at: Mapped[datetime | None]
+    fulltext_chars: Mapped[int | None]
 
     feed: Mapped[Feed] = relationship(back_populates="items")
     matches: Mapped[list[Match]] = relationship(back_populates="item", passive_deletes=True)
@@ -106,6 +123,20 @@ class Item(Base):
     @property
     def fields(self) -> dict[str, str]:
         return {"title": self.title, "summary": self.summary, "content": self.content}
+
+
+class ItemSource(Base):
+    """An entry of a feed that is an item stored from another feed (a search result of an article already
+    stored): the feed's entry is known, never stored or fetched again, and the article stays one item."""
+
+    __tablename__ = "item_sources"
+    __table_args__ = (UniqueConstraint("feed_id", "identity", name="uq_item_sources_feed_identity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    identity: Mapped[str] = mapped_column(String(64))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
 
 
 class Entity(Base):
@@ -242,3 +273,49 @@ class ItemEvent(Base):
     market: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2, market_entry only
     evidence: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class MatchFeedback(Base):
+    """An analyst's verdict on a match, or watcher's hold on one like those rejected; one row per match.
+
+    verdict: not_relevant (said by `by`: left out of every later digest, counted against the entity's
+    aliases), held (watcher found it close to rejected ones: left out until someone says it is relevant),
+    relevant (said by `by`: mailed as usual, and never held again).
+    """
+
+    __tablename__ = "match_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), unique=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
+    verdict: Mapped[str] = mapped_column(String(16))
+    by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(Text)  # e.g. what a held match is close to
+
+
+class Alert(Base):
+    """An instant alert: one row per rule and story (created with the decision, in one transaction), then sent.
+
+    status: pending (due at due_at, sent at least once more if a crash hit between sending and marking),
+    sent, failed (every notification service refused it for good). `key` goes with each send so a receiver
+    can tell a repeat from a new alert.
+    """
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("rule", "story_id", name="uq_alerts_rule_story"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    rule: Mapped[str] = mapped_column(String(100))
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    send_lease_owner: Mapped[str | None] = mapped_column(String(200))
+    send_lease_until: Mapped[datetime | None]
