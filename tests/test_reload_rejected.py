@@ -238,3 +238,43 @@ def test_the_widest_names_and_urls_allowed_are_stored(tmp_path: Path, database: 
         assert feeds == [(url, "B" * 300, True)] and entities[0][0] == "X" * 300
     finally:
         watcher.close()
+
+
+def test_a_reload_the_database_refuses_is_retried_without_another_edit(
+    tmp_path: Path, feed_server: FeedServer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database error while applying is not the config's fault: nothing crashes, and the same file is
+    applied once the database answers again (the edit is not lost until config.yaml changes once more)."""
+    caplog.set_level(logging.INFO)
+    monkeypatch.setattr("watcher.daemon.RELOAD_RETRY_SECONDS", 1.0)
+    feed_server.routes["/a.xml"] = Route(body=rss({"title": "Xiaomi news", "link": "https://news.example/a"}))
+    path = write_config(tmp_path, feeds=[{"url": feed_server.url("/a.xml")}])
+    edited = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edited["entities"] = [*edited["entities"], {"name": "Samsung", "aliases": ["Samsung"]}]
+    real_sync = app_module.sync_entities
+    refusals: list[int] = []
+
+    def locked_twice(*args: Any) -> Any:
+        if len(refusals) < 2:  # a lock held longer than the busy timeout, twice: played, see above
+            refusals.append(1)
+            raise OperationalError("UPDATE entities ...", {}, Exception("database is locked"))
+        return real_sync(*args)
+
+    async def scenario() -> None:
+        daemon = Daemon(path, load_config(path))
+        running = asyncio.create_task(daemon.run())
+        try:
+            assert await until(lambda: bool(feed_server.requests_to("/a.xml")))
+            monkeypatch.setattr(app_module, "sync_entities", locked_twice)
+            replace_config(path, edited)
+            assert await until(lambda: bool(events(caplog, "config.reloaded")), 30), caplog.text
+            assert daemon.config.entities[-1].name == "Samsung"
+            assert "Samsung" in [name for name, _fingerprint, active in tables(daemon)[1] if active]
+        finally:
+            daemon.stop_requested.set()
+            assert await asyncio.wait_for(running, 30) == 0
+
+    asyncio.run(scenario())
+    assert len(refusals) == 2
+    assert len(events(caplog, "config.apply_failed")) == 2, caplog.text
+    assert events(caplog, "job.crashed") == [], caplog.text

@@ -24,6 +24,7 @@ from pathlib import Path
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from watcher import clock, health, metrics, signals
 from watcher.app import Watcher
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 DIGEST_CATCH_UP_MINUTES = 1  # also how soon a digest's retry time is noticed
 CONFIG_WATCH_SECONDS = 2.0
+RELOAD_RETRY_SECONDS = 30.0  # a reload the database refused is tried again after this
 STOP_GRACE_SECONDS = 20.0
 PRUNE_HOURS = 6
 # How long after a start the day's digest waits for the feeds due then to be polled. A first pass over
@@ -63,6 +65,7 @@ class Daemon:
         self.stop_requested = asyncio.Event()
         self.inflight: set[asyncio.Task[None]] = set()
         self.config_signature = _config_signature(config_path)
+        self.reload_retry_at = 0.0  # monotonic time before which a refused reload is not retried
         self.started_at: datetime | None = None  # when the feeds table matched our config (Watcher.open)
         self.digest_ready = False  # every feed due at started_at has been polled since, by any instance
         self.digest_waiting_logged = False
@@ -265,6 +268,8 @@ class Daemon:
         await asyncio.to_thread(self.watcher.prune)
 
     async def watch_config(self) -> None:
+        if time.monotonic() < self.reload_retry_at:
+            return
         signature = _config_signature(self.config_path)
         if signature is not None and signature != self.config_signature:
             self.config_signature = signature
@@ -292,6 +297,17 @@ class Daemon:
                 extra={"fields": {"reason": reason, "error": str(exc), "keeping": "the last good config"}},
             )
             return
+        except SQLAlchemyError as exc:
+            # Not the config's fault (database down or locked): apply changes nothing until it succeeds,
+            # so keep the last good config and try the same file again a little later.
+            self.config_signature = None
+            self.reload_retry_at = time.monotonic() + RELOAD_RETRY_SECONDS
+            log.error(
+                "config.apply_failed",
+                extra={"fields": {"reason": reason, "error": str(exc), "retry_in_s": RELOAD_RETRY_SECONDS}},
+            )
+            return
+        self.reload_retry_at = 0.0
         old, self.config = self.config, config
         for problem in health.watchdog_problems(config, self.watchdog_seconds):
             log.warning("config.cannot_work", extra={"fields": {"problem": problem}})
