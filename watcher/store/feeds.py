@@ -196,7 +196,9 @@ def record_unchanged(
 def record_redirect(session: Session, feed_id: int, target: str | None, remember_after: int) -> str | None:
     """Count consecutive permanent redirects to one target; remember it after `remember_after`. → newly remembered."""
     feed = session.get_one(Feed, feed_id)
-    if target is None:
+    if target is None or len(target) > Feed.redirect_url.type.length:
+        # A target too long for the column (PostgreSQL would refuse it, failing the poll's write) is
+        # never remembered: the feed keeps being fetched from its configured URL and redirected.
         feed.redirect_candidate, feed.redirect_streak = None, 0
         return None
     if feed.redirect_candidate == target:
