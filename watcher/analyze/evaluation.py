@@ -1,5 +1,5 @@
 """Scores of an analysis against labelled items (tests/data/stories/*.jsonl): pairwise same-story F1, event
-precision and recall, market and language accuracy. Used by the tests and bench/bench_analyze_quality.py."""
+precision and recall, market and language accuracy. Used by the tests and bench/analyze-quality."""
 
 from __future__ import annotations
 
