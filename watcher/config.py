@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from watcher.config_coverage import FullTextConfig, FullTextMode, SearchConfig
 from watcher.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "config.yaml"
@@ -111,6 +112,10 @@ class EntityConfig(_Strict):
     exclude: list[str] = Field(default_factory=list)
     require_any: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    # News searches (search: in config.yaml) follow the entity unless this is false; search_terms are
+    # searched besides its aliases (each in the markets of its script).
+    search: bool = True
+    search_terms: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _default_alias_is_the_name(self) -> EntityConfig:
@@ -127,6 +132,10 @@ class FeedConfig(_Strict):
     tags: list[str] = Field(default_factory=list)
     interval: Duration | None = None
     first_poll_alert_age: Duration | None = None  # overrides poll.first_poll_alert_age for this feed
+    # feed: RSS/Atom; page: a web page whose new article links become items; sitemap: a news sitemap.
+    type: Literal["feed", "page", "sitemap"] = "feed"
+    # The linked article's text, for feeds carrying a teaser (auto: when the summaries look cut short).
+    full_text: FullTextMode = "auto"
 
     @field_validator("url")
     @classmethod
@@ -346,6 +355,8 @@ class Config(_Strict):
     smtp: SmtpConfig = SmtpConfig()
     http: HttpConfig = HttpConfig()
     retention: RetentionConfig = RetentionConfig()
+    search: SearchConfig = SearchConfig()  # news searches following the entities (watcher/coverage/search.py)
+    full_text: FullTextConfig = FullTextConfig()  # fetching linked articles (watcher/articles.py)
 
     # Where config.yaml lives; relative paths in it are relative to this directory.
     base_dir: Path = Field(default=Path("."), exclude=True)
@@ -544,12 +555,15 @@ _ITEM_NAMES = {
     "entities": "entity",
     "aliases": "alias",
     "routes": "route",
+    "engines": "engine",
+    "markets": "market",
+    "search_terms": "search term",
     "recipients": "recipient",
     "tags": "tag",
     "exclude": "exclude phrase",
     "require_any": "require_any phrase",
 }
-_ITEM_KEYS = {"feeds": "url", "entities": "name", "routes": "name"}
+_ITEM_KEYS = {"feeds": "url", "entities": "name", "routes": "name", "engines": "name"}
 
 
 def describe_location(location: tuple[Any, ...], data: Any = None) -> str:

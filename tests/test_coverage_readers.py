@@ -1,0 +1,124 @@
+"""Pure readers of coverage: a newsroom page's article links, news sitemaps, search results, article keys,
+teaser detection and article text extraction (no server: bytes in, values out)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import rfc822_ago
+from watcher.coverage.fulltext import extract_article, looks_cut_short, wants_full_text
+from watcher.coverage.keys import target_in_link, title_key, url_key, without_publisher
+from watcher.coverage.pages import parse_page
+from watcher.coverage.results import parse_search_results
+from watcher.coverage.sitemap import SitemapIndex, parse_sitemap, title_from_url
+from watcher.errors import FeedError
+from watcher.parse import Entry, parse_feed
+
+DATA = Path(__file__).resolve().parent / "data" / "coverage"
+
+
+def test_a_newsroom_pages_article_links_are_its_entries() -> None:
+    page = parse_page((DATA / "newsroom.html").read_bytes(), content_type="text/html", url="https://corp.example/news/")
+    assert page.title == "Newsroom — Example Corp" and page.language == "en"
+    by_link = {entry.link: entry for entry in page.entries}
+    assert list(by_link) == [
+        "https://corp.example/news/2026/xiaomi-partnership-signed",
+        "https://corp.example/news/2026/quarterly-results-third-quarter",
+        "https://press.corp.example/releases/new-plant-in-hungary",
+    ]
+    first = by_link["https://corp.example/news/2026/xiaomi-partnership-signed"]
+    assert first.title == "Example Corp signs a partnership with Xiaomi"  # the headline, not the picture's alt
+    assert first.published is not None and first.published.year >= 2000  # <time datetime> in its list entry
+    assert by_link["https://press.corp.example/releases/new-plant-in-hungary"].published is None
+    # The same page read again gives the same identities: each link becomes an item once.
+    again = parse_page((DATA / "newsroom.html").read_bytes(), content_type="text/html", url="https://corp.example/news/")
+    assert [entry.identity for entry in again.entries] == [entry.identity for entry in page.entries]
+
+
+def test_a_page_that_is_no_html_is_refused() -> None:
+    with pytest.raises(FeedError, match="not a web page: the server sent application/pdf"):
+        parse_page(b"%PDF-1.7", content_type="application/pdf", url="https://corp.example/x.pdf")
+
+
+def test_a_news_sitemap_is_read_as_a_feed() -> None:
+    feed = parse_sitemap((DATA / "news-sitemap.xml").read_bytes(), url="https://site.example/sitemap-news.xml")
+    assert feed.title == "Site Example News"
+    assert [(entry.link, entry.title, entry.language) for entry in feed.entries] == [
+        ("https://site.example/2026/xiaomi-korea", "Xiaomi entra in Corea del Sud", "it"),
+        ("https://site.example/2026/fibra-ottica-nuovi-comuni", "fibra ottica nuovi comuni", None),
+    ]
+    assert feed.entries[0].published is not None and feed.entries[1].published is not None
+    assert title_from_url("https://x.example/a/mi-band-10-ufficiale.html") == "mi band 10 ufficiale"
+
+
+def test_a_sitemap_index_names_its_sitemaps_and_hostile_xml_is_refused() -> None:
+    index = (
+        b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>https://s.example/news.xml</loc></sitemap></sitemapindex>"
+    )
+    with pytest.raises(SitemapIndex) as raised:
+        parse_sitemap(index, url="https://s.example/sitemap.xml")
+    assert raised.value.sitemaps == ["https://s.example/news.xml"]
+    bomb = b'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><urlset>&b;</urlset>'
+    with pytest.raises(FeedError, match="entity"):
+        parse_sitemap(bomb)
+
+
+@pytest.mark.clock
+def test_search_results_name_their_publisher_and_lose_the_engines_title_suffix() -> None:
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>"Xiaomi" - Google News</title>'
+        "<item><title>Xiaomi entra in Corea - Il Sole 24 Ore</title>"
+        "<link>https://news.google.com/rss/articles/CBMiAbc?oc=5</link><guid>CBMiAbc</guid>"
+        f"<pubDate>{rfc822_ago(hours=3)}</pubDate>"
+        '<source url="https://www.ilsole24ore.com">Il Sole 24 Ore</source></item>'
+        "</channel></rss>"
+    ).encode()
+    results = parse_search_results(body, url="https://news.google.com/rss/search?q=Xiaomi")
+    [result] = results.results
+    assert result.entry.title == "Xiaomi entra in Corea" and result.publisher == "Il Sole 24 Ore"
+    assert result.site == "ilsole24ore.com" and result.entry.link == "https://news.google.com/rss/articles/CBMiAbc?oc=5"
+
+
+def test_article_keys_agree_with_dedup_keys_and_ignore_tracking() -> None:
+    link = "https://www.example.it/2026/xiaomi/?utm_source=rss"
+    entry = Entry("i", None, link, "T", "", "", None, None)
+    assert url_key(link) == entry.dedup_key == url_key("http://example.it/2026/xiaomi")
+    assert url_key("ftp://example.it/x") is None
+    assert title_key("example.it", "Xiaomi entra in Corea!") == title_key("example.it", "xiaomi  ENTRA in corea")
+    assert title_key("example.it", "News") is None  # too short to tell articles apart
+    assert without_publisher("Xiaomi in Corea - Il Sole 24 Ore", "Il Sole 24 Ore") == "Xiaomi in Corea"
+    bing = "http://www.bing.com/news/apiclick.aspx?ref=FexRss&aid=&url=https%3a%2f%2fwww.example.it%2fa&c=1"
+    assert target_in_link(bing) == "https://www.example.it/a"
+    assert target_in_link("https://news.google.com/rss/articles/CBMi?oc=5") is None
+
+
+def test_teaser_feeds_are_told_from_full_text_feeds() -> None:
+    teasers = parse_feed((DATA / "teaser.rss").read_bytes())
+    assert wants_full_text("auto", teasers.entries)
+    full = [Entry(str(index), None, None, "T", "word " * 400, "", None, None) for index in range(5)]
+    assert not wants_full_text("auto", full) and wants_full_text("always", full)
+    assert not wants_full_text("never", teasers.entries)
+    assert looks_cut_short("... and the company said [...]") and looks_cut_short("Continua a leggere »")
+    assert not looks_cut_short("The end.")
+
+
+def test_extraction_keeps_the_article_text_and_no_markup_or_script(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the extractor tried to use the network")
+
+    # trafilatura is handed bytes: it must never open a connection or look a name up itself.
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    html = (DATA / "article-hostile.html").read_bytes()
+    text = extract_article(html, content_type="text/html; charset=utf-8", url="https://site.example/a")
+    assert "Samsung Electronics" in text and "Xiaomi" in text
+    for needle in ("<", "alert(", "onerror", "document.write", "Cookie", "Subscribe"):
+        assert needle not in text
+    with pytest.raises(FeedError, match="not an HTML page: the server sent application/pdf"):
+        extract_article(b"%PDF-1.4", content_type="application/pdf")
+    with pytest.raises(FeedError, match="no article text"):
+        extract_article(b"<html><body></body></html>", content_type="text/html")

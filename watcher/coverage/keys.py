@@ -1,0 +1,79 @@
+"""An article's identity across sources, so a search result and the publisher's own feed make one item. Pure.
+
+url_key: the publisher's URL, normalised as parse.normalise_link does (scheme, www., tracking parameters,
+trailing slash set aside) and hashed exactly as an Entry's dedup_key, so the items stored before these keys
+existed got theirs from dedup_key. title_key: the publisher's site and the title, folded, for a search
+result whose link could not be followed to the publisher.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+from watcher.match import fold
+from watcher.parse import normalise_link
+
+# Query parameters an engine's click-through link carries the publisher's URL in (Bing News: url=).
+_TARGET_PARAMETERS = ("url", "u", "target", "dest")
+_PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def is_web_link(link: str | None) -> bool:
+    parts = urlsplit(link or "")
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def url_key(link: str | None) -> str | None:
+    """The key of the article at `link` (an http(s) URL); equal to parse.Entry.dedup_key for that link."""
+    if not is_web_link(link):
+        return None
+    assert link is not None
+    return _digest("link", normalise_link(link))
+
+
+def site_of(url: str | None) -> str | None:
+    """The publisher's site as a host without www. ("ilsole24ore.com")."""
+    if not is_web_link(url):
+        return None
+    return (urlsplit(url or "").hostname or "").lower().removeprefix("www.") or None
+
+
+def normalise_title(title: str) -> str:
+    return " ".join(_PUNCTUATION.sub(" ", fold(title)).split())
+
+
+def title_key(site: str | None, title: str) -> str | None:
+    """The key of an article by its site and title (a headline repeats across days only on the same site)."""
+    normalised = normalise_title(title)
+    if not site or len(normalised) < 8:  # "Update", "News": too little to tell articles apart
+        return None
+    return _digest("site-title", site, normalised)
+
+
+def without_publisher(title: str, publisher: str | None) -> str:
+    """A search result's title without the " - Publisher" an engine appends ("Xiaomi in Corea - Il Sole 24 Ore")."""
+    if publisher:
+        for separator in (" - ", " – ", " | ", " — "):
+            suffix = f"{separator}{publisher}"
+            if title.endswith(suffix) and len(title) > len(suffix):
+                return title[: -len(suffix)].rstrip()
+    return title
+
+
+def target_in_link(link: str | None) -> str | None:
+    """The publisher's URL an engine's click-through link names in its query (Bing's apiclick url=), if any."""
+    if not is_web_link(link):
+        return None
+    assert link is not None
+    parameters = dict(parse_qsl(urlsplit(link).query, keep_blank_values=False))
+    for name in _TARGET_PARAMETERS:
+        value = parameters.get(name, "").strip()
+        if is_web_link(value) and site_of(value) != site_of(link):
+            return value
+    return None
