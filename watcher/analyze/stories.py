@@ -43,8 +43,8 @@ class ItemFacts:
     entry_markets: frozenset[str]
     places: frozenset[str]  # countries named in the headline and lead
     signals: Signals
-    trigrams: frozenset[str]
     vector: Any = None  # unit vector of headline + lead, or None (no encoder, or a language it lacks)
+    trigrams: frozenset[str] = frozenset()  # of headline + lead, where there is no vector
     blocker: str | None = None  # the item is a review, opinion, rumour, denial, share move or anniversary
 
     @property
@@ -135,8 +135,16 @@ class StoryBook:
         return best
 
     def close_before(self, moment: datetime) -> None:
-        """Forget stories whose latest report is older than the window before `moment` (the daemon's memory)."""
-        self.stories = [story for story in self.stories if story.last_published + STORY_WINDOW >= moment]
+        """Forget stories whose latest report is older than the window before `moment`, and the reports
+        that old of the stories still open: a story told for weeks would otherwise hold every report it
+        ever had (the daemon runs for months). A late report is weighed against the recent ones."""
+        since = moment - STORY_WINDOW
+        kept = []
+        for story in self.stories:
+            if story.last_published >= since:
+                story.members = [member for member in story.members if member.published >= since]
+                kept.append(story)
+        self.stories = kept
 
 
 def group(items: Iterable[ItemFacts], book: StoryBook | None = None) -> dict[str, str]:

