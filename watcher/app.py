@@ -84,6 +84,7 @@ class Watcher:
         self.config, self.matcher, self.mailer = config, matcher, mailer
         if self._poller is not None:
             self._poller.apply(config, matcher)  # before the backfill: items polled meanwhile get new matches
+        if self._story_keeper is not None:
             self._story_keeper.apply(config)
         self._backfill_changed(changed, now)
 
@@ -100,12 +101,18 @@ class Watcher:
     @property
     def poller(self) -> Poller:
         if self._poller is None:
-            from watcher.storykeeper import StoryKeeper  # the analyze stage: only when polling
-
             self._poller = Poller(self.db, self.config, self.matcher)
-            self._story_keeper = StoryKeeper(self.db, self.config)
-            self._poller.after_pass = self._story_keeper.run
+            self._poller.after_pass = self.story_keeper.run
         return self._poller
+
+    @property
+    def story_keeper(self) -> Any:
+        """The analyze stage (watcher/storykeeper.py): made when polling or a backfill first needs it."""
+        if self._story_keeper is None:
+            from watcher.storykeeper import StoryKeeper
+
+            self._story_keeper = StoryKeeper(self.db, self.config)
+        return self._story_keeper
 
     async def poll(self, *, everything: bool = False, progress: Progress | None = None) -> PollSummary:
         return await self.poller.poll(everything=everything, progress=progress)
@@ -136,6 +143,11 @@ class Watcher:
                     added += add_matches(session, item.id, fields, matcher.match(fields), ids, now, backfilled=True)
             if progress is not None:
                 progress(min(start + BACKFILL_BATCH, len(item_ids)), len(item_ids))
+        if added:
+            try:  # the items it matched join or form stories now, as polled ones do; already analysed ones again
+                self.story_keeper.run(now, since=since)
+            except Exception:  # analysis is an extra: the matches are stored and will be mailed regardless
+                log.exception("analyze.failed")
         log.info(
             "backfill.done",
             extra={

@@ -4,17 +4,25 @@ Runs in a worker thread (the encoder's work stays off the event loop) under the 
 Only items with a match that can be mailed are analysed (not a new feed's silenced back-catalogue, not
 unmatched items). Stories still open (a report in the last 72 hours) are read back from the database at
 each pass, so several instances sharing one database place late reports into the same stories; the
-analysis of their reports is kept in memory, so each item is analysed once per process.
+analysis of their recent reports is kept in memory, so each item is analysed once per process.
+
+A backfill (an entity added to config.yaml) runs it too, over the backfill's days: items it matched for
+the first time are placed like polled ones, and items already analysed are analysed again with the new
+entity. Such an item stays in its story, which gains the entity and the item's new events; one that was
+its story's only report (it named no tracked organisation before: a country, a product) is placed afresh
+and may join another story.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import datetime, timedelta
 
 from watcher import clock
 from watcher.analyze import STORY_WINDOW, Analyzer, ItemFacts, ItemInput, Story, StoryBook
+from watcher.analyze.embed import Encoder
 from watcher.config import Config
 from watcher.store import Database
 from watcher.store.stories import AnalysedItem, ItemToAnalyse, items_to_analyse, open_story_members, save_analysis
@@ -39,35 +47,46 @@ def _input(row: ItemToAnalyse) -> ItemInput:
 class StoryKeeper:
     def __init__(self, db: Database, config: Config) -> None:
         self.db = db
-        self.analyzer = Analyzer(config.entities)
-        self.facts: dict[int, ItemFacts] = {}  # item id → analysis, for reports of open stories
+        self.analyzer = Analyzer(config.entities, Encoder())
+        self.facts: dict[int, ItemFacts] = {}  # item id → analysis, for recent reports of open stories
+        self._lock = threading.Lock()  # a polling pass and a backfill may both run it
 
     def apply(self, config: Config) -> None:
-        self.analyzer = Analyzer(config.entities, self.analyzer.encoder)  # the model stays loaded
-        self.facts.clear()
+        with self._lock:
+            self.analyzer = Analyzer(config.entities, self.analyzer.encoder)  # the model stays loaded
+            self.facts.clear()
 
-    def run(self, now: datetime | None = None) -> tuple[int, int]:
-        """Analyse what is waiting; → (items analysed, events stored)."""
-        now = now or clock.utcnow()
+    def run(self, now: datetime | None = None, since: datetime | None = None) -> tuple[int, int]:
+        """Analyse what waits, first seen since `since` (default: CATCH_UP ago); → (items analysed, events stored)."""
+        with self._lock:
+            return self._run(now or clock.utcnow(), since)
+
+    def _run(self, now: datetime, since: datetime | None) -> tuple[int, int]:
         started = time.process_time()
         with self.db.session() as session:
-            waiting = items_to_analyse(session, now - CATCH_UP)
+            waiting = items_to_analyse(session, since if since is not None else now - CATCH_UP)
             if not waiting:
                 return 0, 0
             oldest = min(row.published for row in waiting)
             members = open_story_members(session, min(oldest, now) - STORY_WINDOW, set(self.facts))
-        book = self._book(members)
+        # Analysed before and the only report of its story: placed afresh, it may join another story.
+        afresh = {row.id for row in waiting if row.story_key is not None and row.story_reports <= 1}
+        book = self._book([row for row in members if row.id not in afresh])
         analyses = self.analyzer.analyse([_input(row) for row in waiting])
         rows = {f"item:{row.id}": row for row in waiting}
         results = []
         for analysis in sorted(analyses, key=lambda analysis: (analysis.facts.published, analysis.id)):
-            story = book.place(analysis.facts)
             row = rows[analysis.id]
+            if row.story_key is not None and row.id not in afresh:
+                story_key = row.story_key  # it stays in its story, which meets its new entities from now on
+                _replace_member(book, analysis.facts)
+            else:
+                story_key = book.place(analysis.facts).key
             self.facts[row.id] = analysis.facts
             results.append(
                 AnalysedItem(
                     item_id=row.id,
-                    story_key=story.key,
+                    story_key=story_key,
                     published=row.published,
                     language=analysis.language,
                     feed=row.feed,
@@ -95,3 +114,8 @@ class StoryKeeper:
         for row in members:
             stories.setdefault(row.story_key or "", Story(row.story_key or "")).members.append(self.facts[row.id])
         return StoryBook(stories.values())
+
+
+def _replace_member(book: StoryBook, facts: ItemFacts) -> None:
+    for story in book.stories:
+        story.members = [facts if member.key == facts.key else member for member in story.members]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from watcher.models import Entity, Feed, Item, ItemEvent, Match, Story, StoryItem
@@ -22,12 +22,16 @@ class ItemToAnalyse:
     published: datetime  # published, else first seen
     feed: str
     language: str | None  # as the feed declares it
-    story_key: str | None = None  # set for members of open stories
+    story_key: str | None = None  # its story's, when it is in one (members of open stories; items analysed again)
+    story_reports: int = 0  # with story_key: how many reports that story has
 
 
 @dataclass(frozen=True)
 class AnalysedItem:
-    """One analysed item, ready to store: its story (by key), language and events (type, entity, market, evidence)."""
+    """One analysed item, ready to store: its story (by key), language and events (type, entity, market, evidence).
+
+    An item analysed again (a backfill matched a new entity in it) may name another story than the one it
+    is in: it moves there, and the story it leaves, where it was the only report, is deleted."""
 
     item_id: int
     story_key: str
@@ -38,7 +42,7 @@ class AnalysedItem:
     events: Sequence[tuple[str, str, str | None, str]]
 
 
-def _row(item: Item, feed: Feed, story_key: str | None = None) -> ItemToAnalyse:
+def _row(item: Item, feed: Feed, story_key: str | None = None, story_reports: int = 0) -> ItemToAnalyse:
     return ItemToAnalyse(
         id=item.id,
         title=item.title,
@@ -48,33 +52,40 @@ def _row(item: Item, feed: Feed, story_key: str | None = None) -> ItemToAnalyse:
         feed=feed.display_name,
         language=item.language,
         story_key=story_key,
+        story_reports=story_reports,
     )
 
 
 def items_to_analyse(session: Session, since: datetime, limit: int = 5000) -> list[ItemToAnalyse]:
-    """Items first seen since `since` with a match that can be mailed (not suppressed), not analysed yet.
+    """Items first seen since `since` with a match that can be mailed (not suppressed), not analysed yet,
+    or matched again since their analysis (a backfill found a new entity in them: analysed again).
 
     The silenced back-catalogue of a new feed and unmatched items are never analysed: they reach no digest.
     """
     mailable = exists().where(Match.item_id == Item.id, Match.suppressed.is_(False))
-    analysed = exists().where(StoryItem.item_id == Item.id)
+    matched_since = exists().where(
+        Match.item_id == Item.id, Match.suppressed.is_(False), Match.matched_at > StoryItem.analysed_at
+    )
     rows = session.execute(
-        select(Item, Feed)
+        select(Item, Feed, Story.key, Story.item_count)
         .join(Feed, Feed.id == Item.feed_id)
-        .where(Item.first_seen_at >= since, mailable, ~analysed)
+        .outerjoin(StoryItem, StoryItem.item_id == Item.id)
+        .outerjoin(Story, Story.id == StoryItem.story_id)
+        .where(Item.first_seen_at >= since, mailable, or_(StoryItem.id.is_(None), matched_since))
         .order_by(Item.id)
         .limit(limit)
     )
-    return [_row(item, feed) for item, feed in rows]
+    return [_row(item, feed, key, count or 0) for item, feed, key, count in rows]
 
 
 def open_story_members(session: Session, since: datetime, known: set[int]) -> list[ItemToAnalyse]:
-    """Reports of stories whose latest report is after `since`: with `known` item ids, only their story key
-    (the caller keeps their analysis) — the others in full."""
+    """Reports since `since` of stories whose latest report is after it: with `known` item ids, only their
+    story key (the caller keeps their analysis) — the others in full. Older reports of a long story are
+    left out: a late report is weighed against the story's recent ones."""
     rows = session.execute(
         select(StoryItem.item_id, Story.key)
         .join(Story, Story.id == StoryItem.story_id)
-        .where(Story.last_published_at >= since)
+        .where(Story.last_published_at >= since, StoryItem.published_at >= since)
     ).all()
     keys = {item_id: key for item_id, key in rows}
     missing = [item_id for item_id in keys if item_id not in known]
@@ -96,6 +107,9 @@ def save_analysis(session: Session, analysed: Sequence[AnalysedItem], now: datet
     stories = {story.key: story for story in session.scalars(
         select(Story).where(Story.key.in_({item.story_key for item in analysed}))
     )}  # fmt: skip
+    links = {link.item_id: link for link in session.scalars(
+        select(StoryItem).where(StoryItem.item_id.in_([item.item_id for item in analysed]))
+    )}  # fmt: skip
     stored_events = 0
     for item in sorted(analysed, key=lambda item: (item.published, item.item_id)):
         story = stories.get(item.story_key)
@@ -116,7 +130,9 @@ def save_analysis(session: Session, analysed: Sequence[AnalysedItem], now: datet
             session.add(story)
             session.flush()
             stories[item.story_key] = story
-        story.item_count += 1
+        link = links.get(item.item_id)
+        if link is None or link.story_id != story.id:
+            story.item_count += 1
         story.first_published_at = min(story.first_published_at, item.published)
         story.last_published_at = max(story.last_published_at, item.published)
         story.languages = _append(story.languages, [item.language] if item.language else [])
@@ -124,12 +140,16 @@ def save_analysis(session: Session, analysed: Sequence[AnalysedItem], now: datet
         story.entities = _append(story.entities, list(item.actors))
         story.event_types = _append(story.event_types, [event[0] for event in item.events])
         story.updated_at = now
-        session.execute(
-            insert_or_ignore(session, StoryItem.__table__)
-            .values(item_id=item.item_id, story_id=story.id, language=item.language, published_at=item.published,
-                    analysed_at=now)
-            .on_conflict_do_nothing(index_elements=["item_id"])
-        )  # fmt: skip
+        if link is None:
+            session.execute(
+                insert_or_ignore(session, StoryItem.__table__)
+                .values(item_id=item.item_id, story_id=story.id, language=item.language,
+                        published_at=item.published, analysed_at=now)
+                .on_conflict_do_nothing(index_elements=["item_id"])
+            )  # fmt: skip
+        else:
+            _move(session, link, story.id)
+            link.language, link.analysed_at = item.language, now
         for event_type, entity, market, evidence in item.events:
             entity_id = entity_ids.get(entity)
             if entity_id is None:
@@ -142,6 +162,21 @@ def save_analysis(session: Session, analysed: Sequence[AnalysedItem], now: datet
             )  # fmt: skip
             stored_events += result.rowcount or 0
     return stored_events
+
+
+def _move(session: Session, link: StoryItem, story_id: int) -> None:
+    """An item analysed again joins another story: its events go with it; the story it leaves goes when it
+    has no report left."""
+    if link.story_id == story_id:
+        return
+    left = link.story_id
+    link.story_id = story_id
+    session.execute(update(ItemEvent).where(ItemEvent.item_id == link.item_id).values(story_id=story_id))
+    session.flush()
+    if session.scalar(select(exists().where(StoryItem.story_id == left))):
+        session.execute(update(Story).where(Story.id == left).values(item_count=Story.item_count - 1))
+    else:
+        session.execute(delete(Story).where(Story.id == left))
 
 
 def _append(values: list[str], new: Sequence[str]) -> list[str]:
