@@ -3,7 +3,8 @@ and english_names.json: the English name of each country and language, for the d
 
 Run after upgrading babel: `.venv/bin/python scripts/build_territory_names.py`. The files ship in the
 package so the daemon needs neither babel nor its locale data at run time (babel's data for these
-locales costs ~20 MB of memory once loaded). tests/test_digest_names.py checks they are current.
+locales costs ~20 MB of memory once loaded). tests/test_analyze_territories.py checks they are what the
+babel pinned in pyproject.toml (a test dependency) builds.
 
 Besides the CLDR name of each territory in each locale, the country's own language name in each locale
 stands for the adjective where the two coincide ("coreano", "koreanisch", "корейский": the market
@@ -59,19 +60,26 @@ def build_english() -> dict[str, dict[str, str]]:
     return {"countries": dict(sorted(countries.items())), "languages": dict(sorted(languages.items()))}
 
 
-def main() -> None:
-    data = Path(__file__).resolve().parent.parent / "watcher" / "analyze" / "data"
-    outputs = {
+DATA = Path(__file__).resolve().parent.parent / "watcher" / "analyze" / "data"
+
+
+def outputs(data: Path = DATA) -> dict[Path, str]:
+    """Each file this script writes, with the text it writes there."""
+    return {
         data / "territories.json": json.dumps(build(), ensure_ascii=False, indent=0, sort_keys=True) + "\n",
         data / "english_names.json": json.dumps(build_english(), ensure_ascii=False, indent=0) + "\n",
     }
+
+
+def main() -> None:
+    outputs_now = outputs()
     if "--check" in sys.argv:
         sys.exit(
             0
-            if all(path.exists() and path.read_text(encoding="utf-8") == text for path, text in outputs.items())
+            if all(path.exists() and path.read_text(encoding="utf-8") == text for path, text in outputs_now.items())
             else 1
         )
-    for target, text in outputs.items():
+    for target, text in outputs_now.items():
         target.write_text(text, encoding="utf-8")
         print(f"wrote {target} ({len(text.encode()) // 1024} KB)")
 
