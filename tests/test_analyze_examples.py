@@ -45,6 +45,28 @@ def test_every_shared_example_gets_its_story_and_events_exactly() -> None:
     assert len(set(first_of_story.values())) == len(first_of_story)  # no two stories merged
 
 
+OWN_SETS = ("dev.jsonl", "heldout.jsonl", "heldout2.jsonl")
+
+
+def test_own_sets_are_labelled_by_the_taxonomy() -> None:
+    from watcher.analyze.events import EVENT_TYPES
+
+    names_file = Path(__file__).resolve().parent.parent / "watcher" / "analyze" / "data" / "english_names.json"
+    countries = json.loads(names_file.read_text(encoding="utf-8"))
+    names = {entity.name for entity in entities("entities-own.yaml")}
+    rows = [row for file in OWN_SETS for row in load_labelled(STORIES / file)]
+    assert len(rows) >= 300 and len({row["lang"] for row in rows}) >= 12
+    assert len({row["id"] for row in rows}) == len(rows)
+    for row in rows:
+        assert row["id"].startswith(f"{row['story']}-{row['lang']}"), row["id"]
+        for event in row["events"]:
+            assert event["type"] in EVENT_TYPES and event["entity"] in names, row["id"]
+            assert ("market" in event) == (event["type"] == "market_entry"), row["id"]
+            assert event.get("market", "KR") in countries["countries"], row["id"]
+    negatives = [row for row in rows if not row["events"]]
+    assert len(negatives) >= 40  # reviews, rumours, denials, opinion, share moves, anniversaries, mentions
+
+
 @pytest.mark.parametrize("file", ["dev.jsonl", "heldout.jsonl"])
 def test_own_sets_meet_the_targets_with_languages_detected(file: str) -> None:
     rows, analyses = analysed(file, keep_language=False)
@@ -57,9 +79,25 @@ def test_own_sets_meet_the_targets_with_languages_detected(file: str) -> None:
     assert result.language_accuracy >= 0.95, result.mistakes
 
 
+def test_the_second_held_out_part_keeps_its_measured_level() -> None:
+    """Written with the second dev part and never tuned on: what the analyser reaches on items it has never
+    been fitted to (docs/benchmarks.md). Below the targets for markets entered; held here against regressions."""
+    rows, analyses = analysed("heldout2.jsonl", keep_language=False)
+    result = score(rows, analyses)
+    assert len(rows) >= 100
+    assert result.pairs_f1 >= 0.88 and result.pairs_precision >= 0.95, result.mistakes
+    assert result.event_precision >= 0.93 and result.event_recall >= 0.85, result.mistakes
+    assert result.market_accuracy >= 0.55, result.mistakes
+    assert result.language_accuracy >= 0.95, result.mistakes
+
+
 def test_hard_cases_stay_apart() -> None:
     _rows, analyses = analysed("dev.jsonl")
     story = {analysis.id: analysis.story for analysis in analyses}
+    assert story["d34-en"] == story["d34-zh"] != story["d35-en"] == story["d35-es"]  # two plants in Spain
+    assert story["d36-en"] != story["d37-en"]  # two Bayer verdicts, Philadelphia and Washington
+    assert story["d40-en"] != story["d41-en"]  # Nokia's Q3 results and its restated Q2
+    assert story["d42-en"] == story["d42-de"] == story["d42-zh"]  # Nokia and Maersk: one deal, one story
     assert story["d01-en"] != story["d02-en"]  # BYD plants in Hungary and in Turkey
     assert story["d04-en"] != story["d05-en"]  # two Tesla legal cases
     assert story["d25-en"] != story["d26-en"]  # Q1 results and a Q2 of a listed unit
@@ -67,6 +105,8 @@ def test_hard_cases_stay_apart() -> None:
     events = {analysis.id: {(e.type, e.entity) for e in analysis.events} for analysis in analyses}
     assert events["d09-ja"] == {("partnership", "Renault"), ("partnership", "Toyota")}
     assert ("market_entry", "Toyota") not in events["d10-en"] and events["d10-fr"] == {("market_entry", "Renault")}
+    assert events["d42-zh"] == {("partnership", "Nokia"), ("partnership", "Maersk")}
+    assert events["d61-en"] == set() and events["d63-en"] == set()  # "beating rival Heineken"; HMD's Nokia phone
 
 
 def seed_items() -> list[dict]:

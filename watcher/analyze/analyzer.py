@@ -26,7 +26,8 @@ LEAD_CHARS = 300  # characters of the summary embedded with the headline
 # Entities tagged so are places or products, not actors: they take no event and tie no story (a product
 # acts through its maker, which is tracked under its own name).
 NOT_ACTOR_TAGS = frozenset({"country", "countries", "place", "region", "market", "city", "product", "products"})
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^a-z\d])|(?<=[。！？])|\n+|(?<=…)\s*")
+# Not after a day or an ordinal ("zum 1. Januar", "im 3. Quartal"); a year ending a sentence still ends it.
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\s\d\.)(?<!\s\d\d\.)\s+(?=[^a-z\d])|(?<=[。！？])|\n+|(?<=…)\s*")
 
 
 @dataclass(frozen=True)

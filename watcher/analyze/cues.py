@@ -6,7 +6,9 @@ language "*" applies to every item. A phrase counts only in an item of its langu
 (rises) is not English "sale".
 
 Kinds beyond the taxonomy's event types:
-- `<type>?`: a weak cue, an event only with a number in the same sentence ("sales rose 9%");
+- `<type>?`: a weak cue, an event only with a figure (not a year) in the same sentence ("sales rose 9%"), or
+  in the title with one in the lead's first sentence;
+- `announce`: a launch when the sentence makes no other event ("新型を発表"; "決算を発表" is results);
 - `facility` + `build`: both in one sentence, with a country, make a market entry ("opens a plant in Egypt");
 - `cut` + `jobs`: both in one sentence make layoffs ("to cut 6,000 jobs");
 - `sell` + `asset`: both make an acquisition for the seller ("sells its Italian business");

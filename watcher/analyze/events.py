@@ -29,7 +29,8 @@ EVENT_TYPES = (
 )  # fmt: skip
 EVIDENCE_CHARS = 240
 NOT_PARTY_REACH = 14  # characters between "following"/"après" and the entity it demotes (after it in CJK)
-_DIGIT = re.compile(r"\d")
+# A figure that is not a year: "sales rose 9%", "2分기", not "in 2026".
+_FIGURE = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d")
 _CJK_LANGUAGES = ("zh", "ja", "ko")
 
 
@@ -103,7 +104,20 @@ class CueFinder:
         for (kind, cue_language), pattern in self.suffixes.items():
             if cue_language == base:
                 cues.extend(Cue(kind, *found.span()) for found in pattern.finditer(text))
-        return sorted(cues, key=lambda cue: cue.start)
+        return sorted(_longest(cues), key=lambda cue: cue.start)
+
+
+def _longest(cues: list[Cue]) -> list[Cue]:
+    """Cues not inside a longer cue of another kind: "übernimmt die Leitung" is leadership, not "übernimmt"."""
+    return [
+        cue
+        for cue in cues
+        if not any(
+            other.kind != cue.kind and other.start <= cue.start and cue.end <= other.end
+            and other.end - other.start > cue.end - cue.start
+            for other in cues
+        )
+    ]  # fmt: skip
 
 
 @cache
@@ -111,9 +125,18 @@ def cue_finder() -> CueFinder:
     return CueFinder()
 
 
+def _blockers(sentence: Sentence) -> list[str]:
+    """The blockers of a sentence, in text order. Shares sold to raise money are funding, not a share move
+    ("размещение акций", "share placement")."""
+    kinds = [cue.kind for cue in sentence.cues if cue.kind in blockers() and cue.kind != "not_party"]
+    if "stock" in kinds and any(cue.kind == "funding" for cue in sentence.cues):
+        kinds = [kind for kind in kinds if kind != "stock"]
+    return kinds
+
+
 def item_blocker(title: Sentence) -> str | None:
     """What a title is when it is a review, opinion, denial, rumour, share move or anniversary: no event at all."""
-    return next((cue.kind for cue in title.cues if cue.kind in ITEM_BLOCKERS), None)
+    return next((kind for kind in _blockers(title) if kind in ITEM_BLOCKERS), None)
 
 
 def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[Event]:
@@ -121,9 +144,11 @@ def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[
     if not sentences or item_blocker(sentences[0]):
         return []
     title_subject = sentences[0].parties[0] if sentences[0].parties else None
+    # A headline's figures are often in the lead: "Heineken sells less beer in the third quarter" (volumes -4%).
+    lead_figure = len(sentences) > 1 and bool(_FIGURE.search(sentences[1].text))
     found: dict[tuple[str, str], Event] = {}
     for sentence in sentences:
-        if any(cue.kind in blockers() and cue.kind != "not_party" for cue in sentence.cues):
+        if _blockers(sentence):
             continue
         parties = _parties(sentence, language)
         if not parties and sentence.index >= 1 and title_subject is not None:
@@ -131,7 +156,7 @@ def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[
             parties = [Party(title_subject.entity, -1, -1)]
         if not parties:
             continue
-        for event_type, cue in _event_cues(sentence):
+        for event_type, cue in _event_cues(sentence, figure=sentence.index == 0 and lead_figure):
             market = None
             if event_type == "market_entry":
                 market = _market(sentence.markets, cue)
@@ -164,14 +189,15 @@ def _parties(sentence: Sentence, language: str | None) -> list[Party]:
     return parties
 
 
-def _event_cues(sentence: Sentence) -> list[tuple[str, Cue]]:
-    """(event type, its cue) for each event the sentence's cues make, in text order, conflicts resolved."""
+def _event_cues(sentence: Sentence, figure: bool = False) -> list[tuple[str, Cue]]:
+    """(event type, its cue) for each event the sentence's cues make, in text order, conflicts resolved.
+    `figure`: a figure elsewhere (the lead's) counts for the weak cues, as one in the sentence does."""
     kinds: dict[str, Cue] = {}
     for cue in sentence.cues:
         kinds.setdefault(cue.kind, cue)
     events: dict[str, Cue] = {kind: cue for kind, cue in kinds.items() if kind in EVENT_TYPES}
     for weak in ("earnings", "funding"):
-        if f"{weak}?" in kinds and weak not in events and _DIGIT.search(sentence.text):
+        if f"{weak}?" in kinds and weak not in events and (figure or _FIGURE.search(sentence.text)):
             events[weak] = kinds[f"{weak}?"]
     if "facility" in kinds and "build" in kinds and "market_entry" not in events:
         events["market_entry"] = min(kinds["facility"], kinds["build"], key=lambda cue: cue.start)
@@ -183,11 +209,17 @@ def _event_cues(sentence: Sentence) -> list[tuple[str, Cue]]:
         events.pop("patent", None)  # a patent lawsuit is legal, not a patent
     if "acquisition" in events or "funding" in events:
         events.pop("partnership", None)  # "the deal values the company at ..."
+    if "leadership" in events:
+        events.pop("acquisition", None)  # "übernimmt zum 1. Januar die Leitung": takes over a post, not a company
+    if "funding" in events:
+        events.pop("product_launch", None)  # "launches a share sale", 上市: a listing, not a product
     if "layoffs" in events:
         events.pop("market_entry", None)  # a plant closing, not opening
         events.pop("earnings", None)  # "cuts 900 jobs after sales fell"
     if "market_entry" in events and "product_launch" in events and "facility" not in kinds:
         events.pop("product_launch", None)  # "launches in Korea": entering is the news
+    if "announce" in kinds and not events:
+        events["product_launch"] = kinds["announce"]  # 発表 alone: a product; with results, the results
     return sorted(events.items(), key=lambda pair: pair[1].start)
 
 

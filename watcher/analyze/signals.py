@@ -71,18 +71,28 @@ def names(text: str, skip: frozenset[str] = frozenset(), *, capitals: bool = Tru
     a sentence (not with `capitals` off: German capitalises every noun), in Latin script; `skip` holds
     folded words never to count (the entities' own aliases)."""
     found = set()
-    for index, match in enumerate(_TOKEN.finditer(text)):
+    for match in _TOKEN.finditer(text):
         token = match.group()
         if not token.isascii() or len(token) < 2:
             continue
         digit_and_letter = bool(_HAS_DIGIT_AND_LETTER.match(token))
-        capitalised = capitals and token[0].isupper() and index > 0 and len(token) >= 4
+        opens_sentence = _opens_sentence(text, match.start())  # "Investors sold ...": capitalised as any first word
+        capitalised = capitals and token[0].isupper() and not opens_sentence and len(token) >= 4
         inner_capital = any(ch.isupper() for ch in token[1:]) and not token.isupper()
         if digit_and_letter or inner_capital or (capitalised and not token.isupper()):
             folded = fold(token)
             if folded not in skip:
                 found.add(folded)
     return frozenset(found)
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    for position in range(start - 1, -1, -1):
+        if text[position] in ".!?:;":
+            return True
+        if text[position].isalnum():
+            return False
+    return True
 
 
 def signals(text: str, skip: frozenset[str] = frozenset(), language: str | None = None) -> Signals:

@@ -28,6 +28,7 @@ STORY_WINDOW = timedelta(hours=72)
 JOIN_AT = 0.68  # the fit an item needs to join a story (tuned on examples.jsonl and dev.jsonl: flat 0.65-0.72)
 NEUTRAL_SIMILARITY = 0.35  # two languages neither the encoder nor trigrams can compare
 VETO = -1.0
+SECOND_SITE = -0.35  # undoes the same-market bonus and more: "a second plant in Spain, in Valencia"
 
 
 @dataclass
@@ -107,6 +108,29 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
     return score
 
 
+def contradiction(item: ItemFacts, story: Story) -> float:
+    """What the story as a whole says against the item, beyond its best fit with one report: a report that
+    names no quarter must not bridge Q2 and Q3 results, nor one without a place two plants. VETO, or a
+    penalty to add to the best fit."""
+    members = story.members
+    quarters = frozenset().union(*(member.signals.quarters for member in members))
+    if item.signals.quarters and quarters and not item.signals.quarters & quarters:
+        return VETO
+    entered = frozenset().union(*(member.entry_markets for member in members))
+    if item.entry_markets and entered and not item.entry_markets & entered:
+        return VETO
+    if item.entry_markets & entered:
+        # One market entered twice in three days: two sites when the reports' names (towns, partners) and
+        # figures (sums, jobs, capacity) both differ; either alone differs between reports of one event.
+        entries = [member for member in members if member.entry_markets]
+        names = frozenset().union(*(member.signals.names for member in entries))
+        figures = frozenset().union(*(member.signals.figures for member in entries))
+        mine = item.signals
+        if mine.names and names and not mine.names & names and mine.figures and figures and not mine.figures & figures:
+            return SECOND_SITE
+    return 0.0
+
+
 class StoryBook:
     """The open stories; `place` puts one item into one (new or existing) and says which."""
 
@@ -125,7 +149,10 @@ class StoryBook:
         best: Story | None = None
         best_fit = JOIN_AT
         for story in self.candidates(item):
-            story_fit = max(fit(item, member) for member in story.members)
+            against = contradiction(item, story)
+            if against <= VETO:
+                continue
+            story_fit = max(fit(item, member) for member in story.members) + against
             if story_fit >= best_fit:
                 best, best_fit = story, story_fit
         if best is None:
