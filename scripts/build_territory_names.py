@@ -36,19 +36,25 @@ NATIONAL_LANGUAGES = {
 }  # fmt: skip
 
 
-def build() -> dict[str, dict[str, list[str]]]:
-    names: dict[str, dict[str, list[str]]] = {}
+def build() -> dict[str, dict[str, dict[str, list[str]]]]:
+    names: dict[str, dict[str, dict[str, list[str]]]] = {}
     for code in LOCALES:
         locale = Locale.parse(code)
         by_country: dict[str, set[str]] = {}
         for territory, name in locale.territories.items():
             if territory.isalpha() and len(territory) == 2 and territory not in NOT_COUNTRIES:
                 by_country.setdefault(territory, set()).add(name)
+        # Kept apart: "Deutsch", "Türkçe", "Japanese" say "German", not "Germany" (and "Türkçe*" is no name for
+        # "Turkcell"); the analysis weighs a country's name over its adjective.
+        adjectives: dict[str, set[str]] = {}
         for language, country in NATIONAL_LANGUAGES.items():
             name = locale.languages.get(language)
             if name and code not in ("zh", "zh_Hant", "ja", "ko"):  # CJK language names end in 语/語/어
-                by_country.setdefault(country, set()).add(name)
-        names[code] = {country: sorted(values) for country, values in sorted(by_country.items())}
+                adjectives.setdefault(country, set()).add(name)
+        names[code] = {
+            "names": {country: sorted(values) for country, values in sorted(by_country.items())},
+            "adjectives": {country: sorted(values) for country, values in sorted(adjectives.items())},
+        }
     return names
 
 

@@ -45,7 +45,7 @@ def test_every_shared_example_gets_its_story_and_events_exactly() -> None:
     assert len(set(first_of_story.values())) == len(first_of_story)  # no two stories merged
 
 
-OWN_SETS = ("dev.jsonl", "heldout.jsonl", "heldout2.jsonl")
+OWN_SETS = ("dev.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl")
 
 
 def test_own_sets_are_labelled_by_the_taxonomy() -> None:
@@ -79,16 +79,24 @@ def test_own_sets_meet_the_targets_with_languages_detected(file: str) -> None:
     assert result.language_accuracy >= 0.95, result.mistakes
 
 
-def test_the_second_held_out_part_keeps_its_measured_level() -> None:
-    """Written with the second dev part and never tuned on: what the analyser reaches on items it has never
-    been fitted to (docs/benchmarks.md). Below the targets for markets entered; held here against regressions."""
+def test_the_second_held_out_part_after_the_fixes_its_mistakes_taught() -> None:
+    """heldout2 was measured unseen once (docs/benchmarks.md); its mistakes were then read and general fixes
+    made from them, so it is a tuning set now, held at what it reached."""
     rows, analyses = analysed("heldout2.jsonl", keep_language=False)
     result = score(rows, analyses)
-    assert len(rows) >= 100
-    assert result.pairs_f1 >= 0.88 and result.pairs_precision >= 0.95, result.mistakes
+    assert result.pairs_f1 >= 0.95 and result.event_precision >= 0.97 and result.event_recall >= 0.93, result.mistakes
+    assert result.market_accuracy >= 0.85 and result.language_accuracy >= 0.95, result.mistakes
+
+
+def test_the_unseen_part_keeps_its_measured_level() -> None:
+    """heldout3: written before the fixes heldout2 taught, never tuned on; what the analyser reaches on items
+    it was never fitted to (docs/benchmarks.md). Markets entered are below the target (4 of 6)."""
+    rows, analyses = analysed("heldout3.jsonl", keep_language=False)
+    result = score(rows, analyses)
+    assert len(rows) >= 75
+    assert result.pairs_f1 >= 0.90 and result.pairs_precision >= 0.95, result.mistakes
     assert result.event_precision >= 0.93 and result.event_recall >= 0.85, result.mistakes
-    assert result.market_accuracy >= 0.55, result.mistakes
-    assert result.language_accuracy >= 0.95, result.mistakes
+    assert result.market_accuracy >= 0.6 and result.language_accuracy >= 0.95, result.mistakes
 
 
 def test_hard_cases_stay_apart() -> None:

@@ -108,7 +108,7 @@ class Analyzer:
         found = signals(lead, self.alias_words, language)
         # Country names are weighed as places; as names they would count twice.
         names = frozenset(name for name in found.names if not self.markets.find(name))
-        return Signals(found.quarters, found.figures, names)
+        return Signals(found.quarters, found.figures, names, found.months)
 
     def _sentence(self, index: int, text: str, language: str | None) -> Sentence:
         parties = tuple(
@@ -117,11 +117,14 @@ class Analyzer:
             if found.entity in self.actors
             for hit in found.hits
         )
+        # A country inside a tracked organisation's name is no place: "Turkcell" is not "Türkçe*", Turkish.
+        markets = [hit for hit in self.markets.find(text)
+                   if not any(party.start < hit.end and hit.start < party.end for party in parties)]  # fmt: skip
         return Sentence(
             index=index,
             text=text,
             parties=tuple(sorted(parties, key=lambda party: party.start)),
-            markets=tuple(self.markets.find(text)),
+            markets=tuple(markets),
             cues=tuple(Cue(cue.kind, cue.start, cue.end) for cue in self.cues.find(text, language)),
         )
 

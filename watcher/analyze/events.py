@@ -143,7 +143,8 @@ def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[
     """The events of an item, title first; at most one per (type, entity)."""
     if not sentences or item_blocker(sentences[0]):
         return []
-    title_subject = sentences[0].parties[0] if sentences[0].parties else None
+    title_parties = _parties(sentences[0], language)  # not "following Aramco": no subject to carry on
+    title_subject = title_parties[0] if title_parties else None
     # A headline's figures are often in the lead: "Heineken sells less beer in the third quarter" (volumes -4%).
     lead_figure = len(sentences) > 1 and bool(_FIGURE.search(sentences[1].text))
     found: dict[tuple[str, str], Event] = {}
@@ -196,9 +197,11 @@ def _event_cues(sentence: Sentence, figure: bool = False) -> list[tuple[str, Cue
     for cue in sentence.cues:
         kinds.setdefault(cue.kind, cue)
     events: dict[str, Cue] = {kind: cue for kind, cue in kinds.items() if kind in EVENT_TYPES}
+    weak_only = set()
     for weak in ("earnings", "funding"):
         if f"{weak}?" in kinds and weak not in events and (figure or _FIGURE.search(sentence.text)):
             events[weak] = kinds[f"{weak}?"]
+            weak_only.add(weak)
     if "facility" in kinds and "build" in kinds and "market_entry" not in events:
         events["market_entry"] = min(kinds["facility"], kinds["build"], key=lambda cue: cue.start)
     if "cut" in kinds and "jobs" in kinds and "layoffs" not in events:
@@ -209,6 +212,8 @@ def _event_cues(sentence: Sentence, figure: bool = False) -> list[tuple[str, Cue
         events.pop("patent", None)  # a patent lawsuit is legal, not a patent
     if "acquisition" in events or "funding" in events:
         events.pop("partnership", None)  # "the deal values the company at ..."
+    if "earnings" in weak_only and "acquisition" in events:
+        events.pop("earnings", None)  # "продажу бизнеса", the sale of a business: not its sales figures
     if "leadership" in events:
         events.pop("acquisition", None)  # "übernimmt zum 1. Januar die Leitung": takes over a post, not a company
     if "funding" in events:

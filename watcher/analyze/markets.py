@@ -97,7 +97,8 @@ def _variants(name: str, language: str, adjective: bool) -> list[str]:
     words = name.split()
     if adjective or language in _STEMMED:
         return [name, " ".join(_stem(word) for word in words)]
-    if language in _SUFFIXED and words[-1][-1:].isalpha():
+    # Not after a short name ("Şili*" ran on into "silicon"); Turkish puts an apostrophe before the ending.
+    if language in _SUFFIXED and language != "tr" and len(fold(words[-1])) >= 5 and words[-1][-1:].isalpha():
         return [name, name + "*"]
     return [name]
 
@@ -112,7 +113,9 @@ def _usable(text: str) -> bool:
 
 
 @cache
-def _territory_names() -> dict[str, dict[str, list[str]]]:
+def _territory_names() -> dict[str, dict[str, dict[str, list[str]]]]:
+    """locale → {"names": {code: [...]}, "adjectives": {code: [...]}}: CLDR's territory names, and the country's
+    own language name where it doubles as the adjective ("coreano", "Deutsch")."""
     data = resources.files("watcher.analyze").joinpath("data", "territories.json").read_text(encoding="utf-8")
     return json.loads(data)
 
@@ -120,12 +123,14 @@ def _territory_names() -> dict[str, dict[str, list[str]]]:
 def _entities() -> list[EntityConfig]:
     names: dict[str, list[object]] = {}
     adjectives: dict[str, list[object]] = {}
-    for language, countries in _territory_names().items():
-        for code, values in countries.items():
-            for value in values:
-                adjective = value[:1].islower() or value in _language_names(language, code)
-                target = adjectives if adjective else names
-                target.setdefault(code, []).extend(_variants(value, language.split("_")[0], adjective))
+    for language, tables in _territory_names().items():
+        base = language.split("_")[0]
+        for kind, countries in tables.items():
+            for code, values in countries.items():
+                for value in values:
+                    adjective = kind == "adjectives" or value[:1].islower()
+                    target = adjectives if adjective else names
+                    target.setdefault(code, []).extend(_variants(value, base, adjective))
     for code, values in EXTRA_NAMES.items():
         names.setdefault(code, []).extend(values)
     for code, values in EXTRA_ADJECTIVES.items():
@@ -137,11 +142,6 @@ def _entities() -> list[EntityConfig]:
             if aliases:
                 entities.append(EntityConfig(name=f"{code}:{kind}", aliases=aliases))
     return entities
-
-
-def _language_names(language: str, code: str) -> set[str]:
-    # Capitalised language names (German "Koreanisch", English "Korean") are adjectives too.
-    return {name for name in _territory_names()[language].get(code, []) if name.endswith(("isch", "an", "ese"))}
 
 
 def _unique(values: object) -> list[object]:
@@ -161,10 +161,13 @@ class MarketFinder:
     def __init__(self) -> None:
         entities = _entities()
         self.matcher = Matcher.build(entities)
-        self.names = frozenset(
-            fold(alias.text) for entity in entities if entity.name.endswith(":name") for alias in entity.aliases
-            if "*" not in alias.text
-        )  # fmt: skip
+        exact: dict[str, set[str]] = {}
+        for entity in entities:
+            for alias in entity.aliases:
+                if "*" not in alias.text:
+                    exact.setdefault(" ".join(fold(alias.text).split()), set()).add(entity.name)
+        self.exact = exact  # folded name or adjective as written → "KR:name", ...
+        self.names = frozenset(text for text, kinds in exact.items() if any(kind.endswith(":name") for kind in kinds))
 
     def is_country_name(self, text: str) -> bool:
         """Whether `text` is exactly a country's name ("Korea", "Corea del Sud"), wildcards aside."""
@@ -175,10 +178,15 @@ class MarketFinder:
         if not text:
             return []
         hits = []
+        written: dict[MarketHit, bool] = {}
         for entity_match in self.matcher.match({"text": text}):
             code, kind = entity_match.entity.split(":")
-            hits.extend(MarketHit(code, hit.start, hit.end, kind == "name") for hit in entity_match.hits)
-        hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start)))
+            for hit in entity_match.hits:
+                found = MarketHit(code, hit.start, hit.end, kind == "name")
+                hits.append(found)
+                written[found] = entity_match.entity in self.exact.get(" ".join(fold(hit.text).split()), ())
+        # Longest first; of one span, a name as written before a stem's continuation: "Nigeria" is NG, not "Niger*".
+        hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit]))
         kept: list[MarketHit] = []
         for hit in hits:
             if kept and hit.start < kept[-1].end:

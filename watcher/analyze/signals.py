@@ -38,11 +38,49 @@ _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _HAS_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[^\W\d_])")
 
 
+# Month names in the languages of the cue tables, as written (Polish and Russian with their case forms),
+# folded when read; English ones only capitalised ("may", "march"). Not Portuguese março: folded, it is Marco.
+_MONTH_WORDS = (
+    "januar janvier gennaio enero janeiro januari styczen stycznia styczniu ocak январь января январе يناير",
+    "februar fevrier febbraio febrero fevereiro februari luty lutego lutym subat февраль февраля феврале فبراير",
+    "marz mars marzo maart marzec marca marcu mart март марта марте مارس",
+    "april avril aprile abril kwiecien kwietnia kwietniu nisan апрель апреля апреле أبريل",
+    "mai maggio mayo maio mei maj maja maju mayis май мая мае مايو",
+    "juni juin giugno junio junho czerwiec czerwca czerwcu haziran июнь июня июне يونيو",
+    "juli juillet luglio julio julho lipiec lipca lipcu temmuz июль июля июле يوليو",
+    "august aout agosto augustus sierpien sierpnia sierpniu agustos август августа августе أغسطس",
+    "september septembre settembre septiembre setembro wrzesien wrzesnia wrzesniu eylul"
+    " сентябрь сентября сентябре سبتمبر",
+    "oktober octobre ottobre octubre outubro pazdziernik pazdziernika pazdzierniku ekim октябрь октября октябре أكتوبر",
+    "november novembre noviembre novembro listopad listopada listopadzie kasim ноябрь ноября ноябре نوفمبر",
+    "dezember decembre dicembre diciembre dezembro december grudzien grudnia grudniu aralik"
+    " декабрь декабря декабре ديسمبر",
+)  # fmt: skip
+_ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                   "November", "December")  # fmt: skip
+_MONTH_NUMBER = {word: number for number, words in enumerate(_MONTH_WORDS, 1) for word in words.split()}
+_WORD = re.compile(r"\w+")
+_MONTH_SPAN = re.compile(
+    r"(?<!\w)\w+\s*(?:[-–—/]|\s(?:to|through|until|bis|à|au|a|al|hasta|até|tot|до|ile)\s)\s*\w+",
+)
+
+
+def _month_span(match: re.Match[str]) -> str:
+    first, *_rest, last = _WORD.findall(fold(match.group()))
+    both = [word in _MONTH_NUMBER or word.capitalize() in _ENGLISH_MONTHS for word in (first, last)]
+    return " " if all(both) else match.group()
+
+
+# "5月", "5월"; not a span of months ("4～12月期": nine months of a fiscal year).
+_CJK_MONTH = re.compile(r"(?<![～~〜\-–\d])(1[0-2]|[1-9])\s*(?:月|월)(?![期～~〜])")
+
+
 @dataclass(frozen=True)
 class Signals:
     quarters: frozenset[str]
     figures: frozenset[str]  # normalised numbers with three or more significant characters, or with a decimal
     names: frozenset[str]  # folded Latin-script product and company names: "su7", "trifold", "nutricell"
+    months: frozenset[str] = frozenset()  # "M05": the months named, as the periods of monthly figures
 
 
 def quarters(text: str) -> frozenset[str]:
@@ -95,8 +133,19 @@ def _opens_sentence(text: str, start: int) -> bool:
     return True
 
 
+def months(text: str) -> frozenset[str]:
+    """Months named in any of the cue tables' languages: "May", "im Mai", "w maju", "5월", "5月"; not the ends of
+    a span ("April-December", "January to March": several months, a period of their own)."""
+    spans = _MONTH_SPAN.sub(_month_span, text)
+    found = {_MONTH_NUMBER[word] for word in _WORD.findall(fold(spans)) if word in _MONTH_NUMBER}
+    found.update(_ENGLISH_MONTHS.index(word) + 1 for word in _WORD.findall(spans) if word in _ENGLISH_MONTHS)
+    found.update(int(match.group(1)) for match in _CJK_MONTH.finditer(text))
+    return frozenset(f"M{number:02d}" for number in found)
+
+
 def signals(text: str, skip: frozenset[str] = frozenset(), language: str | None = None) -> Signals:
-    return Signals(quarters(text), figures(text), names(text, skip, capitals=language not in ("de", "lb")))
+    capitals = language not in ("de", "lb")
+    return Signals(quarters(text), figures(text), names(text, skip, capitals=capitals), months(text))
 
 
 def char_trigrams(text: str) -> frozenset[str]:

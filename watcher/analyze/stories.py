@@ -87,6 +87,8 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         return VETO
     if a.entry_markets and b.entry_markets and not a.entry_markets & b.entry_markets:
         return VETO
+    if "earnings" in a.event_types & b.event_types and _other_period(a, b.signals.quarters, b.signals.months):
+        return VETO
     score = similarity(a, b)
     if a.blocker != b.blocker:
         score -= 0.3  # a review of a phone is not its launch, a denial not the report denied
@@ -116,6 +118,11 @@ def contradiction(item: ItemFacts, story: Story) -> float:
     quarters = frozenset().union(*(member.signals.quarters for member in members))
     if item.signals.quarters and quarters and not item.signals.quarters & quarters:
         return VETO
+    results = [member for member in members if "earnings" in member.event_types]
+    if "earnings" in item.event_types and results:
+        months = frozenset().union(*(member.signals.months for member in results))
+        if _other_period(item, frozenset().union(*(member.signals.quarters for member in results)), months):
+            return VETO
     entered = frozenset().union(*(member.entry_markets for member in members))
     if item.entry_markets and entered and not item.entry_markets & entered:
         return VETO
@@ -129,6 +136,17 @@ def contradiction(item: ItemFacts, story: Story) -> float:
         if mine.names and names and not mine.names & names and mine.figures and figures and not mine.figures & figures:
             return SECOND_SITE
     return 0.0
+
+
+def _other_period(item: ItemFacts, quarters: frozenset[str], months: frozenset[str]) -> bool:
+    """Results of another period, for two reports of results: other months ("sales rose 9% in May" and "in
+    June"), or a month against a quarter (May's sales are not the second quarter's results). Elsewhere a month
+    dates a plan ("production from December") and differs between reports of one event."""
+    mine_q, mine_m = item.signals.quarters, item.signals.months
+    if mine_m and months and not mine_m & months:
+        return True
+    month_only, quarter_only = bool(mine_m and not mine_q), bool(mine_q and not mine_m)
+    return (month_only and bool(quarters) and not months) or (quarter_only and bool(months) and not quarters)
 
 
 class StoryBook:
