@@ -117,6 +117,12 @@ class Watcher:
     async def poll(self, *, everything: bool = False, progress: Progress | None = None) -> PollSummary:
         return await self.poller.poll(everything=everything, progress=progress)
 
+    def follow_up(self, now: datetime | None = None) -> Any:
+        """After a polling pass: search index, holds like rejected matches, instant alerts (watcher/followup.py)."""
+        from watcher.followup import follow_up
+
+        return follow_up(self.db, self.config, now or utcnow())
+
     def digest(self, now: datetime | None = None, *, scheduled: bool = False) -> list[DigestOutcome]:
         """One digest per route (see deliver.run_digests); `scheduled` makes it the day's, sent once."""
         return run_digests(self.db, self.config, self.mailer, now or utcnow(), scheduled=scheduled)

@@ -28,6 +28,7 @@ from pydantic import (
 )
 
 from watcher.config_coverage import FullTextConfig, FullTextMode, SearchConfig
+from watcher.config_web import AlertsConfig, WebConfig
 from watcher.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "config.yaml"
@@ -355,6 +356,8 @@ class Config(_Strict):
     smtp: SmtpConfig = SmtpConfig()
     http: HttpConfig = HttpConfig()
     retention: RetentionConfig = RetentionConfig()
+    web: WebConfig = WebConfig()  # the page at http.listen: who may use it (watcher/config_web.py)
+    alerts: AlertsConfig = AlertsConfig()  # instant alerts
     search: SearchConfig = SearchConfig()  # news searches following the entities (watcher/coverage/search.py)
     full_text: FullTextConfig = FullTextConfig()  # fetching linked articles (watcher/articles.py)
 
@@ -391,6 +394,10 @@ class Config(_Strict):
             unknown = [name for name in route.entities if name not in known]
             if unknown:
                 raise ValueError(f"digest.routes: route {route.name!r} names unknown entities: {', '.join(unknown)}")
+        for index, rule in enumerate(self.alerts.rules):
+            unknown = [name for name in (*rule.entities, *rule.together) if name not in known]
+            if unknown:
+                raise ValueError(f"alerts.rules.{index}: names unknown entities: {', '.join(unknown)}")
         return self
 
     def routes(self) -> list[Route]:
@@ -555,6 +562,7 @@ _ITEM_NAMES = {
     "entities": "entity",
     "aliases": "alias",
     "routes": "route",
+    "rules": "rule",
     "engines": "engine",
     "markets": "market",
     "search_terms": "search term",
@@ -563,7 +571,7 @@ _ITEM_NAMES = {
     "exclude": "exclude phrase",
     "require_any": "require_any phrase",
 }
-_ITEM_KEYS = {"feeds": "url", "entities": "name", "routes": "name", "engines": "name"}
+_ITEM_KEYS = {"feeds": "url", "entities": "name", "routes": "name", "rules": "name", "engines": "name"}
 
 
 def describe_location(location: tuple[Any, ...], data: Any = None) -> str:

@@ -274,3 +274,48 @@ class ItemEvent(Base):
     evidence: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
 
+
+class MatchFeedback(Base):
+    """An analyst's verdict on a match, or watcher's hold on one like those rejected; one row per match.
+
+    verdict: not_relevant (said by `by`: left out of every later digest, counted against the entity's
+    aliases), held (watcher found it close to rejected ones: left out until someone says it is relevant),
+    relevant (said by `by`: mailed as usual, and never held again).
+    """
+
+    __tablename__ = "match_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), unique=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
+    verdict: Mapped[str] = mapped_column(String(16))
+    by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(Text)  # e.g. what a held match is close to
+
+
+class Alert(Base):
+    """An instant alert: one row per rule and story (created with the decision, in one transaction), then sent.
+
+    status: pending (due at due_at, sent at least once more if a crash hit between sending and marking),
+    sent, failed (every notification service refused it for good). `key` goes with each send so a receiver
+    can tell a repeat from a new alert.
+    """
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("rule", "story_id", name="uq_alerts_rule_story"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    rule: Mapped[str] = mapped_column(String(100))
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    send_lease_owner: Mapped[str | None] = mapped_column(String(200))
+    send_lease_until: Mapped[datetime | None]

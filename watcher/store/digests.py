@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from watcher.models import Delivery, Digest, Entity, Feed, Item, Match
+from watcher.models import Delivery, Digest, Entity, Feed, Item, Match, MatchFeedback
 from watcher.store.engine import insert_or_ignore
+from watcher.store.feedback import LEFT_OUT
 from watcher.store.leases import instance_id, lease_free
 
 
@@ -94,7 +95,11 @@ def _match_rows(session: Session, *conditions: Any, limit: int | None = None, jo
 def undelivered_matches(session: Session, route: str, entity_names: Iterable[str]) -> list[MatchRow]:
     """Matches of these entities that this route has not claimed yet (suppressed ones never)."""
     claimed = select(Delivery.id).where(Delivery.match_id == Match.id, Delivery.route == route).exists()
-    return _match_rows(session, ~Match.suppressed, ~claimed, Entity.name.in_(list(entity_names)))
+    # Marked not relevant by an analyst, or held back as like such matches (watcher/feedback.py): never mailed.
+    judged = (
+        select(MatchFeedback.id).where(MatchFeedback.match_id == Match.id, MatchFeedback.verdict.in_(LEFT_OUT)).exists()
+    )
+    return _match_rows(session, ~Match.suppressed, ~claimed, ~judged, Entity.name.in_(list(entity_names)))
 
 
 def digest_matches(session: Session, digest_id: int) -> list[MatchRow]:
