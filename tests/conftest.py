@@ -27,6 +27,7 @@ import yaml
 from aiosmtpd.controller import Controller
 
 from tests.pg import pg_url  # noqa: F401 - the PostgreSQL fixture, for every test module
+from tests.web_daemon import browser  # noqa: F401 - headless Chromium through Playwright, for every test module
 from watcher.clock import OFFSET_ENV, utcnow
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -107,6 +107,22 @@ def add_entity(path: Path, entity: EntityConfig) -> Config:
     return _save(path, yaml, data)
 
 
+def add_entity_phrase(path: Path, entity_name: str, kind: str, phrase: str) -> Config:
+    """Add a phrase to an entity's `exclude` or `require_any` (a proposal accepted on the web page)."""
+    if kind not in ("exclude", "require_any"):
+        raise ValueError(f"not a phrase list of an entity: {kind!r}")
+    yaml, data = _load(path)
+    for entry in data.get("entities") or []:
+        if isinstance(entry, dict) and str(entry.get("name", "")) == entity_name:
+            phrases = entry.get(kind)
+            if phrases is None:
+                entry[kind] = _flow([phrase])
+            elif phrase not in phrases:
+                phrases.append(phrase)
+            return _save(path, yaml, data)
+    raise ConfigError(f"{path}: no entity named {entity_name!r} is configured")
+
+
 def _flow(values: Iterable[Any]) -> CommentedSeq:
     sequence = CommentedSeq(values)
     sequence.fa.set_flow_style()

@@ -26,13 +26,14 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 
-from watcher import clock, health, metrics, signals
+from watcher import clock, health, signals
 from watcher.app import Watcher
 from watcher.clock import utcnow
 from watcher.config import Config, load_config
 from watcher.deliver import digest_due, retry_pending
 from watcher.errors import WatcherError
 from watcher.store.digests import feeds_not_polled_since
+from watcher.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class Daemon:
         self.digest_waiting_logged = False
         self.last_tick_done = time.monotonic()
         self.watchdog_seconds = health.watchdog_seconds()
-        self.http_server: asyncio.Server | None = None
+        self.http_server: WebServer | None = None  # the page, /metrics and /healthz at http.listen
         self.reload_pending = False  # a SIGHUP while starting: reload once running
 
     async def run(self) -> int:
@@ -87,6 +88,7 @@ class Daemon:
             return await self.shutdown()
         if signal.SIGHUP in noted:
             self.reload_pending = True
+        self._web_policy(self.config)  # a page open to the network without a login: refused before anything starts
         self.watcher = await asyncio.to_thread(Watcher.open, self.config)
         self.started_at = utcnow()
         self.last_tick_done = time.monotonic()  # progress is counted from the moment polling can start
@@ -102,7 +104,7 @@ class Daemon:
         self._schedule_jobs()
         self.scheduler.start()  # needs the running loop: we are inside it
         if self.config.http.address:
-            self.http_server = await metrics.serve(*self.config.http.address, self.healthy)
+            self.http_server = await self._serve_http(self.config, *self.config.http.address)
         log.info(
             "daemon.started",
             extra={
@@ -122,7 +124,7 @@ class Daemon:
             self._on_sighup()
         await self.stop_requested.wait()
         if self.http_server is not None:
-            self.http_server.close()
+            await self.http_server.stop()
         return await self.shutdown()
 
     def _schedule_jobs(self) -> None:
@@ -199,6 +201,8 @@ class Daemon:
         assert self.watcher is not None
         await self.watcher.poll()
         self.last_tick_done = time.monotonic()
+        # The search index, holds like rejected matches, instant alerts: within the tick that stored the items.
+        await asyncio.to_thread(self.watcher.follow_up)
         if not self.digest_ready and digest_due(self.watcher.config, utcnow()):
             await self.digest_tick()  # an overdue digest goes out as soon as the start's feeds are polled
 
@@ -290,6 +294,7 @@ class Daemon:
         self.config_signature = _config_signature(self.config_path)
         try:
             config = await asyncio.to_thread(load_config, self.config_path)
+            self._web_policy(config)
             await asyncio.to_thread(self.watcher.apply, config)
         except WatcherError as exc:
             log.error(
@@ -317,15 +322,40 @@ class Daemon:
             config.poll.tick,
         ):
             self._schedule_jobs()
-        if old.http.address != config.http.address:
+        if old.http.address != config.http.address or old.web != config.web:
             await self._move_http(old.http.address, config.http.address)
         log.info(
             "config.reloaded",
             extra={"fields": {"reason": reason, "feeds": len(config.feeds), "entities": len(config.entities)}},
         )
 
+    def _web_policy(self, config: Config) -> object:
+        """Who may use the page at http.listen (ConfigError when it would be open to the network)."""
+        from watcher.web.auth import access_policy
+
+        return access_policy(config)
+
+    async def _serve_http(self, config: Config, host: str, port: int) -> WebServer:
+        """The web page, /metrics and /healthz on host:port (OSError when it cannot be bound)."""
+        from watcher.feedback import link_secret
+        from watcher.web.app import Site, create_app
+        from watcher.web.auth import access_policy
+        from watcher.web.server import serve
+
+        assert self.watcher is not None
+        watcher = self.watcher
+        site = Site(
+            config=lambda: self.config,
+            database=lambda: watcher.db,
+            healthy=self.healthy,
+            config_path=self.config_path,
+            policy=access_policy(config),
+            secret=link_secret(config.state_path),
+        )
+        return await serve(create_app(site), host, port)
+
     async def _move_http(self, old: tuple[str, int] | None, new: tuple[str, int] | None) -> None:
-        """Serve /metrics and /healthz where http.listen now says, without a restart.
+        """Serve the page, /metrics and /healthz where http.listen now says (and as web: says), without a restart.
 
         The new address is bound before the old one is let go where possible (so a typo'd or busy
         address leaves the endpoint where it was); an address overlapping the old one (same port, other
@@ -334,25 +364,24 @@ class Daemon:
         previous, self.http_server = self.http_server, None
         if new is None:
             if previous is not None:
-                previous.close()
+                await previous.stop()
             return
         try:
-            self.http_server = await metrics.serve(*new, self.healthy)
+            self.http_server = await self._serve_http(self.config, *new)
         except OSError:
             if previous is not None:
-                previous.close()
-                await previous.wait_closed()
+                await previous.stop()
             try:
-                self.http_server = await metrics.serve(*new, self.healthy)
+                self.http_server = await self._serve_http(self.config, *new)
             except OSError as exc:
                 log.error("http.bind_failed", extra={"fields": {"address": f"{new[0]}:{new[1]}", "error": str(exc)}})
                 if old is not None:
                     with contextlib.suppress(OSError):
-                        self.http_server = await metrics.serve(*old, self.healthy)
+                        self.http_server = await self._serve_http(self.config, *old)
                 return
         else:
             if previous is not None:
-                previous.close()
+                await previous.stop()
 
     async def shutdown(self) -> int:
         health.sd_notify("STOPPING=1")
@@ -381,6 +410,7 @@ async def run_once(config: Config) -> tuple[object, object]:
     watcher = await asyncio.to_thread(Watcher.open, config)
     try:
         summary = await watcher.poll(everything=True)
+        await asyncio.to_thread(watcher.follow_up)
         outcome = await asyncio.to_thread(watcher.digest)
     finally:
         await watcher.aclose()

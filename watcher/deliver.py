@@ -13,6 +13,7 @@ with backoff; a permanent one marks it failed and releases its matches to the ne
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import policy
@@ -22,12 +23,20 @@ from sqlalchemy.exc import IntegrityError
 
 from watcher import metrics
 from watcher.config import Config, Route
-from watcher.digest import RenderedDigest, assemble_digest, compose_message, render_digest, render_nothing_new
+from watcher.digest import (
+    DigestModel,
+    RenderedDigest,
+    assemble_digest,
+    compose_message,
+    render_digest,
+    render_nothing_new,
+)
 from watcher.errors import PermanentDeliveryError, TemporaryDeliveryError
 from watcher.mailer import Mailer
 from watcher.models import Digest
 from watcher.store import (
     Database,
+    MatchRow,
     claim_matches,
     delivered_count,
     digest_by_key,
@@ -107,7 +116,8 @@ def preview_digest(db: Database, config: Config, now: datetime, route: Route | N
         rows = undelivered_matches(session, route.name, route.entities)
         if not rows:
             return None
-        return render_digest(assemble_digest(session, config, route, rows, now), route.subject)
+        model = assemble_digest(session, config, route, rows, now)
+        return render_digest(model, route.subject, not_relevant_links(config, model, rows))
 
 
 def create_digest(db: Database, config: Config, route: Route, now: datetime, *, key: str | None = None) -> int | None:
@@ -118,7 +128,8 @@ def create_digest(db: Database, config: Config, route: Route, now: datetime, *, 
                 return None
             rows = undelivered_matches(session, route.name, route.entities)
             if rows:
-                rendered = render_digest(assemble_digest(session, config, route, rows, now), route.subject)
+                model = assemble_digest(session, config, route, rows, now)
+                rendered = render_digest(model, route.subject, not_relevant_links(config, model, rows))
             elif key is not None and config.digest.empty == "send":
                 rendered = render_nothing_new(route.subject, now, config.digest.timezone)
             else:
@@ -152,6 +163,26 @@ def create_digest(db: Database, config: Config, route: Route, now: datetime, *, 
         # Another instance claimed these matches or took this day's key first: it sends them.
         log.info("digest.skipped", extra={"fields": {"reason": "claimed by another run", "route": route.name}})
         return None
+
+
+def not_relevant_links(
+    config: Config, model: DigestModel, rows: Sequence[MatchRow]
+) -> dict[str, list[tuple[str, str]]]:
+    """Per story: a signed one-click "not relevant" link for each entity of its first report (web.base_url set)."""
+    if not config.web.base_url:
+        return {}
+    from watcher.feedback import link_secret, not_relevant_token
+
+    secret = link_secret(config.state_path)
+    match_of = {(row.item_id, row.entity): row.match_id for row in rows}
+    links: dict[str, list[tuple[str, str]]] = {}
+    for story in model.complete_listing or model.listed:
+        for name in story.lead.entities:
+            match_id = match_of.get((story.lead.item_id, name))
+            if match_id is not None:
+                url = f"{config.web.base_url}confirm/{not_relevant_token(secret, match_id)}"
+                links.setdefault(story.key, []).append((name, url))
+    return links
 
 
 class _ClaimRace(Exception):

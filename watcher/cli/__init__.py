@@ -2,8 +2,8 @@
 
 One module per concern, each registering its commands on `main`: `run` (run, poll, digest), `check`
 (check-config), `db` (db upgrade, db copy), `feeds` (feeds and its subcommands), `entities` (entities add,
-backfill), `read` (status, matches) and `try_match` (match). Commands import the stages they drive inside
-their bodies, so `watcher --help` and the parse workers (see watcher/__main__.py) stay cheap.
+backfill), `read` (status, matches), `try_match` (match) and `web` (web passwd). Commands import the stages they
+drive inside their bodies, so `watcher --help` and the parse workers (see watcher/__main__.py) stay cheap.
 """
 
 from __future__ import annotations
@@ -234,4 +234,4 @@ def _count(number: int, word: str, plural: str | None = None) -> str:
 
 
 # Each module registers its commands on `main` when imported; they come last because they import the above.
-from watcher.cli import analyze, check, db, entities, feeds, read, run, try_match  # noqa: E402, F401
+from watcher.cli import analyze, check, db, entities, feeds, read, run, try_match, web  # noqa: E402, F401

@@ -6,7 +6,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from email.message import EmailMessage
@@ -67,15 +67,21 @@ def _nobreak(text: str) -> str:
 _INLINER = css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
 
 
-def render_digest(model: DigestModel, subject_prefix: str) -> RenderedDigest:
-    """Subject, text and HTML of the digest; both parts list the same stories, as many as HTML_BUDGET allows."""
-    html = _render(model, subject_prefix, "digest.html.j2")
+def render_digest(
+    model: DigestModel, subject_prefix: str, not_relevant: Mapping[str, Sequence[tuple[str, str]]] | None = None
+) -> RenderedDigest:
+    """Subject, text and HTML of the digest; both parts list the same stories, as many as HTML_BUDGET allows.
+
+    `not_relevant`: per story key, (entity, one-click link) pairs shown under the story in the HTML part.
+    """
+    links = not_relevant or {}
+    html = _render(model, subject_prefix, "digest.html.j2", links)
     while len(html.encode()) > HTML_BUDGET and model.listed:
         listed = len(model.listed)
         per_story = len(html.encode()) / (listed + 2)  # the page around the stories counts as two
         drop = max(1, math.ceil((len(html.encode()) - HTML_BUDGET) / per_story))
         model = model.shortened(listed - drop)
-        html = _render(model, subject_prefix, "digest.html.j2")
+        html = _render(model, subject_prefix, "digest.html.j2", links)
     return RenderedDigest(
         subject=make_subject(subject_prefix, model),
         text=_render(model, subject_prefix, "digest.txt.j2"),
@@ -89,8 +95,11 @@ def needs_listing(model: DigestModel) -> bool:
     return bool(model.unlisted) or any(len(story.others) > OTHER_REPORTS_SHOWN for story in model.listed)
 
 
-def _render(model: DigestModel, subject_prefix: str, template: str) -> str:
+def _render(
+    model: DigestModel, subject_prefix: str, template: str, links: Mapping[str, Sequence[tuple[str, str]]] = {}
+) -> str:
     context = {
+        "not_relevant": links,
         "digest": model,
         "subject_prefix": subject_prefix,
         "listing_filename": LISTING_FILENAME,
