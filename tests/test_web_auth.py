@@ -12,13 +12,14 @@ from urllib.parse import quote
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from markupsafe import escape
 from sqlalchemy import select
 
-from tests.conftest import FeedServer, Route, WatcherProcesses, founding_feed, free_port, wait_until, write_config
+from tests.conftest import FeedServer, Route, WatcherProcesses, founding_feed, free_port, rss, wait_until, write_config
 from tests.web_daemon import quiet_zone, request, start_web_daemon
 from watcher.config import load_config
 from watcher.feedback import NOT_RELEVANT_PURPOSE, link_secret, not_relevant_token
-from watcher.models import Entity, Match, MatchFeedback
+from watcher.models import Entity, Item, Match, MatchFeedback
 from watcher.store import Database
 from watcher.web.auth import write_password_file
 
@@ -192,3 +193,58 @@ def test_the_digest_carries_a_not_relevant_link_per_entity_of_each_story(
     assert page.status == 200 and "Mark this Mi Pay match not relevant?" in page.body
     assert "Xiaomi pronta a sbarcare in Corea del Sud" in page.body
     assert feedback_rows(db) == []
+
+
+def test_check_config_refuses_what_run_refuses_and_names_the_policy(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from watcher.cli import main
+
+    port = free_port()
+    config = write_config(tmp_path, feeds=[], http={"listen": f"0.0.0.0:{port}"})
+    result = CliRunner().invoke(main, ["--config", str(config), "check-config"])
+    assert result.exit_code == 2 and "watcher web passwd" in result.output
+    write_password_file(tmp_path / "web-password", PASSWORD)
+    config = write_config(tmp_path, feeds=[], http={"listen": f"0.0.0.0:{port}"}, web={"password_file": "web-password"})
+    result = CliRunner().invoke(main, ["--config", str(config), "check-config"])
+    assert result.exit_code == 0 and f"web page: http://0.0.0.0:{port}/ (password login)" in result.output
+
+
+def test_behind_a_trusted_proxy_its_header_names_the_user_and_feed_text_stays_text(
+    tmp_path: Path, feed_server: FeedServer, watcher_processes: WatcherProcesses
+) -> None:
+    hostile = {
+        # Escaped once more than the feed itself would: the stored title holds the characters "<script>".
+        "title": 'Xiaomi &lt;script&gt;alert("title")&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;',
+        "link": "javascript:alert(document.cookie)",
+        "description": "<p>Xiaomi &lt;b onmouseover=alert(2)&gt;bold&lt;/b&gt; news</p>",
+    }
+    feed_server.routes["/x.xml"] = Route(body=rss(hostile))
+    port = free_port()
+    config = write_config(
+        tmp_path,
+        feeds=[{"url": feed_server.url("/x.xml")}],
+        http={"listen": f"0.0.0.0:{port}"},
+        web={"trusted_proxy_header": "X-Remote-User"},
+    )
+    start_web_daemon(watcher_processes, config, port, tmp_path)
+    db = Database(load_config(config).database_url)
+    assert wait_until(lambda: bool(_matches(db)), 30)
+    assert request(port, "GET", "/search?q=xiaomi").status == 401  # no header: nobody
+    with db.session() as session:
+        [title] = session.scalars(select(Item.title)).all()
+    assert "<script>" in title and "<img" in title
+    as_ada = {"X-Remote-User": "ada@example.com"}
+    assert wait_until(lambda: 'class="result"' in request(port, "GET", "/search?q=xiaomi", headers=as_ada).body, 30)
+    for path in ("/search?q=xiaomi", "/stories/1", "/entities/Xiaomi"):
+        page = request(port, "GET", path, headers=as_ada)
+        assert page.status == 200, path
+        assert "<script>" not in page.body.replace('<script src="/static/htmx.min.js" defer></script>', ""), path
+        assert "<img" not in page.body and "javascript:" not in page.body, path
+        assert str(escape(title)) in page.body, path
+    page = request(port, "GET", "/entities/Xiaomi", headers=as_ada)
+    cookie = session_cookie(page.cookies)
+    [match_id] = _matches(db)
+    answer = request(port, "POST", f"/matches/{match_id}/verdict", cookie=cookie, headers=as_ada,
+                     form={"csrf": csrf_of(page.body), "verdict": "not_relevant"})  # fmt: skip
+    assert answer.status == 303 and feedback_rows(db) == [(match_id, "not_relevant", "ada@example.com")]

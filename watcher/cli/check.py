@@ -16,15 +16,22 @@ def check_config(state: _State) -> None:
     from watcher.app import make_mailer
     from watcher.health import configured_watchdog_seconds, watchdog_problems
     from watcher.match import Matcher
+    from watcher.web.auth import access_policy
 
     config = state.config
     Matcher.build(config.entities)
     mailer = make_mailer(config)
+    policy = access_policy(config)  # a page open to the network without a login is refused, as `run` refuses it
     aliases = sum(len(entity.aliases) for entity in config.entities)
     click.echo(f"{state.config_path}: ok")
     click.echo(f"  feeds: {len(config.feeds)}; entities: {len(config.entities)} ({_count(aliases, 'alias')})")
     click.echo(f"  database: {config.database_url}")
     click.echo(f"  digest: daily at {config.digest.time:%H:%M} {config.digest.timezone} via {mailer.description}")
+    if config.http.listen:
+        access = {"open": "open to this machine", "password": "password login", "proxy": "reverse proxy's user header"}
+        click.echo(f"  web page: http://{config.http.listen}/ ({access[policy.kind]})")
+    if config.alerts.rules:
+        click.echo(f"  alerts: {_count(len(config.alerts.rules), 'rule')}")
     for problem in watchdog_problems(config, configured_watchdog_seconds()):  # the daemon logs the same at start
         click.echo(f"  warning: {problem}")
     click.echo(f"  {_alias_summary(config)}")
