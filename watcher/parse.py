@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from datetime import UTC, datetime
 from html import unescape
 from html.parser import HTMLParser
@@ -87,7 +88,7 @@ class Entry:
     language: str | None
     author: str | None = None
 
-    @property
+    @cached_property  # read by new_entries and again by store_items: a URL parse and a hash, ~10 µs
     def dedup_key(self) -> str | None:
         """A second key, on the normalised link (else the title), that survives a GUID changing."""
         if self.link:
