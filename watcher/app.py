@@ -7,15 +7,15 @@ entities that are new or whose aliases changed. `apply` does the same for a relo
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from watcher.clock import utcnow
 from watcher.config import Config
-from watcher.deliver import DigestOutcome, run_digests
 from watcher.mailer import Mailer, OutboxMailer, SmtpMailer
 from watcher.match import Matcher
 from watcher.models import Item
@@ -29,7 +29,11 @@ from watcher.store import (
     sync_feeds,
 )
 
+if TYPE_CHECKING:  # the digest stage (jinja2, css_inline: ~0.2 s to import) only when a digest is made
+    from watcher.deliver import DigestOutcome
+
 log = logging.getLogger(__name__)
+_STORY_KEEPER_LOCK = threading.Lock()  # made by the first of a polling pass and a reload's backfill
 
 BACKFILL_BATCH = 500
 PRUNE_BATCH = 5000  # items deleted per transaction: short ones, so polling is never held up for long
@@ -102,16 +106,18 @@ class Watcher:
     def poller(self) -> Poller:
         if self._poller is None:
             self._poller = Poller(self.db, self.config, self.matcher)
-            self._poller.after_pass = self.story_keeper.run
+            # The analyze stage (numpy, the USE model) is imported after the first pass that stored a match.
+            self._poller.after_pass = lambda: self.story_keeper.run()
         return self._poller
 
     @property
     def story_keeper(self) -> Any:
         """The analyze stage (watcher/storykeeper.py): made when polling or a backfill first needs it."""
-        if self._story_keeper is None:
-            from watcher.storykeeper import StoryKeeper
+        with _STORY_KEEPER_LOCK:
+            if self._story_keeper is None:
+                from watcher.storykeeper import StoryKeeper
 
-            self._story_keeper = StoryKeeper(self.db, self.config)
+                self._story_keeper = StoryKeeper(self.db, self.config)
         return self._story_keeper
 
     async def poll(self, *, everything: bool = False, progress: Progress | None = None) -> PollSummary:
@@ -125,6 +131,8 @@ class Watcher:
 
     def digest(self, now: datetime | None = None, *, scheduled: bool = False) -> list[DigestOutcome]:
         """One digest per route (see deliver.run_digests); `scheduled` makes it the day's, sent once."""
+        from watcher.deliver import run_digests
+
         return run_digests(self.db, self.config, self.mailer, now or utcnow(), scheduled=scheduled)
 
     def backfill(
