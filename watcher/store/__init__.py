@@ -7,6 +7,10 @@ feeds   — due feeds, claims, and the outcome of each poll
 items   — new entries, items and matches, retention
 digests — undelivered matches, claims and sends of digests
 status  — read-only views for the CLI and the digest footer
+stories — which matched items need analysing, the open stories, and the results
+feedback — verdicts on matches (not relevant, held, relevant) and alias precision
+alerts  — instant alerts' outbox: stories rules look at, one row per rule and story, sending state
+browse  — read-only views for the web page (an entity's stories and events, a story's reports)
 """
 
 from watcher.store.digests import (
