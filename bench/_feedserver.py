@@ -15,6 +15,10 @@ Control on stdin, one command a line, each answered with one line on stdout:
   quit            exit
 GET /_control/bump/EVERY (on any of the addresses) does what "bump EVERY" does, for a process without the pipe;
 GET /_control/reset zeroes the counters.
+Shape (bench/poll --harness; the same options given to bench/poll's own process through configure()):
+  --hosts H            feeds spread over 127.0.0.1 .. 127.0.0.H (default 50; 1: every feed on one host)
+  --match-rate PCT     matches per 100 items (default 4: two items in 50 name an entity; 200: every item names two)
+  --validators all     every feed sends an ETag and a Last-Modified and answers 304 to either (default: even ones)
 The server exits when stdin closes (its parent died) or after --max-seconds, whichever comes first.
 """
 
@@ -29,6 +33,8 @@ from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
 HOSTS = 50
+MATCH_RATE = 4.0
+VALIDATORS = "even"
 ITEMS = 50
 NEW_PER_VERSION = 5
 
@@ -43,6 +49,12 @@ _WORDS = (  # noqa: SIM905 -- one string reads better than 58 quoted words
     "policy government ministry statement officials interview executives board meeting shareholders dividend"
 ).split()
 _BASE_TIME = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def configure(hosts: int = 50, match_rate: float = 4.0, validators: str = "even") -> None:
+    global HOSTS, MATCH_RATE, VALIDATORS
+    HOSTS, MATCH_RATE, VALIDATORS = hosts, match_rate, validators
+    _bodies.clear()
 
 
 def host_of(index: int) -> str:
@@ -68,7 +80,9 @@ _PARAGRAPHS = [escape(_paragraph(seed)) for seed in range(997)]
 
 def item_xml(feed: int, k: int) -> str:
     mention = ""
-    if (feed * 7 + k) % 25 == 0:  # two items in 50 name an entity
+    if MATCH_RATE >= 100:  # every item names MATCH_RATE / 100 entities
+        mention = "".join(f"{ENTITIES[(feed + k + n) % len(ENTITIES)]} " for n in range(round(MATCH_RATE / 100)))
+    elif MATCH_RATE > 0 and (feed * 7 + k) % round(100 / MATCH_RATE) == 0:  # by default two items in 50
         mention = f"{ENTITIES[(feed + k) % len(ENTITIES)]} "
     published = format_datetime(_BASE_TIME + timedelta(hours=k, minutes=feed % 60), usegmt=True)
     return (
@@ -91,8 +105,17 @@ def feed_body(feed: int, version: int) -> bytes:
     ).encode()
 
 
+_bodies: dict[int, tuple[int, bytes]] = {}  # feed → its current version's body
+
+
 def etag_of(feed: int, version: int) -> str | None:
-    return f'"{feed}-{version}"' if feed % 2 == 0 else None
+    return f'"{feed}-{version}"' if feed % 2 == 0 or VALIDATORS == "all" else None
+
+
+def last_modified_of(feed: int, version: int) -> str | None:
+    if VALIDATORS != "all":
+        return None
+    return format_datetime(_BASE_TIME + timedelta(days=version, minutes=feed % 60), usegmt=True)
 
 
 class State:
@@ -162,15 +185,23 @@ class HttpProtocol(asyncio.Protocol):
             state.missing += 1
             return _response("404 Not Found", [("Content-Type", "text/plain")], b"not found", close)
         version = state.versions[index]
-        etag = etag_of(index, version)
-        if etag is not None and headers.get("if-none-match") == etag:
+        etag, modified = etag_of(index, version), last_modified_of(index, version)
+        validators = [("ETag", etag)] if etag is not None else []
+        validators += [("Last-Modified", modified)] if modified is not None else []
+        asked_etag, asked_since = headers.get("if-none-match"), headers.get("if-modified-since")
+        # If-None-Match wins over If-Modified-Since when both are sent (RFC 9110 13.2.2).
+        if (etag is not None and asked_etag == etag) or (
+            asked_etag is None and modified is not None and asked_since == modified
+        ):
             state.not_modified += 1
-            return _response("304 Not Modified", [("ETag", etag)], b"", close)
+            return _response("304 Not Modified", validators, b"", close)
         state.ok += 1
-        extra = [("Content-Type", "application/rss+xml; charset=utf-8")]
-        if etag is not None:
-            extra.append(("ETag", etag))
-        return _response("200 OK", extra, feed_body(index, version), close)
+        extra = [("Content-Type", "application/rss+xml; charset=utf-8"), *validators]
+        cached = _bodies.get(index)  # the server's CPU is its own, but a slow server would stretch wall times
+        if cached is None or cached[0] != version:
+            cached = _bodies[index] = (version, feed_body(index, version))
+        body = cached[1]
+        return _response("200 OK", extra, body, close)
 
 
 async def serve(feeds: int, port: int, max_seconds: float) -> None:
@@ -217,7 +248,11 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, required=True)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--max-seconds", type=float, default=3600.0)
+    parser.add_argument("--hosts", type=int, default=50)
+    parser.add_argument("--match-rate", type=float, default=4.0)
+    parser.add_argument("--validators", choices=("even", "all"), default="even")
     args = parser.parse_args()
+    configure(args.hosts, args.match_rate, args.validators)
     asyncio.run(serve(args.feeds, args.port, args.max_seconds))
 
 
