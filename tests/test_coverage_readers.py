@@ -34,7 +34,9 @@ def test_a_newsroom_pages_article_links_are_its_entries() -> None:
     assert first.published is not None and first.published.year >= 2000  # <time datetime> in its list entry
     assert by_link["https://press.corp.example/releases/new-plant-in-hungary"].published is None
     # The same page read again gives the same identities: each link becomes an item once.
-    again = parse_page((DATA / "newsroom.html").read_bytes(), content_type="text/html", url="https://corp.example/news/")
+    again = parse_page(
+        (DATA / "newsroom.html").read_bytes(), content_type="text/html", url="https://corp.example/news/"
+    )
     assert [entry.identity for entry in again.entries] == [entry.identity for entry in page.entries]
 
 

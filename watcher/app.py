@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from watcher.clock import utcnow
 from watcher.config import Config
+from watcher.coverage import generated_feeds
 from watcher.mailer import Mailer, OutboxMailer, SmtpMailer
 from watcher.match import Matcher
 from watcher.models import Item
@@ -95,7 +96,8 @@ class Watcher:
     def _sync_tables(self, config: Config, now: datetime) -> list[str]:
         """Make the feeds and entities tables follow `config`, in one transaction. → entities to backfill."""
         with self.db.exclusive_session() as session:
-            sync_feeds(session, config.feeds, now)
+            generated = generated_feeds(config)  # the news searches following the entities
+            sync_feeds(session, config.feeds, now, generated=generated.feeds, first_polls=generated.first_polls())
             return sync_entities(session, config.entities, now)
 
     def _backfill_changed(self, changed: list[str], now: datetime) -> None:

@@ -246,8 +246,15 @@ async def fetch(
     etag: str | None = None,
     last_modified: str | None = None,
     limits: FetchLimits = FetchLimits(),
+    accept: str | None = None,
+    resolve: bool = False,
 ) -> FetchResult:
-    """Fetch one feed, conditionally. Raises FetchError (HttpStatusError for HTTP statuses)."""
+    """Fetch one feed, conditionally. Raises FetchError (HttpStatusError for HTTP statuses).
+
+    The same for an article page (`accept` HTML) and for following a news engine's link to the publisher
+    (`resolve`: redirects are followed, every hop checked, while they stay on the link's host; the result's
+    url is where they lead off it, not requested, and its body is empty).
+    """
     scheme = urlsplit(url).scheme.lower()
     if scheme == "file":
         return await asyncio.to_thread(read_local_file, url, etag=etag, max_bytes=limits.max_bytes)
@@ -255,7 +262,7 @@ async def fetch(
         raise FetchError(f"unsupported URL scheme in {url!r}")
     try:
         async with asyncio.timeout(limits.timeout):
-            return await _fetch_http(client, url, etag, last_modified, limits)
+            return await _fetch_http(client, url, etag, last_modified, limits, accept, resolve)
     except TimeoutError:
         raise FetchError(f"no complete response within {limits.timeout:g}s from {url}") from None
     except httpx.TimeoutException:
@@ -269,9 +276,16 @@ async def fetch(
 
 
 async def _fetch_http(
-    client: httpx.AsyncClient, url: str, etag: str | None, last_modified: str | None, limits: FetchLimits
+    client: httpx.AsyncClient,
+    url: str,
+    etag: str | None,
+    last_modified: str | None,
+    limits: FetchLimits,
+    accept: str | None = None,
+    resolve: bool = False,
 ) -> FetchResult:
-    conditional = {}
+    conditional = {"Accept": accept} if accept else {}
+    first_host = urlsplit(url).hostname
     if etag:
         conditional["If-None-Match"] = etag
     if last_modified:
@@ -292,12 +306,14 @@ async def _fetch_http(
                 every_hop_permanent &= response.status_code in PERMANENT_REDIRECTS
                 hops += 1
                 url = target
+                if resolve and urlsplit(target).hostname != first_host:
+                    return FetchResult(url=target, status=response.status_code)
                 continue
             if response.status_code == 304:
                 return _result(response, url, b"", hops > 0 and every_hop_permanent)
             if response.status_code >= 400 or response.status_code < 200:
                 raise HttpStatusError(response.status_code, url, parse_retry_after(response.headers))
-            body = await read_limited(response, limits.max_bytes)
+            body = await read_limited(response, limits.max_bytes) if not resolve else b""
             return _result(response, url, body, hops > 0 and every_hop_permanent)
         finally:
             await response.aclose()

@@ -25,23 +25,29 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy.orm import Session
 
 from watcher import metrics
+from watcher.articles import ArticleStage
 from watcher.clock import utcnow
 from watcher.config import Config, FeedConfig
+from watcher.coverage import Generated, generated_feeds
+from watcher.coverage.results import SearchResult
 from watcher.errors import FeedError, FetchError
 from watcher.fetch import FetchLimits, FetchResult, HttpStatusError, fetch, make_client
+from watcher.hosts import PAUSE_STATUSES, Hosts, host_of
 from watcher.match import Matcher
-from watcher.parse import ParsedFeed, parse_feed
+from watcher.parse import Entry, ParsedFeed
+from watcher.sources import LinkFollower, Parsed, feed_of, item_keys, reader_for, results_of, silencer
 from watcher.store import (
     Database,
     FeedState,
     claim_due_feeds,
     count_due_feeds,
+    defer_feed,
+    defer_host_feeds,
     entity_ids,
     instance_id,
     new_entries,
@@ -137,16 +143,27 @@ class Poller:
         self._write_lock = asyncio.Lock()
         self._unchanged_queue: list[_Unchanged] = []
         self._unchanged_writer: asyncio.Task[None] | None = None
-        self._host_limits: dict[str, asyncio.Semaphore] = {}
-        self.stopping = False
+        self.hosts = Hosts(config.poll.per_host, generated_feeds(config).rates, config.poll.max_backoff.total_seconds())
+        self.links = LinkFollower(self.client, self.hosts)
+        self.articles = ArticleStage(db, self.client, self.hosts, self._write)
+        self._stopping = False
         self.last_progress = time.monotonic()  # a feed finished (for the systemd watchdog)
         self._feeds_by_url: tuple[Config, dict[str, FeedConfig]] | None = None
         with db.session() as session:
             self.entity_ids = entity_ids(session)
 
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    @stopping.setter
+    def stopping(self, value: bool) -> None:
+        self._stopping = self.articles.stopping = value
+
     def apply(self, config: Config, matcher: Matcher) -> None:
         self.config, self.matcher, self.limits = config, matcher, fetch_limits(config)
-        self._host_limits.clear()
+        max_pause = config.poll.max_backoff.total_seconds()
+        self.hosts.configure(config.poll.per_host, generated_feeds(config).rates, max_pause)
         with self.db.session() as session:
             self.entity_ids = entity_ids(session)
 
@@ -155,6 +172,7 @@ class Poller:
             await self.client.aclose()
         if self._owns_pool and self.parse_pool is not None:
             self.parse_pool.shutdown(wait=True, cancel_futures=True)
+        self.articles.shutdown()
 
     async def poll(
         self, *, everything: bool = False, now: datetime | None = None, progress: Progress | None = None
@@ -171,6 +189,8 @@ class Poller:
         summary = PollSummary()
         log.debug("poll.start", extra={"fields": {"due": total, "everything": everything}})
         if not total:
+            await self._fetch_articles(summary)  # articles left waiting by an earlier pass (the budget)
+            await self._after_pass(summary)
             return summary
         slots = asyncio.Semaphore(self.config.poll.concurrency)
         done = 0
@@ -206,11 +226,8 @@ class Poller:
                 finished, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
                 for task in finished:
                     summary.add(task.result())
-        if self.after_pass is not None and summary.new_matches:
-            try:
-                await self._write(self.after_pass)
-            except Exception:  # analysis is an extra: the matches are stored and will be mailed regardless
-                log.exception("analyze.failed")
+            await self._fetch_articles(summary)
+        await self._after_pass(summary)
         metrics.FEED_POLLS.labels("ok").inc(summary.feeds_ok)
         metrics.FEED_POLLS.labels("unchanged").inc(summary.feeds_unchanged)
         metrics.FEED_POLLS.labels("failed").inc(summary.feeds_failed)
@@ -227,6 +244,24 @@ class Poller:
         log.info("poll.done", extra={"fields": fields})
         return summary
 
+    async def _fetch_articles(self, summary: PollSummary) -> None:
+        """The full text of new teaser items (articles.py), before the stories are made of them."""
+        if self.stopping or not self.config.full_text.budget:
+            return
+        try:
+            found = await self.articles.run(self.config, self.matcher, self.entity_ids, self.limits)
+        except Exception:  # full text is an extra: the items are stored, their articles wait for the next pass
+            log.exception("articles.crashed")
+            return
+        summary.new_matches += found.new_matches
+
+    async def _after_pass(self, summary: PollSummary) -> None:
+        if self.after_pass is not None and summary.new_matches:
+            try:
+                await self._write(self.after_pass)
+            except Exception:  # analysis is an extra: the matches are stored and will be mailed regardless
+                log.exception("analyze.failed")
+
     def _claim(self, limit: int, polled_before: datetime | None) -> list[FeedState]:
         with self.db.session() as session:
             return claim_due_feeds(session, instance_id(), utcnow(), self.lease, limit, polled_before=polled_before)
@@ -241,26 +276,29 @@ class Poller:
         return 2 * self.config.poll.timeout + timedelta(seconds=PARSE_TIMEOUT + 60)
 
     def _host_limit(self, url: str) -> asyncio.Semaphore:
-        host = urlsplit(url).hostname or "(local)"
-        if host not in self._host_limits:
-            self._host_limits[host] = asyncio.Semaphore(self.config.poll.per_host)
-        return self._host_limits[host]
+        return self.hosts.slot(url)
 
     async def poll_feed(self, feed: FeedState) -> PollSummary:
         location = feed.redirect_url or self.config.feed_location(feed.url)
+        if (paused := self.hosts.paused_until(location)) is not None:
+            return await self._deferred(feed, paused)
         try:
+            await self.hosts.pace(location)
             result = await fetch(
                 self.client, location, etag=feed.etag, last_modified=feed.last_modified, limits=self.limits
             )
+            self.hosts.answered(location)
             if result.not_modified:
                 return await self._unchanged(feed, result)
             body_hash = hashlib.sha256(result.body).hexdigest()
             if body_hash == feed.body_hash:
                 return await self._unchanged(feed, result)
-            parsed = await self._parse(result)
+            parsed = await self._parse(result, feed.url)
         except HttpStatusError as exc:
             if exc.gone:
                 return await self._gone(feed, exc)
+            if exc.status == 429 or (exc.status in PAUSE_STATUSES and exc.retry_after is not None):
+                return await self._host_paused(feed, location, exc)
             return await self._failed(feed, exc)
         except (FetchError, FeedError) as exc:
             return await self._failed(feed, exc)
@@ -269,13 +307,15 @@ class Poller:
             return await self._failed(feed, FeedError(f"unexpected {type(exc).__name__}: {exc}"))
         return await self._store(feed, result, parsed, body_hash)
 
-    async def _parse(self, result: FetchResult) -> ParsedFeed:
+    async def _parse(self, result: FetchResult, feed_url: str) -> Parsed:
         if self.parse_pool is None:
             self.parse_pool = make_parse_pool()
         loop = asyncio.get_running_loop()
+        configured = self._feed_config(feed_url)
+        reader = reader_for(configured.type if configured else "feed", feed_url in self._generated.by_url)
         try:
-            # parse_feed itself (a partial of it), not a wrapper here: the worker imports watcher.parse only.
-            job = functools.partial(parse_feed, content_type=result.content_type, url=result.url)
+            # The reader itself (a partial of it), not a wrapper here: the worker imports its module only.
+            job = functools.partial(reader, content_type=result.content_type, url=result.url)
             future = loop.run_in_executor(self.parse_pool, job, result.body)
             return await asyncio.wait_for(future, PARSE_TIMEOUT)
         except BrokenProcessPool:
@@ -297,9 +337,14 @@ class Poller:
                 process.kill()
             pool.shutdown(wait=False, cancel_futures=True)
 
+    @property
+    def _generated(self) -> Generated:
+        return generated_feeds(self.config)
+
     def _feed_config(self, feed_url: str) -> FeedConfig | None:
         if self._feeds_by_url is None or self._feeds_by_url[0] is not self.config:
-            self._feeds_by_url = (self.config, {feed.url: feed for feed in self.config.feeds})
+            feeds = [*self._generated.feeds, *self.config.feeds]  # config.yaml's entry wins
+            self._feeds_by_url = (self.config, {feed.url: feed for feed in feeds})
         return self._feeds_by_url[1].get(feed_url)
 
     def _interval(self, feed_url: str) -> timedelta:
@@ -313,6 +358,9 @@ class Poller:
         poll = self.config.poll
         configured = self._feed_config(feed.url)
         floor = max(parsed.ttl_seconds or 0 if parsed else 0, _max_age(result.cache_control))
+        search = self._generated.by_url.get(feed.url)
+        if search is not None:  # a news search is polled no more often than its engine's interval
+            floor = max(floor, search.interval.total_seconds())
         if (configured and configured.interval) or not poll.adaptive:
             interval = max(self._interval(feed.url).total_seconds(), floor)
         else:
@@ -404,10 +452,12 @@ class Poller:
                     if not future.done():
                         future.set_result(None)
 
-    async def _failed(self, feed: FeedState, exc: Exception) -> PollSummary:
+    async def _failed(self, feed: FeedState, exc: Exception, not_before: datetime | None = None) -> PollSummary:
         now = utcnow()
         retry_after = exc.retry_after if isinstance(exc, HttpStatusError) else None
         next_poll = self._backoff(feed, now, retry_after)
+        if not_before is not None:
+            next_poll = max(next_poll, not_before)
 
         def write() -> None:
             with self.db.session() as session:
@@ -430,16 +480,45 @@ class Poller:
         log.error("feed.gone", extra={"fields": {"feed": feed.url, "error": reason}})
         return PollSummary(feeds_failed=1, errors=[(feed.url, reason)])
 
-    async def _store(self, feed: FeedState, result: FetchResult, parsed: ParsedFeed, body_hash: str) -> PollSummary:
+    async def _store(self, feed: FeedState, result: FetchResult, read: Parsed, body_hash: str) -> PollSummary:
         matcher, ids = self.matcher, self.entity_ids
+        parsed = feed_of(read)
+        configured = self._feed_config(feed.url)
+        kind, mode = (configured.type, configured.full_text) if configured else ("feed", "auto")
+        search = self._generated.by_url.get(feed.url)
+        silence_before = self._silence_before(feed, utcnow())
+        undated_too = kind in ("page", "sitemap") and feed.is_new  # a page's links on its first poll were there
+        silenced = silencer(silence_before, undated_too=undated_too)
+        results = results_of(read)
+        if search is not None:
+            results = await self._follow_links(feed, results, search.host, silenced)
+        by_identity = {result.entry.identity: result for result in results}
 
         def write() -> tuple[int, int]:
             now = utcnow()
             with self.db.session() as session:
-                fresh = new_entries(session, feed.id, parsed.entries, now)
+                entries = [result.entry for result in results]
+                fresh = new_entries(session, feed.id, entries, now, with_sources=search is not None)
+                keys = item_keys(
+                    [by_identity[entry.identity] for entry in fresh],
+                    mode=mode,
+                    kind=kind,
+                    search_host=search.host if search else None,
+                    silenced=silenced,
+                    every_entry=parsed.entries,
+                )
                 matches = [matcher.match(entry.fields) for entry in fresh]
                 counts = store_items(
-                    session, feed.id, fresh, matches, ids, now, silence_before=self._silence_before(feed, now)
+                    session,
+                    feed.id,
+                    fresh,
+                    matches,
+                    ids,
+                    now,
+                    silence_before=silence_before,
+                    silence_undated=undated_too,
+                    keys=keys,
+                    search=search is not None,
                 )
                 next_poll, interval = self._schedule(feed, now, new_items=counts[0], parsed=parsed, result=result)
                 record_success(
@@ -460,6 +539,47 @@ class Poller:
         fields = {"feed": feed.url, "entries": len(parsed.entries), "new_items": items, "new_matches": matches}
         log.info("feed.ok", extra={"fields": {**fields, "warning": parsed.warning}})
         return PollSummary(feeds_ok=1, new_items=items, new_matches=matches)
+
+    async def _follow_links(
+        self, feed: FeedState, results: list[SearchResult], engine_host: str, silenced: Callable[[Entry], bool]
+    ) -> list[SearchResult]:
+        """A search feed's new results, their links followed to the publisher where that can be done."""
+
+        def unknown() -> set[str]:
+            with self.db.session() as session:
+                entries = [result.entry for result in results]
+                return {entry.identity for entry in new_entries(session, feed.id, entries, utcnow(), with_sources=True)}
+
+        new = await self._write(unknown)
+        wanted = [result for result in results if result.entry.identity in new and not silenced(result.entry)]
+        if not wanted:
+            return results
+        followed = await self.links.follow(wanted, engine_host, self.limits)
+        by_identity = {result.entry.identity: result for result in followed}
+        return [by_identity.get(result.entry.identity, result) for result in results]
+
+    async def _host_paused(self, feed: FeedState, location: str, exc: HttpStatusError) -> PollSummary:
+        """429 (or 503 with Retry-After): the whole host is left alone until the pause ends, in every feed."""
+        until = self.hosts.pause(location, exc.retry_after)
+
+        def write() -> int:
+            with self.db.session() as session:
+                return defer_host_feeds(session, host_of(location), until)
+
+        deferred = await self._write(write)
+        log.warning("host.paused", extra={"fields": {"feed": feed.url, "until": until, "feeds_deferred": deferred}})
+        return await self._failed(feed, exc, not_before=until)
+
+    async def _deferred(self, feed: FeedState, until: datetime) -> PollSummary:
+        """Not fetched: its host asked for a pause (429) that lasts until `until`. No failure is counted."""
+
+        def write() -> None:
+            with self.db.session() as session:
+                defer_feed(session, feed.id, until)
+
+        await self._write(write)
+        log.debug("feed.deferred", extra={"fields": {"feed": feed.url, "until": until}})
+        return PollSummary()
 
 
 def adapt_interval(

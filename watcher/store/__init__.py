@@ -4,7 +4,8 @@ engine  — Database (engine + session helper), schema upgrades, copying to anot
 sync    — config.yaml → feeds and entities tables
 leases  — which instance holds a feed or a digest send
 feeds   — due feeds, claims, and the outcome of each poll
-items   — new entries, items and matches, retention
+items   — new entries, items and matches (one item per article across sources), retention
+articles — the full text of linked articles: waiting items, claims, outcomes
 digests — undelivered matches, claims and sends of digests
 status  — read-only views for the CLI and the digest footer
 stories — which matched items need analysing, the open stories, and the results
@@ -13,6 +14,7 @@ alerts  — instant alerts' outbox: stories rules look at, one row per rule and 
 browse  — read-only views for the web page (an entity's stories and events, a story's reports)
 """
 
+from watcher.store.articles import ArticleToFetch, claim_articles, record_article, release_articles
 from watcher.store.digests import (
     MatchRow,
     claim_matches,
@@ -32,6 +34,8 @@ from watcher.store.feeds import (
     FeedState,
     claim_due_feeds,
     count_due_feeds,
+    defer_feed,
+    defer_host_feeds,
     due_feeds,
     next_due_at,
     record_failure,
@@ -42,6 +46,7 @@ from watcher.store.feeds import (
 )
 from watcher.store.items import (
     DEDUP_WINDOW,
+    ItemKeys,
     add_matches,
     items_since,
     new_entries,
@@ -54,17 +59,22 @@ from watcher.store.sync import entity_ids, feed_fingerprint, sync_entities, sync
 
 __all__ = [
     "DEDUP_WINDOW",
+    "ArticleToFetch",
     "Database",
     "FeedState",
     "FeedStatus",
+    "ItemKeys",
     "MatchRow",
     "StatusCounts",
     "add_matches",
+    "claim_articles",
     "claim_due_feeds",
     "claim_matches",
     "copy_database",
     "count_due_feeds",
     "daily_volumes",
+    "defer_feed",
+    "defer_host_feeds",
     "delivered_count",
     "digest_by_key",
     "digest_matches",
@@ -82,10 +92,12 @@ __all__ = [
     "pending_digests",
     "prune_unmatched_items",
     "recent_matches",
+    "record_article",
     "record_failure",
     "record_redirect",
     "record_success",
     "record_unchanged",
+    "release_articles",
     "release_leases",
     "release_matches",
     "schema_revision",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from watcher.models import Feed
@@ -229,3 +229,24 @@ def record_failure(
             **({"disabled_reason": error[:2000]} if disable else {}),
         )
     )
+
+
+def defer_feed(session: Session, feed_id: int, until: datetime) -> None:
+    """Not polled now (its host asked for a pause): due again at `until`, its lease given back, no failure."""
+    session.execute(
+        update(Feed).where(Feed.id == feed_id).values(next_poll_at=until, lease_owner=None, lease_until=None)
+    )
+
+
+def defer_host_feeds(session: Session, host: str, until: datetime) -> int:
+    """Every active feed of `host` (any scheme and port) due before `until` waits until then. → feeds deferred."""
+    escaped = host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    patterns = [f"{scheme}://{escaped}{end}%" for scheme in ("http", "https") for end in ("/", ":")]
+    on_host = or_(
+        *(Feed.url.like(pattern, escape="\\") for pattern in patterns),
+        *(Feed.redirect_url.like(pattern, escape="\\") for pattern in patterns),
+    )
+    result = session.execute(
+        update(Feed).where(Feed.active, Feed.next_poll_at < until, on_host).values(next_poll_at=until)
+    )
+    return result.rowcount or 0

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,34 +13,54 @@ from watcher.config import EntityConfig, FeedConfig
 from watcher.match import entity_fingerprint
 from watcher.models import Entity, Feed
 
+# Settings added after feeds were first fingerprinted: left out while they hold their default, so an
+# upgrade does not make every feed look edited (which would forget remembered redirects and 410s).
+_LATER_SETTINGS = {"type": "feed", "full_text": "auto"}
+
 
 def feed_fingerprint(feed: FeedConfig) -> str:
-    return hashlib.sha256(feed.model_dump_json().encode()).hexdigest()
+    defaults = {name for name, default in _LATER_SETTINGS.items() if getattr(feed, name, default) == default}
+    return hashlib.sha256(feed.model_dump_json(exclude=defaults).encode()).hexdigest()
 
 
-def sync_feeds(session: Session, feeds: Sequence[FeedConfig], now: datetime) -> None:
+def sync_feeds(
+    session: Session,
+    feeds: Sequence[FeedConfig],
+    now: datetime,
+    *,
+    generated: Sequence[FeedConfig] = (),
+    first_polls: Mapping[str, timedelta] | None = None,
+) -> None:
     """Make the feeds table follow the config: new feeds are due now, removed ones go inactive.
 
     A feed whose config entry changed starts afresh: a 410 no longer disables it and a remembered
-    redirect is forgotten.
+    redirect is forgotten. `generated` feeds (the news searches following the entities) are marked
+    origin "search"; a new one is first due after its offset in `first_polls`, so hundreds of them
+    added at once are spread over their interval rather than all polled now.
     """
     wanted = {feed.url: feed for feed in feeds}
+    searches = {feed.url for feed in generated if feed.url not in wanted}
+    wanted.update((feed.url, feed) for feed in generated if feed.url in searches)
+    offsets = first_polls or {}
     existing = {feed.url: feed for feed in session.scalars(select(Feed))}
     for url, config in wanted.items():
         row = existing.get(url)
         fingerprint = feed_fingerprint(config)
+        origin = "search" if url in searches else None
         if row is None:
             session.add(
                 Feed(
                     url=url,
                     name=config.name,
                     active=True,
-                    next_poll_at=now,
+                    next_poll_at=now + offsets.get(url, timedelta(0)),
                     created_at=now,
                     config_fingerprint=fingerprint,
+                    origin=origin,
                 )
             )
             continue
+        row.origin = origin
         if not row.active:
             row.next_poll_at = now
         if row.config_fingerprint != fingerprint:

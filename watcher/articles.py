@@ -1,0 +1,201 @@
+"""The full-text stage of a polling pass: the linked articles of new teaser items, fetched and read.
+
+Items stored with their article wanted wait in the database (store/articles.py); each pass claims at most
+`full_text.budget` of them, oldest first, fetches each page with the feeds' guarded client and fetch limits
+(private addresses refused at connect time, full_text.max_bytes after decompression, poll.timeout in all,
+redirects checked) within the per-host limits, and extracts its main text in an extractor process. The
+text becomes the item's content and is matched: entities named only in the article body are found, and the
+analyser and the digest quote the body. Each item is fetched once; a failure is recorded on the item and
+costs that item only: never the feed, the pass, or the other pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import multiprocessing
+import os
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+import httpx
+
+from watcher.clock import utcnow
+from watcher.config import Config
+from watcher.coverage.fulltext import extract_article
+from watcher.errors import FeedError, FetchError
+from watcher.fetch import FetchLimits, HttpStatusError, fetch
+from watcher.hosts import PAUSE_STATUSES, Hosts
+from watcher.match import Matcher
+from watcher.store import ArticleToFetch, Database, add_matches, claim_articles, record_article, release_articles
+from watcher.worker import init_parse_worker
+
+log = logging.getLogger(__name__)
+
+EXTRACT_TIMEOUT = 20.0  # seconds of extraction per page before the page fails and its process is replaced
+EXTRACTOR_MEMORY_LIMIT = 1024 * 2**20  # address space of an extractor process
+HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+T = TypeVar("T")
+Write = Callable[[Callable[[], T]], Awaitable[T]]
+
+
+@dataclass
+class ArticleSummary:
+    fetched: int = 0  # articles whose text was stored
+    failed: int = 0
+    new_matches: int = 0
+
+
+class ExtractorPool:
+    """Extractor processes: a page that crashes one or runs past EXTRACT_TIMEOUT fails alone.
+
+    A timeout kills the pool (the only way to stop a running extraction); pages extracting in it at the
+    time, and pages whose process died under them, are tried once more in a fresh pool: a page that breaks
+    its process twice is the culprit, and fails.
+    """
+
+    def __init__(self, workers: int, job: Callable[..., str] = extract_article) -> None:
+        self.workers = workers
+        self.job = job  # a module-level function: the processes import it by name
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=init_parse_worker,
+                initargs=(EXTRACTOR_MEMORY_LIMIT, os.getpid()),
+            )
+        return self._pool
+
+    async def extract(self, body: bytes, content_type: str | None, url: str) -> str:
+        job = functools.partial(self.job, content_type=content_type, url=url)
+        for attempt in (1, 2):
+            pool = self._start()
+            future = asyncio.get_running_loop().run_in_executor(pool, job, body)
+            try:
+                return await asyncio.wait_for(future, EXTRACT_TIMEOUT)
+            except TimeoutError:
+                self._kill(pool)
+                raise FeedError(f"extracting the text took longer than {EXTRACT_TIMEOUT:g}s") from None
+            except BrokenProcessPool:
+                if self._pool is pool:
+                    self._pool = None
+                if attempt == 2:
+                    raise FeedError("the extractor process died on this page (memory limit?)") from None
+            except MemoryError:
+                raise FeedError("extracting the text exceeded the extractor's memory limit") from None
+        raise AssertionError("unreachable")
+
+    def _kill(self, pool: ProcessPoolExecutor) -> None:
+        if self._pool is pool:
+            self._pool = None
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    def shutdown(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class ArticleStage:
+    def __init__(self, db: Database, client: httpx.AsyncClient, hosts: Hosts, write: Write[Any]) -> None:
+        self.db = db
+        self.client = client
+        self.hosts = hosts
+        self.write = write
+        self.extractors: ExtractorPool | None = None
+        self.stopping = False
+
+    async def run(
+        self, config: Config, matcher: Matcher, entity_ids: dict[str, int], feed_limits: FetchLimits
+    ) -> ArticleSummary:
+        """Fetch the articles waiting (up to the budget) and store their text and new matches."""
+        settings = config.full_text
+        now = utcnow()
+
+        def claim() -> list[ArticleToFetch]:
+            with self.db.session() as session:
+                return claim_articles(session, now, settings.budget, settings.max_age)
+
+        articles = await self.write(claim)
+        summary = ArticleSummary()
+        if not articles:
+            return summary
+        if self.extractors is None or self.extractors.workers != settings.workers:
+            self.extractors = ExtractorPool(settings.workers)
+        limits = replace(feed_limits, max_bytes=settings.max_bytes)
+        slots = asyncio.Semaphore(settings.concurrency)
+        released: list[int] = []
+
+        async def one(article: ArticleToFetch) -> None:
+            async with self.hosts.slot(article.link), slots:
+                if self.stopping or self.hosts.paused_until(article.link) is not None:
+                    released.append(article.item_id)
+                    return
+                await self.hosts.pace(article.link)
+                text, error = await self._read(article, limits)
+            if text is None and error is None:
+                released.append(article.item_id)  # the host asked for a pause: fetched in a later pass
+                return
+            added = await self.write(lambda: self._record(article, text, error, matcher, entity_ids))
+            summary.new_matches += added
+            if text is not None:
+                summary.fetched += 1
+            else:
+                summary.failed += 1
+
+        await asyncio.gather(*(one(article) for article in articles))
+        if released:
+            await self.write(lambda: self._release(released))
+        fields = {"fetched": summary.fetched, "failed": summary.failed, "new_matches": summary.new_matches}
+        log.info("articles.done", extra={"fields": {**fields, "waiting_again": len(released)}})
+        return summary
+
+    async def _read(self, article: ArticleToFetch, limits: FetchLimits) -> tuple[str | None, str | None]:
+        """(text, None), (None, error), or (None, None) when the host asked to be left alone for now."""
+        try:
+            result = await fetch(self.client, article.link, limits=limits, accept=HTML_ACCEPT)
+            self.hosts.answered(article.link)
+            assert self.extractors is not None
+            return await self.extractors.extract(result.body, result.content_type, result.url), None
+        except HttpStatusError as exc:
+            if exc.status == 429 or (exc.status in PAUSE_STATUSES and exc.retry_after is not None):
+                until = self.hosts.pause(article.link, exc.retry_after)
+                log.warning("articles.host_paused", extra={"fields": {"link": article.link, "until": until}})
+                return None, None
+            return None, str(exc)
+        except (FetchError, FeedError) as exc:
+            return None, str(exc)
+        except Exception as exc:  # a bug, or a library surprised by a hostile page: this page fails
+            log.exception("articles.crashed", extra={"fields": {"link": article.link}})
+            return None, f"unexpected {type(exc).__name__}: {exc}"
+
+    def _record(
+        self, article: ArticleToFetch, text: str | None, error: str | None, matcher: Matcher, ids: dict[str, int]
+    ) -> int:
+        now = utcnow()
+        with self.db.session() as session:
+            if text is None:
+                record_article(session, article.item_id, now, error=error)
+                log.info("articles.failed", extra={"fields": {"link": article.link, "error": error}})
+                return 0
+            content = text if len(text) > len(article.content) else article.content
+            record_article(session, article.item_id, now, text=content)
+            fields = {"title": article.title, "summary": article.summary, "content": content}
+            return add_matches(session, article.item_id, fields, matcher.match(fields), ids, now)
+
+    def _release(self, item_ids: list[int]) -> None:
+        with self.db.session() as session:
+            release_articles(session, item_ids)
+
+    def shutdown(self) -> None:
+        if self.extractors is not None:
+            self.extractors.shutdown()
