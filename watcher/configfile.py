@@ -81,6 +81,10 @@ def add_feeds(path: Path, feeds: Iterable[FeedConfig]) -> tuple[Config, list[Fee
             entry["name"] = feed.name
         if feed.tags:
             entry["tags"] = _flow(feed.tags)
+        if feed.type != "feed":
+            entry["type"] = feed.type
+        if feed.full_text != "auto":
+            entry["full_text"] = feed.full_text
         section.append(entry)
         present.add(feed.url)
         added.append(feed)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from watcher.models import Feed, Item
@@ -95,3 +95,17 @@ def record_article(
     else:
         values.update(fulltext_status="failed", fulltext_error=(error or "unknown error")[:2000])
     session.execute(update(_ITEMS).where(_ITEMS.c.id == item_id).values(**values))
+
+
+def full_text_counts(session: Session) -> dict[str, dict[str, int]]:
+    """feed URL → {status: items} of the articles fetched or waiting ("ok", "failed", "pending"...)."""
+    counts: dict[str, dict[str, int]] = {}
+    rows = session.execute(
+        select(Feed.url, _ITEMS.c.fulltext_status, func.count())
+        .join(Feed, Feed.id == _ITEMS.c.feed_id)
+        .where(_ITEMS.c.fulltext_status.is_not(None))
+        .group_by(Feed.url, _ITEMS.c.fulltext_status)
+    )
+    for url, status, count in rows:
+        counts.setdefault(url, {})[status] = count
+    return counts
