@@ -19,38 +19,43 @@ from watcher.search.index import index_pending
 
 pytestmark = pytest.mark.clock
 
-ITEMS = [
-    {
-        "title": "Xiaomi pronta a sbarcare in Corea del Sud",
-        "link": "https://it.example/xiaomi-corea",
-        "description": "<p>Un brevetto per il servizio di pagamento Mi Pay. Société Générale è prudente.</p>",
-        "pubDate": rfc822_ago(hours=3),
-    },
-    {
-        "title": "샤오미, 한국 시장 진출 본격화",
-        "link": "https://ko.example/1",
-        "description": "<p>샤오미는 모바일 결제 서비스 미페이를 국내에 출원했다.</p>",
-        "pubDate": rfc822_ago(hours=2),
-    },
-    {
-        "title": "小米进军韩国市场",
-        "link": "https://zh.example/1",
-        "description": "<p>小米支付服务已在韩国申请商标。</p>",
-        "pubDate": rfc822_ago(hours=1),
-    },
-    {
-        "title": "Mi Band 10 ufficiale",
-        "link": "https://it.example/band",
-        "description": "<p>Xiaomi presenta la nuova Mi Band.</p>",
-        "pubDate": rfc822_ago(days=20),
-    },
-    {
-        "title": "Receta: mi pay de limón",
-        "link": "https://es.example/pay",
-        "description": "<p>El mejor pay de limón de la abuela.</p>",
-        "pubDate": rfc822_ago(days=2),
-    },
-]
+
+def items() -> list[dict[str, str]]:
+    """Dated relative to now, as the test runs (with --clock-shift too)."""
+    return [
+        {
+            "title": "Xiaomi pronta a sbarcare in Corea del Sud",
+            "link": "https://it.example/xiaomi-corea",
+            "description": "<p>Un brevetto per il servizio di pagamento Mi Pay. Société Générale è prudente.</p>",
+            "pubDate": rfc822_ago(hours=3),
+        },
+        {
+            "title": "샤오미, 한국 시장 진출 본격화",
+            "link": "https://ko.example/1",
+            "description": "<p>샤오미는 모바일 결제 서비스 미페이를 국내에 출원했다.</p>",
+            "pubDate": rfc822_ago(hours=2),
+        },
+        {
+            "title": "小米进军韩国市场",
+            "link": "https://zh.example/1",
+            "description": "<p>小米支付服务已在韩国申请商标。</p>",
+            "pubDate": rfc822_ago(hours=1),
+        },
+        {
+            "title": "Mi Band 10 ufficiale",
+            "link": "https://it.example/band",
+            "description": "<p>Xiaomi presenta la nuova Mi Band.</p>",
+            "pubDate": rfc822_ago(days=20),
+        },
+        {
+            "title": "Receta: mi pay de limón",
+            "link": "https://es.example/pay",
+            "description": "<p>El mejor pay de limón de la abuela.</p>",
+            "pubDate": rfc822_ago(days=2),
+        },
+    ]
+
+
 ENTITIES = [
     {"name": "Xiaomi", "aliases": ["Xiaomi", "샤오미", "小米"]},
     {"name": "Mi Pay", "aliases": [{"text": "Mi Pay", "case_sensitive": True}, "미페이", "小米支付"]},
@@ -59,7 +64,7 @@ ENTITIES = [
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def watcher(request: pytest.FixtureRequest, tmp_path: Path, feed_server: FeedServer) -> Iterator[Watcher]:
-    feed_server.routes["/news.xml"] = Route(body=rss(*ITEMS, title="Mixed news"))
+    feed_server.routes["/news.xml"] = Route(body=rss(*items(), title="Mixed news"))
     extra = {"database": request.getfixturevalue("pg_url")} if request.param == "postgresql" else {}
     path = write_config(
         tmp_path,

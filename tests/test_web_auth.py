@@ -6,7 +6,6 @@ does only what it says, until it expires. (The listener is bound to 0.0.0.0; the
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,6 +16,7 @@ from sqlalchemy import select
 
 from tests.conftest import FeedServer, Route, WatcherProcesses, founding_feed, free_port, rss, wait_until, write_config
 from tests.web_daemon import quiet_zone, request, start_web_daemon
+from watcher.clock import utcnow
 from watcher.config import load_config
 from watcher.feedback import NOT_RELEVANT_PURPOSE, link_secret, not_relevant_token
 from watcher.models import Entity, Item, Match, MatchFeedback
@@ -153,7 +153,7 @@ def test_logins_are_throttled(guarded: tuple[int, Path, Database]) -> None:
 
 class _Backdated(TimestampSigner):
     def get_timestamp(self) -> int:
-        return int(time.time()) - 15 * 86400  # older than web.link_days (14)
+        return int(utcnow().timestamp()) - 15 * 86400  # older than web.link_days (14), on watcher's clock
 
 
 def test_a_one_click_link_does_only_what_it_says_until_it_expires(guarded: tuple[int, Path, Database]) -> None:

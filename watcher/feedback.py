@@ -21,8 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
+from watcher import clock
 from watcher.analyze.signals import char_trigrams, jaccard
 from watcher.config import EntityConfig
 from watcher.search.terms import is_no_space, terms
@@ -156,14 +157,25 @@ def link_secret(state_path: Path) -> bytes:
     return value
 
 
+class _ClockSigner(TimestampSigner):
+    """Signed and checked on watcher's clock (the one the daemon and the digest use), not the machine's."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.utcnow().timestamp())
+
+
+def _serializer(secret: bytes) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=NOT_RELEVANT_PURPOSE, signer=_ClockSigner)
+
+
 def not_relevant_token(secret: bytes, match_id: int) -> str:
-    return URLSafeTimedSerializer(secret, salt=NOT_RELEVANT_PURPOSE).dumps({"match": match_id})
+    return _serializer(secret).dumps({"match": match_id})
 
 
 def read_not_relevant_token(secret: bytes, token: str, max_age_days: int) -> int | None:
     """The match id a "not relevant" link is for, or None when it is forged, for another purpose or expired."""
     try:
-        data = URLSafeTimedSerializer(secret, salt=NOT_RELEVANT_PURPOSE).loads(token, max_age=max_age_days * 86400)
+        data = _serializer(secret).loads(token, max_age=max_age_days * 86400)
     except (BadSignature, SignatureExpired):
         return None
     match_id = data.get("match") if isinstance(data, dict) else None
