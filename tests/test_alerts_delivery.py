@@ -135,3 +135,15 @@ def test_killed_while_sending_the_alert_is_sent_again_with_the_same_key_and_then
     assert len(set(receiver.keys())) == 1
     second.terminate()
     assert second.wait(30) == 0
+
+
+def test_an_ntfy_url_reaches_an_ntfy_style_server(receiver: Receiver) -> None:
+    from watcher.alerts.send import deliver
+
+    error = deliver([f"ntfy://127.0.0.1:{receiver.port}/watcher-alerts"], "Xiaomi: market entry", "Body\nkey", "r:k")
+    assert error is None
+    [(_key, body)] = receiver.received
+    # Apprise posts ntfy's JSON form: topic, title and message in the body.
+    assert body["topic"] == "watcher-alerts" and body["title"] == "Xiaomi: market entry"
+    assert body["message"] == "Body\nkey"
+    assert deliver(["ntfy://127.0.0.1:9/closed"], "t", "b", "k") == "ntfy://…: refused or unreachable"

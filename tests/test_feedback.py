@@ -128,7 +128,7 @@ def test_rejecting_holds_the_next_like_it_and_the_accepted_proposal_is_written_t
     assert story["title"] in today and recipe["title"] not in today
 
     page = request(port, "GET", "/entities/Mi%20Pay", cookie=cookie).body
-    assert "Held back: like match" in page
+    assert "Held back: like match" in page and "Relevant: release it" in page
     # The alias's precision: 8 matches, 3 not relevant, 1 held.
     assert re.search(r"<code>Mi Pay</code></th><td>8</td><td>3</td><td>1</td>\s*<td>62 %</td>", page), page
     found = re.search(r'name="kind" value="exclude">\s*<input type="hidden" name="phrase" value="([^"]+)"', page)
@@ -140,5 +140,10 @@ def test_rejecting_holds_the_next_like_it_and_the_accepted_proposal_is_written_t
     assert written.startswith("# The test's config: this comment stays.\n")
     assert load_config(config).entities[0].exclude == [found[1]]
     assert wait_until(lambda: "event=config.reloaded" in watcher_log(tmp_path), 20)
+    # Released by the analyst, the held recipe goes into the next digest after all.
+    answer = request(port, "POST", f"/matches/{matches()[recipe['title']]}/verdict", cookie=cookie,
+                     form={"csrf": token, "verdict": "relevant"})  # fmt: skip
+    assert answer.status == 303 and verdicts()[recipe["title"]] == "relevant"
+    assert recipe["title"] in request(port, "GET", "/").body
     with db.session() as session:
         assert session.scalars(select(Entity.name)).all() == ["Mi Pay"]
