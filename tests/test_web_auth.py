@@ -248,3 +248,20 @@ def test_behind_a_trusted_proxy_its_header_names_the_user_and_feed_text_stays_te
     answer = request(port, "POST", f"/matches/{match_id}/verdict", cookie=cookie, headers=as_ada,
                      form={"csrf": csrf_of(page.body), "verdict": "not_relevant"})  # fmt: skip
     assert answer.status == 303 and feedback_rows(db) == [(match_id, "not_relevant", "ada@example.com")]
+
+
+def test_the_hash_may_come_as_a_systemd_credential(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from watcher.errors import ConfigError
+    from watcher.web.auth import access_policy, verify_password
+
+    config = load_config(write_config(tmp_path, feeds=[], http={"listen": "[::]:9464"}))
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(tmp_path / "credentials"))
+    with pytest.raises(ConfigError, match="not a loopback address"):
+        access_policy(config)
+    write_password_file(tmp_path / "credentials" / "watcher-web-password", PASSWORD)
+    policy = access_policy(config)
+    assert policy.kind == "password" and policy.secure_cookies
+    stored = policy.password_hash or ""
+    assert verify_password(PASSWORD, stored) and not verify_password("nope", stored)
+    local = load_config(write_config(tmp_path, feeds=[], http={"listen": "localhost:9464"}))
+    assert access_policy(local).kind == "open"
