@@ -37,6 +37,7 @@ class NewsServer:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.pages: dict[str, Page] = {}
         self.requests: list[str] = []
+        self.stamps: list[tuple[float, str]] = []  # (time.monotonic(), path) of each request
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -44,6 +45,7 @@ class NewsServer:
 
             def do_GET(self) -> None:
                 server.requests.append(self.path)
+                server.stamps.append((time.monotonic(), self.path))
                 page = server.pages.get(self.path) or server.pages.get(self.path.split("?", 1)[0])
                 if page is not None and page.answer is not None:
                     page = page.answer(self.path)

@@ -55,13 +55,15 @@ class ExtractorPool:
 
     A timeout kills the pool (the only way to stop a running extraction); pages extracting in it at the
     time, and pages whose process died under them, are tried once more in a fresh pool: a page that breaks
-    its process twice is the culprit, and fails.
+    its process twice is the culprit, and fails. No more pages are handed over than there are processes, so
+    the timeout runs from when a page's extraction starts, not while it waits behind another.
     """
 
     def __init__(self, workers: int, job: Callable[..., str] = extract_article) -> None:
         self.workers = workers
         self.job = job  # a module-level function: the processes import it by name
         self._pool: ProcessPoolExecutor | None = None
+        self._free = asyncio.Semaphore(workers)
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -74,6 +76,10 @@ class ExtractorPool:
         return self._pool
 
     async def extract(self, body: bytes, content_type: str | None, url: str) -> str:
+        async with self._free:
+            return await self._extract(body, content_type, url)
+
+    async def _extract(self, body: bytes, content_type: str | None, url: str) -> str:
         job = functools.partial(self.job, content_type=content_type, url=url)
         for attempt in (1, 2):
             pool = self._start()

@@ -575,7 +575,7 @@ class Poller:
 
         def write() -> None:
             with self.db.session() as session:
-                defer_feed(session, feed.id, until)
+                defer_feed(session, feed.id, utcnow(), until)
 
         await self._write(write)
         log.debug("feed.deferred", extra={"fields": {"feed": feed.url, "until": until}})

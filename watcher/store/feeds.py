@@ -231,10 +231,15 @@ def record_failure(
     )
 
 
-def defer_feed(session: Session, feed_id: int, until: datetime) -> None:
-    """Not polled now (its host asked for a pause): due again at `until`, its lease given back, no failure."""
+def defer_feed(session: Session, feed_id: int, now: datetime, until: datetime) -> None:
+    """Not fetched now (its host asked for a pause): due again at `until`, its lease given back, no failure.
+
+    Counted as polled now, so a pass over every feed (`poll --once`) does not claim it again.
+    """
     session.execute(
-        update(Feed).where(Feed.id == feed_id).values(next_poll_at=until, lease_owner=None, lease_until=None)
+        update(Feed)
+        .where(Feed.id == feed_id)
+        .values(last_polled_at=now, next_poll_at=until, lease_owner=None, lease_until=None)
     )
 
 
