@@ -19,7 +19,7 @@ from tests.coverage_servers import RSS, NewsServer, Page, article_page, newsroom
 from watcher.app import Watcher
 from watcher.config import load_config
 from watcher.coverage.keys import url_key
-from watcher.models import Feed, Item, ItemSource, Match
+from watcher.models import Feed, Item, ItemEvent, ItemSource, Match
 
 TEASER_TITLE = "Un nuovo mercato per un produttore di smartphone"
 
@@ -135,6 +135,11 @@ def test_an_entity_named_only_in_the_article_body_is_matched_and_mailed_once(
             assert matched.keys() >= {"Xiaomi", "Korea"} and matched["Xiaomi"] == "content"
             # The article is fetched once: the teaser item and the second item, one request each.
             assert site.count("/2026/mercati/nuovo-ingresso.html") == 1
+            # The events are read from the article's own lead, not the teaser: the evidence is the body's.
+            events = {
+                event.type: event for event in session.scalars(select(ItemEvent).where(ItemEvent.item_id == item.id))
+            }
+            assert events["market_entry"].market == "KR" and "Xiaomi" in events["market_entry"].evidence
         watcher.digest()
         text = digest_text(tmp_path)
         assert text.count(TEASER_TITLE) == 1

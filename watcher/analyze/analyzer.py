@@ -19,6 +19,7 @@ from watcher.analyze.markets import market_finder
 from watcher.analyze.signals import Signals, char_trigrams, signals
 from watcher.analyze.stories import ItemFacts
 from watcher.config import EntityConfig
+from watcher.coverage.fulltext import TEASER_CHARS
 from watcher.match import Matcher, fold
 
 LEAD_SENTENCES = 3  # sentences of the summary read for events, after the headline
@@ -81,7 +82,7 @@ class Analyzer:
         return analyses
 
     def _analyse_one(self, item: ItemInput) -> ItemAnalysis:
-        body = item.summary or item.content
+        body = body_of(item.summary, item.content)
         language = item_language(item.language, item.title, body)
         entities = [found.entity for found in self.matcher.match({"title": item.title, "summary": item.summary,
                                                                   "content": item.content})]  # fmt: skip
@@ -133,7 +134,7 @@ class Analyzer:
         place (a language it lacks, no model). Only one of the two is kept: an open story's items are held
         for 72 hours, and trigrams cost ~15 KB an item against the vector's 2 KB."""
         wanted = [
-            (analysis, _lead(item.title, item.summary or item.content))
+            (analysis, _lead(item.title, body_of(item.summary, item.content)))
             for item, analysis in zip(items, analyses, strict=True)
             if analysis.facts.actors
         ]
@@ -147,6 +148,14 @@ class Analyzer:
         for analysis, text in wanted:
             if analysis.facts.vector is None:
                 analysis.facts.trigrams = char_trigrams(text)
+
+
+def body_of(summary: str, content: str) -> str:
+    """The text whose first sentences are read: the summary, unless it is a teaser of the article the content
+    holds (fetched in full, watcher/articles.py): then the article's own lead, where the evidence is."""
+    if content and (not summary or (len(summary) < TEASER_CHARS and len(content) >= 2 * len(summary))):
+        return content
+    return summary
 
 
 def _lead(title: str, body: str) -> str:
