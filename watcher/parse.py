@@ -11,8 +11,8 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, replace
-from functools import cached_property
 from datetime import UTC, datetime
+from functools import cached_property
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
