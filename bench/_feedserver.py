@@ -15,6 +15,8 @@ Control on stdin, one command a line, each answered with one line on stdout:
   quit            exit
 GET /_control/bump/EVERY (on any of the addresses) does what "bump EVERY" does, for a process without the pipe;
 GET /_control/reset zeroes the counters.
+With --articles, each item links to /article/FEED/K.html on its feed's address, served here as a ~73 KB news
+article page (bench/_articles.py; not counted in stats), for bench/bench_fulltext.py.
 Shape (bench/poll --harness; the same options given to bench/poll's own process through configure()):
   --hosts H            feeds spread over 127.0.0.1 .. 127.0.0.H (default 50; 1: every feed on one host)
   --match-rate PCT     matches per 100 items (default 4: two items in 50 name an entity; 200: every item names two)
@@ -51,9 +53,13 @@ _WORDS = (  # noqa: SIM905 -- one string reads better than 58 quoted words
 _BASE_TIME = datetime(2025, 1, 1, tzinfo=UTC)
 
 
-def configure(hosts: int = 50, match_rate: float = 4.0, validators: str = "even") -> None:
-    global HOSTS, MATCH_RATE, VALIDATORS
-    HOSTS, MATCH_RATE, VALIDATORS = hosts, match_rate, validators
+ARTICLES = False  # --articles: items link to article pages this server serves (bench/bench_fulltext.py)
+PORT = 0
+
+
+def configure(hosts: int = 50, match_rate: float = 4.0, validators: str = "even", articles: bool = False) -> None:
+    global HOSTS, MATCH_RATE, VALIDATORS, ARTICLES
+    HOSTS, MATCH_RATE, VALIDATORS, ARTICLES = hosts, match_rate, validators, articles
     _bodies.clear()
 
 
@@ -87,11 +93,17 @@ def item_xml(feed: int, k: int) -> str:
     published = format_datetime(_BASE_TIME + timedelta(hours=k, minutes=feed % 60), usegmt=True)
     return (
         f"<item><title>{mention}quarterly update {feed}-{k} on supply and pricing</title>"
-        f"<link>https://news.example/{feed}/{k}.html</link>"
+        f"<link>{article_link(feed, k)}</link>"
         f'<guid isPermaLink="false">bench-{feed}-{k}</guid>'
         f"<pubDate>{published}</pubDate>"
         f"<description>{escape(mention)}{_PARAGRAPHS[(feed * 31 + k * 17) % 997]}</description></item>\n"
     )
+
+
+def article_link(feed: int, k: int) -> str:
+    if ARTICLES:
+        return f"http://{host_of(feed)}:{PORT}/article/{feed}/{k}.html"
+    return f"https://news.example/{feed}/{k}.html"
 
 
 def feed_body(feed: int, version: int) -> bytes:
@@ -177,6 +189,12 @@ class HttpProtocol(asyncio.Protocol):
         if name == "/_control/reset":  # zero the counters that "stats" reports
             state.requests = state.ok = state.not_modified = state.missing = 0
             return _response("200 OK", [("Content-Type", "text/plain")], b"reset", close)
+        if ARTICLES and name.startswith("/article/"):  # not counted in stats: those are the feeds'
+            from _articles import article_html
+
+            parts = name.removesuffix(".html").split("/")
+            seed = int(parts[2]) * 1000 + int(parts[3]) if len(parts) == 4 and parts[3].isdigit() else 0
+            return _response("200 OK", [("Content-Type", "text/html; charset=utf-8")], article_html(seed), close)
         state.requests += 1
         index = -1
         if name.startswith("/feed/") and name.endswith(".xml") and name[6:-4].isdigit():
@@ -208,7 +226,8 @@ async def serve(feeds: int, port: int, max_seconds: float) -> None:
     state = State(feeds)
     loop = asyncio.get_running_loop()
     servers = []
-    port = port or _free_port()
+    global PORT
+    port = PORT = port or _free_port()
     for n in range(min(HOSTS, feeds)):
         server = await loop.create_server(
             lambda: HttpProtocol(state), host=f"127.0.0.{1 + n}", port=port, reuse_address=True, backlog=1024
@@ -251,8 +270,9 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=50)
     parser.add_argument("--match-rate", type=float, default=4.0)
     parser.add_argument("--validators", choices=("even", "all"), default="even")
+    parser.add_argument("--articles", action="store_true", help="link items to article pages served here")
     args = parser.parse_args()
-    configure(args.hosts, args.match_rate, args.validators)
+    configure(args.hosts, args.match_rate, args.validators, args.articles)
     asyncio.run(serve(args.feeds, args.port, args.max_seconds))
 
 

@@ -32,6 +32,16 @@ def check_config(state: _State) -> None:
         click.echo(f"  web page: http://{config.http.listen}/ ({access[policy.kind]})")
     if config.alerts.rules:
         click.echo(f"  alerts: {_count(len(config.alerts.rules), 'rule')}")
+    if config.search.markets:
+        from watcher.coverage import generated_feeds
+
+        searches = generated_feeds(config).searches
+        engines = ", ".join(engine.name for engine in config.search.engines)
+        entities = len({search.entity for search in searches})
+        click.echo(
+            f"  search: {_count(len(searches), 'feed')} ({_count(entities, 'entity', 'entities')} × "
+            f"{_count(len(config.search.markets), 'market')}; {engines})"
+        )
     for problem in watchdog_problems(config, configured_watchdog_seconds()):  # the daemon logs the same at start
         click.echo(f"  warning: {problem}")
     click.echo(f"  {_alias_summary(config)}")
