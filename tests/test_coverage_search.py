@@ -10,7 +10,7 @@ import pytest
 
 from watcher.config import EntityConfig, load_config, parse_config
 from watcher.config_coverage import EngineConfig, SearchConfig
-from watcher.coverage import generated_feeds
+from watcher.coverage.generated import generated_feeds
 from watcher.coverage.search import (
     build_queries,
     first_poll_offsets,

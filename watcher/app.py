@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from watcher.clock import utcnow
 from watcher.config import Config
-from watcher.coverage import generated_feeds
+from watcher.coverage.generated import generated_feeds
 from watcher.mailer import Mailer, OutboxMailer, SmtpMailer
 from watcher.match import Matcher
 from watcher.models import Item

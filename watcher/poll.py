@@ -33,7 +33,7 @@ from watcher import metrics
 from watcher.articles import ArticleStage
 from watcher.clock import utcnow
 from watcher.config import Config, FeedConfig
-from watcher.coverage import Generated, generated_feeds
+from watcher.coverage.generated import Generated, generated_feeds
 from watcher.coverage.results import SearchResult
 from watcher.errors import FeedError, FetchError
 from watcher.fetch import FetchLimits, FetchResult, HttpStatusError, fetch, make_client

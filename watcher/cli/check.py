@@ -33,7 +33,7 @@ def check_config(state: _State) -> None:
     if config.alerts.rules:
         click.echo(f"  alerts: {_count(len(config.alerts.rules), 'rule')}")
     if config.search.markets:
-        from watcher.coverage import generated_feeds
+        from watcher.coverage.generated import generated_feeds
 
         searches = generated_feeds(config).searches
         engines = ", ".join(engine.name for engine in config.search.engines)

@@ -24,7 +24,7 @@ def feeds(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from watcher.coverage import generated_feeds
+    from watcher.coverage.generated import generated_feeds
     from watcher.store import feed_statuses
     from watcher.store.articles import full_text_counts
 

@@ -7,65 +7,10 @@ fulltext — which feeds carry teasers, and an article page's main text (pure; r
 pages    — a web page's article links as entries (pure)
 sitemap  — a news sitemap's URLs as entries (pure)
 discover — the feeds a site offers, for `feeds add` (pure)
+generated — the search feeds a config generates, as the feeds table and the poller see them
+
+The package itself imports nothing: the parse workers and extractor processes import only the reader they run.
 
 The stages that use them: poll.py (search feeds, pages and sitemaps polled like feeds, engine links followed
 to the publisher), articles.py (fetching and extracting full text), store (one item per article).
 """
-
-from __future__ import annotations
-
-from dataclasses import dataclass, field
-from datetime import timedelta
-
-from watcher.config import Config, FeedConfig
-from watcher.coverage.search import SearchFeed, first_poll_offsets, search_feeds
-
-WILDCARD_FLOOR = 3.0  # zipf: the word lists a '*' alias is written out from (once per million words and up)
-
-
-@dataclass(frozen=True)
-class Generated:
-    """The feeds a config generates: its news searches, as the feeds table and the poller see them."""
-
-    searches: list[SearchFeed] = field(default_factory=list)
-    feeds: list[FeedConfig] = field(default_factory=list)
-    by_url: dict[str, SearchFeed] = field(default_factory=dict)
-    rates: dict[str, float] = field(default_factory=dict)  # engine host → requests per minute
-
-    def first_polls(self) -> dict[str, timedelta]:
-        """How long after now each new search feed is first due: an engine's feeds spread over its interval."""
-        return first_poll_offsets(self.searches)
-
-
-_cache: list[tuple[Config, Generated]] = []
-
-
-def generated_feeds(config: Config) -> Generated:
-    """The search feeds of `config` (computed once per config object: the daemon and CLI ask often)."""
-    for cached, generated in _cache:
-        if cached is config:
-            return generated
-    generated = _generate(config)
-    _cache[:] = [*_cache[-3:], (config, generated)]
-    return generated
-
-
-def _generate(config: Config) -> Generated:
-    if not config.search.markets or not config.search.engines:
-        return Generated()
-    searched = [entity for entity in config.entities if entity.search]
-    vocabulary = None
-    if any("*" in alias.text for entity in searched for alias in entity.aliases):
-        from watcher.vocabulary import WordfreqVocabulary
-
-        vocabulary = WordfreqVocabulary(WILDCARD_FLOOR)
-    searches = search_feeds(searched, config.search, vocabulary)
-    feeds = [
-        FeedConfig(url=search.url, name=search.name, tags=["search"], full_text=config.search.full_text)
-        for search in searches
-    ]
-    rates: dict[str, float] = {}
-    for engine in config.search.engines:
-        if engine.per_minute:
-            rates[engine.host] = min(rates.get(engine.host, engine.per_minute), engine.per_minute)
-    return Generated(searches, feeds, {search.url: search for search in searches}, rates)
