@@ -53,10 +53,11 @@ class ArticleSummary:
 class ExtractorPool:
     """Extractor processes: a page that crashes one or runs past EXTRACT_TIMEOUT fails alone.
 
-    A timeout kills the pool (the only way to stop a running extraction); pages extracting in it at the
-    time, and pages whose process died under them, are tried once more in a fresh pool: a page that breaks
-    its process twice is the culprit, and fails. No more pages are handed over than there are processes, so
-    the timeout runs from when a page's extraction starts, not while it waits behind another.
+    A timeout kills the pool (the only way to stop a running extraction). A page whose process died under it,
+    by its own doing or another page's (a crash, a timeout's kill), is tried once more alone, in a process of
+    its own: only a page that breaks that one too fails, and it takes no other page with it. No more pages are
+    handed over than there are processes, so the timeout runs from when a page's extraction starts, not while
+    it waits behind another.
     """
 
     def __init__(self, workers: int, job: Callable[..., str] = extract_article) -> None:
@@ -65,38 +66,42 @@ class ExtractorPool:
         self._pool: ProcessPoolExecutor | None = None
         self._free = asyncio.Semaphore(workers)
 
-    def _start(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("forkserver"),
-                initializer=init_parse_worker,
-                initargs=(EXTRACTOR_MEMORY_LIMIT, os.getpid()),
-            )
-        return self._pool
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=init_parse_worker,
+            initargs=(EXTRACTOR_MEMORY_LIMIT, os.getpid()),
+        )
 
     async def extract(self, body: bytes, content_type: str | None, url: str) -> str:
-        async with self._free:
-            return await self._extract(body, content_type, url)
-
-    async def _extract(self, body: bytes, content_type: str | None, url: str) -> str:
         job = functools.partial(self.job, content_type=content_type, url=url)
-        for attempt in (1, 2):
-            pool = self._start()
-            future = asyncio.get_running_loop().run_in_executor(pool, job, body)
+        async with self._free:
+            if self._pool is None:
+                self._pool = self._new_pool(self.workers)
+            pool = self._pool
             try:
-                return await asyncio.wait_for(future, EXTRACT_TIMEOUT)
-            except TimeoutError:
-                self._kill(pool)
-                raise FeedError(f"extracting the text took longer than {EXTRACT_TIMEOUT:g}s") from None
+                return await self._run(pool, job, body)
             except BrokenProcessPool:
                 if self._pool is pool:
                     self._pool = None
-                if attempt == 2:
-                    raise FeedError("the extractor process died on this page (memory limit?)") from None
-            except MemoryError:
-                raise FeedError("extracting the text exceeded the extractor's memory limit") from None
-        raise AssertionError("unreachable")
+            alone = self._new_pool(1)
+            try:
+                return await self._run(alone, job, body)
+            except BrokenProcessPool:
+                raise FeedError("the extractor process died on this page (memory limit?)") from None
+            finally:
+                alone.shutdown(wait=False, cancel_futures=True)
+
+    async def _run(self, pool: ProcessPoolExecutor, job: Callable[[bytes], str], body: bytes) -> str:
+        future = asyncio.get_running_loop().run_in_executor(pool, job, body)
+        try:
+            return await asyncio.wait_for(future, EXTRACT_TIMEOUT)
+        except TimeoutError:
+            self._kill(pool)
+            raise FeedError(f"extracting the text took longer than {EXTRACT_TIMEOUT:g}s") from None
+        except MemoryError:
+            raise FeedError("extracting the text exceeded the extractor's memory limit") from None
 
     def _kill(self, pool: ProcessPoolExecutor) -> None:
         if self._pool is pool:
