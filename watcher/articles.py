@@ -117,11 +117,19 @@ class ExtractorPool:
 
 
 class ArticleStage:
-    def __init__(self, db: Database, client: httpx.AsyncClient, hosts: Hosts, write: Write[Any]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        client: httpx.AsyncClient,
+        hosts: Hosts,
+        write: Write[Any],
+        progress: Callable[[], None] = lambda: None,
+    ) -> None:
         self.db = db
         self.client = client
         self.hosts = hosts
         self.write = write
+        self.progress = progress  # an article done: the systemd watchdog sees the daemon at work
         self.extractors: ExtractorPool | None = None
         self.stopping = False
 
@@ -157,6 +165,7 @@ class ArticleStage:
                 released.append(article.item_id)  # the host asked for a pause: fetched in a later pass
                 return
             added = await self.write(lambda: self._record(article, text, error, matcher, entity_ids))
+            self.progress()
             summary.new_matches += added
             if text is not None:
                 summary.fetched += 1

@@ -145,12 +145,15 @@ class Poller:
         self._unchanged_writer: asyncio.Task[None] | None = None
         self.hosts = Hosts(config.poll.per_host, generated_feeds(config).rates, config.poll.max_backoff.total_seconds())
         self.links = LinkFollower(self.client, self.hosts)
-        self.articles = ArticleStage(db, self.client, self.hosts, self._write)
+        self.articles = ArticleStage(db, self.client, self.hosts, self._write, progress=self._progressed)
         self._stopping = False
         self.last_progress = time.monotonic()  # a feed finished (for the systemd watchdog)
         self._feeds_by_url: tuple[Config, dict[str, FeedConfig]] | None = None
         with db.session() as session:
             self.entity_ids = entity_ids(session)
+
+    def _progressed(self) -> None:
+        self.last_progress = time.monotonic()
 
     @property
     def stopping(self) -> bool:

@@ -4,7 +4,7 @@ A feed's `type` picks its reader (run in the parse worker processes): RSS/Atom (
 page's article links (coverage.pages), a news sitemap (coverage.sitemap); a generated search feed is read
 as search results (coverage.results), each with its publisher. A search result links through the engine:
 its publisher's URL is read from the link where the engine puts it there (Bing's url=), else the link is
-followed with the guarded client, a few per poll and paced with the engine's other requests; an engine
+followed with the guarded client, ten per poll within 30 s and paced with the engine's other requests; an engine
 whose links do not redirect (Google News serves a script page) is not asked again for a day.
 """
 
@@ -34,6 +34,8 @@ from watcher.store import ItemKeys
 log = logging.getLogger(__name__)
 
 FOLLOW_PER_POLL = 10  # engine links followed per search feed poll; the rest are keyed by site and title
+FOLLOW_SECONDS = 30.0  # and for this long at most, pacing included (the feed's lease is 2 × poll.timeout + 2 min)
+FOLLOW_TIMEOUT = 10.0  # seconds per link followed (a redirect answers at once or not at all)
 MISSES_BEFORE_REST = 3  # links of an engine host that did not redirect, in a row, before it is left alone
 REST_SECONDS = 86400.0
 FOLLOWED_KEPT = 10_000  # links remembered as followed, in this process
@@ -99,13 +101,15 @@ class LinkFollower:
     ) -> list[SearchResult]:
         """The results with each link that could be resolved replaced by the publisher's URL."""
         followed = 0
+        deadline = time.monotonic() + FOLLOW_SECONDS
+        limits = replace(limits, timeout=min(limits.timeout, FOLLOW_TIMEOUT))
         resolved = []
         for result in results:
             link = result.entry.link
             target = target_in_link(link)
             if target is None and link in self._followed:
                 target = self._followed[link]
-            elif target is None and link and self._may_follow(link, engine_host, followed):
+            elif target is None and link and self._may_follow(link, engine_host, followed, deadline):
                 followed += 1
                 target = self._followed[link] = await self._follow(link, engine_host, limits)
                 while len(self._followed) > FOLLOWED_KEPT:
@@ -113,8 +117,8 @@ class LinkFollower:
             resolved.append(replace(result, entry=replace(result.entry, link=target)) if target else result)
         return resolved
 
-    def _may_follow(self, link: str, engine_host: str, followed: int) -> bool:
-        on_engine = host_of(link) == engine_host and followed < FOLLOW_PER_POLL
+    def _may_follow(self, link: str, engine_host: str, followed: int, deadline: float) -> bool:
+        on_engine = host_of(link) == engine_host and followed < FOLLOW_PER_POLL and time.monotonic() < deadline
         return on_engine and not self._resting(engine_host) and self.hosts.paused_until(link) is None
 
     def _resting(self, host: str) -> bool:
