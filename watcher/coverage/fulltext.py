@@ -14,10 +14,12 @@ import re
 import statistics
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from watcher.errors import FeedError
-from watcher.parse import MAX_TEXT_CHARS, Entry, collapse_whitespace
+
+if TYPE_CHECKING:  # the analyzer imports TEASER_CHARS from here: no feedparser for it
+    from watcher.parse import Entry
 
 # A feed whose entries carry less text than this (the median over the entries read) carries teasers: most
 # full-text feeds give thousands of characters an entry, teasers one or two sentences (150-400).
@@ -70,6 +72,8 @@ def extract_article(body: bytes, *, content_type: str | None = None, url: str | 
     if not body.lstrip()[:1] == b"<" and not media_type:
         raise FeedError("not an HTML page")
     import trafilatura
+
+    from watcher.parse import MAX_TEXT_CHARS, collapse_whitespace
 
     text = trafilatura.extract(
         body,
