@@ -65,7 +65,7 @@ def send_due_alerts(db: Database, config: Config, now: datetime) -> int:
                 finish_alert(session, alert.id, "failed", now, error)
                 log.error("alert.failed", extra={"fields": {"key": alert.key, "error": error}})
             else:
-                retry = now + timedelta(minutes=2 ** alert.attempts)
+                retry = now + timedelta(minutes=2**alert.attempts)
                 finish_alert(session, alert.id, "pending", now, error, retry_at=retry)
                 log.warning("alert.retry", extra={"fields": {"key": alert.key, "error": error, "at": retry}})
     return sent
