@@ -1,4 +1,4 @@
-"""Synthetic news article pages for bench/bench_fulltext.py and bench/_feedserver.py --articles.
+"""Synthetic news article pages for bench/fulltext and bench/_feedserver.py --articles.
 
 A page is shaped like a news site's article page: ~73 KB of HTML, ~1,400 elements: a head full of meta
 tags, inline scripts and styles and JSON-LD, a mega-menu of 300 links, forty ad slots six divs deep, the

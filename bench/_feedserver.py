@@ -16,7 +16,7 @@ Control on stdin, one command a line, each answered with one line on stdout:
 GET /_control/bump/EVERY (on any of the addresses) does what "bump EVERY" does, for a process without the pipe;
 GET /_control/reset zeroes the counters.
 With --articles, each item links to /article/FEED/K.html on its feed's address, served here as a ~73 KB news
-article page (bench/_articles.py; not counted in stats), for bench/bench_fulltext.py.
+article page (bench/_articles.py; not counted in stats), for bench/fulltext.
 Shape (bench/poll --harness; the same options given to bench/poll's own process through configure()):
   --hosts H            feeds spread over 127.0.0.1 .. 127.0.0.H (default 50; 1: every feed on one host)
   --match-rate PCT     matches per 100 items (default 4: two items in 50 name an entity; 200: every item names two)
@@ -53,7 +53,7 @@ _WORDS = (  # noqa: SIM905 -- one string reads better than 58 quoted words
 _BASE_TIME = datetime(2025, 1, 1, tzinfo=UTC)
 
 
-ARTICLES = False  # --articles: items link to article pages this server serves (bench/bench_fulltext.py)
+ARTICLES = False  # --articles: items link to article pages this server serves (bench/fulltext)
 PORT = 0
 
 
