@@ -10,12 +10,13 @@ title. A date in a <time datetime> beside the link (the same list entry) dates i
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree, html
 
 from watcher.coverage.keys import is_web_link, site_of
+from watcher.coverage.sitemap import w3c_datetime
 from watcher.errors import FeedError
 from watcher.parse import MAX_TITLE_CHARS, Entry, ParsedFeed, collapse_whitespace, entry_identity
 
@@ -116,22 +117,11 @@ def _date_beside(anchor: etree._Element) -> datetime | None:
         if len({a.get("href") for a in node.iter("a")}) > 2:
             return None  # the list itself, not the entry
         for element in node.iter("time"):
-            when = _parse_date(element.get("datetime") or "")
+            when = w3c_datetime(element.get("datetime") or "")
             if when is not None:
                 return when
         node = node.getparent()
     return None
-
-
-def _parse_date(value: str) -> datetime | None:
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def _language(root: etree._Element) -> str | None:

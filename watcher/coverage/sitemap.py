@@ -60,7 +60,7 @@ def parse_sitemap(body: bytes, *, content_type: str | None = None, url: str | No
         seen.add(link)
         news = element.find(f"{{{NEWS}}}news")
         title = _text(news, "title") or title_from_url(link)
-        published = _date(_text(news, "publication_date") or element.findtext(f"{{{SITEMAP}}}lastmod") or "")
+        published = w3c_datetime(_text(news, "publication_date") or element.findtext(f"{{{SITEMAP}}}lastmod") or "")
         language = (_text(news, f"publication/{{{NEWS}}}language") or "").lower()[:35] or None
         entries.append(
             Entry(
@@ -101,7 +101,8 @@ def _text(news: etree._Element | None, path: str) -> str:
     return " ".join((news.findtext(f"{{{NEWS}}}{path}") or "").split())
 
 
-def _date(value: str) -> datetime | None:
+def w3c_datetime(value: str) -> datetime | None:
+    """A W3C/ISO 8601 date-time (sitemaps' lastmod, <time datetime>) in UTC; None when it is not one."""
     value = value.strip()
     if not value:
         return None
