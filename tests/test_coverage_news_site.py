@@ -170,7 +170,12 @@ def test_a_search_result_found_first_is_taken_over_by_the_publishers_feed(
             assert item.publisher == "TecnoNotizie" and item.title == TEASER_TITLE and item.feed.origin == "search"
             assert item.fulltext_status == "ok"
             first_id = item.id
+            search_feed = item.feed.display_name
         assert engine.count("/rss/articles/") == 1
+        # The digest names the outlet the engine names, not the search feed that found the article.
+        watcher.digest()
+        coverage = [line for line in digest_text(tmp_path).splitlines() if "TecnoNotizie" in line]
+        assert coverage and all(search_feed not in line for line in coverage), coverage
 
         config = write_config(
             tmp_path, feeds=[{"url": site.url("/feed.xml")}], entities=ENTITIES, search=engine_settings(engine)

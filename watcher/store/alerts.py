@@ -62,7 +62,7 @@ def recent_stories(session: Session, since: datetime) -> list[StoryFacts]:
     titles = {
         item_id: (title, link, feed)
         for item_id, title, link, feed in session.execute(
-            select(Item.id, Item.title, Item.link, func.coalesce(Feed.name, Feed.title, Feed.url))
+            select(Item.id, Item.title, Item.link, func.coalesce(Item.publisher, Feed.name, Feed.title, Feed.url))
             .join(Feed, Feed.id == Item.feed_id)
             .where(Item.id.in_(first_items))
         )

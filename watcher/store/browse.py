@@ -198,7 +198,7 @@ def reports(session: Session, item_ids: Sequence[int]) -> list[ReportView]:
                 item.id,
                 item.title,
                 item.link,
-                feed.display_name,
+                item.publisher or feed.display_name,
                 language or item.language,
                 item.published_at or item.first_seen_at,
                 tuple(evidence.get(item.id, ())),

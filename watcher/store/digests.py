@@ -65,7 +65,8 @@ def _match_rows(session: Session, *conditions: Any, limit: int | None = None, jo
                 item_id=item.id,
                 title=item.title,
                 link=item.link,
-                source=feed_name or feed_title or feed_url,
+                # A search result's outlet is the publisher it names, not the search feed that found it.
+                source=item.publisher or feed_name or feed_title or feed_url,
                 published_at=item.published_at,
                 first_seen_at=item.first_seen_at,
                 language=item.language,

@@ -49,7 +49,7 @@ def _row(item: Item, feed: Feed, story_key: str | None = None, story_reports: in
         summary=item.summary,
         content=item.content,
         published=item.published_at or item.first_seen_at,
-        feed=feed.display_name,
+        feed=item.publisher or feed.display_name,  # a search result's outlet is its publisher
         language=item.language,
         story_key=story_key,
         story_reports=story_reports,
@@ -225,14 +225,17 @@ def stored_stories(session: Session, item_ids: Sequence[int]) -> StoredStories:
     for start in range(0, len(story_ids), 500):
         chunk = story_ids[start : start + 500]
         rows = session.execute(
-            select(StoryItem.story_id, StoryItem.item_id, StoryItem.language, StoryItem.published_at, Feed)
+            select(
+                StoryItem.story_id, StoryItem.item_id, StoryItem.language, StoryItem.published_at, Item.publisher, Feed
+            )
             .join(Item, Item.id == StoryItem.item_id)
             .join(Feed, Feed.id == Item.feed_id)
             .where(StoryItem.story_id.in_(chunk))
             .order_by(StoryItem.published_at, StoryItem.item_id)
         )
-        for story_id, item_id, language, published, feed in rows:
-            reports.setdefault(story_id, []).append(StoryReport(item_id, feed.display_name, language, published))
+        for story_id, item_id, language, published, publisher, feed in rows:
+            outlet = publisher or feed.display_name  # a search result's outlet is the publisher it names
+            reports.setdefault(story_id, []).append(StoryReport(item_id, outlet, language, published))
         rows = session.execute(
             select(
                 ItemEvent.story_id, ItemEvent.item_id, Entity.name, ItemEvent.type, ItemEvent.market, ItemEvent.evidence
