@@ -84,6 +84,14 @@ def test_unquoted_time_is_read_as_a_time(tmp_path: Path) -> None:
             GOOD.replace("[Xiaomi, 小米集团]", '["Xia*mi"]'),
             "config.yaml:6: entity 1 (Xiaomi): alias 1: 'Xia*mi': '*' may only end a word",
         ),
+        (
+            GOOD.replace("[Xiaomi, 小米集团]", '[Xiaomi, "  "]'),
+            "entity 1 (Xiaomi): alias 2: an alias must not be blank",
+        ),
+        (
+            GOOD.replace("entities:\n", 'entities:\n  - name: "   "\n'),
+            "entity 1: name: an entity's name must not be blank",
+        ),
         # An unknown block is reported on its own line, not on the first line of its contents.
         (GOOD + "digets:\n  time: 07:00\n", "config.yaml:11: digets: unknown setting"),
         (GOOD.replace("digest:", "digets:"), "config.yaml:7: digets: unknown setting"),

@@ -95,6 +95,8 @@ class AliasConfig(_Strict):
     @classmethod
     def _not_blank(cls, value: str) -> str:
         value = " ".join(value.split())
+        if not value:
+            raise ValueError("an alias must not be blank")
         for word in value.split(" "):
             if "*" in word.rstrip("*") or word.startswith("*"):
                 raise ValueError(f"{value!r}: '*' may only end a word, after at least one letter")
@@ -117,6 +119,13 @@ class EntityConfig(_Strict):
     # searched besides its aliases (each in the markets of its script).
     search: bool = True
     search_terms: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("an entity's name must not be blank")
+        return value
 
     @model_validator(mode="after")
     def _default_alias_is_the_name(self) -> EntityConfig:
