@@ -9,7 +9,7 @@ import pytest
 
 from watcher.alerts.rules import after_quiet_hours, due_at, fits, message
 from watcher.config import Config, parse_config
-from watcher.config_web import AlertRuleConfig
+from watcher.config.web import AlertRuleConfig
 from watcher.errors import ConfigError
 from watcher.store.alerts import StoryFacts
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from watcher.config import EntityConfig, load_config, parse_config
-from watcher.config_coverage import EngineConfig, SearchConfig
+from watcher.config.coverage import EngineConfig, SearchConfig
 from watcher.coverage.generated import generated_feeds
 from watcher.coverage.search import (
     build_queries,

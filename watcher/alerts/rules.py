@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from watcher.config_web import AlertRuleConfig
+from watcher.config.web import AlertRuleConfig
 from watcher.store.alerts import StoryFacts
 
 HOUR = timedelta(hours=1)

@@ -19,7 +19,7 @@ from datetime import timedelta
 from urllib.parse import quote_plus
 
 from watcher.config import EntityConfig
-from watcher.config_coverage import EngineConfig, SearchConfig
+from watcher.config.coverage import EngineConfig, SearchConfig
 from watcher.match import fold
 from watcher.vocabulary import SEPARATOR, Vocabulary, scripts_of
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from watcher.config import Config
-from watcher.config_web import is_loopback
+from watcher.config.web import is_loopback
 from watcher.errors import ConfigError
 
 # scrypt with N=2^15, r=8, p=1: ~50 ms and 32 MiB per check on this machine (OWASP's minimum is N=2^17 with

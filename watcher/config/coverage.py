@@ -1,8 +1,7 @@
 """The coverage settings of config.yaml: news searches that follow the entities (`search:`) and the full text
-of linked articles (`full_text:`). Per feed, `type` and `full_text` live on FeedConfig (config.py).
+of linked articles (`full_text:`). Per feed, `type` and `full_text` live on FeedConfig (models.py).
 
-Kept apart from config.py (which loads and validates the whole file and imports these models); errors are
-worded by config.py like every other one: ``config.yaml:12: search.markets: market 2: ...``.
+Errors are worded by the loader like every other one: ``config.yaml:12: search.markets: market 2: ...``.
 """
 
 from __future__ import annotations
@@ -13,7 +12,9 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from watcher.config.values import ByteSize, Duration, Strict
 
 FullTextMode = Literal["auto", "always", "never"]
 PLACEHOLDERS = frozenset({"query", "lang", "country"})
@@ -37,33 +38,11 @@ BUILTIN_ENGINES: dict[str, dict[str, Any]] = {
 }
 
 
-def _duration(value: Any) -> Any:
-    from watcher.config import _parse_duration  # config.py imports this module: resolved when validating
-
-    return _parse_duration(value)
-
-
-Duration = Annotated[timedelta, BeforeValidator(_duration)]
-
-
-def _size(value: Any) -> Any:
-    from watcher.config import _parse_size
-
-    return _parse_size(value)
-
-
-ByteSize = Annotated[int, BeforeValidator(_size), Field(gt=0)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
 def _engine_from_name(value: Any) -> Any:
     return {"name": value} if isinstance(value, str) else value
 
 
-class EngineConfig(_Strict):
+class EngineConfig(Strict):
     """A news search answering in RSS or Atom: a built-in one by name, or any through a URL template."""
 
     name: str = Field(min_length=1, max_length=40, pattern=r"^[\w.-]+$")
@@ -113,7 +92,7 @@ def _market(value: Any) -> Any:
 Market = Annotated[str, BeforeValidator(_market)]
 
 
-class SearchConfig(_Strict):
+class SearchConfig(Strict):
     """News searches generated from each entity's aliases for each market, polled like any feed."""
 
     engines: list[Annotated[EngineConfig, BeforeValidator(_engine_from_name)]] = Field(
@@ -137,7 +116,7 @@ class SearchConfig(_Strict):
         return list(dict.fromkeys(markets))
 
 
-class FullTextConfig(_Strict):
+class FullTextConfig(Strict):
     """Fetching the article an item links to, for feeds that carry a teaser only."""
 
     budget: int = Field(default=100, ge=0, le=100_000)  # articles fetched per polling pass; the rest wait

@@ -1,7 +1,6 @@
 """The settings of the analyst's web page (`web:`) and of instant alerts (`alerts:`), part of config.yaml.
 
-Kept apart from config.py (which loads and validates the whole file and imports these models) so each
-file stays one screenful of concerns. Validation errors are worded by config.py like every other one.
+Validation errors are worded by the loader (loader.py) like every other one.
 """
 
 from __future__ import annotations
@@ -12,7 +11,9 @@ from datetime import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from watcher.config.values import Strict
 
 DEFAULT_PASSWORD_CREDENTIAL = "watcher-web-password"  # systemd LoadCredential= name
 EVENT_TYPES = (
@@ -29,10 +30,6 @@ EVENT_TYPES = (
 )
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
 def is_loopback(host: str) -> bool:
     """127.0.0.0/8, ::1 and the name localhost: only this machine can connect."""
     if host.strip("[]").lower() == "localhost":
@@ -43,7 +40,7 @@ def is_loopback(host: str) -> bool:
         return False  # a host name: it may resolve to anything
 
 
-class WebConfig(_Strict):
+class WebConfig(Strict):
     """Who may use the page served at http.listen. On a loopback address it is open; anywhere else it needs a
     password (its scrypt hash in a file or a systemd credential) or a trusted reverse proxy's header."""
 
@@ -85,7 +82,7 @@ def _parse_quiet_hours(value: Any) -> Any:
     return time(int(found[1]), int(found[2])), time(int(found[3]), int(found[4]))
 
 
-class AlertRuleConfig(_Strict):
+class AlertRuleConfig(Strict):
     """An instant alert: a story that fits every condition given is sent to `notify` once."""
 
     name: str = Field(min_length=1, max_length=100, pattern=r"^[\w.-]+$")
@@ -127,7 +124,7 @@ class AlertRuleConfig(_Strict):
         return self
 
 
-class AlertsConfig(_Strict):
+class AlertsConfig(Strict):
     rules: list[AlertRuleConfig] = Field(default_factory=list)
 
     @field_validator("rules")

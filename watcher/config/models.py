@@ -1,8 +1,5 @@
-"""Loading and validating config.yaml: the one loader used by the daemon, the CLI and the tests.
-
-A bad value raises ConfigError naming the file, the line, the field path and the reason, e.g.
-``config.yaml:42: digest.timezone: unknown IANA timezone 'Europe/Rom'``.
-"""
+"""The settings of config.yaml as pydantic models: entities, feeds, polling, HTTP, digest, SMTP, and the
+whole Config (coverage and workbench blocks are in coverage.py and web.py)."""
 
 from __future__ import annotations
 
@@ -15,77 +12,23 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    SecretStr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
 
-from watcher.config_coverage import FullTextConfig, FullTextMode, SearchConfig
-from watcher.config_web import AlertsConfig, WebConfig
+from watcher.config.coverage import FullTextConfig, FullTextMode, SearchConfig
+from watcher.config.values import (
+    ADDRESS,
+    ByteSize,
+    Duration,
+    Strict,
+    TimeOfDay,
+    check_addresses,
+    resolve,
+)
+from watcher.config.web import AlertsConfig, WebConfig
 from watcher.errors import ConfigError
 
-DEFAULT_CONFIG_NAME = "config.yaml"
-CONFIG_ENV = "WATCHER_CONFIG"
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
-_DURATION_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$", re.IGNORECASE)
-_SIZE_UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 10**6, "mib": 2**20, "gb": 10**9, "gib": 2**30}
-_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$|^[^@\s<>,;\"]+@localhost$")
-
-
-def _parse_duration(value: Any) -> Any:
-    if isinstance(value, timedelta | bool):
-        return value
-    if isinstance(value, int | float):
-        return timedelta(seconds=value)
-    if isinstance(value, str):
-        found = _DURATION.match(value)
-        if found:
-            return timedelta(seconds=float(found[1]) * _DURATION_UNITS[(found[2] or "s").lower()])
-    raise ValueError(f"expected a duration such as 90s, 30m, 6h or 1d, got {value!r}")
-
-
-def _parse_size(value: Any) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        found = _SIZE.match(value)
-        if found:
-            return int(float(found[1]) * _SIZE_UNITS[(found[2] or "b").lower()])
-    raise ValueError(f"expected a size such as 512KB or 10MB, got {value!r}")
-
-
-def _parse_time_of_day(value: Any) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool):
-        # YAML 1.1 reads an unquoted 08:00 as the sexagesimal number 480 (minutes).
-        return time(hour=value // 60 % 24, minute=value % 60)
-    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
-        hour, minute = (int(part) for part in value.strip().split(":"))
-        if hour < 24 and minute < 60:
-            return time(hour=hour, minute=minute)
-    if isinstance(value, time):
-        return value
-    raise ValueError(f"expected a local time of day as HH:MM, got {value!r}")
-
-
-Duration = Annotated[timedelta, BeforeValidator(_parse_duration)]
-ByteSize = Annotated[int, BeforeValidator(_parse_size), Field(gt=0)]
-TimeOfDay = Annotated[time, BeforeValidator(_parse_time_of_day)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class AliasConfig(_Strict):
+class AliasConfig(Strict):
     """One way an entity is written. A ``*`` ending a word lets that word continue."""
 
     text: str = Field(min_length=1)
@@ -107,7 +50,7 @@ def _alias_from_string(value: Any) -> Any:
     return {"text": value} if isinstance(value, str) else value
 
 
-class EntityConfig(_Strict):
+class EntityConfig(Strict):
     """A tracked company, product, country or topic."""
 
     name: str = Field(min_length=1, max_length=300)  # the database's column width (PostgreSQL enforces it)
@@ -134,7 +77,7 @@ class EntityConfig(_Strict):
         return self
 
 
-class FeedConfig(_Strict):
+class FeedConfig(Strict):
     """A feed to poll: an http(s) URL, a file:// URL, or a path relative to config.yaml."""
 
     url: str = Field(min_length=1, max_length=2048)  # the feeds table's widths (PostgreSQL enforces them)
@@ -160,7 +103,7 @@ class FeedConfig(_Strict):
         return value
 
 
-class PollConfig(_Strict):
+class PollConfig(Strict):
     interval: Duration = timedelta(minutes=30)  # default per feed; a feed may set its own
     tick: Duration = timedelta(seconds=30)  # how often the daemon looks for feeds that are due
     timeout: Duration = timedelta(seconds=30)  # total per fetch, not per read
@@ -195,7 +138,7 @@ class PollConfig(_Strict):
         return value
 
 
-class HttpConfig(_Strict):
+class HttpConfig(Strict):
     """The optional status endpoint: /healthz and Prometheus /metrics. Off unless `listen` is set."""
 
     listen: str | None = None  # e.g. "127.0.0.1:9464"
@@ -218,24 +161,17 @@ class HttpConfig(_Strict):
         return host.strip("[]"), int(port)
 
 
-class RetentionConfig(_Strict):
+class RetentionConfig(Strict):
     # Items that matched nothing are deleted after this many days (0: kept for ever); items with
     # matches, the matches and the digests are always kept.
     unmatched_days: int = Field(default=90, ge=0, le=36500)
 
 
-class MatchingConfig(_Strict):
+class MatchingConfig(Strict):
     backfill_days: int = Field(default=30, ge=0, le=3650)
 
 
-def _check_addresses(value: list[str]) -> list[str]:
-    for address in value:
-        if not _ADDRESS.match(address.strip()):
-            raise ValueError(f"not an email address: {address!r}")
-    return [address.strip() for address in value]
-
-
-class RouteConfig(_Strict):
+class RouteConfig(Strict):
     """One digest: who receives it and which entities (by name or tag) it reports."""
 
     name: str = Field(min_length=1, max_length=100, pattern=r"^[\w.-]+$")
@@ -244,7 +180,7 @@ class RouteConfig(_Strict):
     tags: list[str] = Field(default_factory=list)
     subject: str | None = Field(default=None, max_length=200)
 
-    _recipients = field_validator("recipients")(classmethod(lambda cls, value: _check_addresses(value)))
+    _recipients = field_validator("recipients")(classmethod(lambda cls, value: check_addresses(value)))
 
 
 @dataclass(frozen=True)
@@ -257,7 +193,7 @@ class Route:
     subject: str
 
 
-class DigestConfig(_Strict):
+class DigestConfig(Strict):
     time: TimeOfDay = time(8, 0)
     timezone: str = "UTC"
     recipients: list[str] = Field(default_factory=list)
@@ -285,7 +221,7 @@ class DigestConfig(_Strict):
     @field_validator("recipients")
     @classmethod
     def _addresses(cls, value: list[str]) -> list[str]:
-        return _check_addresses(value)
+        return check_addresses(value)
 
     @field_validator("routes")
     @classmethod
@@ -304,7 +240,7 @@ class DigestConfig(_Strict):
         if any(ch in value for ch in "\r\n"):
             raise ValueError("must be on one line")
         _, address = parseaddr(value)
-        if not _ADDRESS.match(address):
+        if not ADDRESS.match(address):
             raise ValueError(f"not an email address: {value!r}")
         return value
 
@@ -318,7 +254,7 @@ class DigestConfig(_Strict):
         return ZoneInfo(self.timezone)
 
 
-class SmtpConfig(_Strict):
+class SmtpConfig(Strict):
     host: str | None = None
     port: int = Field(default=587, ge=1, le=65535)
     security: Literal["starttls", "ssl", "none"] = "starttls"
@@ -345,7 +281,7 @@ class SmtpConfig(_Strict):
                 raise ConfigError(f"smtp.password_env: environment variable {self.password_env} is not set")
             return SecretStr(value)
         if self.password_file:
-            path = _resolve(base_dir, self.password_file)
+            path = resolve(base_dir, self.password_file)
             try:
                 return SecretStr(path.read_text(encoding="utf-8").rstrip("\r\n"))
             except OSError as exc:
@@ -353,7 +289,7 @@ class SmtpConfig(_Strict):
         return None
 
 
-class Config(_Strict):
+class Config(Strict):
     state_dir: str | None = None  # default: $STATE_DIRECTORY under systemd, else ./state beside the config
     database: str | None = None  # default: sqlite:///<state_dir>/watcher.db
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -365,7 +301,7 @@ class Config(_Strict):
     smtp: SmtpConfig = SmtpConfig()
     http: HttpConfig = HttpConfig()
     retention: RetentionConfig = RetentionConfig()
-    web: WebConfig = WebConfig()  # the page at http.listen: who may use it (watcher/config_web.py)
+    web: WebConfig = WebConfig()  # the page at http.listen: who may use it (web.py)
     alerts: AlertsConfig = AlertsConfig()  # instant alerts
     search: SearchConfig = SearchConfig()  # news searches following the entities (watcher/coverage/search.py)
     full_text: FullTextConfig = FullTextConfig()  # fetching linked articles (watcher/articles.py)
@@ -433,7 +369,7 @@ class Config(_Strict):
     @property
     def state_path(self) -> Path:
         if self.state_dir is not None:
-            return _resolve(self.base_dir, self.state_dir)
+            return resolve(self.base_dir, self.state_dir)
         systemd_state = os.environ.get("STATE_DIRECTORY", "").split(":")[0]
         return Path(systemd_state) if systemd_state else self.base_dir / "state"
 
@@ -444,202 +380,16 @@ class Config(_Strict):
         if self.database.startswith("sqlite:///") and not self.database.startswith("sqlite:////"):
             relative = self.database.removeprefix("sqlite:///")
             if relative and relative != ":memory:":
-                return f"sqlite:///{_resolve(self.base_dir, relative)}"
+                return f"sqlite:///{resolve(self.base_dir, relative)}"
         return self.database
 
     @property
     def outbox_path(self) -> Path:
-        return _resolve(self.state_path, self.digest.outbox)
+        return resolve(self.state_path, self.digest.outbox)
 
     def feed_location(self, feed_url: str) -> str:
         """The URL to fetch: http(s) and file:// as written, a bare path made absolute."""
         scheme = urlsplit(feed_url).scheme.lower()
         if scheme in ("http", "https", "file"):
             return feed_url
-        return _resolve(self.base_dir, feed_url).as_uri()
-
-
-def _resolve(base: Path, path: str) -> Path:
-    candidate = Path(path).expanduser()
-    return candidate if candidate.is_absolute() else (base / candidate).resolve()
-
-
-def default_config_path() -> Path:
-    return Path(os.environ.get(CONFIG_ENV, DEFAULT_CONFIG_NAME))
-
-
-def load_config(path: Path | str | None = None) -> Config:
-    """Read, parse and validate a config file. Raises ConfigError with file:line: field: reason."""
-    path = Path(path) if path is not None else default_config_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc}") from None
-    return parse_config(text, path)
-
-
-def parse_config(text: str, path: Path) -> Config:
-    tree, data = _read_yaml(text, path)
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: the top level must be a mapping of settings (feeds:, entities:, ...)")
-    if "base_dir" in data:
-        raise ConfigError(f"{path}: base_dir: not a setting (paths are relative to the config file)")
-    data["base_dir"] = path.resolve().parent
-    try:
-        return Config.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(_describe(exc, tree, path, data)) from None
-
-
-def _read_yaml(text: str, path: Path) -> tuple[yaml.Node | None, Any]:
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{where}: not valid YAML: {reason}") from None
-
-
-def load_entities(path: Path) -> list[EntityConfig]:
-    """Entities to try (`watcher match --entities FILE`): a list of entities, one entity, or a config file's.
-
-    Errors read as check-config's: ``try.yaml:4: entity 2 (LG): alias 2: 'L*G': ...``.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    tree, data = _read_yaml(text, path)
-    if isinstance(data, dict) and "name" in data and "entities" not in data:  # one entity
-        data = [data]
-        tree = yaml.SequenceNode("tag:yaml.org,2002:seq", [tree], start_mark=tree.start_mark if tree else None)
-    if isinstance(data, dict):
-        return parse_config(text, path).entities
-    if not isinstance(data, list) or tree is None:
-        raise ConfigError(f"{path}:1: expected a list of entities (- name: ..., aliases: [...]) or a config file")
-    key = yaml.ScalarNode("tag:yaml.org,2002:str", "entities", start_mark=tree.start_mark)
-    wrapped = yaml.MappingNode("tag:yaml.org,2002:map", [(key, tree)], start_mark=tree.start_mark)
-    try:
-        return Config.model_validate({"entities": data}).entities
-    except ValidationError as exc:
-        raise ConfigError(_describe(exc, wrapped, path, {"entities": data})) from None
-
-
-def entity_from_options(data: dict[str, Any], where: Path | None = None) -> EntityConfig:
-    """An entity given on the command line (`entities add`, `match --entity`), its errors worded as
-    check-config's: ``config.yaml: entity Bad: alias 1: '*x': '*' may only end a word ...``."""
-    try:
-        return EntityConfig.model_validate(data)
-    except ValidationError as exc:
-        name = str(data.get("name") or "").strip()
-        raise ConfigError(_describe(exc, None, where, data, label=f"entity {name}" if name else "entity")) from None
-
-
-def _describe(
-    exc: ValidationError, tree: yaml.Node | None, path: Path | None, data: Any, label: str | None = None
-) -> str:
-    lines = []
-    for error in exc.errors(include_url=False):
-        location = tuple(part for part in error["loc"] if not _is_validator_tag(part))
-        message = error["msg"].removeprefix("Value error, ")
-        named = re.match(r"([\w.]+): (.*)", message, re.DOTALL)
-        # A check across fields or items names its field path itself (within its own location).
-        if named and (not location or named[1].startswith(".".join(map(str, location)) + ".")):
-            location = tuple(int(part) if part.isdigit() else part for part in named[1].split("."))
-            message = named[2]
-        field = describe_location(location, data)
-        if label:
-            field = f"{label}: {field}" if location else label
-        line = _line_of(tree, location)
-        where = f"{path}:{line}" if path and line else str(path or "")
-        if error["type"] == "extra_forbidden":
-            message = "unknown setting (check the spelling; see the config reference in README.md)"
-        elif error["type"] == "missing":
-            message = "required setting is missing"
-        lines.append(f"{where}: {field}: {message}" if where else f"{field}: {message}")
-    return "\n".join(lines)
-
-
-# How a list's items are named for a person: "feed 2 (url https://...)", "entity 3 (Xiaomi)", "alias 1".
-_ITEM_NAMES = {
-    "feeds": "feed",
-    "entities": "entity",
-    "aliases": "alias",
-    "routes": "route",
-    "rules": "rule",
-    "engines": "engine",
-    "markets": "market",
-    "search_terms": "search term",
-    "recipients": "recipient",
-    "tags": "tag",
-    "exclude": "exclude phrase",
-    "require_any": "require_any phrase",
-}
-_ITEM_KEYS = {"feeds": "url", "entities": "name", "routes": "name", "rules": "name", "engines": "name"}
-
-
-def describe_location(location: tuple[Any, ...], data: Any = None) -> str:
-    """A pydantic error location in words: ("feeds", 1, "url") → "feed 2 (url https://...): url".
-
-    Items are counted from 1 as people count; `data`, the config as read, names them where it can.
-    """
-    segments: list[str] = []
-    path: list[str] = []
-    node = data
-    for part in location:
-        if isinstance(part, int) and path:
-            container = path.pop()
-            if path:  # a list below the top level keeps its path: "digest.routes: route 2 (...)"
-                segments.append(".".join([*path, container]))
-                path = []
-            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
-            words = f"{_ITEM_NAMES.get(container, container + ' item')} {part + 1}"
-            key = _ITEM_KEYS.get(container)
-            value = item.get(key) if key and isinstance(item, dict) else None
-            if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip():
-                words += f" ({value})" if key == "name" else f" ({key} {value})"
-            segments.append(words)
-            node = item
-        else:
-            path.append(str(part))
-            node = node.get(part) if isinstance(node, dict) else None
-    if path == ["text"] and segments and segments[-1].startswith("alias "):
-        path = []  # an alias is its text: "alias 2", not "alias 2: text"
-    if path:
-        segments.append(".".join(path))
-    return ": ".join(segments) or "(top level)"
-
-
-def _is_validator_tag(part: Any) -> bool:
-    # pydantic puts union branch names (e.g. "function-before[...]") into error locations.
-    return isinstance(part, str) and ("[" in part or part in ("str", "AliasConfig"))
-
-
-def _line_of(node: yaml.Node | None, location: tuple[Any, ...]) -> int | None:
-    """The 1-based line of the setting at a pydantic error location (its parent's if it is missing).
-
-    A mapping's setting is on its key's line: a block value (`digest:` then its settings) starts on the
-    next line, and an unknown block was reported there, one line late.
-    """
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
-    for part in location:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == str(part):
-                    child, line = value, key.start_mark.line + 1
-                    break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            child = node.value[part]
-            line = child.start_mark.line + 1
-        if child is None:
-            return line
-        node = child
-    return line
+        return resolve(self.base_dir, feed_url).as_uri()
