@@ -3,21 +3,31 @@
 Phrases use the alias syntax of config.yaml (case- and accent-insensitive, whole words in spaced
 scripts, substrings in CJK, '*' ending a word lets it continue). Each table is {kind: {language: [...]}};
 language "*" applies to every item. A phrase counts only in an item of its language, so Italian "sale"
-(rises) is not English "sale".
+(rises) is not English "sale". A phrase with " … " is a separable verb (Dutch and German): its particle
+ends the clause, words apart ("neemt … over" finds "neemt de keten Profi over").
 
 Kinds beyond the taxonomy's event types:
 - `<type>?`: a weak cue, an event only with a figure (not a year) in the same sentence ("sales rose 9%"), or
   in the title with one in the lead's first sentence;
 - `announce`: a launch when the sentence makes no other event ("新型を発表"; "決算を発表" is results);
 - `facility` + `build`: both in one sentence, with a country, make a market entry ("opens a plant in Egypt");
+- `org_noun`: a country's adjective next to it names the company's home ("the German group", "le groupe
+  français", "중국 기업"), a country no market entry of the item can be;
+- `expand`: a facility and a build word in its sentence make no market entry ("expands its plant");
 - `cut` + `jobs`: both in one sentence make layoffs ("to cut 6,000 jobs");
 - `sell` + `asset`: both make an acquisition for the seller ("sells its Italian business");
+- `first` + `outlet` (at most three words apart), with a country, make a market entry ("first flagship
+  store in Mexico", "premier grand magasin", "첫 번째 매장");
+- `enter` + `market_word`, with a country, make a market entry ("enters the Hungarian market");
+- `stake` + `stake_enter` or `stake_raise`, or `stake_enter` + a percentage, make an acquisition ("raises
+  its stake", "entre au capital", "entra con il 41%"), unless the sentence reports results or funding;
 - blockers: `rumour`, `denial`, `negation`, `review`, `opinion`, `stock`, `anniversary` drop the sentence
   (in a title: the whole item); `not_party` marks the entity next to it as no party ("following Toyota").
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 
@@ -44,7 +54,28 @@ def blockers() -> Table:
 SUFFIX_CUES: dict[str, dict[str, str]] = {
     "facility": {"de": r"\w{3,}(?:werk|werks|fabrik)\b", "nl": r"\w{3,}fabriek\b", "sv": r"\w{3,}fabrik\b"},
     "jobs": {"de": r"\w{3,}stellen\b"},
+    "earnings": {"de": r"\w{3,}(?:gewinn|gewinne|umsatz|umsätze|ergebnis)\b"},
+    "org_noun": {"de": r"\w{3,}(?:hersteller|konzern|bauer|riese|händler|gruppe|versorger|anbieter|kette)\b"},
 }
+
+# A separable verb's particle: the last word of its clause (before punctuation, a conjunction or the end).
+SPLIT_MARK = " … "
+_CLAUSE_END = r"(?=\s*(?:$|[,.;:!?)\]\u2013\u2014-]|\s(?:und|oder|aber|en|of|maar|and)\b))"
+
+
+def split_cue_pattern(phrase: str) -> str:
+    """A regular expression for "neemt … over": the verb, then its particle ending the clause, in between
+    no sentence end and at most eight words."""
+    verb, particle = (part.strip() for part in phrase.split(SPLIT_MARK.strip(), 1))
+
+    def words(text: str) -> str:
+        return r"\s+".join(  # "stockt … auf", "breidt … uit": '*' lets a word continue
+            re.escape(word.rstrip("*")) + (r"\w*" if word.endswith("*") else "") for word in text.split()
+        )
+
+    between = r"(?:\s+(?:[^\s.;:!?]|\.(?=\w))+){1,8}?"  # words, a decimal point inside one ("1.3") but no full stop
+    return rf"(?<!\w)(?P<verb>{words(verb)})(?!\w){between}\s+{words(particle)}(?!\w){_CLAUSE_END}"
+
 
 # Blockers that, in a title, drop every event of the item; elsewhere they drop only their sentence.
 ITEM_BLOCKERS = ("denial", "review", "opinion", "stock", "anniversary", "rumour")

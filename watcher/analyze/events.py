@@ -18,8 +18,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from watcher.analyze.cues import ITEM_BLOCKERS, SHARED_EVENTS, SUFFIX_CUES, blockers, event_cues
+from watcher.analyze.cues import (
+    ITEM_BLOCKERS,
+    SHARED_EVENTS,
+    SPLIT_MARK,
+    SUFFIX_CUES,
+    blockers,
+    event_cues,
+    split_cue_pattern,
+)
 from watcher.analyze.markets import MarketHit
+from watcher.analyze.signals import quarters
 from watcher.config import EntityConfig
 from watcher.match import Matcher
 
@@ -32,6 +41,22 @@ NOT_PARTY_REACH = 14  # characters between "following"/"après" and the entity i
 # A figure that is not a year: "sales rose 9%", "2分기", not "in 2026".
 _FIGURE = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d")
 _CJK_LANGUAGES = ("zh", "ja", "ko")
+# "41%", "28 Prozent", "25 per cento": a stake's size.
+_PERCENT = re.compile(
+    r"\d\s?(?:%|％|pct\b|percent|per ?cent|prozent|pour ?cent|por ?ciento|por ?cento|procent|процент|퍼센트"
+    r"|パーセント)",
+    re.IGNORECASE,
+)
+_CHANGE_BEFORE = {"by", "um", "на", "o", "met", "with", "up", "down", "rose", "fell", "rises", "falls"}
+_CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "más", "menos", "mais", "больше", "меньше",
+                 "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise"}  # fmt: skip
+_QUARTER_WORD = re.compile(r"quarter\w*|quartal\w*|trimestre\w*|kwarta\w*|çeyrek|квартал\w*|분기|四半期|季度", re.I)
+_FIRST_GAP_WORDS = 3  # words between "first" and the site it numbers ("first European car plant": 2)
+_FIRST_GAP_CHARS = 8  # characters, where words are not spaced ("首家旗舰门店")
+# Languages that put the verb before its subject: a subject after the cue is as likely as one before.
+_VERB_FIRST = ("ar", "he", "ga", "cy")
+# Events whose subject may follow its cue anywhere: "Profit at Almarai rises", "odwołała prezesa Orlenu".
+_SUBJECT_AFTER = ("earnings", "leadership")
 
 
 @dataclass(frozen=True)
@@ -79,10 +104,16 @@ class CueFinder:
 
     def __init__(self) -> None:
         entities = []
+        split: dict[tuple[str, str], list[str]] = {}
         for table in (event_cues(), blockers()):
             for kind, by_language in table.items():
                 for language, phrases in by_language.items():
-                    entities.append(EntityConfig(name=f"{kind}|{language}", aliases=phrases))
+                    whole = [phrase for phrase in phrases if not (isinstance(phrase, str) and SPLIT_MARK in phrase)]
+                    for phrase in phrases:
+                        if phrase not in whole:
+                            split.setdefault((kind, language), []).append(split_cue_pattern(phrase))
+                    if whole:
+                        entities.append(EntityConfig(name=f"{kind}|{language}", aliases=whole))
         self.matcher = Matcher.build(entities)
         self.languages = {
             language for table in (event_cues(), blockers()) for rows in table.values() for language in rows
@@ -91,6 +122,9 @@ class CueFinder:
             (kind, language): re.compile(pattern, re.IGNORECASE)
             for kind, by_language in SUFFIX_CUES.items()
             for language, pattern in by_language.items()
+        }
+        self.split = {
+            key: [re.compile(pattern, re.IGNORECASE) for pattern in patterns] for key, patterns in split.items()
         }
 
     def find(self, text: str, language: str | None) -> list[Cue]:
@@ -104,6 +138,9 @@ class CueFinder:
         for (kind, cue_language), pattern in self.suffixes.items():
             if cue_language == base:
                 cues.extend(Cue(kind, *found.span()) for found in pattern.finditer(text))
+        for (kind, cue_language), patterns in self.split.items():
+            if cue_language == base:  # the verb alone stands for the cue: what lies between stays readable
+                cues.extend(Cue(kind, *found.span("verb")) for pattern in patterns for found in pattern.finditer(text))
         return sorted(_longest(cues), key=lambda cue: cue.start)
 
 
@@ -147,6 +184,11 @@ def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[
     title_subject = title_parties[0] if title_parties else None
     # A headline's figures are often in the lead: "Heineken sells less beer in the third quarter" (volumes -4%).
     lead_figure = len(sentences) > 1 and bool(_FIGURE.search(sentences[1].text))
+    # "Allegro wchodzi na rynek węgierski. ... na Węgrzech": an entry whose sentence names no country enters
+    # the one country the item names elsewhere (by name, not an adjective: "the Polish group" is its home).
+    home = _homes(sentences)
+    named = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name} - home
+    named_elsewhere = next(iter(named)) if len(named) == 1 else None
     found: dict[tuple[str, str], Event] = {}
     for sentence in sentences:
         if _blockers(sentence):
@@ -160,10 +202,11 @@ def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[
         for event_type, cue in _event_cues(sentence, figure=sentence.index == 0 and lead_figure):
             market = None
             if event_type == "market_entry":
-                market = _market(sentence.markets, cue)
-                if market is None:
-                    continue  # a market entry without a country is too unsure to report
-            for entity in _subjects(event_type, cue, parties):
+                market = _market([hit for hit in sentence.markets if hit.code not in home], cue, named_elsewhere)
+                if market is None or market in home:
+                    continue  # without a country too unsure to report; at home ("the German group's plant in
+                    # Germany") no entry
+            for entity in _subjects(event_type, cue, parties, language):
                 key = (event_type, entity)
                 if key not in found:
                     found[key] = Event(event_type, entity, _evidence(sentence.text, cue), market)
@@ -197,12 +240,35 @@ def _event_cues(sentence: Sentence, figure: bool = False) -> list[tuple[str, Cue
     for cue in sentence.cues:
         kinds.setdefault(cue.kind, cue)
     events: dict[str, Cue] = {kind: cue for kind, cue in kinds.items() if kind in EVENT_TYPES}
+    if "market_entry" not in events:
+        # "first flagship store", "erste Filiale", "첫 매장": an ordinal just before a kind of site.
+        firsts = [cue for cue in sentence.cues if cue.kind == "first"]
+        outlets = [cue for cue in sentence.cues if cue.kind == "outlet"]
+        near = [first for first in firsts if any(_near(sentence.text, first, outlet) for outlet in outlets)]
+        if near:
+            events["market_entry"] = near[0]
+    if "market_entry" not in events and "enter" in kinds and "market_word" in kinds:
+        events["market_entry"] = min(kinds["enter"], kinds["market_word"], key=lambda cue: cue.start)
+    reports = {"earnings", "earnings?", "funding", "funding?"} & set(kinds)
+    if "acquisition" not in events and not reports:
+        entering = kinds.get("stake_enter")
+        taking = entering or kinds.get("stake_raise")
+        if taking is not None and ("stake" in kinds or (entering is not None and _stake_size(sentence.text))):
+            events["acquisition"] = taking
     weak_only = set()
+    # A quarter named counts as a figure for a weak cue other than the quarter's own word ("third-quarter margin").
+    period = bool(quarters(sentence.text))
     for weak in ("earnings", "funding"):
-        if f"{weak}?" in kinds and weak not in events and (figure or _FIGURE.search(sentence.text)):
+        dated = period and any(
+            cue.kind == f"{weak}?" and not _QUARTER_WORD.fullmatch(sentence.text[cue.start : cue.end])
+            for cue in sentence.cues
+        )
+        if f"{weak}?" in kinds and weak not in events and (figure or dated or _FIGURE.search(sentence.text)):
             events[weak] = kinds[f"{weak}?"]
             weak_only.add(weak)
-    if "facility" in kinds and "build" in kinds and "market_entry" not in events:
+    if "funding" in weak_only and (("earnings" in events and "earnings" not in weak_only) or "acquisition" in events):
+        events.pop("funding")  # "raises guidance as sales grow 10%", "raises its stake to 30%": not money raised
+    if "facility" in kinds and "build" in kinds and "market_entry" not in events and "expand" not in kinds:
         events["market_entry"] = min(kinds["facility"], kinds["build"], key=lambda cue: cue.start)
     if "cut" in kinds and "jobs" in kinds and "layoffs" not in events:
         events["layoffs"] = kinds["cut"]
@@ -228,21 +294,73 @@ def _event_cues(sentence: Sentence, figure: bool = False) -> list[tuple[str, Cue
     return sorted(events.items(), key=lambda pair: pair[1].start)
 
 
-def _subjects(event_type: str, cue: Cue, parties: Sequence[Party]) -> list[str]:
+def _homes(sentences: Sequence[Sentence]) -> set[str]:
+    """Countries an item says its company is from: an adjective next to a word for a company ("the Chinese
+    carmaker", "le groupe français", "Der chinesische Elektroautohersteller")."""
+    homes = set()
+    for sentence in sentences:
+        nouns = [cue for cue in sentence.cues if cue.kind == "org_noun"]
+        for hit in sentence.markets:
+            if not hit.is_name and any(_adjacent(sentence.text, hit.start, hit.end, noun) for noun in nouns):
+                homes.add(hit.code)
+    return homes
+
+
+def _adjacent(text: str, start: int, end: int, noun: Cue) -> bool:
+    """Whether a word at start:end and a cue are at most one word apart, either way round."""
+    between = text[end : noun.start] if noun.start >= end else text[noun.end : start] if start >= noun.end else None
+    if between is None:
+        return False
+    if between.strip() and " " not in between.strip() and not between.isascii():
+        return len(between.strip()) <= 2
+    return len(between.split()) <= 1
+
+
+def _stake_size(text: str) -> bool:
+    """A percentage that sizes a stake ("con il 41%", "pour 25% de"), not a change ("by 10%", "10% more")."""
+    for found in _PERCENT.finditer(text):
+        before = text[: found.start()].split()[-2:]
+        after = text[found.end() :].split()[:1]
+        if not (_CHANGE_BEFORE & {word.lower() for word in before} or _CHANGE_AFTER & {w.lower() for w in after}):
+            return True
+    return False
+
+
+def _near(text: str, first: Cue, outlet: Cue) -> bool:
+    if outlet.start < first.end:
+        return False
+    between = text[first.end : outlet.start]
+    if " " not in between.strip() and not between.isascii():
+        return len(between) <= _FIRST_GAP_CHARS
+    return len(between.split()) <= _FIRST_GAP_WORDS
+
+
+def _subjects(event_type: str, cue: Cue, parties: Sequence[Party], language: str | None = None) -> list[str]:
     if event_type in SHARED_EVENTS:
         return list(dict.fromkeys(party.entity for party in parties))
     before = [party for party in parties if party.start < cue.start]
-    return [before[0].entity] if before else []
+    if before:
+        return [before[0].entity]
+    if event_type in _SUBJECT_AFTER or (language or "")[:2] in _VERB_FIRST:
+        after = [party for party in parties if party.start >= cue.start]
+        return [after[0].entity] if after else []
+    return []
 
 
-def _market(markets: Sequence[MarketHit], cue: Cue) -> str | None:
-    if not markets:
-        return None
-    names = [hit for hit in markets if hit.is_name] or list(markets)
-    after = [hit for hit in names if hit.start >= cue.start]
+def _market(markets: Sequence[MarketHit], cue: Cue, elsewhere: str | None = None) -> str | None:
+    """The country entered: a name in the sentence (the first after the cue, else the nearest before it), an
+    adjective after the cue ("enters the Hungarian market"), the one country the item names elsewhere, or an
+    adjective before the cue, which more often says whose the company is ("the Polish group expands")."""
+    names = [hit for hit in markets if hit.is_name]
+    if names:
+        after = [hit for hit in names if hit.start >= cue.start]
+        return after[0].code if after else min(names, key=lambda hit: cue.start - hit.end).code
+    after = [hit for hit in markets if hit.start >= cue.start]
     if after:
         return after[0].code
-    return min(names, key=lambda hit: cue.start - hit.end).code
+    if elsewhere:
+        return elsewhere
+    return min(markets, key=lambda hit: cue.start - hit.end).code if markets else None
 
 
 def _evidence(text: str, cue: Cue) -> str:

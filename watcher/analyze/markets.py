@@ -182,9 +182,12 @@ class MarketFinder:
         for entity_match in self.matcher.match({"text": text}):
             code, kind = entity_match.entity.split(":")
             for hit in entity_match.hits:
-                found = MarketHit(code, hit.start, hit.end, kind == "name")
+                exact = entity_match.entity in self.exact.get(" ".join(fold(hit.text).split()), ())
+                # A name's stem run on in lower case is its adjective: "japanische", "coreana", "węgierski".
+                name = kind == "name" and (exact or not hit.text[:1].islower())
+                found = MarketHit(code, hit.start, hit.end, name)
                 hits.append(found)
-                written[found] = entity_match.entity in self.exact.get(" ".join(fold(hit.text).split()), ())
+                written[found] = exact
         # Longest first; of one span, a name as written before a stem's continuation: "Nigeria" is NG, not "Niger*".
         hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit]))
         kept: list[MarketHit] = []
