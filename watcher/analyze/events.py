@@ -41,6 +41,9 @@ NOT_PARTY_REACH = 14  # characters between "following"/"après" and the entity i
 # A figure that is not a year: "sales rose 9%", "2分기", not "in 2026".
 _FIGURE = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d")
 _CJK_LANGUAGES = ("zh", "ja", "ko")
+_POSTPOSITIONAL = (*_CJK_LANGUAGES, "hi")  # "after Toyota" follows the name: "トヨタに続き", "टोयोटा के बाद"
+_ORDINAL_AFTER = ("id", "ms", "vi", "th", "he", "ar")  # "the store first": "toko pertama", "المتجر الأول"
+_SAME_CUES = {"nb": "no", "nn": "no", "zh-tw": "zh", "zh-hant": "zh"}  # languages that share one cue table
 # "41%", "28 Prozent", "25 per cento": a stake's size.
 _PERCENT = re.compile(
     r"\d\s?(?:%|％|pct\b|percent|per ?cent|prozent|pour ?cent|por ?ciento|por ?cento|procent|процент|퍼센트"
@@ -54,7 +57,7 @@ _QUARTER_WORD = re.compile(r"quarter\w*|quartal\w*|trimestre\w*|kwarta\w*|çeyre
 _FIRST_GAP_WORDS = 3  # words between "first" and the site it numbers ("first European car plant": 2)
 _FIRST_GAP_CHARS = 8  # characters, where words are not spaced ("首家旗舰门店")
 # Languages that put the verb before its subject: a subject after the cue is as likely as one before.
-_VERB_FIRST = ("ar", "he", "ga", "cy")
+_VERB_FIRST = ("ar", "ga", "cy")
 # Events whose subject may follow its cue anywhere: "Profit at Almarai rises", "odwołała prezesa Orlenu".
 _SUBJECT_AFTER = ("earnings", "leadership")
 
@@ -128,7 +131,7 @@ class CueFinder:
         }
 
     def find(self, text: str, language: str | None) -> list[Cue]:
-        base = (language or "").split("-")[0].split("_")[0].lower()
+        base = cue_language_of(language)
         known = base in self.languages
         cues = []
         for entity_match in self.matcher.match({"text": text}):
@@ -155,6 +158,12 @@ def _longest(cues: list[Cue]) -> list[Cue]:
             for other in cues
         )
     ]  # fmt: skip
+
+
+def cue_language_of(language: str | None) -> str:
+    """The cue table of a language tag: "de-AT" → "de", "nb" → "no"."""
+    tag = (language or "").lower().replace("_", "-")
+    return _SAME_CUES.get(tag) or _SAME_CUES.get(tag.split("-")[0]) or tag.split("-")[0]
 
 
 @cache
@@ -199,7 +208,7 @@ def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[
             parties = [Party(title_subject.entity, -1, -1)]
         if not parties:
             continue
-        for event_type, cue in _event_cues(sentence, figure=sentence.index == 0 and lead_figure):
+        for event_type, cue in _event_cues(sentence, figure=sentence.index == 0 and lead_figure, language=language):
             market = None
             if event_type == "market_entry":
                 market = _market([hit for hit in sentence.markets if hit.code not in home], cue, named_elsewhere)
@@ -219,13 +228,13 @@ def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[
 def _parties(sentence: Sentence, language: str | None) -> list[Party]:
     """The tracked organisations of a sentence that can be a party (not "after Toyota", "rival Siemens")."""
     markers = [cue for cue in sentence.cues if cue.kind == "not_party"]
-    postpositional = (language or "")[:2] in _CJK_LANGUAGES
+    postpositional = cue_language_of(language) in _POSTPOSITIONAL
     parties = []
     for party in sentence.parties:
         demoted = any(
             (0 <= party.start - marker.end <= NOT_PARTY_REACH)
             if not postpositional
-            else (0 <= marker.start - party.end <= 3)
+            else (0 <= marker.start - party.end <= 5)  # "トヨタに続き", "टोयोटा के बाद"
             for marker in markers
         )
         if not demoted:
@@ -233,7 +242,7 @@ def _parties(sentence: Sentence, language: str | None) -> list[Party]:
     return parties
 
 
-def _event_cues(sentence: Sentence, figure: bool = False) -> list[tuple[str, Cue]]:
+def _event_cues(sentence: Sentence, figure: bool = False, language: str | None = None) -> list[tuple[str, Cue]]:
     """(event type, its cue) for each event the sentence's cues make, in text order, conflicts resolved.
     `figure`: a figure elsewhere (the lead's) counts for the weak cues, as one in the sentence does."""
     kinds: dict[str, Cue] = {}
@@ -244,7 +253,8 @@ def _event_cues(sentence: Sentence, figure: bool = False) -> list[tuple[str, Cue
         # "first flagship store", "erste Filiale", "첫 매장": an ordinal just before a kind of site.
         firsts = [cue for cue in sentence.cues if cue.kind == "first"]
         outlets = [cue for cue in sentence.cues if cue.kind == "outlet"]
-        near = [first for first in firsts if any(_near(sentence.text, first, outlet) for outlet in outlets)]
+        after = cue_language_of(language) in _ORDINAL_AFTER
+        near = [first for first in firsts if any(_near(sentence.text, first, outlet, after) for outlet in outlets)]
         if near:
             events["market_entry"] = near[0]
     if "market_entry" not in events and "enter" in kinds and "market_word" in kinds:
@@ -326,9 +336,11 @@ def _stake_size(text: str) -> bool:
     return False
 
 
-def _near(text: str, first: Cue, outlet: Cue) -> bool:
+def _near(text: str, first: Cue, outlet: Cue, either_way: bool = False) -> bool:
     if outlet.start < first.end:
-        return False
+        if not either_way or first.start < outlet.end:
+            return False
+        first, outlet = outlet, first  # "toko pertama", "nhà máy đầu tiên": the ordinal after its noun
     between = text[first.end : outlet.start]
     if " " not in between.strip() and not between.isascii():
         return len(between) <= _FIRST_GAP_CHARS
