@@ -804,3 +804,73 @@ def test_the_pool_a_request_just_opened_is_never_the_one_closed_to_make_room() -
         asyncio.run(go())
     finally:
         _stop(servers)
+
+
+def test_a_host_whose_connection_failed_slowly_is_not_tried_again_at_once(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A DNS lookup (or a connect) that stalls before failing: the host's other requests fail at once for a while.
+
+    The article stage fetching a hundred links to a host whose name server does not answer waited 5 s per link
+    (two at a time): the whole pass stalled. Only slow failures are remembered, for twice as long as they took.
+    """
+    feed_server.routes["/feed"] = Route(body=FEED)
+    port = int(feed_server.base.rsplit(":", 1)[1])
+    real_getaddrinfo = socket.getaddrinfo
+    lookups = []
+    dead = True
+
+    def stalling_dns(host: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        host = host.decode() if isinstance(host, bytes) else host
+        if host == "stalls.test":
+            lookups.append(time.monotonic())
+            if dead:
+                time.sleep(0.3)
+                raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+            return real_getaddrinfo("127.0.0.1", *args, **kwargs)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", stalling_dns)
+    monkeypatch.setattr(fetch_module, "SLOW_CONNECT_FAILURE", 0.2)
+    settings = FetchLimits(block_private_addresses=False, timeout=5.0)
+    url = f"http://stalls.test:{port}/feed"
+
+    async def go() -> list[float]:
+        nonlocal dead
+        took = []
+        async with make_client(settings) as client:
+            for attempt in range(3):
+                started = time.monotonic()
+                with pytest.raises(FetchError, match=r"stalls\.test") as raised:
+                    await fetch(client, url, limits=settings)
+                took.append(time.monotonic() - started)
+                assert ("not tried" in str(raised.value)) == (attempt > 0)
+            assert len(lookups) == 1
+            client._transport._unreachable = {  # type: ignore[attr-defined]
+                origin: (time.monotonic() - 1, error)
+                for origin, (_, error) in client._transport._unreachable.items()  # type: ignore[attr-defined]
+            }  # the while is over
+            dead = False
+            assert (await fetch(client, url, limits=settings)).body == FEED
+        return took
+
+    took = asyncio.run(go())
+    assert took[0] >= 0.3 and max(took[1:]) < 0.1
+    assert len(lookups) == 2
+
+
+def test_a_fast_connection_failure_is_not_remembered(feed_server: FeedServer) -> None:
+    """Connection refused costs nothing to repeat: the next request tries again (a server back up is reached)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    settings = FetchLimits(block_private_addresses=False, timeout=5.0)
+
+    async def go() -> None:
+        async with make_client(settings) as client:
+            for _ in range(2):
+                with pytest.raises(FetchError, match="ConnectError") as raised:
+                    await fetch(client, f"http://127.0.0.1:{free}/feed", limits=settings)
+                assert "not tried" not in str(raised.value)
+
+    asyncio.run(go())

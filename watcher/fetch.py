@@ -12,6 +12,7 @@ import asyncio
 import email.utils
 import ipaddress
 import socket
+import time
 import urllib.request
 import zlib
 from collections import Counter, OrderedDict
@@ -36,6 +37,11 @@ ACCEPT = (
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
 MAX_RETRY_AFTER = 24 * 3600.0
+# A connection attempt that failed slowly (a DNS lookup or a connect that timed out): the origin is not tried
+# again for twice as long as that attempt took, at most UNREACHABLE_MAX seconds; its requests meanwhile fail
+# at once. A fast failure (connection refused, no such name) costs nothing to repeat and is not remembered.
+SLOW_CONNECT_FAILURE = 1.0
+UNREACHABLE_MAX = 60.0
 
 
 @dataclass(frozen=True)
@@ -135,9 +141,12 @@ class PerHostTransport(httpx.AsyncBaseTransport):
         self._max_hosts = max_hosts
         self._pools: OrderedDict[tuple[bytes, bytes, int | None], httpx.AsyncHTTPTransport] = OrderedDict()
         self._in_flight: Counter[tuple[bytes, bytes, int | None]] = Counter()
+        # origin → (monotonic time until which it is not tried, what went wrong): see SLOW_CONNECT_FAILURE.
+        self._unreachable: dict[tuple[bytes, bytes, int | None], tuple[float, str]] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         origin = (request.url.raw_scheme, request.url.raw_host, request.url.port)
+        self._refuse_unreachable(origin, request)
         pool = self._pools.get(origin)
         new = pool is None
         if pool is None:
@@ -149,16 +158,37 @@ class PerHostTransport(httpx.AsyncBaseTransport):
         else:
             self._pools.move_to_end(origin)
         self._in_flight[origin] += 1  # before any eviction: this pool is in use from now on
+        started = time.monotonic()
         try:
             if new:
                 await self._close_idle_beyond_limit()
             response = await pool.handle_async_request(request)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            self._done(origin)
+            took = time.monotonic() - started
+            if took >= SLOW_CONNECT_FAILURE:
+                until = time.monotonic() + min(2 * took, UNREACHABLE_MAX)
+                self._unreachable[origin] = (until, f"{type(exc).__name__} after {took:.1f}s: {exc}")
+            raise
         except BaseException:
             self._done(origin)
             raise
         # The connection stays busy until the body is read or closed: count the request done only then.
         response.stream = _CallbackStream(response.stream, lambda: self._done(origin))
         return response
+
+    def _refuse_unreachable(self, origin: tuple[bytes, bytes, int | None], request: httpx.Request) -> None:
+        """Fail at once while the origin's last connection attempt failed slowly (a dead host stalls no pass)."""
+        remembered = self._unreachable.get(origin)
+        if remembered is None:
+            return
+        until, error = remembered
+        left = until - time.monotonic()
+        if left <= 0:
+            del self._unreachable[origin]
+            return
+        host = request.url.host
+        raise httpx.ConnectError(f"not tried: {host} could not be reached just before ({error}); again in {left:.0f}s")
 
     def _done(self, origin: tuple[bytes, bytes, int | None]) -> None:
         self._in_flight[origin] -= 1
