@@ -679,6 +679,23 @@ def test_feeds_of_one_host_share_a_connection() -> None:
         _stop(servers)
 
 
+def test_304s_and_short_redirects_keep_their_connection(feed_server: FeedServer) -> None:
+    """A 304 has no body, but its end must be read: closed before it, the connection was, one per unchanged feed."""
+    feed_server.routes["/feed.xml"] = Route(body=FEED, etag='"v1"')
+    feed_server.routes["/moved"] = Route(status=301, body=b"moved", headers={"Location": "/feed.xml"})
+    settings = FetchLimits(block_private_addresses=False, timeout=5.0)
+
+    async def go() -> None:
+        async with make_client(settings, per_host=1) as client:
+            for _ in range(3):
+                assert (await fetch(client, feed_server.url("/feed.xml"), etag='"v1"', limits=settings)).not_modified
+            assert (await fetch(client, feed_server.url("/moved"), limits=settings)).body == FEED
+
+    asyncio.run(go())
+    assert [request.path for request in feed_server.requests] == ["/feed.xml"] * 3 + ["/moved", "/feed.xml"]
+    assert len({request.client_port for request in feed_server.requests}) == 1
+
+
 def test_least_recently_used_idle_hosts_are_closed_and_busy_ones_kept() -> None:
     servers = _servers(3)
     transport = PerHostTransport(per_host=1, max_hosts=1)

@@ -9,6 +9,7 @@ every hop checked.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import ipaddress
 import socket
@@ -40,6 +41,7 @@ MAX_RETRY_AFTER = 24 * 3600.0
 # A connection attempt that failed slowly (a DNS lookup or a connect that timed out): the origin is not tried
 # again for twice as long as that attempt took, at most UNREACHABLE_MAX seconds; its requests meanwhile fail
 # at once. A fast failure (connection refused, no such name) costs nothing to repeat and is not remembered.
+DRAIN_MAX = 64 * 1024  # bytes of a redirect's body read to keep its connection; a longer one closes it
 SLOW_CONNECT_FAILURE = 1.0
 UNREACHABLE_MAX = 60.0
 
@@ -334,12 +336,14 @@ async def _fetch_http(
                 if urlsplit(target).scheme.lower() not in ("http", "https"):
                     raise FetchError(f"redirect from {url} to a non-http URL {target!r}")
                 every_hop_permanent &= response.status_code in PERMANENT_REDIRECTS
+                await _drain(response)
                 hops += 1
                 url = target
                 if resolve and urlsplit(target).hostname != first_host:
                     return FetchResult(url=target, status=response.status_code)
                 continue
             if response.status_code == 304:
+                await _drain(response)
                 return _result(response, url, b"", hops > 0 and every_hop_permanent)
             if response.status_code >= 400 or response.status_code < 200:
                 raise HttpStatusError(response.status_code, url, parse_retry_after(response.headers))
@@ -348,6 +352,16 @@ async def _fetch_http(
         finally:
             await response.aclose()
     raise FetchError(f"more than {limits.max_redirects} redirects, last to {url}")
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read a bodiless answer (304) or a short one (a redirect) to its end, so its connection is kept for the next
+    request: a response closed before its end closes the connection, and every 304 of a pass opened a new one."""
+    declared = response.headers.get("content-length", "")
+    short = declared.isascii() and declared.isdigit() and int(declared) <= DRAIN_MAX
+    if response.status_code == 304 or short:  # a 304 has no body, whatever its Content-Length says
+        with contextlib.suppress(FetchError, httpx.HTTPError):  # else it closes with its connection, as before
+            await read_limited(response, DRAIN_MAX)
 
 
 def _check_url(url: str) -> None:
