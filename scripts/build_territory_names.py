@@ -15,16 +15,20 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from pathlib import Path
 
 from babel import Locale
 
 # The 16 languages of the sentence encoder, those of the shared examples, and a few more news languages.
 LOCALES = (
-    "ar", "cs", "da", "de", "el", "en", "es", "fi", "fr", "he", "hi", "hu", "id", "it", "ja", "ko", "nb",
-    "nl", "pl", "pt", "ro", "ru", "sk", "sv", "th", "tr", "uk", "zh", "zh_Hant",
+    "ar", "bg", "bn", "ca", "cs", "da", "de", "el", "en", "es", "et", "fa", "fi", "fil", "fr", "he", "hi", "hr", "hu",
+    "id", "it", "ja", "ko", "lt", "lv", "ms", "nb", "nl", "pl", "pt", "ro", "ru", "sk", "sl", "sr", "sv", "th", "tr",
+    "uk", "ur", "vi", "zh", "zh_Hant",
 )  # fmt: skip
-# Not Vietnamese: its short names fold into common words of other languages (Mỹ → "my", Ý → "y").
+# Vietnamese names of one syllable fold into common words of other languages (Mỹ → "my", Ý → "y"): only its names
+# of two syllables or more ("Việt Nam", "Hàn Quốc", "Ấn Độ") are kept, and no adjectives.
+WORDS_AT_LEAST = {"vi": 2}
 NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "AQ", "CP", "DG", "EA", "IC", "TA", "AC", "BV", "HM"}
 # A language spoken mainly in one country: its name doubles as that country's adjective.
 NATIONAL_LANGUAGES = {
@@ -42,18 +46,64 @@ def build() -> dict[str, dict[str, dict[str, list[str]]]]:
         locale = Locale.parse(code)
         by_country: dict[str, set[str]] = {}
         for territory, name in locale.territories.items():
-            if territory.isalpha() and len(territory) == 2 and territory not in NOT_COUNTRIES:
+            country = territory.isalpha() and len(territory) == 2 and territory not in NOT_COUNTRIES
+            if country and len(name.split()) >= WORDS_AT_LEAST.get(code, 1):
                 by_country.setdefault(territory, set()).add(name)
         # Kept apart: "Deutsch", "Türkçe", "Japanese" say "German", not "Germany" (and "Türkçe*" is no name for
         # "Turkcell"); the analysis weighs a country's name over its adjective.
         adjectives: dict[str, set[str]] = {}
         for language, country in NATIONAL_LANGUAGES.items():
             name = locale.languages.get(language)
-            if name and code not in ("zh", "zh_Hant", "ja", "ko"):  # CJK language names end in 语/語/어
+            if name and code not in ("zh", "zh_Hant", "ja", "ko", "vi"):  # CJK language names end in 语/語/어
                 adjectives.setdefault(country, set()).add(name)
         names[code] = {
             "names": {country: sorted(values) for country, values in sorted(by_country.items())},
             "adjectives": {country: sorted(values) for country, values in sorted(adjectives.items())},
+        }
+    return _without_common_words(names)
+
+
+# In the locales added last (those whose names the cue languages' analysis was not measured with), a one-word
+# name that is an everyday word of a major news language is left out: Latvian "Čada" (Chad) is Spanish "cada",
+# Croatian "Danska" Swedish "danska". Not where that language names the country so itself, nor a name English
+# gives the country ("Moldova", "India", "Chad").
+CHECKED_LOCALES = ("bg", "bn", "ca", "et", "fa", "fil", "hr", "lt", "lv", "ms", "sl", "sr", "ur", "vi")
+EVERYDAY_IN = ("en", "es", "de", "fr", "it", "pt", "nl", "pl", "tr", "sv", "id")
+COMMON_ZIPF = 4.3
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _without_common_words(
+    names: dict[str, dict[str, dict[str, list[str]]]],
+) -> dict[str, dict[str, dict[str, list[str]]]]:
+    from wordfreq import zipf_frequency
+
+    naming: dict[tuple[str, str], set[str]] = {}  # (folded word of a name, country) → languages naming it so
+    for code, tables in names.items():
+        for country, values in tables["names"].items():
+            for name in values:
+                for word in _folded(name).split():
+                    naming.setdefault((word, country), set()).add(code.split("_")[0])
+
+    def everyday(name: str, country: str) -> bool:
+        word = _folded(name)
+        if " " in word or not word.isalpha() or not word.isascii():
+            return False
+        namers = naming[(word, country)]
+        if "en" in namers:
+            return False
+        return any(zipf_frequency(word, language) >= COMMON_ZIPF for language in EVERYDAY_IN if language not in namers)
+
+    for code in CHECKED_LOCALES:
+        tables = names[code]
+        tables["names"] = {
+            country: kept
+            for country, values in tables["names"].items()
+            if (kept := [name for name in values if not everyday(name, country)])
         }
     return names
 

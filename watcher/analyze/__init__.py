@@ -1,7 +1,7 @@
 """The analyze stage: language, business events and cross-language stories of matched items.
 
 language — the feed's language when plausible, else fastText's offline model
-markets  — country names in 29 languages (CLDR) in one automaton
+markets  — country names in 43 languages (CLDR) in one automaton
 cues     — event cue words and the words that take an event back, per language (data)
 events   — events per item and tracked entity, with their evidence
 signals  — figures, quarters and product names: what embeddings miss

@@ -84,10 +84,10 @@ def score(rows: Sequence[dict[str, Any]], analyses: Iterable[ItemAnalysis]) -> S
             if event["type"] == "market_entry":
                 markets_total += 1
                 given = [e.market for e in analysis.events if e.type == "market_entry" and e.entity == event["entity"]]
-                if given and given[0] == event["market"]:
+                if event["market"] in given:  # "expands into Romania and Bulgaria": two labels, two events
                     markets_right += 1
                 elif given:
-                    mistakes.append(f"market: {row['id']} {given[0]} instead of {event['market']}")
+                    mistakes.append(f"market: {row['id']} {', '.join(map(str, given))} instead of {event['market']}")
         languages_right += analysis.language == row.get("lang")
         if analysis.language != row.get("lang"):
             mistakes.append(f"language: {row['id']} {analysis.language} instead of {row.get('lang')}")

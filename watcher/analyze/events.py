@@ -28,7 +28,7 @@ from watcher.analyze.cues import (
     split_cue_pattern,
 )
 from watcher.analyze.markets import MarketHit
-from watcher.analyze.signals import quarters
+from watcher.analyze.signals import quarters, without_quarters
 from watcher.config import EntityConfig
 from watcher.match import Matcher
 
@@ -42,12 +42,26 @@ NOT_PARTY_REACH = 14  # characters between "following"/"après" and the entity i
 _FIGURE = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d")
 _CJK_LANGUAGES = ("zh", "ja", "ko")
 _POSTPOSITIONAL = (*_CJK_LANGUAGES, "hi")  # "after Toyota" follows the name: "トヨタに続き", "टोयोटा के बाद"
+# Cues that say what a sentence is about, not what its subject does.
+_NOT_ACTS = frozenset({"org_noun", "not_party", "negation", "role", "asset", "stake", "jobs", "market_word"})
+_NOT_SUBJECT_AFTER = re.compile(r"-(?:backed|owned|controlled|funded|supported|affiliated|linked|led)\b", re.I)
+# What joins two countries in a list: a comma or "and" ("Romania and Bulgaria", "România și Bulgaria", "루마니아와").
+_LISTED = re.compile(
+    r"\s*(?:,|、|&|\band\b|\bund\b|\bet\b|\be\b|\by\b|\bi\b|\bși\b|\bve\b|\bи\b|\bі\b|\ba\b|\boch\b|\bog\b|"
+    r"\bja\b|\bés\b|\bκαι\b|\ben\b|\bdan\b|\bvà\b|و|와|과|및|和|及|と|및)?\s*(?:(?:the|la|le|les|el|il|o|a)\s+)?",
+    re.IGNORECASE,
+)
 _ORDINAL_AFTER = ("id", "ms", "vi", "th", "he", "ar")  # "the store first": "toko pertama", "المتجر الأول"
 _SAME_CUES = {"nb": "no", "nn": "no", "zh-tw": "zh", "zh-hant": "zh"}  # languages that share one cue table
 # "41%", "28 Prozent", "25 per cento": a stake's size.
 _PERCENT = re.compile(
-    r"\d\s?(?:%|％|pct\b|percent|per ?cent|prozent|pour ?cent|por ?ciento|por ?cento|procent|процент|퍼센트"
-    r"|パーセント)",
+    r"\d\s?(?:%|％|٪|pct\b|percent|per ?cent|prozent|pour ?cent|por ?ciento|por ?cento|procent|процент|퍼센트"
+    r"|パーセント)|[%٪]\s?\d|yüzde\s?\d",  # "%20", "yüzde 20": Turkish puts the sign first
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"[$€£¥₩]|\d\s?(?:bn|mn|m|k)\b|\b(?:billion|million|Milliarde\w*|Million\w*|Mrd|Mio|milliard\w*|million\w*|"
+    r"miliard\w*|milion\w*|millones|miliardi|milioni|bilhões|milhões|млрд|млн|miljard\w*|miljoen\w*)\b|억|조|亿|万|億|兆",
     re.IGNORECASE,
 )
 _CHANGE_BEFORE = {"by", "um", "на", "o", "met", "with", "up", "down", "rose", "fell", "rises", "falls"}
@@ -195,10 +209,10 @@ def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[
     lead_figure = len(sentences) > 1 and bool(_FIGURE.search(sentences[1].text))
     # "Allegro wchodzi na rynek węgierski. ... na Węgrzech": an entry whose sentence names no country enters
     # the one country the item names elsewhere (by name, not an adjective: "the Polish group" is its home).
-    home = _homes(sentences)
+    home = _homes(sentences, language)
     named = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name} - home
     named_elsewhere = next(iter(named)) if len(named) == 1 else None
-    found: dict[tuple[str, str], Event] = {}
+    found: dict[tuple[str, str], list[Event]] = {}
     for sentence in sentences:
         if _blockers(sentence):
             continue
@@ -209,19 +223,24 @@ def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[
         if not parties:
             continue
         for event_type, cue in _event_cues(sentence, figure=sentence.index == 0 and lead_figure, language=language):
-            market = None
+            markets: list[str | None] = [None]
             if event_type == "market_entry":
-                market = _market([hit for hit in sentence.markets if hit.code not in home], cue, named_elsewhere)
+                candidates = [hit for hit in sentence.markets if hit.code not in home]
+                market = _market(candidates, cue, named_elsewhere)
                 if market is None or market in home:
                     continue  # without a country too unsure to report; at home ("the German group's plant in
                     # Germany") no entry
+                markets = [market, *_also_entered(sentence.text, candidates, market, cue)]
             for entity in _subjects(event_type, cue, parties, language):
                 key = (event_type, entity)
                 if key not in found:
-                    found[key] = Event(event_type, entity, _evidence(sentence.text, cue), market)
+                    evidence = _evidence(sentence.text, cue)
+                    found[key] = [Event(event_type, entity, evidence, market) for market in markets]
     entered = {entity for event_type, entity in found if event_type == "market_entry"}
     # "Enters Japan with a kei car": the entry is the news, the car its means.
-    events = [event for key, event in found.items() if not (key[0] == "product_launch" and key[1] in entered)]
+    events = [
+        event for key, same in found.items() if not (key[0] == "product_launch" and key[1] in entered) for event in same
+    ]
     return sorted(events, key=lambda event: EVENT_TYPES.index(event.type))
 
 
@@ -231,6 +250,8 @@ def _parties(sentence: Sentence, language: str | None) -> list[Party]:
     postpositional = cue_language_of(language) in _POSTPOSITIONAL
     parties = []
     for party in sentence.parties:
+        if _NOT_SUBJECT_AFTER.match(sentence.text, party.end):
+            continue  # "Embraer-backed Eve", "Siemens-owned": another company, which the name only qualifies
         demoted = any(
             (0 <= party.start - marker.end <= NOT_PARTY_REACH)
             if not postpositional
@@ -266,14 +287,21 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
         if taking is not None and ("stake" in kinds or (entering is not None and _stake_size(sentence.text))):
             events["acquisition"] = taking
     weak_only = set()
-    # A quarter named counts as a figure for a weak cue other than the quarter's own word ("third-quarter margin").
-    period = bool(quarters(sentence.text))
+    # A quarter named counts as a figure for a weak cue other than the quarter's own word ("third-quarter margin");
+    # the quarter's own number is no figure ("4분기", "Q4"), and a quarter word alone wants a sum or a share
+    # ("shipping from the fourth quarter" is a date; "sales rose 5% in the quarter" a result).
     for weak in ("earnings", "funding"):
-        dated = period and any(
-            cue.kind == f"{weak}?" and not _QUARTER_WORD.fullmatch(sentence.text[cue.start : cue.end])
-            for cue in sentence.cues
-        )
-        if f"{weak}?" in kinds and weak not in events and (figure or dated or _FIGURE.search(sentence.text)):
+        words = [sentence.text[cue.start : cue.end] for cue in sentence.cues if cue.kind == f"{weak}?"]
+        if not words or weak in events:
+            continue
+        period = bool(quarters(sentence.text))
+        undated = without_quarters(sentence.text)
+        quarter_only = all(_QUARTER_WORD.fullmatch(word) for word in words)
+        if quarter_only:
+            found = bool(_PERCENT.search(undated) or _MONEY.search(undated))
+        else:
+            found = figure or period or bool(_FIGURE.search(undated))
+        if found:
             events[weak] = kinds[f"{weak}?"]
             weak_only.add(weak)
     if "funding" in weak_only and (("earnings" in events and "earnings" not in weak_only) or "acquisition" in events):
@@ -282,8 +310,20 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
         events["market_entry"] = min(kinds["facility"], kinds["build"], key=lambda cue: cue.start)
     if "cut" in kinds and "jobs" in kinds and "layoffs" not in events:
         events["layoffs"] = kinds["cut"]
-    if "sell" in kinds and "asset" in kinds and "acquisition" not in events:
-        events["acquisition"] = kinds["sell"]
+    sold = "asset" in kinds or "stake" in kinds or _stake_size(sentence.text)
+    if "sell" in kinds and sold and "acquisition" not in events:
+        events["acquisition"] = kinds["sell"]  # "sells its Italian business", "vende su 20%"
+    leaving = "role" in kinds and "leave" in kinds and kinds["role"].start < kinds["leave"].start
+    if "leadership" not in events and leaving:
+        events["leadership"] = kinds["leave"]  # "Le PDG de Molson Coors quittera ses fonctions"
+    if "leadership" in events and "partnership" in events and "role" not in kinds:
+        events.pop("leadership")  # "appointed Nusantara Mobilindo as its sole distributor": a partner, not a post
+    if "bid" in kinds:
+        events.pop("product_launch", None)  # "lancia un'offerta": a bid launched, not a product
+    strong = set(events) - weak_only
+    if "earnings" in weak_only and strong - {"earnings"}:
+        events.pop("earnings")  # "sold devices that dodge its security", "deliveries start in 2027": not results
+        weak_only.discard("earnings")
     if "legal" in events:
         events.pop("patent", None)  # a patent lawsuit is legal, not a patent
     if "acquisition" in events or "funding" in events:
@@ -304,26 +344,37 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     return sorted(events.items(), key=lambda pair: pair[1].start)
 
 
-def _homes(sentences: Sequence[Sentence]) -> set[str]:
-    """Countries an item says its company is from: an adjective next to a word for a company ("the Chinese
-    carmaker", "le groupe français", "Der chinesische Elektroautohersteller")."""
+def _homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
+    """Countries an item says its company is from: an adjective next to a word for a company that is the
+    sentence's subject, before what it does ("the Chinese carmaker will invest", "Der chinesische
+    Elektroautohersteller errichtet", not "buys a stake in a Brazilian brewer"), or next to the tracked name
+    that is its subject ("غريفولز الإسبانية", "Spanish Grifols")."""
     homes = set()
+    verb_first = cue_language_of(language) in _VERB_FIRST
     for sentence in sentences:
-        nouns = [cue for cue in sentence.cues if cue.kind == "org_noun"]
+        acts = [cue.start for cue in sentence.cues if cue.kind not in _NOT_ACTS]
+        first_act = min(acts, default=len(sentence.text))
+        nouns = [cue for cue in sentence.cues if cue.kind == "org_noun" and (verb_first or cue.start < first_act)]
+        subject = sentence.parties[:1]
         for hit in sentence.markets:
-            if not hit.is_name and any(_adjacent(sentence.text, hit.start, hit.end, noun) for noun in nouns):
+            if hit.is_name:
+                continue
+            if any(_adjacent(sentence.text, hit.start, hit.end, noun) for noun in nouns) or any(
+                _adjacent(sentence.text, hit.start, hit.end, Cue("party", party.start, party.end), words=0)
+                for party in subject
+            ):
                 homes.add(hit.code)
     return homes
 
 
-def _adjacent(text: str, start: int, end: int, noun: Cue) -> bool:
-    """Whether a word at start:end and a cue are at most one word apart, either way round."""
+def _adjacent(text: str, start: int, end: int, noun: Cue, words: int = 1) -> bool:
+    """Whether a word at start:end and a cue are at most `words` words apart, either way round."""
     between = text[end : noun.start] if noun.start >= end else text[noun.end : start] if start >= noun.end else None
     if between is None:
         return False
     if between.strip() and " " not in between.strip() and not between.isascii():
-        return len(between.strip()) <= 2
-    return len(between.split()) <= 1
+        return len(between.strip()) <= 2 * words
+    return len(between.split()) <= words
 
 
 def _stake_size(text: str) -> bool:
@@ -357,6 +408,21 @@ def _subjects(event_type: str, cue: Cue, parties: Sequence[Party], language: str
         after = [party for party in parties if party.start >= cue.start]
         return [after[0].entity] if after else []
     return []
+
+
+def _also_entered(text: str, markets: Sequence[MarketHit], first: str, cue: Cue) -> list[str]:
+    """Countries listed with the one entered, after the cue: "expands into Romania and Bulgaria"."""
+    names = [hit for hit in markets if hit.is_name and hit.start >= cue.start]
+    start = next((index for index, hit in enumerate(names) if hit.code == first), None)
+    if start is None:
+        return []
+    more = []
+    for before, hit in zip(names[start:], names[start + 1 :], strict=False):
+        if not _LISTED.fullmatch(text[before.end : hit.start]):
+            break
+        if hit.code != first and hit.code not in more:
+            more.append(hit.code)
+    return more
 
 
 def _market(markets: Sequence[MarketHit], cue: Cue, elsewhere: str | None = None) -> str | None:

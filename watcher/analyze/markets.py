@@ -1,6 +1,6 @@
 """Countries named in text, as ISO 3166-1 alpha-2 codes. Pure: text in, hits out.
 
-The names come from CLDR in 29 languages (data/territories.json, written by
+The names come from CLDR in 43 languages (data/territories.json, written by
 scripts/build_territory_names.py from babel), plus the adjective where a country's own language name
 doubles as it ("coreano", "koreanisch", "корейский"), plus the everyday short forms CLDR leaves out
 (EXTRA_NAMES). They are compiled into one automaton with watcher.match's folding and word edges, so
@@ -70,9 +70,9 @@ EXTRA_ADJECTIVES: dict[str, list[str]] = {
 }  # fmt: skip
 
 # Names in these languages change their ending: a '*' replaces the final vowels of each word.
-_STEMMED = {"ru", "uk", "pl", "cs", "sk"}
+_STEMMED = {"ru", "uk", "pl", "cs", "sk", "hr", "sr", "sl", "lt", "lv", "bg"}
 # ... and in these, suffixes are added to the whole word.
-_SUFFIXED = {"tr", "fi", "hu", "el", "de", "nl", "sv", "da", "nb"}
+_SUFFIXED = {"tr", "fi", "hu", "el", "de", "nl", "sv", "da", "nb", "et"}
 _VOWELS = set("aeiouyąęóаеёиоуыэюяйьіїєαεηιουω")
 
 

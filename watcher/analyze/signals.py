@@ -60,6 +60,12 @@ _ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July
                    "November", "December")  # fmt: skip
 _MONTH_NUMBER = {word: number for number, words in enumerate(_MONTH_WORDS, 1) for word in words.split()}
 _WORD = re.compile(r"\w+")
+_UNTIL_MONTH = re.compile(
+    r"(?<!\w)(?:up to|to|through|until|bis|jusqu'à|jusqu'en|jusqu'au|fino ad|fino a|hasta|"
+    r"até|tot en met|tot|do|до|fins al|fins a|kadar)\s+"
+    r"(?:(?:el|la|le|il|de|di|del|fine|finales de|Ende|end of|the end of)\s+)*(?P<month>\w+)",
+    re.IGNORECASE,
+)
 _MONTH_SPAN = re.compile(
     r"(?<!\w)\w+\s*(?:[-–—/]|\s(?:to|through|until|bis|à|au|a|al|hasta|até|tot|до|ile)\s)\s*\w+",
 )
@@ -91,6 +97,13 @@ def quarters(text: str) -> frozenset[str]:
     return frozenset(f"Q{quarter}" for quarter in found)
 
 
+def without_quarters(text: str) -> str:
+    """The text with its quarters blanked out: "Q4", "4분기" and "third quarter" hold no figure of their own."""
+    for _quarter, pattern in _ORDINAL_QUARTER:
+        text = pattern.sub(" ", text)
+    return _SHORT_QUARTER.sub(" ", text)
+
+
 def figures(text: str) -> frozenset[str]:
     """Numbers as written in any locale, normalised: "6,000", "6.000" and "6 000" are "6000"; "3,4" is "3.4"."""
     found = set()
@@ -119,8 +132,15 @@ def names(text: str, skip: frozenset[str] = frozenset(), *, capitals: bool = Tru
         inner_capital = any(ch.isupper() for ch in token[1:]) and not token.isupper()
         if digit_and_letter or inner_capital or (capitalised and not token.isupper()):
             folded = fold(token)
+            if folded.endswith("'s"):
+                folded = folded[:-2]  # "Saab's" is Saab
             if folded not in skip:
                 found.add(folded)
+            # "Berlin-based", "Premium-kunder": the capitalised head of a compound names what the other
+            # languages name alone ("Berlin", "Premium").
+            head = token.split("-")[0]
+            if "-" in token and len(head) >= 4 and head[0].isupper() and fold(head) not in skip:
+                found.add(fold(head))
     return frozenset(found)
 
 
@@ -133,10 +153,17 @@ def _opens_sentence(text: str, start: int) -> bool:
     return True
 
 
+def _month_until(match: re.Match[str]) -> str:
+    word = fold(match.group("month"))
+    return " " if word in _MONTH_NUMBER or match.group("month") in _ENGLISH_MONTHS else match.group()
+
+
 def months(text: str) -> frozenset[str]:
     """Months named in any of the cue tables' languages: "May", "im Mai", "w maju", "5월", "5月"; not the ends of
-    a span ("April-December", "January to March": several months, a period of their own)."""
+    a span ("April-December", "January to March": several months, a period of their own), nor a month that ends
+    a period running to it ("nine months to September", "hasta septiembre", "bis Ende September")."""
     spans = _MONTH_SPAN.sub(_month_span, text)
+    spans = _UNTIL_MONTH.sub(_month_until, spans)
     found = {_MONTH_NUMBER[word] for word in _WORD.findall(fold(spans)) if word in _MONTH_NUMBER}
     found.update(_ENGLISH_MONTHS.index(word) + 1 for word in _WORD.findall(spans) if word in _ENGLISH_MONTHS)
     found.update(int(match.group(1)) for match in _CJK_MONTH.finditer(text))
