@@ -73,7 +73,13 @@ EXTRA_ADJECTIVES: dict[str, list[str]] = {
 _STEMMED = {"ru", "uk", "pl", "cs", "sk", "hr", "sr", "sl", "lt", "lv", "bg"}
 # ... and in these, suffixes are added to the whole word.
 _SUFFIXED = {"tr", "fi", "hu", "el", "de", "nl", "sv", "da", "nb", "et"}
+RUN_ON = 5  # letters past a name that make it an adjective: "-lainen", not a case ending ("-ssa", "-nak")
 _VOWELS = set("aeiouyąęóаеёиоуыэюяйьіїєαεηιουω")
+
+
+# Three-letter names in Arabic and Hebrew script that are everyday words or given names: "סרק" (blank, Sark),
+# "לאו" (no), "غنا" (sang, Persian Ghana), "هند" (Hind), "شام" (evening, Urdu Syria).
+_SHORT_WORDS = frozenset({"סרק", "לאו", "غنا", "هند", "شام"})
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,10 @@ def _usable(text: str) -> bool:
     if "(" in folded or "," in folded or not folded.strip():
         return False
     spaced = all(ord(ch) < 0x2E80 for ch in folded)  # Latin, Cyrillic, Greek, Arabic ...: whole words
-    return len(folded) >= 4 if spaced else len(folded) >= 2
+    semitic = any(0x0590 <= ord(ch) <= 0x06FF for ch in folded)  # written without vowels: "مصر", "יפן"
+    if semitic and folded in _SHORT_WORDS:
+        return False
+    return len(folded) >= (3 if semitic else 4) if spaced else len(folded) >= 2
 
 
 @cache
@@ -169,6 +178,14 @@ class MarketFinder:
         self.exact = exact  # folded name or adjective as written → "KR:name", ...
         self.names = frozenset(text for text, kinds in exact.items() if any(kind.endswith(":name") for kind in kinds))
 
+    def _run_on(self, text: str, code: str) -> bool:
+        """Whether `text` goes on for five letters or more past the longest name of `code` it starts with."""
+        folded = " ".join(fold(text).split())
+        for end in range(len(folded) - 1, 1, -1):
+            if f"{code}:name" in self.exact.get(folded[:end], ()):
+                return len(folded) - end >= RUN_ON
+        return False
+
     def is_country_name(self, text: str) -> bool:
         """Whether `text` is exactly a country's name ("Korea", "Corea del Sud"), wildcards aside."""
         return " ".join(fold(text.replace("*", "")).split()) in self.names
@@ -183,8 +200,9 @@ class MarketFinder:
             code, kind = entity_match.entity.split(":")
             for hit in entity_match.hits:
                 exact = entity_match.entity in self.exact.get(" ".join(fold(hit.text).split()), ())
-                # A name's stem run on in lower case is its adjective: "japanische", "coreana", "węgierski".
-                name = kind == "name" and (exact or not hit.text[:1].islower())
+                # A name's stem run on in lower case is its adjective: "japanische", "coreana", "węgierski"; so is
+                # one run on further than a case ending: "Tanskalainen" (Danish), not "Tanskassa" (in Denmark).
+                name = kind == "name" and (exact or (not hit.text[:1].islower() and not self._run_on(hit.text, code)))
                 found = MarketHit(code, hit.start, hit.end, name)
                 hits.append(found)
                 written[found] = exact

@@ -92,7 +92,7 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         return VETO
     score = similarity(a, b)
     unseen = (a.vector is None or b.vector is None) and a.language != b.language
-    if unseen and a.events and a.events == b.events:
+    if unseen and a.events & b.events:
         # Two languages the encoder cannot compare ("Saab höjer prognosen", "סאאב העלתה את התחזית"): the same
         # events of the same company in three days are what is left to go by.
         score += UNSEEN_SAME_EVENTS
