@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from json.encoder import encode_basestring_ascii as _json_string  # type: ignore[attr-defined]
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from watcher.match import EntityMatch, snippet_for
+from watcher.match import EntityMatch, Hit, snippet_for
 from watcher.models import Feed, Item, ItemSource, Match
 from watcher.parse import Entry
 from watcher.store.engine import insert_or_ignore
@@ -34,7 +35,6 @@ class ItemKeys:
 # The polling hot path runs Core statements on the tables rather than ORM-enabled ones: the same SQL at a
 # fraction of the Python overhead per row.
 _ITEMS = Item.__table__
-_MATCHES = Match.__table__
 
 
 def new_entries(
@@ -48,35 +48,36 @@ def new_entries(
     if not entries:
         return []
     identities = [entry.identity for entry in entries]
-    known = _existing(session, _KNOWN_IDENTITIES, identities, feed_id=feed_id)
+    known = _existing(session, _KNOWN_IDENTITIES, identities, feed_id)
     if with_sources:
-        known |= _existing(session, _KNOWN_SOURCES, identities, feed_id=feed_id)
+        known |= _existing(session, _KNOWN_SOURCES, identities, feed_id)
     keyed = [(entry, entry.dedup_key) for entry in entries if entry.identity not in known]  # a key costs a URL parse
     keys = [key for _entry, key in keyed if key]
     if not keys:
         return [entry for entry, _key in keyed]
-    seen = _existing(session, _RECENT_DEDUP_KEYS, keys, feed_id=feed_id, since=now - DEDUP_WINDOW)
+    seen = _existing(session, _RECENT_DEDUP_KEYS, keys, feed_id, _bulk(session).stamp(now - DEDUP_WINDOW))
     return [entry for entry, key in keyed if key not in seen]
 
 
-# Built once (an expanding IN): new_entries runs for every changed feed, and building them costs more than running them.
-_KNOWN_IDENTITIES = select(_ITEMS.c.identity).where(
-    _ITEMS.c.feed_id == bindparam("feed_id"), _ITEMS.c.identity.in_(bindparam("values", expanding=True))
-)
-_KNOWN_SOURCES = select(ItemSource.identity).where(
-    ItemSource.feed_id == bindparam("feed_id"), ItemSource.identity.in_(bindparam("values", expanding=True))
-)
-_RECENT_DEDUP_KEYS = select(_ITEMS.c.dedup_key).where(
-    _ITEMS.c.feed_id == bindparam("feed_id"),
-    _ITEMS.c.dedup_key.in_(bindparam("values", expanding=True)),
-    _ITEMS.c.first_seen_at >= bindparam("since"),
-)
+# Plain SQL on the DB-API cursor (new_entries runs for every changed feed: through SQLAlchemy each query cost
+# ~0.3 ms of Python); {values} becomes the IN list's placeholders, "?" the dialect's.
+_KNOWN_IDENTITIES = "SELECT identity FROM items WHERE feed_id = ? AND identity IN ({values})"
+_KNOWN_SOURCES = "SELECT identity FROM item_sources WHERE feed_id = ? AND identity IN ({values})"
+_RECENT_DEDUP_KEYS = "SELECT dedup_key FROM items WHERE feed_id = ? AND dedup_key IN ({values}) AND first_seen_at >= ?"
 
 
-def _existing(session: Session, statement: Any, values: list[str], **params: Any) -> set[str]:
+def _existing(session: Session, template: str, values: list[str], first: Any, *after: Any) -> set[str]:
+    """The `values` found by `template`'s query, given its parameters before and after the IN list."""
     found: set[str] = set()
-    for start in range(0, len(values), 500):
-        found.update(session.scalars(statement, {**params, "values": values[start : start + 500]}))
+    bulk = _bulk(session)
+    cursor = session.connection().connection.cursor()
+    try:
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            cursor.execute(bulk.query(template, len(chunk)), [first, *chunk, *after])
+            found.update(value for (value,) in cursor.fetchall())
+    finally:
+        cursor.close()
     return found
 
 
@@ -107,52 +108,60 @@ def store_items(
     keys = list(keys) if keys is not None else [ItemKeys()] * len(entries)
     if any(key.url_key or key.title_key for key in keys):
         entries, matches, keys = _stored_elsewhere(session, feed_id, entries, matches, keys, now, search=search)
+    if not entries:
+        return 0, 0
+    bulk = _bulk(session)
+    stamp = bulk.stamp
+    seen_at = stamp(now)
     rows = []
+    published_at: list[datetime | None] = []
     for entry, key in zip(entries, keys, strict=True):
         published = entry.published
         if published is not None and published > now:
             published = now  # a date in the future is a feed's mistake, not news from tomorrow
+        published_at.append(published)
+        author = entry.author
         rows.append(
-            dict(
-                feed_id=feed_id,
-                identity=entry.identity,
-                dedup_key=entry.dedup_key,
-                guid=entry.guid,
-                link=entry.link,
-                title=entry.title,
-                summary=entry.summary,
-                content=entry.content,
-                language=entry.language,
-                author=(entry.author or None) and entry.author[:500],
-                published_at=published,
-                first_seen_at=now,
-                url_key=key.url_key,
-                title_key=key.title_key,
-                publisher=key.publisher,
-                fulltext_status="pending" if key.full_text else None,
+            (
+                feed_id,
+                entry.identity,
+                entry.dedup_key,
+                entry.guid,
+                entry.link,
+                entry.title,
+                entry.summary,
+                entry.content,
+                entry.language,
+                author[:500] if author else None,
+                stamp(published),
+                seen_at,
+                key.url_key,
+                key.title_key,
+                key.publisher,
+                "pending" if key.full_text else None,
             )
         )
-    if not rows:
-        return 0, 0
-    # One executemany for the feed's items (rendered as multi-row INSERT … RETURNING by SQLAlchemy's
-    # "insertmanyvalues"), on the Core table: per-row ORM statements cost ~10× more. A row skipped as a
-    # duplicate (a racing instance, or an article another feed holds the url_key of) returns nothing, so
-    # ids are matched back by identity, not by position.
-    statement = insert_or_ignore(session, _ITEMS).on_conflict_do_nothing().returning(_ITEMS.c.id, _ITEMS.c.identity)
-    inserted = {identity: item_id for item_id, identity in session.execute(statement, rows)}
+    # The feed's items in one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING on the DB-API cursor, the
+    # values pre-built as tuples: through SQLAlchemy each row's parameters cost ~15 µs of processing. A row
+    # skipped as a duplicate (a racing instance, or an article another feed holds the url_key of) returns
+    # nothing, so ids are matched back by identity, not by position.
+    inserted = bulk.insert_items(session, rows)
     if len(inserted) < len(rows):
-        skipped = [row for row in rows if row["identity"] not in inserted]
+        skipped = [dict(zip(_ITEM_COLUMNS, row, strict=True)) for row in rows if row[1] not in inserted]
         inserted.update(_held_elsewhere(session, feed_id, skipped, now, search=search))
     item_count = len(inserted)
-    match_rows: list[dict[str, Any]] = []
-    for entry, entry_matches, row in zip(entries, matches, rows, strict=True):
-        item_id = inserted.pop(entry.identity, None)
-        if item_id is None or not entry_matches:
+    match_rows: list[tuple[Any, ...]] = []
+    for entry, entry_matches, published in zip(entries, matches, published_at, strict=True):
+        if not entry_matches:
             continue
-        published = row["published_at"]
+        item_id = inserted.get(entry.identity)
+        if item_id is None:
+            continue
         old_news = silence_before is not None and (silence_undated if published is None else published < silence_before)
-        match_rows.extend(_match_rows(item_id, entry.fields, entry_matches, entity_id_by_name, now, False, old_news))
-    return item_count, _insert_matches(session, match_rows)
+        match_rows.extend(
+            _match_rows(item_id, entry.fields, entry_matches, entity_id_by_name, seen_at, False, old_news)
+        )
+    return item_count, bulk.insert_matches(session, match_rows)
 
 
 def _stored_elsewhere(
@@ -167,6 +176,8 @@ def _stored_elsewhere(
 ) -> tuple[list[Entry], list[Sequence[EntityMatch]], list[ItemKeys]]:
     """The entries whose article no other feed holds. A search feed's entry of a stored article becomes a
     source of that item; a direct feed's entry of an article a search feed stored takes that item over."""
+    if not search and not _has_search_feeds(session):
+        return list(entries), list(matches), list(keys)  # a direct feed takes over search results only
     url_keys = [key.url_key for key in keys if key.url_key]
     title_keys = [key.title_key for key in keys if key.title_key]
     holders: dict[str, Any] = {}
@@ -197,13 +208,26 @@ def _stored_elsewhere(
     return kept
 
 
+def _has_search_feeds(session: Session) -> bool:
+    """Whether any feed is a search feed (without one, two queries per direct feed are spared)."""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(_bulk(session).query(_SEARCH_FEED, 0))
+        return cursor.fetchone() is not None
+    finally:
+        cursor.close()
+
+
+_SEARCH_FEED = f"SELECT 1 FROM feeds WHERE origin = '{SEARCH}' LIMIT 1"
+
+
 def _held_elsewhere(
     session: Session, feed_id: int, rows: list[dict[str, Any]], now: datetime, *, search: bool
 ) -> dict[str, int]:
     """Rows the insert skipped. Stored by a racing instance: nothing to do. Their url_key held by another
     item: a search result becomes its source, a direct feed's entry takes a search item over, and the same
     link in a second direct feed is stored as before, without the key. → the ids of rows stored now."""
-    stored = _existing(session, _KNOWN_IDENTITIES, [row["identity"] for row in rows], feed_id=feed_id)
+    stored = _existing(session, _KNOWN_IDENTITIES, [row["identity"] for row in rows], feed_id)
     again = []
     for row in rows:
         if row["identity"] in stored:
@@ -223,8 +247,7 @@ def _held_elsewhere(
             again.append({**row, "url_key": None})
     if not again:
         return {}
-    statement = insert_or_ignore(session, _ITEMS).on_conflict_do_nothing().returning(_ITEMS.c.id, _ITEMS.c.identity)
-    return {identity: item_id for item_id, identity in session.execute(statement, again)}
+    return _bulk(session).insert_items(session, [tuple(row[column] for column in _ITEM_COLUMNS) for row in again])
 
 
 def _add_source(session: Session, feed_id: int, identity: str, item_id: int, now: datetime) -> None:
@@ -259,25 +282,137 @@ def add_matches(
     suppressed: bool = False,
 ) -> int:
     """Insert an item's matches (one per entity; one already stored is skipped). → how many were added."""
-    return _insert_matches(
-        session, _match_rows(item_id, fields, matches, entity_id_by_name, now, backfilled, suppressed)
+    bulk = _bulk(session)
+    rows = _match_rows(item_id, fields, matches, entity_id_by_name, bulk.stamp(now), backfilled, suppressed)
+    return bulk.insert_matches(session, rows)
+
+
+# Column order of the tuples store_items builds (the items' and matches' own columns; the others keep their
+# defaults: NULL).
+_ITEM_COLUMNS = (
+    "feed_id",
+    "identity",
+    "dedup_key",
+    "guid",
+    "link",
+    "title",
+    "summary",
+    "content",
+    "language",
+    "author",
+    "published_at",
+    "first_seen_at",
+    "url_key",
+    "title_key",
+    "publisher",
+    "fulltext_status",
+)
+_MATCH_COLUMNS = (
+    "item_id",
+    "entity_id",
+    "alias",
+    "field",
+    "start_offset",
+    "end_offset",
+    "surface",
+    "snippet",
+    "highlights",
+    "hits",
+    "backfilled",
+    "suppressed",
+    "matched_at",
+)
+_ROWS_PER_STATEMENT = 500  # items per multi-row INSERT: 8,000 parameters, under SQLite's and PostgreSQL's bounds
+
+
+class _Bulk:
+    """The hot inserts of polling on the DB-API cursor of the session's connection, in its transaction.
+
+    Values go in as SQLAlchemy would bind them (tests/test_store_bulk.py holds the rows equal to an ORM
+    insert's): times as aware UTC on PostgreSQL and as SQLAlchemy's SQLite text ("2025-06-01 12:00:00.000000",
+    UTC), booleans as such, the JSON columns as JSON text.
+    """
+
+    def __init__(self, dialect: str) -> None:
+        self.sqlite = dialect == "sqlite"
+        mark = "?" if self.sqlite else "%s"
+        self.stamp = _sqlite_stamp if self.sqlite else _aware_utc
+        self._item_values = "(" + ", ".join([mark] * len(_ITEM_COLUMNS)) + ")"
+        self._matches_sql = (
+            f"INSERT INTO matches ({', '.join(_MATCH_COLUMNS)}) VALUES ({', '.join([mark] * len(_MATCH_COLUMNS))}) "
+            "ON CONFLICT (item_id, entity_id) DO NOTHING"
+        )
+
+    @cache  # noqa: B019 -- one _Bulk per dialect, for the life of the process
+    def _items_sql(self, rows: int) -> str:
+        return (
+            f"INSERT INTO items ({', '.join(_ITEM_COLUMNS)}) VALUES {', '.join([self._item_values] * rows)} "
+            "ON CONFLICT DO NOTHING RETURNING id, identity"
+        )
+
+    @cache  # noqa: B019
+    def query(self, template: str, values: int) -> str:
+        """`template` (placeholders "?") with `values` placeholders in its IN list, in this dialect's style."""
+        sql = template.format(values=", ".join("?" * values))
+        return sql if self.sqlite else sql.replace("?", "%s")
+
+    def insert_items(self, session: Session, rows: list[tuple[Any, ...]]) -> dict[str, int]:
+        """→ {identity: id} of the rows inserted (a conflicting row is skipped and absent)."""
+        inserted: dict[str, int] = {}
+        cursor = session.connection().connection.cursor()
+        try:
+            for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+                chunk = rows[start : start + _ROWS_PER_STATEMENT]
+                cursor.execute(self._items_sql(len(chunk)), [value for row in chunk for value in row])
+                inserted.update((identity, item_id) for item_id, identity in cursor.fetchall())
+        finally:
+            cursor.close()
+        return inserted
+
+    def insert_matches(self, session: Session, rows: list[tuple[Any, ...]]) -> int:
+        """One executemany (psycopg runs it pipelined); a match already stored for its item and entity is
+        skipped. → how many were added."""
+        if not rows:
+            return 0
+        cursor = session.connection().connection.cursor()
+        try:
+            cursor.executemany(self._matches_sql, rows)
+            return cursor.rowcount
+        finally:
+            cursor.close()
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the database; watcher stores aware UTC times only")
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
+
+
+def _aware_utc(value: datetime | None) -> datetime | None:
+    return None if value is None else _utc(value)
+
+
+def _sqlite_stamp(value: datetime | None) -> str | None:
+    """A time as SQLAlchemy's DateTime stores it in SQLite (UTCDateTime: naive UTC)."""
+    if value is None:
+        return None
+    value = _utc(value)
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031 -- SQLAlchemy's own format, ~3× f-string's speed
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
     )
 
 
-# Built once per dialect, run as one executemany per feed (multi-row INSERT … RETURNING through SQLAlchemy's
-# "insertmanyvalues"): a statement built and cache-keyed per match cost ~200 µs CPU of the ~250 per match
-# (bench/store --match-rate 200). A skipped duplicate returns no id, so the ids returned are the rows added.
-_INSERT_MATCHES = {
-    name: insert(_MATCHES).on_conflict_do_nothing(index_elements=["item_id", "entity_id"]).returning(_MATCHES.c.id)
-    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
-}
+_BULK = {name: _Bulk(name) for name in ("sqlite", "postgresql")}
 
 
-def _insert_matches(session: Session, rows: list[dict[str, Any]]) -> int:
-    if not rows:
-        return 0
-    statement = _INSERT_MATCHES[session.get_bind().dialect.name]
-    return len(session.execute(statement, rows).all())
+def _bulk(session: Session) -> _Bulk:
+    return _BULK[session.get_bind().dialect.name]
 
 
 def _match_rows(
@@ -285,10 +420,11 @@ def _match_rows(
     fields: dict[str, str],
     matches: Iterable[EntityMatch],
     entity_id_by_name: dict[str, int],
-    now: datetime,
+    matched_at: Any,
     backfilled: bool,
     suppressed: bool,
-) -> list[dict[str, Any]]:
+) -> list[tuple[Any, ...]]:
+    """Rows of _MATCH_COLUMNS; `matched_at` as the dialect binds it (_Bulk.stamp)."""
     rows = []
     for match in matches:
         entity_id = entity_id_by_name.get(match.entity)
@@ -297,26 +433,41 @@ def _match_rows(
         snippet = snippet_for(fields, match)
         hit = match.primary
         rows.append(
-            {
-                "item_id": item_id,
-                "entity_id": entity_id,
-                "alias": hit.alias,
-                "field": hit.field,
-                "start_offset": hit.start,
-                "end_offset": hit.end,
-                "surface": hit.text,
-                "snippet": snippet.text,
-                "highlights": [list(span) for span in snippet.highlights],
-                "hits": [
-                    {"alias": h.alias, "field": h.field, "start": h.start, "end": h.end, "text": h.text}
-                    for h in match.hits
-                ],
-                "backfilled": backfilled,
-                "suppressed": suppressed,
-                "matched_at": now,
-            }
+            (
+                item_id,
+                entity_id,
+                hit.alias,
+                hit.field,
+                hit.start,
+                hit.end,
+                hit.text,
+                snippet.text,
+                _highlights_json(snippet.highlights),
+                _hits_json(match.hits),
+                backfilled,
+                suppressed,
+                matched_at,
+            )
         )
     return rows
+
+
+def _highlights_json(spans: Iterable[tuple[int, int]]) -> str:
+    """[[start, end], ...] as JSON text (json.dumps costs ~3 µs a call in its set-up alone)."""
+    return "[" + ",".join(f"[{start},{end}]" for start, end in spans) + "]"
+
+
+def _hits_json(hits: Iterable[Hit]) -> str:
+    """[{"alias", "field", "start", "end", "text"}, ...] as JSON text."""
+    return (
+        "["
+        + ",".join(
+            f'{{"alias":{_json_string(hit.alias)},"field":{_json_string(hit.field)},"start":{hit.start},'
+            f'"end":{hit.end},"text":{_json_string(hit.text)}}}'
+            for hit in hits
+        )
+        + "]"
+    )
 
 
 def prune_unmatched_items(session: Session, older_than: datetime, limit: int = 5000) -> int:
