@@ -863,10 +863,7 @@ def test_a_host_whose_connection_failed_slowly_is_not_tried_again_at_once(
                 took.append(time.monotonic() - started)
                 assert ("not tried" in str(raised.value)) == (attempt > 0)
             assert len(lookups) == 1
-            client._transport._unreachable = {  # type: ignore[attr-defined]
-                origin: (time.monotonic() - 1, error)
-                for origin, (_, error) in client._transport._unreachable.items()  # type: ignore[attr-defined]
-            }  # the while is over
+            client._transport.unreachable.clear()  # type: ignore[attr-defined]  # the while is over
             dead = False
             assert (await fetch(client, url, limits=settings)).body == FEED
         return took

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import functools
 import ipaddress
 import socket
 import time
@@ -29,6 +30,7 @@ import httpx
 
 from watcher import __version__
 from watcher.errors import FetchError
+from watcher.http11 import LeanPool
 
 DEFAULT_USER_AGENT = f"watcher/{__version__} (self-hosted feed monitor; +https://github.com/watcher/watcher)"
 ACCEPT = (
@@ -95,13 +97,27 @@ def make_client(
     # Behind an HTTP(S)_PROXY every request goes to the proxy: httpx's own transport handles that, one
     # pool is right, and addresses are checked before each request (the proxy resolves names itself).
     # Otherwise a small pool per host (PerHostTransport), checking addresses as it connects.
+    # Without a proxy the requests themselves go through watcher.http11's lean pool (same rules: per_host
+    # connections per origin, addresses checked as it connects, one TLS context); httpx's transport stays for
+    # a caller using the client as an httpx client.
     proxied = bool(urllib.request.getproxies())
-    transport = None
+    transport = lean = None
     if not proxied:
-        transport = PerHostTransport(
-            per_host, max_hosts=max(64, 4 * concurrency), public_only=limits.block_private_addresses
+        unreachable = Unreachable()
+        max_hosts = max(64, 4 * concurrency)
+        public_only = limits.block_private_addresses
+        transport = PerHostTransport(per_host, max_hosts=max_hosts, public_only=public_only, unreachable=unreachable)
+        lean = LeanPool(
+            per_host,
+            max_hosts,
+            ssl_context=functools.partial(getattr, transport, "_ssl_context"),
+            connect_timeout=limits.connect_timeout,
+            resolve=public_addresses if public_only else None,
+            refuse=unreachable.refuse,
+            note_failure=unreachable.note,
         )
     return FeedClient(
+        lean=lean,
         checks_addresses=transport is not None and limits.block_private_addresses,
         headers={
             "User-Agent": user_agent or DEFAULT_USER_AGENT,
@@ -117,11 +133,50 @@ def make_client(
 
 
 class FeedClient(httpx.AsyncClient):
-    """httpx's client, knowing whether its connections refuse non-public addresses themselves."""
+    """httpx's client, knowing whether its connections refuse non-public addresses themselves; with `lean`, the
+    requests go through watcher.http11's pool instead (see there why), httpx's transport kept for the rest."""
 
-    def __init__(self, *, checks_addresses: bool, **options: Any) -> None:
+    def __init__(self, *, checks_addresses: bool, lean: LeanPool | None = None, **options: Any) -> None:
         super().__init__(**options)
         self.checks_addresses = checks_addresses
+        self.lean = lean
+        self.lean_headers = {key: value for key, value in self.headers.items() if key.lower() != "host"}
+
+    async def aclose(self) -> None:
+        if self.lean is not None:
+            await self.lean.aclose()
+        await super().aclose()
+
+
+class Unreachable:
+    """Origins whose last connection attempt failed slowly: see SLOW_CONNECT_FAILURE."""
+
+    def __init__(self) -> None:
+        self._until: dict[object, tuple[float, str]] = {}  # origin → (monotonic time it is tried again, error)
+
+    def refuse(self, origin: object, host: str | None = None) -> None:
+        """Raise (httpx.ConnectError) while the origin's last attempt failed slowly, just before."""
+        remembered = self._until.get(origin)
+        if remembered is None:
+            return
+        until, error = remembered
+        left = until - time.monotonic()
+        if left <= 0:
+            del self._until[origin]
+            return
+        name = host if host is not None else origin[1] if isinstance(origin, tuple) else origin
+        if isinstance(name, bytes):
+            name = name.decode("ascii", "replace")
+        raise httpx.ConnectError(f"not tried: {name} could not be reached just before ({error}); again in {left:.0f}s")
+
+    def note(self, origin: object, exc: Exception, took: float) -> None:
+        """A connection attempt to the origin failed after `took` seconds."""
+        if took >= SLOW_CONNECT_FAILURE:
+            until = time.monotonic() + min(2 * took, UNREACHABLE_MAX)
+            self._until[origin] = (until, f"{type(exc).__name__} after {took:.1f}s: {exc}")
+
+    def clear(self) -> None:
+        self._until.clear()
 
 
 class PerHostTransport(httpx.AsyncBaseTransport):
@@ -134,7 +189,9 @@ class PerHostTransport(httpx.AsyncBaseTransport):
     docs/benchmarks.md).
     """
 
-    def __init__(self, per_host: int, max_hosts: int, *, public_only: bool = False) -> None:
+    def __init__(
+        self, per_host: int, max_hosts: int, *, public_only: bool = False, unreachable: Unreachable | None = None
+    ) -> None:
         self._limits = httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host)
         self._network = PublicOnlyNetwork() if public_only else None
         # One TLS context for every pool: building one loads the CA bundle (~15 ms), per host that was
@@ -143,12 +200,11 @@ class PerHostTransport(httpx.AsyncBaseTransport):
         self._max_hosts = max_hosts
         self._pools: OrderedDict[tuple[bytes, bytes, int | None], httpx.AsyncHTTPTransport] = OrderedDict()
         self._in_flight: Counter[tuple[bytes, bytes, int | None]] = Counter()
-        # origin → (monotonic time until which it is not tried, what went wrong): see SLOW_CONNECT_FAILURE.
-        self._unreachable: dict[tuple[bytes, bytes, int | None], tuple[float, str]] = {}
+        self.unreachable = unreachable or Unreachable()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         origin = (request.url.raw_scheme, request.url.raw_host, request.url.port)
-        self._refuse_unreachable(origin, request)
+        self.unreachable.refuse(origin, request.url.host)
         pool = self._pools.get(origin)
         new = pool is None
         if pool is None:
@@ -167,10 +223,7 @@ class PerHostTransport(httpx.AsyncBaseTransport):
             response = await pool.handle_async_request(request)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             self._done(origin)
-            took = time.monotonic() - started
-            if took >= SLOW_CONNECT_FAILURE:
-                until = time.monotonic() + min(2 * took, UNREACHABLE_MAX)
-                self._unreachable[origin] = (until, f"{type(exc).__name__} after {took:.1f}s: {exc}")
+            self.unreachable.note(origin, exc, time.monotonic() - started)
             raise
         except BaseException:
             self._done(origin)
@@ -178,19 +231,6 @@ class PerHostTransport(httpx.AsyncBaseTransport):
         # The connection stays busy until the body is read or closed: count the request done only then.
         response.stream = _CallbackStream(response.stream, lambda: self._done(origin))
         return response
-
-    def _refuse_unreachable(self, origin: tuple[bytes, bytes, int | None], request: httpx.Request) -> None:
-        """Fail at once while the origin's last connection attempt failed slowly (a dead host stalls no pass)."""
-        remembered = self._unreachable.get(origin)
-        if remembered is None:
-            return
-        until, error = remembered
-        left = until - time.monotonic()
-        if left <= 0:
-            del self._unreachable[origin]
-            return
-        host = request.url.host
-        raise httpx.ConnectError(f"not tried: {host} could not be reached just before ({error}); again in {left:.0f}s")
 
     def _done(self, origin: tuple[bytes, bytes, int | None]) -> None:
         self._in_flight[origin] -= 1
@@ -328,8 +368,13 @@ async def _fetch_http(
         _check_url(url)
         if limits.block_private_addresses and not getattr(client, "checks_addresses", False):
             await ensure_public_host(url)
-        request = client.build_request("GET", url, headers=conditional)
-        response = await client.send(request, stream=True)
+        lean = getattr(client, "lean", None)
+        response: Any
+        if lean is not None:
+            response = await lean.send(httpx.URL(url), {**client.lean_headers, **conditional}.items())
+        else:
+            request = client.build_request("GET", url, headers=conditional)
+            response = await client.send(request, stream=True)
         try:
             if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
                 target = urljoin(url, response.headers["location"].strip())
