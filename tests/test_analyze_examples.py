@@ -45,7 +45,7 @@ def test_every_shared_example_gets_its_story_and_events_exactly() -> None:
     assert len(set(first_of_story.values())) == len(first_of_story)  # no two stories merged
 
 
-OWN_SETS = ("dev.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl")
+OWN_SETS = ("dev.jsonl", "heldout.jsonl", "heldout2.jsonl", "heldout3.jsonl", "heldout4.jsonl")
 
 
 def test_own_sets_are_labelled_by_the_taxonomy() -> None:
@@ -88,15 +88,28 @@ def test_the_second_held_out_part_after_the_fixes_its_mistakes_taught() -> None:
     assert result.market_accuracy >= 0.85 and result.language_accuracy >= 0.95, result.mistakes
 
 
-def test_the_unseen_part_keeps_its_measured_level() -> None:
-    """heldout3: written before the fixes heldout2 taught, never tuned on; what the analyser reaches on items
-    it was never fitted to (docs/benchmarks.md). Markets entered are below the target (4 of 6)."""
+def test_the_third_held_out_part_after_the_fixes_its_mistakes_taught() -> None:
+    """heldout3 was measured unseen once (F1 0.925, events P 0.968 R 0.882, markets 4 of 6: docs/benchmarks.md);
+    its mistakes were then read and general fixes made from them, so it is a tuning set now, held at what it
+    reached."""
     rows, analyses = analysed("heldout3.jsonl", keep_language=False)
     result = score(rows, analyses)
     assert len(rows) >= 75
-    assert result.pairs_f1 >= 0.90 and result.pairs_precision >= 0.95, result.mistakes
-    assert result.event_precision >= 0.93 and result.event_recall >= 0.85, result.mistakes
-    assert result.market_accuracy >= 0.6 and result.language_accuracy >= 0.95, result.mistakes
+    assert result.pairs_f1 >= 0.95 and result.pairs_precision >= 0.97, result.mistakes
+    assert result.event_precision >= 0.97 and result.event_recall >= 0.95, result.mistakes
+    assert result.market_accuracy >= 0.9 and result.language_accuracy >= 0.95, result.mistakes
+
+
+def test_the_blind_part_keeps_its_level() -> None:
+    """heldout4: written blind (27 languages, 13 of them in no cue table then), measured unseen once (F1 0.549,
+    events P 0.850 R 0.651, markets 0.518 with the code of that moment: docs/benchmarks.md), a tuning set since.
+    Held at what it reached; story pairs and markets entered are still below the targets on it."""
+    rows, analyses = analysed("heldout4.jsonl", keep_language=False)
+    result = score(rows, analyses)
+    assert len(rows) >= 150 and len({row["lang"] for row in rows}) >= 25
+    assert result.pairs_f1 >= 0.85 and result.pairs_precision >= 0.93, result.mistakes
+    assert result.event_precision >= 0.93 and result.event_recall >= 0.88, result.mistakes
+    assert result.market_accuracy >= 0.8 and result.language_accuracy >= 0.95, result.mistakes
 
 
 def test_hard_cases_stay_apart() -> None:
