@@ -888,3 +888,51 @@ def test_a_fast_connection_failure_is_not_remembered(feed_server: FeedServer) ->
                 assert "not tried" not in str(raised.value)
 
     asyncio.run(go())
+
+
+def test_a_kept_connection_the_server_closed_is_replaced_without_failing_the_fetch(server: ScriptedServer) -> None:
+    """The server answers and closes (no Connection: close said): the next fetch finds the kept connection dead."""
+
+    def answer_then_close(handler: BaseHTTPRequestHandler, _server: ScriptedServer) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(FEED)))
+        handler.end_headers()
+        handler.wfile.write(FEED)
+        handler.wfile.flush()
+        handler.close_connection = True
+
+    server.scripts["/feed"] = answer_then_close
+    settings = FetchLimits(block_private_addresses=False, timeout=5.0)
+
+    async def go() -> None:
+        async with make_client(settings, per_host=1) as client:
+            for _ in range(3):
+                assert (await fetch(client, server.url("/feed"), limits=settings)).body == FEED
+
+    asyncio.run(go())
+    assert len(server.hits_to("/feed")) == 3
+
+
+def test_endless_headers_are_refused(server: ScriptedServer) -> None:
+    def endless_headers(handler: BaseHTTPRequestHandler, server: ScriptedServer) -> None:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        for n in range(20_000):
+            if server.stop.is_set():
+                return
+            handler.wfile.write(b"X-Filler-%d: %s\r\n" % (n, b"y" * 40))
+
+    server.scripts["/feed"] = endless_headers
+    with pytest.raises(FetchError, match=r"too long|RemoteProtocolError"):
+        run_fetch(server.url("/feed"))
+
+
+def test_informational_answers_before_the_real_one_are_skipped(server: ScriptedServer) -> None:
+    def early_hints(handler: BaseHTTPRequestHandler, _server: ScriptedServer) -> None:
+        handler.wfile.write(b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n")
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(FEED)))
+        handler.end_headers()
+        handler.wfile.write(FEED)
+
+    server.scripts["/feed"] = early_hints
+    assert run_fetch(server.url("/feed")).body == FEED
