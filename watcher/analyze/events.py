@@ -43,7 +43,9 @@ _FIGURE = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d")
 _CJK_LANGUAGES = ("zh", "ja", "ko")
 _POSTPOSITIONAL = (*_CJK_LANGUAGES, "hi")  # "after Toyota" follows the name: "トヨタに続き", "टोयोटा के बाद"
 # Cues that say what a sentence is about, not what its subject does.
-_NOT_ACTS = frozenset({"org_noun", "not_party", "negation", "role", "asset", "stake", "jobs", "market_word"})
+_NOT_ACTS = frozenset(
+    {"org_noun", "not_party", "negation", "role", "asset", "stake", "jobs", "market_word", "after", "per_share"}
+)
 _NOT_SUBJECT_AFTER = re.compile(r"-(?:backed|owned|controlled|funded|supported|affiliated|linked|led)\b", re.I)
 # What joins two countries in a list: a comma or "and" ("Romania and Bulgaria", "România și Bulgaria", "루마니아와").
 _LISTED = re.compile(
@@ -52,7 +54,8 @@ _LISTED = re.compile(
     re.IGNORECASE,
 )
 _ORDINAL_AFTER = ("id", "ms", "vi", "th", "he", "ar")  # "the store first": "toko pertama", "المتجر الأول"
-_SAME_CUES = {"nb": "no", "nn": "no", "zh-tw": "zh", "zh-hant": "zh"}  # languages that share one cue table
+# Languages that share one cue table.
+_SAME_CUES = {"nb": "no", "nn": "no", "zh-tw": "zh", "zh-hant": "zh", "sr-latn": "hr", "bs": "hr", "sh": "hr"}
 # "41%", "28 Prozent", "25 per cento": a stake's size.
 _PERCENT = re.compile(
     r"\d\s?(?:%|％|٪|pct\b|percent|per ?cent|prozent|pour ?cent|por ?ciento|por ?cento|procent|процент|퍼센트"
@@ -68,6 +71,7 @@ _CHANGE_BEFORE = {"by", "um", "на", "o", "met", "with", "up", "down", "rose", 
 _CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "más", "menos", "mais", "больше", "меньше",
                  "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise"}  # fmt: skip
 _QUARTER_WORD = re.compile(r"quarter\w*|quartal\w*|trimestre\w*|kwarta\w*|çeyrek|квартал\w*|분기|四半期|季度", re.I)
+_AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates back ("after the deal")
 _FIRST_GAP_WORDS = 3  # words between "first" and the site it numbers ("first European car plant": 2)
 _FIRST_GAP_CHARS = 8  # characters, where words are not spaced ("首家旗舰门店")
 # Languages that put the verb before its subject: a subject after the cue is as likely as one before.
@@ -267,7 +271,10 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     """(event type, its cue) for each event the sentence's cues make, in text order, conflicts resolved.
     `figure`: a figure elsewhere (the lead's) counts for the weak cues, as one in the sentence does."""
     kinds: dict[str, Cue] = {}
+    afters = [cue.end for cue in sentence.cues if cue.kind == "after"]
     for cue in sentence.cues:
+        if cue.kind in EVENT_TYPES and any(0 <= cue.start - end <= _AFTER_REACH for end in afters):
+            continue  # "dopo l'accordo con Exor", "after the merger": what came before the news
         kinds.setdefault(cue.kind, cue)
     events: dict[str, Cue] = {kind: cue for kind, cue in kinds.items() if kind in EVENT_TYPES}
     if "market_entry" not in events:
