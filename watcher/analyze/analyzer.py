@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from watcher.analyze.embed import Encoder, covered
-from watcher.analyze.events import Cue, Event, Party, Sentence, cue_finder, extract_events, item_blocker
+from watcher.analyze.events import Cue, Event, Party, Sentence, cue_finder, extract_events, homes, item_blocker
 from watcher.analyze.language import item_language
 from watcher.analyze.markets import market_finder
 from watcher.analyze.signals import Signals, char_trigrams, signals
@@ -99,7 +99,9 @@ class Analyzer:
             actors=frozenset(entity for entity in entities if entity in self.actors),
             events=frozenset((event.type, event.entity) for event in events),
             entry_markets=frozenset(event.market for event in events if event.market),
-            places=frozenset(hit.code for sentence in sentences[:2] for hit in sentence.markets if hit.is_name),
+            # Countries the headline and lead name, not the company's own ("the Spanish group", "西班牙企业").
+            places=frozenset(hit.code for sentence in sentences[:2] for hit in sentence.markets if hit.is_name)
+            - homes(sentences[:2], language),
             signals=self._signals(lead, language),
             blocker=item_blocker(sentences[0]),
         )

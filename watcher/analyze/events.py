@@ -55,7 +55,7 @@ _LISTED = re.compile(
 )
 _ORDINAL_AFTER = ("id", "ms", "vi", "th", "he", "ar")  # "the store first": "toko pertama", "المتجر الأول"
 # Languages that share one cue table.
-_SAME_CUES = {"nb": "no", "nn": "no", "zh-tw": "zh", "zh-hant": "zh", "sr-latn": "hr", "bs": "hr", "sh": "hr"}
+_SAME_CUES = {"nb": "no", "nn": "no", "zh-tw": "zh", "zh-hant": "zh", "sr": "hr", "bs": "hr", "sh": "hr"}
 # "41%", "28 Prozent", "25 per cento": a stake's size.
 _PERCENT = re.compile(
     r"\d\s?(?:%|％|٪|pct\b|percent|per ?cent|prozent|pour ?cent|por ?ciento|por ?cento|procent|процент|퍼센트"
@@ -213,7 +213,7 @@ def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[
     lead_figure = len(sentences) > 1 and bool(_FIGURE.search(sentences[1].text))
     # "Allegro wchodzi na rynek węgierski. ... na Węgrzech": an entry whose sentence names no country enters
     # the one country the item names elsewhere (by name, not an adjective: "the Polish group" is its home).
-    home = _homes(sentences, language)
+    home = homes(sentences, language)
     named = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name} - home
     named_elsewhere = next(iter(named)) if len(named) == 1 else None
     found: dict[tuple[str, str], list[Event]] = {}
@@ -351,27 +351,32 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     return sorted(events.items(), key=lambda pair: pair[1].start)
 
 
-def _homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
+def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
     """Countries an item says its company is from: an adjective next to a word for a company that is the
     sentence's subject, before what it does ("the Chinese carmaker will invest", "Der chinesische
     Elektroautohersteller errichtet", not "buys a stake in a Brazilian brewer"), or next to the tracked name
     that is its subject ("غريفولز الإسبانية", "Spanish Grifols")."""
-    homes = set()
+    found: set[str] = set()
     verb_first = cue_language_of(language) in _VERB_FIRST
+    cjk = cue_language_of(language) in _CJK_LANGUAGES
     for sentence in sentences:
         acts = [cue.start for cue in sentence.cues if cue.kind not in _NOT_ACTS]
         first_act = min(acts, default=len(sentence.text))
         nouns = [cue for cue in sentence.cues if cue.kind == "org_noun" and (verb_first or cue.start < first_act)]
         subject = sentence.parties[:1]
         for hit in sentence.markets:
-            if hit.is_name:
+            if hit.is_name and not cjk:
                 continue
-            if any(_adjacent(sentence.text, hit.start, hit.end, noun) for noun in nouns) or any(
+            if cjk:  # no adjectives: a country's name before a word for a company ("西班牙血液制品企业")
+                before = [noun for noun in nouns if noun.start >= hit.end]
+                if any(_adjacent(sentence.text, hit.start, hit.end, noun, 3) for noun in before):
+                    found.add(hit.code)
+            elif any(_adjacent(sentence.text, hit.start, hit.end, noun) for noun in nouns) or any(
                 _adjacent(sentence.text, hit.start, hit.end, Cue("party", party.start, party.end), words=0)
                 for party in subject
             ):
-                homes.add(hit.code)
-    return homes
+                found.add(hit.code)
+    return found
 
 
 def _adjacent(text: str, start: int, end: int, noun: Cue, words: int = 1) -> bool:
