@@ -17,6 +17,7 @@ of one company reach 0.73, so the cosine alone cannot decide (docs/benchmarks.md
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -116,13 +117,18 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
     return score
 
 
+# A model's name: letters, then a number ("su7", "v162", "hbm4", "c-390", "wh-1000xm6"); not a quarter, a half or
+# a fiscal year ("q3", "h1", "fy26"), nor a figure with its unit ("260mw", "25-year", "1bn").
+_MODEL = re.compile(r"(?!(?:q|h|fy)\d)[^\W\d_]+-?\d+[^\W_]*(?:-[^\W_]+)*")
+
+
 def _other_names(a: ItemFacts, b: ItemFacts) -> bool:
     """Both name things and none in common. Across languages, only when one of them names a model ("SU7" and
     "Smart Band"): words capitalised in one language are not in another ("Premium-Kunden", "subscribers")."""
     names_a, names_b = a.signals.names, b.signals.names
     if not (names_a and names_b) or names_a & names_b:
         return False
-    return a.language == b.language or any(any(ch.isdigit() for ch in name) for name in names_a | names_b)
+    return a.language == b.language or any(_MODEL.fullmatch(name) for name in names_a | names_b)
 
 
 def contradiction(item: ItemFacts, story: Story) -> float:
