@@ -191,7 +191,12 @@ class StoryBook:
             against = contradiction(item, story)
             if against <= VETO:
                 continue
-            story_fit = max(fit(item, member) for member in story.members) + against
+            # Weighed against the reports of the last 72 hours, as the daemon holds them (close_before): a report
+            # four days after another does not join it through a third in between.
+            recent = [member for member in story.members if abs(item.published - member.published) <= STORY_WINDOW]
+            if not recent:
+                continue
+            story_fit = max(fit(item, member) for member in recent) + against
             if story_fit >= best_fit:
                 best, best_fit = story, story_fit
         if best is None:
