@@ -11,6 +11,8 @@ Kinds beyond the taxonomy's event types:
   in the title with one in the lead's first sentence;
 - `announce`: a launch when the sentence makes no other event ("新型を発表"; "決算を発表" is results);
 - `facility` + `build`: both in one sentence, with a country, make a market entry ("opens a plant in Egypt");
+- `acquired_by`: the passive ("acquired by", "racheté par", "overgenomen door"): the buyer follows it, and the
+  company before it, bought, gets no event;
 - `after`: an event cue just after it is what came before the news ("dopo l'accordo con Exor"), no event;
 - `per_share`: a price per share ("12,5 euros por acción") holds the word for shares but is no share move;
 - `org_noun`: a country's adjective next to it names the company's home ("the German group", "le groupe

@@ -71,6 +71,7 @@ _CHANGE_BEFORE = {"by", "um", "на", "o", "met", "with", "up", "down", "rose", 
 _CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "más", "menos", "mais", "больше", "меньше",
                  "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise"}  # fmt: skip
 _QUARTER_WORD = re.compile(r"quarter\w*|quartal\w*|trimestre\w*|kwarta\w*|çeyrek|квартал\w*|분기|四半期|季度", re.I)
+_AGENT_REACH = 12  # characters between "acquired by" and the buyer ("by the Canadian fund Brookfield" is too far)
 _AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates back ("after the deal")
 _FIRST_GAP_WORDS = 3  # words between "first" and the site it numbers ("first European car plant": 2)
 _FIRST_GAP_CHARS = 8  # characters, where words are not spaced ("首家旗舰门店")
@@ -235,7 +236,7 @@ def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[
                     continue  # without a country too unsure to report; at home ("the German group's plant in
                     # Germany") no entry
                 markets = [market, *_also_entered(sentence.text, candidates, market, cue)]
-            for entity in _subjects(event_type, cue, parties, language):
+            for entity in _subjects(event_type, cue, parties, language, sentence.text):
                 key = (event_type, entity)
                 if key not in found:
                     evidence = _evidence(sentence.text, cue)
@@ -288,6 +289,8 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     if "market_entry" not in events and "enter" in kinds and "market_word" in kinds:
         events["market_entry"] = min(kinds["enter"], kinds["market_word"], key=lambda cue: cue.start)
     reports = {"earnings", "earnings?", "funding", "funding?"} & set(kinds)
+    if "acquired_by" in kinds:
+        events["acquisition"] = kinds["acquired_by"]  # the passive: its subject is the buyer after it
     if "acquisition" not in events and not reports:
         entering = kinds.get("stake_enter")
         taking = entering or kinds.get("stake_raise")
@@ -410,9 +413,15 @@ def _near(text: str, first: Cue, outlet: Cue, either_way: bool = False) -> bool:
     return len(between.split()) <= _FIRST_GAP_WORDS
 
 
-def _subjects(event_type: str, cue: Cue, parties: Sequence[Party], language: str | None = None) -> list[str]:
+def _subjects(
+    event_type: str, cue: Cue, parties: Sequence[Party], language: str | None = None, text: str = ""
+) -> list[str]:
     if event_type in SHARED_EVENTS:
         return list(dict.fromkeys(party.entity for party in parties))
+    if cue.kind == "acquired_by":
+        # "Iveco acquired by Tata Motors": the one after "by" buys; the one before is bought, no event of its own.
+        after = [party for party in parties if party.start >= cue.end]
+        return [after[0].entity] if after and after[0].start - cue.end <= _AGENT_REACH else []
     before = [party for party in parties if party.start < cue.start]
     if before:
         return [before[0].entity]
