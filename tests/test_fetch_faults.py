@@ -35,6 +35,7 @@ from watcher.fetch import (
     FetchLimits,
     FetchResult,
     HttpStatusError,
+    LeanClient,
     PerHostTransport,
     ensure_public_host,
     fetch,
@@ -730,7 +731,7 @@ def test_behind_a_proxy_httpx_routes_every_request_itself(monkeypatch: pytest.Mo
     monkeypatch.delenv("HTTPS_PROXY")
     for name in ("HTTP_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
-    assert isinstance(make_client(FetchLimits())._transport, PerHostTransport)
+    assert isinstance(make_client(FetchLimits()), LeanClient)  # watcher.http11's pools per host
 
 
 def test_one_tls_context_serves_every_host(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -750,7 +751,7 @@ def test_one_tls_context_serves_every_host(monkeypatch: pytest.MonkeyPatch) -> N
 
     try:
         asyncio.run(go())
-        assert len(built) == 1
+        assert len(built) <= 1  # at the first https request, if any (these servers are http)
     finally:
         _stop(servers)
 
@@ -863,7 +864,7 @@ def test_a_host_whose_connection_failed_slowly_is_not_tried_again_at_once(
                 took.append(time.monotonic() - started)
                 assert ("not tried" in str(raised.value)) == (attempt > 0)
             assert len(lookups) == 1
-            client._transport.unreachable.clear()  # type: ignore[attr-defined]  # the while is over
+            client.unreachable.clear()  # type: ignore[union-attr]  # the while is over
             dead = False
             assert (await fetch(client, url, limits=settings)).body == FEED
         return took

@@ -20,9 +20,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from watcher.clock import utcnow
 from watcher.config import Config
@@ -33,6 +31,9 @@ from watcher.hosts import PAUSE_STATUSES, Hosts
 from watcher.match import Matcher
 from watcher.store import ArticleToFetch, Database, add_matches, claim_articles, record_article, release_articles
 from watcher.worker import init_parse_worker
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
-"""Fetching feed bodies: http(s) through one shared httpx client, file:// and local paths from disk.
+"""Fetching feed bodies: http(s) through one shared client (watcher.http11), file:// and local paths from disk.
 
-Limits hold whatever the server does: a total deadline per fetch (httpx's timeouts are per read, so a
-server dripping a byte every few seconds would never time out), a cap on the bytes after decompression
+Limits hold whatever the server does: a total deadline per fetch (with timeouts per read alone, a server
+dripping a byte every few seconds would never time out), a cap on the bytes after decompression
 (we decompress ourselves, in bounded steps, so a gzip bomb stops at the cap), and a redirect limit with
 every hop checked.
 """
@@ -11,26 +11,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
-import functools
 import ipaddress
 import socket
+import sys
 import time
 import urllib.request
 import zlib
-from collections import Counter, OrderedDict
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-import httpcore
-import httpx
-
-from watcher import __version__
+from watcher import __version__, http11
 from watcher.errors import FetchError
 from watcher.http11 import LeanPool
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_USER_AGENT = f"watcher/{__version__} (self-hosted feed monitor; +https://github.com/watcher/watcher)"
 ACCEPT = (
@@ -80,7 +81,10 @@ class HttpStatusError(FetchError):
     """A final HTTP status that is not a feed: 4xx or 5xx."""
 
     def __init__(self, status: int, url: str, retry_after: float | None = None) -> None:
-        reason = httpx.codes.get_reason_phrase(status) or "error"
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = "error"
         super().__init__(f"HTTP {status} {reason} from {url}")
         self.status = status
         self.retry_after = retry_after
@@ -90,62 +94,89 @@ class HttpStatusError(FetchError):
         return self.status == 410
 
 
-def make_client(
-    limits: FetchLimits, user_agent: str | None = None, concurrency: int = 16, per_host: int = 2
-) -> httpx.AsyncClient:
+def make_client(limits: FetchLimits, user_agent: str | None = None, concurrency: int = 16, per_host: int = 2) -> Client:
     """The one client every feed is fetched with: pooled connections, our headers, no auto-redirects."""
-    # Behind an HTTP(S)_PROXY every request goes to the proxy: httpx's own transport handles that, one
-    # pool is right, and addresses are checked before each request (the proxy resolves names itself).
-    # Otherwise a small pool per host (PerHostTransport), checking addresses as it connects.
-    # Without a proxy the requests themselves go through watcher.http11's lean pool (same rules: per_host
-    # connections per origin, addresses checked as it connects, one TLS context); httpx's transport stays for
-    # a caller using the client as an httpx client.
-    proxied = bool(urllib.request.getproxies())
-    transport = lean = None
-    if not proxied:
-        unreachable = Unreachable()
-        max_hosts = max(64, 4 * concurrency)
-        public_only = limits.block_private_addresses
-        transport = PerHostTransport(per_host, max_hosts=max_hosts, public_only=public_only, unreachable=unreachable)
-        lean = LeanPool(
+    headers = {
+        "User-Agent": user_agent or DEFAULT_USER_AGENT,
+        "Accept": ACCEPT,
+        "Accept-Encoding": "gzip, deflate",  # only what we can decompress in bounded steps ourselves
+    }
+    if urllib.request.getproxies():
+        # Behind an HTTP(S)_PROXY every request goes to the proxy: httpx's own transport handles that, one
+        # pool is right, and addresses are checked before each request (the proxy resolves names itself).
+        from watcher.fetch_httpx import proxied_client
+
+        return proxied_client(headers, limits.timeout, limits.connect_timeout, concurrency)
+    return LeanClient(headers, limits, per_host, max_hosts=max(64, 4 * concurrency))
+
+
+class LeanClient:
+    """Requests through watcher.http11 (see there why not httpx): a small pool of kept-alive connections per
+    origin (`per_host` each, the least recently used idle ones closed beyond `max_hosts`), addresses checked
+    as each connection is made, one TLS context built at the first https request."""
+
+    checks_addresses: bool
+
+    def __init__(self, headers: Mapping[str, str], limits: FetchLimits, per_host: int, max_hosts: int) -> None:
+        self.headers = dict(headers)
+        self.checks_addresses = limits.block_private_addresses
+        self.unreachable = Unreachable()
+        self._ssl_context: Any = None
+
+        async def resolve(host: str, port: int) -> list[IPAddress]:
+            return await public_addresses(host, port)  # looked up at each call (tests replace it)
+
+        self.lean = LeanPool(
             per_host,
             max_hosts,
-            ssl_context=functools.partial(getattr, transport, "_ssl_context"),
+            ssl_context=self.ssl_context,
             connect_timeout=limits.connect_timeout,
-            resolve=public_addresses if public_only else None,
-            refuse=unreachable.refuse,
-            note_failure=unreachable.note,
+            resolve=resolve if limits.block_private_addresses else None,
+            refusal=self.unreachable.refusal,
+            note_failure=self.unreachable.note,
         )
-    return FeedClient(
-        lean=lean,
-        checks_addresses=transport is not None and limits.block_private_addresses,
-        headers={
-            "User-Agent": user_agent or DEFAULT_USER_AGENT,
-            "Accept": ACCEPT,
-            # Only what we can decompress in bounded steps ourselves.
-            "Accept-Encoding": "gzip, deflate",
-        },
-        timeout=httpx.Timeout(limits.timeout, connect=limits.connect_timeout),
-        follow_redirects=False,
-        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=min(concurrency, 8)),
-        transport=transport,
-    )
 
+    def ssl_context(self) -> Any:
+        """One TLS context for every host: building one loads the CA bundle (~15 ms)."""
+        if self._ssl_context is None:
+            import os
+            import ssl
 
-class FeedClient(httpx.AsyncClient):
-    """httpx's client, knowing whether its connections refuse non-public addresses themselves; with `lean`, the
-    requests go through watcher.http11's pool instead (see there why), httpx's transport kept for the rest."""
+            # As httpx builds it (the same CA bundle, SSL_CERT_FILE and SSL_CERT_DIR honoured).
+            if os.environ.get("SSL_CERT_FILE"):
+                context = ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
+            elif os.environ.get("SSL_CERT_DIR"):
+                context = ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
+            else:
+                import certifi
 
-    def __init__(self, *, checks_addresses: bool, lean: LeanPool | None = None, **options: Any) -> None:
-        super().__init__(**options)
-        self.checks_addresses = checks_addresses
-        self.lean = lean
-        self.lean_headers = {key: value for key, value in self.headers.items() if key.lower() != "host"}
+                context = ssl.create_default_context(cafile=certifi.where())
+            context.set_alpn_protocols(["http/1.1"])
+            self._ssl_context = context
+        return self._ssl_context
 
     async def aclose(self) -> None:
-        if self.lean is not None:
-            await self.lean.aclose()
-        await super().aclose()
+        await self.lean.aclose()
+
+    async def __aenter__(self) -> LeanClient:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+
+Client = LeanClient | Any  # LeanClient, or httpx's client behind a proxy (watcher.fetch_httpx.FeedClient)
+
+
+def __getattr__(name: str) -> Any:
+    """The httpx side (PerHostTransport, PublicOnlyNetwork, FeedClient...), imported only when asked for."""
+    if name in ("FeedClient", "PerHostTransport", "PublicOnlyNetwork", "PrivateAddressRefused"):
+        from watcher import fetch_httpx
+
+        return getattr(fetch_httpx, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Unreachable:
@@ -154,20 +185,17 @@ class Unreachable:
     def __init__(self) -> None:
         self._until: dict[object, tuple[float, str]] = {}  # origin → (monotonic time it is tried again, error)
 
-    def refuse(self, origin: object, host: str | None = None) -> None:
-        """Raise (httpx.ConnectError) while the origin's last attempt failed slowly, just before."""
+    def refusal(self, origin: object, host: str) -> str | None:
+        """Why not to try the origin now (its last attempt failed slowly, just before), or None."""
         remembered = self._until.get(origin)
         if remembered is None:
-            return
+            return None
         until, error = remembered
         left = until - time.monotonic()
         if left <= 0:
             del self._until[origin]
-            return
-        name = host if host is not None else origin[1] if isinstance(origin, tuple) else origin
-        if isinstance(name, bytes):
-            name = name.decode("ascii", "replace")
-        raise httpx.ConnectError(f"not tried: {name} could not be reached just before ({error}); again in {left:.0f}s")
+            return None
+        return f"not tried: {host} could not be reached just before ({error}); again in {left:.0f}s"
 
     def note(self, origin: object, exc: Exception, took: float) -> None:
         """A connection attempt to the origin failed after `took` seconds."""
@@ -179,140 +207,8 @@ class Unreachable:
         self._until.clear()
 
 
-class PerHostTransport(httpx.AsyncBaseTransport):
-    """A small connection pool per origin; the least recently used idle ones closed beyond `max_hosts`.
-
-    httpcore checks every pooled connection on each request (has_expired: a getpeername and a poll per
-    idle socket), so one shared pool costs O(idle connections of all hosts) per request and must stay
-    small, and then a host's next feed rarely finds its connection still open. One pool per origin makes
-    that check O(per_host) and lets the feeds of one host share a connection (bench/poll: see
-    docs/benchmarks.md).
-    """
-
-    def __init__(
-        self, per_host: int, max_hosts: int, *, public_only: bool = False, unreachable: Unreachable | None = None
-    ) -> None:
-        self._limits = httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host)
-        self._network = PublicOnlyNetwork() if public_only else None
-        # One TLS context for every pool: building one loads the CA bundle (~15 ms), per host that was
-        # most of a fresh process's polling CPU.
-        self._ssl_context = httpx.create_ssl_context()
-        self._max_hosts = max_hosts
-        self._pools: OrderedDict[tuple[bytes, bytes, int | None], httpx.AsyncHTTPTransport] = OrderedDict()
-        self._in_flight: Counter[tuple[bytes, bytes, int | None]] = Counter()
-        self.unreachable = unreachable or Unreachable()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        origin = (request.url.raw_scheme, request.url.raw_host, request.url.port)
-        self.unreachable.refuse(origin, request.url.host)
-        pool = self._pools.get(origin)
-        new = pool is None
-        if pool is None:
-            pool = self._pools[origin] = httpx.AsyncHTTPTransport(verify=self._ssl_context, limits=self._limits)
-            if self._network is not None:
-                # httpx takes no network backend; its httpcore pool does, and opens connections lazily.
-                assert isinstance(pool._pool, httpcore.AsyncConnectionPool)
-                pool._pool._network_backend = self._network
-        else:
-            self._pools.move_to_end(origin)
-        self._in_flight[origin] += 1  # before any eviction: this pool is in use from now on
-        started = time.monotonic()
-        try:
-            if new:
-                await self._close_idle_beyond_limit()
-            response = await pool.handle_async_request(request)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            self._done(origin)
-            self.unreachable.note(origin, exc, time.monotonic() - started)
-            raise
-        except BaseException:
-            self._done(origin)
-            raise
-        # The connection stays busy until the body is read or closed: count the request done only then.
-        response.stream = _CallbackStream(response.stream, lambda: self._done(origin))
-        return response
-
-    def _done(self, origin: tuple[bytes, bytes, int | None]) -> None:
-        self._in_flight[origin] -= 1
-        if self._in_flight[origin] <= 0:
-            del self._in_flight[origin]
-
-    async def _close_idle_beyond_limit(self) -> None:
-        excess = len(self._pools) - self._max_hosts
-        for origin in [origin for origin in self._pools if origin not in self._in_flight][: max(excess, 0)]:
-            await self._pools.pop(origin).aclose()
-
-    async def aclose(self) -> None:
-        pools, self._pools = list(self._pools.values()), OrderedDict()
-        for pool in pools:
-            await pool.aclose()
-
-
-class PrivateAddressRefused(httpcore.ConnectError):
-    pass
-
-
-class PublicOnlyNetwork(httpcore.AsyncNetworkBackend):
-    """Connects to public addresses only: resolves the host once, checks every address, connects to those.
-
-    Checking where the connection is made, not before the request, leaves no second lookup for a DNS
-    rebinding answer to slip an internal address into, and costs one lookup per new connection
-    rather than one per request.
-    """
-
-    def __init__(self) -> None:
-        self._backend = httpcore.AnyIOBackend()  # what httpcore's AutoBackend picks under asyncio
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        try:
-            addresses = await public_addresses(host, port)
-        except FetchError as exc:
-            raise PrivateAddressRefused(str(exc)) from None
-        failure: Exception | None = None
-        for address in addresses:
-            try:
-                return await self._backend.connect_tcp(str(address), port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                failure = exc
-        assert failure is not None  # public_addresses returns at least one
-        raise failure
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        raise PrivateAddressRefused("unix sockets are not fetched")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._backend.sleep(seconds)
-
-
-class _CallbackStream(httpx.AsyncByteStream):
-    def __init__(self, stream: httpx.AsyncByteStream, on_close: Callable[[], None]) -> None:
-        self._stream = stream
-        self._on_close: Callable[[], None] | None = on_close
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._stream:
-            yield chunk
-
-    async def aclose(self) -> None:
-        try:
-            await self._stream.aclose()
-        finally:
-            if self._on_close is not None:
-                self._on_close, on_close = None, self._on_close
-                on_close()
-
-
 async def fetch(
-    client: httpx.AsyncClient,
+    client: Client,
     url: str,
     *,
     etag: str | None = None,
@@ -337,18 +233,31 @@ async def fetch(
             return await _fetch_http(client, url, etag, last_modified, limits, accept, resolve)
     except TimeoutError:
         raise FetchError(f"no complete response within {limits.timeout:g}s from {url}") from None
-    except httpx.TimeoutException:
+    except http11.TimeoutException:
         raise FetchError(f"timed out talking to {url}") from None
-    except httpx.HTTPError as exc:
-        if isinstance(exc.__cause__, PrivateAddressRefused):
-            raise FetchError(str(exc)) from None
+    except http11.HttpError as exc:
         raise FetchError(f"{type(exc).__name__} from {url}: {exc}") from None
-    except (httpx.InvalidURL, ValueError) as exc:  # a malformed URL, e.g. in a Location header; UnicodeError too
+    except FetchError:
+        raise
+    except ValueError as exc:  # a malformed URL, e.g. in a Location header; UnicodeError too
         raise FetchError(f"{type(exc).__name__} while fetching {url}: {exc}") from None
+    except Exception as exc:
+        translated = _httpx_error(exc, url)
+        if translated is None:
+            raise
+        raise translated from None
+
+
+def _httpx_error(exc: Exception, url: str) -> FetchError | None:
+    if "httpx" not in sys.modules:  # only the client behind a proxy is httpx's
+        return None
+    from watcher.fetch_httpx import translate
+
+    return translate(exc, url)
 
 
 async def _fetch_http(
-    client: httpx.AsyncClient,
+    client: Client,
     url: str,
     etag: str | None,
     last_modified: str | None,
@@ -368,10 +277,9 @@ async def _fetch_http(
         _check_url(url)
         if limits.block_private_addresses and not getattr(client, "checks_addresses", False):
             await ensure_public_host(url)
-        lean = getattr(client, "lean", None)
         response: Any
-        if lean is not None:
-            response = await lean.send(httpx.URL(url), {**client.lean_headers, **conditional}.items())
+        if isinstance(client, LeanClient):
+            response = await client.lean.send(url, {**client.headers, **conditional}.items())
         else:
             request = client.build_request("GET", url, headers=conditional)
             response = await client.send(request, stream=True)
@@ -399,13 +307,13 @@ async def _fetch_http(
     raise FetchError(f"more than {limits.max_redirects} redirects, last to {url}")
 
 
-async def _drain(response: httpx.Response) -> None:
+async def _drain(response: Any) -> None:
     """Read a bodiless answer (304) or a short one (a redirect) to its end, so its connection is kept for the next
     request: a response closed before its end closes the connection, and every 304 of a pass opened a new one."""
     declared = response.headers.get("content-length", "")
     short = declared.isascii() and declared.isdigit() and int(declared) <= DRAIN_MAX
     if response.status_code == 304 or short:  # a 304 has no body, whatever its Content-Length says
-        with contextlib.suppress(FetchError, httpx.HTTPError):  # else it closes with its connection, as before
+        with contextlib.suppress(Exception):  # else it closes with its connection, as before
             await read_limited(response, DRAIN_MAX)
 
 
@@ -420,7 +328,7 @@ def _check_url(url: str) -> None:
         raise FetchError(f"no host in {url!r}")
 
 
-def _result(response: httpx.Response, url: str, body: bytes, moved_permanently: bool) -> FetchResult:
+def _result(response: Any, url: str, body: bytes, moved_permanently: bool) -> FetchResult:
     headers = response.headers
     return FetchResult(
         url=url,
@@ -435,7 +343,7 @@ def _result(response: httpx.Response, url: str, body: bytes, moved_permanently: 
     )
 
 
-async def read_limited(response: httpx.Response, max_bytes: int) -> bytes:
+async def read_limited(response: Any, max_bytes: int) -> bytes:
     """The response body, decompressed, refusing to grow past max_bytes at any stage."""
     declared = response.headers.get("content-length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
@@ -512,7 +420,7 @@ class _Decoder:
         return b"".join(self.parts)
 
 
-def parse_retry_after(headers: httpx.Headers) -> float | None:
+def parse_retry_after(headers: Mapping[str, str] | httpx.Headers) -> float | None:
     """Seconds to wait from a Retry-After header (seconds or an HTTP date), clamped to [0, 24h]."""
     value = headers.get("retry-after", "").strip()
     if not value:

@@ -12,8 +12,8 @@ deadline, redirects and their checks, decompression under the size cap, conditio
 Guards kept here: addresses checked where the connection is made (`public_only`: the name is resolved once,
 every address checked, the checked address connected to, TLS verified for the name), a connect timeout,
 bounded header and chunk-line sizes, no header value with a line break, a reused connection that fails
-before its answer begins tried once on a fresh one (a GET is safe to repeat). Errors are raised as httpx's
-exception types, so watcher.fetch words them the same whichever path fetched.
+before its answer begins tried once on a fresh one (a GET is safe to repeat). Errors carry httpx's exception
+names (ConnectError, ReadError, RemoteProtocolError...), so watcher.fetch words them the same on either path.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ import ssl
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
-
-import httpx
+from urllib.parse import quote, urlsplit
 
 HEAD_LIMIT = 64 * 1024  # bytes of status line and headers (and of a chunk-size line) at most
 READ_SIZE = 64 * 1024
@@ -32,6 +31,40 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _NO_BODY = frozenset({204, 304})
 
 Origin = tuple[str, str, int]
+
+
+class HttpError(Exception):
+    """A request that got no usable answer (named as httpx names its errors)."""
+
+
+class TimeoutException(HttpError):
+    pass
+
+
+class ConnectTimeout(TimeoutException):
+    pass
+
+
+class ConnectError(HttpError):
+    pass
+
+
+class ReadError(HttpError):
+    pass
+
+
+class RemoteProtocolError(HttpError):
+    pass
+
+
+class LocalProtocolError(HttpError):
+    pass
+
+
+class UnsupportedProtocol(HttpError):
+    pass
+
+
 Resolver = Callable[[str, int], Awaitable[list[Any]]]  # (host, port) → addresses to connect to, checked
 
 
@@ -95,7 +128,7 @@ class Response:
                 while left:
                     data = await reader.read(min(left, READ_SIZE))
                     if not data:
-                        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+                        raise RemoteProtocolError("peer closed connection without sending complete message body")
                     left -= len(data)
                     yield data
             else:  # no length: the body runs to the connection's end
@@ -103,7 +136,7 @@ class Response:
                     yield data
                 self._keep_alive = False
         except (ConnectionError, OSError) as exc:
-            raise httpx.ReadError(str(exc) or type(exc).__name__) from None
+            raise ReadError(str(exc) or type(exc).__name__) from None
         self._complete = True
 
     async def _chunks(self, reader: asyncio.StreamReader) -> AsyncIterator[bytes]:
@@ -113,7 +146,7 @@ class Response:
             try:
                 size = int(size_text, 16)
             except ValueError:
-                raise httpx.RemoteProtocolError(f"bad chunk size {size_text[:20]!r}") from None
+                raise RemoteProtocolError(f"bad chunk size {size_text[:20]!r}") from None
             if size == 0:
                 while await _line(reader):  # trailers, up to the blank line
                     pass
@@ -121,11 +154,11 @@ class Response:
             while size:
                 data = await reader.read(min(size, READ_SIZE))
                 if not data:
-                    raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+                    raise RemoteProtocolError("peer closed connection without sending complete message body")
                 size -= len(data)
                 yield data
             if await _line(reader):
-                raise httpx.RemoteProtocolError("chunk not followed by CRLF")
+                raise RemoteProtocolError("chunk not followed by CRLF")
 
     async def aclose(self) -> None:
         release, self._release = self._release, None
@@ -137,9 +170,9 @@ async def _line(reader: asyncio.StreamReader) -> bytes:
     try:
         return (await reader.readuntil(b"\r\n"))[:-2]
     except asyncio.IncompleteReadError:
-        raise httpx.RemoteProtocolError("peer closed connection without sending complete message body") from None
+        raise RemoteProtocolError("peer closed connection without sending complete message body") from None
     except asyncio.LimitOverrunError:
-        raise httpx.RemoteProtocolError("chunk line too long") from None
+        raise RemoteProtocolError("chunk line too long") from None
 
 
 class LeanPool:
@@ -153,7 +186,7 @@ class LeanPool:
         ssl_context: Callable[[], ssl.SSLContext],
         connect_timeout: float,
         resolve: Resolver | None = None,
-        refuse: Callable[[Origin], None] = lambda origin: None,
+        refusal: Callable[[Origin, str], str | None] = lambda origin, host: None,
         note_failure: Callable[[Origin, Exception, float], None] = lambda origin, exc, took: None,
     ) -> None:
         self.per_host = per_host
@@ -161,19 +194,16 @@ class LeanPool:
         self.ssl_context = ssl_context
         self.connect_timeout = connect_timeout
         self.resolve = resolve  # set: addresses checked where the connection is made (PublicOnlyNetwork's rule)
-        self.refuse = refuse  # raises when the origin is not to be tried now (a slow failure just before)
+        self.refusal = refusal  # why not to try the origin now (a slow failure just before), or None
         self.note_failure = note_failure
         self._pools: OrderedDict[Origin, _OriginPool] = OrderedDict()
 
-    async def send(self, url: httpx.URL, headers: Iterable[tuple[str, str]]) -> Response:
-        scheme = url.scheme
-        if scheme not in DEFAULT_PORTS:
-            raise httpx.UnsupportedProtocol(f"unsupported scheme {scheme!r}")
-        host = url.raw_host.decode("ascii")
-        port = url.port or DEFAULT_PORTS[scheme]
+    async def send(self, url: str, headers: Iterable[tuple[str, str]]) -> Response:
+        scheme, host, port, request = _request(url, headers)
         origin = (scheme, host, port)
-        self.refuse(origin)
-        request = _request_bytes(url, headers)
+        refused = self.refusal(origin, host)
+        if refused:
+            raise ConnectError(refused)
         pool = self._pool(origin)
         await pool.slots.acquire()
         pool.active += 1
@@ -246,9 +276,9 @@ class LeanPool:
                 assert failure is not None
                 raise failure
         except TimeoutError:
-            exc: Exception = httpx.ConnectTimeout(f"no connection within {self.connect_timeout:g}s")
+            exc: Exception = ConnectTimeout(f"no connection within {self.connect_timeout:g}s")
         except (OSError, ssl.SSLError) as error:
-            exc = httpx.ConnectError(str(error) or type(error).__name__)
+            exc = ConnectError(str(error) or type(error).__name__)
         except Exception as error:  # the resolver's refusal (a non-public address, no such name): as it is
             exc = error
         self.note_failure(origin, exc, loop.time() - started)
@@ -266,16 +296,16 @@ class LeanPool:
                 except asyncio.IncompleteReadError as exc:
                     if reused and not exc.partial:
                         raise _Retry from None
-                    raise httpx.RemoteProtocolError("Server disconnected without sending a response.") from None
+                    raise RemoteProtocolError("Server disconnected without sending a response.") from None
                 except asyncio.LimitOverrunError:
-                    raise httpx.RemoteProtocolError("response headers too long") from None
+                    raise RemoteProtocolError("response headers too long") from None
                 status, version, headers = _parse_head(head)
                 if not 100 <= status < 200 or status == 101:
                     break
         except (ConnectionError, OSError) as exc:
             if reused:
                 raise _Retry from None
-            raise httpx.ReadError(str(exc) or type(exc).__name__) from None
+            raise ReadError(str(exc) or type(exc).__name__) from None
         connection_header = headers.get("connection", "").lower()
         keep_alive = "close" not in connection_header and (version == "HTTP/1.1" or "keep-alive" in connection_header)
         chunked = "chunked" in headers.get("transfer-encoding", "").lower()
@@ -285,7 +315,7 @@ class LeanPool:
         elif not chunked and "content-length" in headers:
             declared = headers["content-length"].split(",")[0].strip()
             if not (declared.isascii() and declared.isdigit()):
-                raise httpx.RemoteProtocolError(f"bad Content-Length {declared[:20]!r}")
+                raise RemoteProtocolError(f"bad Content-Length {declared[:20]!r}")
             length = int(declared)
         return Response(status, headers, connection, release, length=length, chunked=chunked, keep_alive=keep_alive)
 
@@ -301,20 +331,43 @@ class _Retry(Exception):
     """A kept-alive connection the server had closed: the request goes out again on a new one."""
 
 
-def _request_bytes(url: httpx.URL, headers: Iterable[tuple[str, str]]) -> bytes:
-    lines = [b"GET " + url.raw_path + b" HTTP/1.1", b"Host: " + url.netloc]
-    for name, value in headers:
+_PATH_SAFE = "/%!$&'()*+,;=:@-._~"  # kept as they are in a path (and %-escapes already made)
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+
+def _request(url: str, headers: Iterable[tuple[str, str]]) -> tuple[str, str, int, bytes]:
+    """(scheme, host as connected to, port, the request's bytes) of a GET of `url`."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise UnsupportedProtocol(f"unsupported scheme {scheme!r}")
+    name = parts.hostname or ""
+    if not name:
+        raise LocalProtocolError("no host in the URL")
+    if not name.isascii():  # an internationalised name: as httpx encodes it (IDNA 2008, UTS 46 mapping)
+        import idna
+
+        name = idna.encode(name, uts46=True).decode("ascii")
+    port = parts.port or DEFAULT_PORTS[scheme]
+    authority = f"[{name}]" if ":" in name else name
+    if parts.port is not None and parts.port != DEFAULT_PORTS[scheme]:
+        authority += f":{parts.port}"
+    target = quote(parts.path, safe=_PATH_SAFE) or "/"
+    if parts.query:
+        target += "?" + quote(parts.query, safe=_QUERY_SAFE)
+    lines = [f"GET {target} HTTP/1.1", f"Host: {authority}"]
+    for key, value in headers:
         if "\r" in value or "\n" in value or "\0" in value:
-            raise httpx.LocalProtocolError(f"illegal value in request header {name}")
-        lines.append(f"{name}: {value}".encode("latin-1"))
-    return b"\r\n".join(lines) + b"\r\n\r\n"
+            raise LocalProtocolError(f"illegal value in request header {key}")
+        lines.append(f"{key}: {value}")
+    return scheme, name, port, ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
 def _parse_head(head: bytes) -> tuple[int, str, dict[str, str]]:
     lines = head[:-4].decode("latin-1").split("\r\n")
     parts = lines[0].split(" ", 2)
     if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not (parts[1].isascii() and parts[1].isdigit()):
-        raise httpx.RemoteProtocolError(f"not an HTTP/1.x status line: {lines[0][:80]!r}")
+        raise RemoteProtocolError(f"not an HTTP/1.x status line: {lines[0][:80]!r}")
     headers: dict[str, str] = {}
     name = ""
     for line in lines[1:]:
@@ -324,7 +377,7 @@ def _parse_head(head: bytes) -> tuple[int, str, dict[str, str]]:
         name, colon, value = line.partition(":")
         name = name.strip().lower()
         if not colon or not name:
-            raise httpx.RemoteProtocolError(f"malformed header line {line[:80]!r}")
+            raise RemoteProtocolError(f"malformed header line {line[:80]!r}")
         value = value.strip()
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return int(parts[1]), parts[0], headers
