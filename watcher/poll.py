@@ -24,9 +24,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import httpx
 from sqlalchemy.orm import Session
 
 from watcher import metrics
@@ -59,6 +58,9 @@ from watcher.store import (
     store_items,
 )
 from watcher.worker import init_parse_worker
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from watcher.coverage.fulltext import wants_full_text
 from watcher.coverage.keys import site_of, target_in_link, title_key, url_key
@@ -30,6 +28,9 @@ from watcher.fetch import FetchLimits, fetch
 from watcher.hosts import Hosts, host_of
 from watcher.parse import Entry, ParsedFeed, parse_feed
 from watcher.store import ItemKeys
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
