@@ -132,23 +132,25 @@ class Analyzer:
         )
 
     def _embed(self, items: Sequence[ItemInput], analyses: Sequence[ItemAnalysis]) -> None:
-        """A vector for each item that can join a story; character trigrams for those the encoder cannot
-        place (a language it lacks, no model). Only one of the two is kept: an open story's items are held
-        for 72 hours, and trigrams cost ~15 KB an item against the vector's 2 KB."""
+        """A vector for each item that can join a story, and character trigrams for those in a language the
+        encoder was not trained on (or with no model): two reports in such a language compare by trigrams, and
+        one in it with another language by a vector that still carries names and shared word pieces (weighed
+        on a lower scale: stories.similarity). Trigrams cost ~15 KB an item against the vector's 2 KB, and an
+        open story's items are held for 72 hours: only those items keep both."""
         wanted = [
             (analysis, _lead(item.title, body_of(item.summary, item.content)))
             for item, analysis in zip(items, analyses, strict=True)
             if analysis.facts.actors
         ]
-        embedded = [(analysis, text) for analysis, text in wanted if covered(analysis.language)]
         vectors = None
-        if embedded and self.encoder.enabled:
-            vectors = self.encoder.encode([text for _analysis, text in embedded])
+        if wanted and self.encoder.enabled:
+            vectors = self.encoder.encode([text for _analysis, text in wanted])
         if vectors is not None:
-            for (analysis, _text), vector in zip(embedded, vectors, strict=True):
+            for (analysis, _text), vector in zip(wanted, vectors, strict=True):
                 analysis.facts.vector = vector.copy()  # its own row: a view would keep the whole batch alive
         for analysis, text in wanted:
-            if analysis.facts.vector is None:
+            analysis.facts.native = covered(analysis.language)
+            if analysis.facts.vector is None or not analysis.facts.native:
                 analysis.facts.trigrams = char_trigrams(text)
 
 
