@@ -100,3 +100,27 @@ def test_host_pauses_double_and_respect_retry_after() -> None:
     hosts.answered("https://news.example/a")
     hosts2 = Hosts(per_host=2, max_pause=60)
     assert hosts2.pause("https://x.example/", 86400) - utcnow() <= timedelta(seconds=60)  # capped
+
+
+def test_every_host_has_a_rate_with_a_minute_of_burst(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pass over a host's feeds goes at the connections' pace up to a minute's worth of requests (here 0.1 s'
+    worth, 5), then at the rate (50 a second): the 15 requests take 10 / 50 = 0.2 s. An engine keeps its own."""
+    import time
+
+    from watcher import hosts as hosts_module
+
+    monkeypatch.setattr(hosts_module, "BURST_SECONDS", 0.1)
+    hosts = Hosts(per_host=2, rates={"engine.example": 600}, default_rate=50)
+
+    async def go(url: str, count: int) -> float:
+        started = time.monotonic()
+        await asyncio.gather(*(hosts.pace(url) for _ in range(count)))
+        return time.monotonic() - started
+
+    assert asyncio.run(go("https://feeds.example/a", 5)) < 0.05  # the burst: no wait
+    took = asyncio.run(go("https://feeds.example/b", 10))  # the same host: its bucket is empty now
+    assert 0.15 <= took < 1.0
+    assert asyncio.run(go("https://other.example/", 5)) < 0.05  # each host its own bucket
+    assert 0.15 <= asyncio.run(go("https://engine.example/s", 3)) < 1.0  # 600 a minute: 0.1 s apart, no burst
+    hosts = Hosts(per_host=2, default_rate=0)  # no rate: the connections only
+    assert asyncio.run(go("https://feeds.example/a", 1000)) < 1.0

@@ -1,9 +1,13 @@
-"""Politeness per host, shared by feed polls and article fetches: connections at once, requests per minute,
+"""Politeness per host, shared by feed polls and article fetches: connections at once, a rate of requests,
 and a pause of the whole host after it answers 429 Too Many Requests (or 503 with Retry-After).
 
-A news engine carries hundreds of search feeds: a limit on connections alone would still send them as
-fast as the engine answers, so engine hosts also get a rate (search.engines[].per_minute). A 429 says the
-host, not one feed, is overloaded: every feed and article of that host waits until the pause ends.
+A host carrying hundreds of feeds would otherwise be asked as fast as it answers on its `per_host`
+connections, pass after pass. Every host gets a rate: `poll.per_host_rate` requests a second (default 20)
+averaged over a minute, as a bucket of a minute's worth of requests, so a pass over a host's few hundred
+feeds goes at the connections' pace (never slower than one reader asking them one after another) and only
+sustained asking beyond the rate waits. A news engine states its quota: its hosts get theirs instead
+(search.engines[].per_minute), requests started that far apart, no burst. A 429 says the host, not one
+feed, is overloaded: every feed and article of that host waits until the pause ends.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from urllib.parse import urlsplit
 from watcher.clock import utcnow
 
 FIRST_PAUSE = 300.0  # seconds a host is left alone after a 429 without Retry-After; doubled each time
+DEFAULT_RATE = 20.0  # requests a second to one host (poll.per_host_rate), averaged over BURST_SECONDS
+BURST_SECONDS = 60.0  # the bucket holds this many seconds' worth of requests
 PAUSE_STATUSES = frozenset({429, 503})
 
 
@@ -25,20 +31,33 @@ def host_of(url: str) -> str:
 
 
 class Hosts:
-    def __init__(self, per_host: int, rates: Mapping[str, float] | None = None, max_pause: float = 86400.0) -> None:
+    def __init__(
+        self,
+        per_host: int,
+        rates: Mapping[str, float] | None = None,
+        max_pause: float = 86400.0,
+        default_rate: float = DEFAULT_RATE,
+    ) -> None:
         self.per_host = per_host
-        self.rates = dict(rates or {})  # host → requests per minute
+        self.rates = dict(rates or {})  # host → requests per minute (news engines)
+        self.default_rate = default_rate  # requests a second, every other host; 0: none
         self.max_pause = max_pause
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._next_request: dict[str, float] = {}  # host → monotonic time its next request may start
+        self._buckets: dict[str, tuple[float, float]] = {}  # host → (requests left, monotonic time of that count)
         self._paused: dict[str, datetime] = {}
         self._pauses: dict[str, int] = {}  # 429s in a row, for the doubling
 
-    def configure(self, per_host: int, rates: Mapping[str, float], max_pause: float) -> None:
+    def configure(
+        self, per_host: int, rates: Mapping[str, float], max_pause: float, default_rate: float | None = None
+    ) -> None:
         """A reloaded config: new limits from the next request on (pauses in force stay)."""
         if per_host != self.per_host:
             self._slots.clear()
         self.per_host, self.rates, self.max_pause = per_host, dict(rates), max_pause
+        if default_rate is not None and default_rate != self.default_rate:
+            self.default_rate = default_rate
+            self._buckets.clear()
 
     def slot(self, url: str) -> asyncio.Semaphore:
         host = host_of(url)
@@ -47,16 +66,30 @@ class Hosts:
         return self._slots[host]
 
     async def pace(self, url: str) -> None:
-        """Wait for the host's turn when it has a rate: requests start 60/per_minute seconds apart."""
+        """Wait for the host's turn: an engine's requests start 60/per_minute seconds apart; any other host's
+        when its bucket (BURST_SECONDS of default_rate) has a request left, else as it refills."""
         host = host_of(url)
         rate = self.rates.get(host)
         if not rate:
+            await self._bucket(host)
             return
         now = time.monotonic()
         start = max(now, self._next_request.get(host, now))
         self._next_request[host] = start + 60.0 / rate  # the slot is taken before waiting: waiters queue up
         if start > now:
             await asyncio.sleep(start - now)
+
+    async def _bucket(self, host: str) -> None:
+        rate = self.default_rate
+        if rate <= 0:
+            return
+        now = time.monotonic()
+        capacity = rate * BURST_SECONDS
+        left, then = self._buckets.get(host, (capacity, now))
+        left = min(capacity, left + (now - then) * rate) - 1  # taken before waiting: waiters queue up
+        self._buckets[host] = (left, now)
+        if left < 0:
+            await asyncio.sleep(-left / rate)
 
     def paused_until(self, url: str) -> datetime | None:
         until = self._paused.get(host_of(url))

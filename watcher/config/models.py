@@ -112,6 +112,8 @@ class PollConfig(Strict):
     max_redirects: int = Field(default=5, ge=0, le=20)
     concurrency: int = Field(default=16, ge=1, le=1000)
     per_host: int = Field(default=2, ge=1, le=100)
+    # Requests a second to one host, averaged over a minute (watcher/hosts.py); 0: connections only.
+    per_host_rate: float = Field(default=20.0, ge=0, le=100_000)
     max_backoff: Duration = timedelta(hours=24)
     # A new feed's first poll stores its whole back-catalogue but mails only items newer than this.
     first_poll_alert_age: Duration = timedelta(days=3)
