@@ -145,7 +145,12 @@ class Poller:
         self._write_lock = asyncio.Lock()
         self._unchanged_queue: list[_Unchanged] = []
         self._unchanged_writer: asyncio.Task[None] | None = None
-        self.hosts = Hosts(config.poll.per_host, generated_feeds(config).rates, config.poll.max_backoff.total_seconds())
+        self.hosts = Hosts(
+            config.poll.per_host,
+            generated_feeds(config).rates,
+            config.poll.max_backoff.total_seconds(),
+            config.poll.per_host_rate,
+        )
         self.links = LinkFollower(self.client, self.hosts)
         self.articles = ArticleStage(db, self.client, self.hosts, self._write, progress=self._progressed)
         self._stopping = False
@@ -168,7 +173,7 @@ class Poller:
     def apply(self, config: Config, matcher: Matcher) -> None:
         self.config, self.matcher, self.limits = config, matcher, fetch_limits(config)
         max_pause = config.poll.max_backoff.total_seconds()
-        self.hosts.configure(config.poll.per_host, generated_feeds(config).rates, max_pause)
+        self.hosts.configure(config.poll.per_host, generated_feeds(config).rates, max_pause, config.poll.per_host_rate)
         with self.db.session() as session:
             self.entity_ids = entity_ids(session)
 
