@@ -394,6 +394,17 @@ def test_plain_markup_gives_the_visible_text_htmlparser_gives(fragment: str) -> 
         assert simple == watcher.parse._parsed_visible_text(fragment)
 
 
+_WHITESPACE_TEXT = st.text(alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000\u200b")))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(_WHITESPACE_TEXT, st.text()))
+def test_collapsing_whitespace_gives_what_the_regular_expressions_gave(text: str) -> None:
+    """collapse_whitespace splits on str.split()'s whitespace; the regular expressions it replaced read \\s."""
+    spaces, lines = re.compile(r"[^\S\n]+"), re.compile(r"\s*\n\s*")
+    assert watcher.parse.collapse_whitespace(text) == lines.sub("\n", spaces.sub(" ", text.replace("\r", "\n"))).strip()
+
+
 def test_the_plain_markup_reader_takes_feed_html_and_leaves_the_rest() -> None:
     simple = watcher.parse._simple_visible_text
     assert simple('<p>Xiaomi &amp; <a href="https://x.example/">Mi Pay</a></p><p>Corea</p>') == "Xiaomi & Mi Pay\nCorea"

@@ -70,8 +70,6 @@ _BLOCKS = frozenset(
         "ul",
     }
 )
-_SPACES = re.compile(r"[^\S\n]+")
-_LINES = re.compile(r"\s*\n\s*")
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ class Entry:
     language: str | None
     author: str | None = None
 
-    @cached_property  # read by new_entries and again by store_items: a URL parse and a hash, ~10 µs
+    @cached_property  # a URL parse and a hash, ~10 µs: parse_feed computes it in the worker
     def dedup_key(self) -> str | None:
         """A second key, on the normalised link (else the title), that survives a GUID changing."""
         if self.link:
@@ -232,8 +230,15 @@ def _simple_visible_text(html: str) -> str | None:
 
 
 def collapse_whitespace(text: str) -> str:
-    text = _SPACES.sub(" ", text.replace("\r", "\n"))
-    return _LINES.sub("\n", text).strip()
+    """Runs of whitespace made one space, lines kept apart by one newline (blank ones dropped), ends trimmed.
+
+    str.split() splits on exactly the characters a regular expression's \\s matches: the same result as the two
+    substitutions used before (tests/test_parse_fast.py holds them equal), at a sixth of the CPU; it runs on every
+    text field of every entry.
+    """
+    if "\n" not in text and "\r" not in text:
+        return " ".join(text.split())
+    return "\n".join(filter(None, [" ".join(line.split()) for line in text.replace("\r", "\n").split("\n")]))
 
 
 def check_no_entity_declarations(body: bytes, content_type: str | None = None) -> None:
@@ -414,6 +419,8 @@ def _parse_feed(body: bytes, content_type: str | None, url: str | None) -> Parse
     feed = result.get("feed", {})
     feed_language = _language(feed.get("language"))
     entries = _entries(result["entries"], feed_language)
+    for entry in entries:
+        entry.dedup_key  # noqa: B018 -- computed here, in the parse worker, and pickled with the entry: not by the writer
     return ParsedFeed(
         title=_plain(feed.get("title_detail"), feed.get("title"))[:MAX_TITLE_CHARS] or None,
         link=feed.get("link"),

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from watcher.coverage.fulltext import wants_full_text
-from watcher.coverage.keys import site_of, target_in_link, title_key, url_key
+from watcher.coverage.keys import is_web_link, site_of, target_in_link, title_key
 from watcher.coverage.pages import parse_page
 from watcher.coverage.results import SearchResult, SearchResults, parse_search_results
 from watcher.coverage.sitemap import parse_sitemap
@@ -82,9 +82,10 @@ def item_keys(
         entry = result.entry
         site = site_of(entry.link) if search_host is None or host_of(entry.link or "") != search_host else None
         publisher_site = result.site or site
-        web = url_key(entry.link) is not None and not (entry.link or "").lower().endswith(".pdf")
+        key = entry.dedup_key if is_web_link(entry.link) else None  # url_key(link), computed in the parse worker
+        web = key is not None and not (entry.link or "").lower().endswith(".pdf")
         fetch_it = wanted and web and site is not None and not silenced(entry)
-        keys.append(ItemKeys(url_key(entry.link), title_key(publisher_site, entry.title), result.publisher, fetch_it))
+        keys.append(ItemKeys(key, title_key(publisher_site, entry.title), result.publisher, fetch_it))
     return keys
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from watcher.models import Feed
+from watcher.store.items import bind_time, execute_sql
 from watcher.store.leases import lease_free
 
 # The polling hot path runs Core statements on the tables rather than ORM-enabled ones: the same SQL at a
@@ -132,24 +132,31 @@ def record_success(
     title: str | None = None,
     interval_seconds: int | None = None,
 ) -> None:
-    values: dict[str, Any] = dict(
-        etag=etag,
-        last_modified=last_modified,
-        last_polled_at=now,
-        last_success_at=now,
-        next_poll_at=next_poll_at,
-        consecutive_failures=0,
-        last_error=None,
-        lease_owner=None,
-        lease_until=None,
+    # Plain SQL on the DB-API cursor: an UPDATE built per feed cost ~1 ms of SQLAlchemy's Python.
+    stamp = bind_time(session)
+    execute_sql(
+        session,
+        _RECORD_SUCCESS,
+        (
+            etag,
+            last_modified,
+            stamp(now),
+            stamp(now),
+            stamp(next_poll_at),
+            interval_seconds,
+            body_hash,
+            title[:1000] if title else None,
+            feed_id,
+        ),
     )
-    if interval_seconds is not None:
-        values["interval_seconds"] = interval_seconds
-    if body_hash is not None:
-        values["body_hash"] = body_hash
-    if title:
-        values["title"] = title[:1000]
-    session.execute(update(_FEEDS).where(_FEEDS.c.id == feed_id).values(**values))
+
+
+_RECORD_SUCCESS = (
+    "UPDATE feeds SET etag = ?, last_modified = ?, last_polled_at = ?, last_success_at = ?, next_poll_at = ?, "
+    "consecutive_failures = 0, last_error = NULL, lease_owner = NULL, lease_until = NULL, "
+    "interval_seconds = COALESCE(?, interval_seconds), body_hash = COALESCE(?, body_hash), title = COALESCE(?, title) "
+    "WHERE id = ?"
+)
 
 
 # record_success for a poll that found nothing new: the same UPDATE for every feed, so one executemany.

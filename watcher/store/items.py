@@ -382,6 +382,20 @@ class _Bulk:
             cursor.close()
 
 
+def bind_time(session: Session) -> Any:
+    """The function that turns an aware datetime (or None) into what the session's DB-API driver is given."""
+    return _bulk(session).stamp
+
+
+def execute_sql(session: Session, sql: str, parameters: Sequence[Any]) -> None:
+    """One statement with "?" placeholders on the session's DB-API cursor, in its transaction."""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(_bulk(session).query(sql, 0), parameters)
+    finally:
+        cursor.close()
+
+
 def _utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("naive datetime given to the database; watcher stores aware UTC times only")
