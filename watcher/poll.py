@@ -146,6 +146,7 @@ class Poller:
         self.after_pass: Callable[[], object] | None = None
         self._write_lock = asyncio.Lock()
         self._unchanged_queue: list[_Unchanged] = []
+        self._unchanged_pending: list[asyncio.Future[None]] = []  # recorded or not yet, awaited at the pass's end
         self._unchanged_writer: asyncio.Task[None] | None = None
         self._store_queue: list[_Stored] = []
         self._store_writer: asyncio.Task[None] | None = None
@@ -240,6 +241,7 @@ class Poller:
                 finished, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
                 for task in finished:
                     summary.add(task.result())
+            await self._flush_unchanged()
             await self._fetch_articles(summary)
         await self._after_pass(summary)
         metrics.FEED_POLLS.labels("ok").inc(summary.feeds_ok)
@@ -420,13 +422,22 @@ class Poller:
             log.info("feed.redirect_remembered", extra={"fields": {"feed": feed.url, "new_url": remembered}})
 
     async def _unchanged(self, feed: FeedState, result: FetchResult) -> PollSummary:
+        # Recorded by the group writer; the feed does not wait for it, so its slots go to the next feed at once
+        # (waiting, the feeds of one host came two at a time: a transaction per two feeds), and the pass waits
+        # for every record before it ends (_flush_unchanged).
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._unchanged_queue.append((feed, result, utcnow(), future))
+        self._unchanged_pending.append(future)
         if self._unchanged_writer is None or self._unchanged_writer.done():
             self._unchanged_writer = asyncio.create_task(self._write_unchanged())
-        await future
         log.debug("feed.unchanged", extra={"fields": {"feed": feed.url, "status": result.status}})
         return PollSummary(feeds_unchanged=1)
+
+    async def _flush_unchanged(self) -> None:
+        """Wait until the unchanged feeds of the pass are recorded (the first error, if any, is raised)."""
+        pending, self._unchanged_pending = self._unchanged_pending, []
+        if pending:
+            await asyncio.gather(*pending)
 
     async def _write_unchanged(self) -> None:
         """Record the unchanged feeds queued so far, together in one transaction, until none are left.
