@@ -23,6 +23,10 @@ Kinds beyond the taxonomy's event types:
 - `first` + `outlet` (at most three words apart), with a country, make a market entry ("first flagship
   store in Mexico", "premier grand magasin", "첫 번째 매장");
 - `enter` + `market_word`, with a country, make a market entry ("enters the Hungarian market");
+- `arrive`: a movement or start verb ("starts operations in", "goes live in", "chega ao", "stiže u", "jõuab"), a
+  market entry with a country or one of its cities named by name next to it and the company just before it
+  (not a product: "Xiaomi SU7 arriva in Germania");
+- `open` + `office`, with a country or a city, make a market entry ("opens an office in Hanoi");
 - `stake` + `stake_enter` or `stake_raise`, or `stake_enter` + a percentage, make an acquisition ("raises
   its stake", "entre au capital", "entra con il 41%"), unless the sentence reports results or funding;
 - blockers: `rumour`, `denial`, `negation`, `review`, `opinion`, `stock`, `anniversary` drop the sentence

@@ -44,7 +44,19 @@ _CJK_LANGUAGES = ("zh", "ja", "ko")
 _POSTPOSITIONAL = (*_CJK_LANGUAGES, "hi")  # "after Toyota" follows the name: "トヨタに続き", "टोयोटा के बाद"
 # Cues that say what a sentence is about, not what its subject does.
 _NOT_ACTS = frozenset(
-    {"org_noun", "not_party", "negation", "role", "asset", "stake", "jobs", "market_word", "after", "per_share"}
+    {
+        "org_noun",
+        "not_party",
+        "negation",
+        "role",
+        "asset",
+        "stake",
+        "jobs",
+        "market_word",
+        "after",
+        "per_share",
+        "office",
+    }
 )
 _NOT_SUBJECT_AFTER = re.compile(r"-(?:backed|owned|controlled|funded|supported|affiliated|linked|led)\b", re.I)
 # What joins two countries in a list: a comma or "and" ("Romania and Bulgaria", "România și Bulgaria", "루마니아와").
@@ -77,6 +89,10 @@ _FIRST_GAP_WORDS = 3  # words between "first" and the site it numbers ("first Eu
 _FIRST_GAP_CHARS = 8  # characters, where words are not spaced ("首家旗舰门店")
 # Languages that put the verb before its subject: a subject after the cue is as likely as one before.
 _VERB_FIRST = ("ar", "ga", "cy")
+_ARRIVE_REACH = 30  # characters between a movement or start verb and the country after it ("llega a la Argentina")
+_ARRIVE_SUBJECT_GAP = 60  # characters between the company and its movement verb ("Temu goes live", "Lidl stiže")
+_MODEL_NAME = re.compile(r"(?<!\w)(?!(?:q|h|fy)\d)[^\W\d_]+-?\d+\w*", re.IGNORECASE)  # "SU7", "EX5": a product
+_ARRIVE_BEFORE = 12  # ... and before it, where the verb comes last ("Eestisse jõuab", "タイに上陸")
 # Events whose subject may follow its cue anywhere: "Profit at Almarai rises", "odwołała prezesa Orlenu".
 _SUBJECT_AFTER = ("earnings", "leadership")
 
@@ -286,6 +302,15 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
         near = [first for first in firsts if any(_near(sentence.text, first, outlet, after) for outlet in outlets)]
         if near:
             events["market_entry"] = near[0]
+    arriving = kinds.get("arrive")
+    if "market_entry" not in events and arriving and _country_near(sentence, arriving) and _arrives(sentence, arriving):
+        events["market_entry"] = kinds[
+            "arrive"
+        ]  # "starts operations in Bangladesh", "chega ao Brasil", "jõuab Eestisse"
+    if "market_entry" not in events and "open" in kinds and "office" in kinds:
+        opening = min(kinds["open"], kinds["office"], key=lambda cue: cue.start)
+        if _country_near(sentence, opening, reach=_ARRIVE_REACH + 30):
+            events["market_entry"] = opening  # "opens an office in Hanoi", "avas Tallinnas esinduse"
     if "market_entry" not in events and "enter" in kinds and "market_word" in kinds:
         events["market_entry"] = min(kinds["enter"], kinds["market_word"], key=lambda cue: cue.start)
     reports = {"earnings", "earnings?", "funding", "funding?"} & set(kinds)
@@ -352,6 +377,26 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     if "announce" in kinds and not events:
         events["product_launch"] = kinds["announce"]  # 発表 alone: a product; with results, the results
     return sorted(events.items(), key=lambda pair: pair[1].start)
+
+
+def _arrives(sentence: Sentence, cue: Cue) -> bool:
+    """Whether what arrives is a tracked company named just before the verb ("Temu goes live in Kenya"), not a
+    product ("Xiaomi SU7 arriva in Germania", "the compact SUV will arrive in Japan") nor a feature."""
+    before = [party for party in sentence.parties if party.end <= cue.start]
+    if not before:
+        return False
+    between = sentence.text[before[-1].end : cue.start]
+    return len(between) <= _ARRIVE_SUBJECT_GAP and not _MODEL_NAME.search(between)
+
+
+def _country_near(sentence: Sentence, cue: Cue, reach: int = 0) -> bool:
+    """A country or one of its cities named by name just after a movement or start verb ("arrives in Kenya",
+    "stiže u BiH"), or just before it where the verb comes last ("বাংলাদেশে কার্যক্রম শুরু", "タイに上陸")."""
+    reach = reach or _ARRIVE_REACH
+    return any(
+        hit.is_name and (0 <= hit.start - cue.end <= reach or 0 <= cue.start - hit.end <= _ARRIVE_BEFORE)
+        for hit in sentence.markets
+    )
 
 
 def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
@@ -450,8 +495,8 @@ def _market(markets: Sequence[MarketHit], cue: Cue, elsewhere: str | None = None
     """The country entered: a name in the sentence (the first after the cue, else the nearest before it), an
     adjective after the cue ("enters the Hungarian market"), the one country the item names elsewhere, or an
     adjective before the cue, which more often says whose the company is ("the Polish group expands")."""
-    names = [hit for hit in markets if hit.is_name]
-    if names:
+    names = [hit for hit in markets if hit.is_name and not hit.is_city] or [hit for hit in markets if hit.is_name]
+    if names:  # a country's name over a city's: "in Germany, in Frankfurt"
         after = [hit for hit in names if hit.start >= cue.start]
         return after[0].code if after else min(names, key=lambda hit: cue.start - hit.end).code
     after = [hit for hit in markets if hit.start >= cue.start]

@@ -6,6 +6,10 @@ doubles as it ("coreano", "koreanisch", "корейский"), plus the everyday
 (EXTRA_NAMES). They are compiled into one automaton with watcher.match's folding and word edges, so
 "Corea del Sud", "COREA DEL SUD" and "Südkoreas" are found the way entity aliases are.
 
+Capitals and cities of 600,000 people or more stand for their country where no country is named ("in Tallinn",
+"Tallinnas", "à Tanger", "tại Hà Nội": data/cities.json, from GeoNames by scripts/build_city_names.py), looked up
+by word (CityFinder); a region stands for its countries ("the Baltic states", "Baltijā": EE, LV, LT).
+
 Inflected languages get a '*' after each word's stem ("Южн* Коре*" finds "Южной Кореи"), the
 agglutinative ones after the whole word ("Magyarország*" finds "Magyarországon").
 """
@@ -13,6 +17,7 @@ agglutinative ones after the whole word ("Magyarország*" finds "Magyarországon
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -45,6 +50,7 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "IN": ["India", "Indien", "Inde", "Индия", "Индии", "Индию", "인도", "印度", "インド", "الهند"],
     "VN": ["Vietnam", "Viet Nam", "Wietnam*", "Вьетнам*", "베트남", "越南", "ベトナム", "فيتنام"],
     "HU": ["Węgrzech", "Węgier", "Венгри*"],
+    "FI": ["Suome*"],  # Finnish: "Suomeen", "Suomessa", "Suomen markkinoille"
     "IQ": ["Irak*", "Iraq", "Ирак*", "이라크", "伊拉克", "イラク", "العراق"],
 }  # fmt: skip
 
@@ -88,6 +94,7 @@ class MarketHit:
     start: int
     end: int
     is_name: bool  # a country's name, not an adjective ("in Corea", not "il mercato coreano")
+    is_city: bool = False  # named by a city in it ("in Tallinn", "Tallinnas", "tại Hà Nội"), or a region of several
 
 
 def _stem(word: str) -> str:
@@ -101,6 +108,10 @@ def _variants(name: str, language: str, adjective: bool) -> list[str]:
     if "*" in name or not any(ch.isalpha() for ch in name):
         return [name]
     words = name.split()
+    if language == "ar" and not adjective and " " not in name:
+        # Clitics written onto the name: "بالمغرب" (in Morocco), "والمغرب" (and Morocco), "للمغرب" (to Morocco).
+        rest = name[2:] if name.startswith("ال") else None
+        return [name, *(["بال" + rest, "وال" + rest, "لل" + rest] if rest else ["ب" + name, "و" + name, "ل" + name])]
     if adjective or language in _STEMMED:
         return [name, " ".join(_stem(word) for word in words)]
     # Not after a short name ("Şili*" ran on into "silicon"); Turkish puts an apostrophe before the ending.
@@ -129,6 +140,110 @@ def _territory_names() -> dict[str, dict[str, dict[str, list[str]]]]:
     return json.loads(data)
 
 
+@cache
+def _city_names() -> dict[str, list[str]]:
+    """ISO code → names of its capital and its big cities (data/cities.json, scripts/build_city_names.py)."""
+    data = resources.files("watcher.analyze").joinpath("data", "cities.json").read_text(encoding="utf-8")
+    return json.loads(data)
+
+
+# Regions that stand for several countries: "enters the Baltic states" enters three.
+REGIONS: dict[str, list[str]] = {
+    "EE LV LT": ["Baltic states", "Baltic countries", "the Baltics", "Baltikum*", "baltischen Staaten", "pays baltes",
+                 "países bálticos", "paesi baltici", "Baltische staten", "Baltijos šal*", "Baltij*", "Baltimaad*",
+                 "Baltia", "Baltiassa", "Baltiaan", "Балти*", "Прибалти*", "Baltycki*", "krajach bałtyckich",
+                 "baltiska länder*", "Baltikum", "Baltikummet", "Baltic", "Pobaltí", "balti államok*",
+                 "Baltische Staaten", "países bálticos", "バルト三国", "波罗的海三国", "발트 3국", "발트3국"],
+    "DK NO SE FI IS": ["Nordics", "Nordic countries", "nordiske land*", "Norden", "Nordeuropa"],
+    "BE NL LU": ["Benelux*"],
+}  # fmt: skip
+
+
+_TOKEN = re.compile(r"\w+(?:['’-]\w+)*")
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]+")  # Thai, CJK, kana, Hangul
+_CLITICS = ("وب", "وال", "بال", "لل", "ب", "و", "ل", "ف")  # Arabic prefixes: "بالمغرب", "وطنجة"
+_VOWEL = re.compile(r"[aeiouyäöüåæøąęėįųūıаеиоуыэюяєії]")
+CITY_ENDING = 4  # letters a case ending may add to a city's name: "Tallinnas", "Taline", "Lisabonu"
+CITY_STEM = 5  # letters a name needs before an ending may follow it ("Rabat" does, "Kyiv" does not)
+MAX_CITY_WORDS = 4
+
+
+class CityFinder:
+    """Capitals and big cities (data/cities.json) by a look-up of the text's words, not an automaton: 17,000 names
+    in it would cost ~25 MB, in a dict ~2. A name in a script with case must be capitalised as written ("Sale" is
+    no city in "a Black Friday Sale", "Salé" is); one of five letters or more may take an ending of up to four
+    ("Tallinnas", "Taline"); Arabic clitics come off ("بالمغرب"); in Thai, Chinese, Japanese and Korean every
+    stretch of the text is looked up, as they write words together."""
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        self.names: dict[str, str] = {}
+        self.unspaced: dict[str, str] = {}
+        for code, values in table.items():
+            for value in values:
+                key = " ".join(fold(value).split())
+                if _UNSPACED.fullmatch(value.replace(" ", "")):
+                    self.unspaced[key.replace(" ", "")] = code
+                else:
+                    self.names[key] = code
+        self.longest = max(map(len, self.unspaced), default=0)
+
+    def find(self, text: str) -> list[MarketHit]:
+        hits = []
+        tokens = list(_TOKEN.finditer(text))
+        index = 0
+        while index < len(tokens):
+            found = None
+            for count in range(min(MAX_CITY_WORDS, len(tokens) - index), 0, -1):
+                first, last = tokens[index], tokens[index + count - 1]
+                words = [token.group() for token in tokens[index : index + count]]
+                if count > 1 and not all(
+                    text[a.end() : b.start()] == " "
+                    for a, b in zip(tokens[index:], tokens[index + 1 : index + count], strict=False)
+                ):
+                    continue
+                code = self._word(" ".join(words), exact=count > 1)
+                if code:
+                    found = MarketHit(code, first.start(), last.end(), True, True)
+                    index += count
+                    break
+            if found:
+                hits.append(found)
+            else:
+                index += 1
+        for run in _UNSPACED.finditer(text):
+            start = run.start()
+            while start < run.end():
+                for length in range(min(self.longest, run.end() - start), 1, -1):
+                    code = self.unspaced.get(fold(text[start : start + length]))
+                    if code:
+                        hits.append(MarketHit(code, start, start + length, True, True))
+                        start += length
+                        break
+                else:
+                    start += 1
+        return hits
+
+    def _word(self, written: str, exact: bool) -> str | None:
+        if written[:1].lower() != written[:1].upper() and not written[:1].isupper():
+            return None  # a cased script, not capitalised: a word, not a name
+        folded = fold(written)
+        code = self.names.get(folded)
+        if code or exact:
+            return code
+        for clitic in _CLITICS:
+            if folded.startswith(clitic) and len(folded) - len(clitic) >= 3:
+                rest = folded[len(clitic) :]
+                code = self.names.get(rest) or (self.names.get("ال" + rest[1:]) if clitic == "لل" else None)
+                if code:
+                    return code
+        if written.isalpha() and not _UNSPACED.search(written):
+            for end in range(len(folded) - 1, max(CITY_STEM, len(folded) - CITY_ENDING) - 1, -1):
+                code = self.names.get(folded[:end])
+                if code and _VOWEL.search(folded[end:]):  # a case ending ("-as", "-e", "-ssa"), not "Turin-g"
+                    return code
+        return None
+
+
 def _entities() -> list[EntityConfig]:
     names: dict[str, list[object]] = {}
     adjectives: dict[str, list[object]] = {}
@@ -144,8 +259,9 @@ def _entities() -> list[EntityConfig]:
         names.setdefault(code, []).extend(values)
     for code, values in EXTRA_ADJECTIVES.items():
         adjectives.setdefault(code, []).extend(values)
+    regions: dict[str, list[object]] = {codes: list(values) for codes, values in REGIONS.items()}
     entities = []
-    for kind, table in (("name", names), ("adjective", adjectives)):
+    for kind, table in (("name", names), ("adjective", adjectives), ("city", regions)):
         for code, values in sorted(table.items()):
             aliases = _unique(value for value in values if isinstance(value, dict) or _usable(str(value)))
             if aliases:
@@ -177,6 +293,7 @@ class MarketFinder:
                     exact.setdefault(" ".join(fold(alias.text).split()), set()).add(entity.name)
         self.exact = exact  # folded name or adjective as written → "KR:name", ...
         self.names = frozenset(text for text, kinds in exact.items() if any(kind.endswith(":name") for kind in kinds))
+        self.cities = CityFinder(_city_names())
 
     def _run_on(self, text: str, code: str) -> bool:
         """Whether `text` goes on for five letters or more past the longest name of `code` it starts with."""
@@ -198,6 +315,12 @@ class MarketFinder:
         written: dict[MarketHit, bool] = {}
         for entity_match in self.matcher.match({"text": text}):
             code, kind = entity_match.entity.split(":")
+            if kind == "city":
+                for hit in entity_match.hits:
+                    found = MarketHit(code, hit.start, hit.end, True, True)
+                    hits.append(found)
+                    written[found] = True
+                continue
             for hit in entity_match.hits:
                 exact = entity_match.entity in self.exact.get(" ".join(fold(hit.text).split()), ())
                 # A name's stem run on in lower case is its adjective: "japanische", "coreana", "węgierski"; so is
@@ -208,12 +331,21 @@ class MarketFinder:
                 written[found] = exact
         # Longest first; of one span, a name as written before a stem's continuation: "Nigeria" is NG, not "Niger*".
         hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit]))
+        # Cities where no country is named: "Tallinnas", not "Mexico City"'s Mexico twice.
+        hits.extend(city for city in self.cities.find(text) if not any(
+            hit.start < city.end and city.start < hit.end for hit in hits))  # fmt: skip
+        for hit in hits:
+            written.setdefault(hit, True)
+        hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit]))
         kept: list[MarketHit] = []
         for hit in hits:
             if kept and hit.start < kept[-1].end:
                 continue
             kept.append(hit)
-        return kept
+        # A region is each of its countries, at its place: "the Baltic states" are EE, LV and LT.
+        return [
+            MarketHit(code, hit.start, hit.end, hit.is_name, hit.is_city) for hit in kept for code in hit.code.split()
+        ]
 
     def codes(self, text: str) -> set[str]:
         return {hit.code for hit in self.find(text)}
