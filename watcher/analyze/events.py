@@ -495,10 +495,15 @@ def _market(markets: Sequence[MarketHit], cue: Cue, elsewhere: str | None = None
     """The country entered: a name in the sentence (the first after the cue, else the nearest before it), an
     adjective after the cue ("enters the Hungarian market"), the one country the item names elsewhere, or an
     adjective before the cue, which more often says whose the company is ("the Polish group expands")."""
-    names = [hit for hit in markets if hit.is_name and not hit.is_city] or [hit for hit in markets if hit.is_name]
-    if names:  # a country's name over a city's: "in Germany, in Frankfurt"
+    names = [hit for hit in markets if hit.is_name]
+    if names:
+        # After the cue, a country's name over a city's ("in Germany, in Frankfurt"); a city after it over a country
+        # before it, which more often says whose the company is ("Taani ... Ørsted avas Tallinnas esinduse").
         after = [hit for hit in names if hit.start >= cue.start]
-        return after[0].code if after else min(names, key=lambda hit: cue.start - hit.end).code
+        countries = [hit for hit in after if not hit.is_city]
+        if after:
+            return (countries or after)[0].code
+        return min(names, key=lambda hit: (hit.is_city, cue.start - hit.end)).code
     after = [hit for hit in markets if hit.start >= cue.start]
     if after:
         return after[0].code
