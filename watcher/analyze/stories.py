@@ -10,7 +10,10 @@ moved by what embeddings miss:
 - the events: the same type for the same entity pulls together, different types push apart;
 - figures and product names both carry ("6,000", "SU7"), countries both name, the same outlet (a feed
   rarely tells one event twice);
-- contradictions veto: different quarters (Q2 vs Q3 results), different markets entered.
+- contradictions veto: different quarters (Q2 vs Q3 results), different markets entered;
+- a story whose recent reports all agree with the item (nothing above tells them apart; for acquisitions,
+  lawsuits and deals, of which a company often has several at once, a fact in common too) gets a prior: real
+  feeds rarely carry two stories about one company in three days that nothing tells apart.
 Measured on the 44 shared examples: same-story title cosines go down to 0.43 while different stories
 of one company reach 0.73, so the cosine alone cannot decide (docs/benchmarks.md has the fits).
 """
@@ -32,6 +35,15 @@ VETO = -1.0
 SECOND_SITE = -0.35  # undoes the same-market bonus and more: "a second plant in Spain, in Valencia"
 NOT_NATIVE_SHIFT = 0.15  # added to a cosine where a language is not the encoder's
 UNSEEN_SAME_EVENTS = 0.13  # the same events, where neither the encoder nor trigrams compare the two languages
+# A story all of whose recent reports agree with the item (same tracked company within three days, nothing that
+# tells two events apart): few stories about one company run at once. Chosen by the best minimum F1 over the
+# seven labelled sets (0.10-0.25 and a join at 0.60-0.66 tried): examples 1.000, dev 0.976, heldout4 0.940, heldout5
+# 0.879 against 0.848 without it.
+AGREE = 0.15
+AGREE_ONE_SIDED = 0.05  # ... and undoes the small penalty of events read in one report only
+# Events a company often has several of in three days (two acquisitions in a week, two lawsuits): agreeing needs a
+# fact both reports name (a country, a figure, a name), not only the absence of a difference.
+MANY_AT_ONCE = frozenset({"acquisition", "legal", "partnership"})
 
 
 @dataclass
@@ -139,6 +151,29 @@ def _other_names(a: ItemFacts, b: ItemFacts) -> bool:
     return a.language == b.language or any(_MODEL.fullmatch(name) for name in names_a | names_b)
 
 
+def agree(a: ItemFacts, b: ItemFacts) -> bool:
+    """Whether nothing tells two reports of one company apart: no different event types both asserted, no
+    different countries, figures or product names, neither a review, opinion, rumour or denial, not one feed."""
+    types_a, types_b = a.event_types, b.event_types
+    if (types_a and types_b and not types_a & types_b) or a.blocker or b.blocker or (a.feed and a.feed == b.feed):
+        return False
+    if a.places and b.places and not a.places & b.places:
+        return False
+    if a.signals.figures and b.signals.figures and not a.signals.figures & b.signals.figures:
+        return False
+    if _other_names(a, b):
+        return False
+    types = types_a | types_b
+    if types and types <= MANY_AT_ONCE:
+        return bool(
+            a.places & b.places
+            or a.signals.figures & b.signals.figures
+            or a.signals.names & b.signals.names
+            or a.entry_markets & b.entry_markets
+        )
+    return True
+
+
 def contradiction(item: ItemFacts, story: Story) -> float:
     """What the story as a whole says against the item, beyond its best fit with one report: a report that
     names no quarter must not bridge Q2 and Q3 results, nor one without a place two plants. VETO, or a
@@ -205,6 +240,10 @@ class StoryBook:
             if not recent:
                 continue
             story_fit = max(fit(item, member) for member in recent) + against
+            if all(agree(item, member) for member in recent):
+                story_fit += AGREE
+                if all(bool(item.event_types) != bool(member.event_types) for member in recent):
+                    story_fit += AGREE_ONE_SIDED
             if story_fit >= best_fit:
                 best, best_fit = story, story_fit
         if best is None:
