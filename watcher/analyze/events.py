@@ -65,7 +65,7 @@ _LISTED = re.compile(
     r"\bja\b|\bés\b|\bκαι\b|\ben\b|\bdan\b|\bvà\b|و|와|과|및|和|及|と|및)?\s*(?:(?:the|la|le|les|el|il|o|a)\s+)?",
     re.IGNORECASE,
 )
-_ORDINAL_AFTER = ("id", "ms", "vi", "th", "he", "ar")  # "the store first": "toko pertama", "المتجر الأول"
+_ORDINAL_AFTER = ("id", "ms", "vi", "th", "he", "ar", "sw")  # "the store first": "toko pertama", "المتجر الأول"
 # Languages that share one cue table.
 _SAME_CUES = {"nb": "no", "nn": "no", "zh-tw": "zh", "zh-hant": "zh", "sr": "hr", "bs": "hr", "sh": "hr"}
 # "41%", "28 Prozent", "25 per cento": a stake's size.

@@ -50,6 +50,9 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "IN": ["India", "Indien", "Inde", "Индия", "Индии", "Индию", "인도", "印度", "インド", "الهند"],
     "VN": ["Vietnam", "Viet Nam", "Wietnam*", "Вьетнам*", "베트남", "越南", "ベトナム", "فيتنام"],
     "HU": ["Węgrzech", "Węgier", "Венгри*"],
+    "BA": ["Bosnia-Herzegovina", "Bosnien-Herzegowina", "Bosnie-Herzégovine", "Bosna i Hercegovina",
+           "Bosni i Hercegovini", {"text": "BiH", "case_sensitive": True}, "Босни* и Херцеговин*",
+           "Босна и Херцеговина"],
     "FI": ["Suome*"],  # Finnish: "Suomeen", "Suomessa", "Suomen markkinoille"
     "IQ": ["Irak*", "Iraq", "Ирак*", "이라크", "伊拉克", "イラク", "العراق"],
 }  # fmt: skip
