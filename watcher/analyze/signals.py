@@ -110,6 +110,8 @@ def figures(text: str) -> frozenset[str]:
     for match in _NUMBER.finditer(text):
         raw = match.group(1)
         value = re.sub(r"\D", "", raw) if re.fullmatch(r"\d{1,3}(?:[.,' \u00a0]\d{3})+", raw) else raw.replace(",", ".")
+        if "." in value:
+            value = value.rstrip("0").rstrip(".")  # "12.50" is "12.5"
         if re.fullmatch(r"(?:19|20)\d\d", value):
             continue  # a year dates a story but names no fact of it
         if len(value.replace(".", "")) >= 3 or "." in value:
