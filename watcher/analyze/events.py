@@ -92,6 +92,7 @@ _VERB_FIRST = ("ar", "ga", "cy")
 _ARRIVE_REACH = 30  # characters between a movement or start verb and the country after it ("llega a la Argentina")
 _ARRIVE_SUBJECT_GAP = 60  # characters between the company and its movement verb ("Temu goes live", "Lidl stiže")
 _MODEL_NAME = re.compile(r"(?<!\w)(?!(?:q|h|fy)\d)[^\W\d_]+-?\d+\w*", re.IGNORECASE)  # "SU7", "EX5": a product
+_VERB_LAST = ("ko", "ja", "tr", "hi", "bn")  # the country entered comes just before the verb
 _ARRIVE_BEFORE = 12  # ... and before it, where the verb comes last ("Eestisse jõuab", "タイに上陸")
 # Events whose subject may follow its cue anywhere: "Profit at Almarai rises", "odwołała prezesa Orlenu".
 _SUBJECT_AFTER = ("earnings", "leadership")
@@ -247,7 +248,7 @@ def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[
             markets: list[str | None] = [None]
             if event_type == "market_entry":
                 candidates = [hit for hit in sentence.markets if hit.code not in home]
-                market = _market(candidates, cue, named_elsewhere)
+                market = _market(candidates, cue, named_elsewhere, cue_language_of(language) in _VERB_LAST)
                 if market is None or market in home:
                     continue  # without a country too unsure to report; at home ("the German group's plant in
                     # Germany") no entry
@@ -491,11 +492,18 @@ def _also_entered(text: str, markets: Sequence[MarketHit], first: str, cue: Cue)
     return more
 
 
-def _market(markets: Sequence[MarketHit], cue: Cue, elsewhere: str | None = None) -> str | None:
+def _market(
+    markets: Sequence[MarketHit], cue: Cue, elsewhere: str | None = None, verb_last: bool = False
+) -> str | None:
     """The country entered: a name in the sentence (the first after the cue, else the nearest before it), an
     adjective after the cue ("enters the Hungarian market"), the one country the item names elsewhere, or an
     adjective before the cue, which more often says whose the company is ("the Polish group expands")."""
     names = [hit for hit in markets if hit.is_name]
+    if verb_last:
+        # The country just before the verb: "태국 진출…대만 이어" enters Thailand, after Taiwan.
+        before = [hit for hit in names if 0 <= cue.start - hit.end <= _ARRIVE_BEFORE]
+        if before:
+            return before[-1].code
     if names:
         # After the cue, a country's name over a city's ("in Germany, in Frankfurt"); a city after it over a country
         # before it, which more often says whose the company is ("Taani ... Ørsted avas Tallinnas esinduse").

@@ -23,7 +23,7 @@ from functools import cache
 from importlib import resources
 
 from watcher.config import EntityConfig
-from watcher.match import Matcher, fold
+from watcher.match import Matcher, _is_no_space, fold
 
 # Short and everyday names CLDR does not give (it has one name per territory and locale).
 EXTRA_NAMES: dict[str, list[str]] = {
@@ -37,7 +37,6 @@ EXTRA_NAMES: dict[str, list[str]] = {
            "Royaume-Uni", "Reino Unido", "Британи*", "영국", "英国", "イギリス"],
     "TR": ["Turkey", "Türkei", "Turquie", "Turchia", "Turquía", "Turquia", "Турци*", "Türkiye*", "터키", "튀르키예",
            "土耳其", "トルコ", "Turcji", "Turkije"],
-    "CZ": ["Czech Republic", "Tschechien"],
     "HK": ["Hong Kong", "香港", "홍콩", "Гонконг*"],
     "MO": ["Macau", "Macao", "澳门"],
     "AE": ["UAE", "Emirates", "الإمارات"],
@@ -53,6 +52,7 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "BA": ["Bosnia-Herzegovina", "Bosnien-Herzegowina", "Bosnie-Herzégovine", "Bosna i Hercegovina",
            "Bosni i Hercegovini", {"text": "BiH", "case_sensitive": True}, "Босни* и Херцеговин*",
            "Босна и Херцеговина"],
+    "CZ": ["Czech Republic", "Tschechien", "Česk*"],  # "v Česku", "do Česka" (Czech and Slovak)
     "FI": ["Suome*"],  # Finnish: "Suomeen", "Suomessa", "Suomen markkinoille"
     "IQ": ["Irak*", "Iraq", "Ирак*", "이라크", "伊拉克", "イラク", "العراق"],
 }  # fmt: skip
@@ -128,7 +128,8 @@ def _usable(text: str) -> bool:
     folded = fold(text.replace("*", ""))
     if "(" in folded or "," in folded or not folded.strip():
         return False
-    spaced = all(ord(ch) < 0x2E80 for ch in folded)  # Latin, Cyrillic, Greek, Arabic ...: whole words
+    # Latin, Cyrillic, Greek, Arabic ...: whole words; not Thai ("ไทย", Thailand, is three letters)
+    spaced = all(ord(ch) < 0x2E80 and not _is_no_space(ch) for ch in folded)
     semitic = any(0x0590 <= ord(ch) <= 0x06FF for ch in folded)  # written without vowels: "مصر", "יפן"
     if semitic and folded in _SHORT_WORDS:
         return False
