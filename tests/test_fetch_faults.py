@@ -937,3 +937,24 @@ def test_informational_answers_before_the_real_one_are_skipped(server: ScriptedS
 
     server.scripts["/feed"] = early_hints
     assert run_fetch(server.url("/feed")).body == FEED
+
+
+def test_the_lean_pool_keeps_per_host_connections_and_closes_idle_hosts_beyond_its_limit() -> None:
+    servers = _servers(3)
+    settings = FetchLimits(block_private_addresses=False, timeout=5.0)
+
+    async def go() -> None:
+        async with make_client(settings, concurrency=1, per_host=1) as client:
+            client.lean.max_hosts = 2  # type: ignore[union-attr]
+            for server in [*servers, servers[0]]:  # the third host closes the first's idle connection
+                assert (await fetch(client, server.url("/feed.xml"), limits=settings)).body == FEED
+            many = [fetch(client, servers[1].url("/feed.xml"), limits=settings) for _ in range(6)]
+            assert all(result.body == FEED for result in await asyncio.gather(*many))
+
+    try:
+        asyncio.run(go())
+        assert len({request.client_port for request in servers[0].requests}) == 2  # closed as least recently used
+        # Closed too when servers[0] came back; then six at once share one connection (per_host 1).
+        assert len({request.client_port for request in servers[1].requests[1:]}) == 1
+    finally:
+        _stop(servers)

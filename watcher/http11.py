@@ -205,8 +205,12 @@ class LeanPool:
         if refused:
             raise ConnectError(refused)
         pool = self._pool(origin)
-        await pool.slots.acquire()
-        pool.active += 1
+        pool.active += 1  # counted while it waits too: a pool with requests waiting is never evicted
+        try:
+            await pool.slots.acquire()
+        except BaseException:
+            pool.active -= 1
+            raise
         released = False
 
         def release(connection: _Connection, keep: bool) -> None:
