@@ -57,6 +57,13 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "IQ": ["Irak*", "Iraq", "Ирак*", "이라크", "伊拉克", "イラク", "العراق"],
 }  # fmt: skip
 
+# Vietnamese names of one syllable (left out of the CLDR table: folded, "Mỹ" is "my", "Lào" is "lao", as in "lao động",
+# labour) are safe after "thị trường" (market), capitalised as written: "thị trường Lào", not "thị trường lao động".
+_VIETNAMESE_SHORT = {"US": "Mỹ", "IT": "Ý", "LA": "Lào", "FR": "Pháp", "DE": "Đức", "RU": "Nga", "GB": "Anh",
+                     "JP": "Nhật", "KR": "Hàn", "TH": "Thái", "AU": "Úc", "BE": "Bỉ", "CZ": "Séc"}  # fmt: skip
+for _code, _name in _VIETNAMESE_SHORT.items():
+    EXTRA_NAMES.setdefault(_code, []).append({"text": f"thị trường {_name}", "case_sensitive": True})
+
 # Adjectives of countries whose language name is not the adjective (or not one country's), per language.
 EXTRA_ADJECTIVES: dict[str, list[str]] = {
     "US": ["American", "amerikanisch*", "américain*", "american*", "estadounidense*", "americano*", "американск*",
