@@ -94,6 +94,7 @@ _ARRIVE_SUBJECT_GAP = 60  # characters between the company and its movement verb
 _MODEL_NAME = re.compile(r"(?<!\w)(?!(?:q|h|fy)\d)[^\W\d_]+-?\d+\w*", re.IGNORECASE)  # "SU7", "EX5": a product
 _VERB_LAST = ("ko", "ja", "tr", "hi", "bn")  # the country entered comes just before the verb
 _ARRIVE_BEFORE = 12  # ... and before it, where the verb comes last ("Eestisse jõuab", "タイに上陸")
+_SUBJECT_LAST_REACH = 40  # characters between an arrival or a first shop and the company named after it
 # Events whose subject may follow its cue anywhere: "Profit at Almarai rises", "odwołała prezesa Orlenu".
 _SUBJECT_AFTER = ("earnings", "leadership")
 
@@ -385,7 +386,8 @@ def _arrives(sentence: Sentence, cue: Cue) -> bool:
     product ("Xiaomi SU7 arriva in Germania", "the compact SUV will arrive in Japan") nor a feature."""
     before = [party for party in sentence.parties if party.end <= cue.start]
     if not before:
-        return False
+        # A headline with its subject last: "বাংলাদেশে কার্যক্রম শুরু করল টেমু", "Έρχεται στην Αθήνα ... Uniqlo".
+        return any(0 <= party.start - cue.end <= _SUBJECT_LAST_REACH for party in sentence.parties)
     between = sentence.text[before[-1].end : cue.start]
     return len(between) <= _ARRIVE_SUBJECT_GAP and not _MODEL_NAME.search(between)
 
@@ -471,6 +473,10 @@ def _subjects(
     before = [party for party in parties if party.start < cue.start]
     if before:
         return [before[0].entity]
+    if cue.kind in ("arrive", "first", "market_entry"):
+        # Arriving, or a first shop, with the company named last: "Έρχεται στην Αθήνα το πρώτο κατάστημα Uniqlo".
+        after = [party for party in parties if 0 <= party.start - cue.end <= _SUBJECT_LAST_REACH]
+        return [after[0].entity] if after else []
     if event_type in _SUBJECT_AFTER or (language or "")[:2] in _VERB_FIRST:
         after = [party for party in parties if party.start >= cue.start]
         return [after[0].entity] if after else []
