@@ -19,7 +19,7 @@ import random
 import re
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -37,7 +37,7 @@ from watcher.coverage.results import SearchResult
 from watcher.errors import FeedError, FetchError
 from watcher.fetch import FetchLimits, FetchResult, HttpStatusError, fetch, make_client
 from watcher.hosts import PAUSE_STATUSES, Hosts, host_of
-from watcher.match import Matcher
+from watcher.match import Matcher, PreparedMatches
 from watcher.parse import Entry, ParsedFeed
 from watcher.sources import LinkFollower, Parsed, feed_of, item_keys, reader_for, results_of, silencer
 from watcher.store import (
@@ -57,7 +57,7 @@ from watcher.store import (
     release_leases,
     store_items,
 )
-from watcher.worker import init_parse_worker
+from watcher.worker import EntitySpec, entity_spec, init_parse_worker, read_and_match
 
 if TYPE_CHECKING:
     import httpx
@@ -106,17 +106,33 @@ def fetch_limits(config: Config) -> FetchLimits:
     )
 
 
-def make_parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
+def make_parse_pool(
+    workers: int | None = None, entities: EntitySpec | None = None, key: str | None = None
+) -> ProcessPoolExecutor:
+    """Parse workers; given the entities (entity_spec) and their key, they match what they parse as well."""
     # forkserver: workers start from a clean process, not a fork of our threads and sockets.
     return ProcessPoolExecutor(
         max_workers=workers or max(1, os.cpu_count() or 1),
         mp_context=multiprocessing.get_context("forkserver"),
         initializer=init_parse_worker,
-        initargs=(PARSE_MEMORY_LIMIT, os.getpid()),
+        initargs=(PARSE_MEMORY_LIMIT, os.getpid(), entities, key),
     )
 
 
+def _entities_key(spec: EntitySpec) -> str:
+    return hashlib.sha256(repr(spec).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _identity_prefixes(entries: Sequence[Entry]) -> bytes:
+    """The first 8 bytes of each entry's identity (a sha256 hex digest), for read_and_match's `known`."""
+    try:
+        return b"".join(bytes.fromhex(entry.identity[:16]) for entry in entries)
+    except ValueError:
+        return b""
+
+
 _Unchanged = tuple[FeedState, FetchResult, datetime, "asyncio.Future[None]"]  # a feed waiting to be recorded
+_Prepared = tuple[str, list[PreparedMatches | None]]  # (entities key, per entry: matched in the worker, or None)
 _Stored = tuple[Callable[[Session], tuple[int, int]], "asyncio.Future[tuple[int, int]]"]  # a feed waiting to be stored
 
 
@@ -160,6 +176,12 @@ class Poller:
         self.articles = ArticleStage(db, self.client, self.hosts, self._write, progress=self._progressed)
         self._stopping = False
         self.last_progress = time.monotonic()  # a feed finished (for the systemd watchdog)
+        # The parse workers match too (a pool made here, with the config's entities under this key): the
+        # writer then only writes. Per feed, the identities of its entries at its last poll (stored by then)
+        # go with its next parse, so a worker matches only the entries that may be new.
+        self._entities = entity_spec(config.entities)
+        self._entities_key = _entities_key(self._entities)
+        self._known: dict[int, bytes] = {}
         self._feeds_by_url: tuple[Config, dict[str, FeedConfig]] | None = None
         with db.session() as session:
             self.entity_ids = entity_ids(session)
@@ -177,6 +199,14 @@ class Poller:
 
     def apply(self, config: Config, matcher: Matcher) -> None:
         self.config, self.matcher, self.limits = config, matcher, fetch_limits(config)
+        entities = entity_spec(config.entities)
+        if entities != self._entities:
+            self._entities, self._entities_key = entities, _entities_key(entities)
+            if self._owns_pool and isinstance(self.parse_pool, ProcessPoolExecutor):
+                # Workers match with the entities they started with: new ones for the new entities. Parses
+                # in flight finish in the old pool; their matches, made for another key, are not used.
+                old, self.parse_pool = self.parse_pool, None
+                old.shutdown(wait=False)
         max_pause = config.poll.max_backoff.total_seconds()
         self.hosts.configure(config.poll.per_host, generated_feeds(config).rates, max_pause, config.poll.per_host_rate)
         with self.db.session() as session:
@@ -309,7 +339,7 @@ class Poller:
             body_hash = hashlib.sha256(result.body).hexdigest()
             if body_hash == feed.body_hash:
                 return await self._unchanged(feed, result)
-            parsed = await self._parse(result, feed.url)
+            parsed, prepared = await self._parse(result, feed)
         except HttpStatusError as exc:
             if exc.gone:
                 return await self._gone(feed, exc)
@@ -321,19 +351,40 @@ class Poller:
         except Exception as exc:  # a bug, or a library surprised by hostile input: this feed fails, not the pass
             log.exception("feed.crashed", extra={"fields": {"feed": feed.url}})
             return await self._failed(feed, FeedError(f"unexpected {type(exc).__name__}: {exc}"))
-        return await self._store(feed, result, parsed, body_hash)
+        return await self._store(feed, result, parsed, body_hash, prepared)
 
-    async def _parse(self, result: FetchResult, feed_url: str) -> Parsed:
+    async def _parse(self, result: FetchResult, feed: FeedState) -> tuple[Parsed, _Prepared | None]:
+        """(what the feed's reader reads, and the matches a worker made of its entries, or None)."""
         if self.parse_pool is None:
-            self.parse_pool = make_parse_pool()
+            self.parse_pool = make_parse_pool(entities=self._entities, key=self._entities_key)
         loop = asyncio.get_running_loop()
+        feed_url = feed.url
         configured = self._feed_config(feed_url)
         reader = reader_for(configured.type if configured else "feed", feed_url in self._generated.by_url)
+        known = self._known.get(feed.id)
+        # Matched in the worker when this pool's workers match, and only where what is new is known: a new
+        # feed (everything), or one polled before by this process (all but its last entries). Otherwise (the
+        # first pass of `watcher poll`) the writer matches the new entries, as it always did.
+        in_worker = self._owns_pool and (feed.is_new or known is not None)
         try:
             # The reader itself (a partial of it), not a wrapper here: the worker imports its module only.
             job = functools.partial(reader, content_type=result.content_type, url=result.url)
+            if in_worker:
+                key = self._entities_key
+                job = functools.partial(
+                    read_and_match,
+                    reader,
+                    content_type=result.content_type,
+                    url=result.url,
+                    key=key,
+                    known=known or b"",
+                )
             future = loop.run_in_executor(self.parse_pool, job, result.body)
-            return await asyncio.wait_for(future, PARSE_TIMEOUT)
+            done = await asyncio.wait_for(future, PARSE_TIMEOUT)
+            if not in_worker:
+                return done, None
+            parsed, prepared = done
+            return parsed, (key, prepared) if prepared is not None else None
         except BrokenProcessPool:
             # A worker died (out of memory on a hostile feed, or killed): replace the pool.
             self.parse_pool = None
@@ -557,9 +608,19 @@ class Poller:
         log.error("feed.gone", extra={"fields": {"feed": feed.url, "error": reason}})
         return PollSummary(feeds_failed=1, errors=[(feed.url, reason)])
 
-    async def _store(self, feed: FeedState, result: FetchResult, read: Parsed, body_hash: str) -> PollSummary:
+    async def _store(
+        self, feed: FeedState, result: FetchResult, read: Parsed, body_hash: str, prepared: _Prepared | None = None
+    ) -> PollSummary:
         matcher, ids = self.matcher, self.entity_ids
         parsed = feed_of(read)
+        # Matches a worker made, with the entities in use now (a reload since makes them another key's).
+        ready: dict[str, PreparedMatches] = {}
+        if prepared is not None and prepared[0] == self._entities_key:
+            ready = {
+                entry.identity: matches
+                for entry, matches in zip(parsed.entries, prepared[1], strict=True)
+                if matches is not None
+            }
         configured = self._feed_config(feed.url)
         kind, mode = (configured.type, configured.full_text) if configured else ("feed", "auto")
         search = self._generated.by_url.get(feed.url)
@@ -583,7 +644,10 @@ class Poller:
                 silenced=silenced,
                 every_entry=parsed.entries,
             )
-            matches = [matcher.match(entry.fields) for entry in fresh]
+            matches = [
+                found if (found := ready.get(entry.identity)) is not None else matcher.match(entry.fields)
+                for entry in fresh
+            ]
             counts = store_items(
                 session,
                 feed.id,
@@ -612,6 +676,8 @@ class Poller:
             return counts
 
         items, matches = await self._store_in_batch(write)
+        if self._owns_pool:
+            self._known[feed.id] = _identity_prefixes(parsed.entries)
         fields = {"feed": feed.url, "entries": len(parsed.entries), "new_items": items, "new_matches": matches}
         log.info("feed.ok", extra={"fields": {**fields, "warning": parsed.warning}})
         return PollSummary(feeds_ok=1, new_items=items, new_matches=matches)

@@ -79,6 +79,10 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Checkpoint the WAL every ~40 MB rather than SQLite's 4 MB: a pass's inserts dirty the same pages of the
+    # random-key indexes (url_key, title_key) commit after commit, and each checkpoint copied them back again
+    # (a pread and a pwrite a page: ~0.5 of the ~3 s of system CPU of an all-new 1,000-feed pass).
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

@@ -6,13 +6,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from json.encoder import encode_basestring_ascii as _json_string  # type: ignore[attr-defined]
 from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from watcher.match import EntityMatch, Hit, snippet_for
+from watcher.match import EntityMatch, PreparedMatches, prepare_matches
 from watcher.models import Feed, Item, ItemSource, Match
 from watcher.parse import Entry
 from watcher.store.engine import insert_or_ignore
@@ -85,7 +84,7 @@ def store_items(
     session: Session,
     feed_id: int,
     entries: Sequence[Entry],
-    matches: Sequence[Sequence[EntityMatch]],
+    matches: Sequence[Sequence[EntityMatch] | PreparedMatches],
     entity_id_by_name: dict[str, int],
     now: datetime,
     *,
@@ -168,12 +167,12 @@ def _stored_elsewhere(
     session: Session,
     feed_id: int,
     entries: Sequence[Entry],
-    matches: Sequence[Sequence[EntityMatch]],
+    matches: Sequence[Sequence[EntityMatch] | PreparedMatches],
     keys: Sequence[ItemKeys],
     now: datetime,
     *,
     search: bool,
-) -> tuple[list[Entry], list[Sequence[EntityMatch]], list[ItemKeys]]:
+) -> tuple[list[Entry], list[Sequence[EntityMatch] | PreparedMatches], list[ItemKeys]]:
     """The entries whose article no other feed holds. A search feed's entry of a stored article becomes a
     source of that item; a direct feed's entry of an article a search feed stored takes that item over."""
     if not search and not _has_search_feeds(session):
@@ -193,7 +192,7 @@ def _stored_elsewhere(
             holders.setdefault(row.title_key, row)
     if not holders:
         return list(entries), list(matches), list(keys)
-    kept: tuple[list[Entry], list[Sequence[EntityMatch]], list[ItemKeys]] = ([], [], [])
+    kept: tuple[list[Entry], list[Sequence[EntityMatch] | PreparedMatches], list[ItemKeys]] = ([], [], [])
     taken: set[int] = set()
     for entry, entry_matches, key in zip(entries, matches, keys, strict=True):
         holder = holders.get(key.url_key or "") or holders.get(key.title_key or "")
@@ -432,56 +431,21 @@ def _bulk(session: Session) -> _Bulk:
 def _match_rows(
     item_id: int,
     fields: dict[str, str],
-    matches: Iterable[EntityMatch],
+    matches: Iterable[EntityMatch] | PreparedMatches,
     entity_id_by_name: dict[str, int],
     matched_at: Any,
     backfilled: bool,
     suppressed: bool,
 ) -> list[tuple[Any, ...]]:
-    """Rows of _MATCH_COLUMNS; `matched_at` as the dialect binds it (_Bulk.stamp)."""
+    """Rows of _MATCH_COLUMNS; `matched_at` as the dialect binds it (_Bulk.stamp). `matches` as the matcher
+    gave them, or already prepared (prepare_matches, in the parse worker)."""
+    prepared = matches if isinstance(matches, PreparedMatches) else prepare_matches(fields, matches)
     rows = []
-    for match in matches:
-        entity_id = entity_id_by_name.get(match.entity)
-        if entity_id is None:
-            continue
-        snippet = snippet_for(fields, match)
-        hit = match.primary
-        rows.append(
-            (
-                item_id,
-                entity_id,
-                hit.alias,
-                hit.field,
-                hit.start,
-                hit.end,
-                hit.text,
-                snippet.text,
-                _highlights_json(snippet.highlights),
-                _hits_json(match.hits),
-                backfilled,
-                suppressed,
-                matched_at,
-            )
-        )
+    for entity, *values in prepared:
+        entity_id = entity_id_by_name.get(entity)
+        if entity_id is not None:
+            rows.append((item_id, entity_id, *values, backfilled, suppressed, matched_at))
     return rows
-
-
-def _highlights_json(spans: Iterable[tuple[int, int]]) -> str:
-    """[[start, end], ...] as JSON text (json.dumps costs ~3 µs a call in its set-up alone)."""
-    return "[" + ",".join(f"[{start},{end}]" for start, end in spans) + "]"
-
-
-def _hits_json(hits: Iterable[Hit]) -> str:
-    """[{"alias", "field", "start", "end", "text"}, ...] as JSON text."""
-    return (
-        "["
-        + ",".join(
-            f'{{"alias":{_json_string(hit.alias)},"field":{_json_string(hit.field)},"start":{hit.start},'
-            f'"end":{hit.end},"text":{_json_string(hit.text)}}}'
-            for hit in hits
-        )
-        + "]"
-    )
 
 
 def prune_unmatched_items(session: Session, older_than: datetime, limit: int = 5000) -> int:
