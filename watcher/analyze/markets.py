@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from watcher.config import EntityConfig
@@ -174,9 +174,15 @@ _TOKEN = re.compile(r"\w+(?:['’-]\w+)*")
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]+")  # Thai, CJK, kana, Hangul
 _CLITICS = ("وب", "وال", "بال", "لل", "ب", "و", "ل", "ف")  # Arabic prefixes: "بالمغرب", "وطنجة"
 _VOWEL = re.compile(r"[aeiouyäöüåæøąęėįųūıаеиоуыэюяєії]")
+_CLITIC_STARTS = frozenset(clitic[0] for clitic in _CLITICS)
 CITY_ENDING = 4  # letters a case ending may add to a city's name: "Tallinnas", "Taline", "Lisabonu"
 CITY_STEM = 5  # letters a name needs before an ending may follow it ("Rabat" does, "Kyiv" does not)
 MAX_CITY_WORDS = 4
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded(word: str) -> str:
+    return fold(word)  # the words of news repeat: each folded once
 
 
 class CityFinder:
@@ -196,25 +202,43 @@ class CityFinder:
                     self.unspaced[key.replace(" ", "")] = code
                 else:
                     self.names[key] = code
-        self.longest = max(map(len, self.unspaced), default=0)
+        # The first word of each spaced name → most words a name starting with it has; the first character of each
+        # unspaced name → its names' lengths, longest first: most words and characters start none.
+        self.first_words: dict[str, int] = {}
+        for key in self.names:
+            words = key.split()
+            self.first_words[words[0]] = max(self.first_words.get(words[0], 1), len(words))
+        starts: dict[str, set[int]] = {}
+        for key in self.unspaced:
+            starts.setdefault(key[0], set()).add(len(key))
+        self.starts = {char: sorted(lengths, reverse=True) for char, lengths in starts.items()}
 
     def find(self, text: str) -> list[MarketHit]:
         hits = []
         tokens = list(_TOKEN.finditer(text))
+
+        def word(position: int) -> str:
+            return _folded(tokens[position].group())
+
         index = 0
         while index < len(tokens):
+            first = tokens[index].group()
+            if first[0].lower() != first[0].upper() and not first[0].isupper():
+                index += 1  # a cased script, not capitalised: no name starts here
+                continue
             found = None
-            for count in range(min(MAX_CITY_WORDS, len(tokens) - index), 0, -1):
-                first, last = tokens[index], tokens[index + count - 1]
-                words = [token.group() for token in tokens[index : index + count]]
-                if count > 1 and not all(
-                    text[a.end() : b.start()] == " "
-                    for a, b in zip(tokens[index:], tokens[index + 1 : index + count], strict=False)
-                ):
-                    continue
-                code = self._word(" ".join(words), exact=count > 1)
+            most = min(self.first_words.get(word(index), 1), MAX_CITY_WORDS, len(tokens) - index)
+            for count in range(most, 0, -1):
+                last = tokens[index + count - 1]
+                if count > 1:
+                    gaps = zip(tokens[index : index + count], tokens[index + 1 : index + count], strict=False)
+                    if any(text[a.end() : b.start()] != " " for a, b in gaps):
+                        continue
+                    code = self.names.get(" ".join(word(position) for position in range(index, index + count)))
+                else:
+                    code = self._word(first, word(index))
                 if code:
-                    found = MarketHit(code, first.start(), last.end(), True, True)
+                    found = MarketHit(code, tokens[index].start(), last.end(), True, True)
                     index += count
                     break
             if found:
@@ -222,26 +246,26 @@ class CityFinder:
             else:
                 index += 1
         for run in _UNSPACED.finditer(text):
-            start = run.start()
-            while start < run.end():
-                for length in range(min(self.longest, run.end() - start), 1, -1):
-                    code = self.unspaced.get(fold(text[start : start + length]))
+            chunk = fold(run.group())
+            if len(chunk) != len(run.group()):
+                continue  # folding changed its length: offsets would not map back
+            start = 0
+            while start < len(chunk):
+                for length in self.starts.get(chunk[start], ()):
+                    code = self.unspaced.get(chunk[start : start + length]) if start + length <= len(chunk) else None
                     if code:
-                        hits.append(MarketHit(code, start, start + length, True, True))
+                        hits.append(MarketHit(code, run.start() + start, run.start() + start + length, True, True))
                         start += length
                         break
                 else:
                     start += 1
         return hits
 
-    def _word(self, written: str, exact: bool) -> str | None:
-        if written[:1].lower() != written[:1].upper() and not written[:1].isupper():
-            return None  # a cased script, not capitalised: a word, not a name
-        folded = fold(written)
+    def _word(self, written: str, folded: str) -> str | None:
         code = self.names.get(folded)
-        if code or exact:
+        if code:
             return code
-        for clitic in _CLITICS:
+        for clitic in _CLITICS if folded[:1] in _CLITIC_STARTS else ():
             if folded.startswith(clitic) and len(folded) - len(clitic) >= 3:
                 rest = folded[len(clitic) :]
                 code = self.names.get(rest) or (self.names.get("ال" + rest[1:]) if clitic == "لل" else None)
