@@ -180,7 +180,7 @@ CITY_STEM = 5  # letters a name needs before an ending may follow it ("Rabat" do
 MAX_CITY_WORDS = 4
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)
 def _folded(word: str) -> str:
     return fold(word)  # the words of news repeat: each folded once
 
