@@ -1,0 +1,52 @@
+"""Cities and regions for their countries, and a company arriving in one: the general rules heldout5's mistakes
+taught (a city named instead of its country, movement and start verbs in many languages), with what they must not
+catch (a word cased like a city, a product arriving where its maker already sells)."""
+
+from __future__ import annotations
+
+from watcher.analyze import Analyzer, ItemInput
+from watcher.analyze.embed import Encoder
+from watcher.analyze.markets import market_finder
+from watcher.config import EntityConfig
+
+
+def places(text: str) -> list[tuple[str, str, bool]]:
+    return [(hit.code, text[hit.start : hit.end], hit.is_city) for hit in market_finder().find(text)]
+
+
+def test_a_city_stands_for_its_country_with_its_endings_and_clitics() -> None:
+    assert places("Ørsted avas Tallinnas esinduse") == [("EE", "Tallinnas", True)]
+    assert places("„Ørsted“ atidarė biurą Taline") == [("EE", "Taline", True)]
+    assert places("Michelin va construire une usine à Tanger") == [("MA", "Tanger", True)]
+    assert places("Equinor mở văn phòng tại Hà Nội") == [("VN", "Hà Nội", True)]
+    assert places("ميشلان تختار طنجة لإقامة أول مصنع لها بالمغرب") == [("MA", "طنجة", True), ("MA", "بالمغرب", False)]
+    assert places("Unang Jollibee sa Germany, bubuksan sa Frankfurt") == [
+        ("DE", "Germany", False),
+        ("DE", "Frankfurt", True),
+    ]
+    assert places("쿠팡이 서울에서") == [("KR", "서울", True)]
+    assert [code for code, _text, _city in places("Klarna ienāk Baltijā")] == ["EE", "LV", "LT"]
+
+
+def test_words_cased_or_spelt_like_a_city_are_none() -> None:
+    assert places("Black Friday Sale: up to 70% off") == []  # Salé, Morocco: cased as written
+    assert places("the Turing award") == []  # Turin + "g": no case ending
+    assert places("thị trường lao động") == [] and places("thị trường Lào") == [("LA", "thị trường Lào", False)]
+    assert places("Coupang บุกตลาดไทย") == [("TH", "ไทย", False)]
+
+
+def analyse(title: str, language: str) -> set[tuple[str, str, str | None]]:
+    entities = [EntityConfig(name=name, aliases=[name]) for name in ("Temu", "Xiaomi", "Apple", "Klarna", "Coupang")]
+    analyzer = Analyzer(entities, Encoder(enabled=False))
+    (analysis,) = analyzer.analyse([ItemInput(id="1", title=title, language=language)])
+    return {(event.type, event.entity, event.market) for event in analysis.events}
+
+
+def test_a_company_arriving_in_a_country_enters_it_and_a_product_does_not() -> None:
+    assert analyse("Temu goes live in Kenya with M-Pesa payments", "en") == {("market_entry", "Temu", "KE")}
+    assert analyse("Klarna chega ao Brasil e aposta no Pix parcelado", "pt") == {("market_entry", "Klarna", "BR")}
+    assert analyse("Klarna jõuab Eestisse", "et") == {("market_entry", "Klarna", "EE")}
+    assert analyse("Coupang to launch in Thailand after Taiwan success", "en") == {("market_entry", "Coupang", "TH")}
+    assert ("market_entry", "Xiaomi", "DE") not in analyse("Xiaomi SU7 arriva in Germania", "it")
+    assert not any(event[0] == "market_entry" for event in analyse("Apple iPhone 17 arrives in India", "en"))
+    assert analyse("Temu could go live in Kenya, people familiar say", "en") == set()  # a rumour
