@@ -66,6 +66,9 @@ _LISTED = re.compile(
     re.IGNORECASE,
 )
 _ORDINAL_AFTER = ("id", "ms", "vi", "th", "he", "ar", "sw")  # "the store first": "toko pertama", "المتجر الأول"
+# Languages close enough that each reads the other's cues too, as a detector often takes one for the other (a
+# Malay headline for Indonesian, Danish for Norwegian).
+_SISTERS = {"id": ("ms",), "ms": ("id",), "no": ("da",), "da": ("no",), "cs": ("sk",), "sk": ("cs",)}
 # Languages that share one cue table.
 _SAME_CUES = {"nb": "no", "nn": "no", "zh-tw": "zh", "zh-hant": "zh", "sr": "hr", "bs": "hr", "sh": "hr"}
 # "41%", "28 Prozent", "25 per cento": a stake's size.
@@ -174,7 +177,7 @@ class CueFinder:
         cues = []
         for entity_match in self.matcher.match({"text": text}):
             kind, cue_language = entity_match.entity.split("|")
-            if cue_language == "*" or cue_language == base or not known:
+            if cue_language == "*" or cue_language == base or cue_language in _SISTERS.get(base, ()) or not known:
                 cues.extend(Cue(kind, hit.start, hit.end) for hit in entity_match.hits)
         for (kind, cue_language), pattern in self.suffixes.items():
             if cue_language == base:
