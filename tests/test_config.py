@@ -92,6 +92,10 @@ def test_unquoted_time_is_read_as_a_time(tmp_path: Path) -> None:
             GOOD.replace("entities:\n", 'entities:\n  - name: "   "\n'),
             "entity 1: name: an entity's name must not be blank",
         ),
+        (
+            GOOD.replace("[Xiaomi, 小米集团]", "[Xiaomi, 小米集团]\n    home: XX"),
+            "config.yaml:7: entity 1 (Xiaomi): home: not an ISO 3166-1 alpha-2 country code: 'XX'",
+        ),
         # An unknown block is reported on its own line, not on the first line of its contents.
         (GOOD + "digets:\n  time: 07:00\n", "config.yaml:11: digets: unknown setting"),
         (GOOD.replace("digest:", "digets:"), "config.yaml:7: digets: unknown setting"),
@@ -121,6 +125,13 @@ def test_bad_config_exits_2_naming_the_field(tmp_path: Path, broken: str, expect
     assert code == 2
     assert expected in output
     assert "Traceback" not in output
+
+
+def test_entity_home_is_an_upper_cased_country_code(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(GOOD.replace("[Xiaomi, 小米集团]", "[Xiaomi, 小米集团]\n    home: cn"), encoding="utf-8")
+    assert load_config(path).entities[0].home == "CN"
+    assert load_config(ROOT / "config.yaml").entities[0].home in (None, "CN")
 
 
 def test_missing_config_file(tmp_path: Path) -> None:

@@ -66,6 +66,7 @@ class Analyzer:
         self.markets = market_finder()
         self.cues = cue_finder()
         self.actors = frozenset(entity.name for entity in entities if self._is_actor(entity))
+        self.home = {entity.name: entity.home for entity in entities if entity.home}  # config.yaml's `home:`
         self.alias_words = frozenset(
             word for entity in entities for alias in entity.aliases for word in fold(alias.text).split()
         )
@@ -89,7 +90,9 @@ class Analyzer:
         sentences = [self._sentence(0, item.title, language)]
         for index, text in enumerate(split_sentences(body)[:LEAD_SENTENCES], 1):
             sentences.append(self._sentence(index, text, language))
-        events = extract_events(sentences, language) if self.actors & set(entities) else []
+        actors = self.actors & set(entities)
+        known = frozenset(self.home[entity] for entity in actors if entity in self.home)
+        events = extract_events(sentences, language, known) if actors else []
         lead = _lead(item.title, body)
         facts = ItemFacts(
             key=item.id,

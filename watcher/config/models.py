@@ -3,10 +3,13 @@ whole Config (coverage and workbench blocks are in coverage.py and web.py)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
 from datetime import time, timedelta
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -46,6 +49,13 @@ class AliasConfig(Strict):
         return value
 
 
+@cache
+def _country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes: the territories the analyser names (CLDR's, in watcher/analyze/data)."""
+    data = json.loads(resources.files("watcher.analyze").joinpath("data", "territories.json").read_text("utf-8"))
+    return frozenset(code for code in data["en"]["names"] if len(code) == 2 and code.isalpha())
+
+
 def _alias_from_string(value: Any) -> Any:
     return {"text": value} if isinstance(value, str) else value
 
@@ -62,6 +72,8 @@ class EntityConfig(Strict):
     # searched besides its aliases (each in the markets of its script).
     search: bool = True
     search_terms: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
+    # The company's home country (ISO 3166-1 alpha-2, e.g. CN): the analyser never reports a market entry into it.
+    home: str | None = None
 
     @field_validator("name")
     @classmethod
@@ -69,6 +81,16 @@ class EntityConfig(Strict):
         if not value.strip():
             raise ValueError("an entity's name must not be blank")
         return value
+
+    @field_validator("home")
+    @classmethod
+    def _home_is_a_country(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = value.strip().upper()
+        if code not in _country_codes():
+            raise ValueError(f"not an ISO 3166-1 alpha-2 country code: {value!r}")
+        return code
 
     @model_validator(mode="after")
     def _default_alias_is_the_name(self) -> EntityConfig:
