@@ -226,8 +226,11 @@ def item_blocker(title: Sentence) -> str | None:
     return next((kind for kind in _blockers(title) if kind in ITEM_BLOCKERS), None)
 
 
-def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[Event]:
-    """The events of an item, title first; at most one per (type, entity)."""
+def extract_events(
+    sentences: Sequence[Sentence], language: str | None, known_homes: frozenset[str] = frozenset()
+) -> list[Event]:
+    """The events of an item, title first; at most one per (type, entity). known_homes: the home countries
+    config.yaml gives the item's companies (`home: CN`), never entered, like those the item's own words give."""
     if not sentences or item_blocker(sentences[0]):
         return []
     title_parties = _parties(sentences[0], language)  # not "following Aramco": no subject to carry on
@@ -236,7 +239,7 @@ def extract_events(sentences: Sequence[Sentence], language: str | None) -> list[
     lead_figure = len(sentences) > 1 and bool(_FIGURE.search(sentences[1].text))
     # "Allegro wchodzi na rynek węgierski. ... na Węgrzech": an entry whose sentence names no country enters
     # the one country the item names elsewhere (by name, not an adjective: "the Polish group" is its home).
-    home = homes(sentences, language)
+    home = homes(sentences, language) | known_homes
     named = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name} - home
     named_elsewhere = next(iter(named)) if len(named) == 1 else None
     found: dict[tuple[str, str], list[Event]] = {}

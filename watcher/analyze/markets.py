@@ -35,12 +35,12 @@ EXTRA_NAMES: dict[str, list[str]] = {
            "États-Unis", "США", "미국", "美国", "アメリカ", "米国", "الولايات المتحدة"],
     "GB": [{"text": "UK", "case_sensitive": True}, "Britain", "Great Britain", "Großbritannien", "Regno Unito",
            "Royaume-Uni", "Reino Unido", "Британи*", "영국", "英国", "イギリス"],
-    "TR": ["Turkey", "Türkei", "Turquie", "Turchia", "Turquía", "Turquia", "Турци*", "Türkiye*", "터키", "튀르키예",
-           "土耳其", "トルコ", "Turcji", "Turkije"],
+    "TR": ["Turkey", "Türkei", "Turquie", "Turchia", "Turquía", "Turquia", "Турци*", "Türkiye*", "Turkiye*",
+           "터키", "튀르키예", "土耳其", "トルコ", "Turcji", "Turkije"],
     "HK": ["Hong Kong", "香港", "홍콩", "Гонконг*"],
     "MO": ["Macau", "Macao", "澳门"],
     "AE": ["UAE", "Emirates", "الإمارات"],
-    "SA": ["Saudi Arabia", "Saudi", "السعودية", "사우디", "사우디아라비아"],
+    "SA": [{"text": "KSA", "case_sensitive": True}, "Saudi Arabia", "Saudi", "السعودية", "사우디", "사우디아라비아"],
     "NL": ["Holland"],
     "RU": ["Russland*", "Россия", "Росси*"],
     "DE": ["Deutschlands", "Германи*", "독일", "德国", "ドイツ"],
@@ -54,6 +54,8 @@ EXTRA_NAMES: dict[str, list[str]] = {
            "Босна и Херцеговина"],
     "CZ": ["Czech Republic", "Tschechien", "Česk*"],  # "v Česku", "do Česka" (Czech and Slovak)
     "FI": ["Suome*"],  # Finnish: "Suomeen", "Suomessa", "Suomen markkinoille"
+    "PH": [{"text": "PH", "case_sensitive": True}, "Pinas", "Pilipinas"],  # "rolls into PH", "pasok na sa Pinas"
+    "LT": ["Литв*"],  # Russian and Ukrainian "в Литве", "у Литві" (a 5-letter name keeps its ending otherwise)
     "IQ": ["Irak*", "Iraq", "Ирак*", "이라크", "伊拉克", "イラク", "العراق"],
 }  # fmt: skip
 
