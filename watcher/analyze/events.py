@@ -30,7 +30,7 @@ from watcher.analyze.cues import (
 from watcher.analyze.markets import MarketHit
 from watcher.analyze.signals import quarters, without_quarters
 from watcher.config import EntityConfig
-from watcher.match import Matcher
+from watcher.match import Matcher, _is_no_space
 
 EVENT_TYPES = (
     "market_entry", "partnership", "product_launch", "patent", "legal", "funding", "acquisition", "layoffs",
@@ -430,6 +430,9 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
         subject = sentence.parties[:1]
         for hit in sentence.markets:
             if hit.is_name and not cjk:
+                # "China's Haier", "VinFast asal Vietnam" / "Pabrik ... Asal Vietnam": where it is from, not a market.
+                if _possessive_of(sentence.text, hit, subject) or _ORIGIN.search(sentence.text[: hit.start]):
+                    found.add(hit.code)
                 continue
             if cjk:  # no adjectives: a country's name before a word for a company ("西班牙血液制品企业")
                 before = [noun for noun in nouns if noun.start >= hit.end]
@@ -441,6 +444,18 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
             ):
                 found.add(hit.code)
     return found
+
+
+_ORIGIN = re.compile(r"(?:^|\s)(?:asal|berasal dari)\s+$", re.IGNORECASE)  # Indonesian, Malay: "from"
+_POSSESSIVE = re.compile(r"['’]s\s+$")
+
+
+def _possessive_of(text: str, hit: MarketHit, subject: Sequence[Party]) -> bool:
+    """A country's name in the possessive just before the sentence's subject: "China's Haier opens ..."."""
+    return any(
+        party.start > hit.end and _POSSESSIVE.fullmatch(text[hit.end : party.start]) and not hit.is_city
+        for party in subject
+    )
 
 
 def _adjacent(text: str, start: int, end: int, noun: Cue, words: int = 1) -> bool:
@@ -469,8 +484,8 @@ def _near(text: str, first: Cue, outlet: Cue, either_way: bool = False) -> bool:
             return False
         first, outlet = outlet, first  # "toko pertama", "nhà máy đầu tiên": the ordinal after its noun
     between = text[first.end : outlet.start]
-    if " " not in between.strip() and not between.isascii():
-        return len(between) <= _FIRST_GAP_CHARS
+    if " " not in between.strip() and any(_is_no_space(ch) for ch in between):
+        return len(between) <= _FIRST_GAP_CHARS  # not "first Türkiye store": a word with an accent is still a word
     return len(between.split()) <= _FIRST_GAP_WORDS
 
 
