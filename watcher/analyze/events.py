@@ -84,7 +84,8 @@ _MONEY = re.compile(
 )
 _CHANGE_BEFORE = {"by", "um", "на", "o", "met", "with", "up", "down", "rose", "fell", "rises", "falls"}
 _CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "más", "menos", "mais", "больше", "меньше",
-                 "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise"}  # fmt: skip
+                 "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise",
+                 "coupon", "interest", "yield"}  # fmt: skip  # a rate, not a stake: "notes at a 12% coupon"
 _QUARTER_WORD = re.compile(r"quarter\w*|quartal\w*|trimestre\w*|kwarta\w*|çeyrek|квартал\w*|분기|四半期|季度", re.I)
 _AGENT_REACH = 12  # characters between "acquired by" and the buyer ("by the Canadian fund Brookfield" is too far)
 _AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates back ("after the deal")
@@ -240,6 +241,9 @@ def extract_events(
     # "Allegro wchodzi na rynek węgierski. ... na Węgrzech": an entry whose sentence names no country enters
     # the one country the item names elsewhere (by name, not an adjective: "the Polish group" is its home).
     home = homes(sentences, language) | known_homes
+    if any(_HOME_PLACE.search(sentence.text) for sentence in sentences):
+        # "The appliance maker's new factory in its home city": the city named is home.
+        home |= {hit.code for sentence in sentences for hit in sentence.markets if hit.is_city}
     named = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name} - home
     named_elsewhere = next(iter(named)) if len(named) == 1 else None
     found: dict[tuple[str, str], list[Event]] = {}
@@ -375,6 +379,7 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     if "earnings" in weak_only and "acquisition" in events:
         events.pop("earnings", None)  # "продажу бизнеса", the sale of a business: not its sales figures
     if "leadership" in events:
+        events.pop("product_launch", None)  # "arriva un nuovo amministratore delegato": a new chief, not a product
         events.pop("acquisition", None)  # "übernimmt zum 1. Januar die Leitung": takes over a post, not a company
     if "funding" in events:
         events.pop("product_launch", None)  # "launches a share sale", 上市: a listing, not a product
@@ -447,6 +452,7 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
 
 
 _ORIGIN = re.compile(r"(?:^|\s)(?:asal|berasal dari)\s+$", re.IGNORECASE)  # Indonesian, Malay: "from"
+_HOME_PLACE = re.compile(r"\b(?:its|their) home (?:city|town|country|province|state|base)\b|\bhometown\b", re.I)
 _POSSESSIVE = re.compile(r"['’]s\s+$")
 
 
