@@ -69,9 +69,10 @@ for _code, _name in _VIETNAMESE_SHORT.items():
 # Adjectives of countries whose language name is not the adjective (or not one country's), per language.
 EXTRA_ADJECTIVES: dict[str, list[str]] = {
     "US": ["American", "amerikanisch*", "américain*", "american*", "estadounidense*", "americano*", "американск*",
-           "Amerikan", "amerikaans*", "amerykańsk*"],
-    "GB": ["British", "britisch*", "britannique*", "britannic*", "británic*", "britânic*", "британск*"],
-    "IN": ["Indian", "indisch*", "indien*", "indian*", "индийск*", "Hint"],
+           "Amerikan", "amerikaans*", "amerykańsk*", "अमेरिकी", "امریکی"],
+    "GB": ["British", "britisch*", "britannique*", "britannic*", "británic*", "britânic*", "британск*",
+           "ब्रिटिश", "برطانوی"],
+    "IN": ["Indian", "भारतीय", "بھارتی", "indisch*", "indien*", "indian*", "индийск*", "Hint"],
     "CN": ["Chinese", "chinesisch*", "chinois*", "cines*", "chines*", "китайск*", "Çin", "chiński*"],
     "CH": ["Swiss", "Schweizer*", "suisse*", "svizzer*", "швейцарск*"],
     "AT": ["Austrian", "österreichisch*", "autrichien*", "austriac*", "austríac*", "австрийск*"],
