@@ -2,6 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+# Two pytest-xdist workers: most tests wait on subprocesses, sockets and timers, so two keep 2 cores busy.
+# Tests sharing a module's fixture run on one worker (tests/conftest.py). One process: PYTEST_WORKERS=0.
+PYTEST_WORKERS ?= 2
+PYTEST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 .PHONY: once test test-clock lint clean
 
@@ -17,12 +21,12 @@ once: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	$(PYTEST)
 
 # No test may depend on the day it runs: the tests marked clock again, a year ahead and a year behind.
 test-clock: $(STAMP)
-	$(VENV)/bin/pytest -m clock --clock-shift=365
-	$(VENV)/bin/pytest -m clock --clock-shift=-365
+	$(PYTEST) -m clock --clock-shift=365
+	$(PYTEST) -m clock --clock-shift=-365
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
