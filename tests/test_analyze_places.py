@@ -50,3 +50,14 @@ def test_a_company_arriving_in_a_country_enters_it_and_a_product_does_not() -> N
     assert ("market_entry", "Xiaomi", "DE") not in analyse("Xiaomi SU7 arriva in Germania", "it")
     assert not any(event[0] == "market_entry" for event in analyse("Apple iPhone 17 arrives in India", "en"))
     assert analyse("Temu could go live in Kenya, people familiar say", "en") == set()  # a rumour
+
+
+def test_cldr_short_and_variant_names() -> None:
+    """CLDR's alt="short"/"variant" names, which babel drops: "ABD" (tr), "Fildişi Sahili", "Myanmar", "Türkiye";
+    an all-capitals one only as written ("so sad" names no country; Croatian "SAD" is the US)."""
+    assert [code for code, *_ in places("Şirket ABD pazarına giriyor")] == ["US"]
+    assert [code for code, *_ in places("Fildişi Sahili'nde ilk mağaza")] == ["CI"]
+    assert [code for code, *_ in places("first store in Myanmar")] == ["MM"]
+    assert [code for code, *_ in places("opens first store in Türkiye")] == ["TR"]
+    assert [code for code, *_ in places("ulazi na tržište SAD")] == ["US"]
+    assert places("so sad, said the analysts") == []

@@ -3,8 +3,9 @@
 The names come from CLDR in 43 languages (data/territories.json, written by
 scripts/build_territory_names.py from babel), plus the adjective where a country's own language name
 doubles as it ("coreano", "koreanisch", "корейский"), plus the everyday short forms CLDR leaves out
-(EXTRA_NAMES). They are compiled into one automaton with watcher.match's folding and word edges, so
-"Corea del Sud", "COREA DEL SUD" and "Südkoreas" are found the way entity aliases are.
+(EXTRA_NAMES); CLDR's short and variant names, which babel drops ("ABD", "Türkiye", "Myanmar":
+data/territory_alt_names.json, from CLDR's JSON). They are compiled into one automaton with watcher.match's
+folding and word edges, so "Corea del Sud", "COREA DEL SUD" and "Südkoreas" are found the way entity aliases are.
 
 Capitals and cities of 600,000 people or more stand for their country where no country is named ("in Tallinn",
 "Tallinnas", "à Tanger", "tại Hà Nội": data/cities.json, from GeoNames by scripts/build_city_names.py), looked up
@@ -155,6 +156,14 @@ def _territory_names() -> dict[str, dict[str, dict[str, list[str]]]]:
 
 
 @cache
+def _alternate_names() -> dict[str, dict[str, list[str]]]:
+    """locale → {code: [...]}: CLDR's short and variant names ("ABD", "Fildişi Sahili", "Türkiye", "Myanmar"), which
+    babel leaves out (data/territory_alt_names.json says where they come from)."""
+    data = resources.files("watcher.analyze").joinpath("data", "territory_alt_names.json").read_text(encoding="utf-8")
+    return json.loads(data)["names"]
+
+
+@cache
 def _city_names() -> dict[str, list[str]]:
     """ISO code → names of its capital and its big cities (data/cities.json, scripts/build_city_names.py)."""
     data = resources.files("watcher.analyze").joinpath("data", "cities.json").read_text(encoding="utf-8")
@@ -293,6 +302,14 @@ def _entities() -> list[EntityConfig]:
                     adjective = kind == "adjectives" or value[:1].islower()
                     target = adjectives if adjective else names
                     target.setdefault(code, []).extend(_variants(value, base, adjective))
+    for language, countries in _alternate_names().items():
+        base = language.split("_")[0]
+        for code, values in countries.items():
+            for value in values:
+                if value.isupper() and len(value) <= 5:  # "ABD", "САЩ", "USA": as written ("sad" is no "SAD")
+                    names.setdefault(code, []).append({"text": value, "case_sensitive": True})
+                else:
+                    names.setdefault(code, []).extend(_variants(value, base, False))
     for code, values in EXTRA_NAMES.items():
         names.setdefault(code, []).extend(values)
     for code, values in EXTRA_ADJECTIVES.items():
