@@ -61,3 +61,17 @@ def test_cldr_short_and_variant_names() -> None:
     assert [code for code, *_ in places("opens first store in Türkiye")] == ["TR"]
     assert [code for code, *_ in places("ulazi na tržište SAD")] == ["US"]
     assert places("so sad, said the analysts") == []
+
+
+def test_a_described_company_in_the_headline_is_the_one_the_item_names() -> None:
+    """A headline's "Philippinische Fastfood-Kette eröffnet erste deutsche Filiale" is the company the item names
+    below, when it names one tracked company only; with two, no one enters."""
+    entities = [EntityConfig(name=name, aliases=[name]) for name in ("Jollibee", "Temu")]
+    analyzer = Analyzer(entities, Encoder(enabled=False))
+    title = "Philippinische Fastfood-Kette eröffnet erste deutsche Filiale in Frankfurt"
+    for summary, expected in (
+        ("Vor der Jollibee-Filiale auf der Zeil standen Hunderte Menschen Schlange.", [("Jollibee", "DE")]),
+        ("Vor der Jollibee-Filiale standen mehr Menschen als vor Temu.", []),
+    ):
+        (analysis,) = analyzer.analyse([ItemInput(id="1", title=title, summary=summary, language="de")])
+        assert [(event.entity, event.market) for event in analysis.events if event.type == "market_entry"] == expected

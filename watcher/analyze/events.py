@@ -246,11 +246,17 @@ def extract_events(
         home |= {hit.code for sentence in sentences for hit in sentence.markets if hit.is_city}
     named = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name} - home
     named_elsewhere = next(iter(named)) if len(named) == 1 else None
+    named_parties = {party.entity for sentence in sentences for party in _parties(sentence, language)}
+    sole = next(iter(named_parties)) if len(named_parties) == 1 else None
     found: dict[tuple[str, str], list[Event]] = {}
     for sentence in sentences:
         if _blockers(sentence):
             continue
         parties = _parties(sentence, language)
+        if not parties and sentence.index == 0 and sole is not None and _described(sentence):
+            # "Philippinische Fastfood-Kette eröffnet erste deutsche Filiale" and only Jollibee named below: the
+            # headline's company, described, is the one tracked company the item names.
+            parties = [Party(sole, -1, -1)]
         if not parties and sentence.index >= 1 and title_subject is not None:
             # The lead continues the title: "The German group is paying ..." is about the title's subject.
             parties = [Party(title_subject.entity, -1, -1)]
@@ -276,6 +282,16 @@ def extract_events(
         event for key, same in found.items() if not (key[0] == "product_launch" and key[1] in entered) for event in same
     ]
     return sorted(events, key=lambda event: EVENT_TYPES.index(event.type))
+
+
+def _described(sentence: Sentence) -> bool:
+    """A headline whose subject is a word for a company in its first three words ("Philippinische Fastfood-Kette
+    eröffnet", "The Chinese carmaker opens"), before any event cue."""
+    nouns = [cue for cue in sentence.cues if cue.kind == "org_noun"]
+    acts = [cue.start for cue in sentence.cues if cue.kind not in _NOT_ACTS and cue.kind != "org_noun"]
+    return any(
+        len(sentence.text[: noun.start].split()) <= 2 and noun.end <= min(acts, default=noun.end) for noun in nouns
+    )
 
 
 def _parties(sentence: Sentence, language: str | None) -> list[Party]:
