@@ -456,6 +456,8 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
                     found.add(hit.code)
                 continue
             if cjk:  # no adjectives: a country's name before a word for a company ("西班牙血液制品企业")
+                if any(party.end <= hit.start for party in sentence.parties):
+                    continue  # "任天堂はインドの小売大手と契約": a descriptor goes before its name: another company
                 before = [noun for noun in nouns if noun.start >= hit.end]
                 if any(_adjacent(sentence.text, hit.start, hit.end, noun, 3) for noun in before):
                     found.add(hit.code)
