@@ -86,6 +86,7 @@ _CHANGE_BEFORE = {"by", "um", "на", "o", "met", "with", "up", "down", "rose", 
 _CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "más", "menos", "mais", "больше", "меньше",
                  "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise",
                  "coupon", "interest", "yield"}  # fmt: skip  # a rate, not a stake: "notes at a 12% coupon"
+_RELEASED_RESULTS = 4  # characters between a release verb and the results it releases ("发布中期业绩")
 _QUARTER_WORD = re.compile(r"quarter\w*|quartal\w*|trimestre\w*|kwarta\w*|çeyrek|квартал\w*|분기|四半期|季度", re.I)
 _AGENT_REACH = 12  # characters between "acquired by" and the buyer ("by the Canadian fund Brookfield" is too far)
 _AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates back ("after the deal")
@@ -404,6 +405,9 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
         events.pop("earnings", None)  # "cuts 900 jobs after sales fell"
     if "market_entry" in events and "product_launch" in events and "facility" not in kinds:
         events.pop("product_launch", None)  # "launches in Korea": entering is the news
+    launch, results = events.get("product_launch"), events.get("earnings")
+    if launch and results and "earnings" not in weak_only and 0 <= results.start - launch.end <= _RELEASED_RESULTS:
+        events.pop("product_launch")  # "发布中期业绩", "publishes its results": the results released, not a product
     if "announce" in kinds and not events:
         events["product_launch"] = kinds["announce"]  # 発表 alone: a product; with results, the results
     return sorted(events.items(), key=lambda pair: pair[1].start)
