@@ -111,13 +111,13 @@ def test_the_third_held_out_part_after_the_fixes_its_mistakes_taught() -> None:
 def test_the_blind_part_keeps_its_level() -> None:
     """heldout4: written blind (27 languages, 13 of them in no cue table then), measured unseen once (F1 0.549,
     events P 0.850 R 0.651, markets 0.518 with the code of that moment: docs/benchmarks.md), a tuning set since.
-    Held at what it reached; markets entered are still below the target on it."""
+    Held at what it reached (markets entered 0.929 since issue 11's fifth round)."""
     rows, analyses = analysed("heldout4.jsonl", keep_language=False)
     result = score(rows, analyses)
     assert len(rows) >= 150 and len({row["lang"] for row in rows}) >= 25
     assert result.pairs_f1 >= 0.92 and result.pairs_precision >= 0.94, result.mistakes
     assert result.event_precision >= 0.95 and result.event_recall >= 0.92, result.mistakes
-    assert result.market_accuracy >= 0.87 and result.language_accuracy >= 0.95, result.mistakes
+    assert result.market_accuracy >= 0.90 and result.language_accuracy >= 0.95, result.mistakes
 
 
 def test_the_second_blind_part_keeps_its_level() -> None:
@@ -129,7 +129,7 @@ def test_the_second_blind_part_keeps_its_level() -> None:
     assert len(rows) >= 140 and len({row["lang"] for row in rows}) >= 38
     assert result.pairs_f1 >= 0.92 and result.pairs_precision >= 0.95, result.mistakes
     assert result.event_precision >= 0.95 and result.event_recall >= 0.93, result.mistakes
-    assert result.market_accuracy >= 0.88 and result.language_accuracy >= 0.95, result.mistakes
+    assert result.market_accuracy >= 0.92 and result.language_accuracy >= 0.95, result.mistakes
 
 
 def test_the_third_blind_part_keeps_its_level() -> None:
@@ -140,7 +140,7 @@ def test_the_third_blind_part_keeps_its_level() -> None:
     result = score(rows, analyses)
     assert len(rows) >= 130 and len({row["lang"] for row in rows}) >= 32
     assert result.pairs_f1 >= 0.92 and result.pairs_precision >= 0.97, result.mistakes
-    assert result.event_precision >= 0.94 and result.event_recall >= 0.86, result.mistakes
+    assert result.event_precision >= 0.95 and result.event_recall >= 0.86, result.mistakes
     assert result.market_accuracy >= 0.94 and result.language_accuracy >= 0.95, result.mistakes
 
 
