@@ -33,6 +33,15 @@ from tests.web_daemon import browser  # noqa: F401 - headless Chromium through P
 from watcher.clock import OFFSET_ENV, utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Only loopback: tests/loopback/loopback_guard.py refuses other names and addresses, in this process and, through
+# PYTHONPATH, in every Python process a test starts (watcher daemons, pytest-xdist workers).
+LOOPBACK_GUARD = Path(__file__).resolve().parent / "loopback"
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(LOOPBACK_GUARD), os.environ.get("PYTHONPATH")]))
+if str(LOOPBACK_GUARD) not in sys.path:
+    sys.path.insert(0, str(LOOPBACK_GUARD))
+import loopback_guard  # noqa: E402, F401 - the guard in this process too (it started before the path was set)
+
 SEED_ARTICLE = Path(__file__).resolve().parent / "data" / "xiaomi-korea.it.txt"  # from ../shared/seed
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -70,11 +79,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get(OFFSET_ENV, "").strip():
         # It would shift watcher's clock in this process but not datetime.now: two clocks a test compares.
         raise pytest.UsageError(f"{OFFSET_ENV} is set: unset it; move the tests' clock with --clock-shift=DAYS")
-    # Test feeds link to made-up hosts (news03.example.com); the full-text stage looks them up and gets "no such
-    # host". Where the resolver drops a query now and then, glibc waits its default 5 s before asking again: on
-    # the machine CI runs on, 1 lookup in 25, and the crash tests look up hundreds. 1 s is plenty for an answer
-    # that comes at all. Read by glibc at a process's first lookup; every watcher subprocess inherits it.
-    os.environ.setdefault("RES_OPTIONS", "timeout:1 attempts:3")
 
 
 # --- running in parallel (pytest-xdist: `make test` runs `pytest -n 2 --dist loadgroup`) ------------------

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from tests.conftest import ago
 from watcher.analyze import Analyzer, ItemAnalysis, analyze_items
 from watcher.analyze.evaluation import item_input, load_labelled, score
 from watcher.config import EntityConfig
@@ -151,7 +152,7 @@ def test_a_configured_home_is_never_entered() -> None:
     from watcher.analyze.evaluation import item_input
     from watcher.config import EntityConfig
 
-    row = {"id": "h1-en", "lang": "en", "published": "2026-10-05T09:30:00Z", "feed": "x", "story": "h1",
+    row = {"id": "h1-en", "lang": "en", "published": ago(hours=2).isoformat(), "feed": "x", "story": "h1",
            "title": "Rheinmetall opens a new ammunition plant in Germany", "summary": "", "events": []}  # fmt: skip
     for home, expected in ((None, [("market_entry", "DE")]), ("de", [])):
         entity = EntityConfig.model_validate({"name": "Rheinmetall", **({"home": home} if home else {})})
