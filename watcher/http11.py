@@ -124,12 +124,7 @@ class Response:
                 async for chunk in self._chunks(reader):
                     yield chunk
             elif self._length is not None:
-                left = self._length
-                while left:
-                    data = await reader.read(min(left, READ_SIZE))
-                    if not data:
-                        raise RemoteProtocolError("peer closed connection without sending complete message body")
-                    left -= len(data)
+                async for data in _exactly(reader, self._length):
                     yield data
             else:  # no length: the body runs to the connection's end
                 while data := await reader.read(READ_SIZE):
@@ -151,11 +146,7 @@ class Response:
                 while await _line(reader):  # trailers, up to the blank line
                     pass
                 return
-            while size:
-                data = await reader.read(min(size, READ_SIZE))
-                if not data:
-                    raise RemoteProtocolError("peer closed connection without sending complete message body")
-                size -= len(data)
+            async for data in _exactly(reader, size):
                 yield data
             if await _line(reader):
                 raise RemoteProtocolError("chunk not followed by CRLF")
@@ -164,6 +155,16 @@ class Response:
         release, self._release = self._release, None
         if release is not None:
             release(self._connection, self._complete and self._keep_alive)
+
+
+async def _exactly(reader: asyncio.StreamReader, size: int) -> AsyncIterator[bytes]:
+    """`size` bytes of a body as they arrive; the peer closing first is a protocol error."""
+    while size:
+        data = await reader.read(min(size, READ_SIZE))
+        if not data:
+            raise RemoteProtocolError("peer closed connection without sending complete message body")
+        size -= len(data)
+        yield data
 
 
 async def _line(reader: asyncio.StreamReader) -> bytes:
