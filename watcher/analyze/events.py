@@ -225,6 +225,8 @@ def _blockers(sentence: Sentence) -> list[str]:
 
 def item_blocker(title: Sentence) -> str | None:
     """What a title is when it is a review, opinion, denial, rumour, share move or anniversary: no event at all."""
+    if "?" in title.text or "\uff1f" in title.text:
+        return "rumour"  # "Costco guarda all'Italia?", "Is Tesco coming to Greece?": asked, not reported
     return next((kind for kind in _blockers(title) if kind in ITEM_BLOCKERS), None)
 
 
@@ -244,6 +246,11 @@ def extract_events(
     home = homes(sentences, language) | known_homes
     if any(_HOME_PLACE.search(sentence.text) for sentence in sentences):
         # "The appliance maker's new factory in its home city": the city named is home.
+        home |= {hit.code for sentence in sentences for hit in sentence.markets if hit.is_city}
+    if any(_DEV_ZONE.search(sentence.text) for sentence in sentences) and not any(
+        hit.is_name and not hit.is_city for sentence in sentences for hit in sentence.markets
+    ):
+        # "奇瑞汽车位于芜湖经开区的新整车工厂": a plant in a development zone of a city, no country named: at home.
         home |= {hit.code for sentence in sentences for hit in sentence.markets if hit.is_city}
     named = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name} - home
     named_elsewhere = next(iter(named)) if len(named) == 1 else None
@@ -475,6 +482,7 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
 
 _ORIGIN = re.compile(r"(?:^|\s)(?:asal|berasal dari)\s+$", re.IGNORECASE)  # Indonesian, Malay: "from"
 _HOME_PLACE = re.compile(r"\b(?:its|their) home (?:city|town|country|province|state|base)\b|\bhometown\b", re.I)
+_DEV_ZONE = re.compile(r"经开区|开发区|高新区|工业园|产业园|經開區|開發區|工業區|工業団地|産業団地|산업단지|산단")
 _POSSESSIVE = re.compile(r"['’]s\s+$")
 
 

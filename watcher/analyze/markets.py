@@ -40,7 +40,7 @@ EXTRA_NAMES: dict[str, list[str]] = {
            "터키", "튀르키예", "土耳其", "トルコ", "Turcji", "Turkije"],
     "HK": ["Hong Kong", "香港", "홍콩", "Гонконг*"],
     "MO": ["Macau", "Macao", "澳门"],
-    "AE": ["UAE", "Emirates", "الإمارات"],
+    "AE": [{"text": "UAE", "case_sensitive": True}, "Emirates", "الإمارات"],
     "SA": [{"text": "KSA", "case_sensitive": True}, "Saudi Arabia", "Saudi", "السعودية", "사우디", "사우디아라비아"],
     "NL": ["Holland"],
     "RU": ["Russland*", "Россия", "Росси*"],
@@ -69,6 +69,7 @@ for _code, _name in _VIETNAMESE_SHORT.items():
 
 # Adjectives of countries whose language name is not the adjective (or not one country's), per language.
 EXTRA_ADJECTIVES: dict[str, list[str]] = {
+    "GR": ["ελληνικ*"],  # "την ελληνική αγορά": CLDR gives Greek no adjective
     "US": ["American", "amerikanisch*", "américain*", "american*", "estadounidense*", "americano*", "американск*",
            "Amerikan", "amerikaans*", "amerykańsk*", "अमेरिकी", "امریکی"],
     "GB": ["British", "britisch*", "britannique*", "britannic*", "británic*", "britânic*", "британск*",
