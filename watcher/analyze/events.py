@@ -56,13 +56,14 @@ _NOT_ACTS = frozenset(
         "after",
         "per_share",
         "office",
+        "outlet",  # "obchodní řetězec": a shop word describing the company
     }
 )
 _NOT_SUBJECT_AFTER = re.compile(r"-(?:backed|owned|controlled|funded|supported|affiliated|linked|led)\b", re.I)
 # What joins two countries in a list: a comma or "and" ("Romania and Bulgaria", "România și Bulgaria", "루마니아와").
 _LISTED = re.compile(
     r"\s*(?:,|、|&|\band\b|\bund\b|\bet\b|\be\b|\by\b|\bi\b|\bși\b|\bve\b|\bи\b|\bі\b|\ba\b|\boch\b|\bog\b|"
-    r"\bja\b|\bés\b|\bκαι\b|\ben\b|\bdan\b|\bvà\b|و|와|과|및|和|及|と|및)?\s*(?:(?:the|la|le|les|el|il|o|a)\s+)?",
+    r"\bja\b|\bés\b|\bκαι\b|\ben\b|\bdan\b|\bvà\b|و|와|과|및|和|及|と|및)?\s*(?:(?:in|into|to|en|à|au|aux|in|nach|w|we|v|ve|na|do|em|no|na)\s+)?(?:(?:the|la|le|les|el|il|o|a)\s+)?",
     re.IGNORECASE,
 )
 _ORDINAL_AFTER = ("id", "ms", "vi", "th", "he", "ar", "sw")  # "the store first": "toko pertama", "المتجر الأول"
@@ -465,6 +466,10 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
                 # "China's Haier", "VinFast asal Vietnam" / "Pabrik ... Asal Vietnam": where it is from, not a market.
                 if _possessive_of(sentence.text, hit, subject) or _ORIGIN.search(sentence.text[: hit.start]):
                     found.add(hit.code)
+                elif not sentence.text[: hit.start].strip() and any(
+                    noun.start >= hit.end and len(sentence.text[hit.end : noun.start].split()) <= 1 for noun in nouns
+                ):
+                    found.add(hit.code)  # "Německý obchodní řetězec ALDI", capitalised first: an adjective, its home
                 continue
             if cjk:  # no adjectives: a country's name before a word for a company ("西班牙血液制品企业")
                 if any(party.end <= hit.start for party in sentence.parties):
