@@ -542,7 +542,7 @@ def _subjects(
     before = [party for party in parties if party.start < cue.start]
     if before:
         return [before[0].entity]
-    if cue.kind in ("arrive", "first", "market_entry"):
+    if cue.kind in ("arrive", "first", "market_entry") or event_type == "market_entry":
         # Arriving, or a first shop, with the company named last: "Έρχεται στην Αθήνα το πρώτο κατάστημα Uniqlo".
         after = [party for party in parties if 0 <= party.start - cue.end <= _SUBJECT_LAST_REACH]
         return [after[0].entity] if after else []

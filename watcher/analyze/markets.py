@@ -93,7 +93,7 @@ EXTRA_ADJECTIVES: dict[str, list[str]] = {
 # Names in these languages change their ending: a '*' replaces the final vowels of each word.
 _STEMMED = {"ru", "uk", "pl", "cs", "sk", "hr", "sr", "sl", "lt", "lv", "bg"}
 # ... and in these, suffixes are added to the whole word.
-_SUFFIXED = {"tr", "fi", "hu", "el", "de", "nl", "sv", "da", "nb", "et"}
+_SUFFIXED = {"tr", "fi", "hu", "el", "de", "nl", "sv", "da", "nb", "et", "bn"}  # Bengali: "বাংলাদেশে"
 RUN_ON = 5  # letters past a name that make it an adjective: "-lainen", not a case ending ("-ssa", "-nak")
 _VOWELS = set("aeiouyąęóаеёиоуыэюяйьіїєαεηιουω")
 
