@@ -487,7 +487,10 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
 
 _ORIGIN = re.compile(r"(?:^|\s)(?:asal|berasal dari)\s+$", re.IGNORECASE)  # Indonesian, Malay: "from"
 _HOME_PLACE = re.compile(r"\b(?:its|their) home (?:city|town|country|province|state|base)\b|\bhometown\b", re.I)
-_DEV_ZONE = re.compile(r"经开区|开发区|高新区|工业园|产业园|經開區|開發區|工業區|工業団地|産業団地|산업단지|산단")
+# A development zone or industrial park of a city (Chinese, Japanese, Korean): where the company is at home.
+_DEV_ZONE = re.compile(
+    r"经开区|开发区|高新区|工业园|产业园|生态园|园区|經開區|開發區|工業區|工業団地|産業団地|산업단지|산단"
+)
 _POSSESSIVE = re.compile(r"['’]s\s+$")
 
 
