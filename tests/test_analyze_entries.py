@@ -1,0 +1,55 @@
+"""Market entries by class of phrasing (issue 11): plans with a date, arrivals, a market's adjective, a product as
+the subject; questions and rumours give none; the company's home and a plant at home are never the market."""
+
+from __future__ import annotations
+
+import pytest
+
+from watcher.analyze import Analyzer, analyze_items
+from watcher.analyze.analyzer import ItemInput
+from watcher.config import EntityConfig
+
+CASES = [
+    ("en", "Chery to start selling cars in Japan next year", "JP"),
+    ("en", "Chery will begin sales in Japan in 2026", "JP"),
+    ("en", "Chery set to launch in Japan", "JP"),
+    ("en", "Xpeng cars go on sale in Vietnam", "VN"),
+    ("en", "Xpeng makes the jump to Japan", "JP"),
+    ("en", "UK grocer Tesco to arrive in the UAE", "AE"),
+    ("en", "Tesco enters the Greek market", "GR"),
+    ("en", "Is Chery coming to Japan?", None),
+    ("en", "Chery considering entry into Japan", None),
+    ("it", "Costco guarda all'Italia? Le voci su un primo magazzino", None),
+    ("it", "Costco arriverà in Polonia", "PL"),
+    ("de", "Costco wagt den Sprung nach Polen", "PL"),
+    ("de", "In Griechenland verkauft jetzt auch Tesco", "GR"),
+    ("fr", "Xpeng débarquera au Japon", "JP"),
+    ("fr", "Costco s'implante en Hongrie et en Roumanie", "HU RO"),
+    ("es", "Costco comenzará a vender en Polonia", "PL"),
+    ("es", "Xpeng desembarcará en Japón", "JP"),
+    ("pt", "Costco vai começar a vender na Polônia", "PL"),
+    ("el", "Στην ελληνική αγορά μπαίνει η Tesco", "GR"),
+    ("vi", "Xe điện Xpeng chính thức bán tại Việt Nam", "VN"),
+    ("sw", "Magari ya Chery kuuzwa Kenya kuanzia Septemba", "KE"),
+    ("zh", "奇瑞芜湖经开区新工厂投产", None),
+]
+
+
+@pytest.mark.parametrize(("language", "title", "market"), CASES)
+def test_a_market_entry_by_its_class_of_phrasing(language: str, title: str, market: str | None) -> None:
+    analyzer = Analyzer([EntityConfig.model_validate({"name": name}) for name in ("Tesco", "Chery", "Xpeng", "Costco")])
+    (result,) = analyze_items(analyzer, [ItemInput(id="x", title=title, language=language)])
+    entered = [event.market for event in result.events if event.type == "market_entry"]
+    assert entered == (market.split() if market else []), result.events
+
+
+def test_the_companys_home_named_first_is_not_the_market() -> None:
+    analyzer = Analyzer([EntityConfig.model_validate({"name": "Aldi", "aliases": [{"text": "ALDI"}]})])
+    item = ItemInput(
+        id="x",
+        title="ALDI nabírá v Brně prodavače, první obchod v republice otevře v říjnu",
+        summary="Německý obchodní řetězec ALDI zahájil nábor pro svou vůbec první českou prodejnu.",
+        language="cs",
+    )
+    (result,) = analyze_items(analyzer, [item])
+    assert [event.market for event in result.events if event.type == "market_entry"] == ["CZ"]
