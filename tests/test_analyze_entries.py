@@ -28,6 +28,8 @@ CASES = [
     ("es", "Costco comenzará a vender en Polonia", "PL"),
     ("es", "Xpeng desembarcará en Japón", "JP"),
     ("pt", "Costco vai começar a vender na Polônia", "PL"),
+    ("pl", "Costco wchodzi do Polski", "PL"),
+    ("pl", "Xpeng rozpocznie sprzedaż w Niemczech", "DE"),
     ("el", "Στην ελληνική αγορά μπαίνει η Tesco", "GR"),
     ("vi", "Xe điện Xpeng chính thức bán tại Việt Nam", "VN"),
     ("sw", "Magari ya Chery kuuzwa Kenya kuanzia Septemba", "KE"),

@@ -33,7 +33,8 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "KP": ["North Korea*", "Corea del Nord", "Nordkorea*", "Северн* Коре*", "북한", "朝鲜"],
     "US": [{"text": "US", "case_sensitive": True}, {"text": "U.S.", "case_sensitive": True},
            {"text": "USA", "case_sensitive": True}, "America", "Amerika", "Stati Uniti", "Estados Unidos",
-           "États-Unis", "США", "미국", "美国", "アメリカ", "米国", "الولايات المتحدة"],
+           "États-Unis", "США", "미국", "美国", "アメリカ", "米国", "الولايات المتحدة", "Stanów Zjednoczonych",
+           "Stanach Zjednoczonych", "Stany Zjednoczone"],
     "GB": [{"text": "UK", "case_sensitive": True}, "Britain", "Great Britain", "Großbritannien", "Regno Unito",
            "Royaume-Uni", "Reino Unido", "Британи*", "영국", "英国", "イギリス"],
     "TR": ["Turkey", "Türkei", "Turquie", "Turchia", "Turquía", "Turquia", "Турци*", "Türkiye*", "Turkiye*",
@@ -44,7 +45,7 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "SA": [{"text": "KSA", "case_sensitive": True}, "Saudi Arabia", "Saudi", "السعودية", "사우디", "사우디아라비아"],
     "NL": ["Holland"],
     "RU": ["Russland*", "Россия", "Росси*"],
-    "DE": ["Deutschlands", "Германи*", "독일", "德国", "ドイツ"],
+    "DE": ["Deutschlands", "Германи*", "독일", "德国", "ドイツ", "Niemiec"],
     "CN": ["Chinas", "Кита*", "중국", "中国", "中國"],
     "JP": ["Japans", "Япони*", "일본", "日本"],
     "IN": ["India", "Indien", "Inde", "Индия", "Индии", "Индию", "인도", "印度", "インド", "الهند"],
@@ -56,7 +57,11 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "CZ": ["Czech Republic", "Tschechien", "Česk*"],  # "v Česku", "do Česka" (Czech and Slovak)
     "FI": ["Suome*"],  # Finnish: "Suomeen", "Suomessa", "Suomen markkinoille"
     "PH": [{"text": "PH", "case_sensitive": True}, "Pinas", "Pilipinas"],  # "rolls into PH", "pasok na sa Pinas"
-    "LT": ["Литв*"],  # Russian and Ukrainian "в Литве", "у Литві" (a 5-letter name keeps its ending otherwise)
+    "LT": ["Литв*"],
+    # Polish cases the stems miss: "do Polski", "w Polsce", "do Niemiec", "we Włoszech", "w Stanach Zjednoczonych".
+    "PL": [{"text": "Polski", "case_sensitive": True}, "Polsce"],
+    "IT": ["Włoszech"],
+    "KE": ["Kenii", "Kenię"],  # Russian and Ukrainian "в Литве", "у Литві" (a 5-letter name keeps its ending otherwise)
     "IQ": ["Irak*", "Iraq", "Ирак*", "이라크", "伊拉克", "イラク", "العراق"],
 }  # fmt: skip
 
