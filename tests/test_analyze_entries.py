@@ -12,6 +12,11 @@ from watcher.config import EntityConfig
 CASES = [
     ("en", "Chery to start selling cars in Japan next year", "JP"),
     ("en", "Chery will begin sales in Japan in 2026", "JP"),
+    ("en", "Chery, China's biggest car exporter, will begin sales in Japan", "JP"),
+    ("en", "Tesco, the British chain, opens first store in Greece", "GR"),
+    ("pl", "Brytyjska sieć Tesco wchodzi do Hiszpanii", "ES"),
+    ("cs", "Britský řetězec Tesco vstupuje na španělský trh", "ES"),
+    ("el", "Η βρετανική αλυσίδα Tesco μπαίνει στην Ισπανία", "ES"),
     ("en", "Chery set to launch in Japan", "JP"),
     ("en", "Xpeng cars go on sale in Vietnam", "VN"),
     ("en", "Xpeng makes the jump to Japan", "JP"),

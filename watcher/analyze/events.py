@@ -97,6 +97,7 @@ _FIRST_GAP_CHARS = 8  # characters, where words are not spaced ("首家旗舰门
 _VERB_FIRST = ("ar", "ga", "cy")
 _ARRIVE_REACH = 30  # characters between a movement or start verb and the country after it ("llega a la Argentina")
 _ARRIVE_SUBJECT_WORDS = 4
+_APPOSITION = re.compile(r"^\s*[,،、][^,،、.;:!?]{3,60}[,،、]")
 _ARRIVE_SUBJECT_GAP = 60  # characters between the company and its movement verb ("Temu goes live", "Lidl stiže")
 _MODEL_NAME = re.compile(r"(?<!\w)(?!(?:q|h|fy)\d)[^\W\d_]+-?\d+\w*", re.IGNORECASE)  # "SU7", "EX5": a product
 _VERB_LAST = ("ko", "ja", "tr", "hi", "bn")  # the country entered comes just before the verb
@@ -429,6 +430,8 @@ def _arrives(sentence: Sentence, cue: Cue) -> bool:
         # A headline with its subject last: "বাংলাদেশে কার্যক্রম শুরু করল টেমু", "Έρχεται στην Αθήνα ... Uniqlo".
         return any(0 <= party.start - cue.end <= _SUBJECT_LAST_REACH for party in sentence.parties)
     between = sentence.text[before[-1].end : cue.start]
+    # An apposition between commas says who the company is: "Chery, China's biggest car exporter, will begin sales".
+    between = _APPOSITION.sub(" ", between, count=1)
     # Up to four words, no figure: "Mercado Libre cruza el Atlántico: empezará a operar", not "Apple iPhone 17 arrives".
     return (
         len(between) <= _ARRIVE_SUBJECT_GAP
