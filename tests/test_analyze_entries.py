@@ -39,6 +39,16 @@ CASES = [
     ("vi", "Xe điện Xpeng chính thức bán tại Việt Nam", "VN"),
     ("sw", "Magari ya Chery kuuzwa Kenya kuanzia Septemba", "KE"),
     ("zh", "奇瑞芜湖经开区新工厂投产", None),
+    ("fr", "Les voitures Xpeng arrivent au Vietnam", "VN"),
+    ("es", "Los coches de Xpeng llegan a Vietnam", "VN"),
+    ("it", "Le auto Xpeng arrivano in Vietnam", "VN"),
+    ("de", "Xpeng-Autos kommen nach Vietnam", "VN"),
+    ("id", "Mobil Xpeng resmi dijual di Vietnam", "VN"),
+    ("ru", "Автомобили Xpeng начнут продавать во Вьетнаме", "VN"),
+    ("en", "Xpeng G6 arrives in Vietnam", None),
+    ("es", "¿Llegará Xpeng a Vietnam?", None),
+    ("fr", "Xpeng songerait à s'implanter au Vietnam", None),
+    ("pl", "Xpeng rozważa wejście do Wietnamu", None),
 ]
 
 
