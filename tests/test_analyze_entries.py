@@ -27,6 +27,7 @@ CASES = [
     ("it", "Costco guarda all'Italia? Le voci su un primo magazzino", None),
     ("it", "Costco arriverà in Polonia", "PL"),
     ("de", "Costco wagt den Sprung nach Polen", "PL"),
+    ("de", "Costco wird nächstes Jahr in Polen starten", "PL"),
     ("de", "In Griechenland verkauft jetzt auch Tesco", "GR"),
     ("fr", "Xpeng débarquera au Japon", "JP"),
     ("fr", "Costco s'implante en Hongrie et en Roumanie", "HU RO"),

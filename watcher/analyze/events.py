@@ -97,6 +97,7 @@ _FIRST_GAP_CHARS = 8  # characters, where words are not spaced ("首家旗舰门
 _VERB_FIRST = ("ar", "ga", "cy")
 _ARRIVE_REACH = 30  # characters between a movement or start verb and the country after it ("llega a la Argentina")
 _ARRIVE_SUBJECT_WORDS = 4
+_AUXILIARY_FIRST = re.compile(r"\s*(?:wird|werden|will|wollen|soll|sollen|möchte|plant)\s", re.IGNORECASE)
 _APPOSITION = re.compile(r"^\s*[,،、][^,،、.;:!?]{3,60}[,،、]")
 _ARRIVE_SUBJECT_GAP = 60  # characters between the company and its movement verb ("Temu goes live", "Lidl stiže")
 _MODEL_NAME = re.compile(r"(?<!\w)(?!(?:q|h|fy)\d)[^\W\d_]+-?\d+\w*", re.IGNORECASE)  # "SU7", "EX5": a product
@@ -432,10 +433,12 @@ def _arrives(sentence: Sentence, cue: Cue) -> bool:
     between = sentence.text[before[-1].end : cue.start]
     # An apposition between commas says who the company is: "Chery, China's biggest car exporter, will begin sales".
     between = _APPOSITION.sub(" ", between, count=1)
-    # Up to four words, no figure: "Mercado Libre cruza el Atlántico: empezará a operar", not "Apple iPhone 17 arrives".
+    # Up to four words, no figure: "Mercado Libre cruza el Atlántico: empezará a operar", not "Apple iPhone 17 arrives";
+    # eight after a German auxiliary, whose verb ends the clause ("Costco wird nächstes Jahr in Polen starten").
+    words = _ARRIVE_SUBJECT_WORDS * 2 if _AUXILIARY_FIRST.match(between) else _ARRIVE_SUBJECT_WORDS
     return (
         len(between) <= _ARRIVE_SUBJECT_GAP
-        and len(between.split()) <= _ARRIVE_SUBJECT_WORDS
+        and len(between.split()) <= words
         and not _MODEL_NAME.search(between)
         and not any(ch.isdigit() for ch in between)
     )
