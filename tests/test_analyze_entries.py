@@ -71,3 +71,10 @@ def test_the_companys_home_named_first_is_not_the_market() -> None:
     )
     (result,) = analyze_items(analyzer, [item])
     assert [event.market for event in result.events if event.type == "market_entry"] == ["CZ"]
+
+
+def test_a_place_named_after_a_country_in_a_city_of_another_is_that_city() -> None:
+    from watcher.analyze.markets import market_finder
+
+    codes = [hit.code for hit in market_finder().find("en la Zona Franca de Barcelona, no en Francia")]
+    assert codes == ["ES", "FR"]

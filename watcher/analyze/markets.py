@@ -105,6 +105,7 @@ _VOWELS = set("aeiouyąęóаеёиоуыэюяйьіїєαεηιουω")
 
 # Three-letter names in Arabic and Hebrew script that are everyday words or given names: "סרק" (blank, Sark),
 # "לאו" (no), "غنا" (sang, Persian Ghana), "هند" (Hind), "شام" (evening, Urdu Syria).
+_OF_PLACE = re.compile(r"\s+(?:de|di|del|of|du|da|do)\s+")
 _SHORT_WORDS = frozenset({"סרק", "לאו", "غنا", "هند", "شام"})
 
 
@@ -403,6 +404,18 @@ class MarketFinder:
             if kept and hit.start < kept[-1].end:
                 continue
             kept.append(hit)
+        # A country's name that names a place of a city in another country is that place: "Zona Franca de Barcelona".
+        kept = [
+            hit
+            for hit, after in zip(kept, [*kept[1:], None], strict=False)
+            if not (
+                after is not None
+                and after.is_city
+                and not hit.is_city
+                and after.code != hit.code
+                and _OF_PLACE.fullmatch(text[hit.end : after.start])
+            )
+        ]
         # A region is each of its countries, at its place: "the Baltic states" are EE, LV and LT.
         return [
             MarketHit(code, hit.start, hit.end, hit.is_name, hit.is_city) for hit in kept for code in hit.code.split()
