@@ -11,14 +11,8 @@ from __future__ import annotations
 
 from html import escape
 
-ENTITIES = ("Xiaomi", "Samsung Electronics", "Hyundai Motor", "Ferrari", "Nintendo", "Siemens", "Ørsted", "Toyota")
-_WORDS = (  # noqa: SIM905 -- one string reads better than 60 quoted words
-    "market share quarter revenue analysts expect growth supply chain factory output shipments retail "
-    "consumers regulators approval launch product line pricing strategy competition region investment "
-    "capital spending forecast guidance margins costs logistics partners distribution network software "
-    "platform update customers survey report industry sector demand inflation currency exports imports "
-    "policy government ministry statement officials interview executives board meeting shareholders dividend"
-).split()
+from _feedserver import ENTITIES, WORDS  # the feeds' entities and vocabulary, so articles match alike
+
 _SCRIPT = "window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}" * 40
 
 
@@ -27,7 +21,7 @@ def _words(seed: int, count: int) -> str:
     words = []
     for _ in range(count):
         state = (state * 1103515245 + 12345) % 2**31
-        words.append(_WORDS[(state >> 8) % len(_WORDS)])
+        words.append(WORDS[(state >> 8) % len(WORDS)])
     return " ".join(words)
 
 

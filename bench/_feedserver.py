@@ -43,7 +43,7 @@ NEW_PER_VERSION = 5
 # Tracked entities; bench/poll configures the same names as watcher entities.
 ENTITIES = ("Xiaomi", "Samsung Electronics", "Hyundai Motor", "Ferrari", "Nintendo", "Siemens", "Ørsted", "Toyota")
 
-_WORDS = (  # noqa: SIM905 -- one string reads better than 58 quoted words
+WORDS = (  # noqa: SIM905 -- one string reads better than 58 quoted words
     "market share quarter revenue analysts expect growth supply chain factory output shipments retail "
     "consumers regulators approval launch product line pricing strategy competition region investment "
     "capital spending forecast guidance margins costs logistics partners distribution network software "
@@ -77,7 +77,7 @@ def _paragraph(seed: int) -> str:
     words = []
     for _ in range(40):
         state = (state * 1103515245 + 12345) % 2**31
-        words.append(_WORDS[(state >> 8) % len(_WORDS)])
+        words.append(WORDS[(state >> 8) % len(WORDS)])
     return "<p>" + " ".join(words[:20]) + ".</p><p>" + " ".join(words[20:]) + ".</p>"
 
 
