@@ -57,6 +57,9 @@ _NOT_ACTS = frozenset(
         "per_share",
         "office",
         "outlet",  # "obchodní řetězec": a shop word describing the company
+        "abroad",
+        "outside",
+        "first_time",
     }
 )
 _NOT_SUBJECT_AFTER = re.compile(r"-(?:backed|owned|controlled|funded|supported|affiliated|linked|led)\b", re.I)
@@ -90,6 +93,10 @@ _CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "má
 _RELEASED_RESULTS = 4  # characters between a release verb and the results it releases ("发布中期业绩")
 _QUARTER_WORD = re.compile(r"quarter\w*|quartal\w*|trimestre\w*|kwarta\w*|çeyrek|квартал\w*|분기|四半期|季度", re.I)
 _AGENT_REACH = 12  # characters between "acquired by" and the buyer ("by the Canadian fund Brookfield" is too far)
+# Between "after" and the event it dates back, its size: "after the $69bn takeover", "nach der 5-Mrd-Übernahme".
+_SIZED = re.compile(
+    r"\s*(?:the|its|a|der|die|das|la|le|el|il)?\s*[$€£¥]?\s?\d[\d.,]*\s?(?:bn|m|billion|million|Mrd)?[-\s]*"
+)
 _AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates back ("after the deal")
 _FIRST_GAP_WORDS = 3  # words between "first" and the site it numbers ("first European car plant": 2)
 _FIRST_GAP_CHARS = 8  # characters, where words are not spaced ("首家旗舰门店")
@@ -103,6 +110,14 @@ _ARRIVE_SUBJECT_GAP = 60  # characters between the company and its movement verb
 _MODEL_NAME = re.compile(r"(?<!\w)(?!(?:q|h|fy)\d)[^\W\d_]+-?\d+\w*", re.IGNORECASE)  # "SU7", "EX5": a product
 _VERB_LAST = ("ko", "ja", "tr", "hi", "bn")  # the country entered comes just before the verb
 _ARRIVE_BEFORE = 12  # ... and before it, where the verb comes last ("Eestisse jõuab", "タイに上陸")
+_ADJECTIVE_FIRST = (
+    "en", "de", "nl", "sv", "da", "no", "fi", "pl", "cs", "sk", "ru", "uk", "bg", "hu", "tr", "el", "lt", "lv", "et",
+    "hi", "bn",
+)  # fmt: skip
+_ENTRY_COMPANIONS = frozenset({"market_entry", "partnership", "product_launch"})
+_FIRST_TIME_REACH = 25  # characters between "for the first time" and the country ("to Kenya for the first time")
+# Between "outside" and the country it leaves: "outside India", "fuera de España", "outside of the UK".
+_OUTSIDE_GAP = re.compile(r"\s*(?:(?:of|de|di|da|do|del|dell'|della|du|des|von|the|la|le|el|il|der|des)\s*)*", re.I)
 _SUBJECT_LAST_REACH = 40  # characters between an arrival or a first shop and the company named after it
 # Events whose subject may follow its cue anywhere: "Profit at Almarai rises", "odwołała prezesa Orlenu".
 _SUBJECT_AFTER = ("earnings", "leadership")
@@ -238,7 +253,12 @@ def extract_events(
 ) -> list[Event]:
     """The events of an item, title first; at most one per (type, entity). known_homes: the home countries
     config.yaml gives the item's companies (`home: CN`), never entered, like those the item's own words give."""
-    if not sentences or item_blocker(sentences[0]):
+    if not sentences:
+        return []
+    blocker = item_blocker(sentences[0])
+    # "Broadcom forecasts strong AI chip revenue, shares jump": the results moved the shares; only they count.
+    only = {"earnings"} if blocker == "stock" and _reports_results(sentences[0]) else None
+    if blocker and only is None:
         return []
     title_parties = _parties(sentences[0], language)  # not "following Aramco": no subject to carry on
     title_subject = title_parties[0] if title_parties else None
@@ -246,7 +266,7 @@ def extract_events(
     lead_figure = len(sentences) > 1 and bool(_FIGURE.search(sentences[1].text))
     # "Allegro wchodzi na rynek węgierski. ... na Węgrzech": an entry whose sentence names no country enters
     # the one country the item names elsewhere (by name, not an adjective: "the Polish group" is its home).
-    home = homes(sentences, language) | known_homes
+    home = homes(sentences, language) | known_homes | _left_behind(sentences, language)
     if any(_HOME_PLACE.search(sentence.text) for sentence in sentences):
         # "The appliance maker's new factory in its home city": the city named is home.
         home |= {hit.code for sentence in sentences for hit in sentence.markets if hit.is_city}
@@ -275,8 +295,12 @@ def extract_events(
             continue
         for event_type, cue in _event_cues(sentence, figure=sentence.index == 0 and lead_figure, language=language):
             markets: list[str | None] = [None]
+            if only is not None and event_type not in only:
+                continue
             if event_type == "market_entry":
-                candidates = [hit for hit in sentence.markets if hit.code not in home]
+                candidates = [
+                    hit for hit in sentence.markets if hit.code not in home and not _in_the_past(sentence, cue, hit)
+                ]
                 market = _market(candidates, cue, named_elsewhere, cue_language_of(language) in _VERB_LAST)
                 if market is None or market in home:
                     continue  # without a country too unsure to report; at home ("the German group's plant in
@@ -293,6 +317,38 @@ def extract_events(
         event for key, same in found.items() if not (key[0] == "product_launch" and key[1] in entered) for event in same
     ]
     return sorted(events, key=lambda event: EVENT_TYPES.index(event.type))
+
+
+def _reports_results(title: Sentence) -> bool:
+    return any(cue.kind in ("earnings", "earnings?") for cue in title.cues)
+
+
+def _left_behind(sentences: Sequence[Sentence], language: str | None) -> set[str]:
+    """Countries named just after "outside" or "beyond" ("its first plant outside India", "นอกจีน", "中国以外"):
+    the company's home, left behind."""
+    after = cue_language_of(language) in (*_POSTPOSITIONAL, *_VERB_LAST)
+    found = set()
+    for sentence in sentences:
+        for cue in sentence.cues:
+            if cue.kind != "outside":
+                continue
+            for hit in sentence.markets:
+                if hit.is_city or not hit.is_name:
+                    continue  # "in Pruszków, outside Warsaw": near a city, not leaving a country
+                gap = sentence.text[cue.end : hit.start] if hit.start >= cue.end else None
+                follows = gap is not None and _OUTSIDE_GAP.fullmatch(gap)
+                # "Çin dışında", "中国以外": the country before the word, where the language puts it there.
+                between = sentence.text[hit.end : cue.start] if hit.end <= cue.start else None
+                precedes = after and between is not None and len(between) <= 3 and " " not in between.strip()
+                if follows or precedes:
+                    found.add(hit.code)
+    return found
+
+
+def _in_the_past(sentence: Sentence, cue: Cue, hit: MarketHit) -> bool:
+    """A country after "following" or "after" that comes after the entry's cue: where the company went before
+    ("opens its first European store in Amsterdam, following launches in Southeast Asia and the U.S.")."""
+    return any(other.kind == "after" and cue.end <= other.start <= hit.start for other in sentence.cues)
 
 
 def _described(sentence: Sentence) -> bool:
@@ -330,7 +386,11 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     kinds: dict[str, Cue] = {}
     afters = [cue.end for cue in sentence.cues if cue.kind == "after"]
     for cue in sentence.cues:
-        if cue.kind in EVENT_TYPES and any(0 <= cue.start - end <= _AFTER_REACH for end in afters):
+        if cue.kind in EVENT_TYPES and any(
+            0 <= cue.start - end <= _AFTER_REACH or _SIZED.fullmatch(sentence.text[end : cue.start])
+            for end in afters
+            if end <= cue.start
+        ):
             continue  # "dopo l'accordo con Exor", "after the merger": what came before the news
         kinds.setdefault(cue.kind, cue)
     events: dict[str, Cue] = {kind: cue for kind, cue in kinds.items() if kind in EVENT_TYPES}
@@ -342,6 +402,13 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
         near = [first for first in firsts if any(_near(sentence.text, first, outlet, after) for outlet in outlets)]
         if near:
             events["market_entry"] = near[0]
+    if "market_entry" not in events:
+        entry = _first_abroad(sentence, language) or _first_foreign(sentence) or _first_time_in(sentence)
+        if entry is not None:
+            events["market_entry"] = entry
+    launched = kinds.get("product_launch")
+    if "market_entry" not in events and launched and _launches_a_shop(sentence, launched):
+        events["market_entry"] = launched  # "spustil e-shop v Polsku", "launched a storefront for Polish shoppers"
     arriving = kinds.get("arrive")
     if "market_entry" not in events and arriving and _country_near(sentence, arriving) and _arrives(sentence, arriving):
         events["market_entry"] = kinds[
@@ -411,6 +478,7 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     if "funding" in events:
         events.pop("product_launch", None)  # "launches a share sale", 上市: a listing, not a product
     if "layoffs" in events:
+        events.pop("product_launch", None)  # "a présenté un plan social": a plan presented, not a product
         events.pop("market_entry", None)  # a plant closing, not opening
         events.pop("earnings", None)  # "cuts 900 jobs after sales fell"
     if "market_entry" in events and "product_launch" in events and "facility" not in kinds:
@@ -421,6 +489,61 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     if "announce" in kinds and not events:
         events["product_launch"] = kinds["announce"]  # 発表 alone: a product; with results, the results
     return sorted(events.items(), key=lambda pair: pair[1].start)
+
+
+def _first_abroad(sentence: Sentence, language: str | None) -> Cue | None:
+    """An ordinal next to a word for abroad: "its first overseas plant", "its first outside India", "첫 해외
+    공장", "แห่งแรกนอกจีน", "primera fábrica fuera de España"."""
+    away = [cue for cue in sentence.cues if cue.kind in ("abroad", "outside")]
+    sites = [cue for cue in sentence.cues if cue.kind in ("outlet", "facility")]
+    for first in (cue for cue in sentence.cues if cue.kind == "first"):
+        for other in away:
+            left, right = (first, other) if first.start < other.start else (other, first)
+            between = sentence.text[left.end : right.start]
+            # Nothing between, or the site it numbers: not "its first car market outside China" (a product's).
+            if not between.strip() or (
+                len(between.split()) <= _FIRST_GAP_WORDS
+                and any(left.end <= site.start and site.end <= right.start for site in sites)
+            ):
+                return first
+    return None
+
+
+def _first_foreign(sentence: Sentence) -> Cue | None:
+    """An ordinal just before a country's name or adjective that does not describe a company: "its first U.S.
+    cups", "its first American teahouse", "erste polnische Filiale"; not "the first Chinese carmaker to"."""
+    nouns = [cue for cue in sentence.cues if cue.kind == "org_noun"]
+    for first in (cue for cue in sentence.cues if cue.kind == "first"):
+        for hit in sentence.markets:
+            gap = sentence.text[first.end : hit.start] if hit.start >= first.end else None
+            if gap is None or len(gap.split()) > 0 or len(gap) > 1 or hit.is_city:
+                continue
+            if any(0 <= noun.start - hit.end <= 2 for noun in nouns):
+                continue
+            return first
+    return None
+
+
+def _first_time_in(sentence: Sentence) -> Cue | None:
+    """The words "for the first time" beside a country's name, in a sentence that reports nothing else: "to bring its
+    fridges to Kenya for the first time", "erstmals in Polen"."""
+    others = {cue.kind for cue in sentence.cues} & (set(EVENT_TYPES) - _ENTRY_COMPANIONS)
+    if others or any(cue.kind in ("earnings?", "funding?") for cue in sentence.cues):
+        return None
+    for cue in (cue for cue in sentence.cues if cue.kind == "first_time"):
+        if any(hit.is_name and (0 <= hit.start - cue.end <= _FIRST_TIME_REACH or 0 <= cue.start - hit.end
+                                <= _FIRST_TIME_REACH) for hit in sentence.markets):  # fmt: skip
+            return cue
+    return None
+
+
+def _launches_a_shop(sentence: Sentence, launched: Cue) -> bool:
+    """A shop launched in a country: "spustil e-shop v Polsku", "launched a localised storefront for Polish
+    shoppers"; a country must follow the shop."""
+    for shop in (cue for cue in sentence.cues if cue.kind == "outlet" and cue.start >= launched.end):
+        if len(sentence.text[launched.end : shop.start].split()) <= 3:
+            return any(hit.start >= shop.end and hit.start - shop.end <= _ARRIVE_REACH for hit in sentence.markets)
+    return False
 
 
 def _arrives(sentence: Sentence, cue: Cue) -> bool:
@@ -462,6 +585,9 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
     found: set[str] = set()
     verb_first = cue_language_of(language) in _VERB_FIRST
     cjk = cue_language_of(language) in _CJK_LANGUAGES
+    # Where an adjective goes before its noun, one after a word for a company is not its home: "French grocer
+    # signs Moroccan franchise".
+    before_noun = cue_language_of(language) in _ADJECTIVE_FIRST
     for sentence in sentences:
         acts = [cue.start for cue in sentence.cues if cue.kind not in _NOT_ACTS]
         first_act = min(acts, default=len(sentence.text))
@@ -473,6 +599,10 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
                 if _possessive_of(sentence.text, hit, subject) or _ORIGIN.search(sentence.text[: hit.start]):
                     found.add(hit.code)
                 elif not sentence.text[: hit.start].strip() and any(
+                    party.start > hit.end and not sentence.text[hit.end : party.start].strip() for party in subject
+                ):
+                    found.add(hit.code)  # "Indiana Bajaj inaugura": a name written as the adjective before the company
+                elif not sentence.text[: hit.start].strip() and any(
                     noun.start >= hit.end and len(sentence.text[hit.end : noun.start].split()) <= 1 for noun in nouns
                 ):
                     found.add(hit.code)  # "Německý obchodní řetězec ALDI", capitalised first: an adjective, its home
@@ -483,7 +613,11 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
                 before = [noun for noun in nouns if noun.start >= hit.end]
                 if any(_adjacent(sentence.text, hit.start, hit.end, noun, 3) for noun in before):
                     found.add(hit.code)
-            elif any(_adjacent(sentence.text, hit.start, hit.end, noun) for noun in nouns) or any(
+            elif any(
+                _adjacent(sentence.text, hit.start, hit.end, noun)
+                for noun in nouns
+                if not before_noun or noun.start >= hit.end
+            ) or any(
                 _adjacent(sentence.text, hit.start, hit.end, Cue("party", party.start, party.end), words=0)
                 for party in subject
             ):
@@ -495,7 +629,7 @@ _ORIGIN = re.compile(r"(?:^|\s)(?:asal|berasal dari)\s+$", re.IGNORECASE)  # Ind
 _HOME_PLACE = re.compile(r"\b(?:its|their) home (?:city|town|country|province|state|base)\b|\bhometown\b", re.I)
 # A development zone or industrial park of a city (Chinese, Japanese, Korean): where the company is at home.
 _DEV_ZONE = re.compile(
-    r"经开区|开发区|高新区|工业园|产业园|生态园|园区|經開區|開發區|工業區|工業団地|産業団地|산업단지|산단"
+    r"经开区|开发区|高新区|新区|新區|工业园|产业园|生态园|园区|經開區|開發區|工業區|工業団地|産業団地|산업단지|산단"
 )
 _POSSESSIVE = re.compile(r"['’]s\s+$")
 
@@ -551,6 +685,8 @@ def _subjects(
     before = [party for party in parties if party.start < cue.start]
     if before:
         return [before[0].entity]
+    if cue.kind == "first_time":
+        return []  # "首次超越海尔": what comes after "for the first time" is the object, not the subject
     if cue.kind in ("arrive", "first", "market_entry") or event_type == "market_entry":
         # Arriving, or a first shop, with the company named last: "Έρχεται στην Αθήνα το πρώτο κατάστημα Uniqlo".
         after = [party for party in parties if 0 <= party.start - cue.end <= _SUBJECT_LAST_REACH]

@@ -106,6 +106,8 @@ _VOWELS = set("aeiouyąęóаеёиоуыэюяйьіїєαεηιουω")
 # Three-letter names in Arabic and Hebrew script that are everyday words or given names: "סרק" (blank, Sark),
 # "לאו" (no), "غنا" (sang, Persian Ghana), "هند" (Hind), "شام" (evening, Urdu Syria).
 _OF_PLACE = re.compile(r"\s+(?:de|di|del|of|du|da|do)\s+")
+# Words a country's stem runs into that name no place: "franchise" and "Francis" are not "Franc*" (Francia).
+_NOT_PLACES = re.compile(r"franchis\w*|francis\w*", re.IGNORECASE)
 _SHORT_WORDS = frozenset({"סרק", "לאו", "غنا", "هند", "شام"})
 
 
@@ -377,13 +379,14 @@ class MarketFinder:
         written: dict[MarketHit, bool] = {}
         for entity_match in self.matcher.match({"text": text}):
             code, kind = entity_match.entity.split(":")
+            written_hits = [hit for hit in entity_match.hits if not _NOT_PLACES.fullmatch(fold(hit.text))]
             if kind == "city":
-                for hit in entity_match.hits:
+                for hit in written_hits:
                     found = MarketHit(code, hit.start, hit.end, True, True)
                     hits.append(found)
                     written[found] = True
                 continue
-            for hit in entity_match.hits:
+            for hit in written_hits:
                 exact = entity_match.entity in self.exact.get(" ".join(fold(hit.text).split()), ())
                 # A name's stem run on in lower case is its adjective: "japanische", "coreana", "węgierski"; so is
                 # one run on further than a case ending: "Tanskalainen" (Danish), not "Tanskassa" (in Denmark).
