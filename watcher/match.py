@@ -93,6 +93,12 @@ def _char_class(ranges: Iterable[tuple[int, int]]) -> str:
 # marks, which Python's \w leaves out, are stepped over in _continue_word).
 _WORD_RUN = re.compile(f"[^\\W_{_char_class(_NO_SPACE_RANGES)}]*")
 _SPACE_RUN = re.compile(" {2,}")
+_UNSPACED_CHAR = re.compile(f"[{_char_class(_NO_SPACE_RANGES)}]")
+
+
+def written_unspaced(text: str) -> bool:
+    """Whether text has a character of a script written without spaces between words (Thai, CJK ...)."""
+    return _UNSPACED_CHAR.search(text) is not None
 
 
 def _is_no_space(ch: str) -> bool:

@@ -47,7 +47,7 @@ Table = dict[str, dict[str, list[str]]]
 @cache
 def _tables() -> dict[str, Table]:
     text = resources.files("watcher.analyze").joinpath("data", "cues.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: ~10× faster
 
 
 def event_cues() -> Table:
