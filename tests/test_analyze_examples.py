@@ -137,6 +137,12 @@ BLIND_SETS = [
     # heldout8: 27 languages, 12 new entities, 47 market entries; unseen "story pairs F1 0.820 (P 1.000 R 0.694) ·
     # events P 0.910 R 0.786 · market 0.617" (6d39177). F1 0.917, events 0.960 / 0.922, markets 0.894 once read.
     ("heldout8.jsonl", 90, 25, (0.90, 0.99), (0.95, 0.91), 0.88),
+    # heldout9, heldout10: blind, each with its own entities file (12 new entities each: consumer brands; industry
+    # and emerging markets), 37 and 38 languages, 47 market entries each; unseen on 4c059a9: "F1 0.904 (P 1.000
+    # R 0.824) · events P 0.897 R 0.813 · market 0.681 · language 0.990" and "F1 0.849 (P 1.000 R 0.738) · events
+    # P 0.871 R 0.661 · market 0.553 · language 0.981". Held at that unseen level until their mistakes are read.
+    ("heldout9.jsonl", 100, 35, (0.90, 0.99), (0.89, 0.81), 0.68),
+    ("heldout10.jsonl", 100, 35, (0.84, 0.99), (0.87, 0.66), 0.55),
 ]
 
 
