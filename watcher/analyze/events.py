@@ -60,6 +60,7 @@ _NOT_ACTS = frozenset(
         "abroad",
         "outside",
         "first_time",
+        "distributor",
     }
 )
 _NOT_SUBJECT_AFTER = re.compile(r"-(?:backed|owned|controlled|funded|supported|affiliated|linked|led)\b", re.I)
@@ -235,7 +236,14 @@ def cue_finder() -> CueFinder:
 def _blockers(sentence: Sentence) -> list[str]:
     """The blockers of a sentence, in text order. Shares sold to raise money are funding, not a share move
     ("размещение акций", "share placement")."""
-    kinds = [cue.kind for cue in sentence.cues if cue.kind in blockers() and cue.kind != "not_party"]
+    afters = [cue.end for cue in sentence.cues if cue.kind == "after"]
+    kinds = [
+        cue.kind
+        for cue in sentence.cues
+        if cue.kind in blockers()
+        and cue.kind != "not_party"
+        and not any(0 <= cue.start - end <= _AFTER_REACH for end in afters)  # "after years of expansion": the past
+    ]
     if "stock" in kinds and any(cue.kind == "funding" for cue in sentence.cues):
         kinds = [kind for kind in kinds if kind != "stock"]
     return kinds
@@ -446,6 +454,9 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
         if found:
             events[weak] = kinds[f"{weak}?"]
             weak_only.add(weak)
+    if "earnings" in weak_only and "funding" in events and "funding" not in weak_only:
+        events.pop("earnings")  # "will place out up to 10% of its share capital": money raised, not results
+        weak_only.discard("earnings")
     if "funding" in weak_only and (("earnings" in events and "earnings" not in weak_only) or "acquisition" in events):
         events.pop("funding")  # "raises guidance as sales grow 10%", "raises its stake to 30%": not money raised
     if "facility" in kinds and "build" in kinds and "market_entry" not in events and "expand" not in kinds:
@@ -458,6 +469,9 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     leaving = "role" in kinds and "leave" in kinds and kinds["role"].start < kinds["leave"].start
     if "leadership" not in events and leaving:
         events["leadership"] = kinds["leave"]  # "Le PDG de Molson Coors quittera ses fonctions"
+    if "leadership" in events and "distributor" in kinds and "role" not in kinds:
+        events.pop("leadership")  # "has appointed SkyTech as its authorised distributor": a deal, not a post
+        events.setdefault("partnership", kinds["distributor"])
     if "leadership" in events and "partnership" in events and "role" not in kinds:
         events.pop("leadership")  # "appointed Nusantara Mobilindo as its sole distributor": a partner, not a post
     if "bid" in kinds:

@@ -108,6 +108,19 @@ _VOWELS = set("aeiouyąęóаеёиоуыэюяйьіїєαεηιουω")
 _OF_PLACE = re.compile(r"\s+(?:de|di|del|of|du|da|do)\s+")
 # Words a country's stem runs into that name no place: "franchise" and "Francis" are not "Franc*" (Francia).
 _NOT_PLACES = re.compile(r"franchis\w*|francis\w*", re.IGNORECASE)
+# "South America", "América Latina", "Amérique du Nord": a continent, not the United States.
+_AMERICA = re.compile(r"am[eé]ri(?:ca|que|ka)", re.IGNORECASE)
+_CONTINENT_BEFORE = re.compile(r"(?:south|latin|north|central|s[uü]d|nord|mittel|centro|sud)[\s-]*$", re.IGNORECASE)
+_CONTINENT_AFTER = re.compile(r"^\s*(?:latina|latine|del sur|del norte|du sud|du nord|centrale|central|do sul)\b", re.I)
+
+
+def _a_continent(text: str, start: int, end: int) -> bool:
+    return bool(
+        _AMERICA.fullmatch(text[start:end])
+        and (_CONTINENT_BEFORE.search(text[max(0, start - 12) : start]) or _CONTINENT_AFTER.match(text[end : end + 14]))
+    )
+
+
 _SHORT_WORDS = frozenset({"סרק", "לאו", "غنا", "هند", "شام"})
 
 
@@ -382,7 +395,11 @@ class MarketFinder:
         written: dict[MarketHit, bool] = {}
         for entity_match in self.matcher.match({"text": text}):
             code, kind = entity_match.entity.split(":")
-            written_hits = [hit for hit in entity_match.hits if not _NOT_PLACES.fullmatch(fold(hit.text))]
+            written_hits = [
+                hit
+                for hit in entity_match.hits
+                if not _NOT_PLACES.fullmatch(fold(hit.text)) and not _a_continent(text, hit.start, hit.end)
+            ]
             if kind == "city":
                 for hit in written_hits:
                     found = MarketHit(code, hit.start, hit.end, True, True)
