@@ -67,7 +67,7 @@ OWN_SETS = (
 
 
 def test_own_sets_are_labelled_by_the_taxonomy() -> None:
-    from watcher.analyze.events import EVENT_TYPES
+    from watcher.analyze.sentences import EVENT_TYPES
 
     names_file = Path(__file__).resolve().parent.parent / "watcher" / "analyze" / "data" / "english_names.json"
     countries = json.loads(names_file.read_text(encoding="utf-8"))

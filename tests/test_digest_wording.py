@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from watcher.analyze.events import EVENT_TYPES
+from watcher.analyze.sentences import EVENT_TYPES
 from watcher.digest.names import country_name, language_name
 from watcher.digest.wording import (
     EVENT_LABELS,

@@ -1,13 +1,17 @@
 """The analyze stage: language, business events and cross-language stories of matched items.
 
-language — the feed's language when plausible, else fastText's offline model
-markets  — country names in 43 languages (CLDR) in one automaton
-cues     — event cue words and the words that take an event back, per language (data)
-events   — events per item and tracked entity, with their evidence
-signals  — figures, quarters and product names: what embeddings miss
-embed    — multilingual sentence embeddings (USE v3 in numpy), loaded once, lexical fallback
-stories  — grouping items into stories over a 72-hour window
-analyzer — the pipeline the daemon and `watcher analyze` share
+language  — the feed's language when plausible, else fastText's offline model
+markets   — country names in 43 languages (CLDR) in one automaton
+cues      — event cue words and the words that take an event back, per language (data)
+sentences — the sentence model (Event, Cue, Party, Sentence) and the cue finder: every cue phrase in one automaton
+events    — events per item and tracked entity, with their evidence
+homes     — where an item's company is at home: countries it is from or leaves, which it never enters
+entries   — the rules that read a market entry beyond its cue word, and the country entered
+conflicts — weak cues that need a figure, cues that make an event together, conflicts between events
+signals   — figures, quarters and product names: what embeddings miss
+embed     — multilingual sentence embeddings (USE v3 in numpy), loaded once, lexical fallback
+stories   — grouping items into stories over a 72-hour window
+analyzer  — the pipeline the daemon and `watcher analyze` share
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from watcher.analyze.analyzer import Analyzer, ItemAnalysis, ItemInput
-from watcher.analyze.events import Event
+from watcher.analyze.sentences import Event
 from watcher.analyze.stories import STORY_WINDOW, ItemFacts, Story, StoryBook
 
 

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from watcher.analyze.embed import Encoder, covered
-from watcher.analyze.events import Cue, Event, Party, Sentence, cue_finder, extract_events, homes, item_blocker
+from watcher.analyze.events import extract_events, item_blocker
+from watcher.analyze.homes import homes
 from watcher.analyze.language import item_language
 from watcher.analyze.markets import market_finder
+from watcher.analyze.sentences import Cue, Event, Party, Sentence, cue_finder
 from watcher.analyze.signals import Signals, char_trigrams, signals
 from watcher.analyze.stories import ItemFacts
 from watcher.config import EntityConfig

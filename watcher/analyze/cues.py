@@ -1,4 +1,4 @@
-"""Words that say a business event happened, and words that take it back: data/cues.yaml, for events.py.
+"""Words that say a business event happened, and words that take it back: data/cues.yaml, for sentences.py, events.py.
 
 Phrases use the alias syntax of config.yaml (case- and accent-insensitive, whole words in spaced
 scripts, substrings in CJK, '*' ending a word lets it continue). Each table is {kind: {language: [...]}};

@@ -1,0 +1,125 @@
+"""The events a sentence's cues make together, and which of them stand.
+
+Weak cues (`earnings?`, `funding?`) that count only beside a figure ("sales rose 9%"); the cues that make an
+event together ("cut" + "jobs", "sell" + a stake, "facility" + "build") or in the passive ("acquired by"); and
+the conflicts between events: a patent lawsuit is legal, a plant closing no entry, "raises its stake to 30%" no
+funding.
+"""
+
+from __future__ import annotations
+
+import re
+
+from watcher.analyze.sentences import Cue, Sentence
+from watcher.analyze.signals import quarters, without_quarters
+
+# A figure that is not a year: "sales rose 9%", "2分기", not "in 2026".
+FIGURE = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d")
+# "41%", "28 Prozent", "25 per cento": a stake's size.
+_PERCENT = re.compile(
+    r"\d\s?(?:%|％|٪|pct\b|percent|per ?cent|prozent|pour ?cent|por ?ciento|por ?cento|procent|процент|퍼센트"
+    r"|パーセント)|[%٪]\s?\d|yüzde\s?\d",  # "%20", "yüzde 20": Turkish puts the sign first
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"[$€£¥₩]|\d\s?(?:bn|mn|m|k)\b|\b(?:billion|million|Milliarde\w*|Million\w*|Mrd|Mio|milliard\w*|million\w*|"
+    r"miliard\w*|milion\w*|millones|miliardi|milioni|bilhões|milhões|млрд|млн|miljard\w*|miljoen\w*)\b|억|조|亿|万|億|兆",
+    re.IGNORECASE,
+)
+_CHANGE_BEFORE = {"by", "um", "на", "o", "met", "with", "up", "down", "rose", "fell", "rises", "falls"}
+_CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "más", "menos", "mais", "больше", "меньше",
+                 "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise",
+                 "coupon", "interest", "yield"}  # fmt: skip  # a rate, not a stake: "notes at a 12% coupon"
+_RELEASED_RESULTS = 4  # characters between a release verb and the results it releases ("发布中期业绩")
+_QUARTER_WORD = re.compile(r"quarter\w*|quartal\w*|trimestre\w*|kwarta\w*|çeyrek|квартал\w*|분기|四半期|季度", re.I)
+
+
+def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], figure: bool) -> list[tuple[str, Cue]]:
+    """(event type, its cue) for each event that stands, in text order: `events` (what the sentence's event cues
+    and entry rules make, changed in place) with the events cue pairs and weak cues make, conflicts resolved.
+    `kinds`: the first cue of each kind; `figure`: a figure elsewhere (the lead's) counts for the weak cues."""
+    reports = {"earnings", "earnings?", "funding", "funding?"} & set(kinds)
+    if "acquired_by" in kinds:
+        events["acquisition"] = kinds["acquired_by"]  # the passive: its subject is the buyer after it
+    if "acquisition" not in events and not reports:
+        entering = kinds.get("stake_enter")
+        taking = entering or kinds.get("stake_raise")
+        if taking is not None and ("stake" in kinds or (entering is not None and _stake_size(sentence.text))):
+            events["acquisition"] = taking
+    weak_only = set()
+    # A quarter named counts as a figure for a weak cue other than the quarter's own word ("third-quarter margin");
+    # the quarter's own number is no figure ("4분기", "Q4"), and a quarter word alone wants a sum or a share
+    # ("shipping from the fourth quarter" is a date; "sales rose 5% in the quarter" a result).
+    for weak in ("earnings", "funding"):
+        words = [sentence.text[cue.start : cue.end] for cue in sentence.cues if cue.kind == f"{weak}?"]
+        if not words or weak in events:
+            continue
+        period = bool(quarters(sentence.text))
+        undated = without_quarters(sentence.text)
+        quarter_only = all(_QUARTER_WORD.fullmatch(word) for word in words)
+        if quarter_only:
+            found = bool(_PERCENT.search(undated) or _MONEY.search(undated))
+        else:
+            found = figure or period or bool(FIGURE.search(undated))
+        if found:
+            events[weak] = kinds[f"{weak}?"]
+            weak_only.add(weak)
+    if "earnings" in weak_only and "funding" in events and "funding" not in weak_only:
+        events.pop("earnings")  # "will place out up to 10% of its share capital": money raised, not results
+        weak_only.discard("earnings")
+    if "funding" in weak_only and (("earnings" in events and "earnings" not in weak_only) or "acquisition" in events):
+        events.pop("funding")  # "raises guidance as sales grow 10%", "raises its stake to 30%": not money raised
+    if "facility" in kinds and "build" in kinds and "market_entry" not in events and "expand" not in kinds:
+        events["market_entry"] = min(kinds["facility"], kinds["build"], key=lambda cue: cue.start)
+    if "cut" in kinds and "jobs" in kinds and "layoffs" not in events:
+        events["layoffs"] = kinds["cut"]
+    sold = "asset" in kinds or "stake" in kinds or _stake_size(sentence.text)
+    if "sell" in kinds and sold and "acquisition" not in events:
+        events["acquisition"] = kinds["sell"]  # "sells its Italian business", "vende su 20%"
+    leaving = "role" in kinds and "leave" in kinds and kinds["role"].start < kinds["leave"].start
+    if "leadership" not in events and leaving:
+        events["leadership"] = kinds["leave"]  # "Le PDG de Molson Coors quittera ses fonctions"
+    if "leadership" in events and "distributor" in kinds and "role" not in kinds:
+        events.pop("leadership")  # "has appointed SkyTech as its authorised distributor": a deal, not a post
+        events.setdefault("partnership", kinds["distributor"])
+    if "leadership" in events and "partnership" in events and "role" not in kinds:
+        events.pop("leadership")  # "appointed Nusantara Mobilindo as its sole distributor": a partner, not a post
+    if "bid" in kinds:
+        events.pop("product_launch", None)  # "lancia un'offerta": a bid launched, not a product
+    strong = set(events) - weak_only
+    if "earnings" in weak_only and strong - {"earnings"}:
+        events.pop("earnings")  # "sold devices that dodge its security", "deliveries start in 2027": not results
+        weak_only.discard("earnings")
+    if "legal" in events:
+        events.pop("patent", None)  # a patent lawsuit is legal, not a patent
+    if "acquisition" in events or "funding" in events:
+        events.pop("partnership", None)  # "the deal values the company at ..."
+    if "earnings" in weak_only and "acquisition" in events:
+        events.pop("earnings", None)  # "продажу бизнеса", the sale of a business: not its sales figures
+    if "leadership" in events:
+        events.pop("product_launch", None)  # "arriva un nuovo amministratore delegato": a new chief, not a product
+        events.pop("acquisition", None)  # "übernimmt zum 1. Januar die Leitung": takes over a post, not a company
+    if "funding" in events:
+        events.pop("product_launch", None)  # "launches a share sale", 上市: a listing, not a product
+    if "layoffs" in events:
+        events.pop("product_launch", None)  # "a présenté un plan social": a plan presented, not a product
+        events.pop("market_entry", None)  # a plant closing, not opening
+        events.pop("earnings", None)  # "cuts 900 jobs after sales fell"
+    if "market_entry" in events and "product_launch" in events and "facility" not in kinds:
+        events.pop("product_launch", None)  # "launches in Korea": entering is the news
+    launch, results = events.get("product_launch"), events.get("earnings")
+    if launch and results and "earnings" not in weak_only and 0 <= results.start - launch.end <= _RELEASED_RESULTS:
+        events.pop("product_launch")  # "发布中期业绩", "publishes its results": the results released, not a product
+    if "announce" in kinds and not events:
+        events["product_launch"] = kinds["announce"]  # 発表 alone: a product; with results, the results
+    return sorted(events.items(), key=lambda pair: pair[1].start)
+
+
+def _stake_size(text: str) -> bool:
+    """A percentage that sizes a stake ("con il 41%", "pour 25% de"), not a change ("by 10%", "10% more")."""
+    for found in _PERCENT.finditer(text):
+        before = text[: found.start()].split()[-2:]
+        after = text[found.end() :].split()[:1]
+        if not (_CHANGE_BEFORE & {word.lower() for word in before} or _CHANGE_AFTER & {w.lower() for w in after}):
+            return True
+    return False

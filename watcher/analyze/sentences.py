@@ -1,0 +1,164 @@
+"""The sentence model of the events analysis, and the cues found in it.
+
+Event, Cue, Party and Sentence (a sentence of an item with the tracked organisations, countries and cues found
+in it); EVENT_TYPES, the taxonomy; CueFinder, one automaton for every cue phrase of every language
+(watcher/analyze/cues.py), and cue_language_of, the cue table a language tag reads; and what the rules reading a
+sentence know about languages' word order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from watcher.analyze.cues import SPLIT_MARK, SUFFIX_CUES, blockers, event_cues, split_cue_pattern
+from watcher.analyze.markets import MarketHit
+from watcher.config import EntityConfig
+from watcher.match import Matcher
+
+EVENT_TYPES = (
+    "market_entry", "partnership", "product_launch", "patent", "legal", "funding", "acquisition", "layoffs",
+    "earnings", "leadership",
+)  # fmt: skip
+CJK_LANGUAGES = ("zh", "ja", "ko")
+POSTPOSITIONAL = (*CJK_LANGUAGES, "hi")  # "after Toyota" follows the name: "トヨタに続き", "टोयोटा के बाद"
+# Languages that put the verb before its subject: a subject after the cue is as likely as one before.
+VERB_FIRST = ("ar", "ga", "cy")
+# Languages that put the verb last: the country entered comes just before it ("태국 진출", "タイに上陸").
+VERB_LAST = ("ko", "ja", "tr", "hi", "bn")
+# Cues that say what a sentence is about, not what its subject does.
+NOT_ACTS = frozenset(
+    {
+        "org_noun",
+        "not_party",
+        "negation",
+        "role",
+        "asset",
+        "stake",
+        "jobs",
+        "market_word",
+        "after",
+        "per_share",
+        "office",
+        "outlet",  # "obchodní řetězec": a shop word describing the company
+        "abroad",
+        "outside",
+        "first_time",
+        "distributor",
+    }
+)
+# Languages close enough that each reads the other's cues too, as a detector often takes one for the other (a
+# Malay headline for Indonesian, Danish for Norwegian).
+_SISTERS = {"id": ("ms",), "ms": ("id",), "no": ("da",), "da": ("no",), "cs": ("sk",), "sk": ("cs",)}
+# Languages that share one cue table.
+_SAME_CUES = {"nb": "no", "nn": "no", "zh-tw": "zh", "zh-hant": "zh", "sr": "hr", "bs": "hr", "sh": "hr"}
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    entity: str
+    evidence: str
+    market: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        found = {"type": self.type, "entity": self.entity}
+        if self.market:
+            found["market"] = self.market
+        found["evidence"] = self.evidence
+        return found
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Party:
+    entity: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an item with what was found in it; `index` 0 is the title."""
+
+    index: int
+    text: str
+    parties: tuple[Party, ...]  # tracked organisations named in it, in text order
+    markets: tuple[MarketHit, ...]
+    cues: tuple[Cue, ...]
+
+
+class CueFinder:
+    """Every cue phrase of every language in one automaton (watcher.match's folding and word edges)."""
+
+    def __init__(self) -> None:
+        entities = []
+        split: dict[tuple[str, str], list[str]] = {}
+        for table in (event_cues(), blockers()):
+            for kind, by_language in table.items():
+                for language, phrases in by_language.items():
+                    whole = [phrase for phrase in phrases if not (isinstance(phrase, str) and SPLIT_MARK in phrase)]
+                    for phrase in phrases:
+                        if phrase not in whole:
+                            split.setdefault((kind, language), []).append(split_cue_pattern(phrase))
+                    if whole:
+                        entities.append(EntityConfig(name=f"{kind}|{language}", aliases=whole))
+        self.matcher = Matcher.build(entities)
+        self.languages = {
+            language for table in (event_cues(), blockers()) for rows in table.values() for language in rows
+        }
+        self.suffixes = {
+            (kind, language): re.compile(pattern, re.IGNORECASE)
+            for kind, by_language in SUFFIX_CUES.items()
+            for language, pattern in by_language.items()
+        }
+        self.split = {
+            key: [re.compile(pattern, re.IGNORECASE) for pattern in patterns] for key, patterns in split.items()
+        }
+
+    def find(self, text: str, language: str | None) -> list[Cue]:
+        base = cue_language_of(language)
+        known = base in self.languages
+        cues = []
+        for entity_match in self.matcher.match({"text": text}):
+            kind, cue_language = entity_match.entity.split("|")
+            if cue_language == "*" or cue_language == base or cue_language in _SISTERS.get(base, ()) or not known:
+                cues.extend(Cue(kind, hit.start, hit.end) for hit in entity_match.hits)
+        for (kind, cue_language), pattern in self.suffixes.items():
+            if cue_language == base:
+                cues.extend(Cue(kind, *found.span()) for found in pattern.finditer(text))
+        for (kind, cue_language), patterns in self.split.items():
+            if cue_language == base:  # the verb alone stands for the cue: what lies between stays readable
+                cues.extend(Cue(kind, *found.span("verb")) for pattern in patterns for found in pattern.finditer(text))
+        return sorted(_longest(cues), key=lambda cue: cue.start)
+
+
+def _longest(cues: list[Cue]) -> list[Cue]:
+    """Cues not inside a longer cue of another kind: "übernimmt die Leitung" is leadership, not "übernimmt"."""
+    return [
+        cue
+        for cue in cues
+        if not any(
+            other.kind != cue.kind and other.start <= cue.start and cue.end <= other.end
+            and other.end - other.start > cue.end - cue.start
+            for other in cues
+        )
+    ]  # fmt: skip
+
+
+def cue_language_of(language: str | None) -> str:
+    """The cue table of a language tag: "de-AT" → "de", "nb" → "no"."""
+    tag = (language or "").lower().replace("_", "-")
+    return _SAME_CUES.get(tag) or _SAME_CUES.get(tag.split("-")[0]) or tag.split("-")[0]
+
+
+@cache
+def cue_finder() -> CueFinder:
+    return CueFinder()
