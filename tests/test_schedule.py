@@ -13,7 +13,15 @@ import pytest
 from watcher.config import FeedConfig
 from watcher.models import Feed
 from watcher.poll import _max_age, adapt_interval
-from watcher.store import Database, claim_due_feeds, instance_id, release_leases, sync_feeds, upgrade_schema
+from watcher.store import (
+    Database,
+    claim_due_feeds,
+    instance_id,
+    record_success,
+    release_leases,
+    sync_feeds,
+    upgrade_schema,
+)
 
 # A fixed date is safe here: adapt_interval and the claim queries take `now` as an argument (the clock is
 # injected); the --clock-shift runs check that nothing here reads the real clock.
@@ -107,3 +115,18 @@ def test_a_dead_process_on_this_host_loses_its_leases_at_once(database: Database
     with database.session() as session:
         owners = {feed.lease_owner for feed in session.query(Feed)}
     assert owners == {instance_id(), alive_elsewhere}
+
+
+def test_a_claimed_feed_says_whether_it_was_ever_polled(database: Database) -> None:
+    # FeedState.is_new decides whether a feed's back-catalogue is silenced: the claim must read it right.
+    lease = timedelta(minutes=5)
+    with database.session() as session:
+        first = claim_due_feeds(session, instance_id(), NOW, lease, limit=3)
+    assert [feed.is_new for feed in first] == [True, True, True]
+    with database.session() as session:
+        record_success(session, first[0].id, NOW, NOW, etag='"e"', last_modified=None, body_hash="h")
+        release_leases(session, instance_id(), [feed.id for feed in first])
+    with database.session() as session:
+        again = {feed.id: feed for feed in claim_due_feeds(session, instance_id(), NOW, lease, limit=3)}
+    assert not again[first[0].id].is_new and again[first[0].id].etag == '"e"'
+    assert again[first[1].id].is_new

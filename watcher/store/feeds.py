@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from watcher.models import Feed
 from watcher.store.items import bind_time, execute_sql
-from watcher.store.leases import lease_free
+from watcher.store.leases import dead_owners
 
 # The polling hot path runs Core statements on the tables rather than ORM-enabled ones: the same SQL at a
 # fraction of the Python overhead per row.
@@ -77,34 +78,72 @@ def claim_due_feeds(
     Due: next_poll_at has come (or, with polled_before, not polled since then: a pass over every feed).
     PostgreSQL skips rows another instance is claiming (FOR UPDATE SKIP LOCKED); on every engine the
     conditional UPDATE takes only feeds whose lease is free or expired, so two claimers never share one.
+    Plain SQL on the DB-API cursor: a pass claims ~60 times, and the ORM statements cost ~2.5 ms each.
     """
-    free = lease_free(Feed.lease_owner, Feed.lease_until, session, now)
-    due = (
-        (Feed.last_polled_at.is_(None) | (Feed.last_polled_at < polled_before))
+    stamp = bind_time(session)
+    dead = dead_owners(_fetch(session, "SELECT DISTINCT lease_owner FROM feeds WHERE lease_until >= ?", [stamp(now)]))
+    # Free: never taken, expired, or held by a dead process on this host (leases.lease_free, as SQL text).
+    free = "(lease_until IS NULL OR lease_until < ?"
+    if dead:
+        free += f" OR lease_owner IN ({', '.join('?' * len(dead))})"
+    free_values = [stamp(now), *dead]
+    due, due_value = (
+        ("(last_polled_at IS NULL OR last_polled_at < ?)", polled_before)
         if polled_before is not None
-        else Feed.next_poll_at <= now
+        else ("next_poll_at <= ?", now)
     )
-    candidates = list(
-        session.scalars(
-            select(Feed.id)
-            .where(Feed.active, Feed.disabled_reason.is_(None), free, due)
-            .order_by(Feed.next_poll_at, Feed.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+    lock = "" if session.get_bind().dialect.name == "sqlite" else " FOR UPDATE SKIP LOCKED"
+    candidates = [
+        row[0]
+        for row in _fetch(
+            session,
+            f"SELECT id FROM feeds WHERE active = ? AND disabled_reason IS NULL AND {free}) AND {due} "
+            f"ORDER BY next_poll_at, id LIMIT ?{lock}",
+            [True, *free_values, stamp(due_value), limit],
         )
-    )
+    ]
     if not candidates:
         return []
-    claimed = list(
-        session.scalars(
-            update(Feed)
-            .where(Feed.id.in_(candidates), free)
-            .values(lease_owner=owner, lease_until=now + lease)
-            .returning(Feed.id)
-        )
+    claimed = _fetch(
+        session,
+        f"UPDATE feeds SET lease_owner = ?, lease_until = ? WHERE id IN ({', '.join('?' * len(candidates))}) "
+        f"AND {free}) RETURNING {_STATE_COLUMNS}",
+        [owner, stamp(now + lease), *candidates, *free_values],
     )
-    feeds = session.scalars(select(Feed).where(Feed.id.in_(claimed)).order_by(Feed.next_poll_at, Feed.id))
-    return [_state(feed) for feed in feeds]
+    order = {feed_id: index for index, feed_id in enumerate(candidates)}  # next_poll_at, id: as selected
+    return [_state_of_row(row) for row in sorted(claimed, key=lambda row: order[row[0]])]
+
+
+# FeedState's fields, in its order; is_new from last_success_at (not as "last_success_at IS NULL": SQLite 3.40
+# returns 0 for that expression in an UPDATE's RETURNING even where the column is null).
+_STATE_COLUMNS = (
+    "id, url, name, etag, last_modified, body_hash, consecutive_failures, last_success_at, "
+    "redirect_url, redirect_candidate, redirect_streak, interval_seconds"
+)
+
+
+def _state_of_row(row: Sequence[Any]) -> FeedState:
+    *head, last_success_at, redirect_url, redirect_candidate, redirect_streak, interval_seconds = row
+    return FeedState(
+        *head,
+        last_success_at is None,
+        redirect_url,
+        redirect_candidate,
+        redirect_streak or 0,
+        interval_seconds,
+    )
+
+
+def _fetch(session: Session, sql: str, parameters: Sequence[Any]) -> list[Any]:
+    """The rows of one statement with "?" placeholders, on the session's DB-API cursor, in its transaction."""
+    if session.get_bind().dialect.name != "sqlite":
+        sql = sql.replace("?", "%s")
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql, parameters)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def release_leases(session: Session, owner: str, feed_ids: Sequence[int]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -36,7 +37,11 @@ def _owner_is_dead(owner: str) -> bool:
 
 def lease_free(column_owner: Any, column_until: Any, session: Session, now: datetime) -> Any:
     """Lease free: never taken, expired, or held by a dead process on this host."""
-    holders = session.scalars(select(column_owner).where(column_until >= now).distinct())
-    dead = [owner for owner in holders if owner and _owner_is_dead(owner)]
+    dead = dead_owners(session.execute(select(column_owner).where(column_until >= now).distinct()))
     condition = column_until.is_(None) | (column_until < now)
     return condition | column_owner.in_(dead) if dead else condition
+
+
+def dead_owners(holders: Iterable[Sequence[Any]]) -> list[str]:
+    """Of the lease holders (rows of one column), the dead processes on this host."""
+    return [owner for (owner,) in holders if owner and _owner_is_dead(owner)]
