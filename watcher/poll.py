@@ -13,8 +13,6 @@ import functools
 import hashlib
 import itertools
 import logging
-import multiprocessing
-import os
 import random
 import re
 import statistics
@@ -39,6 +37,7 @@ from watcher.fetch import FetchLimits, FetchResult, HttpStatusError, fetch, make
 from watcher.hosts import PAUSE_STATUSES, Hosts, host_of
 from watcher.match import Matcher, PreparedMatches
 from watcher.parse import Entry, ParsedFeed
+from watcher.parse_pool import ParsePool, ParseSlots, make_parse_pool, parse_workers
 from watcher.sources import LinkFollower, Parsed, feed_of, item_keys, reader_for, results_of, silencer
 from watcher.store import (
     Database,
@@ -57,7 +56,7 @@ from watcher.store import (
     release_leases,
     store_items,
 )
-from watcher.worker import EntitySpec, entity_spec, init_parse_worker, read_and_match
+from watcher.worker import EntitySpec, entity_spec, read_and_match
 
 if TYPE_CHECKING:
     import httpx
@@ -65,7 +64,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PARSE_TIMEOUT = 60.0  # seconds of parsing per feed before the feed is recorded as failed
-PARSE_MEMORY_LIMIT = 1536 * 2**20  # address space of a parse worker: an entity bomb dies, not the daemon
 JITTER = 0.1
 UNCHANGED_BATCH = 500  # unchanged feeds recorded in one transaction, at most
 UNCHANGED_MIN_BATCH = 100  # ... and at least, but for the pass's last ones (_flush_unchanged)
@@ -104,19 +102,6 @@ def fetch_limits(config: Config) -> FetchLimits:
         max_bytes=poll.max_bytes,
         max_redirects=poll.max_redirects,
         block_private_addresses=poll.block_private_addresses,
-    )
-
-
-def make_parse_pool(
-    workers: int | None = None, entities: EntitySpec | None = None, key: str | None = None
-) -> ProcessPoolExecutor:
-    """Parse workers; given the entities (entity_spec) and their key, they match what they parse as well."""
-    # forkserver: workers start from a clean process, not a fork of our threads and sockets.
-    return ProcessPoolExecutor(
-        max_workers=workers or max(1, os.cpu_count() or 1),
-        mp_context=multiprocessing.get_context("forkserver"),
-        initializer=init_parse_worker,
-        initargs=(PARSE_MEMORY_LIMIT, os.getpid(), entities, key),
     )
 
 
@@ -159,6 +144,9 @@ class Poller:
         self._owns_client = client is None
         self.parse_pool = parse_pool
         self._owns_pool = parse_pool is None
+        # One parse at a time in a pool made here until a backlog builds (parse_pool.ParseSlots); a pool given
+        # is the caller's to size.
+        self._parse_slots = ParseSlots(parse_workers() if self._owns_pool else 1_000_000, on_open=self._allow_workers)
         # Run after a pass that stored matches, in a thread under the write lock (the stories: storykeeper.py).
         self.after_pass: Callable[[], object] | None = None
         self._write_lock = asyncio.Lock()
@@ -357,7 +345,9 @@ class Poller:
     async def _parse(self, result: FetchResult, feed: FeedState) -> tuple[Parsed, _Prepared | None]:
         """(what the feed's reader reads, and the matches a worker made of its entries, or None)."""
         if self.parse_pool is None:
-            self.parse_pool = make_parse_pool(entities=self._entities, key=self._entities_key)
+            self.parse_pool = make_parse_pool(
+                entities=self._entities, key=self._entities_key, allowed=self._parse_slots.open
+            )
         loop = asyncio.get_running_loop()
         feed_url = feed.url
         configured = self._feed_config(feed_url)
@@ -380,8 +370,9 @@ class Poller:
                     key=key,
                     known=known or b"",
                 )
-            future = loop.run_in_executor(self.parse_pool, job, result.body)
-            done = await asyncio.wait_for(future, PARSE_TIMEOUT)
+            async with self._parse_slots.slot():
+                future = loop.run_in_executor(self.parse_pool, job, result.body)
+                done = await asyncio.wait_for(future, PARSE_TIMEOUT)
             if not in_worker:
                 return done, None
             parsed, prepared = done
@@ -396,6 +387,10 @@ class Poller:
             raise FeedError(f"parsing took longer than {PARSE_TIMEOUT:g}s") from None
         except MemoryError:
             raise FeedError("parsing exceeded the parser's memory limit") from None
+
+    def _allow_workers(self, workers: int) -> None:
+        if isinstance(self.parse_pool, ParsePool):
+            self.parse_pool.allow(workers)
 
     def _discard_parse_pool(self) -> None:
         """Kill the pool's workers and start afresh; parses in flight there fail and are retried later."""

@@ -1,0 +1,75 @@
+"""The parse pool runs one worker until feeds wait too long for it, then the others (watcher/parse_pool.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from watcher.parse_pool import ParseSlots, make_parse_pool
+
+
+async def _parses(slots: ParseSlots, count: int, seconds: float) -> int:
+    """Run `count` parses of `seconds` each through the slots at once; → the most in flight together."""
+    running = peak = 0
+
+    async def parse() -> None:
+        nonlocal running, peak
+        async with slots.slot():
+            running += 1
+            peak = max(peak, running)
+            await asyncio.sleep(seconds)
+            running -= 1
+
+    await asyncio.gather(*(parse() for _ in range(count)))
+    return peak
+
+
+def test_a_few_quick_parses_go_one_at_a_time() -> None:
+    opened: list[int] = []
+    slots = ParseSlots(2, patience=5.0, on_open=opened.append)
+    assert asyncio.run(_parses(slots, 5, 0.01)) == 1
+    assert opened == [] and slots.open == 1
+
+
+def test_the_other_slots_open_once_a_feed_waited_past_patience() -> None:
+    opened: list[int] = []
+    slots = ParseSlots(2, patience=0.05, on_open=opened.append)
+    assert asyncio.run(_parses(slots, 6, 0.1)) == 2
+    assert opened == [2] and slots.open == 2
+
+
+def test_a_stuck_parse_does_not_hold_the_waiting_feeds_until_it_times_out() -> None:
+    # No feed arrives or finishes while the first is stuck: the waiting one's own timer opens the slots.
+    slots = ParseSlots(2, patience=0.05)
+
+    async def run() -> float:
+        stuck_started = asyncio.Event()
+
+        async def stuck() -> None:
+            async with slots.slot():
+                stuck_started.set()
+                await asyncio.sleep(1.0)
+
+        task = asyncio.create_task(stuck())
+        await stuck_started.wait()
+        started = time.monotonic()
+        async with slots.slot():
+            waited = time.monotonic() - started
+        task.cancel()
+        return waited
+
+    assert asyncio.run(run()) < 0.5
+
+
+def test_the_pool_starts_only_the_workers_it_is_allowed() -> None:
+    pool = make_parse_pool(workers=2, allowed=1)
+    try:
+        for future in [pool.submit(time.sleep, 0.05) for _ in range(4)]:
+            future.result(timeout=60)
+        assert len(pool._processes) == 1
+        pool.allow(2)  # (the executor counts a worker idle per job done: the first four submitted take those)
+        for future in [pool.submit(time.sleep, 0.1) for _ in range(8)]:
+            future.result(timeout=60)
+        assert len(pool._processes) == 2
+    finally:
+        pool.shutdown(wait=True)
