@@ -256,3 +256,24 @@ def test_root_padding_never_matches() -> None:
         (f"E{26 + 10 + 5}", ["Ζlpcos"]),
         (f"E{26 + 10 + 6}", ["小ntra"]),
     ]
+
+
+def test_the_shipped_fold_scan_is_what_the_scan_finds() -> None:
+    # watcher/fold_scan.py spares every process the scan; after a change to how characters fold, it must be
+    # written again (`.venv/bin/python scripts/build_fold_scan.py`), or folding would use stale ranges.
+    from watcher import fold_scan
+    from watcher.match import scan_folds
+
+    assert unicodedata.unidata_version == fold_scan.UNIDATA_VERSION
+    unchanged, irregular = scan_folds()
+    assert fold_scan.ranges(fold_scan.UNCHANGED) == unchanged
+    assert [code for code, _ in fold_scan.ranges(fold_scan.IRREGULAR)] == irregular
+
+
+def test_an_upper_case_letter_with_an_irregular_fold_keeps_its_offsets() -> None:
+    # "Ǆ" lowers to "ǆ", which folds to "dž": the offset map must know the upper-case letter too, as the scan
+    # made it know every irregular character below CJK before it was shipped precomputed.
+    text = "Ǆemal Ørsted"
+    folded = _fold_text(text)
+    start = folded.folded.index("ørsted".replace("ø", fold("ø")))
+    assert text[slice(*folded.span(start, start + 6))] == "Ørsted"

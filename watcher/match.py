@@ -190,18 +190,43 @@ _UNUSUAL: re.Pattern[str] | None = None  # in lowercased text, every character f
 def _unusual_chars() -> re.Pattern[str]:
     """_UNUSUAL, built on first use from what _fold_char does to the scripts news is written in.
 
-    Anything outside them counts as unusual, which only costs a table lookup.
+    Anything outside them counts as unusual, which only costs a table lookup. The scan (~35 ms: every process
+    that folds a non-ASCII alias or text, the parse workers too) is read from watcher/fold_scan.py when it was
+    made with this Python's Unicode data; tests/test_match_properties.py holds the two equal.
     """
     global _UNUSUAL
     if _UNUSUAL is None:
-        codes = (*range(0x3400), *range(0x1F000, 0x1FB00))  # up to CJK; emoji
-        unchanged = [(code, code) for code in codes if _CASELESS[code] == chr(code)]
+        from watcher import fold_scan
+
+        if unicodedata.unidata_version == fold_scan.UNIDATA_VERSION:
+            unchanged = fold_scan.ranges(fold_scan.UNCHANGED)
+            irregular = [code for code, _ in fold_scan.ranges(fold_scan.IRREGULAR)]
+        else:
+            unchanged, irregular = scan_folds()
+        # As the scan would have left it: the characters whose fold is not one character, seen (_OffsetMap
+        # finds them in an original text whose lowered form was folded).
+        _CASELESS.irregular.update(map(chr, irregular))
         for low, high in _UNCHANGED_BLOCKS:
             block = "".join(map(chr, range(low, high + 1)))
             if block.isalpha() and block.casefold() == block and unicodedata.is_normalized("NFKC", block):
                 unchanged.append((low, high))
         _UNUSUAL = re.compile(f"([^{_char_class(unchanged)}])")
     return _UNUSUAL
+
+
+def scan_folds() -> tuple[list[tuple[int, int]], list[int]]:
+    """(ranges of the code points up to CJK and of emoji that fold to themselves, code points there whose fold is
+    not one character): what watcher/fold_scan.py holds (`python -m watcher.fold_scan` writes it)."""
+    codes = (*range(0x3400), *range(0x1F000, 0x1FB00))  # up to CJK; emoji
+    folds = _FoldTable(casefold=True)
+    unchanged: list[tuple[int, int]] = []
+    for code in codes:
+        if folds[code] == chr(code):
+            if unchanged and unchanged[-1][1] == code - 1:
+                unchanged[-1] = (unchanged[-1][0], code)
+            else:
+                unchanged.append((code, code))
+    return unchanged, sorted(map(ord, folds.irregular))
 
 
 def fold(text: str, *, casefold: bool = True) -> str:
