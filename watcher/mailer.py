@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import os
 import re
-import smtplib
-import ssl
 from dataclasses import dataclass
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import getaddresses, parseaddr
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import SecretStr
 
 from watcher.errors import PermanentDeliveryError, TemporaryDeliveryError
+
+if TYPE_CHECKING:  # smtplib, ssl and the email package (~0.05 CPU-s) imported when a message is sent, not at
+    # every start (a mailer is made whenever a watcher is opened, `watcher poll` too)
+    import smtplib
+    from email.message import EmailMessage
 
 
 class Mailer(Protocol):
@@ -46,7 +45,10 @@ class SmtpMailer:
         return f"smtp://{self.host}:{self.port}"
 
     def send(self, message: bytes) -> str:
-        parsed = BytesParser(policy=policy.default).parsebytes(message, headersonly=True)
+        import smtplib
+        from email.utils import getaddresses, parseaddr
+
+        parsed = _parse(message, headers_only=True)
         sender = parseaddr(str(parsed["From"]))[1]
         recipients = [address for _, address in getaddresses([str(v) for v in parsed.get_all("To", [])]) if address]
         if not recipients:
@@ -81,12 +83,22 @@ class SmtpMailer:
         return self.description
 
     def _connect(self) -> smtplib.SMTP:
+        import smtplib
+        import ssl
+
         if self.security == "ssl":
             return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=ssl.create_default_context())
         client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         if self.security == "starttls":
             client.starttls(context=ssl.create_default_context())
         return client
+
+
+def _parse(message: bytes, *, headers_only: bool = False) -> EmailMessage:
+    from email import policy
+    from email.parser import BytesParser
+
+    return BytesParser(policy=policy.default).parsebytes(message, headersonly=headers_only)  # type: ignore[return-value]
 
 
 def _crlf(message: bytes) -> bytes:
@@ -114,7 +126,7 @@ class OutboxMailer:
         return f"outbox {self.directory}"
 
     def send(self, message: bytes) -> str:
-        parsed = BytesParser(policy=policy.default).parsebytes(message)
+        parsed = _parse(message)
         name = outbox_name(parsed)
         try:
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
