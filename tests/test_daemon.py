@@ -205,7 +205,7 @@ def _is_parse_worker(pid: int, daemon: int) -> bool:
         command = Path(f"/proc/{pid}/cmdline").read_bytes()
         return (
             pid != daemon
-            and b"multiprocessing.forkserver" in command
+            and b"multiprocessing" in command  # spawn's (parse workers) or forkserver's (article extraction)
             and b"lxml" in Path(f"/proc/{pid}/maps").read_bytes()
         )
     return False

@@ -29,10 +29,12 @@ class ParsePool(ProcessPoolExecutor):
     """A ProcessPoolExecutor that runs `allowed` of its workers until allow() lets more start."""
 
     def __init__(self, workers: int, allowed: int, entities: EntitySpec | None, key: str | None) -> None:
-        # forkserver: workers start from a clean process, not a fork of our threads and sockets.
+        # spawn: workers start from a clean process, not a fork of our threads and sockets. Not forkserver, which
+        # did the same with a server process of its own (~13 MB and ~0.03 CPU-s) that spares each worker only the
+        # interpreter's start (~0.02 CPU-s): a pool has one or two workers.
         super().__init__(
             max_workers=workers,
-            mp_context=multiprocessing.get_context("forkserver"),
+            mp_context=multiprocessing.get_context("spawn"),
             initializer=init_parse_worker,
             initargs=(PARSE_MEMORY_LIMIT, os.getpid(), entities, key),
         )
@@ -57,7 +59,7 @@ def make_parse_pool(
 class ParseSlots:
     """How many parses may be in the pool at once: one, until a feed has waited `patience` seconds for it.
 
-    ProcessPoolExecutor (forkserver) starts a worker whenever a job finds none idle, so with every parse handed
+    ProcessPoolExecutor (spawn) starts a worker whenever a job finds none idle, so with every parse handed
     over at once a pass of 100 changed feeds started as many workers as the machine has CPUs. Held here, the
     others start only when the one cannot keep up (the all-new pass); once opened, the slots stay open. Patience
     rather than a count of waiting feeds: while the first worker starts (~0.3 s), a dozen feeds queue anyway.
