@@ -38,6 +38,23 @@ def test_the_other_slots_open_once_a_feed_waited_past_patience() -> None:
     assert opened == [2] and slots.open == 2
 
 
+def test_the_other_slots_open_when_the_one_never_rests() -> None:
+    # Three feeds at a time, none waiting as long as patience, but the one slot never free: the all-new pass.
+    opened: list[int] = []
+    slots = ParseSlots(2, patience=0.2, on_open=opened.append)
+
+    async def producer() -> None:
+        for _ in range(12):
+            async with slots.slot():
+                await asyncio.sleep(0.03)
+
+    async def run() -> None:
+        await asyncio.gather(*(producer() for _ in range(3)))
+
+    asyncio.run(run())
+    assert opened == [2]
+
+
 def test_a_stuck_parse_does_not_hold_the_waiting_feeds_until_it_times_out() -> None:
     # No feed arrives or finishes while the first is stuck: the waiting one's own timer opens the slots.
     slots = ParseSlots(2, patience=0.05)

@@ -57,12 +57,14 @@ def make_parse_pool(
 
 
 class ParseSlots:
-    """How many parses may be in the pool at once: one, until a feed has waited `patience` seconds for it.
+    """How many parses may be in the pool at once: one, until the one worker cannot keep up, then `workers`.
 
     ProcessPoolExecutor (spawn) starts a worker whenever a job finds none idle, so with every parse handed
     over at once a pass of 100 changed feeds started as many workers as the machine has CPUs. Held here, the
-    others start only when the one cannot keep up (the all-new pass); once opened, the slots stay open. Patience
-    rather than a count of waiting feeds: while the first worker starts (~0.3 s), a dozen feeds queue anyway.
+    others start only when the one has gone from parse to parse without a break for `patience` seconds (the
+    all-new pass), or a feed has waited that long (a parse stuck in it); once opened, the slots stay open. Not a
+    count of waiting feeds: while the first worker starts (~0.1-0.3 s), a dozen feeds queue anyway; nor the
+    wait alone: sixteen feeds queued at 8 ms a parse each wait 0.13 s, for ever.
     """
 
     def __init__(
@@ -74,6 +76,7 @@ class ParseSlots:
         self._closed = self._workers - 1  # slots not opened yet
         self._patience = patience
         self._waiting: list[float] = []  # since when each waiting feed waits, oldest first
+        self._busy_since: float | None = None  # the one slot has passed from parse to parse, without a break, since
 
     @property
     def open(self) -> int:
@@ -92,17 +95,27 @@ class ParseSlots:
             await self._slots.acquire()
         finally:
             self._waiting.remove(since)
+        started = time.monotonic()
         try:
             yield
         finally:
             self._slots.release()
-            self._open_if_late(time.monotonic())
+            now = time.monotonic()
+            if not self._waiting:
+                self._busy_since = None
+            elif self._busy_since is None:
+                self._busy_since = started
+            self._open_if_late(now)
 
     def _check(self) -> None:
         self._open_if_late(time.monotonic())
 
     def _open_if_late(self, now: float) -> None:
-        if self._closed and self._waiting and now - self._waiting[0] > self._patience:
+        if not self._closed:
+            return
+        waited = bool(self._waiting) and now - self._waiting[0] > self._patience
+        busy = self._busy_since is not None and now - self._busy_since > self._patience
+        if waited or busy:
             for _ in range(self._closed):
                 self._slots.release()
             self._closed = 0
