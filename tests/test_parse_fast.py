@@ -424,3 +424,18 @@ def test_threads_reading_at_once_each_get_their_own_document() -> None:
             pool.map(lambda i: parse_feed(documents[i % 4], content_type="application/xml", url=FEED_URL), range(200))
         )
     assert all(result == expected[i % 4] for i, result in enumerate(rounds))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0xFF)))
+def test_the_repair_of_ascii_is_skipped_only_where_it_changes_nothing(value: str) -> None:
+    # parse_fast._repair returns ASCII as it is: the slow path must give it back unchanged too.
+    import contextlib
+
+    from feedparser.html import _cp1252
+
+    from watcher.parse_fast import _repair
+
+    slow = value
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        slow = slow.encode("iso-8859-1").decode("utf-8")
+    assert _repair(value) == slow.translate(_cp1252)

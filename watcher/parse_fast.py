@@ -385,6 +385,8 @@ def _language_in_scope(element: Any) -> str | None:
 
 def _repair(value: str) -> str:
     """feedparser's repairs of every value: UTF-8 read as Latin-1 undone, C1 controls read as cp1252."""
+    if value.isascii():  # neither repair touches ASCII (the round trip gives it back; cp1252's map is 0x80-0x9f)
+        return value
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         value = value.encode("iso-8859-1").decode("utf-8")
     return value.translate(_cp1252)
