@@ -9,6 +9,7 @@ its error and retried with exponential backoff; it never stops the others.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import hashlib
 import itertools
@@ -144,9 +145,9 @@ class Poller:
         self._owns_client = client is None
         self.parse_pool = parse_pool
         self._owns_pool = parse_pool is None
-        # One parse at a time in a pool made here until a backlog builds (parse_pool.ParseSlots); a pool given
-        # is the caller's to size.
-        self._parse_slots = ParseSlots(parse_workers() if self._owns_pool else 1_000_000, on_open=self._allow_workers)
+        # One parse at a time in a pool made here until the one worker cannot keep up (parse_pool.ParseSlots); a
+        # pool given is the caller's to size.
+        self._parse_slots = ParseSlots(parse_workers(), on_open=self._allow_workers) if self._owns_pool else None
         # Run after a pass that stored matches, in a thread under the write lock (the stories: storykeeper.py).
         self.after_pass: Callable[[], object] | None = None
         self._write_lock = asyncio.Lock()
@@ -346,7 +347,9 @@ class Poller:
         """(what the feed's reader reads, and the matches a worker made of its entries, or None)."""
         if self.parse_pool is None:
             self.parse_pool = make_parse_pool(
-                entities=self._entities, key=self._entities_key, allowed=self._parse_slots.open
+                entities=self._entities,
+                key=self._entities_key,
+                allowed=self._parse_slots.open if self._parse_slots else None,
             )
         loop = asyncio.get_running_loop()
         feed_url = feed.url
@@ -370,7 +373,7 @@ class Poller:
                     key=key,
                     known=known or b"",
                 )
-            async with self._parse_slots.slot():
+            async with self._parse_slots.slot() if self._parse_slots else contextlib.nullcontext():
                 future = loop.run_in_executor(self.parse_pool, job, result.body)
                 done = await asyncio.wait_for(future, PARSE_TIMEOUT)
             if not in_worker:
