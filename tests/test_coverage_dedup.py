@@ -12,6 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from watcher.clock import utcnow
@@ -137,3 +139,22 @@ def test_two_instances_storing_one_article_at_once_make_one_item(pg_url: str) ->
         assert items(db) == [(DIRECT, ARTICLE)] and sources(db) == 1
     finally:
         db.dispose()
+
+
+@given(
+    st.sampled_from(["http", "HTTPS", "ftp", "", "mailto"]),
+    st.sampled_from(["://", ":", "", "//"]),
+    st.sampled_from(["", "www.", "WWW.Example.com", "ex.org", "www.ex.org:80", "[::1]", "user@www.ex.org"]),
+    st.sampled_from(["", "/a", "?q=1", "#x"]),
+)
+def test_web_site_reads_a_link_as_is_web_link_and_site_of_did(scheme: str, joint: str, host: str, rest: str) -> None:
+    # item_keys asks both of every new entry from one reading of its link (keys.web_site).
+    from urllib.parse import urlsplit
+
+    from watcher.coverage.keys import is_web_link, web_site
+
+    url = f"{scheme}{joint}{host}{rest}"
+    web = is_web_link(url)
+    site = ((urlsplit(url).hostname or "").lower().removeprefix("www.") or None) if web else None
+    assert web_site(url) == (web, site)
+    assert site_of(url) == site

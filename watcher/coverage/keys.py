@@ -39,9 +39,17 @@ def url_key(link: str | None) -> str | None:
 
 def site_of(url: str | None) -> str | None:
     """The publisher's site as a host without www. ("ilsole24ore.com")."""
-    if not is_web_link(url):
-        return None
-    return (urlsplit(url or "").hostname or "").lower().removeprefix("www.") or None
+    return web_site(url)[1]
+
+
+def web_site(url: str | None) -> tuple[bool, str | None]:
+    """(is_web_link(url), site_of(url)) from one reading of the URL's host: both are asked of every new entry,
+    and SplitResult.hostname parses the netloc again at each call (~3 µs)."""
+    parts = urlsplit(url or "")
+    host = parts.hostname
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return False, None
+    return True, host.lower().removeprefix("www.") or None
 
 
 def normalise_title(title: str) -> str:
