@@ -26,7 +26,8 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from watcher import clock
 from watcher.analyze.signals import char_trigrams, jaccard
 from watcher.config import EntityConfig
-from watcher.search.terms import is_no_space, terms
+from watcher.match import is_no_space
+from watcher.search.terms import terms
 
 HOLD_SIMILARITY = 0.20
 NEAR = 4  # words either side of the alias where an exclude phrase is looked for

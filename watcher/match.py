@@ -101,7 +101,7 @@ def written_unspaced(text: str) -> bool:
     return _UNSPACED_CHAR.search(text) is not None
 
 
-def _is_no_space(ch: str) -> bool:
+def is_no_space(ch: str) -> bool:
     code = ord(ch)
     return any(low <= code <= high for low, high in _NO_SPACE_RANGES)
 
@@ -243,7 +243,7 @@ def _is_spaced_word_char(ch: str) -> bool:
     """A letter, digit or mark of a script that separates words with spaces: a word goes on."""
     known = _WORD_CHARS.get(ch)
     if known is None:
-        known = (ch.isalnum() or unicodedata.category(ch)[0] == "M") and not _is_no_space(ch)
+        known = (ch.isalnum() or unicodedata.category(ch)[0] == "M") and not is_no_space(ch)
         _WORD_CHARS[ch] = known
     return known
 

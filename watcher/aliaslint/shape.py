@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from watcher.aliaslint.findings import INFO, WARNING, Finding
 from watcher.config import AliasConfig, EntityConfig
-from watcher.match import _is_no_space, fold  # the matcher's own idea of a script written without spaces
+from watcher.match import fold, is_no_space  # the matcher's own idea of a script written without spaces
 
 
 def folded(text: str) -> str:
@@ -47,7 +47,7 @@ def shape(entity: EntityConfig, alias: AliasConfig) -> Iterable[Finding]:
     folded_text = folded(text)
     letters = folded_text.replace("*", "").replace(" ", "")
     if len(letters) == 1:
-        where = "inside countless words" if _is_no_space(letters) else f'every lone "{letters}"'
+        where = "inside countless words" if is_no_space(letters) else f'every lone "{letters}"'
         yield Finding(
             entity.name,
             text,
@@ -61,7 +61,7 @@ def shape(entity: EntityConfig, alias: AliasConfig) -> Iterable[Finding]:
         if not word.endswith("*"):
             continue
         prefix = word.rstrip("*")
-        if _is_no_space(prefix[-1]):
+        if is_no_space(prefix[-1]):
             yield Finding(
                 entity.name,
                 text,

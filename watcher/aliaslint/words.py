@@ -19,7 +19,7 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 from watcher.aliaslint.findings import INFO, WARNING, Finding, VocabularyWord
 from watcher.aliaslint.shape import folded as _folded
 from watcher.config import AliasConfig, EntityConfig
-from watcher.match import Matcher, _is_no_space, fold
+from watcher.match import Matcher, fold, written_unspaced
 from watcher.vocabulary import SEPARATOR, Vocabulary, WordList, languages_of
 
 COMMON_ZIPF = 3.5  # an ordinary word: 3 per million words or more...
@@ -59,7 +59,7 @@ def checks_for(entity: EntityConfig, alias: AliasConfig) -> list[Check]:
     if " " in folded:
         return []  # a phrase needs all its words: it rarely occurs by accident
     key = folded.rstrip("*")
-    if any(_is_no_space(ch) for ch in key):
+    if written_unspaced(key):
         return [Check(entity, alias, key, "inside", key, languages)]
     if folded.endswith("*"):
         return [Check(entity, alias, folded, "wildcard", key, languages)]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from watcher.analyze.markets import MarketHit
 from watcher.analyze.sentences import EVENT_TYPES, Cue, Sentence
-from watcher.match import _is_no_space
+from watcher.match import written_unspaced
 
 # What joins two countries in a list: a comma or "and" ("Romania and Bulgaria", "România și Bulgaria", "루마니아와").
 _LISTED = re.compile(
@@ -45,7 +45,7 @@ def ordinal_near(text: str, first: Cue, outlet: Cue, either_way: bool = False) -
             return False
         first, outlet = outlet, first  # "toko pertama", "nhà máy đầu tiên": the ordinal after its noun
     between = text[first.end : outlet.start]
-    if " " not in between.strip() and any(_is_no_space(ch) for ch in between):
+    if " " not in between.strip() and written_unspaced(between):
         return len(between) <= _FIRST_GAP_CHARS  # not "first Türkiye store": a word with an accent is still a word
     return len(between.split()) <= _FIRST_GAP_WORDS
 

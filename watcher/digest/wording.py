@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from watcher.digest.names import base_language, country_name
 from watcher.match import Snippet
 
-# The analyser's taxonomy (watcher.analyze.events.EVENT_TYPES; tests/test_digest_wording.py keeps them
+# The analyser's taxonomy (watcher.analyze.sentences.EVENT_TYPES; tests/test_digest_wording.py keeps them
 # the same), in its order, with the words the gist uses.
 EVENT_LABELS = {
     "market_entry": "market entry",

@@ -16,10 +16,9 @@ from sqlalchemy import column, exists, func, or_, select, table, text
 from sqlalchemy.orm import Session
 
 from watcher.config import EntityConfig
-from watcher.match import Matcher, Snippet, make_snippet
+from watcher.match import Matcher, Snippet, is_no_space, make_snippet
 from watcher.models import Entity, Feed, Item, ItemEvent, Match, StoryItem
 from watcher.search.query import And, Node, Not, Or, Query, Terms
-from watcher.search.terms import is_no_space
 
 COUNT_CAP = 1000
 _ITEMS = Item.__table__

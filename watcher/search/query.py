@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from watcher.errors import WatcherError
-from watcher.search.terms import is_no_space, query_terms
+from watcher.match import is_no_space
+from watcher.search.terms import query_terms
 
 
 class QueryError(WatcherError):

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from watcher.match import _is_no_space as is_no_space  # the matcher's own list of scripts without spaces
-from watcher.match import fold
+from watcher.match import fold, is_no_space  # the matcher's own list of scripts without spaces
 
 
 def _is_word_char(ch: str) -> bool:
