@@ -75,3 +75,12 @@ def test_a_described_company_in_the_headline_is_the_one_the_item_names() -> None
     ):
         (analysis,) = analyzer.analyse([ItemInput(id="1", title=title, summary=summary, language="de")])
         assert [(event.entity, event.market) for event in analysis.events if event.type == "market_entry"] == expected
+
+
+def test_a_continent_named_with_america_is_no_country_and_franchise_is_no_france() -> None:
+    finder = market_finder()
+    for text in ("takes its hotpot to South America", "crece en América Latina", "arrive en Amérique du Nord"):
+        assert finder.codes(text) == set(), text
+    assert finder.codes("opens its first store in America") == {"US"}
+    assert finder.codes("signs a master franchise with a Thai operator") == {"TH"}
+    assert finder.codes("erste Filiale im Baltikum") == {"EE", "LV", "LT"}

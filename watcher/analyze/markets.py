@@ -108,19 +108,6 @@ _VOWELS = set("aeiouyąęóаеёиоуыэюяйьіїєαεηιουω")
 _OF_PLACE = re.compile(r"\s+(?:de|di|del|of|du|da|do)\s+")
 # Words a country's stem runs into that name no place: "franchise" and "Francis" are not "Franc*" (Francia).
 _NOT_PLACES = re.compile(r"franchis\w*|francis\w*", re.IGNORECASE)
-# "South America", "América Latina", "Amérique du Nord": a continent, not the United States.
-_AMERICA = re.compile(r"am[eé]ri(?:ca|que|ka)", re.IGNORECASE)
-_CONTINENT_BEFORE = re.compile(r"(?:south|latin|north|central|s[uü]d|nord|mittel|centro|sud)[\s-]*$", re.IGNORECASE)
-_CONTINENT_AFTER = re.compile(r"^\s*(?:latina|latine|del sur|del norte|du sud|du nord|centrale|central|do sul)\b", re.I)
-
-
-def _a_continent(text: str, start: int, end: int) -> bool:
-    return bool(
-        _AMERICA.fullmatch(text[start:end])
-        and (_CONTINENT_BEFORE.search(text[max(0, start - 12) : start]) or _CONTINENT_AFTER.match(text[end : end + 14]))
-    )
-
-
 _SHORT_WORDS = frozenset({"סרק", "לאו", "غنا", "هند", "شام"})
 
 
@@ -204,6 +191,10 @@ REGIONS: dict[str, list[str]] = {
                  "Baltische Staaten", "países bálticos", "バルト三国", "波罗的海三国", "발트 3국", "발트3국"],
     "DK NO SE FI IS": ["Nordics", "Nordic countries", "nordiske land*", "Norden", "Nordeuropa"],
     "BE NL LU": ["Benelux*"],
+    # Continents named with America: no country, and no United States ("South America", "América Latina").
+    "": ["South America", "Latin America", "North America", "Central America", "América Latina", "América del Sur",
+         "América del Norte", "Amérique latine", "Amérique du Sud", "Amérique du Nord", "América do Sul",
+         "América Central", "Mittelamerika", "Süd-Amerika"],
 }  # fmt: skip
 
 
@@ -395,11 +386,7 @@ class MarketFinder:
         written: dict[MarketHit, bool] = {}
         for entity_match in self.matcher.match({"text": text}):
             code, kind = entity_match.entity.split(":")
-            written_hits = [
-                hit
-                for hit in entity_match.hits
-                if not _NOT_PLACES.fullmatch(fold(hit.text)) and not _a_continent(text, hit.start, hit.end)
-            ]
+            written_hits = [hit for hit in entity_match.hits if not _NOT_PLACES.fullmatch(fold(hit.text))]
             if kind == "city":
                 for hit in written_hits:
                     found = MarketHit(code, hit.start, hit.end, True, True)
