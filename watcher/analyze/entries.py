@@ -34,6 +34,7 @@ _ARRIVE_BEFORE = (
 )
 _ENTRY_COMPANIONS = frozenset({"market_entry", "partnership", "product_launch"})
 _FIRST_TIME_REACH = 25  # characters between "for the first time" and the country ("to Kenya for the first time")
+_ADJECTIVE_REACH = 12  # characters between an entry's cue and the adjective of the market entered ("into the ")
 SUBJECT_LAST_REACH = 40  # characters between an arrival or a first shop and the company named after it
 
 
@@ -155,6 +156,11 @@ def entry_market(
         countries = [hit for hit in after if not hit.is_city]
         if after:
             return (countries or after)[0].code
+        # An adjective just after the cue over a name before it: "a unit of Indonesia's ..., marking its entry into
+        # the Kenyan market".
+        near = [hit for hit in markets if not hit.is_name and 0 <= hit.start - cue.end <= _ADJECTIVE_REACH]
+        if near:
+            return near[0].code
         return min(names, key=lambda hit: (hit.is_city, cue.start - hit.end)).code
     after = [hit for hit in markets if hit.start >= cue.start]
     if after:

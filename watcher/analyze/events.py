@@ -213,10 +213,10 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     launched = kinds.get("product_launch")
     if "market_entry" not in events and launched and launches_a_shop(sentence, launched):
         events["market_entry"] = launched  # "spustil e-shop v Polsku", "launched a storefront for Polish shoppers"
-    arriving = kinds.get("arrive")
-    if "market_entry" not in events and arriving and country_near(sentence, arriving) and arrives(sentence, arriving):
-        # "starts operations in Bangladesh", "chega ao Brasil", "jõuab Eestisse"
-        events["market_entry"] = arriving
+    for moving in (kinds.get("arrive"), kinds.get("enter")):
+        if "market_entry" not in events and moving and country_near(sentence, moving) and arrives(sentence, moving):
+            # "starts operations in Bangladesh", "chega ao Brasil", "jõuab Eestisse", "ליפמוטור נכנסת לישראל"
+            events["market_entry"] = moving
     if "market_entry" not in events and "open" in kinds and "office" in kinds:
         opening = min(kinds["open"], kinds["office"], key=lambda cue: cue.start)
         if country_near(sentence, opening, reach=ARRIVE_REACH + 30):

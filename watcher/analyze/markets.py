@@ -107,7 +107,9 @@ _VOWELS = set("aeiouyąęóаеёиоуыэюяйьіїєαεηιουω")
 # "לאו" (no), "غنا" (sang, Persian Ghana), "هند" (Hind), "شام" (evening, Urdu Syria).
 _OF_PLACE = re.compile(r"\s+(?:de|di|del|of|du|da|do)\s+")
 # Words a country's stem runs into that name no place: "franchise" and "Francis" are not "Franc*" (Francia).
-_NOT_PLACES = re.compile(r"franchis\w*|francis\w*", re.IGNORECASE)
+# So are "hébergeur" (a host, not "héber*": Hebrew) and the English "lets" (Dutch for Latvian).
+_NOT_PLACES = re.compile(r"franchis\w*|francis\w*|heberg\w*|lets", re.IGNORECASE)
+_CURRENCY = re.compile(r"\s?[$]")  # "US$35 million", "NZ$", "HK$": a currency, not the country
 _SHORT_WORDS = frozenset({"סרק", "לאו", "غنا", "هند", "شام"})
 
 
@@ -135,6 +137,9 @@ def _variants(name: str, language: str, adjective: bool) -> list[str]:
         # Clitics written onto the name: "بالمغرب" (in Morocco), "والمغرب" (and Morocco), "للمغرب" (to Morocco).
         rest = name[2:] if name.startswith("ال") else None
         return [name, *(["بال" + rest, "وال" + rest, "لل" + rest] if rest else ["ب" + name, "و" + name, "ل" + name])]
+    if language == "he" and not adjective and " " not in name:
+        # Prefixes written onto the name: "בישראל" (in Israel), "לישראל" (to Israel), "מישראל", "וישראל".
+        return [name, *(prefix + name for prefix in _HEBREW_PREFIXES)]
     if adjective or language in _STEMMED:
         return [name, " ".join(_stem(word) for word in words)]
     # Not after a short name ("Şili*" ran on into "silicon"); Turkish puts an apostrophe before the ending.
@@ -144,6 +149,7 @@ def _variants(name: str, language: str, adjective: bool) -> list[str]:
 
 
 _SEMITIC = re.compile("[\u0590-\u06ff]")
+_HEBREW_PREFIXES = ("ב", "ל", "מ", "ו", "וב", "ול", "ומ", "שב")
 
 
 def _usable(text: str) -> bool:
@@ -176,6 +182,14 @@ def _alternate_names() -> dict[str, dict[str, list[str]]]:
 
 
 @cache
+@cache
+def _english_demonyms() -> dict[str, list[str]]:
+    """code → English adjectives CLDR's language names leave out ("Ethiopian", "Nigerian", "Emirati"): as exact words,
+    "Nigerian" is NG's, not a run-on of "Niger*" (NE)."""
+    data = resources.files("watcher.analyze").joinpath("data", "english_demonyms.json").read_text(encoding="utf-8")
+    return {code: values for code, values in json.loads(data).items() if not code.startswith("_")}
+
+
 def _city_names() -> dict[str, list[str]]:
     """ISO code → names of its capital and its big cities (data/cities.json, scripts/build_city_names.py)."""
     data = resources.files("watcher.analyze").joinpath("data", "cities.json").read_text(encoding="utf-8")
@@ -328,8 +342,9 @@ def _entities() -> list[EntityConfig]:
                     names.setdefault(code, []).extend(_variants(value, base, False))
     for code, values in EXTRA_NAMES.items():
         names.setdefault(code, []).extend(values)
-    for code, values in EXTRA_ADJECTIVES.items():
-        adjectives.setdefault(code, []).extend(values)
+    for table in (EXTRA_ADJECTIVES, _english_demonyms()):
+        for code, values in table.items():
+            adjectives.setdefault(code, []).extend(values)
     regions: dict[str, list[object]] = {codes: list(values) for codes, values in REGIONS.items()}
     entities = []
     for kind, table in (("name", names), ("adjective", adjectives), ("city", regions)):
@@ -386,7 +401,11 @@ class MarketFinder:
         written: dict[MarketHit, bool] = {}
         for entity_match in self.matcher.match({"text": text}):
             code, kind = entity_match.entity.split(":")
-            written_hits = [hit for hit in entity_match.hits if not _NOT_PLACES.fullmatch(fold(hit.text))]
+            written_hits = [
+                hit
+                for hit in entity_match.hits
+                if not _NOT_PLACES.fullmatch(fold(hit.text)) and not _CURRENCY.match(text, hit.end)
+            ]
             if kind == "city":
                 for hit in written_hits:
                     found = MarketHit(code, hit.start, hit.end, True, True)
