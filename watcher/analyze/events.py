@@ -61,6 +61,7 @@ _SIZED = re.compile(
 _AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates back ("after the deal")
 # Events whose subject may follow its cue anywhere: "Profit at Almarai rises", "odwołała prezesa Orlenu".
 _SUBJECT_AFTER = ("earnings", "leadership")
+_DESCRIBED_WORDS = 3  # words before the word for a company that describes a headline's subject
 
 
 def _blockers(sentence: Sentence) -> list[str]:
@@ -110,10 +111,16 @@ def extract_events(
     named_parties = {party.entity for sentence in sentences for party in _parties(sentence, language)}
     sole = next(iter(named_parties)) if len(named_parties) == 1 else None
     found: dict[tuple[str, str], list[Event]] = {}
+    previous: Party | None = None  # the subject of the last sentence that named one
     for sentence in sentences:
+        parties = _parties(sentence, language)
+        if not parties and title_subject is None and previous is not None and _described(sentence):
+            # "Kedden letették az LG Energy Solution ... alapkövét. A dél-koreai vállalat első magyarországi gyára":
+            # the company described is the one the sentence before named.
+            parties = [Party(previous.entity, -1, -1)]
+        previous = parties[0] if parties else previous
         if _blockers(sentence):
             continue
-        parties = _parties(sentence, language)
         if not parties and sentence.index == 0 and sole is not None and _described(sentence):
             # "Philippinische Fastfood-Kette eröffnet erste deutsche Filiale" and only Jollibee named below: the
             # headline's company, described, is the one tracked company the item names.
@@ -154,12 +161,13 @@ def _reports_results(title: Sentence) -> bool:
 
 
 def _described(sentence: Sentence) -> bool:
-    """A headline whose subject is a word for a company in its first three words ("Philippinische Fastfood-Kette
-    eröffnet", "The Chinese carmaker opens"), before any event cue."""
+    """A headline whose subject is a word for a company in its first four words ("Philippinische Fastfood-Kette
+    eröffnet", "Turkish defense electronics firm sets up shop"), before any event cue."""
     nouns = [cue for cue in sentence.cues if cue.kind == "org_noun"]
     acts = [cue.start for cue in sentence.cues if cue.kind not in NOT_ACTS and cue.kind != "org_noun"]
     return any(
-        len(sentence.text[: noun.start].split()) <= 2 and noun.end <= min(acts, default=noun.end) for noun in nouns
+        len(sentence.text[: noun.start].split()) <= _DESCRIBED_WORDS and noun.end <= min(acts, default=noun.end)
+        for noun in nouns
     )
 
 
@@ -217,6 +225,9 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
         if "market_entry" not in events and moving and country_near(sentence, moving) and arrives(sentence, moving):
             # "starts operations in Bangladesh", "chega ao Brasil", "jõuab Eestisse", "ליפמוטור נכנסת לישראל"
             events["market_entry"] = moving
+    licence = kinds.get("licence")
+    if "market_entry" not in events and licence and "operator" in kinds and "legal" not in kinds:
+        events["market_entry"] = licence  # "wins Ethiopian mobile licence", "obtém licença e vai operar na Argentina"
     if "market_entry" not in events and "open" in kinds and "office" in kinds:
         opening = min(kinds["open"], kinds["office"], key=lambda cue: cue.start)
         if country_near(sentence, opening, reach=ARRIVE_REACH + 30):

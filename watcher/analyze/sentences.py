@@ -46,6 +46,7 @@ NOT_ACTS = frozenset(
         "outside",
         "first_time",
         "distributor",
+        "operator",  # "Africa's largest mobile operator": the company, described
     }
 )
 # Languages close enough that each reads the other's cues too, as a detector often takes one for the other (a

@@ -48,6 +48,9 @@ AGREE_ONE_SIDED = 0.05  # ... and undoes the small penalty of events read in one
 # difference.
 SEPARATE_BLOCKERS = frozenset({"review", "opinion"})  # each outlet's own: two reviews of one phone are two stories
 MANY_AT_ONCE = frozenset({"acquisition", "legal", "partnership", "market_entry"})
+_COMPANIONS = frozenset(
+    frozenset({"market_entry", other}) for other in ("partnership", "acquisition", "product_launch")
+)
 
 
 @dataclass
@@ -129,7 +132,7 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         score -= 0.3  # a review of a phone is not its launch, a denial not the report denied
     types_a, types_b = a.event_types, b.event_types
     if types_a and types_b:
-        score += 0.2 if a.events & b.events else (0.05 if types_a & types_b else -0.25)
+        score += 0.2 if a.events & b.events else (0.05 if _related(a, b) else -0.25)
     elif types_a or types_b:
         score -= 0.05
     shared = len(a.signals.figures & b.signals.figures) + len(a.signals.names & b.signals.names)
@@ -159,11 +162,25 @@ def _other_names(a: ItemFacts, b: ItemFacts) -> bool:
     return a.language == b.language or any(_MODEL.fullmatch(name) for name in names_a | names_b)
 
 
+def _related(a: ItemFacts, b: ItemFacts) -> bool:
+    """Event types two reports of one event can give: the same, or an entry and the deal, purchase or launch it
+    came with, each outlet reporting one of them, where the other names the country entered ("enters Romania" and
+    "a joint venture with Romarm in Romania"); not a deal and an entry elsewhere the next day."""
+    if a.event_types & b.event_types:
+        return True
+    for entry, other in ((a, b), (b, a)):
+        if entry.entry_markets & other.places and any(
+            frozenset({"market_entry", kind}) in _COMPANIONS for kind in other.event_types
+        ):
+            return True
+    return False
+
+
 def agree(a: ItemFacts, b: ItemFacts) -> bool:
     """Whether nothing tells two reports of one company apart: no different event types both asserted, no
     different countries, figures or product names, neither a review, opinion, rumour or denial, not one feed."""
     types_a, types_b = a.event_types, b.event_types
-    if (types_a and types_b and not types_a & types_b) or (a.feed and a.feed == b.feed):
+    if (types_a and types_b and not _related(a, b)) or (a.feed and a.feed == b.feed):
         return False
     if (a.blocker or b.blocker) and (a.blocker != b.blocker or a.blocker in SEPARATE_BLOCKERS):
         return False  # a review is not the launch; two denials of one report are one story, two reviews are not
@@ -174,7 +191,7 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
     if _other_names(a, b):
         return False
     types = types_a | types_b
-    if types and types <= MANY_AT_ONCE:
+    if types_a and types_b and types <= MANY_AT_ONCE:
         return bool(
             a.places & b.places
             or a.signals.figures & b.signals.figures
