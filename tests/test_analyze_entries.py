@@ -50,6 +50,13 @@ CASES = [
     ("es", "¿Llegará Xpeng a Vietnam?", None),
     ("fr", "Xpeng songerait à s'implanter au Vietnam", None),
     ("pl", "Xpeng rozważa wejście do Wietnamu", None),
+    ("en", "Xpeng wins licence to operate in Vietnam", "VN"),
+    ("en", "Costco wins Polish retail operating licence", "PL"),
+    ("pt", "Costco obtém licença e vai operar na Polônia", "PL"),
+    ("en", "Costco fined for operating without a licence in Poland", None),
+    ("he", "Tesco נכנסת ליוון", "GR"),
+    ("vi", "Xpeng lần đầu đầu tư vào Indonesia", "ID"),
+    ("hi", "Tesco ने सऊदी अरब में रखा कदम", "SA"),
 ]
 
 
@@ -78,3 +85,30 @@ def test_a_place_named_after_a_country_in_a_city_of_another_is_that_city() -> No
 
     codes = [hit.code for hit in market_finder().find("en la Zona Franca de Barcelona, no en Francia")]
     assert codes == ["ES", "FR"]
+
+
+def test_a_company_described_in_a_sentence_continues_the_one_named_before() -> None:
+    analyzer = Analyzer([EntityConfig.model_validate({"name": "Chery"})])
+    item = ItemInput(
+        id="x",
+        title="New car plant breaks ground near Debrecen",
+        summary="Chery laid the foundation stone on Tuesday. The Chinese carmaker's first Hungarian plant will employ "
+        "1,200 people.",
+        language="en",
+    )
+    (result,) = analyze_items(analyzer, [item])
+    assert [(event.entity, event.market) for event in result.events if event.type == "market_entry"] == [
+        ("Chery", "HU")
+    ]
+
+
+def test_a_demonym_a_currency_and_a_hebrew_prefix() -> None:
+    from watcher.analyze.markets import market_finder
+
+    finder = market_finder()
+    assert [(hit.code, hit.is_name) for hit in finder.find("a US$35m plant for Nigerian and Ethiopian buyers")] == [
+        ("NG", False),
+        ("ET", False),
+    ]
+    assert [hit.code for hit in finder.find("ליפמוטור נכנסת לישראל")] == ["IL"]
+    assert finder.find("l'hébergeur lets it") == []
