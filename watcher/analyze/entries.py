@@ -36,6 +36,8 @@ _ENTRY_COMPANIONS = frozenset({"market_entry", "partnership", "product_launch"})
 _FIRST_TIME_REACH = 25  # characters between "for the first time" and the country ("to Kenya for the first time")
 _ADJECTIVE_REACH = 12  # characters between an entry's cue and the adjective of the market entered ("into the ")
 SUBJECT_LAST_REACH = 40  # characters between an arrival or a first shop and the company named after it
+_DISTRIBUTOR_REACH = 8  # characters between a distributor and its country ("distributor for Poland")
+_SHOP_GAP_WORDS = 4  # words between a launch and what it launches ("launched its payments and shopping app")
 
 
 def ordinal_near(text: str, first: Cue, outlet: Cue, either_way: bool = False) -> bool:
@@ -98,10 +100,11 @@ def first_time_in(sentence: Sentence) -> Cue | None:
 
 
 def launches_a_shop(sentence: Sentence, launched: Cue) -> bool:
-    """A shop launched in a country: "spustil e-shop v Polsku", "launched a localised storefront for Polish
-    shoppers"; a country must follow the shop."""
-    for shop in (cue for cue in sentence.cues if cue.kind == "outlet" and cue.start >= launched.end):
-        if len(sentence.text[launched.end : shop.start].split()) <= 3:
+    """A shop or the company's service launched in a country: "spustil e-shop v Polsku", "launched a localised
+    storefront for Polish shoppers", "rolls out its super app in Uzbekistan", "تطلق خدماتها في المغرب"; a country
+    must follow the shop."""
+    for shop in (cue for cue in sentence.cues if cue.kind in ("outlet", "service") and cue.start >= launched.end):
+        if len(sentence.text[launched.end : shop.start].split()) <= _SHOP_GAP_WORDS:
             return any(hit.start >= shop.end and hit.start - shop.end <= ARRIVE_REACH for hit in sentence.markets)
     return False
 
@@ -110,6 +113,12 @@ def arrives(sentence: Sentence, cue: Cue) -> bool:
     """Whether what arrives is a tracked company named just before the verb ("Temu goes live in Kenya"), not a
     product ("Xiaomi SU7 arriva in Germania", "the compact SUV will arrive in Japan") nor a feature."""
     before = [party for party in sentence.parties if party.end <= cue.start]
+    if not sentence.parties:
+        # The company described, named in the title, and the place right after the verb: "Sea's e-commerce arm went
+        # live in Karachi", not "Le constructeur commencera à vendre la Dacia Sandero à Tokyo" (a product).
+        return any(
+            noun.kind == "org_noun" and 0 <= cue.start - noun.end <= _ARRIVE_SUBJECT_GAP for noun in sentence.cues
+        ) and any(0 <= hit.start - cue.end <= _ADJECTIVE_REACH for hit in sentence.markets)
     if not before:
         # A headline with its subject last: "বাংলাদেশে কার্যক্রম শুরু করল টেমু", "Έρχεται στην Αθήνα ... Uniqlo".
         return any(0 <= party.start - cue.end <= SUBJECT_LAST_REACH for party in sentence.parties)
@@ -125,6 +134,22 @@ def arrives(sentence: Sentence, cue: Cue) -> bool:
         and not _MODEL_NAME.search(between)
         and not any(ch.isdigit() for ch in between)
     )
+
+
+def distributor_for(sentence: Sentence) -> Cue | None:
+    """A distributor for a country, in a sentence that says it is a first: "appointed E-Mobi as its exclusive
+    distributor for Poland, where its scooters go on sale for the first time"."""
+    if not any(cue.kind in ("first", "first_time") for cue in sentence.cues):
+        return None
+    for cue in sentence.cues:
+        distributor = cue.kind == "distributor" or (
+            cue.kind == "partnership" and "distribut" in sentence.text[cue.start : cue.end].lower()
+        )
+        if distributor and any(
+            hit.is_name and 0 <= hit.start - cue.end <= _DISTRIBUTOR_REACH for hit in sentence.markets
+        ):
+            return cue
+    return None
 
 
 def country_near(sentence: Sentence, cue: Cue, reach: int = 0) -> bool:

@@ -27,6 +27,7 @@ from watcher.analyze.entries import (
     also_entered,
     arrives,
     country_near,
+    distributor_for,
     entry_market,
     first_abroad,
     first_foreign,
@@ -62,17 +63,22 @@ _AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates 
 # Events whose subject may follow its cue anywhere: "Profit at Almarai rises", "odwołała prezesa Orlenu".
 _SUBJECT_AFTER = ("earnings", "leadership")
 _DESCRIBED_WORDS = 3  # words before the word for a company that describes a headline's subject
+# A licence fined, bought with a company or financed: not one won to operate in a new country.
+_LICENCE_ELSEWHERE = frozenset({"legal", "acquisition", "funding", "earnings"})
 
 
 def _blockers(sentence: Sentence) -> list[str]:
     """The blockers of a sentence, in text order. Shares sold to raise money are funding, not a share move
     ("размещение акций", "share placement")."""
     afters = [cue.end for cue in sentence.cues if cue.kind == "after"]
+    undisclosed = [cue for cue in sentence.cues if cue.kind == "disclosed"]
     kinds = [
         cue.kind
         for cue in sentence.cues
         if cue.kind in blockers()
         and cue.kind != "not_party"
+        # "terms were not disclosed", "โดยไม่เปิดเผยมูลค่าดีล": a detail withheld, not the news denied
+        and not any(other.start <= cue.start and cue.end <= other.end for other in undisclosed)
         and not any(0 <= cue.start - end <= _AFTER_REACH for end in afters)  # "after years of expansion": the past
     ]
     if "stock" in kinds and any(cue.kind == "funding" for cue in sentence.cues):
@@ -215,7 +221,12 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
         if near:
             events["market_entry"] = near[0]
     if "market_entry" not in events:
-        entry = first_abroad(sentence, language) or first_foreign(sentence) or first_time_in(sentence)
+        entry = (
+            first_abroad(sentence, language)
+            or first_foreign(sentence)
+            or first_time_in(sentence)
+            or distributor_for(sentence)
+        )
         if entry is not None:
             events["market_entry"] = entry
     launched = kinds.get("product_launch")
@@ -226,7 +237,7 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
             # "starts operations in Bangladesh", "chega ao Brasil", "jõuab Eestisse", "ליפמוטור נכנסת לישראל"
             events["market_entry"] = moving
     licence = kinds.get("licence")
-    if "market_entry" not in events and licence and "operator" in kinds and "legal" not in kinds:
+    if "market_entry" not in events and licence and "operator" in kinds and not _LICENCE_ELSEWHERE & set(kinds):
         events["market_entry"] = licence  # "wins Ethiopian mobile licence", "obtém licença e vai operar na Argentina"
     if "market_entry" not in events and "open" in kinds and "office" in kinds:
         opening = min(kinds["open"], kinds["office"], key=lambda cue: cue.start)

@@ -67,7 +67,11 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
     for sentence in sentences:
         acts = [cue.start for cue in sentence.cues if cue.kind not in NOT_ACTS]
         first_act = min(acts, default=len(sentence.text))
-        nouns = [cue for cue in sentence.cues if cue.kind == "org_noun" and (verb_first or cue.start < first_act)]
+        nouns = [
+            cue
+            for cue in sentence.cues
+            if cue.kind == "org_noun" and (verb_first or cue.start < first_act) and not _names_another(sentence, cue)
+        ]
         subject = sentence.parties[:1]
         for hit in sentence.markets:
             if hit.is_name and not cjk:
@@ -121,6 +125,18 @@ def _left_behind(sentences: Sequence[Sentence], language: str | None) -> set[str
                 if follows or precedes:
                     found.add(hit.code)
     return found
+
+
+_NEXT_WORD = re.compile(r"\s+(\w)")
+
+
+def _names_another(sentence: Sentence, noun: Cue) -> bool:
+    """A word for a company followed by a name that is no tracked party: that company's description ("Türk plazma
+    şirketi Hemoplas'ı", "the Chinese carmaker Chery" where Chery is not tracked), not the subject's."""
+    after = _NEXT_WORD.match(sentence.text, noun.end)
+    if after is None or not after.group(1).isupper():
+        return False
+    return not any(party.start == after.start(1) for party in sentence.parties)
 
 
 def _possessive_of(text: str, hit: MarketHit, subject: Sequence[Party]) -> bool:

@@ -99,6 +99,8 @@ EXTRA_ADJECTIVES: dict[str, list[str]] = {
 _STEMMED = {"ru", "uk", "pl", "cs", "sk", "hr", "sr", "sl", "lt", "lv", "bg"}
 # ... and in these, suffixes are added to the whole word.
 _SUFFIXED = {"tr", "fi", "hu", "el", "de", "nl", "sv", "da", "nb", "et", "bn"}  # Bengali: "বাংলাদেশে"
+# ... as in these agglutinative languages: "அரேபியாவில்" (Tamil), "Өзбекстанда" (Kazakh), "Azərbaycanda".
+_SUFFIXED |= {"ta", "te", "kn", "ml", "mr", "kk", "ky", "az", "uz", "tk", "ka", "hy", "si", "tg"}
 RUN_ON = 5  # letters past a name that make it an adjective: "-lainen", not a case ending ("-ssa", "-nak")
 _VOWELS = set("aeiouyąęóаеёиоуыэюяйьіїєαεηιουω")
 
@@ -108,7 +110,7 @@ _VOWELS = set("aeiouyąęóаеёиоуыэюяйьіїєαεηιουω")
 _OF_PLACE = re.compile(r"\s+(?:de|di|del|of|du|da|do)\s+")
 # Words a country's stem runs into that name no place: "franchise" and "Francis" are not "Franc*" (Francia).
 # So are "hébergeur" (a host, not "héber*": Hebrew) and the English "lets" (Dutch for Latvian).
-_NOT_PLACES = re.compile(r"franchis\w*|francis\w*|heberg\w*|lets", re.IGNORECASE)
+_NOT_PLACES = re.compile(r"franchis\w*|francis\w*|francay\w*|heberg\w*|lets", re.IGNORECASE)  # "françayzi" (az)
 _CURRENCY = re.compile(r"\s?[$]")  # "US$35 million", "NZ$", "HK$": a currency, not the country
 _SHORT_WORDS = frozenset({"סרק", "לאו", "غنا", "هند", "شام"})
 
@@ -137,9 +139,9 @@ def _variants(name: str, language: str, adjective: bool) -> list[str]:
         # Clitics written onto the name: "بالمغرب" (in Morocco), "والمغرب" (and Morocco), "للمغرب" (to Morocco).
         rest = name[2:] if name.startswith("ال") else None
         return [name, *(["بال" + rest, "وال" + rest, "لل" + rest] if rest else ["ب" + name, "و" + name, "ل" + name])]
-    if language == "he" and not adjective and " " not in name:
-        # Prefixes written onto the name: "בישראל" (in Israel), "לישראל" (to Israel), "מישראל", "וישראל".
-        return [name, *(prefix + name for prefix in _HEBREW_PREFIXES)]
+    if language in _PREFIXES and not adjective and " " not in name:
+        # Prefixes written onto the name: "בישראל" (in Israel), "לישראל" (to Israel), "በኢትዮጵያ" (in Ethiopia).
+        return [name, *(prefix + name for prefix in _PREFIXES[language])]
     if adjective or language in _STEMMED:
         return [name, " ".join(_stem(word) for word in words)]
     # Not after a short name ("Şili*" ran on into "silicon"); Turkish puts an apostrophe before the ending.
@@ -149,7 +151,7 @@ def _variants(name: str, language: str, adjective: bool) -> list[str]:
 
 
 _SEMITIC = re.compile("[\u0590-\u06ff]")
-_HEBREW_PREFIXES = ("ב", "ל", "מ", "ו", "וב", "ול", "ומ", "שב")
+_PREFIXES = {"he": ("ב", "ל", "מ", "ו", "וב", "ול", "ומ", "שב"), "am": ("በ", "ለ", "ከ", "የ", "ወደ")}
 
 
 def _usable(text: str) -> bool:

@@ -47,6 +47,8 @@ NOT_ACTS = frozenset(
         "first_time",
         "distributor",
         "operator",  # "Africa's largest mobile operator": the company, described
+        "service",
+        "disclosed",
     }
 )
 # Languages close enough that each reads the other's cues too, as a detector often takes one for the other (a
