@@ -57,6 +57,15 @@ CASES = [
     ("he", "Tesco נכנסת ליוון", "GR"),
     ("vi", "Xpeng lần đầu đầu tư vào Indonesia", "ID"),
     ("hi", "Tesco ने सऊदी अरब में रखा कदम", "SA"),
+    ("en", "Costco rolls out its shopping app in Poland", "PL"),
+    ("ar", "Costco تطلق خدماتها في المغرب", "MA"),
+    ("ja", "Costco、日本上陸から40年", None),
+    (
+        "en",
+        "Xpeng appoints Auto Hub as its exclusive distributor for Poland, where its cars go on sale for the first time",
+        "PL",
+    ),
+    ("en", "Xpeng agreed to buy Vietnamese dealer VinAuto, adding a trading licence to its operations", None),
 ]
 
 
