@@ -21,7 +21,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii as _json_string  # type: ignore[attr-defined]
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
@@ -437,8 +437,7 @@ def _composes(cluster: str, ch: str) -> bool:
     return len(unicodedata.normalize("NFC", before + after)) < len(before) + len(after)
 
 
-@dataclass(frozen=True)
-class _Pattern:
+class _Pattern(NamedTuple):  # a tuple, not a dataclass: Matcher.from_table makes ~20,000 of them per process
     entity: int
     kind: int
     phrase: str  # as configured
@@ -447,6 +446,12 @@ class _Pattern:
     cased: re.Pattern[str] | None  # for a case-sensitive alias: the surface must fullmatch this
     start_edge: bool  # the phrase starts with a spaced-script word character
     end_edge: bool  # ... and ends with one (and no '*')
+
+
+# A Matcher as plain data (lists, strings, numbers: JSON as it is): what Matcher.build works out from the entities,
+# for a caller that ships it precomputed (watcher/analyze/tables.py). "patterns" holds one row per phrase, _Pattern's
+# fields with the case-sensitive pattern's source; "keys" the automaton's keys and "key_patterns" the rows each starts.
+MatcherTable = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -504,25 +509,23 @@ class Matcher:
 
     @classmethod
     def build(cls, entities: Sequence[EntityConfig]) -> Matcher:
-        patterns: list[_Pattern] = []
-        keys: dict[str, list[int]] = {}
-        for index, entity in enumerate(entities):
-            phrases = [(_ALIAS, alias.text, alias.case_sensitive) for alias in entity.aliases]
-            phrases += [(_EXCLUDE, text, False) for text in entity.exclude]
-            phrases += [(_REQUIRE, text, False) for text in entity.require_any]
-            for kind, text, case_sensitive in phrases:
-                pattern, key = _compile(index, kind, text, case_sensitive, entity.name)
-                keys.setdefault(key, []).append(len(patterns))
-                patterns.append(pattern)
-        ordered_keys = list(keys)
+        return cls.from_table(compile_table(entities))
+
+    @classmethod
+    def from_table(cls, table: MatcherTable) -> Matcher:
+        """The Matcher compile_table's table describes: Matcher.build's, whether the table was made now or shipped."""
+        patterns = [
+            _Pattern._make(row) if row[4] is None and row[5] is None else _pattern(row) for row in table["patterns"]
+        ]
+        keys = table["keys"]
         # Standard match kind: every occurrence of every key, overlapping ones included.
-        automaton = AhoCorasick(ordered_keys, matchkind=MatchKind.Standard) if ordered_keys else None
+        automaton = AhoCorasick(keys, matchkind=MatchKind.Standard) if keys else None
         return cls(
-            entities=tuple(entity.name for entity in entities),
+            entities=tuple(table["entities"]),
             patterns=patterns,
             automaton=automaton,
-            key_patterns=tuple(tuple(keys[key]) for key in ordered_keys),
-            has_require=frozenset(i for i, entity in enumerate(entities) if entity.require_any),
+            key_patterns=tuple(map(tuple, table["key_patterns"])),
+            has_require=frozenset(table["has_require"]),
         )
 
     def match(self, fields: Mapping[str, str]) -> list[EntityMatch]:
@@ -584,7 +587,43 @@ def _match_rest(folded: str, end: int, rest: tuple[str, ...]) -> int:
     return end
 
 
-def _compile(entity: int, kind: int, phrase: str, case_sensitive: bool, entity_name: str) -> tuple[_Pattern, str]:
+def compile_table(entities: Sequence[EntityConfig]) -> MatcherTable:
+    """Every entity's phrases compiled, as plain data for Matcher.from_table; raises ConfigError for a bad phrase."""
+    rows: list[list[Any]] = []
+    keys: dict[str, list[int]] = {}
+    for index, entity in enumerate(entities):
+        phrases = [(_ALIAS, alias.text, alias.case_sensitive) for alias in entity.aliases]
+        phrases += [(_EXCLUDE, text, False) for text in entity.exclude]
+        phrases += [(_REQUIRE, text, False) for text in entity.require_any]
+        for kind, text, case_sensitive in phrases:
+            row, key = _compile(index, kind, text, case_sensitive, entity.name)
+            keys.setdefault(key, []).append(len(rows))
+            rows.append(row)
+    return {
+        "entities": [entity.name for entity in entities],
+        "patterns": rows,
+        "keys": list(keys),
+        "key_patterns": list(keys.values()),
+        "has_require": [index for index, entity in enumerate(entities) if entity.require_any],
+    }
+
+
+def _pattern(row: Sequence[Any]) -> _Pattern:
+    entity, kind, phrase, prefix_length, rest, cased, start_edge, end_edge = row
+    return _Pattern(
+        entity,
+        kind,
+        phrase,
+        prefix_length,
+        tuple(rest) if rest is not None else None,
+        re.compile(cased) if cased is not None else None,
+        start_edge,
+        end_edge,
+    )
+
+
+def _compile(entity: int, kind: int, phrase: str, case_sensitive: bool, entity_name: str) -> tuple[list[Any], str]:
+    """A table row for the phrase (_Pattern's fields, the case-sensitive pattern as its source), and its key."""
     folded = " ".join(fold(phrase).split())
     words = folded.split(" ")
     if any("*" in word.rstrip("*") or word.startswith("*") for word in words):
@@ -593,24 +632,16 @@ def _compile(entity: int, kind: int, phrase: str, case_sensitive: bool, entity_n
     key = segments[0]
     if not key.strip():
         raise ConfigError(f"entity {entity_name!r}: {phrase!r} has no letters to match")
-    rest = tuple(segments[1:]) if len(segments) > 1 else None
+    rest = segments[1:] if len(segments) > 1 else None
     cased = None
     if case_sensitive:
         # A word's rest never holds a space and what follows a '*' starts with one (or ends the phrase).
         cased_segments = " ".join(fold(phrase, casefold=False).split()).split("*")
-        cased = re.compile("[^ ]*".join(re.escape(segment) for segment in cased_segments))
+        cased = "[^ ]*".join(re.escape(segment) for segment in cased_segments)
     literal = folded.replace("*", "")
-    pattern = _Pattern(
-        entity=entity,
-        kind=kind,
-        phrase=phrase,
-        prefix_length=len(key),
-        rest=rest,
-        cased=cased,
-        start_edge=_is_spaced_word_char(literal[0]),
-        end_edge=not folded.endswith("*") and _is_spaced_word_char(literal[-1]),
-    )
-    return pattern, key
+    start_edge = _is_spaced_word_char(literal[0])
+    end_edge = not folded.endswith("*") and _is_spaced_word_char(literal[-1])
+    return [entity, kind, phrase, len(key), rest, cased, start_edge, end_edge], key
 
 
 def _ordered(fields: Mapping[str, str]) -> list[tuple[str, str]]:

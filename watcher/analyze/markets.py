@@ -5,7 +5,8 @@ scripts/build_territory_names.py from babel), plus the adjective where a country
 doubles as it ("coreano", "koreanisch", "корейский"), plus the everyday short forms CLDR leaves out
 (EXTRA_NAMES); CLDR's short and variant names, which babel drops ("ABD", "Türkiye", "Myanmar":
 data/territory_alt_names.json, from CLDR's JSON). They are compiled into one automaton with watcher.match's
-folding and word edges, so "Corea del Sud", "COREA DEL SUD" and "Südkoreas" are found the way entity aliases are.
+folding and word edges, so "Corea del Sud", "COREA DEL SUD" and "Südkoreas" are found the way entity aliases are;
+compiled once, by scripts/build_finder_tables.py, into data/markets-table.json (watcher/analyze/tables.py).
 
 Capitals and cities of 600,000 people or more stand for their country where no country is named ("in Tallinn",
 "Tallinnas", "à Tanger", "tại Hà Nội": data/cities.json, from GeoNames by scripts/build_city_names.py), looked up
@@ -22,9 +23,11 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
+from watcher.analyze import tables as shipped_tables  # `tables` names CLDR's in _entities
 from watcher.config import EntityConfig
-from watcher.match import Matcher, fold, written_unspaced
+from watcher.match import Matcher, compile_table, fold, written_unspaced
 
 # Short and everyday names CLDR does not give (it has one name per territory and locale).
 EXTRA_NAMES: dict[str, list[str]] = {
@@ -257,6 +260,17 @@ class CityFinder:
             starts.setdefault(key[0], set()).add(len(key))
         self.starts = {char: sorted(lengths, reverse=True) for char, lengths in starts.items()}
 
+    def parts(self) -> dict[str, Any]:
+        """What the finder holds, as plain data for from_parts (watcher/analyze/tables.py ships it)."""
+        return {"names": self.names, "unspaced": self.unspaced, "first_words": self.first_words, "starts": self.starts}
+
+    @classmethod
+    def from_parts(cls, parts: dict[str, Any]) -> CityFinder:
+        finder = cls.__new__(cls)
+        finder.names, finder.unspaced = parts["names"], parts["unspaced"]
+        finder.first_words, finder.starts = parts["first_words"], parts["starts"]
+        return finder
+
     def find(self, text: str) -> list[MarketHit]:
         hits = []
         tokens = list(_TOKEN.finditer(text))
@@ -368,20 +382,46 @@ def _unique(values: object) -> list[object]:
     return kept
 
 
-class MarketFinder:
-    """Every country name and adjective in one automaton; build once per process (~0.3 s)."""
+_SOURCES = ("territories.json", "territory_alt_names.json", "cities.json")  # in data/
 
-    def __init__(self) -> None:
-        entities = _entities()
-        self.matcher = Matcher.build(entities)
-        exact: dict[str, set[str]] = {}
-        for entity in entities:
-            for alias in entity.aliases:
-                if "*" not in alias.text:
-                    exact.setdefault(" ".join(fold(alias.text).split()), set()).add(entity.name)
-        self.exact = exact  # folded name or adjective as written → "KR:name", ...
-        self.names = frozenset(text for text, kinds in exact.items() if any(kind.endswith(":name") for kind in kinds))
-        self.cities = CityFinder(_city_names())
+
+def market_table() -> dict[str, Any]:
+    """What MarketFinder is made of, as plain data, built from the names (~0.3 CPU-s): the automaton's table, the
+    names and adjectives as written (folded → their entities, sorted), the cities' finder."""
+    entities = _entities()
+    exact: dict[str, set[str]] = {}
+    for entity in entities:
+        for alias in entity.aliases:
+            if "*" not in alias.text:
+                exact.setdefault(" ".join(fold(alias.text).split()), set()).add(entity.name)
+    return {
+        "matcher": compile_table(entities),
+        "exact": {text: sorted(kinds) for text, kinds in exact.items()},
+        "cities": CityFinder(_city_names()).parts(),
+    }
+
+
+def table_key() -> str:
+    """The key of market_table()'s sources: the data files and the names, rules and patterns written here."""
+    files = [shipped_tables.data_bytes(name) for name in _SOURCES]
+    written = [EXTRA_NAMES, EXTRA_ADJECTIVES, REGIONS, _STEMMED, _SUFFIXED, _VOWELS, _SHORT_WORDS, _SEMITIC.pattern,
+               _UNSPACED.pattern]  # fmt: skip
+    return shipped_tables.key(*files, *written)
+
+
+class MarketFinder:
+    """Every country name and adjective in one automaton; from the shipped table (watcher/analyze/tables.py), else
+    built (~0.3 CPU-s), once per process."""
+
+    def __init__(self, table: dict[str, Any] | None = None) -> None:
+        table = table if table is not None else market_table()
+        self.matcher = Matcher.from_table(table["matcher"])
+        # folded name or adjective as written → "KR:name", ...
+        self.exact = {text: set(kinds) for text, kinds in table["exact"].items()}
+        self.names = frozenset(
+            text for text, kinds in self.exact.items() if any(kind.endswith(":name") for kind in kinds)
+        )
+        self.cities = CityFinder.from_parts(table["cities"])
 
     def _run_on(self, text: str, code: str) -> bool:
         """Whether `text` goes on for five letters or more past the longest name of `code` it starts with."""
@@ -458,4 +498,4 @@ class MarketFinder:
 
 @cache
 def market_finder() -> MarketFinder:
-    return MarketFinder()
+    return MarketFinder(shipped_tables.shipped(shipped_tables.MARKETS, table_key()))

@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from watcher.analyze.cues import SPLIT_MARK, SUFFIX_CUES, blockers, event_cues, split_cue_pattern
+from watcher.analyze import tables as shipped_tables
+from watcher.analyze.cues import SPLIT_MARK, SUFFIX_CUES, blockers, event_cues, split_cue_pattern, table_key
 from watcher.analyze.markets import MarketHit
 from watcher.config import EntityConfig
-from watcher.match import Matcher
+from watcher.match import Matcher, MatcherTable, compile_table
 
 EVENT_TYPES = (
     "market_entry", "partnership", "product_launch", "patent", "legal", "funding", "acquisition", "layoffs",
@@ -98,22 +99,34 @@ class Sentence:
     cues: tuple[Cue, ...]
 
 
-class CueFinder:
-    """Every cue phrase of every language in one automaton (watcher.match's folding and word edges)."""
+def _is_split(phrase: object) -> bool:
+    return isinstance(phrase, str) and SPLIT_MARK in phrase
 
-    def __init__(self) -> None:
-        entities = []
+
+def cue_table() -> MatcherTable:
+    """The automaton's table of every cue phrase but the separable verbs, built from the cue tables (~0.1 CPU-s)."""
+    entities = []
+    for table in (event_cues(), blockers()):
+        for kind, by_language in table.items():
+            for language, phrases in by_language.items():
+                whole = [phrase for phrase in phrases if not _is_split(phrase)]
+                if whole:
+                    entities.append(EntityConfig(name=f"{kind}|{language}", aliases=whole))
+    return compile_table(entities)
+
+
+class CueFinder:
+    """Every cue phrase of every language in one automaton (watcher.match's folding and word edges), made from
+    `compiled` (cue_table()'s, shipped: watcher/analyze/tables.py), else built now."""
+
+    def __init__(self, compiled: MatcherTable | None = None) -> None:
         split: dict[tuple[str, str], list[str]] = {}
         for table in (event_cues(), blockers()):
             for kind, by_language in table.items():
                 for language, phrases in by_language.items():
-                    whole = [phrase for phrase in phrases if not (isinstance(phrase, str) and SPLIT_MARK in phrase)]
-                    for phrase in phrases:
-                        if phrase not in whole:
-                            split.setdefault((kind, language), []).append(split_cue_pattern(phrase))
-                    if whole:
-                        entities.append(EntityConfig(name=f"{kind}|{language}", aliases=whole))
-        self.matcher = Matcher.build(entities)
+                    for phrase in filter(_is_split, phrases):
+                        split.setdefault((kind, language), []).append(split_cue_pattern(phrase))
+        self.matcher = Matcher.from_table(compiled if compiled is not None else cue_table())
         self.languages = {
             language for table in (event_cues(), blockers()) for rows in table.values() for language in rows
         }
@@ -164,4 +177,5 @@ def cue_language_of(language: str | None) -> str:
 
 @cache
 def cue_finder() -> CueFinder:
-    return CueFinder()
+    shipped = shipped_tables.shipped(shipped_tables.CUES, table_key())
+    return CueFinder(shipped["matcher"] if shipped is not None else None)

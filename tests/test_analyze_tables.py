@@ -1,0 +1,107 @@
+"""The market and cue finders' tables shipped in watcher/analyze/data are what scripts/build_finder_tables.py builds
+from the sources now, a finder made from them is the finder built live, and a table whose sources changed is not
+used (watcher/analyze/tables.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from watcher.analyze import cues, markets, sentences, tables
+from watcher.analyze.evaluation import load_labelled
+from watcher.match import Matcher
+
+ROOT = Path(__file__).resolve().parent.parent
+STORIES = ROOT / "tests" / "data" / "stories"
+
+
+def build_script() -> ModuleType:
+    script = ROOT / "scripts" / "build_finder_tables.py"
+    spec = importlib.util.spec_from_file_location("build_finder_tables", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_shipped_tables_are_what_the_script_builds() -> None:
+    # After a change to the names, the cue tables or how phrases are compiled, the tables are made again:
+    # `.venv/bin/python scripts/build_finder_tables.py`. Until then a table whose sources changed is not used.
+    built = build_script().outputs()
+    assert sorted(path.name for path in built) == sorted([tables.MARKETS, tables.CUES, tables.CUES_YAML])
+    for path, (table, key) in built.items():
+        assert tables.shipped(path.name, key) is not None, f"{path.name} is stale: run scripts/build_finder_tables.py"
+        assert path.read_text(encoding="utf-8") == tables.dumps({"key": key, **table}), (
+            f"{path.name} is not what the code builds now: run scripts/build_finder_tables.py"
+        )
+
+
+def same_matcher(found: Matcher, expected: Matcher) -> None:
+    assert found.entities == expected.entities
+    assert found.patterns == expected.patterns
+    assert found.key_patterns == expected.key_patterns
+    assert found.has_require == expected.has_require
+
+
+def texts() -> list[tuple[str, str]]:
+    rows = [row for name in ("dev.jsonl", "heldout9.jsonl", "heldout10.jsonl") for row in load_labelled(STORIES / name)]
+    return [(row["lang"], f"{row['title']}. {row['summary'][:400]}") for row in rows]
+
+
+def test_the_market_finder_from_its_table_is_the_one_built_live() -> None:
+    shipped = tables.shipped(tables.MARKETS, markets.table_key())
+    assert shipped is not None
+    found, live = markets.MarketFinder(shipped), markets.MarketFinder()
+    same_matcher(found.matcher, live.matcher)
+    assert found.exact == live.exact and found.names == live.names
+    assert vars(found.cities) == vars(live.cities)
+    assert set(vars(found)) == set(vars(live))
+    for _language, text in texts():
+        assert found.find(text) == live.find(text), text
+
+
+def typed(value: Any) -> Any:
+    """`value` with the type of every part of it: JSON's copy must not turn a YAML number into a string."""
+    if isinstance(value, dict):
+        return {typed(name): typed(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [typed(item) for item in value]
+    return (type(value).__name__, value)
+
+
+def test_the_cue_finder_from_its_tables_is_the_one_built_live() -> None:
+    shipped_yaml = tables.shipped(tables.CUES_YAML, cues.table_key())
+    assert shipped_yaml is not None
+    assert typed(shipped_yaml["tables"]) == typed(cues.read_yaml())
+    shipped = tables.shipped(tables.CUES, cues.table_key())
+    assert shipped is not None
+    found, live = sentences.CueFinder(shipped["matcher"]), sentences.CueFinder()
+    same_matcher(found.matcher, live.matcher)
+    assert (found.languages, found.suffixes, found.split) == (live.languages, live.suffixes, live.split)
+    assert set(vars(found)) == set(vars(live))
+    for language, text in texts():
+        assert found.find(text, language) == live.find(text, language), text
+
+
+def test_a_table_is_used_only_for_the_sources_it_was_made_from(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = markets.table_key()
+    assert tables.shipped(tables.MARKETS, key) is not None
+    monkeypatch.setitem(markets.EXTRA_NAMES, "KR", [*markets.EXTRA_NAMES["KR"], "Hanguk"])  # a name added
+    assert markets.table_key() != key
+    assert tables.key(b"territories") != tables.key(b"territories ")
+    assert tables.key(b"a", b"b") != tables.key(b"ab")
+    markets.market_finder.cache_clear()
+    try:
+        with caplog.at_level(logging.INFO, logger="watcher.analyze.tables"):
+            finder = markets.market_finder()  # built from the sources: it knows the new name
+        assert "analyze.stale_table" in caplog.messages
+        assert [hit.code for hit in finder.find("Samsung returns to Hanguk")] == ["KR"]
+    finally:
+        markets.market_finder.cache_clear()
