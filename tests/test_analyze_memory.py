@@ -35,6 +35,8 @@ def test_the_lean_model_gives_usem3s_own_vectors(tmp_path: Path) -> None:
     from_file = use_model.load(tmp_path, threads=1)
     assert isinstance(from_file.table, use_model.RowFile)
     assert np.array_equal(from_file.encode(texts), expected)
+    read_again = use_model.load(tmp_path, threads=1)  # the table and the weights as written in the cache
+    assert np.array_equal(read_again.encode(texts), expected)
     in_memory = use_model.load(None, threads=1)
     assert isinstance(in_memory.table, np.ndarray)
     assert np.array_equal(in_memory.encode(texts), expected)
@@ -62,6 +64,28 @@ def test_the_table_file_is_written_once_and_rewritten_when_damaged(tmp_path: Pat
     blocked.write_text("not a directory")
     model = use_model.load(blocked / "cache")  # nowhere to write: the table in memory, the model still works
     assert isinstance(model.table, np.ndarray)
+
+
+def test_the_weights_file_is_written_once_and_holds_the_npzs_arrays(tmp_path: Path) -> None:
+    weights = use_model._resources() / "weights.npz"
+    expected = use_model._npz_weights(weights)
+
+    def same(arrays: dict[str, np.ndarray]) -> bool:
+        return list(arrays) == list(expected) and all(
+            arrays[name].dtype == array.dtype
+            and arrays[name].shape == array.shape
+            and np.array_equal(arrays[name], array)
+            for name, array in expected.items()
+        )
+
+    assert same(use_model.weights_file(weights, tmp_path))
+    (path,) = tmp_path.iterdir()
+    written = path.stat().st_mtime_ns
+    assert same(use_model.weights_file(weights, tmp_path)) and path.stat().st_mtime_ns == written  # read, not written
+    for damage in (lambda: path.write_bytes(path.read_bytes()[:-4]), lambda: path.write_bytes(b"[1]\nnot weights")):
+        damage()  # a crash while copying, a full disk, another file
+        assert same(use_model.weights_file(weights, tmp_path))
+        assert [entry.name for entry in tmp_path.iterdir()] == [path.name]  # whole again, no partial file left
 
 
 def facts(key: str, published: datetime, actors: frozenset[str] = frozenset({"BYD"})) -> ItemFacts:
