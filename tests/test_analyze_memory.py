@@ -6,6 +6,7 @@ loading adds well under the in-memory table's size to a process."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -86,6 +87,21 @@ def test_the_weights_file_is_written_once_and_holds_the_npzs_arrays(tmp_path: Pa
         damage()  # a crash while copying, a full disk, another file
         assert same(use_model.weights_file(weights, tmp_path))
         assert [entry.name for entry in tmp_path.iterdir()] == [path.name]  # whole again, no partial file left
+
+
+@pytest.mark.parametrize(("given", "threads"), [(None, 1), ("2", 2)])
+def test_openblas_starts_no_thread_the_encoder_does_not_use(given: str | None, threads: int) -> None:
+    code = (
+        "from watcher.analyze import use_model\n"
+        "from threadpoolctl import threadpool_info\n"
+        "print([pool['num_threads'] for pool in threadpool_info() if pool['internal_api'] == 'openblas'])\n"
+    )
+    env = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
+    if given is not None:  # the operator's own setting is kept
+        env["OPENBLAS_NUM_THREADS"] = given
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                            env=env, check=True)  # fmt: skip
+    assert result.stdout.strip() == f"[{threads}]", result.stdout + result.stderr
 
 
 def facts(key: str, published: datetime, actors: frozenset[str] = frozenset({"BYD"})) -> ItemFacts:

@@ -30,6 +30,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+# The encoder holds BLAS to one thread (load(): threadpoolctl), and nothing else in watcher imports numpy: without
+# this, OpenBLAS starts a thread per core as numpy loads, which spin after each call for nothing (~0.06 CPU-s at
+# the import, more at the first vectors). A value set in the environment is left as it is.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import numpy as np
 
 log = logging.getLogger(__name__)
