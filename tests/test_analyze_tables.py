@@ -75,7 +75,7 @@ def typed(value: Any) -> Any:
 
 
 def test_the_cue_finder_from_its_tables_is_the_one_built_live() -> None:
-    shipped_yaml = tables.shipped(tables.CUES_YAML, cues.table_key())
+    shipped_yaml = tables.shipped(tables.CUES_YAML, cues.yaml_key())
     assert shipped_yaml is not None
     assert typed(shipped_yaml["tables"]) == typed(cues.read_yaml())
     shipped = tables.shipped(tables.CUES, cues.table_key())
@@ -91,16 +91,34 @@ def test_the_cue_finder_from_its_tables_is_the_one_built_live() -> None:
 def test_a_table_is_used_only_for_the_sources_it_was_made_from(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    key = markets.table_key()
-    assert tables.shipped(tables.MARKETS, key) is not None
-    monkeypatch.setitem(markets.EXTRA_NAMES, "KR", [*markets.EXTRA_NAMES["KR"], "Hanguk"])  # a name added
-    assert markets.table_key() != key
-    assert tables.key(b"territories") != tables.key(b"territories ")
+    keys = {"markets": markets.table_key(), "cues": cues.table_key(), "cues.yaml": cues.yaml_key()}
+    assert tables.shipped(tables.MARKETS, keys["markets"]) is not None
+
+    def changed() -> set[str]:
+        now = {"markets": markets.table_key(), "cues": cues.table_key(), "cues.yaml": cues.yaml_key()}
+        return {table for table, key in now.items() if key != keys[table]}
+
+    read_data, read_code = tables.data_bytes, tables.code
+    edits = [("territories.json", {"markets"}), ("cities.json", {"markets"}), ("cues.yaml", {"cues", "cues.yaml"})]
+    for file, stale in edits:  # a byte more in a data file
+        monkeypatch.setattr(tables, "data_bytes", lambda name, file=file: read_data(name) + b" " * (name == file))
+        assert changed() == stale, file
+    monkeypatch.setattr(tables, "data_bytes", read_data)
+    code_edits = [("watcher.match", {"markets", "cues"}), ("watcher.analyze.cues", {"cues"}),
+                  ("watcher.analyze.markets", {"markets"})]  # fmt: skip
+    for module, stale in code_edits:  # an edit to the code that builds a table
+        monkeypatch.setattr(
+            tables, "code", lambda name, module=module: (read_code(name) or b"") + b"#" * (name == module)
+        )
+        assert changed() == stale, module
     assert tables.key(b"a", b"b") != tables.key(b"ab")
+
+    # A name added in markets.py (the last edit above): the finder is built from the sources, and knows it.
+    monkeypatch.setitem(markets.EXTRA_NAMES, "KR", [*markets.EXTRA_NAMES["KR"], "Hanguk"])
     markets.market_finder.cache_clear()
     try:
         with caplog.at_level(logging.INFO, logger="watcher.analyze.tables"):
-            finder = markets.market_finder()  # built from the sources: it knows the new name
+            finder = markets.market_finder()
         assert "analyze.stale_table" in caplog.messages
         assert [hit.code for hit in finder.find("Samsung returns to Hanguk")] == ["KR"]
     finally:

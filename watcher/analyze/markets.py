@@ -402,11 +402,10 @@ def market_table() -> dict[str, Any]:
 
 
 def table_key() -> str:
-    """The key of market_table()'s sources: the data files and the names, rules and patterns written here."""
+    """The key of market_table()'s sources: the data files, this module (its names, rules and how it builds the
+    table) and watcher.match (folding, compiling)."""
     files = [shipped_tables.data_bytes(name) for name in _SOURCES]
-    written = [EXTRA_NAMES, EXTRA_ADJECTIVES, REGIONS, _STEMMED, _SUFFIXED, _VOWELS, _SHORT_WORDS, _SEMITIC.pattern,
-               _UNSPACED.pattern]  # fmt: skip
-    return shipped_tables.key(*files, *written)
+    return shipped_tables.key(*files, shipped_tables.code(__name__), shipped_tables.code("watcher.match"))
 
 
 class MarketFinder:

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from watcher.analyze import tables as shipped_tables
-from watcher.analyze.cues import SPLIT_MARK, SUFFIX_CUES, blockers, event_cues, split_cue_pattern, table_key
+from watcher.analyze.cues import SUFFIX_CUES, blockers, cue_table, event_cues, is_split, split_cue_pattern, table_key
 from watcher.analyze.markets import MarketHit
-from watcher.config import EntityConfig
-from watcher.match import Matcher, MatcherTable, compile_table
+from watcher.match import Matcher, MatcherTable
 
 EVENT_TYPES = (
     "market_entry", "partnership", "product_launch", "patent", "legal", "funding", "acquisition", "layoffs",
@@ -99,22 +98,6 @@ class Sentence:
     cues: tuple[Cue, ...]
 
 
-def _is_split(phrase: object) -> bool:
-    return isinstance(phrase, str) and SPLIT_MARK in phrase
-
-
-def cue_table() -> MatcherTable:
-    """The automaton's table of every cue phrase but the separable verbs, built from the cue tables (~0.1 CPU-s)."""
-    entities = []
-    for table in (event_cues(), blockers()):
-        for kind, by_language in table.items():
-            for language, phrases in by_language.items():
-                whole = [phrase for phrase in phrases if not _is_split(phrase)]
-                if whole:
-                    entities.append(EntityConfig(name=f"{kind}|{language}", aliases=whole))
-    return compile_table(entities)
-
-
 class CueFinder:
     """Every cue phrase of every language in one automaton (watcher.match's folding and word edges), made from
     `compiled` (cue_table()'s, shipped: watcher/analyze/tables.py), else built now."""
@@ -124,7 +107,7 @@ class CueFinder:
         for table in (event_cues(), blockers()):
             for kind, by_language in table.items():
                 for language, phrases in by_language.items():
-                    for phrase in filter(_is_split, phrases):
+                    for phrase in filter(is_split, phrases):
                         split.setdefault((kind, language), []).append(split_cue_pattern(phrase))
         self.matcher = Matcher.from_table(compiled if compiled is not None else cue_table())
         self.languages = {

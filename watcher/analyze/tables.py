@@ -2,11 +2,12 @@
 scripts/build_finder_tables.py, not in every process that analyses an item (issue 12: ~0.35 CPU-s of each).
 
 data/markets-table.json and data/cues-table.json each hold what its finder is made of (watcher.match's table of the
-automaton; for the markets, the names as written and the cities too) and the key of what it was made from: the
-source tables' bytes (CLDR's names from babel, GeoNames' cities, cues.yaml), the names and rules written in
-markets.py, the Unicode data folding reads, and FORMAT. A finder uses its table only when that key is the key of
-the sources it has now; otherwise it builds the same thing from them, as before the tables. The code that builds
-them is not in the key: tests/test_analyze_tables.py fails when a shipped table is not what the live build makes.
+automaton; for the markets, the names as written and the cities too), data/cues-yaml.json cues.yaml as parsed, and
+each the key of what it was made from: the source tables' bytes (CLDR's names from babel, GeoNames' cities,
+cues.yaml), the source of the modules that build it (markets.py or cues.py, and watcher.match), the Unicode data
+folding reads, and FORMAT. A finder uses its table only when that key is the key of the sources it has now;
+otherwise it builds the same thing from them, as before the tables: an edit to the names, the cues or the code
+takes effect at once, and tests/test_analyze_tables.py fails until the tables are made again.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sys
 import unicodedata
 from importlib import resources
 from pathlib import Path
@@ -29,6 +31,17 @@ CUES_YAML = "cues-yaml.json"  # cues.yaml as read: libyaml takes ~30 ms, json ~2
 
 def data_bytes(name: str) -> bytes:
     return resources.files("watcher.analyze").joinpath("data", name).read_bytes()
+
+
+def code(module: str) -> bytes | None:
+    """The source of an imported module that builds a table, for its key: after an edit, the finders are built live,
+    as the code now says, until the script makes the tables again. None where there is no source (a table's key
+    always has it: no table is used then)."""
+    file = getattr(sys.modules[module], "__file__", None) or ""
+    try:
+        return Path(file).read_bytes() if file.endswith(".py") else None
+    except OSError:
+        return None
 
 
 def key(*sources: object) -> str:
