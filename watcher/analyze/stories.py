@@ -48,9 +48,7 @@ AGREE_ONE_SIDED = 0.05  # ... and undoes the small penalty of events read in one
 # difference.
 SEPARATE_BLOCKERS = frozenset({"review", "opinion"})  # each outlet's own: two reviews of one phone are two stories
 MANY_AT_ONCE = frozenset({"acquisition", "legal", "partnership", "market_entry"})
-_COMPANIONS = frozenset(
-    frozenset({"market_entry", other}) for other in ("partnership", "acquisition", "product_launch")
-)
+_ENTRY_COMPANIONS = frozenset({"partnership", "acquisition", "product_launch"})  # what an entry comes with
 
 
 @dataclass
@@ -169,9 +167,7 @@ def _related(a: ItemFacts, b: ItemFacts) -> bool:
     if a.event_types & b.event_types:
         return True
     for entry, other in ((a, b), (b, a)):
-        if entry.entry_markets & other.places and any(
-            frozenset({"market_entry", kind}) in _COMPANIONS for kind in other.event_types
-        ):
+        if entry.entry_markets & other.places and other.event_types & _ENTRY_COMPANIONS:
             return True
     return False
 

