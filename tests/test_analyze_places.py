@@ -84,3 +84,29 @@ def test_a_continent_named_with_america_is_no_country_and_franchise_is_no_france
     assert finder.codes("opens its first store in America") == {"US"}
     assert finder.codes("signs a master franchise with a Thai operator") == {"TH"}
     assert finder.codes("erste Filiale im Baltikum") == {"EE", "LV", "LT"}
+
+
+def names(text: str) -> list[tuple[str, str, bool]]:
+    return [(hit.code, text[hit.start : hit.end], hit.is_name) for hit in market_finder().find(text)]
+
+
+def test_a_country_name_written_in_lower_case_is_a_word() -> None:
+    # Danish and German "Island" (Iceland) is capitalised; Croatian "mali" is small, the country "Mali".
+    assert not any(name for _code, _text, name in names("off Moheshkhali island"))
+    assert names("Flüge nach Island") == [("IS", "Island", True)]
+    assert not any(name for _code, _text, name in names("mali proizvođač iz Splita"))
+    assert names("LVMH rachète le lainier italien") == [("IT", "italien", False)]  # the adjective still counts
+
+
+def test_the_democratic_republic_of_the_congo_is_not_the_congo() -> None:
+    assert [code for code, _text, _name in names("Safaricom wins DR Congo licence")] == ["CD"]
+    assert [code for code, _text, _name in names("in the Democratic Republic of Congo")] == ["CD"]
+    assert [code for code, _text, _name in names("l'opérateur arrive en RDC")] == ["CD"]
+    assert [code for code, _text, _name in names("Brazzaville, capitale du Congo")][-1:] == ["CG"]
+
+
+def test_arabic_relative_adjectives_of_countries() -> None:
+    assert names("«ساني» تدخل السوق المصرية") == [("EG", "المصرية", False)]
+    assert names("شركة كينية") == [("KE", "كينية", False)]
+    assert names("الشركة الفرنسية") == [("FR", "الفرنسية", False)]
+    assert ("EG", "مصر", True) in names("في مصر")

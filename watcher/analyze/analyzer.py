@@ -115,7 +115,7 @@ class Analyzer:
     def _signals(self, lead: str, language: str | None) -> Signals:
         found = signals(lead, self.alias_words, language)
         # Country names are weighed as places; as names they would count twice.
-        names = frozenset(name for name in found.names if not self.markets.find(name))
+        names = frozenset(name for name in found.names if not self.markets.find(name, any_case=True))
         return Signals(found.quarters, found.figures, names, found.months)
 
     def _sentence(self, index: int, text: str, language: str | None) -> Sentence:

@@ -45,7 +45,8 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "HK": ["Hong Kong", "香港", "홍콩", "Гонконг*"],
     "MO": ["Macau", "Macao", "澳门"],
     "AE": [{"text": "UAE", "case_sensitive": True}, "Emirates", "الإمارات"],
-    "SA": [{"text": "KSA", "case_sensitive": True}, "Saudi Arabia", "Saudi", "السعودية", "사우디", "사우디아라비아"],
+    "SA": [{"text": "KSA", "case_sensitive": True}, "Saudi Arabia", "Saudi", "السعودية", "사우디", "사우디아라비아",
+           "サウジ", "沙特"],
     "NL": ["Holland"],
     "RU": ["Russland*", "Россия", "Росси*"],
     "DE": ["Deutschlands", "Германи*", "독일", "德国", "ドイツ", "Niemiec"],
@@ -66,6 +67,12 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "IT": ["Włoszech"],
     "KE": ["Kenii", "Kenię"],  # Russian and Ukrainian "в Литве", "у Литві" (a 5-letter name keeps its ending otherwise)
     "IQ": ["Irak*", "Iraq", "Ирак*", "이라크", "伊拉克", "イラク", "العراق"],
+    # The Democratic Republic of the Congo, not the Republic of the Congo that "Congo" alone names.
+    "CD": ["DR Congo", "D.R. Congo", {"text": "DRC", "case_sensitive": True}, "Democratic Republic of Congo",
+           "Democratic Republic of the Congo", {"text": "RDC", "case_sensitive": True}, "RD Congo", "RD du Congo",
+           "République démocratique du Congo", "República Democrática del Congo", "DR Kongo", "ДР Конго",
+           "Демократическ* Республик* Конго", "刚果（金）", "刚果金", "コンゴ民主共和国", "콩고민주공화국",
+           "الكونغو الديمقراطية"],
 }  # fmt: skip
 
 # Vietnamese names of one syllable (left out of the CLDR table: folded, "Mỹ" is "my", "Lào" is "lao", as in "lao động",
@@ -79,9 +86,10 @@ for _code, _name in _VIETNAMESE_SHORT.items():
 EXTRA_ADJECTIVES: dict[str, list[str]] = {
     "GR": ["ελληνικ*"],  # "την ελληνική αγορά": CLDR gives Greek no adjective
     "US": ["American", "amerikanisch*", "américain*", "american*", "estadounidense*", "americano*", "американск*",
-           "Amerikan", "amerikaans*", "amerykańsk*", "अमेरिकी", "امریکی"],
+           "Amerikan", "amerikaans*", "amerykańsk*", "अमेरिकी", "امریکی", "الأمريكي", "الأمريكية", "الأميركي",
+           "الأميركية"],
     "GB": ["British", "britisch*", "britannique*", "britannic*", "británic*", "britânic*", "британск*",
-           "ब्रिटिश", "برطانوی"],
+           "ब्रिटिश", "برطانوی", "البريطاني", "البريطانية"],
     "IN": ["Indian", "भारतीय", "بھارتی", "indisch*", "indien*", "indian*", "индийск*", "Hint"],
     "CN": ["Chinese", "chinesisch*", "chinois*", "cines*", "chines*", "китайск*", "Çin", "chiński*"],
     "CH": ["Swiss", "Schweizer*", "suisse*", "svizzer*", "швейцарск*"],
@@ -92,8 +100,9 @@ EXTRA_ADJECTIVES: dict[str, list[str]] = {
     "AU": ["Australian", "australisch*", "australien*", "australian*", "австралийск*"],
     "EG": ["Egyptian", "ägyptisch*", "égyptien*", "egizian*", "egipci*", "египетск*", "egípci*"],
     "MA": ["Moroccan", "marokkanisch*", "marocain*", "marocchin*", "marroquí*", "марокканск*"],
-    "SA": ["Saudi", "saudisch*", "saoudien*", "saudit*", "саудовск*"],
-    "KR": ["Korean", "koreanisch*", "coréen*", "corean*", "корейск*", "koreańsk*"],
+    "SA": ["Saudi", "saudisch*", "saoudien*", "saudit*", "саудовск*", "السعودي"],
+    "AE": ["Emirati", "الإماراتي", "الإماراتية"],
+    "KR": ["Korean", "koreanisch*", "coréen*", "corean*", "корейск*", "koreańsk*", "الكوري", "الكورية"],
     "IQ": ["Iraqi", "irakisch*", "irakien*", "iracheno", "iraquí*", "иракск*", "iraquien*", "iraquian*"],
     "VN": ["Vietnamese", "vietnamesisch*", "vietnamien*", "vietnamit*", "вьетнамск*"],
 }  # fmt: skip
@@ -151,6 +160,24 @@ def _variants(name: str, language: str, adjective: bool) -> list[str]:
     if language in _SUFFIXED and language != "tr" and len(fold(words[-1])) >= 5 and words[-1][-1:].isalpha():
         return [name, name + "*"]
     return [name]
+
+
+def _arabic_adjectives(name: str) -> list[str]:
+    """The relative adjective (nisba) of a one-word Arabic country name, as the news writes it: "مصر" → "المصرية",
+    "السوق المصرية" (the Egyptian market); "كينيا" → "الكيني"; "فرنسا" → "الفرنسية". CLDR gives Arabic no adjectives
+    but its languages' names, and a country's language is not its adjective ("the Egyptian market")."""
+    if " " in name or not name.isalpha():
+        return []
+    stem = name[2:] if name.startswith("ال") else name
+    if stem.endswith("ية"):
+        base = stem[:-1]  # "السعودية" → "سعودي"
+    elif stem.endswith("يا"):
+        base = stem[:-1]  # "كينيا" → "كيني", "إيطاليا" → "إيطالي"
+    elif stem.endswith("ا"):
+        base = stem[:-1] + "ي"  # "فرنسا" → "فرنسي"
+    else:
+        base = stem + "ي"  # "مصر" → "مصري", "المغرب" → "مغربي"
+    return [base, base + "ة", "ال" + base, "ال" + base + "ة"] if len(base) >= 4 else []
 
 
 _SEMITIC = re.compile("[\u0590-\u06ff]")
@@ -348,6 +375,8 @@ def _entities() -> list[EntityConfig]:
                     adjective = kind == "adjectives" or value[:1].islower()
                     target = adjectives if adjective else names
                     target.setdefault(code, []).extend(_variants(value, base, adjective))
+                    if base == "ar" and not adjective:
+                        adjectives.setdefault(code, []).extend(_arabic_adjectives(value))
     for language, countries in _alternate_names().items():
         base = language.split("_")[0]
         for code, values in countries.items():
@@ -434,8 +463,9 @@ class MarketFinder:
         """Whether `text` is exactly a country's name ("Korea", "Corea del Sud"), wildcards aside."""
         return " ".join(fold(text.replace("*", "")).split()) in self.names
 
-    def find(self, text: str) -> list[MarketHit]:
-        """Countries named in `text`, in text order (a longer name wins: "North Korea" is not KR)."""
+    def find(self, text: str, any_case: bool = False) -> list[MarketHit]:
+        """Countries named in `text`, in text order (a longer name wins: "North Korea" is not KR). A name written in
+        lower case is a word ("island", Croatian "mali": small), unless `any_case` (text folded already)."""
         if not text:
             return []
         hits = []
@@ -455,6 +485,8 @@ class MarketFinder:
                 continue
             for hit in written_hits:
                 exact = entity_match.entity in self.exact.get(" ".join(fold(hit.text).split()), ())
+                if kind == "name" and exact and not any_case and hit.text[:1].islower() and " " not in hit.text:
+                    continue  # a word, where names are capitalised: "island" is not Island (Iceland), "mali" not Mali
                 # A name's stem run on in lower case is its adjective: "japanische", "coreana", "węgierski"; so is
                 # one run on further than a case ending: "Tanskalainen" (Danish), not "Tanskassa" (in Denmark).
                 name = kind == "name" and (exact or (not hit.text[:1].islower() and not self._run_on(hit.text, code)))
