@@ -66,6 +66,24 @@ CASES = [
         "PL",
     ),
     ("en", "Xpeng agreed to buy Vietnamese dealer VinAuto, adding a trading licence to its operations", None),
+    # A first contract, order, project or investment in a country (heldout12); not one from a company named after it.
+    ("en", "Costco wins its first contract in the Philippines", "PH"),
+    ("en", "Xpeng bags maiden Philippine order", "PH"),
+    ("en", "Costco gets its first order from Air India", None),
+    ("tr", "Tesco, Gürcistan'daki ilk projesini aldı", "GE"),
+    ("tr", "Tesco, Rusya'daki ilk projesinin 35. yılını kutladı", None),
+    ("ru", "Контракт станет для Tesco первым в Грузии", "GE"),
+    # No business there until now; a negation inside says so, it does not deny.
+    ("en", "Costco will sell groceries in Morocco, where it has had no business until now", "MA"),
+    ("en", "Costco, which has no presence in Morocco, beat forecasts", None),
+    ("pl", "Tesco wchodzi na polski rynek, na którym dotąd nie był obecny", "PL"),
+    # A second shop is no entry; a second plant abroad is (a new factory abroad).
+    ("en", "Tesco opens its second store in Greece", None),
+    ("en", "Chery to build second Brazilian plant", "BR"),
+    # Two adjectives listed; an adjective after the cue over a city named after it; a CJK company's home.
+    ("sk", "Xpeng vstupuje na slovenský a český trh", "SK CZ"),
+    ("ar", "Costco تدخل السوق المصرية بمتجر في العين السخنة", "EG"),
+    ("ja", "韓国のTesco、米国での生産は初めて", "US"),
 ]
 
 

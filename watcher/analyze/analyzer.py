@@ -30,7 +30,10 @@ LEAD_CHARS = 300  # characters of the summary embedded with the headline
 # acts through its maker, which is tracked under its own name).
 NOT_ACTOR_TAGS = frozenset({"country", "countries", "place", "region", "market", "city", "product", "products"})
 # Not after a day or an ordinal ("zum 1. Januar", "im 3. Quartal"); a year ending a sentence still ends it.
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\s\d\.)(?<!\s\d\d\.)\s+(?=[^a-z\d])|(?<=[。！？])|\n+|(?<=…)\s*")
+# Thai writes no full stop at a sentence's end: a point after a Thai letter ends an abbreviation ("ปตท.", "บมจ.").
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\s\d\.)(?<!\s\d\d\.)(?<![\u0e00-\u0e7f]\.)\s+(?=[^a-z\d])|(?<=[。！？])|\n+|(?<=…)\s*"
+)
 
 
 @dataclass(frozen=True)

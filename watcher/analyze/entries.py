@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from watcher.analyze.markets import MarketHit
-from watcher.analyze.sentences import EVENT_TYPES, Cue, Sentence
+from watcher.analyze.sentences import CJK_LANGUAGES, EVENT_TYPES, VERB_LAST, Cue, Sentence, cue_language_of
 from watcher.match import written_unspaced
 
 # What joins two countries in a list: a comma or "and" ("Romania and Bulgaria", "România și Bulgaria", "루마니아와").
@@ -38,6 +38,17 @@ _ADJECTIVE_REACH = 12  # characters between an entry's cue and the adjective of 
 SUBJECT_LAST_REACH = 40  # characters between an arrival or a first shop and the company named after it
 _DISTRIBUTOR_REACH = 8  # characters between a distributor and its country ("distributor for Poland")
 _SHOP_GAP_WORDS = 4  # words between a launch and what it launches ("launched its payments and shopping app")
+_VENTURE_GAP = 12  # characters between a first venture and its country ("contract in the Philippines")
+_VENTURE_BEFORE = 30  # ... or before it, where the verb comes last ("বাংলাদেশে এটিই পিটিটির প্রথম বিনিয়োগ")
+_NAMED_BEFORE = re.compile(r"\b[A-Z]\w*\s+$")  # "from Air India", "with Saudi Arabian Mining": part of a name
+_FIRST_IN_GAP = 8  # characters between an ordinal and its country: "первым в Грузии", "first in the UAE"
+_SITE_KINDS = frozenset({"venture", "outlet", "facility", "office", "partnership"})
+# What a company does in a country it had no business in, for the entry to be news: "to sell cement in Morocco".
+_ABSENT_ACTS = frozenset({
+    "market_word", "sell", "build", "open", "arrive", "enter", "product_launch", "facility", "outlet", "office",
+    "partnership", "distributor", "acquisition", "stake_enter", "licence", "service", "venture",
+})  # fmt: skip
+ORDINAL_AFTER = ("id", "ms", "vi", "th", "he", "ar", "sw")  # "the store first": "toko pertama", "المتجر الأول"
 
 
 def ordinal_near(text: str, first: Cue, outlet: Cue, either_way: bool = False) -> bool:
@@ -152,6 +163,58 @@ def distributor_for(sentence: Sentence) -> Cue | None:
     return None
 
 
+def first_venture(sentence: Sentence, language: str | None) -> Cue | None:
+    """A first contract, order, project or investment in a country: "won its first contract in the Philippines",
+    "maiden Philippine order", "its first investment in the country", "ilk sözleşmesi ... bu ülkedeki", "বাংলাদেশে
+    ... প্রথম বিনিয়োগ" (the country first, where the verb comes last). Not "its first order from Air India": a
+    country's name inside another name (a capitalised word just before it) is no place."""
+    ventures = [cue for cue in sentence.cues if cue.kind == "venture"]
+    if not ventures:
+        return None
+    there = any(cue.kind == "there" for cue in sentence.cues)
+    before = cue_language_of(language) in (*VERB_LAST, *CJK_LANGUAGES)
+    after = cue_language_of(language) in ORDINAL_AFTER
+    for first in (cue for cue in sentence.cues if cue.kind == "first"):
+        for venture in ventures:
+            if not ordinal_near(sentence.text, first, venture, after):
+                continue
+            start, end = min(first.start, venture.start), max(first.end, venture.end)
+            for hit in sentence.markets:
+                if start <= hit.start and hit.end <= end:
+                    return first  # "maiden Philippine order"
+                gap = sentence.text[end : hit.start] if hit.start >= end else "-" * (_VENTURE_GAP + 1)
+                if len(gap) <= _VENTURE_GAP and len(gap.split()) <= 2 and not _NAMED_BEFORE.search(gap):
+                    return first  # "first contract in the Philippines"
+                if before and 0 <= start - hit.end <= _VENTURE_BEFORE:
+                    return first  # "필리핀 첫 수주", "বাংলাদেশে এটিই পিটিটির প্রথম বিনিয়োগ"
+            if there:
+                return first  # "its first investment in the country": the country named elsewhere in the item
+    return None
+
+
+def first_in_country(sentence: Sentence) -> Cue | None:
+    """An ordinal just before "in" and a country, in a sentence about a site or a deal: "Контракт ... станет для
+    строительной компании первым в Грузии", "its first in Georgia"."""
+    if not any(cue.kind in _SITE_KINDS for cue in sentence.cues):
+        return None
+    for first in (cue for cue in sentence.cues if cue.kind == "first"):
+        for hit in sentence.markets:
+            gap = sentence.text[first.end : hit.start] if hit.is_name and hit.start >= first.end else None
+            if gap is not None and len(gap) <= _FIRST_IN_GAP and 1 <= len(gap.split()) <= 2 and gap == gap.lower():
+                return first
+    return None
+
+
+def absent_until_now(sentence: Sentence) -> Cue | None:
+    """A company that had no business in a country until now, in a sentence that does something there: "to sell
+    cement in Morocco, where it has had no business until now", "Na polském trhu dosud nepůsobila"."""
+    absent = next((cue for cue in sentence.cues if cue.kind == "absent"), None)
+    if absent is None or not sentence.markets:
+        return None
+    acts = {cue.kind for cue in sentence.cues if not (absent.start <= cue.start and cue.end <= absent.end)}
+    return absent if acts & _ABSENT_ACTS else None
+
+
 def country_near(sentence: Sentence, cue: Cue, reach: int = 0) -> bool:
     """A country or one of its cities named by name just after a movement or start verb ("arrives in Kenya",
     "stiže u BiH"), or just before it where the verb comes last ("বাংলাদেশে কার্যক্রম শুরু", "タイに上陸")."""
@@ -179,6 +242,9 @@ def entry_market(
         # before it, which more often says whose the company is ("Taani ... Ørsted avas Tallinnas esinduse").
         after = [hit for hit in names if hit.start >= cue.start]
         countries = [hit for hit in after if not hit.is_city]
+        adjective = [hit for hit in markets if not hit.is_name and 0 <= hit.start - cue.end <= _ADJECTIVE_REACH]
+        if after and not countries and adjective:
+            return adjective[0].code  # "تدخل السوق المصرية ... في العين السخنة": the market it says, not a city after
         if after:
             return (countries or after)[0].code
         # An adjective just after the cue over a name before it: "a unit of Indonesia's ..., marking its entry into
@@ -197,7 +263,10 @@ def entry_market(
 
 def also_entered(text: str, markets: Sequence[MarketHit], first: str, cue: Cue) -> list[str]:
     """Countries listed with the one entered, after the cue: "expands into Romania and Bulgaria"."""
-    names = [hit for hit in markets if hit.is_name and hit.start >= cue.start]
+    after = [hit for hit in markets if hit.start >= cue.start]
+    # Names with names, else adjectives with adjectives: "vstupuje na slovenský a český trh".
+    as_name = any(hit.is_name and hit.code == first for hit in after)
+    names = [hit for hit in after if hit.is_name == as_name]
     start = next((index for index, hit in enumerate(names) if hit.code == first), None)
     if start is None:
         return []

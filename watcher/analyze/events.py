@@ -23,7 +23,9 @@ from watcher.analyze.conflicts import FIGURE, resolve
 from watcher.analyze.cues import ITEM_BLOCKERS, SHARED_EVENTS, blockers
 from watcher.analyze.entries import (
     ARRIVE_REACH,
+    ORDINAL_AFTER,
     SUBJECT_LAST_REACH,
+    absent_until_now,
     also_entered,
     arrives,
     country_near,
@@ -31,7 +33,9 @@ from watcher.analyze.entries import (
     entry_market,
     first_abroad,
     first_foreign,
+    first_in_country,
     first_time_in,
+    first_venture,
     in_the_past,
     launches_a_shop,
     ordinal_near,
@@ -53,7 +57,6 @@ from watcher.analyze.sentences import (
 EVIDENCE_CHARS = 240
 NOT_PARTY_REACH = 14  # characters between "following"/"après" and the entity it demotes (after it in CJK)
 _NOT_SUBJECT_AFTER = re.compile(r"-(?:backed|owned|controlled|funded|supported|affiliated|linked|led)\b", re.I)
-_ORDINAL_AFTER = ("id", "ms", "vi", "th", "he", "ar", "sw")  # "the store first": "toko pertama", "المتجر الأول"
 _AGENT_REACH = 12  # characters between "acquired by" and the buyer ("by the Canadian fund Brookfield" is too far)
 # Between "after" and the event it dates back, its size: "after the $69bn takeover", "nach der 5-Mrd-Übernahme".
 _SIZED = re.compile(
@@ -71,19 +74,24 @@ def _blockers(sentence: Sentence) -> list[str]:
     """The blockers of a sentence, in text order. Shares sold to raise money are funding, not a share move
     ("размещение акций", "share placement")."""
     afters = [cue.end for cue in sentence.cues if cue.kind == "after"]
-    undisclosed = [cue for cue in sentence.cues if cue.kind == "disclosed"]
+    # "terms were not disclosed", "โดยไม่เปิดเผยมูลค่าดีล": a detail withheld, not the news denied; "where it was not
+    # present until now": a first, not a denial.
+    spans = [cue for cue in sentence.cues if cue.kind in ("disclosed", "absent")]
     kinds = [
         cue.kind
         for cue in sentence.cues
         if cue.kind in blockers()
         and cue.kind != "not_party"
-        # "terms were not disclosed", "โดยไม่เปิดเผยมูลค่าดีล": a detail withheld, not the news denied
-        and not any(other.start <= cue.start and cue.end <= other.end for other in undisclosed)
+        and not any(_inside(cue, other) for other in spans)
         and not any(0 <= cue.start - end <= _AFTER_REACH for end in afters)  # "after years of expansion": the past
     ]
     if "stock" in kinds and any(cue.kind == "funding" for cue in sentence.cues):
         kinds = [kind for kind in kinds if kind != "stock"]
     return kinds
+
+
+def _inside(cue: Cue, span: Cue) -> bool:
+    return span.start <= cue.start and cue.end <= span.end
 
 
 def item_blocker(title: Sentence) -> str | None:
@@ -201,7 +209,10 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     `figure`: a figure elsewhere (the lead's) counts for the weak cues, as one in the sentence does."""
     kinds: dict[str, Cue] = {}
     afters = [cue.end for cue in sentence.cues if cue.kind == "after"]
+    absent = [cue for cue in sentence.cues if cue.kind == "absent"]
     for cue in sentence.cues:
+        if any(other is not cue and _inside(cue, other) for other in absent):
+            continue  # "where it has had no business": no sale of a business
         if cue.kind in EVENT_TYPES and any(
             0 <= cue.start - end <= _AFTER_REACH or _SIZED.fullmatch(sentence.text[end : cue.start])
             for end in afters
@@ -214,7 +225,7 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
         # "first flagship store", "erste Filiale", "첫 매장": an ordinal just before a kind of site.
         firsts = [cue for cue in sentence.cues if cue.kind == "first"]
         outlets = [cue for cue in sentence.cues if cue.kind == "outlet"]
-        after = cue_language_of(language) in _ORDINAL_AFTER
+        after = cue_language_of(language) in ORDINAL_AFTER
         near = [
             first for first in firsts if any(ordinal_near(sentence.text, first, outlet, after) for outlet in outlets)
         ]
@@ -226,6 +237,9 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
             or first_foreign(sentence)
             or first_time_in(sentence)
             or distributor_for(sentence)
+            or first_venture(sentence, language)
+            or first_in_country(sentence)
+            or absent_until_now(sentence)
         )
         if entry is not None:
             events["market_entry"] = entry
@@ -245,7 +259,26 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
             events["market_entry"] = opening  # "opens an office in Hanoi", "avas Tallinnas esinduse"
     if "market_entry" not in events and "enter" in kinds and "market_word" in kinds:
         events["market_entry"] = min(kinds["enter"], kinds["market_word"], key=lambda cue: cue.start)
-    return resolve(sentence, kinds, events, figure)
+    made = resolve(sentence, kinds, events, figure)
+    if _numbered_another(sentence):
+        made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "to build second Brazilian plant"
+    return made
+
+
+def _numbered_another(sentence: Sentence) -> bool:
+    """A second or another shop or office, in a sentence that says no first: "opens its second store in Riyadh". Not
+    a plant: a new factory abroad is an entry, the second too (the taxonomy; "segunda fábrica en España")."""
+    if any(cue.kind in ("first", "first_time", "absent") for cue in sentence.cues):
+        return False
+    plants = [cue for cue in sentence.cues if cue.kind == "facility"]
+    sites = [
+        cue for cue in sentence.cues
+        if cue.kind in ("outlet", "office") and not any(plant.start <= cue.start < plant.end for plant in plants)
+    ]  # fmt: skip
+    return any(
+        ordinal_near(sentence.text, another, site) for another in sentence.cues if another.kind == "another"
+        for site in sites
+    )  # fmt: skip
 
 
 def _subjects(

@@ -35,6 +35,7 @@ _DEV_ZONE = re.compile(
     r"经开区|开发区|高新区|新区|新區|工业园|产业园|生态园|园区|經開區|開發區|工業區|工業団地|産業団地|산업단지|산단"
 )
 _POSSESSIVE = re.compile(r"['’]s\s+$")
+_CJK_OF = ("", "の", "・", "的", " ")  # between a country and the company it is the home of
 
 
 def item_homes(sentences: Sequence[Sentence], language: str | None, known: frozenset[str] = frozenset()) -> set[str]:
@@ -88,6 +89,9 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
                     found.add(hit.code)  # "Německý obchodní řetězec ALDI", capitalised first: an adjective, its home
                 continue
             if cjk:  # no adjectives: a country's name before a word for a company ("西班牙血液制品企业")
+                if any(party.start >= hit.end and sentence.text[hit.end : party.start] in _CJK_OF for party in subject):
+                    found.add(hit.code)  # "韓国の斗山エナビリティ", "韓国・斗山", "韩国斗山": the company's country
+                    continue
                 if any(party.end <= hit.start for party in sentence.parties):
                     continue  # "任天堂はインドの小売大手と契約": a descriptor goes before its name: another company
                 before = [noun for noun in nouns if noun.start >= hit.end]
