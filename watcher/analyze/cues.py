@@ -27,6 +27,12 @@ Kinds beyond the taxonomy's event types:
   market entry with a country or one of its cities named by name next to it and the company just before it
   (not a product: "Xiaomi SU7 arriva in Germania");
 - `open` + `office`, with a country or a city, make a market entry ("opens an office in Hanoi");
+- `first` + `venture` (a contract, order, project or investment), with a country after it (or before it where the
+  verb comes last) or `there` ("in the country": the one the item names elsewhere), make a market entry ("its first
+  contract in the Philippines", "ilk sözleşmesi ... bu ülkedeki");
+- `absent` ("where it has had no business until now"), with a country and an act in the sentence, makes a market
+  entry; the cues inside it count for nothing (its negation denies nothing);
+- `another` ("second", "zweite") just before a shop or an office: no market entry, unless the sentence says first;
 - `stake` + `stake_enter` or `stake_raise`, or `stake_enter` + a percentage, make an acquisition ("raises
   its stake", "entre au capital", "entra con il 41%"), unless the sentence reports results or funding;
 - blockers: `rumour`, `denial`, `negation`, `review`, `opinion`, `stock`, `anniversary` drop the sentence
