@@ -33,6 +33,7 @@ Kinds beyond the taxonomy's event types:
 - `absent` ("where it has had no business until now"), with a country and an act in the sentence, makes a market
   entry; the cues inside it count for nothing (its negation denies nothing);
 - `another` ("second", "zweite") just before a shop or an office: no market entry, unless the sentence says first;
+- `buyers` ("shoppers", "Kunden", "wateja") just before an acquisition verb: shopping, no acquisition;
 - `stake` + `stake_enter` or `stake_raise`, or `stake_enter` + a percentage, make an acquisition ("raises
   its stake", "entre au capital", "entra con il 41%"), unless the sentence reports results or funding;
 - blockers: `rumour`, `denial`, `negation`, `review`, `opinion`, `stock`, `anniversary` drop the sentence

@@ -65,6 +65,7 @@ _SIZED = re.compile(
 _AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates back ("after the deal")
 # Events whose subject may follow its cue anywhere: "Profit at Almarai rises", "odwołała prezesa Orlenu".
 _SUBJECT_AFTER = ("earnings", "leadership")
+_BUYERS_REACH = 40  # characters between shoppers and the verb they buy with ("shoppers on its Masoko platform buy")
 _DESCRIBED_WORDS = 3  # words before the word for a company that describes a headline's subject
 # A licence fined, bought with a company or financed: not one won to operate in a new country.
 _LICENCE_ELSEWHERE = frozenset({"legal", "acquisition", "funding", "earnings"})
@@ -221,6 +222,9 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
             continue  # "dopo l'accordo con Exor", "after the merger": what came before the news
         kinds.setdefault(cue.kind, cue)
     events: dict[str, Cue] = {kind: cue for kind, cue in kinds.items() if kind in EVENT_TYPES}
+    buying = events.get("acquisition")
+    if buying and any(cue.kind == "buyers" and 0 <= buying.start - cue.end <= _BUYERS_REACH for cue in sentence.cues):
+        events.pop("acquisition")  # "lets shoppers on its platform buy from retailers": shopping, not a takeover
     if "market_entry" not in events:
         # "first flagship store", "erste Filiale", "첫 매장": an ordinal just before a kind of site.
         firsts = [cue for cue in sentence.cues if cue.kind == "first"]
