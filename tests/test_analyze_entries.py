@@ -84,6 +84,7 @@ CASES = [
     ("sk", "Xpeng vstupuje na slovenský a český trh", "SK CZ"),
     ("ar", "Costco تدخل السوق المصرية بمتجر في العين السخنة", "EG"),
     ("ja", "韓国のTesco、米国での生産は初めて", "US"),
+    ("ar", "هل تدخل Costco السوق المغربية؟", None),  # asked, with the Arabic question mark
 ]
 
 

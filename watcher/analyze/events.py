@@ -65,6 +65,7 @@ _SIZED = re.compile(
 _AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates back ("after the deal")
 # Events whose subject may follow its cue anywhere: "Profit at Almarai rises", "odwołała prezesa Orlenu".
 _SUBJECT_AFTER = ("earnings", "leadership")
+_QUESTION_MARKS = ("?", "\uff1f", "؟", "\u055e")  # Latin, full-width, Arabic-script and Armenian question marks
 _BUYERS_REACH = 40  # characters between shoppers and the verb they buy with ("shoppers on its Masoko platform buy")
 _DESCRIBED_WORDS = 3  # words before the word for a company that describes a headline's subject
 # A licence fined, bought with a company or financed: not one won to operate in a new country.
@@ -97,7 +98,7 @@ def _inside(cue: Cue, span: Cue) -> bool:
 
 def item_blocker(title: Sentence) -> str | None:
     """What a title is when it is a review, opinion, denial, rumour, share move or anniversary: no event at all."""
-    if "?" in title.text or "\uff1f" in title.text:
+    if any(mark in title.text for mark in _QUESTION_MARKS):
         return "rumour"  # "Costco guarda all'Italia?", "Is Tesco coming to Greece?": asked, not reported
     return next((kind for kind in _blockers(title) if kind in ITEM_BLOCKERS), None)
 
