@@ -110,3 +110,8 @@ def test_arabic_relative_adjectives_of_countries() -> None:
     assert names("شركة كينية") == [("KE", "كينية", False)]
     assert names("الشركة الفرنسية") == [("FR", "الفرنسية", False)]
     assert ("EG", "مصر", True) in names("في مصر")
+
+
+def test_uzbek_names_with_any_apostrophe() -> None:
+    for text in ("O‘zbekiston bozoriga", "O'zbekistonda", "Oʻzbekistonga"):
+        assert [code for code, _text, _name in names(text)] == ["UZ"], text

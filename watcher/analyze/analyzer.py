@@ -31,9 +31,10 @@ LEAD_CHARS = 300  # characters of the summary embedded with the headline
 NOT_ACTOR_TAGS = frozenset({"country", "countries", "place", "region", "market", "city", "product", "products"})
 # Not after a day or an ordinal ("zum 1. Januar", "im 3. Quartal"); a year ending a sentence still ends it.
 # Thai writes no full stop at a sentence's end: a point after a Thai letter ends an abbreviation ("ปตท.", "บมจ.").
-# Urdu (۔), Armenian (։), Hindi and Bengali (।) end sentences with their own marks; Arabic asks with ؟.
+# Urdu (۔), Armenian (։), Hindi, Marathi, Nepali and Bengali (।), Amharic (።) end sentences with their own marks;
+# Arabic asks with ؟.
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])(?<!\s\d\.)(?<!\s\d\d\.)(?<![\u0e00-\u0e7f]\.)\s+(?=[^a-z\d])|(?<=[。！？])|(?<=[۔։।؟])\s*|\n+|(?<=…)\s*"
+    r"(?<=[.!?])(?<!\s\d\.)(?<!\s\d\d\.)(?<![\u0e00-\u0e7f]\.)\s+(?=[^a-z\d])|(?<=[。！？])|(?<=[۔։।؟።])\s*|\n+|(?<=…)\s*"
 )
 
 

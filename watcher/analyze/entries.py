@@ -48,7 +48,7 @@ _ABSENT_ACTS = frozenset({
     "market_word", "sell", "build", "open", "arrive", "enter", "product_launch", "facility", "outlet", "office",
     "partnership", "distributor", "acquisition", "stake_enter", "licence", "service", "venture",
 })  # fmt: skip
-ORDINAL_AFTER = ("id", "ms", "vi", "th", "he", "ar", "sw")  # "the store first": "toko pertama", "المتجر الأول"
+ORDINAL_AFTER = ("id", "ms", "vi", "th", "he", "ar", "sw", "ha")  # "the store first": "toko pertama", "المتجر الأول"
 
 
 def ordinal_near(text: str, first: Cue, outlet: Cue, either_way: bool = False) -> bool:

@@ -146,6 +146,9 @@ def _stem(word: str) -> str:
 def _variants(name: str, language: str, adjective: bool) -> list[str]:
     if "*" in name or not any(ch.isalpha() for ch in name):
         return [name]
+    if "\u02bb" in name:  # Uzbek "Oʻzbekiston" is as often written "O‘zbekiston" or "O'zbekiston"
+        plain = _variants(name.replace("\u02bb", "'"), language, adjective)
+        return [*plain, *(variant.replace("'", "\u02bb") for variant in plain)]
     words = name.split()
     if language == "ar" and not adjective and " " not in name:
         # Clitics written onto the name: "بالمغرب" (in Morocco), "والمغرب" (and Morocco), "للمغرب" (to Morocco).
