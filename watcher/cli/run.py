@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import sys
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,7 @@ def poll(state: _State, once: bool) -> None:
     reporter = _ProgressReporter("polling feeds")
 
     async def one_pass() -> Any:
-        watcher = await asyncio.to_thread(Watcher.open, config)
+        watcher = await asyncio.to_thread(functools.partial(Watcher.open, config, one_pass=True))
         try:
             return await watcher.poll(everything=once, progress=reporter)
         finally:
