@@ -25,13 +25,15 @@ WITH_DOCTYPE = rss({"title": "Con doctype", "link": "https://example.it/doctype/
 def test_a_plain_feed_read_inline_is_read_as_by_a_worker() -> None:
     body = founding_feed()
     url = "http://127.0.0.1/it.xml"
-    assert parse_inline(body, "application/rss+xml", url) == parse_feed(body, content_type="application/rss+xml", url=url)
+    parsed, seconds = parse_inline(body, "application/rss+xml", url)
+    assert parsed == parse_feed(body, content_type="application/rss+xml", url=url)
+    assert seconds > 0
 
 
 def test_a_feed_only_feedparser_reads_is_left_to_a_worker() -> None:
     with pytest.raises(NeedsFeedparser):
         parse_feed(WITH_DOCTYPE, fast_only=True)
-    assert parse_inline(WITH_DOCTYPE, None, None) is None
+    assert parse_inline(WITH_DOCTYPE, None, None)[0] is None
     assert [entry.title for entry in parse_feed(WITH_DOCTYPE).entries] == ["Con doctype"]
 
 
@@ -39,7 +41,7 @@ def test_a_large_feed_is_left_to_a_worker() -> None:
     filler = {"title": "x", "link": "https://example.it/x", "description": "y" * 4096}
     body = rss(*[{**filler, "link": f"https://example.it/{i}"} for i in range(INLINE_MAX_BYTES // 4096 + 1)])
     assert len(body) > INLINE_MAX_BYTES
-    assert parse_inline(body, None, None) is None
+    assert parse_inline(body, None, None)[0] is None
 
 
 def _poll(config: Path, one_pass: bool) -> tuple[object, bool]:
@@ -98,4 +100,21 @@ def test_a_backlog_moves_the_parses_to_the_workers(
     config = write_config(tmp_path, feeds=feeds)
     summary, pool = _poll(config, one_pass=True)
     assert (summary.feeds_ok, summary.feeds_failed, summary.new_items) == (12, 0, 12)  # type: ignore[attr-defined]
+    assert pool
+
+
+def test_a_pass_that_parses_long_here_moves_the_parses_to_the_workers(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past INLINE_BUDGET seconds of parsing in this process (here: after the first feed), a worker parses."""
+    monkeypatch.setattr("watcher.poll.INLINE_BUDGET", 0.0)
+    feeds = []
+    for index in range(3):
+        feed_server.routes[f"/{index}.xml"] = Route(
+            body=rss({"title": f"Notizia {index}", "link": f"https://example.it/{index}/"})
+        )
+        feeds.append({"url": feed_server.url(f"/{index}.xml")})
+    config = write_config(tmp_path, feeds=feeds, poll={"concurrency": 1})
+    summary, pool = _poll(config, one_pass=True)
+    assert (summary.feeds_ok, summary.feeds_failed, summary.new_items) == (3, 0, 3)  # type: ignore[attr-defined]
     assert pool

@@ -28,6 +28,10 @@ PARSE_PATIENCE = 1.0  # seconds a feed waits for the one worker before the other
 # Largest document parsed in a one-pass command's own process: lxml's reading of it is linear and bounded (no
 # DTD, no entities, libxml2's limits), ~3 ms a 30 KB feed; anything larger goes to a worker, under its limits.
 INLINE_MAX_BYTES = 1 * 2**20
+# CPU seconds of parsing a one-pass command does in its own process before a worker takes over: beyond it the pass
+# is a large one (the first of 1,000 feeds), whose parsing a worker does beside the fetching and storing here. Not
+# the wait alone: parsing here holds the GIL that fetching and storing need too, so feeds never queue for long.
+INLINE_BUDGET = 0.5
 
 
 def parse_workers() -> int:
@@ -132,11 +136,13 @@ class ParseSlots:
                 self._on_open(self._workers)
 
 
-def parse_inline(body: bytes, content_type: str | None, url: str | None) -> ParsedFeed | None:
-    """An RSS/Atom document read here as a worker reads it; None when it needs a worker (feedparser, or too large)."""
+def parse_inline(body: bytes, content_type: str | None, url: str | None) -> tuple[ParsedFeed | None, float]:
+    """(an RSS/Atom document read here as a worker reads it, or None when it needs a worker (feedparser, or too
+    large); the CPU seconds that took)."""
     if len(body) > INLINE_MAX_BYTES:
-        return None
+        return None, 0.0
+    started = time.thread_time()
     try:
-        return parse_feed(body, content_type=content_type, url=url, fast_only=True)
+        return parse_feed(body, content_type=content_type, url=url, fast_only=True), time.thread_time() - started
     except NeedsFeedparser:
-        return None
+        return None, time.thread_time() - started

@@ -38,7 +38,7 @@ from watcher.fetch import FetchLimits, FetchResult, HttpStatusError, fetch, make
 from watcher.hosts import PAUSE_STATUSES, Hosts, host_of
 from watcher.match import Matcher, PreparedMatches
 from watcher.parse import Entry, ParsedFeed, parse_feed
-from watcher.parse_pool import ParsePool, ParseSlots, make_parse_pool, parse_inline, parse_workers
+from watcher.parse_pool import INLINE_BUDGET, ParsePool, ParseSlots, make_parse_pool, parse_inline, parse_workers
 from watcher.sources import LinkFollower, Parsed, feed_of, item_keys, reader_for, results_of, silencer
 from watcher.store import (
     Database,
@@ -147,11 +147,12 @@ class Poller:
         self.parse_pool = parse_pool
         self._owns_pool = parse_pool is None
         # One parse at a time in a pool made here until the one worker cannot keep up (parse_pool.ParseSlots); a
-        # pool given is the caller's to size. With inline_parse (a one-pass command: no worker started yet pays
-        # for itself over many passes), that one parse runs in this process until the backlog opens the slots.
+        # pool given is the caller's to size. With inline_parse (a one-pass command, where a worker's start is not
+        # spread over many passes), that one parse runs in this process until it has parsed for INLINE_BUDGET
+        # (then in the one worker) or the backlog opens the slots (then in every worker).
         self._inline = inline_parse and self._owns_pool
-        slots = max(parse_workers(), 2) if self._inline else parse_workers()
-        self._parse_slots = ParseSlots(slots, on_open=self._allow_workers) if self._owns_pool else None
+        self._inline_seconds = 0.0  # CPU spent parsing here (parse_pool.INLINE_BUDGET)
+        self._parse_slots = ParseSlots(parse_workers(), on_open=self._allow_workers) if self._owns_pool else None
         # Run after a pass that stored matches, in a thread under the write lock (the stories: storykeeper.py).
         self.after_pass: Callable[[], object] | None = None
         self._write_lock = asyncio.Lock()
@@ -402,13 +403,17 @@ class Poller:
     async def _parse_inline(self, result: FetchResult) -> ParsedFeed | None:
         """The feed read in this process (a thread, off the event loop), or None: it needs a worker."""
         try:
-            return await asyncio.wait_for(
+            parsed, seconds = await asyncio.wait_for(
                 asyncio.to_thread(parse_inline, result.body, result.content_type, result.url), PARSE_TIMEOUT
             )
         except TimeoutError:
             # Not expected of parse_fast on a document this small; the thread cannot be stopped, so no more here.
             self._inline = False
             raise FeedError(f"parsing took longer than {PARSE_TIMEOUT:g}s") from None
+        self._inline_seconds += seconds
+        if self._inline_seconds > INLINE_BUDGET:
+            self._inline = False  # a large pass: a worker parses the rest (and the others, should a backlog build)
+        return parsed
 
     def _allow_workers(self, workers: int) -> None:
         self._inline = False  # a backlog: the workers parse from now on, on every CPU
