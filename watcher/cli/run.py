@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from watcher.cli import _count, _fail_cleanly, _ProgressReporter, _State, _stored_database, main, pass_state
+from watcher.cli import _count, _fail_cleanly, _ProgressReporter, _State, _stored_database, main, pass_state, settled
 from watcher.clock import utcnow
 from watcher.errors import ConfigError
 
@@ -46,6 +46,7 @@ def poll(state: _State, once: bool) -> None:
 
     async def one_pass() -> Any:
         watcher = await asyncio.to_thread(functools.partial(Watcher.open, config, one_pass=True))
+        settled()
         try:
             return await watcher.poll(everything=once, progress=reporter)
         finally:
