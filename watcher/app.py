@@ -55,8 +55,11 @@ def make_mailer(config: Config) -> Mailer:
 
 
 class Watcher:
-    def __init__(self, config: Config, db: Database, matcher: Matcher, mailer: Mailer) -> None:
+    def __init__(
+        self, config: Config, db: Database, matcher: Matcher, mailer: Mailer, *, one_pass: bool = False
+    ) -> None:
         self.config = config
+        self.one_pass = one_pass  # a command that polls once and exits (not the daemon): see parse_pool.py
         self.db = db
         self.matcher = matcher
         self.mailer = mailer
@@ -64,14 +67,14 @@ class Watcher:
         self._story_keeper: Any = None  # watcher.storykeeper.StoryKeeper, made with the poller
 
     @classmethod
-    def open(cls, config: Config, *, upgrade: bool = True) -> Watcher:
+    def open(cls, config: Config, *, upgrade: bool = True, one_pass: bool = False) -> Watcher:
         matcher = Matcher.build(config.entities)  # before touching the database: bad aliases fail early
         mailer = make_mailer(config)
         config.state_path.mkdir(mode=0o700, parents=True, exist_ok=True)
         db = Database(config.database_url)
         if upgrade:
             db.upgrade()
-        watcher = cls(config, db, matcher, mailer)
+        watcher = cls(config, db, matcher, mailer, one_pass=one_pass)
         now = utcnow()
         watcher._backfill_changed(watcher._sync_tables(config, now), now)
         return watcher
@@ -107,7 +110,7 @@ class Watcher:
     @property
     def poller(self) -> Poller:
         if self._poller is None:
-            self._poller = Poller(self.db, self.config, self.matcher)
+            self._poller = Poller(self.db, self.config, self.matcher, inline_parse=self.one_pass)
             # The analyze stage (numpy, the USE model) is imported after the first pass that stored a match.
             self._poller.after_pass = lambda: self.story_keeper.run()
         return self._poller

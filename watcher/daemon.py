@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import signal
@@ -407,7 +408,10 @@ class Daemon:
 
 async def run_once(config: Config) -> tuple[object, object]:
     """`watcher run --once`: poll every feed once, then build and send the digest now."""
-    watcher = await asyncio.to_thread(Watcher.open, config)
+    watcher = await asyncio.to_thread(functools.partial(Watcher.open, config, one_pass=True))
+    from watcher.cli import settled
+
+    settled()  # what the start loaded is out of the collector's reach
     try:
         summary = await watcher.poll(everything=True)
         await asyncio.to_thread(watcher.follow_up)

@@ -379,12 +379,23 @@ def _content_type_with_bom_charset(body: bytes, content_type: str | None) -> str
     return content_type
 
 
-def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None = None) -> ParsedFeed:
-    """Parse a feed document. Raises FeedError when the bytes are not a usable feed."""
+class NeedsFeedparser(Exception):
+    """parse_feed(fast_only=True) was given a document only feedparser reads (see parse_fast)."""
+
+
+def parse_feed(
+    body: bytes, *, content_type: str | None = None, url: str | None = None, fast_only: bool = False
+) -> ParsedFeed:
+    """Parse a feed document. Raises FeedError when the bytes are not a usable feed.
+
+    With fast_only, a document that watcher.parse_fast does not read (feedparser's lenient reading, for DTDs,
+    legacy encodings, broken XML...) raises NeedsFeedparser instead of being read: the caller parses it in a
+    worker process. What is read is the same either way.
+    """
     if not body.strip():
         raise FeedError("empty response body")
     try:
-        return _parse_feed(body, content_type, url)
+        return _parse_feed(body, content_type, url, fast_only)
     except FeedError as exc:
         # A server that labels every response charset=utf-16 (or EBCDIC...) whatever it sends: the bytes
         # are no feed in that charset. Read by the document's own declaration (and detection) instead.
@@ -392,7 +403,7 @@ def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None 
         if not (str(exc).startswith("not a feed") and "charset" in parameters.lower()):
             raise
         try:
-            parsed = _parse_feed(body, media_type.strip(), url)
+            parsed = _parse_feed(body, media_type.strip(), url, fast_only)
         except FeedError as second:
             # Refused by its own declaration too: say why, unless it is the same "not a feed" again.
             raise (exc if str(second).startswith("not a feed") else second) from None
@@ -400,7 +411,7 @@ def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None 
         return replace(parsed, warning="; ".join(filter(None, [note, parsed.warning])))
 
 
-def _parse_feed(body: bytes, content_type: str | None, url: str | None) -> ParsedFeed:
+def _parse_feed(body: bytes, content_type: str | None, url: str | None, fast_only: bool = False) -> ParsedFeed:
     headers = {}
     # No Content-Type: XML's own rules (BOM, declaration, else UTF-8, else detection), not feedparser's
     # ISO-8859-1, which reads any legacy-encoded feed as mojibake without a word.
@@ -415,6 +426,8 @@ def _parse_feed(body: bytes, content_type: str | None, url: str | None) -> Parse
     _refuse_blank_prologue(text)
     result = None if encoding_note else read_feed(utf8, _base_uri(url))
     if result is None:
+        if fast_only:
+            raise NeedsFeedparser
         result = _feedparser(body, headers, text)
     warning = _bozo_message(result)
     prologue, root = _split_prologue(text)

@@ -3,6 +3,11 @@
 Parsing runs in worker processes (feedparser and lxml on hostile input, under a memory limit and a deadline) so
 the daemon never dies of a feed. A worker costs ~0.1 CPU-s to start and ~35 MB for its life; most passes of a
 daemon or `watcher poll` change a tenth of the feeds or less, which one worker parses as fast as they arrive.
+
+A one-pass command (`watcher poll`, `watcher run --once`) would pay that start, and the resource tracker's, for a
+pass that may parse a few feeds: it parses in its own process instead (parse_inline, in a thread), while the
+feeds are few and the documents plain (parse_fast's lxml reading, no DTD, at most INLINE_MAX_BYTES), and starts
+the workers only when a backlog builds or a document needs feedparser.
 """
 
 from __future__ import annotations
@@ -15,10 +20,18 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 
+from watcher.parse import NeedsFeedparser, ParsedFeed, parse_feed
 from watcher.worker import EntitySpec, init_parse_worker
 
 PARSE_MEMORY_LIMIT = 1536 * 2**20  # address space of a parse worker: an entity bomb dies, not the daemon
 PARSE_PATIENCE = 1.0  # seconds a feed waits for the one worker before the others start
+# Largest document parsed in a one-pass command's own process: lxml's reading of it is linear and bounded (no
+# DTD, no entities, libxml2's limits), ~3 ms a 30 KB feed; anything larger goes to a worker, under its limits.
+INLINE_MAX_BYTES = 1 * 2**20
+# CPU seconds of parsing a one-pass command does in its own process before a worker takes over: beyond it the pass
+# is a large one (the first of 1,000 feeds), whose parsing a worker does beside the fetching and storing here. Not
+# the wait alone: parsing here holds the GIL that fetching and storing need too, so feeds never queue for long.
+INLINE_BUDGET = 0.5
 
 
 def parse_workers() -> int:
@@ -68,13 +81,13 @@ class ParseSlots:
     """
 
     def __init__(
-        self, workers: int, patience: float = PARSE_PATIENCE, on_open: Callable[[int], object] | None = None
+        self, workers: int, patience: float | None = None, on_open: Callable[[int], object] | None = None
     ) -> None:
         self._on_open = on_open  # given the number of slots, once they open
         self._slots = asyncio.Semaphore(1)
         self._workers = max(workers, 1)
         self._closed = self._workers - 1  # slots not opened yet
-        self._patience = patience
+        self._patience = PARSE_PATIENCE if patience is None else patience
         self._waiting: list[float] = []  # since when each waiting feed waits, oldest first
         self._busy_since: float | None = None  # the one slot has passed from parse to parse, without a break, since
 
@@ -121,3 +134,15 @@ class ParseSlots:
             self._closed = 0
             if self._on_open is not None:
                 self._on_open(self._workers)
+
+
+def parse_inline(body: bytes, content_type: str | None, url: str | None) -> tuple[ParsedFeed | None, float]:
+    """(an RSS/Atom document read here as a worker reads it, or None when it needs a worker (feedparser, or too
+    large); the CPU seconds that took)."""
+    if len(body) > INLINE_MAX_BYTES:
+        return None, 0.0
+    started = time.thread_time()
+    try:
+        return parse_feed(body, content_type=content_type, url=url, fast_only=True), time.thread_time() - started
+    except NeedsFeedparser:
+        return None, time.thread_time() - started

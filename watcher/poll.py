@@ -37,8 +37,8 @@ from watcher.errors import FeedError, FetchError
 from watcher.fetch import FetchLimits, FetchResult, HttpStatusError, fetch, make_client
 from watcher.hosts import PAUSE_STATUSES, Hosts, host_of
 from watcher.match import Matcher, PreparedMatches
-from watcher.parse import Entry, ParsedFeed
-from watcher.parse_pool import ParsePool, ParseSlots, make_parse_pool, parse_workers
+from watcher.parse import Entry, ParsedFeed, parse_feed
+from watcher.parse_pool import INLINE_BUDGET, ParsePool, ParseSlots, make_parse_pool, parse_inline, parse_workers
 from watcher.sources import LinkFollower, Parsed, feed_of, item_keys, reader_for, results_of, silencer
 from watcher.store import (
     Database,
@@ -134,6 +134,7 @@ class Poller:
         *,
         client: httpx.AsyncClient | None = None,
         parse_pool: Executor | None = None,
+        inline_parse: bool = False,
     ) -> None:
         self.db = db
         self.config = config
@@ -146,7 +147,11 @@ class Poller:
         self.parse_pool = parse_pool
         self._owns_pool = parse_pool is None
         # One parse at a time in a pool made here until the one worker cannot keep up (parse_pool.ParseSlots); a
-        # pool given is the caller's to size.
+        # pool given is the caller's to size. With inline_parse (a one-pass command, where a worker's start is not
+        # spread over many passes), that one parse runs in this process until it has parsed for INLINE_BUDGET
+        # (then in the one worker) or the backlog opens the slots (then in every worker).
+        self._inline = inline_parse and self._owns_pool
+        self._inline_seconds = 0.0  # CPU spent parsing here (parse_pool.INLINE_BUDGET)
         self._parse_slots = ParseSlots(parse_workers(), on_open=self._allow_workers) if self._owns_pool else None
         # Run after a pass that stored matches, in a thread under the write lock (the stories: storykeeper.py).
         self.after_pass: Callable[[], object] | None = None
@@ -345,12 +350,6 @@ class Poller:
 
     async def _parse(self, result: FetchResult, feed: FeedState) -> tuple[Parsed, _Prepared | None]:
         """(what the feed's reader reads, and the matches a worker made of its entries, or None)."""
-        if self.parse_pool is None:
-            self.parse_pool = make_parse_pool(
-                entities=self._entities,
-                key=self._entities_key,
-                allowed=self._parse_slots.open if self._parse_slots else None,
-            )
         loop = asyncio.get_running_loop()
         feed_url = feed.url
         configured = self._feed_config(feed_url)
@@ -374,6 +373,16 @@ class Poller:
                     known=known or b"",
                 )
             async with self._parse_slots.slot() if self._parse_slots else contextlib.nullcontext():
+                if self._inline and reader is parse_feed:
+                    inline = await self._parse_inline(result)
+                    if inline is not None:
+                        return inline, None
+                if self.parse_pool is None:
+                    self.parse_pool = make_parse_pool(
+                        entities=self._entities,
+                        key=self._entities_key,
+                        allowed=self._parse_slots.open if self._parse_slots else None,
+                    )
                 future = loop.run_in_executor(self.parse_pool, job, result.body)
                 done = await asyncio.wait_for(future, PARSE_TIMEOUT)
             if not in_worker:
@@ -391,7 +400,23 @@ class Poller:
         except MemoryError:
             raise FeedError("parsing exceeded the parser's memory limit") from None
 
+    async def _parse_inline(self, result: FetchResult) -> ParsedFeed | None:
+        """The feed read in this process (a thread, off the event loop), or None: it needs a worker."""
+        try:
+            parsed, seconds = await asyncio.wait_for(
+                asyncio.to_thread(parse_inline, result.body, result.content_type, result.url), PARSE_TIMEOUT
+            )
+        except TimeoutError:
+            # Not expected of parse_fast on a document this small; the thread cannot be stopped, so no more here.
+            self._inline = False
+            raise FeedError(f"parsing took longer than {PARSE_TIMEOUT:g}s") from None
+        self._inline_seconds += seconds
+        if self._inline_seconds > INLINE_BUDGET:
+            self._inline = False  # a large pass: a worker parses the rest (and the others, should a backlog build)
+        return parsed
+
     def _allow_workers(self, workers: int) -> None:
+        self._inline = False  # a backlog: the workers parse from now on, on every CPU
         if isinstance(self.parse_pool, ParsePool):
             self.parse_pool.allow(workers)
 

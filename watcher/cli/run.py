@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from watcher.cli import _count, _fail_cleanly, _ProgressReporter, _State, _stored_database, main, pass_state
+from watcher.cli import _count, _fail_cleanly, _ProgressReporter, _State, _stored_database, main, pass_state, settled
 from watcher.clock import utcnow
 from watcher.errors import ConfigError
 
@@ -44,7 +45,8 @@ def poll(state: _State, once: bool) -> None:
     reporter = _ProgressReporter("polling feeds")
 
     async def one_pass() -> Any:
-        watcher = await asyncio.to_thread(Watcher.open, config)
+        watcher = await asyncio.to_thread(functools.partial(Watcher.open, config, one_pass=True))
+        settled()
         try:
             return await watcher.poll(everything=once, progress=reporter)
         finally:
