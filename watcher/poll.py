@@ -649,7 +649,12 @@ class Poller:
         def write(session: Session) -> tuple[int, int]:
             now = utcnow()
             entries = [result.entry for result in results]
-            fresh = new_entries(session, feed.id, entries, now, with_sources=search is not None)
+            # A feed never polled with success has no items (a feed's items and its first success commit together;
+            # a racing instance's copies are skipped by the insert's ON CONFLICT): all its entries are new, and
+            # new_entries' two IN queries are spared (0.55 s of the writer's 7.4 under cProfile, all-new pass).
+            fresh = (
+                entries if feed.is_new else new_entries(session, feed.id, entries, now, with_sources=search is not None)
+            )
             keys = item_keys(
                 [by_identity[entry.identity] for entry in fresh],
                 mode=mode,
