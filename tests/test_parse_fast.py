@@ -439,3 +439,35 @@ def test_the_repair_of_ascii_is_skipped_only_where_it_changes_nothing(value: str
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         slow = slow.encode("iso-8859-1").decode("utf-8")
     assert _repair(value) == slow.translate(_cp1252)
+
+
+_URL_TEXT = st.text(alphabet="aZ09-._~%!$&'()*+,;=:@/?#[] \t\nüé", max_size=24)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", "http:///", "ftp://", "//", "/", ""]),
+    _URL_TEXT,
+    st.sampled_from(["", FEED_URL, "https://news.example/a/b?c", "ftp://files.example/", "http://[::1"]),
+)
+def test_plain_absolute_links_are_resolved_as_feedparser_resolves_them(scheme: str, rest: str, base: str) -> None:
+    # parse_fast._resolve skips feedparser's _urljoin for a plain absolute http(s) URL: the same value either way.
+    from feedparser.urls import _urljoin
+
+    from watcher.parse_fast import _PLAIN_ABSOLUTE_URL, _parses, _resolve
+
+    uri = scheme + rest
+    assert _resolve(base, uri, _parses(base)) == _urljoin(base, uri)
+    if _PLAIN_ABSOLUTE_URL.fullmatch(uri) and _parses(base):
+        assert _urljoin(base, uri) == uri
+
+
+def test_the_links_of_most_feeds_take_the_plain_path() -> None:
+    from watcher.parse_fast import _PLAIN_ABSOLUTE_URL
+
+    plain = ["https://news.example/1/2.html", "http://www.ilsole24ore.com/art/x-AbC_1?refresh_ce=1&x=2#top",
+             "https://example.com:8443/a/b/", "https://user@example.com/~me/(x)*+,=:!$"]  # fmt: skip
+    others = ["http://a/b?", "http://a/b#", "http://a/b;p", "HTTP://a", "http:///a", "http://[::1]/", "//a/b",
+              "/relative", "http://a b", "http://ü.de/"]  # fmt: skip
+    assert all(_PLAIN_ABSOLUTE_URL.fullmatch(link) for link in plain)
+    assert not any(_PLAIN_ABSOLUTE_URL.fullmatch(link) for link in others)

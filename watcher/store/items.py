@@ -92,6 +92,7 @@ def store_items(
     silence_undated: bool = False,
     keys: Sequence[ItemKeys] | None = None,
     search: bool = False,
+    search_feeds: bool | None = None,
 ) -> tuple[int, int]:
     """Insert new items and their matches; duplicates (a racing instance) are skipped. → (items, matches).
 
@@ -102,11 +103,14 @@ def store_items(
     is stored already (same publisher URL; or same site and title within TITLE_WINDOW) is recorded as that
     item's source, not stored again; a direct feed's entry whose article a search feed stored first takes
     the item over (it becomes the publisher feed's item, its matches and story kept). Between instances the
-    unique url_key decides who stored it first.
+    unique url_key decides who stored it first. `search_feeds`: whether any search feed exists, as the caller
+    knows it (has_search_feeds at the start of a polling pass); None: asked of the database now.
     """
     keys = list(keys) if keys is not None else [ItemKeys()] * len(entries)
     if any(key.url_key or key.title_key for key in keys):
-        entries, matches, keys = _stored_elsewhere(session, feed_id, entries, matches, keys, now, search=search)
+        entries, matches, keys = _stored_elsewhere(
+            session, feed_id, entries, matches, keys, now, search=search, search_feeds=search_feeds
+        )
     if not entries:
         return 0, 0
     bulk = _bulk(session)
@@ -172,10 +176,13 @@ def _stored_elsewhere(
     now: datetime,
     *,
     search: bool,
+    search_feeds: bool | None = None,
 ) -> tuple[list[Entry], list[Sequence[EntityMatch] | PreparedMatches], list[ItemKeys]]:
     """The entries whose article no other feed holds. A search feed's entry of a stored article becomes a
     source of that item; a direct feed's entry of an article a search feed stored takes that item over."""
-    if not search and not _has_search_feeds(session):
+    if search_feeds is None:
+        search_feeds = search or has_search_feeds(session)
+    if not search and not search_feeds:
         return list(entries), list(matches), list(keys)  # a direct feed takes over search results only
     url_keys = [key.url_key for key in keys if key.url_key]
     title_keys = [key.title_key for key in keys if key.title_key]
@@ -207,8 +214,9 @@ def _stored_elsewhere(
     return kept
 
 
-def _has_search_feeds(session: Session) -> bool:
-    """Whether any feed is a search feed (without one, two queries per direct feed are spared)."""
+def has_search_feeds(session: Session) -> bool:
+    """Whether any feed is a search feed (without one, two queries per direct feed are spared). A scan of the
+    feeds table (~0.4 ms at 1,000 feeds): a polling pass asks once, not once per feed (store_items)."""
     cursor = session.connection().connection.cursor()
     try:
         cursor.execute(_bulk(session).query(_SEARCH_FEED, 0))
