@@ -182,14 +182,18 @@ def first_venture(sentence: Sentence, language: str | None) -> Cue | None:
             for hit in sentence.markets:
                 if start <= hit.start and hit.end <= end:
                     return first  # "maiden Philippine order"
-                gap = sentence.text[end : hit.start] if hit.start >= end else "-" * (_VENTURE_GAP + 1)
-                if len(gap) <= _VENTURE_GAP and len(gap.split()) <= 2 and not _NAMED_BEFORE.search(gap):
+                if hit.start >= end and _leads_to_country(sentence.text[end : hit.start]):
                     return first  # "first contract in the Philippines"
                 if before and 0 <= start - hit.end <= _VENTURE_BEFORE:
                     return first  # "필리핀 첫 수주", "বাংলাদেশে এটিই পিটিটির প্রথম বিনিয়োগ"
             if there:
                 return first  # "its first investment in the country": the country named elsewhere in the item
     return None
+
+
+def _leads_to_country(gap: str) -> bool:
+    """A gap of one or two words from a venture to its country ("in the "), not into another name ("from Air ")."""
+    return len(gap) <= _VENTURE_GAP and len(gap.split()) <= 2 and not _NAMED_BEFORE.search(gap)
 
 
 def first_in_country(sentence: Sentence) -> Cue | None:
