@@ -115,3 +115,15 @@ def test_arabic_relative_adjectives_of_countries() -> None:
 def test_uzbek_names_with_any_apostrophe() -> None:
     for text in ("O‘zbekiston bozoriga", "O'zbekistonda", "Oʻzbekistonga"):
         assert [code for code, _text, _name in names(text)] == ["UZ"], text
+
+
+def test_georgian_names_are_names_though_unicode_calls_its_letters_lower_case() -> None:
+    # Mkhedruli has no capitals in use: "საქართველოში" (in Georgia) is the country's name, not a word or an adjective.
+    assert names("Ozon საქართველოში მუშაობას იწყებს") == [("GE", "საქართველოში", True)]
+    assert names("საქართველოს ბაზარზე") == [("GE", "საქართველოს", True)]
+    assert names("რუსული მარკეტპლეისი") == [("RU", "რუსული", False)]
+
+
+def test_spellings_the_news_uses_beside_cldr() -> None:
+    assert names("ወደ አውስትራሊያ በረራ") == [("AU", "አውስትራሊያ", True)]
+    assert [code for code, _text, _name in names("डेनमार्क और नीदरलैंड्स के लिए")] == ["DK", "NL"]

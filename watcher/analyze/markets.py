@@ -47,7 +47,6 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "AE": [{"text": "UAE", "case_sensitive": True}, "Emirates", "الإمارات"],
     "SA": [{"text": "KSA", "case_sensitive": True}, "Saudi Arabia", "Saudi", "السعودية", "사우디", "사우디아라비아",
            "サウジ", "沙特"],
-    "NL": ["Holland"],
     "RU": ["Russland*", "Россия", "Росси*"],
     "DE": ["Deutschlands", "Германи*", "독일", "德国", "ドイツ", "Niemiec"],
     "CN": ["Chinas", "Кита*", "중국", "中国", "中國"],
@@ -73,6 +72,9 @@ EXTRA_NAMES: dict[str, list[str]] = {
            "République démocratique du Congo", "República Democrática del Congo", "DR Kongo", "ДР Конго",
            "Демократическ* Республик* Конго", "刚果（金）", "刚果金", "コンゴ民主共和国", "콩고민주공화국",
            "الكونغو الديمقراطية"],
+    # Spellings the news uses beside CLDR's: Amharic "አውስትራሊያ" (CLDR "አውስትራልያ"), Hindi "नीदरलैंड्स".
+    "AU": ["አውስትራሊያ", "በአውስትራሊያ", "ለአውስትራሊያ"],
+    "NL": ["Holland", "नीदरलैंड्स"],
 }  # fmt: skip
 
 # Vietnamese names of one syllable (left out of the CLDR table: folded, "Mỹ" is "my", "Lào" is "lao", as in "lao động",
@@ -125,6 +127,13 @@ _OF_PLACE = re.compile(r"\s+(?:de|di|del|of|du|da|do)\s+")
 _NOT_PLACES = re.compile(r"franchis\w*|francis\w*|francay\w*|heberg\w*|lets", re.IGNORECASE)  # "françayzi" (az)
 _CURRENCY = re.compile(r"\s?[$]")  # "US$35 million", "NZ$", "HK$": a currency, not the country
 _SHORT_WORDS = frozenset({"סרק", "לאו", "غنا", "هند", "شام"})
+
+
+def lower_written(text: str) -> bool:
+    """Whether a word starts in lower case, in a script whose writers capitalise names. Georgian's Mkhedruli letters
+    are lower case to Unicode, but Georgian writes every name with them ("საქართველო", Georgia)."""
+    first = text[:1]
+    return first.islower() and not "\u10d0" <= first <= "\u10ff"
 
 
 @dataclass(frozen=True)
@@ -311,7 +320,7 @@ class CityFinder:
         index = 0
         while index < len(tokens):
             first = tokens[index].group()
-            if first[0].lower() != first[0].upper() and not first[0].isupper():
+            if lower_written(first):
                 index += 1  # a cased script, not capitalised: no name starts here
                 continue
             found = None
@@ -375,7 +384,7 @@ def _entities() -> list[EntityConfig]:
         for kind, countries in tables.items():
             for code, values in countries.items():
                 for value in values:
-                    adjective = kind == "adjectives" or value[:1].islower()
+                    adjective = kind == "adjectives" or lower_written(value)
                     target = adjectives if adjective else names
                     target.setdefault(code, []).extend(_variants(value, base, adjective))
                     if base == "ar" and not adjective:
@@ -488,11 +497,11 @@ class MarketFinder:
                 continue
             for hit in written_hits:
                 exact = entity_match.entity in self.exact.get(" ".join(fold(hit.text).split()), ())
-                if kind == "name" and exact and not any_case and hit.text[:1].islower() and " " not in hit.text:
+                if kind == "name" and exact and not any_case and lower_written(hit.text) and " " not in hit.text:
                     continue  # a word, where names are capitalised: "island" is not Island (Iceland), "mali" not Mali
                 # A name's stem run on in lower case is its adjective: "japanische", "coreana", "węgierski"; so is
                 # one run on further than a case ending: "Tanskalainen" (Danish), not "Tanskassa" (in Denmark).
-                name = kind == "name" and (exact or (not hit.text[:1].islower() and not self._run_on(hit.text, code)))
+                name = kind == "name" and (exact or (not lower_written(hit.text) and not self._run_on(hit.text, code)))
                 found = MarketHit(code, hit.start, hit.end, name)
                 hits.append(found)
                 written[found] = exact
