@@ -26,3 +26,32 @@ def test_customers_buying_are_no_acquisition(language: str, title: str, events: 
     analyzer = Analyzer([EntityConfig.model_validate({"name": name}) for name in ("Vodafone", "Maersk")])
     (result,) = analyze_items(analyzer, [ItemInput(id="x", title=title, language=language)])
     assert {(event.type, event.entity) for event in result.events} == events
+
+
+LEAD_CASES = [
+    # A name with a cue word in it, inside a sentence; a capitalised cue opening a headline still counts.
+    ("en", "Vodafone adds Nairobi route", "Vodafone is a Star Alliance member since 2011.", set()),
+    ("en", "Vodafone and Maersk form alliance", "", {("partnership", "Vodafone"), ("partnership", "Maersk")}),
+    # A day or month written with its number in CJK is a date, not the figure a weak results cue needs.
+    ("ja", "Vodafone、インドで端末販売", "Vodafoneは8日、6月から販売を始める。", set()),
+    # A patent describing what a system does; a probe of a past takeover.
+    (
+        "en",
+        "Vodafone granted patent",
+        "Vodafone was granted a patent for a drone that releases a parcel.",
+        {("patent", "Vodafone")},
+    ),
+    (
+        "en",
+        "Regulator fines Vodafone",
+        "The fine relates to its 2020 takeover of Maersk's unit.",
+        {("legal", "Vodafone")},
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "title", "summary", "events"), LEAD_CASES)
+def test_names_dates_patents_and_probes(language: str, title: str, summary: str, events: set[tuple[str, str]]) -> None:
+    analyzer = Analyzer([EntityConfig.model_validate({"name": name}) for name in ("Vodafone", "Maersk")])
+    (result,) = analyze_items(analyzer, [ItemInput(id="x", title=title, summary=summary, language=language)])
+    assert {(event.type, event.entity) for event in result.events} == events

@@ -85,6 +85,19 @@ CASES = [
     ("ar", "Costco تدخل السوق المصرية بمتجر في العين السخنة", "EG"),
     ("ja", "韓国のTesco、米国での生産は初めて", "US"),
     ("ar", "هل تدخل Costco السوق المغربية؟", None),  # asked, with the Arabic question mark
+    # A distribution deal signed to start selling in a country (the taxonomy); not a deal to sell a business.
+    ("en", "Chery signs a distribution agreement with AutoNord to start selling its SUVs in Norway", "NO"),
+    ("en", "Tesco signs a distribution agreement with Sysco to sell its stake in Norway", None),
+    # Sales launched in a country; a country called a new market; an airline's first services; Arabic "and" written
+    # onto the verb; Georgian names; traditional Chinese; a company's home after Swahili "from".
+    ("ru", "Tesco запустил продажи в Казахстане", "KZ"),
+    ("en", "Tesco launches the sale of its Polish unit", None),
+    ("pl", "Węgry będą dla Xpeng nowym rynkiem", "HU"),
+    ("en", "Xpeng opens its first services to Denmark and Sweden", "DK SE"),
+    ("ar", "Costco تستحوذ على متجر وتدخل السوق المصرية", "EG"),
+    ("ka", "Tesco საქართველოს ბაზარზე შემოდის", "GE"),
+    ("zh", "Xpeng進軍波蘭", "PL"),
+    ("sw", "Kampuni ya Tesco kutoka Uingereza itajenga kiwanda chake cha kwanza nchini Kenya", "KE"),
 ]
 
 
@@ -140,3 +153,15 @@ def test_a_demonym_a_currency_and_a_hebrew_prefix() -> None:
     ]
     assert [hit.code for hit in finder.find("ליפמוטור נכנסת לישראל")] == ["IL"]
     assert finder.find("l'hébergeur lets it") == []
+
+
+def test_a_later_sentence_adds_the_countries_it_enters_too() -> None:
+    analyzer = Analyzer([EntityConfig.model_validate({"name": "Xpeng"})])
+    item = ItemInput(
+        id="x",
+        title="Llega a Colombia Xpeng, la marca china de coches eléctricos",
+        summary="Xpeng desembarca en el país, y también en Perú, con tres modelos.",
+        language="es",
+    )
+    (result,) = analyze_items(analyzer, [item])
+    assert [event.market for event in result.events if event.type == "market_entry"] == ["CO", "PE"]

@@ -31,6 +31,9 @@ _CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "má
                  "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise",
                  "coupon", "interest", "yield"}  # fmt: skip  # a rate, not a stake: "notes at a 12% coupon"
 _RELEASED_RESULTS = 4  # characters between a release verb and the results it releases ("发布中期业绩")
+# A day, a month or an hour written with its number, as Chinese, Japanese and Korean do ("8日", "6月から", "8일"): a
+# date, not a figure.
+_CJK_DATE = re.compile(r"\d{1,2}\s?(?:日|月|時|时|일|월|시)")
 _QUARTER_WORD = re.compile(r"quarter\w*|quartal\w*|trimestre\w*|kwarta\w*|çeyrek|квартал\w*|분기|四半期|季度", re.I)
 
 
@@ -55,7 +58,7 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
         if not words or weak in events:
             continue
         period = bool(quarters(sentence.text))
-        undated = without_quarters(sentence.text)
+        undated = _CJK_DATE.sub(" ", without_quarters(sentence.text))
         quarter_only = all(_QUARTER_WORD.fullmatch(word) for word in words)
         if quarter_only:
             found = bool(_PERCENT.search(undated) or _MONEY.search(undated))
@@ -92,6 +95,9 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
         weak_only.discard("earnings")
     if "legal" in events:
         events.pop("patent", None)  # a patent lawsuit is legal, not a patent
+        events.pop("acquisition", None)  # "violated antimonopoly law over its 2020 takeover of Mellanox": the probe
+    if "patent" in events:
+        events.pop("product_launch", None)  # "granted a patent for a system in which a drone releases a parcel"
     if "acquisition" in events or "funding" in events:
         events.pop("partnership", None)  # "the deal values the company at ..."
     if "earnings" in weak_only and "acquisition" in events:
@@ -113,6 +119,11 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
     if "announce" in kinds and not events:
         events["product_launch"] = kinds["announce"]  # 発表 alone: a product; with results, the results
     return sorted(events.items(), key=lambda pair: pair[1].start)
+
+
+def has_figure(text: str) -> bool:
+    """A figure that is not a year nor a CJK date ("8日", "6월")."""
+    return FIGURE.search(_CJK_DATE.sub(" ", text)) is not None
 
 
 def _stake_size(text: str) -> bool:

@@ -54,6 +54,7 @@ from watcher.config import EntityConfig
 from watcher.match import MatcherTable, compile_table
 
 Table = dict[str, dict[str, list[str]]]
+ARABIC_AND = "\u0648"  # و
 
 
 @cache
@@ -88,6 +89,9 @@ def cue_table() -> MatcherTable:
         for kind, by_language in table.items():
             for language, phrases in by_language.items():
                 whole = [phrase for phrase in phrases if not is_split(phrase)]
+                if language == "ar":
+                    # "and" is written onto the next word: "وتدخل السوق" (and enters the market).
+                    whole += [ARABIC_AND + phrase for phrase in whole if isinstance(phrase, str)]
                 if whole:
                     entities.append(EntityConfig(name=f"{kind}|{language}", aliases=whole))
     return compile_table(entities)

@@ -33,7 +33,7 @@ _ARRIVE_BEFORE = (
     12  # ... and between the country and the verb, where the verb comes last ("Eestisse jõuab", "タイに上陸")
 )
 _ENTRY_COMPANIONS = frozenset({"market_entry", "partnership", "product_launch"})
-_FIRST_TIME_REACH = 25  # characters between "for the first time" and the country ("to Kenya for the first time")
+_FIRST_TIME_REACH = 30  # characters between "for the first time" and the country ("to Kenya for the first time")
 _ADJECTIVE_REACH = 12  # characters between an entry's cue and the adjective of the market entered ("into the ")
 SUBJECT_LAST_REACH = 40  # characters between an arrival or a first shop and the company named after it
 _DISTRIBUTOR_REACH = 8  # characters between a distributor and its country ("distributor for Poland")
@@ -41,6 +41,13 @@ _SHOP_GAP_WORDS = 4  # words between a launch and what it launches ("launched it
 _VENTURE_GAP = 12  # characters between a first venture and its country ("contract in the Philippines")
 _VENTURE_BEFORE = 30  # ... or before it, where the verb comes last ("বাংলাদেশে এটিই পিটিটির প্রথম বিনিয়োগ")
 _NAMED_BEFORE = re.compile(r"\b[A-Z]\w*\s+$")  # "from Air India", "with Saudi Arabian Mining": part of a name
+_DEAL_TO_SELL = 120  # characters between a distribution deal and the selling it is signed for
+# A deal that is a distribution or import deal, in the words before it or in its own ("distribution agreement").
+_DISTRIBUTION = re.compile(
+    r"distribu|dystrybu|дистриб|import|импорт|vertrieb|販売契約|代理|经销|經銷|分销|توزيع|διανομ|dağıtım|유통|"
+    r"판매 계약",
+    re.IGNORECASE,
+)
 _FIRST_IN_GAP = 8  # characters between an ordinal and its country: "первым в Грузии", "first in the UAE"
 _SITE_KINDS = frozenset({"venture", "outlet", "facility", "office", "partnership"})
 # What a company does in a country it had no business in, for the entry to be news: "to sell cement in Morocco".
@@ -113,10 +120,17 @@ def first_time_in(sentence: Sentence) -> Cue | None:
 def launches_a_shop(sentence: Sentence, launched: Cue) -> bool:
     """A shop or the company's service launched in a country: "spustil e-shop v Polsku", "launched a localised
     storefront for Polish shoppers", "rolls out its super app in Uzbekistan", "تطلق خدماتها في المغرب"; a country
-    must follow the shop."""
-    for shop in (cue for cue in sentence.cues if cue.kind in ("outlet", "service") and cue.start >= launched.end):
+    must follow the shop. Sales launched in a country by its name are one too ("запустил продажи в Грузии"), not the
+    sale of a business ("launches the sale of its Polish unit")."""
+    selling = not any(cue.kind in ("asset", "stake") for cue in sentence.cues)
+    for shop in sentence.cues:
+        if shop.start < launched.end or not (shop.kind in ("outlet", "service") or (shop.kind == "sell" and selling)):
+            continue
         if len(sentence.text[launched.end : shop.start].split()) <= _SHOP_GAP_WORDS:
-            return any(hit.start >= shop.end and hit.start - shop.end <= ARRIVE_REACH for hit in sentence.markets)
+            return any(
+                hit.start >= shop.end and hit.start - shop.end <= ARRIVE_REACH and (hit.is_name or shop.kind != "sell")
+                for hit in sentence.markets
+            )
     return False
 
 
@@ -163,12 +177,42 @@ def distributor_for(sentence: Sentence) -> Cue | None:
     return None
 
 
+def deal_to_sell(sentence: Sentence) -> Cue | None:
+    """A distribution or import deal signed to start selling in a country (the taxonomy's "signs a distribution deal
+    to start selling there"): "signed an import and distribution agreement with Kingsway Beverages to sell its lager
+    in India", "... to begin selling its cars in Greece". Not a deal to sell a business ("agreed to sell its stake")."""
+    if any(cue.kind in ("asset", "stake", "acquisition") for cue in sentence.cues):
+        return None
+    for deal in sentence.cues:
+        distribution = deal.kind == "distributor" or (
+            deal.kind == "partnership" and _DISTRIBUTION.search(sentence.text[max(0, deal.start - 30) : deal.end])
+        )
+        if not distribution:
+            continue
+        for selling in sentence.cues:
+            if selling.kind not in ("sell", "arrive") or not 0 <= selling.start - deal.end <= _DEAL_TO_SELL:
+                continue
+            if any(hit.is_name and 0 <= hit.start - selling.end <= ARRIVE_REACH for hit in sentence.markets):
+                return deal
+    return None
+
+
+def new_market(sentence: Sentence) -> Cue | None:
+    """A country called a new market for the company: "Polska będzie dla koncernu nowym rynkiem", "Greece is a new
+    market for the group"."""
+    cue = next((cue for cue in sentence.cues if cue.kind == "new_market"), None)
+    if cue is not None and any(hit.is_name and not hit.is_city for hit in sentence.markets):
+        return cue
+    return None
+
+
 def first_venture(sentence: Sentence, language: str | None) -> Cue | None:
     """A first contract, order, project or investment in a country: "won its first contract in the Philippines",
     "maiden Philippine order", "its first investment in the country", "ilk sözleşmesi ... bu ülkedeki", "বাংলাদেশে
     ... প্রথম বিনিয়োগ" (the country first, where the verb comes last). Not "its first order from Air India": a
     country's name inside another name (a capitalised word just before it) is no place."""
-    ventures = [cue for cue in sentence.cues if cue.kind == "venture"]
+    # A service too: an airline's "first services to Denmark".
+    ventures = [cue for cue in sentence.cues if cue.kind in ("venture", "service")]
     if not ventures:
         return None
     there = any(cue.kind == "there" for cue in sentence.cues)

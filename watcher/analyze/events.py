@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from watcher.analyze.conflicts import FIGURE, resolve
+from watcher.analyze.conflicts import has_figure, resolve
 from watcher.analyze.cues import ITEM_BLOCKERS, SHARED_EVENTS, blockers
 from watcher.analyze.entries import (
     ARRIVE_REACH,
@@ -29,6 +29,7 @@ from watcher.analyze.entries import (
     also_entered,
     arrives,
     country_near,
+    deal_to_sell,
     distributor_for,
     entry_market,
     first_abroad,
@@ -38,6 +39,7 @@ from watcher.analyze.entries import (
     first_venture,
     in_the_past,
     launches_a_shop,
+    new_market,
     ordinal_near,
 )
 from watcher.analyze.homes import item_homes
@@ -118,7 +120,7 @@ def extract_events(
     title_parties = _parties(sentences[0], language)  # not "following Aramco": no subject to carry on
     title_subject = title_parties[0] if title_parties else None
     # A headline's figures are often in the lead: "Heineken sells less beer in the third quarter" (volumes -4%).
-    lead_figure = len(sentences) > 1 and bool(FIGURE.search(sentences[1].text))
+    lead_figure = len(sentences) > 1 and has_figure(sentences[1].text)
     # "Allegro wchodzi na rynek węgierski. ... na Węgrzech": an entry whose sentence names no country enters
     # the one country the item names elsewhere (by name, not an adjective: "the Polish group" is its home).
     home = item_homes(sentences, language, known_homes)
@@ -161,9 +163,14 @@ def extract_events(
                 markets = [market, *also_entered(sentence.text, candidates, market, cue)]
             for entity in _subjects(event_type, cue, parties, language, sentence.text):
                 key = (event_type, entity)
+                evidence = _evidence(sentence.text, cue)
                 if key not in found:
-                    evidence = _evidence(sentence.text, cue)
                     found[key] = [Event(event_type, entity, evidence, market) for market in markets]
+                elif event_type == "market_entry":
+                    # "Llega a Colombia Globoplay ... desembarca en el país, y también en Perú": a later sentence adds
+                    # the countries it enters too.
+                    known = {event.market for event in found[key]}
+                    found[key] += [Event(event_type, entity, evidence, m) for m in markets if m not in known]
     entered = {entity for event_type, entity in found if event_type == "market_entry"}
     # "Enters Japan with a kei car": the entry is the news, the car its means.
     events = [
@@ -215,6 +222,8 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     for cue in sentence.cues:
         if any(other is not cue and _inside(cue, other) for other in absent):
             continue  # "where it has had no business": no sale of a business
+        if sentence.index >= 1 and _in_a_name(sentence.text, cue, language):
+            continue  # "the Star Alliance carrier": a name, not an alliance made
         if cue.kind in EVENT_TYPES and any(
             0 <= cue.start - end <= _AFTER_REACH or _SIZED.fullmatch(sentence.text[end : cue.start])
             for end in afters
@@ -242,6 +251,8 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
             or first_foreign(sentence)
             or first_time_in(sentence)
             or distributor_for(sentence)
+            or deal_to_sell(sentence)
+            or new_market(sentence)
             or first_venture(sentence, language)
             or first_in_country(sentence)
             or absent_until_now(sentence)
@@ -268,6 +279,17 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     if _numbered_another(sentence):
         made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "to build second Brazilian plant"
     return made
+
+
+_NAME_BEFORE = re.compile(r"(?<=\S\s)[A-Z][\w.&'-]*[\s-]+$")  # a capitalised word, not the sentence's first
+
+
+def _in_a_name(text: str, cue: Cue, language: str | None) -> bool:
+    """A capitalised cue after a capitalised word inside a sentence (not a headline, whose words are capitalised):
+    part of a name, "the Star Alliance carrier", "Patent and Trademark Office". German capitalises every noun."""
+    if cue_language_of(language) == "de" or not text[cue.start : cue.start + 1].isupper():
+        return False
+    return _NAME_BEFORE.search(text, 0, cue.start) is not None
 
 
 def _numbered_another(sentence: Sentence) -> bool:
