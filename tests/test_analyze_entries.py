@@ -98,6 +98,11 @@ CASES = [
     ("ka", "Tesco საქართველოს ბაზარზე შემოდის", "GE"),
     ("zh", "Xpeng進軍波蘭", "PL"),
     ("sw", "Kampuni ya Tesco kutoka Uingereza itajenga kiwanda chake cha kwanza nchini Kenya", "KE"),
+    # Production started in a country (a new factory abroad); Hindi "now also sold in".
+    ("en", "Chery will manufacture in Egypt from 2026", "EG"),
+    ("bg", "Китайската Chery ще произвежда в Египет", "EG"),
+    ("hi", "Xpeng की कारें अब थाईलैंड में भी बिकेंगी", "TH"),
+    ("en", "Xpeng G9 will manufacture in Egypt", None),  # a model is no company
 ]
 
 
