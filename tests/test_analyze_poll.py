@@ -37,6 +37,13 @@ KOREAN = {
     "link": "https://ko.example/1",
     "description": "<p>샤오미는 국내 유통업체 두 곳과 공식 판매 계약을 맺었다.</p>",
 }
+# Its own words make no market entry ("Xiaomi in South Korea: two distributors and a patent"): it gains the one its
+# story's other reports make, as it names the country entered.
+FRENCH = {
+    "title": "Xiaomi en Corée du Sud : deux distributeurs et un brevet",
+    "link": "https://fr.example/1",
+    "description": "<p>Le groupe chinois a signé avec deux distributeurs locaux.</p>",
+}
 RUSSIAN = {
     "title": "Сяоми готовится выйти на рынок Южной Кореи",
     "link": "https://ru.example/1",
@@ -52,7 +59,7 @@ def test_poll_stores_stories_and_events_and_a_late_report_joins(tmp_path: Path, 
     config_path = write_config(
         tmp_path,
         feeds=[{"url": feed_server.url("/it.xml"), "name": "IT"}, {"url": feed_server.url("/ko.xml"), "name": "KO"},
-               {"url": feed_server.url("/ru.xml"), "name": "RU"}],
+               {"url": feed_server.url("/ru.xml"), "name": "RU"}, {"url": feed_server.url("/fr.xml"), "name": "FR"}],
         entities=ENTITIES,
     )  # fmt: skip
     watcher = Watcher.open(load_config(config_path))
@@ -77,14 +84,22 @@ async def _two_passes(watcher: Watcher, feed_server: FeedServer, first_key: list
                               ("patent", "Xiaomi", None)}  # fmt: skip
             first_key.append(story.key)
 
-        # A later pass: the Russian report arrives and joins the story; nothing is analysed twice.
+        # A later pass: the Russian and French reports arrive and join the story; nothing is analysed twice.
         feed_server.routes["/ru.xml"] = Route(body=rss({**RUSSIAN, "pubDate": rfc822_ago(minutes=10)}, language="ru"))
+        feed_server.routes["/fr.xml"] = Route(body=rss({**FRENCH, "pubDate": rfc822_ago(minutes=20)}, language="fr"))
         await watcher.poll(everything=True)
         with watcher.db.session() as session:
             story = session.scalars(select(Story)).one()
-            assert story.key == first_key[0] and story.item_count == 3
-            assert story.languages == ["it", "ko", "ru"]
-            assert session.query(StoryItem).count() == 3
+            assert story.key == first_key[0] and story.item_count == 4
+            assert story.languages == ["it", "ko", "fr", "ru"]
+            assert session.query(StoryItem).count() == 4
+            french = session.scalars(select(Item).where(Item.title == FRENCH["title"])).one()
+            entries = session.execute(
+                select(ItemEvent.market, ItemEvent.evidence).where(
+                    ItemEvent.item_id == french.id, ItemEvent.type == "market_entry"
+                )
+            ).all()
+            assert entries == [("KR", FRENCH["title"])]
     finally:
         await watcher.aclose()
 

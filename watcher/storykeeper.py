@@ -21,7 +21,8 @@ import time
 from datetime import datetime, timedelta
 
 from watcher import clock
-from watcher.analyze import STORY_WINDOW, Analyzer, ItemFacts, ItemInput, Story, StoryBook
+from watcher.analyze import STORY_WINDOW, Analyzer, ItemAnalysis, ItemFacts, ItemInput, Story, StoryBook
+from watcher.analyze.corroborate import corroborate
 from watcher.analyze.embed import Encoder
 from watcher.config import Config
 from watcher.store import Database
@@ -86,26 +87,30 @@ class StoryKeeper:
         book = self._book([row for row in members if row.id not in afresh])
         analyses = self.analyzer.analyse([_input(row) for row in waiting])
         rows = {f"item:{row.id}": row for row in waiting}
-        results = []
+        placed: list[tuple[ItemToAnalyse, ItemAnalysis, Story]] = []
         for analysis in sorted(analyses, key=lambda analysis: (analysis.facts.published, analysis.id)):
             row = rows[analysis.id]
             if row.story_key is not None and row.id not in afresh:
-                story_key = row.story_key  # it stays in its story, which meets its new entities from now on
-                _replace_member(book, analysis.facts)
+                # It stays in its story, which meets its new entities from now on.
+                story = _replace_member(book, analysis.facts) or Story(row.story_key, [analysis.facts])
             else:
-                story_key = book.place(analysis.facts).key
+                story = book.place(analysis.facts)
             self.facts[row.id] = analysis.facts
-            results.append(
-                AnalysedItem(
-                    item_id=row.id,
-                    story_key=story_key,
-                    published=row.published,
-                    language=analysis.language,
-                    feed=row.feed,
-                    actors=sorted(analysis.facts.actors),
-                    events=[(event.type, event.entity, event.market, event.evidence) for event in analysis.events],
-                )
+            placed.append((row, analysis, story))
+        # A new report gains the market entries its story's other reports make into a country it names.
+        corroborate((analysis.facts, analysis.events, story) for _row, analysis, story in placed)
+        results = [
+            AnalysedItem(
+                item_id=row.id,
+                story_key=story.key,
+                published=row.published,
+                language=analysis.language,
+                feed=row.feed,
+                actors=sorted(analysis.facts.actors),
+                events=[(event.type, event.entity, event.market, event.evidence) for event in analysis.events],
             )
+            for row, analysis, story in placed
+        ]
         with self.db.session() as session:
             events = save_analysis(session, results, now)
         log.info(
@@ -128,6 +133,11 @@ class StoryKeeper:
         return StoryBook(stories.values())
 
 
-def _replace_member(book: StoryBook, facts: ItemFacts) -> None:
+def _replace_member(book: StoryBook, facts: ItemFacts) -> Story | None:
+    """Put an item's new analysis in place of its old one; → its story, where the book holds it."""
+    found = None
     for story in book.stories:
-        story.members = [facts if member.key == facts.key else member for member in story.members]
+        if any(member.key == facts.key for member in story.members):
+            story.members = [facts if member.key == facts.key else member for member in story.members]
+            found = story
+    return found

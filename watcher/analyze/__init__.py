@@ -11,6 +11,7 @@ conflicts — weak cues that need a figure, cues that make an event together, co
 signals   — figures, quarters and product names: what embeddings miss
 embed     — multilingual sentence embeddings (USE v3 in numpy), loaded once, lexical fallback
 stories   — grouping items into stories over a 72-hour window
+corroborate — market entries a story's other reports establish, for a report naming the company and country
 analyzer  — the pipeline the daemon and `watcher analyze` share
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from watcher.analyze.analyzer import Analyzer, ItemAnalysis, ItemInput
+from watcher.analyze.corroborate import corroborate
 from watcher.analyze.sentences import Event
 from watcher.analyze.stories import STORY_WINDOW, ItemFacts, Story, StoryBook
 
@@ -27,11 +29,15 @@ def analyze_items(analyzer: Analyzer, items: Sequence[ItemInput], book: StoryBoo
     """Analyse items and group them into stories (with those already in `book`), in order of publication."""
     analyses = analyzer.analyse(items)
     book = book if book is not None else StoryBook()
+    placed = []
     for analysis in sorted(analyses, key=lambda analysis: (analysis.facts.published, analysis.id)):
         if analysis.facts.actors or analysis.entities:
-            analysis.story = book.place(analysis.facts).key
+            story = book.place(analysis.facts)
+            analysis.story = story.key
+            placed.append((analysis.facts, analysis.events, story))
         else:
             analysis.story = analysis.id
+    corroborate(placed)  # a report of a story gains the entries the others make into a country it names
     return analyses
 
 

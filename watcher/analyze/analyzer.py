@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from watcher.analyze.embed import Encoder, covered
-from watcher.analyze.events import extract_events, item_blocker
+from watcher.analyze.events import evidence_at, extract_events, item_blocker
 from watcher.analyze.homes import homes
 from watcher.analyze.language import item_language
 from watcher.analyze.markets import market_finder
@@ -101,6 +101,10 @@ class Analyzer:
         known = frozenset(self.home[entity] for entity in actors if entity in self.home)
         events = extract_events(sentences, language, known) if actors else []
         lead = _lead(item.title, body)
+        # Countries the headline and lead name, not the company's own ("the Spanish group", "西班牙企业").
+        named = [(hit.code, evidence_at(sentence.text, hit.start)) for sentence in sentences[:2]
+                 for hit in sentence.markets if hit.is_name]  # fmt: skip
+        places = frozenset(code for code, _text in named) - homes(sentences[:2], language)
         facts = ItemFacts(
             key=item.id,
             published=item.published or datetime.now(UTC),
@@ -109,11 +113,11 @@ class Analyzer:
             actors=frozenset(entity for entity in entities if entity in self.actors),
             events=frozenset((event.type, event.entity) for event in events),
             entry_markets=frozenset(event.market for event in events if event.market),
-            # Countries the headline and lead name, not the company's own ("the Spanish group", "西班牙企业").
-            places=frozenset(hit.code for sentence in sentences[:2] for hit in sentence.markets if hit.is_name)
-            - homes(sentences[:2], language),
+            places=places,
             signals=self._signals(lead, language),
             blocker=item_blocker(sentences[0]),
+            entries=frozenset((event.entity, event.market) for event in events if event.market),
+            place_evidence={code: text for code, text in reversed(named) if code in places},
         )
         return ItemAnalysis(item.id, language, entities, events, facts)
 

@@ -163,7 +163,7 @@ def extract_events(
                 markets = [market, *also_entered(sentence.text, candidates, market, cue)]
             for entity in _subjects(event_type, cue, parties, language, sentence.text):
                 key = (event_type, entity)
-                evidence = _evidence(sentence.text, cue)
+                evidence = evidence_at(sentence.text, cue.start)
                 if key not in found:
                     found[key] = [Event(event_type, entity, evidence, market) for market in markets]
                 elif event_type == "market_entry":
@@ -332,9 +332,10 @@ def _subjects(
     return []
 
 
-def _evidence(text: str, cue: Cue) -> str:
+def evidence_at(text: str, position: int) -> str:
+    """The sentence, or the EVIDENCE_CHARS of it around `position` (a cue's start, a country named)."""
     text = " ".join(text.split())
     if len(text) <= EVIDENCE_CHARS:
         return text
-    start = max(0, min(cue.start - EVIDENCE_CHARS // 2, len(text) - EVIDENCE_CHARS))
+    start = max(0, min(position - EVIDENCE_CHARS // 2, len(text) - EVIDENCE_CHARS))
     return ("…" if start else "") + text[start : start + EVIDENCE_CHARS].strip() + "…"

@@ -68,6 +68,8 @@ class ItemFacts:
     trigrams: frozenset[str] = frozenset()  # of headline + lead, where there is no vector or it is not native
     native: bool = True  # the encoder was trained on the item's language
     blocker: str | None = None  # the item is a review, opinion, rumour, denial, share move or anniversary
+    entries: frozenset[tuple[str, str]] = frozenset()  # (entity, market) of its market entries
+    place_evidence: dict[str, str] = field(default_factory=dict)  # country of `places` → the words that name it
 
     @property
     def event_types(self) -> frozenset[str]:
