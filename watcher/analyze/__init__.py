@@ -5,8 +5,10 @@ markets   — country names in 43 languages (CLDR) in one automaton
 cues      — event cue words and the words that take an event back, per language (data)
 sentences — the sentence model (Event, Cue, Party, Sentence) and the cue finder: every cue phrase in one automaton
 events    — events per item and tracked entity, with their evidence
+subjects  — who is a party to a sentence and the subject of each event
 homes     — where an item's company is at home: countries it is from or leaves, which it never enters
-entries   — the rules that read a market entry beyond its cue word, and the country entered
+entries   — the rules that read a market entry beyond its cue word
+entry_country — the country an entry enters, and whether what arrives is the company
 conflicts — weak cues that need a figure, cues that make an event together, conflicts between events
 signals   — figures, quarters and product names: what embeddings miss
 embed     — multilingual sentence embeddings (USE v3 in numpy), loaded once, lexical fallback

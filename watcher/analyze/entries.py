@@ -1,41 +1,23 @@
-"""Market entries: the rules that read an entry from more than one cue word, and the country entered.
+"""Market entries: the rules that read an entry from more than one cue word.
 
 An ordinal before a site ("erste Filiale", "toko pertama") or beside a word for abroad ("its first overseas
-plant"), before a foreign country ("its first U.S. cups"); "for the first time" beside a country; a shop
-launched in a country; a company arriving in one ("Temu goes live in Kenya"). Then which country is entered, the
-ones listed with it ("Romania and Bulgaria"), and those that are the past ("following launches in ...").
+plant"), before a foreign country ("its first U.S. cups"); "for the first time" beside a country; a shop or sales
+launched in a country; a first contract there; a distribution deal signed to sell there; a country called a new
+market. Which country is entered, and whether what arrives is the company, is entry_country.py's.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
-from watcher.analyze.markets import MarketHit
+from watcher.analyze.entry_country import ARRIVE_REACH
 from watcher.analyze.sentences import CJK_LANGUAGES, EVENT_TYPES, VERB_LAST, Cue, Sentence, cue_language_of
 from watcher.match import written_unspaced
 
-# What joins two countries in a list: a comma or "and" ("Romania and Bulgaria", "România și Bulgaria", "루마니아와").
-_LISTED = re.compile(
-    r"\s*(?:,|、|&|\band\b|\bund\b|\bet\b|\be\b|\by\b|\bi\b|\bși\b|\bve\b|\bи\b|\bі\b|\ba\b|\boch\b|\bog\b|"
-    r"\bja\b|\bés\b|\bκαι\b|\ben\b|\bdan\b|\bvà\b|و|와|과|및|和|及|と|및)?\s*(?:(?:in|into|to|en|à|au|aux|in|nach|w|we|v|ve|na|do|em|no|na)\s+)?(?:(?:the|la|le|les|el|il|o|a)\s+)?",
-    re.IGNORECASE,
-)
 _FIRST_GAP_WORDS = 3  # words between "first" and the site it numbers ("first European car plant": 2)
 _FIRST_GAP_CHARS = 8  # characters, where words are not spaced ("首家旗舰门店")
-ARRIVE_REACH = 30  # characters between a movement or start verb and the country after it ("llega a la Argentina")
-_ARRIVE_SUBJECT_WORDS = 4
-_AUXILIARY_FIRST = re.compile(r"\s*(?:wird|werden|will|wollen|soll|sollen|möchte|plant)\s", re.IGNORECASE)
-_APPOSITION = re.compile(r"^\s*[,،、][^,،、.;:!?]{3,60}[,،、]")
-_ARRIVE_SUBJECT_GAP = 60  # characters between the company and its movement verb ("Temu goes live", "Lidl stiže")
-_MODEL_NAME = re.compile(r"(?<!\w)(?!(?:q|h|fy)\d)[^\W\d_]+-?\d+\w*", re.IGNORECASE)  # "SU7", "EX5": a product
-_ARRIVE_BEFORE = (
-    12  # ... and between the country and the verb, where the verb comes last ("Eestisse jõuab", "タイに上陸")
-)
 _ENTRY_COMPANIONS = frozenset({"market_entry", "partnership", "product_launch"})
 _FIRST_TIME_REACH = 30  # characters between "for the first time" and the country ("to Kenya for the first time")
-_ADJECTIVE_REACH = 12  # characters between an entry's cue and the adjective of the market entered ("into the ")
-SUBJECT_LAST_REACH = 40  # characters between an arrival or a first shop and the company named after it
 _DISTRIBUTOR_REACH = 8  # characters between a distributor and its country ("distributor for Poland")
 _SHOP_GAP_WORDS = 4  # words between a launch and what it launches ("launched its payments and shopping app")
 _VENTURE_GAP = 12  # characters between a first venture and its country ("contract in the Philippines")
@@ -132,33 +114,6 @@ def launches_a_shop(sentence: Sentence, launched: Cue) -> bool:
                 for hit in sentence.markets
             )
     return False
-
-
-def arrives(sentence: Sentence, cue: Cue) -> bool:
-    """Whether what arrives is a tracked company named just before the verb ("Temu goes live in Kenya"), not a
-    product ("Xiaomi SU7 arriva in Germania", "the compact SUV will arrive in Japan") nor a feature."""
-    before = [party for party in sentence.parties if party.end <= cue.start]
-    if not sentence.parties:
-        # The company described, named in the title, and the place right after the verb: "Sea's e-commerce arm went
-        # live in Karachi", not "Le constructeur commencera à vendre la Dacia Sandero à Tokyo" (a product).
-        return any(
-            noun.kind == "org_noun" and 0 <= cue.start - noun.end <= _ARRIVE_SUBJECT_GAP for noun in sentence.cues
-        ) and any(0 <= hit.start - cue.end <= _ADJECTIVE_REACH for hit in sentence.markets)
-    if not before:
-        # A headline with its subject last: "বাংলাদেশে কার্যক্রম শুরু করল টেমু", "Έρχεται στην Αθήνα ... Uniqlo".
-        return any(0 <= party.start - cue.end <= SUBJECT_LAST_REACH for party in sentence.parties)
-    between = sentence.text[before[-1].end : cue.start]
-    # An apposition between commas says who the company is: "Chery, China's biggest car exporter, will begin sales".
-    between = _APPOSITION.sub(" ", between, count=1)
-    # Up to four words, no figure: "Mercado Libre cruza el Atlántico: empezará a operar", not "Apple iPhone 17 arrives";
-    # eight after a German auxiliary, whose verb ends the clause ("Costco wird nächstes Jahr in Polen starten").
-    words = _ARRIVE_SUBJECT_WORDS * 2 if _AUXILIARY_FIRST.match(between) else _ARRIVE_SUBJECT_WORDS
-    return (
-        len(between) <= _ARRIVE_SUBJECT_GAP
-        and len(between.split()) <= words
-        and not _MODEL_NAME.search(between)
-        and not any(ch.isdigit() for ch in between)
-    )
 
 
 def distributor_for(sentence: Sentence) -> Cue | None:
@@ -261,73 +216,3 @@ def absent_until_now(sentence: Sentence) -> Cue | None:
         return None
     acts = {cue.kind for cue in sentence.cues if not (absent.start <= cue.start and cue.end <= absent.end)}
     return absent if acts & _ABSENT_ACTS else None
-
-
-def country_near(sentence: Sentence, cue: Cue, reach: int = 0) -> bool:
-    """A country or one of its cities named by name just after a movement or start verb ("arrives in Kenya",
-    "stiže u BiH"), or just before it where the verb comes last ("বাংলাদেশে কার্যক্রম শুরু", "タイに上陸")."""
-    reach = reach or ARRIVE_REACH
-    return any(
-        hit.is_name and (0 <= hit.start - cue.end <= reach or 0 <= cue.start - hit.end <= _ARRIVE_BEFORE)
-        for hit in sentence.markets
-    )
-
-
-def entry_market(
-    markets: Sequence[MarketHit], cue: Cue, elsewhere: str | None = None, verb_last: bool = False
-) -> str | None:
-    """The country entered: a name in the sentence (the first after the cue, else the nearest before it), an
-    adjective after the cue ("enters the Hungarian market"), the one country the item names elsewhere, or an
-    adjective before the cue, which more often says whose the company is ("the Polish group expands")."""
-    names = [hit for hit in markets if hit.is_name]
-    if verb_last:
-        # The country just before the verb: "태국 진출…대만 이어" enters Thailand, after Taiwan.
-        before = [hit for hit in names if 0 <= cue.start - hit.end <= _ARRIVE_BEFORE]
-        if before:
-            return before[-1].code
-    if names:
-        # After the cue, a country's name over a city's ("in Germany, in Frankfurt"); a city after it over a country
-        # before it, which more often says whose the company is ("Taani ... Ørsted avas Tallinnas esinduse").
-        after = [hit for hit in names if hit.start >= cue.start]
-        countries = [hit for hit in after if not hit.is_city]
-        adjective = [hit for hit in markets if not hit.is_name and 0 <= hit.start - cue.end <= _ADJECTIVE_REACH]
-        if after and not countries and adjective:
-            return adjective[0].code  # "تدخل السوق المصرية ... في العين السخنة": the market it says, not a city after
-        if after:
-            return (countries or after)[0].code
-        # An adjective just after the cue over a name before it: "a unit of Indonesia's ..., marking its entry into
-        # the Kenyan market".
-        near = [hit for hit in markets if not hit.is_name and 0 <= hit.start - cue.end <= _ADJECTIVE_REACH]
-        if near:
-            return near[0].code
-        return min(names, key=lambda hit: (hit.is_city, cue.start - hit.end)).code
-    after = [hit for hit in markets if hit.start >= cue.start]
-    if after:
-        return after[0].code
-    if elsewhere:
-        return elsewhere
-    return min(markets, key=lambda hit: cue.start - hit.end).code if markets else None
-
-
-def also_entered(text: str, markets: Sequence[MarketHit], first: str, cue: Cue) -> list[str]:
-    """Countries listed with the one entered, after the cue: "expands into Romania and Bulgaria"."""
-    after = [hit for hit in markets if hit.start >= cue.start]
-    # Names with names, else adjectives with adjectives: "vstupuje na slovenský a český trh".
-    as_name = any(hit.is_name and hit.code == first for hit in after)
-    names = [hit for hit in after if hit.is_name == as_name]
-    start = next((index for index, hit in enumerate(names) if hit.code == first), None)
-    if start is None:
-        return []
-    more = []
-    for before, hit in zip(names[start:], names[start + 1 :], strict=False):
-        if not _LISTED.fullmatch(text[before.end : hit.start]):
-            break
-        if hit.code != first and hit.code not in more:
-            more.append(hit.code)
-    return more
-
-
-def in_the_past(sentence: Sentence, cue: Cue, hit: MarketHit) -> bool:
-    """A country after "following" or "after" that comes after the entry's cue: where the company went before
-    ("opens its first European store in Amsterdam, following launches in Southeast Asia and the U.S.")."""
-    return any(other.kind == "after" and cue.end <= other.start <= hit.start for other in sentence.cues)

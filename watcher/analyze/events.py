@@ -10,8 +10,9 @@ A rumour, denial, negation, review, opinion, share move or anniversary in a sent
 title, it drops every event of the item. When in doubt the item carries no event: a wrong event costs an
 analyst more than a missing one.
 
-The sentence model and the cue finder are in sentences.py, a company's home in homes.py, the rules that read a
-market entry and its country in entries.py, weak cues and conflicts between events in conflicts.py.
+The sentence model and the cue finder are in sentences.py, who is a party or a subject in subjects.py, a company's
+home in homes.py, the rules that read a market entry in entries.py and its country in entry_country.py, weak cues and
+conflicts between events in conflicts.py.
 """
 
 from __future__ import annotations
@@ -20,34 +21,32 @@ import re
 from collections.abc import Sequence
 
 from watcher.analyze.conflicts import has_figure, resolve
-from watcher.analyze.cues import ITEM_BLOCKERS, SHARED_EVENTS, blockers
+from watcher.analyze.cues import ITEM_BLOCKERS, blockers
 from watcher.analyze.entries import (
-    ARRIVE_REACH,
     ORDINAL_AFTER,
-    SUBJECT_LAST_REACH,
     absent_until_now,
-    also_entered,
-    arrives,
-    country_near,
     deal_to_sell,
     distributor_for,
-    entry_market,
     first_abroad,
     first_foreign,
     first_in_country,
     first_time_in,
     first_venture,
-    in_the_past,
     launches_a_shop,
     new_market,
     ordinal_near,
 )
+from watcher.analyze.entry_country import (
+    ARRIVE_REACH,
+    also_entered,
+    arrives,
+    country_near,
+    entry_market,
+    in_the_past,
+)
 from watcher.analyze.homes import item_homes
 from watcher.analyze.sentences import (
     EVENT_TYPES,
-    NOT_ACTS,
-    POSTPOSITIONAL,
-    VERB_FIRST,
     VERB_LAST,
     Cue,
     Event,
@@ -55,21 +54,16 @@ from watcher.analyze.sentences import (
     Sentence,
     cue_language_of,
 )
+from watcher.analyze.subjects import described, parties_of, subjects_of
 
 EVIDENCE_CHARS = 240
-NOT_PARTY_REACH = 14  # characters between "following"/"après" and the entity it demotes (after it in CJK)
-_NOT_SUBJECT_AFTER = re.compile(r"-(?:backed|owned|controlled|funded|supported|affiliated|linked|led)\b", re.I)
-_AGENT_REACH = 12  # characters between "acquired by" and the buyer ("by the Canadian fund Brookfield" is too far)
 # Between "after" and the event it dates back, its size: "after the $69bn takeover", "nach der 5-Mrd-Übernahme".
 _SIZED = re.compile(
     r"\s*(?:the|its|a|der|die|das|la|le|el|il)?\s*[$€£¥]?\s?\d[\d.,]*\s?(?:bn|m|billion|million|Mrd)?[-\s]*"
 )
 _AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates back ("after the deal")
-# Events whose subject may follow its cue anywhere: "Profit at Almarai rises", "odwołała prezesa Orlenu".
-_SUBJECT_AFTER = ("earnings", "leadership")
 _QUESTION_MARKS = ("?", "\uff1f", "؟", "\u055e")  # Latin, full-width, Arabic-script and Armenian question marks
 _BUYERS_REACH = 40  # characters between shoppers and the verb they buy with ("shoppers on its Masoko platform buy")
-_DESCRIBED_WORDS = 3  # words before the word for a company that describes a headline's subject
 # A licence fined, bought with a company or financed: not one won to operate in a new country.
 _LICENCE_ELSEWHERE = frozenset({"legal", "acquisition", "funding", "earnings"})
 
@@ -117,7 +111,7 @@ def extract_events(
     only = {"earnings"} if blocker == "stock" and _reports_results(sentences[0]) else None
     if blocker and only is None:
         return []
-    title_parties = _parties(sentences[0], language)  # not "following Aramco": no subject to carry on
+    title_parties = parties_of(sentences[0], language)  # not "following Aramco": no subject to carry on
     title_subject = title_parties[0] if title_parties else None
     # A headline's figures are often in the lead: "Heineken sells less beer in the third quarter" (volumes -4%).
     lead_figure = len(sentences) > 1 and has_figure(sentences[1].text)
@@ -126,20 +120,20 @@ def extract_events(
     home = item_homes(sentences, language, known_homes)
     named = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name} - home
     named_elsewhere = next(iter(named)) if len(named) == 1 else None
-    named_parties = {party.entity for sentence in sentences for party in _parties(sentence, language)}
+    named_parties = {party.entity for sentence in sentences for party in parties_of(sentence, language)}
     sole = next(iter(named_parties)) if len(named_parties) == 1 else None
     found: dict[tuple[str, str], list[Event]] = {}
     previous: Party | None = None  # the subject of the last sentence that named one
     for sentence in sentences:
-        parties = _parties(sentence, language)
-        if not parties and title_subject is None and previous is not None and _described(sentence):
+        parties = parties_of(sentence, language)
+        if not parties and title_subject is None and previous is not None and described(sentence):
             # "Kedden letették az LG Energy Solution ... alapkövét. A dél-koreai vállalat első magyarországi gyára":
             # the company described is the one the sentence before named.
             parties = [Party(previous.entity, -1, -1)]
         previous = parties[0] if parties else previous
         if _blockers(sentence):
             continue
-        if not parties and sentence.index == 0 and sole is not None and _described(sentence):
+        if not parties and sentence.index == 0 and sole is not None and described(sentence):
             # "Philippinische Fastfood-Kette eröffnet erste deutsche Filiale" and only Jollibee named below: the
             # headline's company, described, is the one tracked company the item names.
             parties = [Party(sole, -1, -1)]
@@ -161,7 +155,7 @@ def extract_events(
                     continue  # without a country too unsure to report; at home ("the German group's plant in
                     # Germany") no entry
                 markets = [market, *also_entered(sentence.text, candidates, market, cue)]
-            for entity in _subjects(event_type, cue, parties, language, sentence.text):
+            for entity in subjects_of(event_type, cue, parties, language, sentence.text):
                 key = (event_type, entity)
                 evidence = evidence_at(sentence.text, cue.start)
                 if key not in found:
@@ -181,36 +175,6 @@ def extract_events(
 
 def _reports_results(title: Sentence) -> bool:
     return any(cue.kind in ("earnings", "earnings?") for cue in title.cues)
-
-
-def _described(sentence: Sentence) -> bool:
-    """A headline whose subject is a word for a company in its first four words ("Philippinische Fastfood-Kette
-    eröffnet", "Turkish defense electronics firm sets up shop"), before any event cue."""
-    nouns = [cue for cue in sentence.cues if cue.kind == "org_noun"]
-    acts = [cue.start for cue in sentence.cues if cue.kind not in NOT_ACTS and cue.kind != "org_noun"]
-    return any(
-        len(sentence.text[: noun.start].split()) <= _DESCRIBED_WORDS and noun.end <= min(acts, default=noun.end)
-        for noun in nouns
-    )
-
-
-def _parties(sentence: Sentence, language: str | None) -> list[Party]:
-    """The tracked organisations of a sentence that can be a party (not "after Toyota", "rival Siemens")."""
-    markers = [cue for cue in sentence.cues if cue.kind == "not_party"]
-    postpositional = cue_language_of(language) in POSTPOSITIONAL
-    parties = []
-    for party in sentence.parties:
-        if _NOT_SUBJECT_AFTER.match(sentence.text, party.end):
-            continue  # "Embraer-backed Eve", "Siemens-owned": another company, which the name only qualifies
-        demoted = any(
-            (0 <= party.start - marker.end <= NOT_PARTY_REACH)
-            if not postpositional
-            else (0 <= marker.start - party.end <= 5)  # "トヨタに続き", "टोयोटा के बाद"
-            for marker in markers
-        )
-        if not demoted:
-            parties.append(party)
-    return parties
 
 
 def _event_cues(sentence: Sentence, figure: bool = False, language: str | None = None) -> list[tuple[str, Cue]]:
@@ -306,30 +270,6 @@ def _numbered_another(sentence: Sentence) -> bool:
         ordinal_near(sentence.text, another, site) for another in sentence.cues if another.kind == "another"
         for site in sites
     )  # fmt: skip
-
-
-def _subjects(
-    event_type: str, cue: Cue, parties: Sequence[Party], language: str | None = None, text: str = ""
-) -> list[str]:
-    if event_type in SHARED_EVENTS:
-        return list(dict.fromkeys(party.entity for party in parties))
-    if cue.kind == "acquired_by":
-        # "Iveco acquired by Tata Motors": the one after "by" buys; the one before is bought, no event of its own.
-        after = [party for party in parties if party.start >= cue.end]
-        return [after[0].entity] if after and after[0].start - cue.end <= _AGENT_REACH else []
-    before = [party for party in parties if party.start < cue.start]
-    if before:
-        return [before[0].entity]
-    if cue.kind == "first_time":
-        return []  # "首次超越海尔": what comes after "for the first time" is the object, not the subject
-    if cue.kind in ("arrive", "first", "market_entry") or event_type == "market_entry":
-        # Arriving, or a first shop, with the company named last: "Έρχεται στην Αθήνα το πρώτο κατάστημα Uniqlo".
-        after = [party for party in parties if 0 <= party.start - cue.end <= SUBJECT_LAST_REACH]
-        return [after[0].entity] if after else []
-    if event_type in _SUBJECT_AFTER or (language or "")[:2] in VERB_FIRST:
-        after = [party for party in parties if party.start >= cue.start]
-        return [after[0].entity] if after else []
-    return []
 
 
 def evidence_at(text: str, position: int) -> str:
