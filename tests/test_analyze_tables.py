@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from watcher.analyze import cues, markets, sentences, tables
+from watcher.analyze import cues, market_names, markets, sentences, tables
 from watcher.analyze.evaluation import load_labelled
 from watcher.match import Matcher
 
@@ -105,7 +105,8 @@ def test_a_table_is_used_only_for_the_sources_it_was_made_from(
         assert changed() == stale, file
     monkeypatch.setattr(tables, "data_bytes", read_data)
     code_edits = [("watcher.match", {"markets", "cues"}), ("watcher.analyze.cues", {"cues"}),
-                  ("watcher.analyze.markets", {"markets"})]  # fmt: skip
+                  ("watcher.analyze.markets", {"markets"}), ("watcher.analyze.market_names", {"markets"}),
+                  ("watcher.analyze.market_table", {"markets"}), ("watcher.analyze.cities", {"markets"})]  # fmt: skip
     for module, stale in code_edits:  # an edit to the code that builds a table
         monkeypatch.setattr(
             tables, "code", lambda name, module=module: (read_code(name) or b"") + b"#" * (name == module)
@@ -113,8 +114,8 @@ def test_a_table_is_used_only_for_the_sources_it_was_made_from(
         assert changed() == stale, module
     assert tables.key(b"a", b"b") != tables.key(b"ab")
 
-    # A name added in markets.py (the last edit above): the finder is built from the sources, and knows it.
-    monkeypatch.setitem(markets.EXTRA_NAMES, "KR", [*markets.EXTRA_NAMES["KR"], "Hanguk"])
+    # A name added in market_names.py (an edit above): the finder is built from the sources, and knows it.
+    monkeypatch.setitem(market_names.EXTRA_NAMES, "KR", [*market_names.EXTRA_NAMES["KR"], "Hanguk"])
     markets.market_finder.cache_clear()
     try:
         with caplog.at_level(logging.INFO, logger="watcher.analyze.tables"):

@@ -1,0 +1,130 @@
+"""Capitals and big cities standing for their country where no country is named ("in Tallinn", "Tallinnas", "à
+Tanger", "tại Hà Nội"): data/cities.json, from GeoNames by scripts/build_city_names.py, looked up by word."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from watcher.analyze.hits import MarketHit, lower_written
+from watcher.match import fold
+
+_TOKEN = re.compile(r"\w+(?:['’-]\w+)*")
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]+")  # Thai, CJK, kana, Hangul
+_CLITICS = ("وب", "وال", "بال", "لل", "ب", "و", "ل", "ف")  # Arabic prefixes: "بالمغرب", "وطنجة"
+_VOWEL = re.compile(r"[aeiouyäöüåæøąęėįųūıаеиоуыэюяєії]")
+_CLITIC_STARTS = frozenset(clitic[0] for clitic in _CLITICS)
+CITY_ENDING = 4  # letters a case ending may add to a city's name: "Tallinnas", "Taline", "Lisabonu"
+CITY_STEM = 5  # letters a name needs before an ending may follow it ("Rabat" does, "Kyiv" does not)
+MAX_CITY_WORDS = 4
+
+
+@lru_cache(maxsize=4096)
+def _folded(word: str) -> str:
+    return fold(word)  # the words of news repeat: each folded once
+
+
+class CityFinder:
+    """Capitals and big cities (data/cities.json) by a look-up of the text's words, not an automaton: 17,000 names
+    in it would cost ~25 MB, in a dict ~2. A name in a script with case must be capitalised as written ("Sale" is
+    no city in "a Black Friday Sale", "Salé" is); one of five letters or more may take an ending of up to four
+    ("Tallinnas", "Taline"); Arabic clitics come off ("بالمغرب"); in Thai, Chinese, Japanese and Korean every
+    stretch of the text is looked up, as they write words together."""
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        self.names: dict[str, str] = {}
+        self.unspaced: dict[str, str] = {}
+        for code, values in table.items():
+            for value in values:
+                key = " ".join(fold(value).split())
+                if _UNSPACED.fullmatch(value.replace(" ", "")):
+                    self.unspaced[key.replace(" ", "")] = code
+                else:
+                    self.names[key] = code
+        # The first word of each spaced name → most words a name starting with it has; the first character of each
+        # unspaced name → its names' lengths, longest first: most words and characters start none.
+        self.first_words: dict[str, int] = {}
+        for key in self.names:
+            words = key.split()
+            self.first_words[words[0]] = max(self.first_words.get(words[0], 1), len(words))
+        starts: dict[str, set[int]] = {}
+        for key in self.unspaced:
+            starts.setdefault(key[0], set()).add(len(key))
+        self.starts = {char: sorted(lengths, reverse=True) for char, lengths in starts.items()}
+
+    def parts(self) -> dict[str, Any]:
+        """What the finder holds, as plain data for from_parts (watcher/analyze/tables.py ships it)."""
+        return {"names": self.names, "unspaced": self.unspaced, "first_words": self.first_words, "starts": self.starts}
+
+    @classmethod
+    def from_parts(cls, parts: dict[str, Any]) -> CityFinder:
+        finder = cls.__new__(cls)
+        finder.names, finder.unspaced = parts["names"], parts["unspaced"]
+        finder.first_words, finder.starts = parts["first_words"], parts["starts"]
+        return finder
+
+    def find(self, text: str) -> list[MarketHit]:
+        hits = []
+        tokens = list(_TOKEN.finditer(text))
+
+        def word(position: int) -> str:
+            return _folded(tokens[position].group())
+
+        index = 0
+        while index < len(tokens):
+            first = tokens[index].group()
+            if lower_written(first):
+                index += 1  # a cased script, not capitalised: no name starts here
+                continue
+            found = None
+            most = min(self.first_words.get(word(index), 1), MAX_CITY_WORDS, len(tokens) - index)
+            for count in range(most, 0, -1):
+                last = tokens[index + count - 1]
+                if count > 1:
+                    gaps = zip(tokens[index : index + count], tokens[index + 1 : index + count], strict=False)
+                    if any(text[a.end() : b.start()] != " " for a, b in gaps):
+                        continue
+                    code = self.names.get(" ".join(word(position) for position in range(index, index + count)))
+                else:
+                    code = self._word(first, word(index))
+                if code:
+                    found = MarketHit(code, tokens[index].start(), last.end(), True, True)
+                    index += count
+                    break
+            if found:
+                hits.append(found)
+            else:
+                index += 1
+        for run in _UNSPACED.finditer(text):
+            chunk = fold(run.group())
+            if len(chunk) != len(run.group()):
+                continue  # folding changed its length: offsets would not map back
+            start = 0
+            while start < len(chunk):
+                for length in self.starts.get(chunk[start], ()):
+                    code = self.unspaced.get(chunk[start : start + length]) if start + length <= len(chunk) else None
+                    if code:
+                        hits.append(MarketHit(code, run.start() + start, run.start() + start + length, True, True))
+                        start += length
+                        break
+                else:
+                    start += 1
+        return hits
+
+    def _word(self, written: str, folded: str) -> str | None:
+        code = self.names.get(folded)
+        if code:
+            return code
+        for clitic in _CLITICS if folded[:1] in _CLITIC_STARTS else ():
+            if folded.startswith(clitic) and len(folded) - len(clitic) >= 3:
+                rest = folded[len(clitic) :]
+                code = self.names.get(rest) or (self.names.get("ال" + rest[1:]) if clitic == "لل" else None)
+                if code:
+                    return code
+        if written.isalpha() and not _UNSPACED.search(written):
+            for end in range(len(folded) - 1, max(CITY_STEM, len(folded) - CITY_ENDING) - 1, -1):
+                code = self.names.get(folded[:end])
+                if code and _VOWEL.search(folded[end:]):  # a case ending ("-as", "-e", "-ssa"), not "Turin-g"
+                    return code
+        return None

@@ -1,0 +1,204 @@
+"""The table MarketFinder is made of: country names and adjectives in every language as matcher aliases, built from
+CLDR's names (data/territories.json, by scripts/build_territory_names.py from babel), its short and variant names
+(data/territory_alt_names.json), the adjective where a country's own language name doubles as it, the names written
+by hand (market_names.py), English demonyms, and the cities' finder; shipped precomputed (watcher/analyze/tables.py).
+
+Inflected languages get a '*' after each word's stem ("Южн* Коре*" finds "Южной Кореи"), the agglutinative ones
+after the whole word ("Magyarország*" finds "Magyarországon"); Arabic, Hebrew and Amharic their prefixes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from watcher.analyze import tables as shipped_tables  # `tables` names CLDR's in _entities
+from watcher.analyze.cities import CityFinder
+from watcher.analyze.hits import lower_written
+from watcher.analyze.market_names import EXTRA_ADJECTIVES, EXTRA_NAMES, REGIONS
+from watcher.config import EntityConfig
+from watcher.match import compile_table, fold, written_unspaced
+
+# Names in these languages change their ending: a '*' replaces the final vowels of each word.
+_STEMMED = {"ru", "uk", "pl", "cs", "sk", "hr", "sr", "sl", "lt", "lv", "bg"}
+# ... and in these, suffixes are added to the whole word.
+_SUFFIXED = {"tr", "fi", "hu", "el", "de", "nl", "sv", "da", "nb", "et", "bn"}  # Bengali: "বাংলাদেশে"
+# ... as in these agglutinative languages: "அரேபியாவில்" (Tamil), "Өзбекстанда" (Kazakh), "Azərbaycanda".
+_SUFFIXED |= {"ta", "te", "kn", "ml", "mr", "kk", "ky", "az", "uz", "tk", "ka", "hy", "si", "tg"}
+_VOWELS = set("aeiouyąęóаеёиоуыэюяйьіїєαεηιουω")
+
+# Three-letter names in Arabic and Hebrew script that are everyday words or given names: "סרק" (blank, Sark),
+# "לאו" (no), "غنا" (sang, Persian Ghana), "هند" (Hind), "شام" (evening, Urdu Syria).
+_SHORT_WORDS = frozenset({"סרק", "לאו", "غنا", "هند", "شام"})
+
+
+def _stem(word: str) -> str:
+    stem = word
+    while len(stem) > 5 and stem[-1].lower() in _VOWELS:
+        stem = stem[:-1]
+    return stem + "*" if len(stem) >= 5 else word  # shorter stems run into other words ("Samo*", "Indi*")
+
+
+def _variants(name: str, language: str, adjective: bool) -> list[str]:
+    if "*" in name or not any(ch.isalpha() for ch in name):
+        return [name]
+    if "\u02bb" in name:  # Uzbek "Oʻzbekiston" is as often written "O‘zbekiston" or "O'zbekiston"
+        plain = _variants(name.replace("\u02bb", "'"), language, adjective)
+        return [*plain, *(variant.replace("'", "\u02bb") for variant in plain)]
+    words = name.split()
+    if language == "ar" and not adjective and " " not in name:
+        # Clitics written onto the name: "بالمغرب" (in Morocco), "والمغرب" (and Morocco), "للمغرب" (to Morocco).
+        rest = name[2:] if name.startswith("ال") else None
+        return [name, *(["بال" + rest, "وال" + rest, "لل" + rest] if rest else ["ب" + name, "و" + name, "ل" + name])]
+    if language in _PREFIXES and not adjective and " " not in name:
+        # Prefixes written onto the name: "בישראל" (in Israel), "לישראל" (to Israel), "በኢትዮጵያ" (in Ethiopia).
+        return [name, *(prefix + name for prefix in _PREFIXES[language])]
+    if adjective or language in _STEMMED:
+        return [name, " ".join(_stem(word) for word in words)]
+    # Not after a short name ("Şili*" ran on into "silicon"); Turkish puts an apostrophe before the ending.
+    if language in _SUFFIXED and language != "tr" and len(fold(words[-1])) >= 5 and words[-1][-1:].isalpha():
+        return [name, name + "*"]
+    return [name]
+
+
+def _arabic_adjectives(name: str) -> list[str]:
+    """The relative adjective (nisba) of a one-word Arabic country name, as the news writes it: "مصر" → "المصرية",
+    "السوق المصرية" (the Egyptian market); "كينيا" → "الكيني"; "فرنسا" → "الفرنسية". CLDR gives Arabic no adjectives
+    but its languages' names, and a country's language is not its adjective ("the Egyptian market")."""
+    if " " in name or not name.isalpha():
+        return []
+    stem = name[2:] if name.startswith("ال") else name
+    if stem.endswith("ية"):
+        base = stem[:-1]  # "السعودية" → "سعودي"
+    elif stem.endswith("يا"):
+        base = stem[:-1]  # "كينيا" → "كيني", "إيطاليا" → "إيطالي"
+    elif stem.endswith("ا"):
+        base = stem[:-1] + "ي"  # "فرنسا" → "فرنسي"
+    else:
+        base = stem + "ي"  # "مصر" → "مصري", "المغرب" → "مغربي"
+    return [base, base + "ة", "ال" + base, "ال" + base + "ة"] if len(base) >= 4 else []
+
+
+_SEMITIC = re.compile("[\u0590-\u06ff]")
+_PREFIXES = {"he": ("ב", "ל", "מ", "ו", "וב", "ול", "ומ", "שב"), "am": ("በ", "ለ", "ከ", "የ", "ወደ")}
+
+
+def _usable(text: str) -> bool:
+    """Names a matcher can use safely: no parentheses, and long enough not to be an everyday word."""
+    folded = fold(text.replace("*", ""))
+    if "(" in folded or "," in folded or not folded.strip():
+        return False
+    # Latin, Cyrillic, Greek, Arabic ...: whole words; not Thai ("ไทย", Thailand, is three letters)
+    spaced = max(folded) < "\u2e80" and not written_unspaced(folded)  # ~20,000 names: no test per character
+    semitic = _SEMITIC.search(folded) is not None  # written without vowels: "مصر", "יפן"
+    if semitic and folded in _SHORT_WORDS:
+        return False
+    return len(folded) >= (3 if semitic else 4) if spaced else len(folded) >= 2
+
+
+@cache
+def _territory_names() -> dict[str, dict[str, dict[str, list[str]]]]:
+    """locale → {"names": {code: [...]}, "adjectives": {code: [...]}}: CLDR's territory names, and the country's
+    own language name where it doubles as the adjective ("coreano", "Deutsch")."""
+    data = resources.files("watcher.analyze").joinpath("data", "territories.json").read_text(encoding="utf-8")
+    return json.loads(data)
+
+
+@cache
+def _alternate_names() -> dict[str, dict[str, list[str]]]:
+    """locale → {code: [...]}: CLDR's short and variant names ("ABD", "Fildişi Sahili", "Türkiye", "Myanmar"), which
+    babel leaves out (data/territory_alt_names.json says where they come from)."""
+    data = resources.files("watcher.analyze").joinpath("data", "territory_alt_names.json").read_text(encoding="utf-8")
+    return json.loads(data)["names"]
+
+
+@cache
+def _english_demonyms() -> dict[str, list[str]]:
+    """code → English adjectives CLDR's language names leave out ("Ethiopian", "Nigerian", "Emirati"): as exact words,
+    "Nigerian" is NG's, not a run-on of "Niger*" (NE)."""
+    data = resources.files("watcher.analyze").joinpath("data", "english_demonyms.json").read_text(encoding="utf-8")
+    return {code: values for code, values in json.loads(data).items() if not code.startswith("_")}
+
+
+def _city_names() -> dict[str, list[str]]:
+    """ISO code → names of its capital and its big cities (data/cities.json, scripts/build_city_names.py)."""
+    data = resources.files("watcher.analyze").joinpath("data", "cities.json").read_text(encoding="utf-8")
+    return json.loads(data)
+
+
+def _entities() -> list[EntityConfig]:
+    names: dict[str, list[object]] = {}
+    adjectives: dict[str, list[object]] = {}
+    for language, tables in _territory_names().items():
+        base = language.split("_")[0]
+        for kind, countries in tables.items():
+            for code, values in countries.items():
+                for value in values:
+                    adjective = kind == "adjectives" or lower_written(value)
+                    target = adjectives if adjective else names
+                    target.setdefault(code, []).extend(_variants(value, base, adjective))
+                    if base == "ar" and not adjective:
+                        adjectives.setdefault(code, []).extend(_arabic_adjectives(value))
+    for language, countries in _alternate_names().items():
+        base = language.split("_")[0]
+        for code, values in countries.items():
+            for value in values:
+                if value.isupper() and len(value) <= 5:  # "ABD", "САЩ", "USA": as written ("sad" is no "SAD")
+                    names.setdefault(code, []).append({"text": value, "case_sensitive": True})
+                else:
+                    names.setdefault(code, []).extend(_variants(value, base, False))
+    for code, values in EXTRA_NAMES.items():
+        names.setdefault(code, []).extend(values)
+    for table in (EXTRA_ADJECTIVES, _english_demonyms()):
+        for code, values in table.items():
+            adjectives.setdefault(code, []).extend(values)
+    regions: dict[str, list[object]] = {codes: list(values) for codes, values in REGIONS.items()}
+    entities = []
+    for kind, table in (("name", names), ("adjective", adjectives), ("city", regions)):
+        for code, values in sorted(table.items()):
+            aliases = _unique(value for value in values if isinstance(value, dict) or _usable(str(value)))
+            if aliases:
+                entities.append(EntityConfig(name=f"{code}:{kind}", aliases=aliases))
+    return entities
+
+
+def _unique(values: object) -> list[object]:
+    seen: set[str] = set()
+    kept = []
+    for value in values:  # type: ignore[attr-defined]
+        key = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            kept.append(value)
+    return kept
+
+
+_SOURCES = ("territories.json", "territory_alt_names.json", "cities.json")  # in data/
+
+
+def market_table() -> dict[str, Any]:
+    """What MarketFinder is made of, as plain data, built from the names (~0.3 CPU-s): the automaton's table, the
+    names and adjectives as written (folded → their entities, sorted), the cities' finder."""
+    entities = _entities()
+    exact: dict[str, set[str]] = {}
+    for entity in entities:
+        for alias in entity.aliases:
+            if "*" not in alias.text:
+                exact.setdefault(" ".join(fold(alias.text).split()), set()).add(entity.name)
+    return {
+        "matcher": compile_table(entities),
+        "exact": {text: sorted(kinds) for text, kinds in exact.items()},
+        "cities": CityFinder(_city_names()).parts(),
+    }
+
+
+def table_key() -> str:
+    """The key of market_table()'s sources: the data files, the modules with the names, the rules and how the table is
+    built and read, and watcher.match (folding, compiling)."""
+    files = [shipped_tables.data_bytes(name) for name in _SOURCES]
+    modules = (__name__, "watcher.analyze.market_names", "watcher.analyze.markets", "watcher.analyze.cities",
+               "watcher.analyze.hits", "watcher.match")  # fmt: skip
+    return shipped_tables.key(*files, *(shipped_tables.code(module) for module in modules))
