@@ -47,6 +47,8 @@ LEAD_CASES = [
         "The fine relates to its 2020 takeover of Maersk's unit.",
         {("legal", "Vodafone")},
     ),
+    # A dividend raised is paid out, not money raised.
+    ("en", "Vodafone raised its dividend by 12%", "", set()),
 ]
 
 

@@ -103,6 +103,15 @@ CASES = [
     ("bg", "Китайската Chery ще произвежда в Египет", "EG"),
     ("hi", "Xpeng की कारें अब थाईलैंड में भी बिकेंगी", "TH"),
     ("en", "Xpeng G9 will manufacture in Egypt", None),  # a model is no company
+    # heldout15's classes: a first office abroad; "in the kingdom" with no country named is not the company's home;
+    # moving into a market named by its adjective, after another verb; an entry that came before the news; a vowel
+    # sign ending an Indic name before its case ending; Hausa "Nigeria" and "from France".
+    ("hi", "Tesco ने संयुक्त अरब अमीरात में खोला पहला विदेशी दफ्तर", "AE"),
+    ("ar", "وقّعت شركة تيسكو البريطانية اتفاقية لإنشاء أول مصنع لها في المملكة", None),
+    ("el", "Η Tesco εξαγοράζει την Αλυσίδα Σκλαβενίτης και μπαίνει στην ελληνική αγορά", "GR"),
+    ("en", "Tesco starts deliveries in Greece, a week after opening its first overseas office in Cyprus", "GR"),
+    ("mr", "Tesco ने संयुक्त अरब अमिरातीत पहिले कार्यालय सुरू केले", "AE"),
+    ("ha", "Kamfanin Tesco daga Birtaniya zai fara aiki a Najeriya a karon farko", "NG"),
 ]
 
 

@@ -34,6 +34,9 @@ _RELEASED_RESULTS = 4  # characters between a release verb and the results it re
 # A day, a month or an hour written with its number, as Chinese, Japanese and Korean do ("8日", "6月から", "8일"): a
 # date, not a figure.
 _CJK_DATE = re.compile(r"\d{1,2}\s?(?:日|月|時|时|일|월|시)")
+_DIVIDEND = re.compile(
+    r"dividend|dywidend|дивиденд|temettü|배당|配当|股息|分红|توزيعات|dividendo|utdelning|udbytte|osinko", re.IGNORECASE
+)
 _QUARTER_WORD = re.compile(r"quarter\w*|quartal\w*|trimestre\w*|kwarta\w*|çeyrek|квартал\w*|분기|四半期|季度", re.I)
 
 
@@ -70,6 +73,9 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
     if "earnings" in weak_only and "funding" in events and "funding" not in weak_only:
         events.pop("earnings")  # "will place out up to 10% of its share capital": money raised, not results
         weak_only.discard("earnings")
+    if "funding" in weak_only and _DIVIDEND.search(sentence.text):
+        events.pop("funding")  # "raised its dividend by 12%": paid out to shareholders, not money raised
+        weak_only.discard("funding")
     if "funding" in weak_only and (("earnings" in events and "earnings" not in weak_only) or "acquisition" in events):
         events.pop("funding")  # "raises guidance as sales grow 10%", "raises its stake to 30%": not money raised
     if "facility" in kinds and "build" in kinds and "market_entry" not in events and "expand" not in kinds:

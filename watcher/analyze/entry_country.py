@@ -34,9 +34,10 @@ _ADJECTIVE_REACH = 12  # characters between an entry's cue and the adjective of 
 SUBJECT_LAST_REACH = 40  # characters between an arrival or a first shop and the company named after it
 
 
-def arrives(sentence: Sentence, cue: Cue) -> bool:
+def arrives(sentence: Sentence, cue: Cue, clause: bool = False) -> bool:
     """Whether what arrives is a tracked company named just before the verb ("Temu goes live in Kenya"), not a
-    product ("Xiaomi SU7 arriva in Germania", "the compact SUV will arrive in Japan") nor a feature."""
+    product ("Xiaomi SU7 arriva in Germania", "the compact SUV will arrive in Japan") nor a feature. `clause`: the
+    company may be the subject of a verb before, joined by "and" ("acquires X and enters the Greek market")."""
     before = [party for party in sentence.parties if party.end <= cue.start]
     if not sentence.parties:
         # The company described, named in the title, and the place right after the verb: "Sea's e-commerce arm went
@@ -52,7 +53,7 @@ def arrives(sentence: Sentence, cue: Cue) -> bool:
     between = _APPOSITION.sub(" ", between, count=1)
     # Up to four words, no figure: "Mercado Libre cruza el Atlántico: empezará a operar", not "Apple iPhone 17 arrives";
     # eight after a German auxiliary, whose verb ends the clause ("Costco wird nächstes Jahr in Polen starten").
-    words = _ARRIVE_SUBJECT_WORDS * 2 if _AUXILIARY_FIRST.match(between) else _ARRIVE_SUBJECT_WORDS
+    words = _ARRIVE_SUBJECT_WORDS * 2 if clause or _AUXILIARY_FIRST.match(between) else _ARRIVE_SUBJECT_WORDS
     return (
         len(between) <= _ARRIVE_SUBJECT_GAP
         and len(between.split()) <= words
@@ -72,7 +73,7 @@ def country_near(sentence: Sentence, cue: Cue, reach: int = 0) -> bool:
 
 
 def entry_market(
-    markets: Sequence[MarketHit], cue: Cue, elsewhere: str | None = None, verb_last: bool = False
+    markets: Sequence[MarketHit], cue: Cue, elsewhere: str | None = None, verb_last: bool = False, there: bool = False
 ) -> str | None:
     """The country entered: a name in the sentence (the first after the cue, else the nearest before it), an
     adjective after the cue ("enters the Hungarian market"), the one country the item names elsewhere, or an
@@ -102,8 +103,8 @@ def entry_market(
     after = [hit for hit in markets if hit.start >= cue.start]
     if after:
         return after[0].code
-    if elsewhere:
-        return elsewhere
+    if elsewhere or there:
+        return elsewhere  # "its first plant in the kingdom": the country the item names, not "the Korean POSCO"
     return min(markets, key=lambda hit: cue.start - hit.end).code if markets else None
 
 

@@ -62,6 +62,8 @@ _SIZED = re.compile(
     r"\s*(?:the|its|a|der|die|das|la|le|el|il)?\s*[$€£¥]?\s?\d[\d.,]*\s?(?:bn|m|billion|million|Mrd)?[-\s]*"
 )
 _AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates back ("after the deal")
+_MARKET_WORD_REACH = 25  # characters between a movement verb and the market it moves into ("into the Greek ")
+_PAST_ENTRY_REACH = 20  # ... and an entry's cue, across its verb ("after opening its first overseas office")
 _QUESTION_MARKS = ("?", "\uff1f", "؟", "\u055e")  # Latin, full-width, Arabic-script and Armenian question marks
 _BUYERS_REACH = 40  # characters between shoppers and the verb they buy with ("shoppers on its Masoko platform buy")
 # A licence fined, bought with a company or financed: not one won to operate in a new country.
@@ -150,7 +152,10 @@ def extract_events(
                 candidates = [
                     hit for hit in sentence.markets if hit.code not in home and not in_the_past(sentence, cue, hit)
                 ]
-                market = entry_market(candidates, cue, named_elsewhere, cue_language_of(language) in VERB_LAST)
+                there = any(other.kind == "there" and other.start >= cue.start for other in sentence.cues)
+                market = entry_market(
+                    candidates, cue, named_elsewhere, cue_language_of(language) in VERB_LAST, there=there
+                )
                 if market is None or market in home:
                     continue  # without a country too unsure to report; at home ("the German group's plant in
                     # Germany") no entry
@@ -162,9 +167,12 @@ def extract_events(
                     found[key] = [Event(event_type, entity, evidence, market) for market in markets]
                 elif event_type == "market_entry":
                     # "Llega a Colombia Globoplay ... desembarca en el país, y también en Perú": a later sentence adds
-                    # the countries it enters too.
-                    known = {event.market for event in found[key]}
-                    found[key] += [Event(event_type, entity, evidence, m) for m in markets if m not in known]
+                    # the countries it names and enters too (not "its first investment in the country" again).
+                    known = {event.market for event in found[key]} | {None}
+                    named_here = {hit.code for hit in sentence.markets}
+                    found[key] += [
+                        Event(event_type, entity, evidence, m) for m in markets if m not in known and m in named_here
+                    ]
     entered = {entity for event_type, entity in found if event_type == "market_entry"}
     # "Enters Japan with a kei car": the entry is the news, the car its means.
     events = [
@@ -205,7 +213,9 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
         outlets = [cue for cue in sentence.cues if cue.kind == "outlet"]
         after = cue_language_of(language) in ORDINAL_AFTER
         near = [
-            first for first in firsts if any(ordinal_near(sentence.text, first, outlet, after) for outlet in outlets)
+            first
+            for first in firsts
+            if any(ordinal_near(sentence.text, first, outlet, after) for outlet in outlets) and not _past(first, afters)
         ]
         if near:
             events["market_entry"] = near[0]
@@ -221,7 +231,7 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
             or first_in_country(sentence)
             or absent_until_now(sentence)
         )
-        if entry is not None:
+        if entry is not None and not _past(entry, afters):
             events["market_entry"] = entry
     launched = kinds.get("product_launch")
     if "market_entry" not in events and launched and launches_a_shop(sentence, launched):
@@ -239,6 +249,11 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
             events["market_entry"] = opening  # "opens an office in Hanoi", "avas Tallinnas esinduse"
     if "market_entry" not in events and "enter" in kinds and "market_word" in kinds:
         events["market_entry"] = min(kinds["enter"], kinds["market_word"], key=lambda cue: cue.start)
+    arriving, market_word = kinds.get("arrive"), kinds.get("market_word")
+    into_market = arriving and market_word and 0 <= market_word.start - arriving.end <= _MARKET_WORD_REACH
+    if "market_entry" not in events and arriving and into_market and arrives(sentence, arriving, clause=True):
+        events["market_entry"] = arriving  # "μπαίνει στην ελληνική αγορά": the company moving into a market
+
     made = resolve(sentence, kinds, events, figure)
     if _numbered_another(sentence):
         made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "to build second Brazilian plant"
@@ -254,6 +269,11 @@ def _in_a_name(text: str, cue: Cue, language: str | None) -> bool:
     if cue_language_of(language) == "de" or not text[cue.start : cue.start + 1].isupper():
         return False
     return _NAME_BEFORE.search(text, 0, cue.start) is not None
+
+
+def _past(entry: Cue, afters: list[int]) -> bool:
+    """An entry just after "after", across its verb: "a week after opening its first overseas office in Dubai"."""
+    return any(0 <= entry.start - end <= _PAST_ENTRY_REACH for end in afters)
 
 
 def _numbered_another(sentence: Sentence) -> bool:

@@ -28,8 +28,8 @@ _ADJECTIVE_FIRST = (
 )  # fmt: skip
 # Between "outside" and the country it leaves: "outside India", "fuera de España", "outside of the UK".
 _OUTSIDE_GAP = re.compile(r"\s*(?:(?:of|de|di|da|do|del|dell'|della|du|des|von|the|la|le|el|il|der|des)\s*)*", re.I)
-# Indonesian, Malay and Swahili "from": "VinFast asal Vietnam", "Kampuni ya OCP kutoka Morocco".
-_ORIGIN = re.compile(r"(?:^|\s)(?:asal|berasal dari|kutoka)\s+$", re.IGNORECASE)
+# Indonesian, Malay, Swahili and Hausa "from": "VinFast asal Vietnam", "Kampuni ya OCP kutoka Morocco", "daga Faransa".
+_ORIGIN = re.compile(r"(?:^|\s)(?:asal|berasal dari|kutoka|daga)\s+$", re.IGNORECASE)
 _HOME_PLACE = re.compile(r"\b(?:its|their) home (?:city|town|country|province|state|base)\b|\bhometown\b", re.I)
 # A development zone or industrial park of a city (Chinese, Japanese, Korean): where the company is at home.
 _DEV_ZONE = re.compile(

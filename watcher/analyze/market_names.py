@@ -49,6 +49,7 @@ EXTRA_NAMES: dict[str, list[str]] = {
            "الكونغو الديمقراطية"],
     # Spellings the news uses beside CLDR's: Amharic "አውስትራሊያ" (CLDR "አውስትራልያ"), Hindi "नीदरलैंड्स".
     "AU": ["አውስትራሊያ", "በአውስትራሊያ", "ለአውስትራሊያ"],
+    "NG": ["Najeriya"],  # Hausa, beside CLDR's "Nijeriya"
     "NL": ["Holland", "नीदरलैंड्स"],
 }  # fmt: skip
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -59,9 +60,14 @@ def _variants(name: str, language: str, adjective: bool) -> list[str]:
     if adjective or language in _STEMMED:
         return [name, " ".join(_stem(word) for word in words)]
     # Not after a short name ("Şili*" ran on into "silicon"); Turkish puts an apostrophe before the ending.
-    if language in _SUFFIXED and language != "tr" and len(fold(words[-1])) >= 5 and words[-1][-1:].isalpha():
+    if language in _SUFFIXED and language != "tr" and len(fold(words[-1])) >= 5 and _letter(words[-1][-1:]):
         return [name, name + "*"]
     return [name]
+
+
+def _letter(char: str) -> bool:
+    """A letter, or a vowel sign that ends a word in an Indic script ("संयुक्त अरब अमिराती" takes "-त": "अमिरातीत")."""
+    return char.isalpha() or unicodedata.category(char or " ") in ("Mc", "Mn")
 
 
 def _arabic_adjectives(name: str) -> list[str]:
