@@ -168,6 +168,9 @@ class _Reader:
         self.base_parses = _parses(base)
         self.version = ""
         self.has_content = False  # feedparser's hasContent: set by a content element, reset after each entry
+        # The language in scope of the element whose text elements are being read (an item, mostly): looked up
+        # once for the item's title, description and content, not up the tree again for each.
+        self._scope: tuple[Any, str | None] = (None, None)
 
     def read(self, root: Any) -> dict[str, Any]:
         self.version = _namespace_version(root)
@@ -335,7 +338,19 @@ class _Reader:
         value = _repair((element.text or "").strip())
         if not self.version.startswith("atom") and media_type == "text/plain" and _looks_like_html(value):
             media_type = "text/html"
-        return value, {"type": media_type, "language": _language_in_scope(element), "base": self.base}
+        return value, {"type": media_type, "language": self._language(element), "base": self.base}
+
+    def _language(self, element: Any) -> str | None:
+        """_language_in_scope(element), its parent's part remembered for the parent's next text element."""
+        value = element.get(_XML_LANG, element.get("lang"))
+        if value is not None:
+            return value.replace("_", "-") if value else None
+        parent = element.getparent()
+        if parent is None:
+            return None
+        if parent is not self._scope[0]:  # lxml gives one proxy per node while it is referenced: `is` holds
+            self._scope = (parent, _language_in_scope(parent))
+        return self._scope[1]
 
     def _plain_text(self, element: Any, *, resolve: bool = False) -> str:
         if len(element):
