@@ -51,3 +51,20 @@ def test_the_start_is_frozen_only_where_the_command_is_the_whole_process(monkeyp
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_a_one_shot_poll_does_not_load_the_metrics(tmp_path: Path, feed_server: FeedServer) -> None:
+    # Nothing serves Prometheus metrics to a command that exits after one pass: prometheus_client (~20 ms of every
+    # start) is not imported, and the pass is polled and stored all the same.
+    feed_server.routes["/it.xml"] = Route(body=founding_feed())
+    config = write_config(tmp_path, feeds=[{"url": feed_server.url("/it.xml")}])
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "watcher", "--config", str(config), "poll", "--once"],
+        capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().endswith("new items: 3; new matches: 4\n")
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.decode().splitlines() if "|" in line}
+    assert "watcher.poll" in imported
+    assert "prometheus_client" not in imported
+    assert "watcher.metrics" not in imported
