@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import functools
 import ipaddress
 import socket
 import sys
@@ -266,7 +267,7 @@ async def _fetch_http(
     resolve: bool = False,
 ) -> FetchResult:
     conditional = {"Accept": accept} if accept else {}
-    first_host = urlsplit(url).hostname
+    first_host = urlsplit(url).hostname if resolve else None
     if etag:
         conditional["If-None-Match"] = etag
     if last_modified:
@@ -319,13 +320,20 @@ async def _drain(response: Any) -> None:
 
 def _check_url(url: str) -> None:
     """Refuse a URL httpx or the socket layer would choke on: no host, a port out of range."""
+    problem = _url_problem(url)
+    if problem is not None:
+        raise FetchError(problem)
+
+
+@functools.lru_cache(maxsize=4096)
+def _url_problem(url: str) -> str | None:
+    # Cached: the same feed URLs are checked pass after pass (two netloc parses each).
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- raises ValueError when out of range or not a number
     except ValueError as exc:
-        raise FetchError(f"invalid URL {url!r}: {exc}") from None
-    if not parts.hostname:
-        raise FetchError(f"no host in {url!r}")
+        return f"invalid URL {url!r}: {exc}"
+    return None if parts.hostname else f"no host in {url!r}"
 
 
 def _result(response: Any, url: str, body: bytes, moved_permanently: bool) -> FetchResult:
