@@ -53,18 +53,40 @@ def test_the_start_is_frozen_only_where_the_command_is_the_whole_process(monkeyp
         gc.unfreeze()
 
 
-def test_a_one_shot_poll_does_not_load_the_metrics(tmp_path: Path, feed_server: FeedServer) -> None:
-    # Nothing serves Prometheus metrics to a command that exits after one pass: prometheus_client (~20 ms of every
-    # start) is not imported, and the pass is polled and stored all the same.
+def test_a_one_shot_poll_loads_only_what_its_pass_needs(tmp_path: Path, feed_server: FeedServer) -> None:
+    # Nothing serves Prometheus metrics to a command that exits after one pass: prometheus_client (~7 ms of every
+    # start) is not imported. A pass whose feeds are all unchanged parses nothing: no lxml (nor the page and sitemap
+    # readers), and no urllib.request without a proxy configured. The pass is polled and stored all the same.
     feed_server.routes["/it.xml"] = Route(body=founding_feed())
     config = write_config(tmp_path, feeds=[{"url": feed_server.url("/it.xml")}])
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "watcher", "--config", str(config), "poll", "--once"],
-        capture_output=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr.decode()
-    assert done.stdout.decode().endswith("new items: 3; new matches: 4\n")
-    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.decode().splitlines() if "|" in line}
+    env = {key: value for key, value in os.environ.items() if not key.lower().endswith("_proxy")}
+    command = [sys.executable, "-X", "importtime", "-m", "watcher", "--config", str(config), "poll", "--once"]
+
+    def poll() -> tuple[str, set[str]]:
+        done = subprocess.run(command, capture_output=True, env=env, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr.decode()
+        lines = done.stderr.decode().splitlines()
+        return done.stdout.decode(), {line.rsplit("|", 1)[-1].strip() for line in lines if "|" in line}
+
+    output, imported = poll()
+    assert output.endswith("new items: 3; new matches: 4\n")
+    assert {"watcher.poll", "lxml.etree"} <= imported
+    assert not {"prometheus_client", "watcher.metrics"} & imported
+    output, imported = poll()  # the same bytes again: unchanged
+    assert output.endswith("(1 unchanged), 0 failed; new items: 0; new matches: 0\n")
     assert "watcher.poll" in imported
-    assert "prometheus_client" not in imported
-    assert "watcher.metrics" not in imported
+    assert not {"prometheus_client", "lxml", "lxml.etree", "lxml.html", "urllib.request"} & imported
+
+
+def test_a_proxy_is_looked_for_only_where_one_could_be_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    import urllib.request
+
+    from watcher.fetch import _behind_proxy
+
+    for name in [name for name in os.environ if name.lower().endswith("_proxy")]:
+        monkeypatch.delenv(name)
+    assert _behind_proxy() is False
+    for name, value in [("no_proxy", "localhost"), ("HTTPS_PROXY", ""), ("HTTPS_PROXY", "http://127.0.0.1:3128")]:
+        monkeypatch.setenv(name, value)
+        assert _behind_proxy() is bool(urllib.request.getproxies())
+    assert _behind_proxy() is True
