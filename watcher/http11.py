@@ -255,7 +255,7 @@ class LeanPool:
             self._pools.move_to_end(origin)
             return pool
         pool = self._pools[origin] = _OriginPool(self.per_host)
-        excess = len(self._pools) - self.max_hosts
+        excess = max(len(self._pools) - self.max_hosts, 0)  # [:-n] would close all but n: every idle host but a few
         for other in [key for key, value in self._pools.items() if not value.active and key != origin][:excess]:
             for connection in self._pools.pop(other).idle:
                 connection.close()
