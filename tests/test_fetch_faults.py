@@ -939,6 +939,25 @@ def test_informational_answers_before_the_real_one_are_skipped(server: ScriptedS
     assert run_fetch(server.url("/feed")).body == FEED
 
 
+def test_the_lean_pool_keeps_every_idle_host_within_its_limit() -> None:
+    # Below max_hosts nothing is closed: a pass over feeds spread on 50 hosts (max_hosts 64) opened ~370 connections
+    # instead of ~50-100, as a negative excess sliced the idle hosts' list from its end ([:-14]: all but 14 closed).
+    servers = _servers(3)
+    settings = FetchLimits(block_private_addresses=False, timeout=5.0)
+
+    async def go() -> None:
+        async with make_client(settings, concurrency=1, per_host=1) as client:
+            client.lean.max_hosts = 4  # type: ignore[union-attr]
+            for server in [*servers, *servers]:
+                assert (await fetch(client, server.url("/feed.xml"), limits=settings)).body == FEED
+
+    try:
+        asyncio.run(go())
+        assert [len({request.client_port for request in server.requests}) for server in servers] == [1, 1, 1]
+    finally:
+        _stop(servers)
+
+
 def test_the_lean_pool_keeps_per_host_connections_and_closes_idle_hosts_beyond_its_limit() -> None:
     servers = _servers(3)
     settings = FetchLimits(block_private_addresses=False, timeout=5.0)

@@ -16,6 +16,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
 from tests.conftest import FeedServer, Route, rss, write_config
@@ -23,7 +25,7 @@ from watcher.app import Watcher
 from watcher.clock import utcnow
 from watcher.config import load_config
 from watcher.models import Item, Match
-from watcher.parse import normalise_link
+from watcher.parse import _PLAIN_WEB_LINK, _normalise_parsed_link, normalise_link
 from watcher.store import DEDUP_WINDOW
 
 # Items' ages (DEDUP_WINDOW) and pubDates are measured from now.
@@ -105,3 +107,34 @@ def test_normalise_link_folds_the_host_not_the_path() -> None:
     )
     assert normalise_link("https://news.example/A/B?Id=7") == "news.example/A/B?Id=7"
     assert normalise_link("HTTP://WWW.NEWS.EXAMPLE:80/A/?utm_campaign=x&fbclid=y#c") == "news.example/A"
+
+
+_LINK_TEXT = st.text(alphabet="aZ09-._~%!$&'()*+,;=:@/?#[]\\ \t\n\x00\x7füé", max_size=24)
+
+
+@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["http://", "https://", "HTTPS://", " http://www.", "http:///", "ftp://", "//", "/", ""]),
+    st.sampled_from(["", "news.example", "WWW.News.Example", "a.b:8080", "a:80", "a:443", "a:0", "a:99999", "a:"]),
+    _LINK_TEXT,
+    st.sampled_from(["", "/", "?utm_source=x&b=2&a=", "?a=1;b=2", "#top", "/x/?fbclid=1#f?g"]),
+)
+def test_plain_links_are_normalised_as_urlsplit_reads_them(scheme: str, host: str, rest: str, tail: str) -> None:
+    # normalise_link reads a plain http(s) link with one regular expression instead of urlsplit: the same key
+    # either way (the keys stored by the code before it are compared with the ones computed now).
+    link = scheme + host + rest + tail
+    try:
+        expected = _normalise_parsed_link(link.strip())
+    except ValueError:  # urlsplit refuses it ("http://[a"): so must the fast reading, which leaves it to urlsplit
+        assert _PLAIN_WEB_LINK.fullmatch(link.strip()) is None
+        return
+    assert normalise_link(link) == expected
+
+
+def test_the_links_of_most_feeds_take_the_plain_path() -> None:
+    plain = ["https://news.example/1/2.html", "http://www.ilsole24ore.com/art/x-AbC_1?refresh_ce=1&x=2#top",
+             "HTTPS://Example.com:8443/a/b/", "http://a/b?", "http://a/b#", "http://a.b:/c"]  # fmt: skip
+    others = ["http://user@a/b", "http://[::1]/", "//a/b", "/relative", "http://a b", "http://ü.de/",
+              "http:///a", "ftp://a/b", "http://a/b\tc", "http://a%41/"]  # fmt: skip
+    assert all(_PLAIN_WEB_LINK.fullmatch(link) for link in plain)
+    assert not any(_PLAIN_WEB_LINK.fullmatch(link) for link in others)

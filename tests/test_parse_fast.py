@@ -471,3 +471,23 @@ def test_the_links_of_most_feeds_take_the_plain_path() -> None:
               "/relative", "http://a b", "http://ü.de/"]  # fmt: skip
     assert all(_PLAIN_ABSOLUTE_URL.fullmatch(link) for link in plain)
     assert not any(_PLAIN_ABSOLUTE_URL.fullmatch(link) for link in others)
+
+
+def test_element_names_are_remembered_only_where_the_tag_alone_decides_them() -> None:
+    # _feedparser_name keeps the names of plain tags and of namespaces feedparser knows; an unknown namespace takes
+    # each document's own prefix, so two documents using it under two prefixes get two names.
+    from lxml import etree
+
+    from watcher.parse_fast import _NAMES, _NAMES_KEPT, _feedparser_name
+
+    def name(document: bytes) -> str:
+        return _feedparser_name(etree.fromstring(document)[0])
+
+    assert name(b'<a xmlns:x="urn:made-up"><x:Thing/></a>') == "x_thing"
+    assert name(b'<a xmlns:y="urn:made-up"><y:Thing/></a>') == "y_thing"
+    assert "{urn:made-up}Thing" not in _NAMES
+    dc = b'<a xmlns:q="http://purl.org/dc/elements/1.1/"><q:Creator/></a>'
+    assert name(dc) == name(dc.replace(b"q", b"r")) == "dc_creator"
+    assert _NAMES["{http://purl.org/dc/elements/1.1/}Creator"] == "dc_creator"
+    assert name(b"<a><Title/></a>") == "title"
+    assert len(_NAMES) <= _NAMES_KEPT

@@ -26,8 +26,14 @@ def test_a_plain_feed_read_inline_is_read_as_by_a_worker() -> None:
     body = founding_feed()
     url = "http://127.0.0.1/it.xml"
     parsed, seconds = parse_inline(body, "application/rss+xml", url)
-    assert parsed == parse_feed(body, content_type="application/rss+xml", url=url)
+    by_worker = parse_feed(body, content_type="application/rss+xml", url=url)
+    assert parsed == by_worker
     assert seconds > 0
+    # Read here, an entry's dedup key waits until the writer asks for it (only of entries not stored yet); a
+    # worker computes every one before pickling. The keys are the same.
+    assert all("dedup_key" not in vars(entry) for entry in parsed.entries)
+    assert all("dedup_key" in vars(entry) for entry in by_worker.entries)
+    assert [entry.dedup_key for entry in parsed.entries] == [entry.dedup_key for entry in by_worker.entries]
 
 
 def test_a_feed_only_feedparser_reads_is_left_to_a_worker() -> None:

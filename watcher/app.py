@@ -110,7 +110,9 @@ class Watcher:
     @property
     def poller(self) -> Poller:
         if self._poller is None:
-            self._poller = Poller(self.db, self.config, self.matcher, inline_parse=self.one_pass)
+            self._poller = Poller(
+                self.db, self.config, self.matcher, inline_parse=self.one_pass, record_metrics=not self.one_pass
+            )
             # The analyze stage (numpy, the USE model) is imported after the first pass that stored a match.
             self._poller.after_pass = lambda: self.story_keeper.run()
         return self._poller

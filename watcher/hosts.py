@@ -13,6 +13,7 @@ feed, is overloaded: every feed and article of that host waits until the pause e
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -26,7 +27,9 @@ BURST_SECONDS = 60.0  # the bucket holds this many seconds' worth of requests
 PAUSE_STATUSES = frozenset({429, 503})
 
 
+@functools.lru_cache(maxsize=4096)
 def host_of(url: str) -> str:
+    # Cached: a feed's URL is asked for its host four times a poll (slot, pace, pause, answer), each a netloc parse.
     return (urlsplit(url).hostname or "(local)").lower()
 
 

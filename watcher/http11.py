@@ -255,7 +255,7 @@ class LeanPool:
             self._pools.move_to_end(origin)
             return pool
         pool = self._pools[origin] = _OriginPool(self.per_host)
-        excess = len(self._pools) - self.max_hosts
+        excess = max(len(self._pools) - self.max_hosts, 0)  # [:-n] would close all but n: every idle host but a few
         for other in [key for key, value in self._pools.items() if not value.active and key != origin][:excess]:
             for connection in self._pools.pop(other).idle:
                 connection.close()
@@ -353,10 +353,11 @@ def _request(url: str, headers: Iterable[tuple[str, str]]) -> tuple[str, str, in
         import idna
 
         name = idna.encode(name, uts46=True).decode("ascii")
-    port = parts.port or DEFAULT_PORTS[scheme]
+    given_port = parts.port  # each reading of .port (or .hostname) parses the netloc again
+    port = given_port or DEFAULT_PORTS[scheme]
     authority = f"[{name}]" if ":" in name else name
-    if parts.port is not None and parts.port != DEFAULT_PORTS[scheme]:
-        authority += f":{parts.port}"
+    if given_port is not None and given_port != DEFAULT_PORTS[scheme]:
+        authority += f":{given_port}"
     target = quote(parts.path, safe=_PATH_SAFE) or "/"
     if parts.query:
         target += "?" + quote(parts.query, safe=_QUERY_SAFE)

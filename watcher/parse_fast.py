@@ -110,6 +110,12 @@ _parsers = threading.local()  # an lxml parser must not serve two threads at onc
 _LINK_REFERENCE = re.compile("&([A-Za-z0-9_]+);")
 _looks_like_html = _FeedParserMixin.looks_like_html
 _TEXT_ATTRIBUTES = frozenset({"type", _XML_LANG, "lang"})
+_PLAIN_OR_HTML = frozenset({"text/plain"} | _HTML_TYPES)  # made once, not at each text element (as feedparser does)
+_TEXT_TYPES = _PLAIN_OR_HTML - {"application/xhtml+xml"}  # the text constructs read here
+# _feedparser_name of each tag seen (a str: an element without a namespace, or in one feedparser knows): the name
+# does not depend on the element then. Bounded, as a worker reads many documents and a document may invent tags.
+_NAMES: dict[str, str] = {}
+_NAMES_KEPT = 2000
 # An absolute http(s) URL that feedparser's _urljoin gives back as it is, whatever the base: lower-case scheme, a
 # host (no "[", nothing non-ASCII: urlsplit's checks), no ";" (params), no white space or control character (urlsplit
 # strips and removes them), a "?" or "#" only with something after it (urlunsplit drops an empty query or fragment).
@@ -168,6 +174,9 @@ class _Reader:
         self.base_parses = _parses(base)
         self.version = ""
         self.has_content = False  # feedparser's hasContent: set by a content element, reset after each entry
+        # The language in scope of the element whose text elements are being read (an item, mostly): looked up
+        # once for the item's title, description and content, not up the tree again for each.
+        self._scope: tuple[Any, str | None] = (None, None)
 
     def read(self, root: Any) -> dict[str, Any]:
         self.version = _namespace_version(root)
@@ -280,7 +289,7 @@ class _Reader:
             raise _Unsupported("out-of-line content")
         value, detail = self._text(element, default_type)
         entry.setdefault("content", []).append({**detail, "value": value})
-        if detail["type"] in {"text/plain"} | _HTML_TYPES:
+        if detail["type"] in _PLAIN_OR_HTML:
             entry.setdefault("summary", value)
 
     def _date(self, entry: dict[str, Any], element: Any, key: str) -> None:
@@ -327,15 +336,28 @@ class _Reader:
         """(value, detail) of a text construct as feedparser's pop() leaves them."""
         if len(element):
             raise _Unsupported("markup inside a text element")
-        if any(key not in _TEXT_ATTRIBUTES for key in element.attrib):
+        attributes = element.attrib
+        if attributes and any(key not in _TEXT_ATTRIBUTES for key in attributes):
             raise _Unsupported("unusual attributes on a text element")
-        media_type = _FeedParserMixin.map_content_type(element.get("type", default_type))
-        if media_type not in {"text/plain"} | _HTML_TYPES or media_type == "application/xhtml+xml":
+        media_type = _FeedParserMixin.map_content_type(attributes.get("type", default_type))
+        if media_type not in _TEXT_TYPES:
             raise _Unsupported("xhtml, base64 or another content type")
         value = _repair((element.text or "").strip())
         if not self.version.startswith("atom") and media_type == "text/plain" and _looks_like_html(value):
             media_type = "text/html"
-        return value, {"type": media_type, "language": _language_in_scope(element), "base": self.base}
+        return value, {"type": media_type, "language": self._language(element), "base": self.base}
+
+    def _language(self, element: Any) -> str | None:
+        """_language_in_scope(element), its parent's part remembered for the parent's next text element."""
+        value = element.get(_XML_LANG, element.get("lang"))
+        if value is not None:
+            return value.replace("_", "-") if value else None
+        parent = element.getparent()
+        if parent is None:
+            return None
+        if parent is not self._scope[0]:  # lxml gives one proxy per node while it is referenced: `is` holds
+            self._scope = (parent, _language_in_scope(parent))
+        return self._scope[1]
 
     def _plain_text(self, element: Any, *, resolve: bool = False) -> str:
         if len(element):
@@ -383,20 +405,28 @@ def _check_harmless(element: Any, name: str, leaves: frozenset[str], subtrees: d
 def _feedparser_name(element: Any) -> str:
     """The name feedparser files an element under: its known prefix (or the document's) + local name."""
     tag = element.tag
+    known = _NAMES.get(tag)  # a comment's or an entity's tag is a function: never found
+    if known is not None:
+        return known
     if not isinstance(tag, str):
         raise _Unsupported("an entity reference or other node")
+    fixed = True  # the name follows from the tag alone
     if tag.startswith("{"):
         uri, local = tag[1:].split("}", 1)
         lower = uri.lower()
         if "backend.userland.com/rss" in lower:
             lower = "http://backend.userland.com/rss"
+        fixed = lower in _KNOWN_PREFIXES
         prefix = _KNOWN_PREFIXES.get(lower, element.prefix)
         if prefix is None:  # expat reports no prefix here; feedparser then guesses one
             raise _Unsupported("an element in an unknown default namespace")
     else:
         prefix, local = "", tag
     local = local.lower()
-    return f"{prefix.lower()}_{local}" if prefix else local
+    name = f"{prefix.lower()}_{local}" if prefix else local
+    if fixed and len(_NAMES) < _NAMES_KEPT:
+        _NAMES[tag] = name
+    return name
 
 
 def _language_in_scope(element: Any) -> str | None:

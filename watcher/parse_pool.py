@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 
-from watcher.parse import NeedsFeedparser, ParsedFeed, parse_feed
+from watcher.parse import NeedsFeedparser, ParsedFeed, parse_feed_here
 from watcher.worker import EntitySpec, init_parse_worker
 
 PARSE_MEMORY_LIMIT = 1536 * 2**20  # address space of a parse worker: an entity bomb dies, not the daemon
@@ -143,6 +143,6 @@ def parse_inline(body: bytes, content_type: str | None, url: str | None) -> tupl
         return None, 0.0
     started = time.thread_time()
     try:
-        return parse_feed(body, content_type=content_type, url=url, fast_only=True), time.thread_time() - started
+        return parse_feed_here(body, content_type=content_type, url=url), time.thread_time() - started
     except NeedsFeedparser:
         return None, time.thread_time() - started

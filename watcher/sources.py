@@ -20,9 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from watcher.coverage.fulltext import wants_full_text
 from watcher.coverage.keys import target_in_link, title_key, web_site
-from watcher.coverage.pages import parse_page
 from watcher.coverage.results import SearchResult, SearchResults, parse_search_results
-from watcher.coverage.sitemap import parse_sitemap
 from watcher.errors import WatcherError
 from watcher.fetch import FetchLimits, fetch
 from watcher.hosts import Hosts, host_of
@@ -48,7 +46,17 @@ def reader_for(kind: str, search: bool) -> Callable[..., Parsed]:
     """The function a parse worker runs on the bytes (a module-level function: it is pickled by name)."""
     if search:
         return parse_search_results
-    return {"page": parse_page, "sitemap": parse_sitemap}.get(kind, parse_feed)
+    # A page's and a sitemap's readers (lxml.html and lxml.etree) are imported where such a source is configured:
+    # a pass of plain feeds whose bodies are unchanged never needs lxml.
+    if kind == "page":
+        from watcher.coverage.pages import parse_page
+
+        return parse_page
+    if kind == "sitemap":
+        from watcher.coverage.sitemap import parse_sitemap
+
+        return parse_sitemap
+    return parse_feed
 
 
 def feed_of(parsed: Parsed) -> ParsedFeed:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, replace
 
-from lxml import etree
-
 from watcher.coverage.keys import site_of, without_publisher
 from watcher.parse import Entry, ParsedFeed, collapse_whitespace, parse_feed
 
@@ -50,6 +48,8 @@ def _sources(body: bytes) -> dict[str, tuple[str | None, str | None]]:
 
     parse_feed has refused entity declarations already; this parser expands none and fetches nothing anyway.
     """
+    from lxml import etree  # here: the poll path imports this module for SearchResult, and needs no lxml before a body
+
     parser_options = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True)
     found: dict[str, tuple[str | None, str | None]] = {}
     try:
