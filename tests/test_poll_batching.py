@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,38 @@ def test_a_feed_waiting_for_the_writer_leaves_its_host_to_the_next_feeds(
     assert len(sessions) == FEEDS and len(set(sessions)) < FEEDS - 1
     with watcher.db.session() as session:
         assert session.scalar(select(func.count()).select_from(Item)) == FEEDS
+
+
+def test_the_writer_gathers_a_group_of_feeds_before_a_transaction(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index in range(FEEDS):
+        item = {"title": f"Story {index}", "link": f"https://news.example/{index}"}
+        feed_server.routes[f"/feed/{index}"] = Route(body=rss(item))
+    feeds = [{"url": feed_server.url(f"/feed/{index}")} for index in range(FEEDS)]
+    watcher = Watcher.open(load_config(write_config(tmp_path, feeds=feeds)))
+    sessions: list[int] = []
+    store_items = poll_module.store_items
+
+    def counted_store(session: Any, *args: Any, **kwargs: Any) -> tuple[int, int]:
+        sessions.append(id(session))
+        return store_items(session, *args, **kwargs)
+
+    monkeypatch.setattr(poll_module, "store_items", counted_store)
+    monkeypatch.setattr(poll_module, "STORE_GROUP", FEEDS)  # the whole pass is one group...
+    monkeypatch.setattr(poll_module, "STORE_GATHER", 30.0)  # ... gathered as long as it takes to come
+
+    async def one_pass() -> Any:
+        try:
+            return await watcher.poll(everything=True)
+        finally:
+            await watcher.aclose()
+
+    started = time.monotonic()
+    summary = asyncio.run(one_pass())
+    assert summary.feeds_ok == FEEDS and summary.new_items == FEEDS
+    assert len(sessions) == FEEDS and len(set(sessions)) == 1  # without gathering, the first feed went alone
+    assert time.monotonic() - started < 20  # the writer started when the group was there, not at its deadline
 
 
 def test_held_slots_are_released_once() -> None:

@@ -70,6 +70,8 @@ JITTER = 0.1
 UNCHANGED_BATCH = 500  # unchanged feeds recorded in one transaction, at most
 UNCHANGED_MIN_BATCH = 100  # ... and at least, but for the pass's last ones (_flush_unchanged)
 STORE_BATCH = 32  # changed feeds stored in one transaction, at most
+STORE_GROUP = 16  # ... and, when fewer are waiting, the writer waits up to STORE_GATHER seconds for this many
+STORE_GATHER = 0.05
 T = TypeVar("T")
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -587,8 +589,16 @@ class Poller:
         A group commit, as for unchanged feeds: a transaction per feed cost more than its inserts (SQLite
         writes each commit's pages to the WAL, ~1 ms of CPU a feed). Should one feed's store fail, the batch is
         rolled back and each of its feeds stored again in a transaction of its own, so only that one fails.
+
+        The writer gathers a group before it starts one: taking whatever had come, it committed two feeds a
+        transaction on average in an all-new pass (it writes faster than feeds arrive), and with SQLite a
+        transaction of 16 feeds costs ~40% less CPU a feed than one of 1-2 (the random-key indexes' pages are
+        written once for all). The feeds wait without their slots (_store_in_batch), and a pass 50 ms longer.
         """
         while self._store_queue:
+            deadline = time.monotonic() + STORE_GATHER
+            while len(self._store_queue) < STORE_GROUP and time.monotonic() < deadline and not self.stopping:
+                await asyncio.sleep(STORE_GATHER / 10)
             batch = self._store_queue[:STORE_BATCH]
             del self._store_queue[:STORE_BATCH]
 
