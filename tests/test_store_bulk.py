@@ -224,3 +224,41 @@ def test_bulk_path_skips_what_is_stored_and_counts_only_rows_added(db: Database)
     with db.session() as session:
         assert session.scalar(select(Match.backfilled).where(Match.item_id == item.id).limit(1)) is True
         assert len(session.scalars(select(Match.id)).all()) == first[1]
+
+
+def test_sqlite_keeps_a_statement_journal_in_memory(tmp_path: Path) -> None:
+    """The second feed's items in a group transaction change pages the first one's did: SQLite keeps a statement
+    journal of them, which spilled to a temporary file (a write a page) past 64 KiB; it stays in memory, and the
+    schema upgrade of this new database (temp files for its sorts) leaves the connection so."""
+    upgraded = Database(f"sqlite:///{tmp_path / 'journal.db'}")
+    upgraded.upgrade()
+    with upgraded.session() as session:
+        assert session.connection().exec_driver_sql("PRAGMA temp_store").scalar() == 2  # MEMORY
+    upgraded.dispose()
+    db = Database(f"sqlite:///{tmp_path / 'journal.db'}")  # a later start: its connections are new
+    now = utcnow()
+    with db.session() as session:
+        sync_feeds(session, [FeedConfig(url="https://feeds.example/a.xml")], now)
+    with db.session() as session:
+        feed_id = session.scalars(select(Feed.id)).one()
+    links = [f"https://news.example/{index}" for index in range(400)]
+    batches = [[_entry(link + tail, now) for link in links] for tail in ("", "?again")]
+    with db.session() as session:
+        for batch in batches:
+            assert store_items(session, feed_id, batch, [[]] * len(batch), {}, now) == (len(batch), 0)
+        assert [name for name in _open_files() if "etilqs" in name] == []  # SQLite's temporary files
+    db.dispose()
+
+
+def _entry(link: str, now: datetime) -> Entry:
+    return Entry(entry_identity(None, link, "t", ""), None, link, f"Title {link}", "x" * 2000, "", now, "en")
+
+
+def _open_files() -> list[str]:
+    names = []
+    for descriptor in Path("/proc/self/fd").iterdir():
+        try:
+            names.append(str(descriptor.readlink()))
+        except OSError:
+            continue  # closed meanwhile (the listing's own descriptor)
+    return names

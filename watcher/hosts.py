@@ -111,3 +111,33 @@ class Hosts:
     def answered(self, url: str) -> None:
         """A request to the host went through: the next 429 starts the doubling afresh."""
         self._pauses.pop(host_of(url), None)
+
+
+class HeldSlots:
+    """Semaphores taken in order and held together, each released once: on exit, or earlier by release().
+
+    A polling pass holds a feed's host slot and one of the pass's slots while it fetches and parses the feed,
+    and gives them back before the feed waits for the writer: held through the store, they kept the feeds of
+    one host (per_host 2) two at a time in the writer's queue, so the writer committed a transaction per feed.
+    """
+
+    def __init__(self, *semaphores: asyncio.Semaphore) -> None:
+        self._semaphores = semaphores
+        self._held: list[asyncio.Semaphore] = []
+
+    async def __aenter__(self) -> HeldSlots:
+        try:
+            for semaphore in self._semaphores:
+                await semaphore.acquire()
+                self._held.append(semaphore)
+        except BaseException:  # cancelled while waiting for the second: the first goes back
+            self.release()
+            raise
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self.release()
+
+    def release(self) -> None:
+        while self._held:
+            self._held.pop().release()

@@ -35,7 +35,7 @@ from watcher.coverage.generated import Generated, generated_feeds
 from watcher.coverage.results import SearchResult
 from watcher.errors import FeedError, FetchError
 from watcher.fetch import FetchLimits, FetchResult, HttpStatusError, fetch, make_client
-from watcher.hosts import PAUSE_STATUSES, Hosts, host_of
+from watcher.hosts import PAUSE_STATUSES, HeldSlots, Hosts, host_of
 from watcher.match import Matcher, PreparedMatches
 from watcher.parse import Entry, ParsedFeed, parse_feed
 from watcher.parse_pool import INLINE_BUDGET, ParsePool, ParseSlots, make_parse_pool, parse_inline, parse_workers
@@ -70,6 +70,8 @@ JITTER = 0.1
 UNCHANGED_BATCH = 500  # unchanged feeds recorded in one transaction, at most
 UNCHANGED_MIN_BATCH = 100  # ... and at least, but for the pass's last ones (_flush_unchanged)
 STORE_BATCH = 32  # changed feeds stored in one transaction, at most
+STORE_GROUP = 16  # ... and, when fewer are waiting, the writer waits up to STORE_GATHER seconds for this many
+STORE_GATHER = 0.05
 T = TypeVar("T")
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -263,13 +265,14 @@ class Poller:
 
         async def one(feed: FeedState) -> PollSummary:
             nonlocal done
-            # The host's slot first: a feed waiting on a busy host must not hold one of the global slots.
-            async with self._host_limit(feed.url), slots:
+            # The host's slot first: a feed waiting on a busy host must not hold one of the global slots. Both are
+            # given back when the feed has only its store to wait for (_store_in_batch).
+            async with HeldSlots(self._host_limit(feed.url), slots) as held:
                 if self.stopping:
                     await self._write(lambda: self._release([feed.id]))
                     return PollSummary()
                 started = time.monotonic()
-                outcome = await self.poll_feed(feed)
+                outcome = await self.poll_feed(feed, held)
             self.last_progress = time.monotonic()
             self.metrics.FEED_POLL_SECONDS.observe(self.last_progress - started)
             self.metrics.LAST_PROGRESS.set_to_current_time()
@@ -361,7 +364,7 @@ class Poller:
     def _host_limit(self, url: str) -> asyncio.Semaphore:
         return self.hosts.slot(url)
 
-    async def poll_feed(self, feed: FeedState) -> PollSummary:
+    async def poll_feed(self, feed: FeedState, held: HeldSlots | None = None) -> PollSummary:
         location = feed.redirect_url or self.config.feed_location(feed.url)
         if (paused := self.hosts.paused_until(location)) is not None:
             return await self._deferred(feed, paused)
@@ -388,7 +391,7 @@ class Poller:
         except Exception as exc:  # a bug, or a library surprised by hostile input: this feed fails, not the pass
             log.exception("feed.crashed", extra={"fields": {"feed": feed.url}})
             return await self._failed(feed, FeedError(f"unexpected {type(exc).__name__}: {exc}"))
-        return await self._store(feed, result, parsed, body_hash, prepared)
+        return await self._store(feed, result, parsed, body_hash, prepared, held)
 
     async def _parse(self, result: FetchResult, feed: FeedState) -> tuple[Parsed, _Prepared | None]:
         """(what the feed's reader reads, and the matches a worker made of its entries, or None)."""
@@ -603,12 +606,17 @@ class Poller:
                     if not future.done():
                         future.set_result(None)
 
-    async def _store_in_batch(self, work: Callable[[Session], tuple[int, int]]) -> tuple[int, int]:
-        """Run a changed feed's store in the next group transaction (→ its counts, or its exception)."""
+    async def _store_in_batch(
+        self, work: Callable[[Session], tuple[int, int]], held: HeldSlots | None = None
+    ) -> tuple[int, int]:
+        """Run a changed feed's store in the next group transaction (→ its counts, or its exception). The feed's
+        slots (`held`) go to the next feeds meanwhile: the pass's window of claimed feeds bounds the queue."""
         future: asyncio.Future[tuple[int, int]] = asyncio.get_running_loop().create_future()
         self._store_queue.append((work, future))
         if self._store_writer is None or self._store_writer.done():
             self._store_writer = asyncio.create_task(self._write_stores())
+        if held is not None:
+            held.release()
         return await future
 
     async def _write_stores(self) -> None:
@@ -617,8 +625,16 @@ class Poller:
         A group commit, as for unchanged feeds: a transaction per feed cost more than its inserts (SQLite
         writes each commit's pages to the WAL, ~1 ms of CPU a feed). Should one feed's store fail, the batch is
         rolled back and each of its feeds stored again in a transaction of its own, so only that one fails.
+
+        The writer gathers a group before it starts one: taking whatever had come, it committed two feeds a
+        transaction on average in an all-new pass (it writes faster than feeds arrive), and with SQLite a
+        transaction of 16 feeds costs ~40% less CPU a feed than one of 1-2 (the random-key indexes' pages are
+        written once for all). The feeds wait without their slots (_store_in_batch), and a pass 50 ms longer.
         """
         while self._store_queue:
+            deadline = time.monotonic() + STORE_GATHER
+            while len(self._store_queue) < STORE_GROUP and time.monotonic() < deadline and not self.stopping:
+                await asyncio.sleep(STORE_GATHER / 10)
             batch = self._store_queue[:STORE_BATCH]
             del self._store_queue[:STORE_BATCH]
 
@@ -684,7 +700,13 @@ class Poller:
         return PollSummary(feeds_failed=1, errors=[(feed.url, reason)])
 
     async def _store(
-        self, feed: FeedState, result: FetchResult, read: Parsed, body_hash: str, prepared: _Prepared | None = None
+        self,
+        feed: FeedState,
+        result: FetchResult,
+        read: Parsed,
+        body_hash: str,
+        prepared: _Prepared | None = None,
+        held: HeldSlots | None = None,
     ) -> PollSummary:
         matcher, ids = self.matcher, self.entity_ids
         parsed = feed_of(read)
@@ -756,7 +778,7 @@ class Poller:
             self._note_redirect(session, feed, result)
             return counts
 
-        items, matches = await self._store_in_batch(write)
+        items, matches = await self._store_in_batch(write, held)
         if self._owns_pool:
             self._known[feed.id] = _identity_prefixes(parsed.entries)
         fields = {"feed": feed.url, "entries": len(parsed.entries), "new_items": items, "new_matches": matches}

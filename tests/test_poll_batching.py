@@ -1,0 +1,138 @@
+"""The feeds of one host are fetched on while earlier ones wait for the writer, and are stored together.
+
+A feed gives its host's slot back once it has only its store to wait for: held through the store, the slots
+(per_host) let no other feed of the host be fetched meanwhile, so the writer never had more than per_host feeds
+to commit at once. A real HTTP server on 127.0.0.1 and a real SQLite file; the writer is held up on purpose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import FeedServer, Route, rss, write_config
+from watcher import poll as poll_module
+from watcher.app import Watcher
+from watcher.config import load_config
+from watcher.hosts import HeldSlots
+from watcher.models import Item
+
+FEEDS = 6
+
+
+def test_a_feed_waiting_for_the_writer_leaves_its_host_to_the_next_feeds(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index in range(FEEDS):
+        item = {"title": f"Story {index}", "link": f"https://news.example/{index}"}
+        feed_server.routes[f"/feed/{index}"] = Route(body=rss(item))
+    feeds = [{"url": feed_server.url(f"/feed/{index}")} for index in range(FEEDS)]
+    config = write_config(tmp_path, feeds=feeds, poll={"per_host": 1})
+    watcher = Watcher.open(load_config(config))
+    fetched_all = threading.Event()
+    released_by_fetches: list[bool] = []
+    sessions: list[int] = []
+    store_items = poll_module.store_items
+
+    def held_up_store(session: Any, *args: Any, **kwargs: Any) -> tuple[int, int]:
+        # The first feed's store waits until every feed has been fetched: only possible if it gave its slot back.
+        if not released_by_fetches:
+            released_by_fetches.append(fetched_all.wait(timeout=10))
+        sessions.append(id(session))
+        return store_items(session, *args, **kwargs)
+
+    def watch_requests() -> None:
+        while not fetched_all.is_set() and len(feed_server.requests) < FEEDS:
+            threading.Event().wait(0.01)
+        fetched_all.set()
+
+    monkeypatch.setattr(poll_module, "store_items", held_up_store)
+    watcher_thread = threading.Thread(target=watch_requests, daemon=True)
+    watcher_thread.start()
+
+    async def one_pass() -> Any:
+        try:
+            return await watcher.poll(everything=True)
+        finally:
+            fetched_all.set()
+            await watcher.aclose()  # the client belongs to this event loop
+
+    summary = asyncio.run(one_pass())
+    assert released_by_fetches == [True]
+    assert summary.feeds_ok == FEEDS and summary.new_items == FEEDS
+    # The feeds fetched while the first one's store was held up were stored together after it (holding their
+    # slot through the store, each feed of the host had a transaction of its own).
+    assert len(sessions) == FEEDS and len(set(sessions)) < FEEDS - 1
+    with watcher.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Item)) == FEEDS
+
+
+def test_the_writer_gathers_a_group_of_feeds_before_a_transaction(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index in range(FEEDS):
+        item = {"title": f"Story {index}", "link": f"https://news.example/{index}"}
+        feed_server.routes[f"/feed/{index}"] = Route(body=rss(item))
+    feeds = [{"url": feed_server.url(f"/feed/{index}")} for index in range(FEEDS)]
+    watcher = Watcher.open(load_config(write_config(tmp_path, feeds=feeds)))
+    sessions: list[int] = []
+    store_items = poll_module.store_items
+
+    def counted_store(session: Any, *args: Any, **kwargs: Any) -> tuple[int, int]:
+        sessions.append(id(session))
+        return store_items(session, *args, **kwargs)
+
+    monkeypatch.setattr(poll_module, "store_items", counted_store)
+    monkeypatch.setattr(poll_module, "STORE_GROUP", FEEDS)  # the whole pass is one group...
+    monkeypatch.setattr(poll_module, "STORE_GATHER", 30.0)  # ... gathered as long as it takes to come
+
+    async def one_pass() -> Any:
+        try:
+            return await watcher.poll(everything=True)
+        finally:
+            await watcher.aclose()
+
+    started = time.monotonic()
+    summary = asyncio.run(one_pass())
+    assert summary.feeds_ok == FEEDS and summary.new_items == FEEDS
+    assert len(sessions) == FEEDS and len(set(sessions)) == 1  # without gathering, the first feed went alone
+    assert time.monotonic() - started < 20  # the writer started when the group was there, not at its deadline
+
+
+def test_held_slots_are_released_once() -> None:
+    async def go() -> tuple[int, int]:
+        first, second = asyncio.Semaphore(1), asyncio.Semaphore(2)
+        async with HeldSlots(first, second) as held:
+            assert first.locked() and second._value == 1
+            held.release()
+            held.release()  # a second release gives nothing back twice
+            assert not first.locked() and second._value == 2
+        return first._value, second._value  # and leaving the block neither
+
+    assert asyncio.run(go()) == (1, 2)
+
+
+def test_held_slots_give_back_the_first_when_cancelled_waiting_for_the_second() -> None:
+    async def go() -> bool:
+        first, second = asyncio.Semaphore(1), asyncio.Semaphore(1)
+        await second.acquire()  # busy: the feed waits for it holding the first
+
+        async def feed() -> None:
+            async with HeldSlots(first, second):
+                pass
+
+        task = asyncio.create_task(feed())
+        await asyncio.sleep(0.01)
+        assert first.locked()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return first.locked()
+
+    assert asyncio.run(go()) is False
