@@ -619,6 +619,23 @@ def compile_table(entities: Sequence[EntityConfig]) -> MatcherTable:
     }
 
 
+def select_table(table: MatcherTable, entities: Iterable[int]) -> MatcherTable:
+    """`table` with the phrases of `entities` (indexes into its entities) only. Its Matcher finds what the whole
+    table's finds of them, in the same order and by the same indexes (the other entities are kept, unused): every
+    occurrence of every key is found, whichever other keys an automaton holds."""
+    wanted = frozenset(entities)
+    rows = [row for row, owner in enumerate(table["entity"]) if owner in wanted]
+    key_of = [bisect_right(table["key_starts"], row) - 1 for row in rows]  # rows ascend: their keys too
+    firsts = [position for position, key in enumerate(key_of) if position == 0 or key != key_of[position - 1]]
+    return {
+        "entities": table["entities"],
+        **{name: [table[name][row] for row in rows] for name in COLUMNS},
+        "keys": [table["keys"][key_of[position]] for position in firsts],
+        "key_starts": [*firsts, len(rows)],
+        "has_require": [entity for entity in table["has_require"] if entity in wanted],
+    }
+
+
 def _pattern(columns: Mapping[str, list[Any]], row: int) -> _Pattern:
     rest, cased = columns["rest"][row], columns["cased"][row]
     return _Pattern(
