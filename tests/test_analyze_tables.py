@@ -14,7 +14,7 @@ import pytest
 
 from watcher.analyze import cues, market_names, markets, sentences, tables
 from watcher.analyze.evaluation import load_labelled
-from watcher.match import Matcher
+from watcher.match import Matcher, select_table
 
 ROOT = Path(__file__).resolve().parent.parent
 STORIES = ROOT / "tests" / "data" / "stories"
@@ -43,9 +43,10 @@ def test_the_shipped_tables_are_what_the_script_builds() -> None:
 
 def same_matcher(found: Matcher, expected: Matcher) -> None:
     assert found.entities == expected.entities
-    assert found.patterns == expected.patterns
-    assert found.key_patterns == expected.key_patterns
+    assert found.columns == expected.columns
     assert found.has_require == expected.has_require
+    keys = range(len(expected.made))
+    assert [found.patterns(key) for key in keys] == [expected.patterns(key) for key in keys]
 
 
 def texts() -> list[tuple[str, str]]:
@@ -81,11 +82,42 @@ def test_the_cue_finder_from_its_tables_is_the_one_built_live() -> None:
     shipped = tables.shipped(tables.CUES, cues.table_key())
     assert shipped is not None
     found, live = sentences.CueFinder(shipped["matcher"]), sentences.CueFinder()
-    same_matcher(found.matcher, live.matcher)
-    assert (found.languages, found.suffixes, found.split) == (live.languages, live.suffixes, live.split)
+    same_matcher(Matcher.from_table(found.table), Matcher.from_table(live.table))
+    assert found.languages == live.languages
     assert set(vars(found)) == set(vars(live))
     for language, text in texts():
         assert found.find(text, language) == live.find(text, language), text
+    assert found.readers.keys() == live.readers.keys() and len(found.readers) > 20  # a reader for each language read
+
+
+def test_a_language_s_cues_are_those_the_whole_table_finds_in_its_languages() -> None:
+    # Each language's automaton (made when an item in it is first read) holds its phrases, its sisters' and every
+    # language's: it finds what one automaton of every phrase finds of them, in the same order.
+    finder = sentences.cue_finder()
+    whole = Matcher.from_table(finder.table)
+    for language, text in [*texts(), ("xx", "Samsung übernimmt Harman and enters Vietnam; ایران را ترک کرد")]:
+        base = sentences.cue_language_of(language)
+        read = ("*", base, *sentences._SISTERS.get(base, ())) if base in finder.languages else None
+        found = whole.match({"text": text})
+        expected = [match for match in found if read is None or match.entity.split("|")[1] in read]
+        assert finder.reader(base).matcher.match({"text": text}) == expected, (language, text)
+
+
+def test_a_table_selected_finds_what_the_whole_finds_of_its_entities() -> None:
+    shipped = tables.shipped(tables.MARKETS, markets.table_key())
+    assert shipped is not None
+    table = shipped["matcher"]
+    whole = Matcher.from_table(table)
+    index = {name: position for position, name in enumerate(whole.entities)}
+    for every in (1, 3, 7):
+        part = Matcher.from_table(select_table(table, range(0, len(table["entities"]), every)))
+        assert part.entities == whole.entities
+        assert len(part.made) < len(whole.made) or every == 1
+        for _language, text in texts():
+            expected = [found for found in whole.match({"text": text}) if index[found.entity] % every == 0]
+            assert part.match({"text": text}) == expected, text
+    nothing = Matcher.from_table(select_table(table, []))
+    assert nothing.automaton is None and nothing.match({"text": "Corea del Sud"}) == []
 
 
 def test_a_table_is_used_only_for_the_sources_it_was_made_from(

@@ -20,6 +20,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from json.encoder import encode_basestring_ascii as _json_string  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -437,7 +438,7 @@ def _composes(cluster: str, ch: str) -> bool:
     return len(unicodedata.normalize("NFC", before + after)) < len(before) + len(after)
 
 
-class _Pattern(NamedTuple):  # a tuple, not a dataclass: Matcher.from_table makes ~20,000 of them per process
+class _Pattern(NamedTuple):  # a tuple, not a dataclass: a Matcher makes one for each phrase it finds
     entity: int
     kind: int
     phrase: str  # as configured
@@ -449,9 +450,13 @@ class _Pattern(NamedTuple):  # a tuple, not a dataclass: Matcher.from_table make
 
 
 # A Matcher as plain data (lists, strings, numbers: JSON as it is): what Matcher.build works out from the entities,
-# for a caller that ships it precomputed (watcher/analyze/tables.py). "patterns" holds one row per phrase, _Pattern's
-# fields with the case-sensitive pattern's source; "keys" the automaton's keys and "key_patterns" the rows each starts.
+# for a caller that ships it precomputed (watcher/analyze/tables.py). A column per _Pattern field (COLUMNS) with a value
+# per phrase, "rest" its segments joined by '*' and "cased" the case-sensitive pattern's source; "keys" the automaton's
+# keys, the phrases each starts next to each other: key k's are rows key_starts[k] to key_starts[k + 1]. In columns,
+# the ~24,000 phrases of the country names are a few lists of strings and numbers, not a list or a tuple each, made
+# and then walked by the garbage collector before the first is needed (~0.05 CPU-s of a process: bench/analyze-start).
 MatcherTable = dict[str, Any]
+COLUMNS = _Pattern._fields
 
 
 @dataclass(frozen=True)
@@ -499,13 +504,14 @@ class EntityMatch:
 
 @dataclass
 class Matcher:
-    """Every entity's phrases in one automaton. Build once per config; safe to share read-only."""
+    """Every entity's phrases in one automaton. Build once per config; safe to share (a key's patterns are made when
+    it is first found: two threads may both make them, alike, and either's are kept)."""
 
     entities: tuple[str, ...]
-    patterns: list[_Pattern]
+    columns: dict[str, list[Any]]  # the table's COLUMNS and key_starts, read as keys are found
     automaton: AhoCorasick | None
-    key_patterns: tuple[tuple[int, ...], ...] = ()  # for each automaton key, the patterns it starts
     has_require: frozenset[int] = field(default_factory=frozenset)
+    made: list[tuple[_Pattern, ...] | None] = field(default_factory=list, repr=False)  # each key's patterns, once found
 
     @classmethod
     def build(cls, entities: Sequence[EntityConfig]) -> Matcher:
@@ -514,19 +520,25 @@ class Matcher:
     @classmethod
     def from_table(cls, table: MatcherTable) -> Matcher:
         """The Matcher compile_table's table describes: Matcher.build's, whether the table was made now or shipped."""
-        patterns = [
-            _Pattern._make(row) if row[4] is None and row[5] is None else _pattern(row) for row in table["patterns"]
-        ]
         keys = table["keys"]
         # Standard match kind: every occurrence of every key, overlapping ones included.
         automaton = AhoCorasick(keys, matchkind=MatchKind.Standard) if keys else None
         return cls(
             entities=tuple(table["entities"]),
-            patterns=patterns,
+            columns={name: table[name] for name in (*COLUMNS, "key_starts")},
             automaton=automaton,
-            key_patterns=tuple(map(tuple, table["key_patterns"])),
             has_require=frozenset(table["has_require"]),
+            made=[None] * len(keys),
         )
+
+    def patterns(self, key: int) -> tuple[_Pattern, ...]:
+        """The phrases the automaton's key `key` starts, in the table's order."""
+        made = self.made[key]
+        if made is None:
+            starts = self.columns["key_starts"]
+            made = tuple(_pattern(self.columns, row) for row in range(starts[key], starts[key + 1]))
+            self.made[key] = made
+        return made
 
     def match(self, fields: Mapping[str, str]) -> list[EntityMatch]:
         """The entities recognised in an item's fields (title, summary, content, ...), by entity order."""
@@ -556,9 +568,9 @@ class Matcher:
         source = _fold_text(text)
         folded = source.folded
         length = len(folded)
+        made = self.made
         for key_index, start, key_end in self.automaton.find_matches_as_indexes(folded, overlapping=True):
-            for pattern_id in self.key_patterns[key_index]:
-                pattern = self.patterns[pattern_id]
+            for pattern in made[key_index] or self.patterns(key_index):
                 end = key_end
                 if pattern.rest is not None:
                     end = _match_rest(folded, end, pattern.rest)
@@ -589,41 +601,57 @@ def _match_rest(folded: str, end: int, rest: tuple[str, ...]) -> int:
 
 def compile_table(entities: Sequence[EntityConfig]) -> MatcherTable:
     """Every entity's phrases compiled, as plain data for Matcher.from_table; raises ConfigError for a bad phrase."""
-    rows: list[list[Any]] = []
-    keys: dict[str, list[int]] = {}
+    keys: dict[str, list[list[Any]]] = {}  # each key's rows, in the order of the entities and their phrases
     for index, entity in enumerate(entities):
         phrases = [(_ALIAS, alias.text, alias.case_sensitive) for alias in entity.aliases]
         phrases += [(_EXCLUDE, text, False) for text in entity.exclude]
         phrases += [(_REQUIRE, text, False) for text in entity.require_any]
         for kind, text, case_sensitive in phrases:
             row, key = _compile(index, kind, text, case_sensitive, entity.name)
-            keys.setdefault(key, []).append(len(rows))
-            rows.append(row)
+            keys.setdefault(key, []).append(row)
+    rows = [row for key_rows in keys.values() for row in key_rows]
     return {
         "entities": [entity.name for entity in entities],
-        "patterns": rows,
+        **{name: [row[column] for row in rows] for column, name in enumerate(COLUMNS)},
         "keys": list(keys),
-        "key_patterns": list(keys.values()),
+        "key_starts": list(accumulate(map(len, keys.values()), initial=0)),
         "has_require": [index for index, entity in enumerate(entities) if entity.require_any],
     }
 
 
-def _pattern(row: Sequence[Any]) -> _Pattern:
-    entity, kind, phrase, prefix_length, rest, cased, start_edge, end_edge = row
+def select_table(table: MatcherTable, entities: Iterable[int]) -> MatcherTable:
+    """`table` with the phrases of `entities` (indexes into its entities) only. Its Matcher finds what the whole
+    table's finds of them, in the same order and by the same indexes (the other entities are kept, unused): every
+    occurrence of every key is found, whichever other keys an automaton holds."""
+    wanted = frozenset(entities)
+    rows = [row for row, owner in enumerate(table["entity"]) if owner in wanted]
+    key_of = [bisect_right(table["key_starts"], row) - 1 for row in rows]  # rows ascend: their keys too
+    firsts = [position for position, key in enumerate(key_of) if position == 0 or key != key_of[position - 1]]
+    return {
+        "entities": table["entities"],
+        **{name: [table[name][row] for row in rows] for name in COLUMNS},
+        "keys": [table["keys"][key_of[position]] for position in firsts],
+        "key_starts": [*firsts, len(rows)],
+        "has_require": [entity for entity in table["has_require"] if entity in wanted],
+    }
+
+
+def _pattern(columns: Mapping[str, list[Any]], row: int) -> _Pattern:
+    rest, cased = columns["rest"][row], columns["cased"][row]
     return _Pattern(
-        entity,
-        kind,
-        phrase,
-        prefix_length,
-        tuple(rest) if rest is not None else None,
+        columns["entity"][row],
+        columns["kind"][row],
+        columns["phrase"][row],
+        columns["prefix_length"][row],
+        tuple(rest.split("*")) if rest is not None else None,
         re.compile(cased) if cased is not None else None,
-        start_edge,
-        end_edge,
+        columns["start_edge"][row],
+        columns["end_edge"][row],
     )
 
 
 def _compile(entity: int, kind: int, phrase: str, case_sensitive: bool, entity_name: str) -> tuple[list[Any], str]:
-    """A table row for the phrase (_Pattern's fields, the case-sensitive pattern as its source), and its key."""
+    """A table row for the phrase (_Pattern's fields, its rest and case-sensitive pattern as text), and its key."""
     folded = " ".join(fold(phrase).split())
     words = folded.split(" ")
     if any("*" in word.rstrip("*") or word.startswith("*") for word in words):
@@ -632,7 +660,7 @@ def _compile(entity: int, kind: int, phrase: str, case_sensitive: bool, entity_n
     key = segments[0]
     if not key.strip():
         raise ConfigError(f"entity {entity_name!r}: {phrase!r} has no letters to match")
-    rest = segments[1:] if len(segments) > 1 else None
+    rest = "*".join(segments[1:]) if len(segments) > 1 else None  # what follows the first '*'
     cased = None
     if case_sensitive:
         # A word's rest never holds a space and what follows a '*' starts with one (or ends the phrase).

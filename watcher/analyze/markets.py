@@ -36,8 +36,8 @@ class MarketFinder:
     def __init__(self, table: dict[str, Any] | None = None) -> None:
         table = table if table is not None else market_table()
         self.matcher = Matcher.from_table(table["matcher"])
-        # folded name or adjective as written → "KR:name", ...
-        self.exact = {text: set(kinds) for text, kinds in table["exact"].items()}
+        # folded name or adjective as written → ("KR:name", ...): tuples, which the garbage collector leaves alone
+        self.exact = {text: tuple(kinds) for text, kinds in table["exact"].items()}
         self.names = frozenset(
             text for text, kinds in self.exact.items() if any(kind.endswith(":name") for kind in kinds)
         )
