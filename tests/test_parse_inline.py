@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FeedServer, Route, founding_feed, rss, write_config
+from tests.conftest import FeedServer, Route, founding_feed, rfc822_ago, rss, write_config
 from watcher import parse_pool
 from watcher.app import Watcher
 from watcher.config import load_config
@@ -130,8 +130,8 @@ def test_a_pass_that_parses_long_here_moves_the_parses_to_the_workers(
 
 
 _ITEMS = [
-    {"title": "Uno", "link": "https://example.it/1", "guid": "g-1", "pubDate": "Mon, 02 Jun 2025 08:00:00 GMT"},
-    {"title": "Due", "link": "https://example.it/2", "pubDate": "Tue, 03 Jun 2025 08:00:00 GMT"},  # no GUID: by link
+    {"title": "Uno", "link": "https://example.it/1", "guid": "g-1", "pubDate": rfc822_ago(days=2)},
+    {"title": "Due", "link": "https://example.it/2", "pubDate": rfc822_ago(days=1)},  # no GUID: by link
     {"title": "Tre", "description": "senza link"},  # no GUID nor link: known by title and date, always read
     {"title": "Quattro", "link": "https://example.it/4", "guid": "g-4", "description": "<p>nuova</p>"},
 ]
