@@ -5,16 +5,19 @@ large, or a backlog sends the parses to the workers, and every feed is read the 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import FeedServer, Route, founding_feed, rss, write_config
+from tests.conftest import FeedServer, Route, founding_feed, rfc822_ago, rss, write_config
 from watcher import parse_pool
 from watcher.app import Watcher
 from watcher.config import load_config
-from watcher.parse import NeedsFeedparser, parse_feed
+from watcher.parse import NeedsFeedparser, parse_feed, parse_feed_here
 from watcher.parse_pool import INLINE_MAX_BYTES, parse_inline
+from watcher.store import Database
 
 # A DOCTYPE (no entities): feedparser reads it, parse_fast does not.
 WITH_DOCTYPE = rss({"title": "Con doctype", "link": "https://example.it/doctype/"}).replace(
@@ -124,3 +127,86 @@ def test_a_pass_that_parses_long_here_moves_the_parses_to_the_workers(
     summary, pool = _poll(config, one_pass=True)
     assert (summary.feeds_ok, summary.feeds_failed, summary.new_items) == (3, 0, 3)  # type: ignore[attr-defined]
     assert pool
+
+
+_ITEMS = [
+    {"title": "Uno", "link": "https://example.it/1", "guid": "g-1", "pubDate": rfc822_ago(days=2)},
+    {"title": "Due", "link": "https://example.it/2", "pubDate": rfc822_ago(days=1)},  # no GUID: by link
+    {"title": "Tre", "description": "senza link"},  # no GUID nor link: known by title and date, always read
+    {"title": "Quattro", "link": "https://example.it/4", "guid": "g-4", "description": "<p>nuova</p>"},
+]
+
+
+def test_entries_stored_already_are_not_read_but_counted() -> None:
+    body = rss(*_ITEMS)
+    whole = parse_feed(body)
+    stored = {whole.entries[index].identity for index in (0, 1, 2)}  # the fourth is new
+    asked: list[list[str]] = []
+
+    def lookup(identities: list[str]) -> set[str]:
+        asked.append(identities)
+        return stored & set(identities)
+
+    parsed = parse_feed_here(body, stored=lookup)
+    assert asked == [[whole.entries[index].identity for index in (0, 1, 3)]]  # entries with a link are asked
+    assert parsed.entries == [whole.entries[2], whole.entries[3]]  # the linkless one read, as the new one
+    assert parsed.skipped == tuple((whole.entries[i].identity, whole.entries[i].published) for i in (0, 1))
+    assert parsed.skipped[0][1] is not None
+    assert replace(parsed, entries=whole.entries, skipped=()) == whole  # the rest as parse_feed reads it
+
+
+def test_a_document_with_an_identity_twice_is_read_whole() -> None:
+    # Two items under one GUID are told apart by their text (parse._entries): nothing is left unread.
+    body = rss(*_ITEMS, {"title": "Uno bis", "link": "https://example.it/1b", "guid": "g-1"})
+    whole = parse_feed(body)
+    parsed = parse_feed_here(body, stored=lambda identities: set(identities))
+    assert parsed == whole and not parsed.skipped
+
+
+@pytest.mark.parametrize(("full_text", "engine"), [("never", "sqlite"), ("auto", "sqlite"), ("never", "postgresql")])
+def test_a_one_pass_poll_reads_only_the_new_entries_of_a_changed_feed(
+    tmp_path: Path,
+    feed_server: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    full_text: str,
+    engine: str,
+) -> None:
+    """Where no stored entry's text is read (full_text never or always), the stored ones are asked of the database
+    before their text is read; auto weighs every entry's text, so all are read. Either way the same is stored."""
+    database_url = request.getfixturevalue("pg_url") if engine == "postgresql" else None
+    from sqlalchemy import select
+
+    from watcher import poll
+    from watcher.models import Item
+
+    asked: list[int] = []
+    original = poll.stored_identities
+
+    def counted(engine: Any, feed_id: int, identities: list[str]) -> set[str]:
+        asked.append(len(identities))
+        return original(engine, feed_id, identities)
+
+    monkeypatch.setattr(poll, "stored_identities", counted)
+    first = [{"title": f"Notizia {n}", "link": f"https://example.it/{n}", "guid": f"g-{n}"} for n in (1, 2, 3)]
+    feed_server.routes["/it.xml"] = Route(body=rss(*first))
+    feeds = [{"url": feed_server.url("/it.xml"), "full_text": full_text}]
+    config = write_config(tmp_path, feeds=feeds, entities=[], **({"database": database_url} if database_url else {}))
+    assert _poll(config, one_pass=True)[0].new_items == 3  # type: ignore[attr-defined]
+    assert asked == []  # a new feed has nothing stored
+    changed = [
+        {**first[1], "title": "Notizia 2, corretta"},
+        first[0],
+        first[2],
+        {**first[0], "link": "https://example.it/4", "guid": "g-4", "title": "Notizia 4"},
+    ]
+    feed_server.routes["/it.xml"] = Route(body=rss(*changed))
+    assert _poll(config, one_pass=True)[0].new_items == 1  # type: ignore[attr-defined]
+    assert asked == ([4] if full_text == "never" else [])
+    database = Database(load_config(config).database_url)
+    try:
+        with database.session() as session:
+            titles = sorted(session.scalars(select(Item.title)))
+    finally:
+        database.dispose()
+    assert titles == ["Notizia 1", "Notizia 2", "Notizia 3", "Notizia 4"]  # a stored item is not stored again

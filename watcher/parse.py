@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property
@@ -105,6 +106,8 @@ class ParsedFeed:
     entries: list[Entry]
     warning: str | None = None  # feedparser's bozo note on a feed it still could read
     ttl_seconds: int | None = None  # RSS <ttl>: how long the publisher asks readers to wait
+    # Entries stored already whose text was not read (parse_feed_here with `stored`): (identity, published) each.
+    skipped: tuple[tuple[str, datetime | None], ...] = ()
 
 
 class _VisibleText(HTMLParser):
@@ -398,18 +401,31 @@ def parse_feed(
     return parsed
 
 
-def parse_feed_here(body: bytes, *, content_type: str | None = None, url: str | None = None) -> ParsedFeed:
+# Of a feed's entry identities, those it has stored (store.stored_identities for one feed).
+Stored = Callable[[list[str]], set[str]]
+
+
+def parse_feed_here(
+    body: bytes, *, content_type: str | None = None, url: str | None = None, stored: Stored | None = None
+) -> ParsedFeed:
     """parse_feed(fast_only=True) for a caller in the writer's own process (parse_pool.parse_inline): each entry's
     dedup_key is left to be computed when asked for, as new_entries asks only of the entries not stored yet (a
-    changed feed's few new ones: the other ~45 of 50 entries' URL parse and hash, ~10 µs each, are spared)."""
-    return _parse_document(body, content_type, url, True)
+    changed feed's few new ones: the other ~45 of 50 entries' URL parse and hash, ~10 µs each, are spared).
+
+    With `stored`, the entries with a link whose identity (of their GUID, else their link) it names are not made
+    into Entry values: their text is not read; their identity and publication time go in ParsedFeed.skipped. Only
+    for a caller that reads no stored entry's text (not full_text auto, which weighs every entry's).
+    """
+    return _parse_document(body, content_type, url, True, stored)
 
 
-def _parse_document(body: bytes, content_type: str | None, url: str | None, fast_only: bool) -> ParsedFeed:
+def _parse_document(
+    body: bytes, content_type: str | None, url: str | None, fast_only: bool, stored: Stored | None = None
+) -> ParsedFeed:
     if not body.strip():
         raise FeedError("empty response body")
     try:
-        return _parse_feed(body, content_type, url, fast_only)
+        return _parse_feed(body, content_type, url, fast_only, stored)
     except FeedError as exc:
         # A server that labels every response charset=utf-16 (or EBCDIC...) whatever it sends: the bytes
         # are no feed in that charset. Read by the document's own declaration (and detection) instead.
@@ -417,7 +433,7 @@ def _parse_document(body: bytes, content_type: str | None, url: str | None, fast
         if not (str(exc).startswith("not a feed") and "charset" in parameters.lower()):
             raise
         try:
-            parsed = _parse_feed(body, media_type.strip(), url, fast_only)
+            parsed = _parse_feed(body, media_type.strip(), url, fast_only, stored)
         except FeedError as second:
             # Refused by its own declaration too: say why, unless it is the same "not a feed" again.
             raise (exc if str(second).startswith("not a feed") else second) from None
@@ -425,7 +441,9 @@ def _parse_document(body: bytes, content_type: str | None, url: str | None, fast
         return replace(parsed, warning="; ".join(filter(None, [note, parsed.warning])))
 
 
-def _parse_feed(body: bytes, content_type: str | None, url: str | None, fast_only: bool = False) -> ParsedFeed:
+def _parse_feed(
+    body: bytes, content_type: str | None, url: str | None, fast_only: bool = False, stored: Stored | None = None
+) -> ParsedFeed:
     headers = {}
     # No Content-Type: XML's own rules (BOM, declaration, else UTF-8, else detection), not feedparser's
     # ISO-8859-1, which reads any legacy-encoded feed as mojibake without a word.
@@ -454,7 +472,8 @@ def _parse_feed(body: bytes, content_type: str | None, url: str | None, fast_onl
         raise FeedError(_not_a_feed(text, prologue, root, feed_root, warning))
     feed = result.get("feed", {})
     feed_language = _language(feed.get("language"))
-    entries = _entries(result["entries"], feed_language)
+    skip = _stored_entries(result["entries"], stored) if stored is not None else {}
+    entries = _entries([raw for index, raw in enumerate(result["entries"]) if index not in skip], feed_language)
     return ParsedFeed(
         title=_plain(feed.get("title_detail"), feed.get("title"))[:MAX_TITLE_CHARS] or None,
         link=feed.get("link"),
@@ -462,7 +481,25 @@ def _parse_feed(body: bytes, content_type: str | None, url: str | None, fast_onl
         entries=entries,
         warning=warning,
         ttl_seconds=_ttl(feed.get("ttl")),
+        skipped=tuple((identity, _timestamp(result["entries"][index])) for index, identity in skip.items()),
     )
+
+
+def _stored_entries(raw_entries: list[Any], stored: Stored) -> dict[int, str]:
+    """{index: identity} of the entries `stored` names, of those with a link (an entry with a link is never dropped
+    for want of a title); {} when two entries share an identity (_entries tells them apart by their text). The
+    identity is entry_identity's, which reads neither title nor text where there is a GUID or a link."""
+    keyed: dict[int, str] = {}
+    for index, raw in enumerate(raw_entries):
+        guid = (raw.get("id") or "").strip() or None
+        link = (raw.get("link") or "").strip() or None
+        if guid or link:
+            keyed[index] = entry_identity(guid, link, "", "")
+    if len(set(keyed.values())) != len(keyed):
+        return {}
+    linked = {index: identity for index, identity in keyed.items() if (raw_entries[index].get("link") or "").strip()}
+    found = stored(list(linked.values())) if linked else set()
+    return {index: identity for index, identity in linked.items() if identity in found}
 
 
 # The root elements of the feeds feedparser reads: RSS 0.9x-2.0, Atom, RSS 1.0 and 0.90 (rdf:RDF).

@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 
-from watcher.parse import NeedsFeedparser, ParsedFeed, parse_feed_here
+from watcher.parse import NeedsFeedparser, ParsedFeed, Stored, parse_feed_here
 from watcher.worker import EntitySpec, init_parse_worker
 
 PARSE_MEMORY_LIMIT = 1536 * 2**20  # address space of a parse worker: an entity bomb dies, not the daemon
@@ -136,13 +136,15 @@ class ParseSlots:
                 self._on_open(self._workers)
 
 
-def parse_inline(body: bytes, content_type: str | None, url: str | None) -> tuple[ParsedFeed | None, float]:
+def parse_inline(
+    body: bytes, content_type: str | None, url: str | None, stored: Stored | None = None
+) -> tuple[ParsedFeed | None, float]:
     """(an RSS/Atom document read here as a worker reads it, or None when it needs a worker (feedparser, or too
-    large); the CPU seconds that took)."""
+    large); the CPU seconds that took). `stored`: see parse_feed_here."""
     if len(body) > INLINE_MAX_BYTES:
         return None, 0.0
     started = time.thread_time()
     try:
-        return parse_feed_here(body, content_type=content_type, url=url), time.thread_time() - started
+        return parse_feed_here(body, content_type=content_type, url=url, stored=stored), time.thread_time() - started
     except NeedsFeedparser:
         return None, time.thread_time() - started

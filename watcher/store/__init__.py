@@ -53,6 +53,7 @@ from watcher.store.items import (
     new_entries,
     prune_unmatched_items,
     store_items,
+    stored_identities,
 )
 from watcher.store.leases import instance_id
 from watcher.store.status import FeedStatus, StatusCounts, failing_feeds, feed_statuses, status_counts
@@ -105,6 +106,7 @@ __all__ = [
     "schema_revision",
     "status_counts",
     "store_items",
+    "stored_identities",
     "sync_entities",
     "sync_feeds",
     "take_send_lease",

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from watcher.match import EntityMatch, PreparedMatches, prepare_matches
@@ -63,6 +63,25 @@ def new_entries(
 _KNOWN_IDENTITIES = "SELECT identity FROM items WHERE feed_id = ? AND identity IN ({values})"
 _KNOWN_SOURCES = "SELECT identity FROM item_sources WHERE feed_id = ? AND identity IN ({values})"
 _RECENT_DEDUP_KEYS = "SELECT dedup_key FROM items WHERE feed_id = ? AND dedup_key IN ({values}) AND first_seen_at >= ?"
+
+
+def stored_identities(engine: Engine, feed_id: int, identities: Sequence[str]) -> set[str]:
+    """Which of `identities` the feed has stored, asked on a connection of the pool's own, outside the writer's
+    transactions (SQLite's WAL lets it read meanwhile): a one-pass command's reader asks it of a changed feed's
+    entries before reading their text (parse.parse_feed_here). new_entries still decides what is stored."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        found: set[str] = set()
+        bulk = _BULK[engine.dialect.name]
+        for start in range(0, len(identities), 500):
+            chunk = list(identities[start : start + 500])
+            cursor.execute(bulk.query(_KNOWN_IDENTITIES, len(chunk)), [feed_id, *chunk])
+            found.update(value for (value,) in cursor.fetchall())
+        cursor.close()
+        return found
+    finally:
+        connection.close()
 
 
 def _existing(session: Session, template: str, values: list[str], first: Any, *after: Any) -> set[str]:
