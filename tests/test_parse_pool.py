@@ -1,4 +1,5 @@
-"""The parse pool runs one worker until feeds wait too long for it, then the others (watcher/parse_pool.py)."""
+"""The parse pool runs one worker until feeds wait too long for it, or it is busy on the CPU, then the others
+(watcher/parse_pool.py)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,26 @@ def test_the_other_slots_open_when_the_one_never_rests() -> None:
     assert opened == [2]
 
 
+def test_a_slot_kept_busy_by_this_process_while_the_worker_idles_opens_no_other() -> None:
+    # The same never-resting slot, but the worker's CPU time stands still (the parses wait on the event loop
+    # and the writer): a second worker would wait too. The same worker on the CPU all along opens them.
+    async def producer(slots: ParseSlots) -> None:
+        for _ in range(12):
+            async with slots.slot():
+                await asyncio.sleep(0.03)
+
+    async def run(slots: ParseSlots) -> None:
+        await asyncio.gather(*(producer(slots) for _ in range(3)))
+
+    idle: list[int] = []
+    slots = ParseSlots(2, patience=0.2, on_open=idle.append, worker_cpu=lambda: 1.5)
+    asyncio.run(run(slots))
+    assert idle == [] and slots.open == 1
+    working: list[int] = []
+    asyncio.run(run(ParseSlots(2, patience=0.2, on_open=working.append, worker_cpu=time.monotonic)))
+    assert working == [2]
+
+
 def test_a_stuck_parse_does_not_hold_the_waiting_feeds_until_it_times_out() -> None:
     # No feed arrives or finishes while the first is stuck: the waiting one's own timer opens the slots.
     slots = ParseSlots(2, patience=0.05)
@@ -88,5 +109,17 @@ def test_the_pool_starts_only_the_workers_it_is_allowed() -> None:
         for future in [pool.submit(time.sleep, 0.1) for _ in range(8)]:
             future.result(timeout=60)
         assert len(pool._processes) == 2
+    finally:
+        pool.shutdown(wait=True)
+
+
+def test_the_pool_tells_its_workers_cpu_time() -> None:
+    pool = make_parse_pool(workers=1)
+    try:
+        pool.submit(time.sleep, 0).result(timeout=60)  # the worker is up
+        before = pool.cpu_seconds()
+        pool.submit(sum, range(10**7)).result(timeout=60)  # ~0.1-0.3 s on the CPU
+        after = pool.cpu_seconds()
+        assert before is not None and after is not None and after - before >= 0.05
     finally:
         pool.shutdown(wait=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -108,8 +108,8 @@ class Item(Base):
     published_at: Mapped[datetime | None]
     first_seen_at: Mapped[datetime] = mapped_column(index=True)
     # Cross-source identity (watcher/coverage/keys.py): the publisher's normalised URL, and its site + title.
-    url_key: Mapped[str | None] = mapped_column(String(64))
-    title_key: Mapped[str | None] = mapped_column(String(64))
+    url_key: Mapped[int | None] = mapped_column(BigInteger)  # 64-bit keys (watcher/coverage/keys.py)
+    title_key: Mapped[int | None] = mapped_column(BigInteger)
     publisher: Mapped[str | None] = mapped_column(String(300))  # the outlet a search result names
     # The linked article's full text: pending (to fetch), fetching, ok, failed, skipped; None: not wanted.
     fulltext_status: Mapped[str | None] = mapped_column(String(16))

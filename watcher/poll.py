@@ -177,7 +177,11 @@ class Poller:
         # (then in the one worker) or the backlog opens the slots (then in every worker).
         self._inline = inline_parse and self._owns_pool
         self._inline_seconds = 0.0  # CPU spent parsing here (parse_pool.INLINE_BUDGET)
-        self._parse_slots = ParseSlots(parse_workers(), on_open=self._allow_workers) if self._owns_pool else None
+        self._parse_slots = (
+            ParseSlots(parse_workers(), on_open=self._allow_workers, worker_cpu=self._parse_cpu)
+            if self._owns_pool
+            else None
+        )
         # Run after a pass that stored matches, in a thread under the write lock (the stories: storykeeper.py).
         self.after_pass: Callable[[], object] | None = None
         self._write_lock = asyncio.Lock()
@@ -471,6 +475,10 @@ class Poller:
         if feed.is_new or configured is None or configured.type != "feed" or configured.full_text == "auto":
             return None
         return functools.partial(stored_identities, self.db.engine, feed.id)
+
+    def _parse_cpu(self) -> float | None:
+        """The parse workers' CPU seconds so far (ParseSlots' measure of their load), None without a pool."""
+        return self.parse_pool.cpu_seconds() if isinstance(self.parse_pool, ParsePool) else None
 
     def _allow_workers(self, workers: int) -> None:
         self._inline = False  # a backlog: the workers parse from now on, on every CPU

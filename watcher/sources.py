@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from watcher.coverage.fulltext import wants_full_text
-from watcher.coverage.keys import target_in_link, title_key, web_site
+from watcher.coverage.keys import key_of_digest, target_in_link, title_key, web_site
 from watcher.coverage.results import SearchResult, SearchResults, parse_search_results
 from watcher.errors import WatcherError
 from watcher.fetch import FetchLimits, fetch
@@ -92,7 +92,8 @@ def item_keys(
         if search_host is not None and host_of(entry.link or "") == search_host:
             site = None  # the engine's own page: no publisher's site
         publisher_site = result.site or site
-        key = entry.dedup_key if web else None  # url_key(link), computed in the parse worker
+        dedup = entry.dedup_key if web else None  # the digest url_key(link) is the key of, made in the parse worker
+        key = key_of_digest(dedup) if dedup else None
         web = key is not None and not (entry.link or "").lower().endswith(".pdf")
         fetch_it = wanted and web and site is not None and not silenced(entry)
         keys.append(ItemKeys(key, title_key(publisher_site, entry.title), result.publisher, fetch_it))

@@ -25,8 +25,8 @@ SEARCH = "search"  # feeds.origin of a generated search feed
 class ItemKeys:
     """What an item is across sources, and whether its article is to be fetched (watcher/coverage/keys.py)."""
 
-    url_key: str | None = None
-    title_key: str | None = None
+    url_key: int | None = None  # watcher.coverage.keys: 64-bit keys
+    title_key: int | None = None
     publisher: str | None = None
     full_text: bool = False
 
@@ -126,7 +126,7 @@ def store_items(
     knows it (has_search_feeds at the start of a polling pass); None: asked of the database now.
     """
     keys = list(keys) if keys is not None else [ItemKeys()] * len(entries)
-    if any(key.url_key or key.title_key for key in keys):
+    if any(key.url_key is not None or key.title_key is not None for key in keys):
         entries, matches, keys = _stored_elsewhere(
             session, feed_id, entries, matches, keys, now, search=search, search_feeds=search_feeds
         )
@@ -203,9 +203,9 @@ def _stored_elsewhere(
         search_feeds = search or has_search_feeds(session)
     if not search and not search_feeds:
         return list(entries), list(matches), list(keys)  # a direct feed takes over search results only
-    url_keys = [key.url_key for key in keys if key.url_key]
-    title_keys = [key.title_key for key in keys if key.title_key]
-    holders: dict[str, Any] = {}
+    url_keys = [key.url_key for key in keys if key.url_key is not None]
+    title_keys = [key.title_key for key in keys if key.title_key is not None]
+    holders: dict[int, Any] = {}
     query = select(_ITEMS.c.id, _ITEMS.c.feed_id, _ITEMS.c.identity, _ITEMS.c.url_key, _ITEMS.c.title_key)
     if not search:  # a direct feed takes over search results only
         query = query.join(Feed, Feed.id == _ITEMS.c.feed_id).where(Feed.origin == SEARCH)
@@ -221,7 +221,9 @@ def _stored_elsewhere(
     kept: tuple[list[Entry], list[Sequence[EntityMatch] | PreparedMatches], list[ItemKeys]] = ([], [], [])
     taken: set[int] = set()
     for entry, entry_matches, key in zip(entries, matches, keys, strict=True):
-        holder = holders.get(key.url_key or "") or holders.get(key.title_key or "")
+        holder = holders.get(key.url_key) if key.url_key is not None else None
+        if holder is None and key.title_key is not None:
+            holder = holders.get(key.title_key)
         if holder is None or holder.feed_id == feed_id or holder.id in taken:
             kept[0].append(entry), kept[1].append(entry_matches), kept[2].append(key)
             continue
@@ -259,7 +261,7 @@ def _held_elsewhere(
         if row["identity"] in stored:
             continue
         holder = None
-        if row["url_key"]:
+        if row["url_key"] is not None:
             holder = session.execute(
                 select(_ITEMS.c.id, _ITEMS.c.feed_id, _ITEMS.c.identity, Feed.origin)
                 .join(Feed, Feed.id == _ITEMS.c.feed_id)
