@@ -47,13 +47,12 @@ def test_stored_keys_become_integers_that_still_find_their_article(database: Dat
         hex_digest("site-title", "example.it", normalise_title(TITLE)),
     )
     with database.engine.begin() as connection:
-        # Fixed dates are fine here but for the title's window, which counts from first_seen_at: now.
         connection.execute(
             text(
                 "insert into feeds (id, url, active, next_poll_at, consecutive_failures, created_at, redirect_streak)"
-                " values (1, 'direct', true, '2026-01-01', 0, '2026-01-01', 0),"
-                " (2, 'search', true, '2026-01-01', 0, '2026-01-01', 0)"
-            )
+                " values (1, 'direct', true, :now, 0, :now, 0), (2, 'search', true, :now, 0, :now, 0)"
+            ),
+            {"now": utcnow()},
         )
         connection.execute(text("update feeds set origin = 'search' where id = 2"))
         connection.execute(
