@@ -42,6 +42,7 @@ TIERS = (
     ("latin", "\x00-\u024f\u2000-\u206f\u20a0-\u20cf\u2581"),
 )
 _HOLDS = [re.compile(f"[{chars}]*").fullmatch for _name, chars in TIERS]
+FORMAT = 1  # of how a tier is made: a change makes every tier file in a cache directory another's
 NORMAL = 1  # ModelProto.SentencePiece.Type
 _PIECES, _SELF_TEST = 1, 4  # ModelProto's fields: its pieces, and samples checked against the whole model
 _SCORE = struct.Struct("<f").unpack_from
@@ -133,8 +134,9 @@ def tier_file(model_file: Path, cache_dir: Path, level: int, key: str | None = N
     reads itself: given the same bytes from Python it holds ~10 MB more."""
     from watcher.analyze.use_model import cached
 
-    name, _chars = TIERS[level]
-    stem = f"use-m3-pieces-{name}-{key or model_key(model_file)}"
+    name, chars = TIERS[level]
+    made_as = zlib.crc32(f"{FORMAT} {chars}".encode())  # a tier made otherwise, or of other characters, is another
+    stem = f"use-m3-pieces-{name}-{key or model_key(model_file)}-{made_as:08x}"
     ids_path = cache_dir / f"{stem}.ids"
 
     def read(path: Path) -> tuple[array[int], Any]:
@@ -151,9 +153,12 @@ def tier_file(model_file: Path, cache_dir: Path, level: int, key: str | None = N
         ids, proto = tier_parts(model_file.read_bytes(), level)
         if sys.byteorder != "little":
             ids.byteswap()
-        ids_partial = partial.with_suffix(".ids")
-        ids_partial.write_bytes(ids.tobytes())
-        os.replace(ids_partial, ids_path)  # before the model: a model is never read with another's ids
+        ids_partial = ids_path.with_name(f"{ids_path.name}.{os.getpid()}.partial")  # not another's stale .ids
+        try:
+            ids_partial.write_bytes(ids.tobytes())
+            os.replace(ids_partial, ids_path)  # before the model: a model is never read with another's ids
+        finally:
+            ids_partial.unlink(missing_ok=True)
         for stale in cache_dir.glob(f"use-m3-pieces-{name}-*.ids"):
             if stale != ids_path:
                 stale.unlink(missing_ok=True)
