@@ -126,7 +126,7 @@ def test_a_large_table_in_parts_finds_what_one_automaton_finds() -> None:
     shipped = tables.shipped(tables.MARKETS, markets.table_key())
     assert shipped is not None
     table = shipped["matcher"]
-    whole, parted = Matcher.from_table(table, split_at=len(table["keys"])), Matcher.from_table(table)
+    whole, parted = Matcher.from_table(table), Matcher.from_table(table, in_parts=True)
     assert whole.parts is None and parted.parts is not None and parted.automaton is None
     assert parted.match({"text": "Samsung enters Corea del Sud — “at last” · Ørsted"})
     assert sum(automaton is not None for automaton in parted.parts.automata) == 1  # ASCII's alone

@@ -502,15 +502,14 @@ class EntityMatch:
         return self.hits[0]
 
 
-SPLIT_AT = 4000  # automaton keys beyond which a Matcher's automaton is made in parts (_Parts)
-
-
 class _Parts:
-    """A large table's automaton in parts, one per script of its keys' first letters (ASCII letters, digits and signs
-    one part), each made when a text first holds a letter that starts one of its keys. An English text needs the
-    6,500 of the country names' 18,400 keys that start with ASCII (~10 ms and ~3.5 MB to make, against ~28 and ~10
-    for all). A Matcher finds the same in parts: the hits of an entity are ordered by their place in the text, and
-    two that start at one place start with one letter, in one part, in the order of one automaton."""
+    """An automaton in parts, one per script of its keys' first letters (ASCII letters, digits and signs one part),
+    each made when a text first holds a letter that starts one of its keys. An English text needs the 6,500 of the
+    country names' 18,400 keys that start with ASCII (~10 ms and ~3.5 MB to make, against ~28 and ~10 for all). A
+    Matcher finds the same in parts: the hits of an entity are ordered by their place in the text, and two that start
+    at one place start with one letter, in one part, in the order of one automaton. Only for a table made once per
+    process and read in few scripts at a time: the parts a text needs are scanned one after another, and each hit
+    crosses a generator (bench/match's 10,000 aliases over texts of many scripts: 28,000 -> 17,000 items/s)."""
 
     def __init__(self, keys: Sequence[str]) -> None:
         scripts: dict[str, str] = {}  # a first letter → its script
@@ -544,9 +543,9 @@ class _Parts:
 
 @dataclass
 class Matcher:
-    """Every entity's phrases in one automaton (in parts for a large table: _Parts). Build once per config; safe to
-    share (a key's patterns and a part's automaton are made when first needed: two threads may both make them,
-    alike, and either's are kept)."""
+    """Every entity's phrases in one automaton (or in parts: _Parts). Build once per config; safe to share (a key's
+    patterns and a part's automaton are made when first needed: two threads may both make them, alike, and either's
+    are kept)."""
 
     entities: tuple[str, ...]
     columns: dict[str, list[Any]]  # the table's COLUMNS and key_starts, read as keys are found
@@ -560,11 +559,11 @@ class Matcher:
         return cls.from_table(compile_table(entities))
 
     @classmethod
-    def from_table(cls, table: MatcherTable, split_at: int = SPLIT_AT) -> Matcher:
+    def from_table(cls, table: MatcherTable, in_parts: bool = False) -> Matcher:
         """The Matcher compile_table's table describes: Matcher.build's, whether the table was made now or shipped.
-        Its automaton in parts when it has more than `split_at` keys."""
+        With `in_parts`, its automaton made in parts as texts need them (_Parts)."""
         keys = table["keys"]
-        parts = _Parts(keys) if len(keys) > split_at else None
+        parts = _Parts(keys) if in_parts and keys else None
         # Standard match kind: every occurrence of every key, overlapping ones included.
         automaton = AhoCorasick(keys, matchkind=MatchKind.Standard) if keys and parts is None else None
         return cls(

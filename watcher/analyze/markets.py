@@ -35,7 +35,7 @@ class MarketFinder:
 
     def __init__(self, table: dict[str, Any] | None = None) -> None:
         table = table if table is not None else market_table()
-        self.matcher = Matcher.from_table(table["matcher"])
+        self.matcher = Matcher.from_table(table["matcher"], in_parts=True)  # an English text needs a third of it
         # folded name or adjective as written → ("KR:name", ...): tuples, which the garbage collector leaves alone
         self.exact = {text: tuple(kinds) for text, kinds in table["exact"].items()}
         self.names = frozenset(
