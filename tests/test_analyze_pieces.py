@@ -69,26 +69,32 @@ def test_the_tokenizer_loads_a_tier_as_far_as_its_texts_need(
             text, out_type=int, add_bos=True, add_eos=True
         )
         assert tokenizer.level == level, text  # only upwards: a lower tier is dropped
-    assert sorted(path.name.split("-")[3] for path in tmp_path.iterdir()) == ["ascii", "ascii", "latin", "latin"]
+    assert sorted({path.name.split("-")[3] for path in tmp_path.iterdir()}) == ["ascii", "latin", "normalizer"]
+    assert tokenizer.encode == tokenizer._state[0].encode  # the whole model's own, nothing in between
 
 
-def test_a_tier_file_is_written_once_and_again_when_damaged(tmp_path: Path) -> None:
+def test_the_tier_files_are_written_once_and_again_when_damaged(tmp_path: Path) -> None:
     ids, _model = pieces.tier_file(MODEL, tmp_path, 0)
-    files = sorted(tmp_path.iterdir())
-    assert [path.suffix for path in files] == [".ids", ".model"]
+    files = sorted(tmp_path.iterdir())  # every tier's ids and model, and the normalizer's, from one reading
+    assert [path.name.split("-")[3] + path.suffix for path in files] == [
+        "ascii.ids", "ascii.model", "latin.ids", "latin.model", "normalizer.model"
+    ]  # fmt: skip
     written = {path: (path.stat().st_mtime_ns, path.stat().st_size) for path in files}
     assert pieces.tier_file(MODEL, tmp_path, 0)[0] == ids  # read, not written again
+    assert pieces.normalizer_file(MODEL, tmp_path).normalize("Ｘiaomi") == "▁Xiaomi"
     assert {path: (path.stat().st_mtime_ns, path.stat().st_size) for path in files} == written
-    ids_file, model_file = files
+    ids_file, model_file, *_others, normalizer = files
     for path, damage in [(model_file, b""), (model_file, model_file.read_bytes()[:1000]), (model_file, b"not a model"),
-                         (ids_file, ids_file.read_bytes()[:-4]), (ids_file, b"")]:  # fmt: skip
+                         (ids_file, ids_file.read_bytes()[:-4]), (ids_file, b""), (normalizer, b"")]:  # fmt: skip
         path.write_bytes(damage)  # a crash while writing, a full disk, another file
         again, model = pieces.tier_file(MODEL, tmp_path, 0)
         assert again == ids and model.get_piece_size() == len(ids)
+        assert pieces.normalizer_file(MODEL, tmp_path).normalize("Ｘiaomi") == "▁Xiaomi"
         assert sorted(tmp_path.iterdir()) == files  # whole again, no partial file left
         assert all(path.stat().st_size == size for path, (_time, size) in written.items())
+    (tmp_path / "use-m3-pieces-ascii-0123-4567.model").write_bytes(b"an older model's")
     model_file.unlink()
-    assert pieces.tier_file(MODEL, tmp_path, 0)[0] == ids and sorted(tmp_path.iterdir()) == files
+    assert pieces.tier_file(MODEL, tmp_path, 0)[0] == ids and sorted(tmp_path.iterdir()) == files  # older ones removed
 
 
 def test_without_a_place_for_tiers_the_whole_model_reads_every_text(
@@ -100,4 +106,4 @@ def test_without_a_place_for_tiers_the_whole_model_reads_every_text(
     assert tokenizer.encode("Xiaomi enters Korea") == whole.encode("Xiaomi enters Korea", out_type=int)
     assert tokenizer.level == len(pieces.TIERS)
     with pytest.raises(ValueError, match="cut short"):
-        pieces.tier_parts(MODEL.read_bytes()[:1000], 0)
+        pieces.tier_parts(MODEL.read_bytes()[:1000])

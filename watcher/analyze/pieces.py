@@ -113,7 +113,9 @@ class TieredTokenizer:
             except (OSError, ValueError) as exc:  # nowhere to write the tier, or no tier made: the whole model
                 log.warning("analyze.no_tier", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
         self.level = len(TIERS)
-        self._state = (sentencepiece.SentencePieceProcessor(model_file=str(self.model_file)), None, None)
+        model = sentencepiece.SentencePieceProcessor(model_file=str(self.model_file))
+        self._state = (model, None, None)
+        self.encode = model.encode  # type: ignore[method-assign]  # nothing left to choose: sentencepiece's own
         return self._state
 
 
@@ -128,43 +130,38 @@ def model_key(model_file: Path) -> str:
         return f"{zlib.crc32(data):08x}{len(data):x}"
 
 
+def _paths(model_file: Path, cache_dir: Path, key: str | None) -> tuple[Path, list[tuple[Path, Path]]]:
+    """The normalizer's file, and each tier's ids and model files, named after the whole model's bytes (`key`:
+    model_key's) and how each tier is made (a tier made otherwise, or of other characters, is another)."""
+    key = key or model_key(model_file)
+    tiers = []
+    for name, chars in TIERS:
+        stem = f"use-m3-pieces-{name}-{key}-{zlib.crc32(f'{FORMAT} {chars}'.encode()):08x}"
+        tiers.append((cache_dir / f"{stem}.ids", cache_dir / f"{stem}.model"))
+    return cache_dir / f"use-m3-pieces-normalizer-{key}.model", tiers
+
+
 def tier_file(model_file: Path, cache_dir: Path, level: int, key: str | None = None) -> tuple[array[int], Any]:
-    """The tier's piece ids (the whole model's) and its model, from `cache_dir` (written there first when missing or
-    damaged, atomically: use_model.cached); `key`: model_key's. The model is a file of its own, which sentencepiece
-    reads itself: given the same bytes from Python it holds ~10 MB more."""
-    from watcher.analyze.use_model import cached
+    """The tier's piece ids (the whole model's) and its model, from `cache_dir` (all the tiers written there first when
+    one is missing or damaged: make_tiers). The model is a file of its own, which sentencepiece reads itself: given
+    the same bytes from Python it holds ~10 MB more."""
+    ids_path, model_path = _paths(model_file, cache_dir, key)[1][level]
 
-    name, chars = TIERS[level]
-    made_as = zlib.crc32(f"{FORMAT} {chars}".encode())  # a tier made otherwise, or of other characters, is another
-    stem = f"use-m3-pieces-{name}-{key or model_key(model_file)}-{made_as:08x}"
-    ids_path = cache_dir / f"{stem}.ids"
-
-    def read(path: Path) -> tuple[array[int], Any]:
+    def read() -> tuple[array[int], Any]:
         ids = array("I")
         ids.frombytes(ids_path.read_bytes())
         if sys.byteorder != "little":
             ids.byteswap()
-        model = _processor(path)
+        model = _processor(model_path)
         if model.get_piece_size() != len(ids):
-            raise ValueError(f"{path}: {model.get_piece_size()} pieces for {len(ids)} ids")
+            raise ValueError(f"{model_path}: {model.get_piece_size()} pieces for {len(ids)} ids")
         return ids, model
 
-    def write(partial: Path) -> None:
-        ids, proto = tier_parts(model_file.read_bytes(), level)
-        if sys.byteorder != "little":
-            ids.byteswap()
-        ids_partial = ids_path.with_name(f"{ids_path.name}.{os.getpid()}.partial")  # not another's stale .ids
-        try:
-            ids_partial.write_bytes(ids.tobytes())
-            os.replace(ids_partial, ids_path)  # before the model: a model is never read with another's ids
-        finally:
-            ids_partial.unlink(missing_ok=True)
-        for stale in cache_dir.glob(f"use-m3-pieces-{name}-*.ids"):
-            if stale != ids_path:
-                stale.unlink(missing_ok=True)
-        partial.write_bytes(proto)
-
-    return cached(cache_dir / f"{stem}.model", f"use-m3-pieces-{name}-*.model", read, write)
+    try:
+        return read()
+    except (OSError, ValueError):  # not there yet, or damaged
+        make_tiers(model_file, cache_dir, key)
+    return read()
 
 
 def normalizer_file(model_file: Path, cache_dir: Path, key: str | None = None) -> Any:
@@ -172,23 +169,50 @@ def normalizer_file(model_file: Path, cache_dir: Path, key: str | None = None) -
     the whole file), from `cache_dir` as the tiers are."""
     import sentencepiece
 
-    from watcher.analyze.use_model import cached
+    path = _paths(model_file, cache_dir, key)[0]
 
-    path = cache_dir / f"use-m3-pieces-normalizer-{key or model_key(model_file)}.model"
-
-    def write(partial: Path) -> None:
-        others: list[bytes] = []
-        for _piece in model_pieces(model_file.read_bytes(), others):
-            pass
-        partial.write_bytes(b"".join(others))
-
-    def read(path: Path) -> Any:
+    def read() -> Any:
         try:
-            return sentencepiece.SentencePieceNormalizer(model_file=str(path))
-        except RuntimeError as exc:  # sentencepiece's word for a proto it cannot parse
+            normalizer = sentencepiece.SentencePieceNormalizer(model_file=str(path))
+        except RuntimeError as exc:  # sentencepiece's word for a file it cannot read or parse
             raise ValueError(f"{path}: {exc}") from exc
+        if normalizer.normalize("\uff38") != "\u2581X":  # an empty file is a normalizer too, which folds nothing
+            raise ValueError(f"{path}: not the model's normalizer")
+        return normalizer
 
-    return cached(path, "use-m3-pieces-normalizer-*.model", read, write)
+    try:
+        return read()
+    except (OSError, ValueError):
+        make_tiers(model_file, cache_dir, key)
+    return read()
+
+
+def make_tiers(model_file: Path, cache_dir: Path, key: str | None = None) -> None:
+    """Every tier's files and the normalizer's, from one reading of the whole model (~0.15 CPU-s), each written
+    atomically (under another name, then renamed; a tier's ids before its model: a model is never read with another
+    version's ids); the files of another model or another way of making them removed."""
+    normalizer, tiers = _paths(model_file, cache_dir, key)
+    made, others = tier_parts(model_file.read_bytes())
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    _replace(normalizer, others)
+    for (ids_path, model_path), (ids, proto) in zip(tiers, made, strict=True):
+        if sys.byteorder != "little":
+            ids.byteswap()
+        _replace(ids_path, ids.tobytes())
+        _replace(model_path, proto)
+    current = {normalizer, *(path for pair in tiers for path in pair)}
+    for stale in cache_dir.glob("use-m3-pieces-*"):
+        if stale not in current and not stale.name.endswith(".partial"):
+            stale.unlink(missing_ok=True)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _processor(path: Path) -> Any:
@@ -202,12 +226,12 @@ def _processor(path: Path) -> Any:
         raise ValueError(f"{path}: {exc}") from exc
 
 
-def tier_parts(data: bytes, level: int) -> tuple[array[int], bytes]:
-    """The tier's pieces' ids in the whole model, and its model: the whole ModelProto's fields with only the tier's
-    pieces (and no self-test samples). Read in one pass that keeps only the tier's ids and where its pieces lie,
-    ~0.1 CPU-s for 128,000 pieces."""
-    holds = re.compile(f"[{TIERS[level][1]}]*").fullmatch
-    ids, starts, ends = array("I"), array("Q"), array("Q")
+def tier_parts(data: bytes) -> tuple[list[tuple[array[int], bytes]], bytes]:
+    """Each tier's pieces' ids in the whole model and its model (the whole ModelProto's fields with only the tier's
+    pieces, and no self-test samples), and the ModelProto without pieces (the normalizer's). Read in one pass that
+    keeps only ids and where pieces lie, ~0.15 CPU-s for 128,000 pieces."""
+    holds = [re.compile(f"[{chars}]*").fullmatch for _name, chars in TIERS]
+    kept = [(array("I"), array("Q"), array("Q")) for _tier in TIERS]  # each tier's ids, and where its pieces lie
     lowest: tuple[float, int, int, int] | None = None  # the normal pieces of the lowest and highest scores
     highest: tuple[float, int, int, int] | None = None
     others: list[bytes] = []
@@ -217,14 +241,18 @@ def tier_parts(data: bytes, level: int) -> tuple[array[int], bytes]:
                 lowest = (score, index, start, end)
             if highest is None or score > highest[0]:
                 highest = (score, index, start, end)
-        if text.isascii() or holds(text) or kind != NORMAL:
-            ids.append(index), starts.append(start), ends.append(end)
-    for _score, index, start, end in filter(None, (lowest, highest)):
-        at = bisect_left(ids, index)
-        if at == len(ids) or ids[at] != index:  # not the tier's: kept for its score
-            ids.insert(at, index), starts.insert(at, start), ends.insert(at, end)
-    proto = b"".join(data[start:end] for start, end in zip(starts, ends, strict=True)) + b"".join(others)
-    return ids, proto
+        for (ids, starts, ends), held in zip(kept, holds, strict=True):
+            if text.isascii() or held(text) or kind != NORMAL:
+                ids.append(index), starts.append(start), ends.append(end)
+    made = []
+    for ids, starts, ends in kept:
+        for _score, index, start, end in filter(None, (lowest, highest)):
+            at = bisect_left(ids, index)
+            if at == len(ids) or ids[at] != index:  # not the tier's: kept for its score
+                ids.insert(at, index), starts.insert(at, start), ends.insert(at, end)
+        proto = b"".join(data[start:end] for start, end in zip(starts, ends, strict=True)) + b"".join(others)
+        made.append((ids, proto))
+    return made, b"".join(others)
 
 
 def model_pieces(data: bytes, others: list[bytes]) -> Iterator[tuple[int, int, str, float, int]]:
