@@ -37,7 +37,6 @@ def corroborated_entries(item: ItemFacts, story: Story) -> list[Event]:
 def corroborate(placed: Iterable[tuple[ItemFacts, list[Event], Story]]) -> None:
     """Add to each item's events (and facts) the entries its story's other reports make: every addition is decided on
     the reports' own entries first, so an entry never travels on through a report that only gained it."""
-    placed = list(placed)
     additions = [(facts, events, corroborated_entries(facts, story)) for facts, events, story in placed]
     for facts, events, more in additions:
         if not more:

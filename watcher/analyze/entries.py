@@ -54,8 +54,8 @@ def ordinal_near(text: str, first: Cue, outlet: Cue, either_way: bool = False) -
 
 
 def first_abroad(sentence: Sentence, language: str | None) -> Cue | None:
-    """An ordinal next to a word for abroad: "its first overseas plant", "its first outside India", "첫 해외
-    공장", "แห่งแรกนอกจีน", "primera fábrica fuera de España"."""
+    """An ordinal next to a word for abroad: "its first overseas plant" (or shop, or office), "its first outside
+    India", "첫 해외 공장", "แห่งแรกนอกจีน", "primera fábrica fuera de España"."""
     away = [cue for cue in sentence.cues if cue.kind in ("abroad", "outside")]
     sites = [cue for cue in sentence.cues if cue.kind in ("outlet", "facility", "office")]
     for first in (cue for cue in sentence.cues if cue.kind == "first"):
