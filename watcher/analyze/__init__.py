@@ -11,6 +11,7 @@ entries   — the rules that read a market entry beyond its cue word
 entry_country — the country an entry enters, and whether what arrives is the company
 conflicts — weak cues that need a figure, cues that make an event together, conflicts between events
 signals   — figures, quarters and product names: what embeddings miss
+amounts   — sums with their scale words ("$10bn", "100億ドル", "१५ हजार कोटी") as one value, in any digits
 embed     — multilingual sentence embeddings (USE v3 in numpy), loaded once, lexical fallback
 stories   — grouping items into stories over a 72-hour window
 corroborate — market entries a story's other reports establish, for a report naming the company and country

@@ -125,7 +125,7 @@ class Analyzer:
         found = signals(lead, self.alias_words, language)
         # Country names are weighed as places; as names they would count twice.
         names = frozenset(name for name in found.names if not self.markets.find(name, any_case=True))
-        return Signals(found.quarters, found.figures, names, found.months)
+        return Signals(found.quarters, found.figures, names, found.months, found.amounts)
 
     def _sentence(self, index: int, text: str, language: str | None) -> Sentence:
         parties = tuple(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from watcher.analyze.amounts import ascii_digits, number_value, scaled_amounts
 from watcher.match import fold
 
 # Quarters in the languages of the cue tables; each pattern's groups name the quarter (1-4).
@@ -87,6 +88,17 @@ class Signals:
     figures: frozenset[str]  # normalised numbers with three or more significant characters, or with a decimal
     names: frozenset[str]  # folded Latin-script product and company names: "su7", "trifold", "nutricell"
     months: frozenset[str] = frozenset()  # "M05": the months named, as the periods of monthly figures
+    # Sums and counts with their scale word, as values: "$10bn", "10 milliards" and "100億ドル" are "1E+10". Compared
+    # where the written figures differ: "1.610 millones" and "1,61 Milliarden" are one amount.
+    amounts: frozenset[str] = frozenset()
+
+    def same_figure(self, other: Signals) -> int:
+        """How many figures two texts share, written alike or as one amount."""
+        return max(len(self.figures & other.figures), len(self.amounts & other.amounts))
+
+    def other_figures(self, other: Signals) -> bool:
+        """Both name figures and none is the same, as written or as an amount."""
+        return bool(self.figures and other.figures) and not self.same_figure(other)
 
 
 def quarters(text: str) -> frozenset[str]:
@@ -105,13 +117,11 @@ def without_quarters(text: str) -> str:
 
 
 def figures(text: str) -> frozenset[str]:
-    """Numbers as written in any locale, normalised: "6,000", "6.000" and "6 000" are "6000"; "3,4" is "3.4"."""
+    """Numbers as written in any locale and digit system, normalised: "6,000", "6.000", "6 000" and "६,०००" are
+    "6000"; "3,4" is "3.4"."""
     found = set()
-    for match in _NUMBER.finditer(text):
-        raw = match.group(1)
-        value = re.sub(r"\D", "", raw) if re.fullmatch(r"\d{1,3}(?:[.,' \u00a0]\d{3})+", raw) else raw.replace(",", ".")
-        if "." in value:
-            value = value.rstrip("0").rstrip(".")  # "12.50" is "12.5"
+    for match in _NUMBER.finditer(ascii_digits(text)):
+        value = number_value(match.group(1))
         if re.fullmatch(r"(?:19|20)\d\d", value):
             continue  # a year dates a story but names no fact of it
         if len(value.replace(".", "")) >= 3 or "." in value:
@@ -174,7 +184,8 @@ def months(text: str) -> frozenset[str]:
 
 def signals(text: str, skip: frozenset[str] = frozenset(), language: str | None = None) -> Signals:
     capitals = language not in ("de", "lb")
-    return Signals(quarters(text), figures(text), names(text, skip, capitals=capitals), months(text))
+    found = names(text, skip, capitals=capitals)
+    return Signals(quarters(text), figures(text), found, months(text), scaled_amounts(text, language))
 
 
 def char_trigrams(text: str) -> frozenset[str]:

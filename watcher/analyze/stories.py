@@ -123,7 +123,7 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
     if unseen:
         # Facts no language hides weigh more where the encoder cannot compare the two: a country both name, the
         # same figure ("18.99", "500").
-        score += UNSEEN_FACTS * (bool(a.places & b.places) + min(len(a.signals.figures & b.signals.figures), 1))
+        score += UNSEEN_FACTS * (bool(a.places & b.places) + min(a.signals.same_figure(b.signals), 1))
     if unseen and a.events & b.events:
         # Two languages the encoder cannot compare ("Saab höjer prognosen", "סאאב העלתה את התחזית"): the same
         # events of the same company in three days are what is left to go by.
@@ -135,7 +135,7 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         score += 0.2 if a.events & b.events else (0.05 if _related(a, b) else -0.25)
     elif types_a or types_b:
         score -= 0.05
-    shared = len(a.signals.figures & b.signals.figures) + len(a.signals.names & b.signals.names)
+    shared = a.signals.same_figure(b.signals) + len(a.signals.names & b.signals.names)
     score += min(shared, 2) * 0.08
     if _other_names(a, b):
         score -= 0.1  # "SU7" and "Smart Band": two products
@@ -184,7 +184,7 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
         return False  # a review is not the launch; two denials of one report are one story, two reviews are not
     if a.places and b.places and not a.places & b.places:
         return False
-    if a.signals.figures and b.signals.figures and not a.signals.figures & b.signals.figures:
+    if a.signals.other_figures(b.signals):
         return False
     if _other_names(a, b):
         return False
@@ -192,7 +192,7 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
     if types_a and types_b and types <= MANY_AT_ONCE:
         return bool(
             a.places & b.places
-            or a.signals.figures & b.signals.figures
+            or a.signals.same_figure(b.signals)
             or a.signals.names & b.signals.names
             or a.entry_markets & b.entry_markets
         )
