@@ -195,6 +195,7 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
             or a.signals.same_figure(b.signals)
             or a.signals.names & b.signals.names
             or a.entry_markets & b.entry_markets
+            or len({entity for _type, entity in a.events & b.events}) > 1  # one deal between two tracked companies
         )
     return True
 
