@@ -7,8 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from watcher.analyze import Analyzer, ItemInput
+from watcher.analyze.embed import Encoder
 from watcher.analyze.signals import signals
-from watcher.analyze.stories import ItemFacts, agree
+from watcher.analyze.sounds import script_sounds, shared_sounds, skeleton
+from watcher.analyze.stories import ItemFacts, agree, fit
+from watcher.config import EntityConfig
 
 START = datetime(2025, 5, 1, tzinfo=UTC)
 
@@ -27,3 +31,30 @@ def test_one_deal_between_two_tracked_companies_is_a_fact_both_reports_name() ->
     # A partnership of one of them with a third company: partnerships come several at a time, nothing in common.
     other = facts("zh-2", "zh", {"Nvidia", "MediaTek"}, {("partnership", "Nvidia")})
     assert not agree(english, other)
+
+
+def test_names_written_in_another_script_are_the_same_names() -> None:
+    assert skeleton("Pithampur") == skeleton("पीथमपुर") == "ptmpr"
+    assert skeleton("Copenhagen") == skeleton("कोपेनहेगन") and skeleton("Amsterdam") == skeleton("एम्स्टर्डम")
+    assert skeleton("Rayong") == skeleton("ระยอง") and skeleton("Batumi") == skeleton("ბათუმი")
+    assert skeleton("Lululemon") == skeleton("לולולמון")  # Hebrew writes its vowels, when at all, as v and y
+    words = script_sounds("महिंद्रा नागपूरमध्ये उभारणार Nagpur plant", frozenset({skeleton("Mahindra")}))
+    assert skeleton("महिंद्रा") not in words and skeleton("plant") not in words  # the company; Latin words
+    assert shared_sounds(frozenset({skeleton("Nagpur")}), words) == 1  # "in Nagpur", with Marathi's ending
+    assert shared_sounds(frozenset({skeleton("Pune")}), words) == 0
+
+
+def test_a_hindi_report_joins_its_story_through_the_plant_it_names() -> None:
+    lupin = EntityConfig.model_validate({"name": "Lupin", "aliases": ["Lupin", "ल्यूपिन*"]})
+    analyzer = Analyzer([lupin], encoder=Encoder(enabled=False))
+    rows = [
+        ("en", "en", "US FDA issues warning letter to Lupin's Pithampur plant",
+         "The regulator cited lapses at the Unit-2 facility in Madhya Pradesh, the company said on Tuesday."),
+        ("hi", "hi", "ल्यूपिन के पीथमपुर संयंत्र को अमेरिकी एफडीए की चेतावनी", "मध्य प्रदेश स्थित इकाई में खामियां पाई गईं।"),
+        ("hi-2", "hi", "ल्यूपिन के पुणे संयंत्र में नई उत्पादन लाइन", "कंपनी ने मंगलवार को यह जानकारी दी।"),
+    ]  # fmt: skip
+    items = [ItemInput(key, title, summary, published=START + timedelta(hours=n), feed=key, language=language)
+             for n, (key, language, title, summary) in enumerate(rows)]  # fmt: skip
+    english, hindi, other = (analysis.facts for analysis in analyzer.analyse(items))
+    assert "lpn" not in hindi.script_words and "ptmpr" in hindi.script_words
+    assert fit(english, hindi) > fit(english, other) and agree(english, hindi)

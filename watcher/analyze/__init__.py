@@ -12,6 +12,7 @@ entry_country — the country an entry enters, and whether what arrives is the c
 conflicts — weak cues that need a figure, cues that make an event together, conflicts between events
 signals   — figures, quarters and product names: what embeddings miss
 amounts   — sums with their scale words ("$10bn", "100億ドル", "१५ हजार कोटी") as one value, in any digits
+sounds    — names across scripts ("पीथमपुर", "Pithampur"): the consonants of words transliterated
 embed     — multilingual sentence embeddings (USE v3 in numpy), loaded once, lexical fallback
 stories   — grouping items into stories over a 72-hour window
 corroborate — market entries a story's other reports establish, for a report naming the company and country

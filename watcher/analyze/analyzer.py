@@ -19,6 +19,7 @@ from watcher.analyze.language import item_language
 from watcher.analyze.markets import market_finder
 from watcher.analyze.sentences import Cue, Event, Party, Sentence, cue_finder
 from watcher.analyze.signals import Signals, char_trigrams, signals
+from watcher.analyze.sounds import name_sounds, script_sounds, skeleton
 from watcher.analyze.stories import ItemFacts
 from watcher.config import EntityConfig
 from watcher.coverage.fulltext import TEASER_CHARS
@@ -77,6 +78,8 @@ class Analyzer:
         self.alias_words = frozenset(
             word for entity in entities for alias in entity.aliases for word in fold(alias.text).split()
         )
+        # A tracked company's name written in another script is no name of its story ("ल्यूपिन", Lupin).
+        self.alias_sounds = frozenset(skeleton(word) for word in self.alias_words | {fold(e.name) for e in entities})
 
     def _is_actor(self, entity: EntityConfig) -> bool:
         if NOT_ACTOR_TAGS & {tag.lower() for tag in entity.tags}:
@@ -119,6 +122,9 @@ class Analyzer:
             entries=frozenset((event.entity, event.market) for event in events if event.market),
             place_evidence={code: text for code, text in reversed(named) if code in places},
         )
+        if facts.actors:
+            facts.sounds = name_sounds(facts.signals.names, self.alias_sounds)
+            facts.script_words = script_sounds(lead, self.alias_sounds)
         return ItemAnalysis(item.id, language, entities, events, facts)
 
     def _signals(self, lead: str, language: str | None) -> Signals:

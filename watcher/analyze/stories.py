@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from watcher.analyze.signals import Signals, jaccard
+from watcher.analyze.sounds import shared_sounds
 
 STORY_WINDOW = timedelta(hours=72)
 JOIN_AT = 0.66  # the fit an item needs to join a story (examples and dev: flat 0.65-0.72; heldout2-4 better at 0.66)
@@ -70,6 +71,8 @@ class ItemFacts:
     blocker: str | None = None  # the item is a review, opinion, rumour, denial, share move or anniversary
     entries: frozenset[tuple[str, str]] = frozenset()  # (entity, market) of its market entries
     place_evidence: dict[str, str] = field(default_factory=dict)  # country of `places` → the words that name it
+    sounds: frozenset[str] = frozenset()  # the consonants of its Latin names (watcher.analyze.sounds)
+    script_words: frozenset[str] = frozenset()  # ... and of its words in other scripts
 
     @property
     def event_types(self) -> frozenset[str]:
@@ -123,7 +126,8 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
     if unseen:
         # Facts no language hides weigh more where the encoder cannot compare the two: a country both name, the
         # same figure ("18.99", "500").
-        score += UNSEEN_FACTS * (bool(a.places & b.places) + min(a.signals.same_figure(b.signals), 1))
+        named = bool(a.signals.names & b.signals.names) or bool(_same_names_across(a, b))
+        score += UNSEEN_FACTS * (bool(a.places & b.places) + min(a.signals.same_figure(b.signals), 1) + named)
     if unseen and a.events & b.events:
         # Two languages the encoder cannot compare ("Saab höjer prognosen", "סאאב העלתה את התחזית"): the same
         # events of the same company in three days are what is left to go by.
@@ -135,7 +139,7 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         score += 0.2 if a.events & b.events else (0.05 if _related(a, b) else -0.25)
     elif types_a or types_b:
         score -= 0.05
-    shared = a.signals.same_figure(b.signals) + len(a.signals.names & b.signals.names)
+    shared = a.signals.same_figure(b.signals) + len(a.signals.names & b.signals.names) + _same_names_across(a, b)
     score += min(shared, 2) * 0.08
     if _other_names(a, b):
         score -= 0.1  # "SU7" and "Smart Band": two products
@@ -160,6 +164,11 @@ def _other_names(a: ItemFacts, b: ItemFacts) -> bool:
     if not (names_a and names_b) or names_a & names_b:
         return False
     return a.language == b.language or any(_MODEL.fullmatch(name) for name in names_a | names_b)
+
+
+def _same_names_across(a: ItemFacts, b: ItemFacts) -> int:
+    """Names one report writes in Latin letters and the other in its own script ("Pithampur", "पीथमपुर")."""
+    return shared_sounds(a.sounds, b.script_words) + shared_sounds(b.sounds, a.script_words)
 
 
 def _related(a: ItemFacts, b: ItemFacts) -> bool:
@@ -194,6 +203,7 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
             a.places & b.places
             or a.signals.same_figure(b.signals)
             or a.signals.names & b.signals.names
+            or _same_names_across(a, b)
             or a.entry_markets & b.entry_markets
             or len({entity for _type, entity in a.events & b.events}) > 1  # one deal between two tracked companies
         )
