@@ -58,3 +58,23 @@ def test_a_hindi_report_joins_its_story_through_the_plant_it_names() -> None:
     english, hindi, other = (analysis.facts for analysis in analyzer.analyse(items))
     assert "lpn" not in hindi.script_words and "ptmpr" in hindi.script_words
     assert fit(english, hindi) > fit(english, other) and agree(english, hindi)
+
+
+def test_a_report_nothing_can_read_joins_the_story_whose_country_it_names() -> None:
+    """An Amharic report of Sanlam's Ethiopian licence: no vector to compare, no event read, but the company and the
+    country in common with reports that agree with it in everything else."""
+    from watcher.analyze import StoryBook
+
+    def report(key: str, places: set[str], hours: float, axis: int | None = None) -> ItemFacts:
+        """Read by the encoder along `axis` (reports on two axes do not resemble each other), or not at all."""
+        vector = None if axis is None else np.eye(4)[axis]
+        return ItemFacts(key, START + timedelta(hours=hours), key[:2], key, frozenset({"Sanlam"}), frozenset(),
+                         frozenset(), frozenset(places), signals(""), vector=vector,
+                         native=axis is not None)  # fmt: skip
+
+    book = StoryBook()
+    ethiopia = book.place(report("en", {"ET"}, 0, axis=0))
+    kenya = book.place(report("en-2", {"KE"}, 1, axis=1))
+    assert kenya is not ethiopia
+    assert book.place(report("am", {"ET"}, 5)) is ethiopia
+    assert book.place(report("am-2", set(), 6)) not in (ethiopia, kenya)  # nothing in common: its own story
