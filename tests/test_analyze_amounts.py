@@ -26,6 +26,8 @@ def test_one_sum_in_every_script_and_scale() -> None:
     assert scaled_amounts("a ₹2,500-crore order") == scaled_amounts("RM25 billion") == {"2.5E+10"}
     assert scaled_amounts("5 พันล้านบาท", "th") == {"5E+9"}
     assert scaled_amounts("3 billion", "en") == {"3E+9"} and scaled_amounts("3 billions", "fr") == {"3E+12"}
+    assert scaled_amounts("profit up 16%") == scaled_amounts("kâr %16 arttı", "tr") == {"16%"}
+    assert scaled_amounts("рост на 16 процентов", "ru") == scaled_amounts("ارتفع 16٪", "ar") == {"16%"}
 
 
 def test_no_amount_in_words_that_only_begin_like_a_scale() -> None:

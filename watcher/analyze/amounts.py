@@ -60,6 +60,14 @@ _CURRENCY_BEFORE = re.compile(r"(?:^|[^a-z])(?:rs|rm|r|us|usd|eur|inr|hk|nt|rmb|
 # "€32m", "$45m", "$10b", "R1.2b": one letter is a scale only right after a sum of money.
 _MONEY = re.compile(r"(?:[$€£¥₹₩₽]|\b(?:rs|rm|r|us\$|usd|eur))\s?(?P<number>\d+(?:[.,]\d+)?)(?P<unit>[mbk])\b", re.I)
 _LETTER_SCALE = {"k": 3, "m": 6, "b": 9}
+# Shares as every language writes them: "16%", "16 %", "%16" (Turkish), "16٪", "16 per cent", "16 Prozent".
+_PERCENT = re.compile(
+    r"(?<![\d.,])(?:%\s?(?P<before>\d+(?:[.,]\d+)?)|(?P<number>\d+(?:[.,]\d+)?)\s?(?:[%٪％]|"
+    r"(?:per ?cent|percent|prozent|procent\w*|pour ?cent|por ?ciento|per ?cento|por ?cento|процент\w*|відсот\w*|"
+    r"yüzde|persen|peratus|phần trăm|asilimia|százalék\w*|prosent|prosentti|τοις εκατό|אחוז|بالمئة|في المئة|درصد|"
+    r"प्रतिशत|শতাংশ)\b))",
+    re.IGNORECASE,
+)
 
 
 def number_value(raw: str) -> str:
@@ -72,7 +80,7 @@ def number_value(raw: str) -> str:
 
 def scaled_amounts(text: str, language: str | None = None) -> frozenset[str]:
     """The amounts a text names with a scale word, as values: "Rs 15,000 crore" and "१५ हजार कोटी" are "1.5E+11";
-    a sum in parts is one ("138억8000만", "1조 2천억원")."""
+    a sum in parts is one ("138억8000만", "1조 2천억원"); shares as "16%" ("%16", "16 Prozent", "16٪")."""
     text = ascii_digits(text)
     values: list[Decimal] = []
     last_end, last_power = -1, 0
@@ -89,7 +97,9 @@ def scaled_amounts(text: str, language: str | None = None) -> frozenset[str]:
         last_end, last_power = match.end(), power
     for match in _MONEY.finditer(text):
         values.append(Decimal(number_value(match.group("number"))).scaleb(_LETTER_SCALE[match.group("unit").lower()]))
-    return frozenset(map(_rounded, values))
+    found = set(map(_rounded, values))
+    found.update(f"{number_value(m.group('number') or m.group('before'))}%" for m in _PERCENT.finditer(text))
+    return frozenset(found)
 
 
 def _power(scale: re.Match[str], language: str | None) -> int:
