@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from watcher.analyze.amounts import ascii_digits, scaled_amounts
+from watcher.analyze.amounts import ascii_digits, same_amounts, scaled_amounts
 from watcher.analyze.signals import Signals, figures, signals
 from watcher.analyze.stories import ItemFacts, agree, fit
 
@@ -54,3 +54,12 @@ def test_the_sum_both_name_pulls_an_unreadable_report_to_its_story() -> None:
     again = Signals(frozenset(), frozenset({"150"}), frozenset(), amounts=frozenset({"1.5E+11"}))
     assert not rupees.other_figures(again) and rupees.same_figure(again) == 1
     assert agree(english, marathi)
+
+
+def test_one_amount_rounded_or_converted_near_par_is_the_same() -> None:
+    rounded, converted = scaled_amounts("1.245 millones", "es"), scaled_amounts("175 millions d'euros", "fr")
+    assert (
+        same_amounts(rounded, scaled_amounts("$1.2bn")) == 1 and same_amounts(converted, scaled_amounts("$180m")) == 1
+    )
+    assert same_amounts(scaled_amounts("$1.5bn"), scaled_amounts("$1.2bn")) == 0  # another sum
+    assert same_amounts(scaled_amounts("up 16%"), scaled_amounts("up 16.5%")) == 0  # shares only exactly

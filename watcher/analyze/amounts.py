@@ -115,3 +115,24 @@ def _rounded(value: Decimal) -> str:
         return "0"
     rounded = value.quantize(Decimal(1).scaleb(value.adjusted() - 2), rounding=ROUND_HALF_UP)
     return f"{rounded.normalize():E}"
+
+
+AMOUNT_TOLERANCE = 1.05  # sums within 5%: one amount rounded or converted near par
+
+
+def same_amounts(mine: frozenset[str], theirs: frozenset[str]) -> int:
+    """How many of one text's amounts the other names, to within rounding ("1.245 millones" and "$1.2bn") and a
+    currency near par ("$180 million" and "175 millions d'euros"): shares exactly."""
+    if not (mine and theirs):
+        return 0
+    exact = mine & theirs
+    count = len(exact)
+    sums = [float(value) for value in theirs - exact if not value.endswith("%")]
+    for value in mine - exact:
+        if not value.endswith("%") and any(_near(float(value), other) for other in sums):
+            count += 1
+    return count
+
+
+def _near(a: float, b: float) -> bool:
+    return max(a, b) <= AMOUNT_TOLERANCE * min(a, b)

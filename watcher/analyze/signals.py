@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from watcher.analyze.amounts import ascii_digits, number_value, scaled_amounts
+from watcher.analyze.amounts import ascii_digits, number_value, same_amounts, scaled_amounts
 from watcher.match import fold
 
 # Quarters in the languages of the cue tables; each pattern's groups name the quarter (1-4).
@@ -94,7 +94,7 @@ class Signals:
 
     def same_figure(self, other: Signals) -> int:
         """How many figures two texts share, written alike or as one amount."""
-        return max(len(self.figures & other.figures), len(self.amounts & other.amounts))
+        return max(len(self.figures & other.figures), same_amounts(self.amounts, other.amounts))
 
     def other_figures(self, other: Signals) -> bool:
         """Both name figures and none is the same, as written or as an amount."""
