@@ -19,9 +19,12 @@ _TO_ASCII = {zero + value: str(value) for zero in _DIGIT_ZEROS for value in rang
 _TO_ASCII.update({0x066B: ".", 0x066C: ",", 0xFF0C: ",", 0xFF0E: "."})  # Arabic decimal and thousands marks
 
 
+_OTHER_DIGIT = re.compile("[" + "".join(chr(code) for code in sorted(_TO_ASCII)) + "]")
+
+
 def ascii_digits(text: str) -> str:
     """The text with every script's decimal digits written 0-9 (same length: offsets stay valid)."""
-    return text.translate(_TO_ASCII)
+    return text.translate(_TO_ASCII) if _OTHER_DIGIT.search(text) else text
 
 
 # Scale words, by power of ten. A Latin or Cyrillic stem takes its inflections ("milliards", "miliardi", "млрд.",
@@ -53,19 +56,24 @@ _ONE_SCALE = re.compile(rf"\s*(?:{_SCALE_WORD}){_MARKS}{_WORD_END}", re.IGNORECA
 # Romanian counts twenty and more "de": "40 de milioane"; English joins a sum to its noun: "a ₹2,500-crore order".
 # Scripts written without spaces put a word right before the number ("を100億ドル"); a Latin letter there is a
 # currency's ("RM450 million", "Rs15 crore") or a model's ("A350").
+# (A pattern that opens with a digit is searched for digits first, in C: ~3 times faster than one that opens with
+# the look-behind.)
 _AMOUNT = re.compile(
-    rf"(?<![\d.,])(?P<number>{_NUMBER})(?:\s+de(?=\s)|-(?=[^\W\d_]))?(?:{_ONE_SCALE.pattern})+", re.IGNORECASE
+    rf"(?P<number>\d(?<![\d.,]\d)(?:\d{{0,2}}(?:[.,' \u00a0]\d{{3}})+|\d*(?:[.,]\d+)?))"
+    rf"(?:\s+de(?=\s)|-(?=[^\W\d_]))?(?:{_ONE_SCALE.pattern})+",
+    re.IGNORECASE,
 )
 _CURRENCY_BEFORE = re.compile(r"(?:^|[^a-z])(?:rs|rm|r|us|usd|eur|inr|hk|nt|rmb|sar|aed|zar|idr|php|kes|ngn)\s?$", re.I)
 # "€32m", "$45m", "$10b", "R1.2b": one letter is a scale only right after a sum of money.
-_MONEY = re.compile(r"(?:[$€£¥₹₩₽]|\b(?:rs|rm|r|us\$|usd|eur))\s?(?P<number>\d+(?:[.,]\d+)?)(?P<unit>[mbk])\b", re.I)
+_MONEY = re.compile(r"(?P<number>\d(?<![\d.,]\d)\d*(?:[.,]\d+)?)(?P<unit>[mbk])\b", re.I)
+_MONEY_BEFORE = re.compile(r"(?:[$€£¥₹₩₽]|(?<![a-z])(?:rs|rm|r|us\$|usd|eur))\s?$", re.I)
 _LETTER_SCALE = {"k": 3, "m": 6, "b": 9}
 # Shares as every language writes them: "16%", "16 %", "%16" (Turkish), "16٪", "16 per cent", "16 Prozent".
 _PERCENT = re.compile(
-    r"(?<![\d.,])(?:%\s?(?P<before>\d+(?:[.,]\d+)?)|(?P<number>\d+(?:[.,]\d+)?)\s?(?:[%٪％]|"
+    r"%(?<![\d.,]%)\s?(?P<before>\d+(?:[.,]\d+)?)|(?P<number>\d(?<![\d.,]\d)\d*(?:[.,]\d+)?)\s?(?:[%٪％]|"
     r"(?:per ?cent|percent|prozent|procent\w*|pour ?cent|por ?ciento|per ?cento|por ?cento|процент\w*|відсот\w*|"
     r"yüzde|persen|peratus|phần trăm|asilimia|százalék\w*|prosent|prosentti|τοις εκατό|אחוז|بالمئة|في المئة|درصد|"
-    r"प्रतिशत|শতাংশ)\b))",
+    r"प्रतिशत|শতাংশ)\b)",
     re.IGNORECASE,
 )
 
@@ -96,7 +104,9 @@ def scaled_amounts(text: str, language: str | None = None) -> frozenset[str]:
             values.append(value)
         last_end, last_power = match.end(), power
     for match in _MONEY.finditer(text):
-        values.append(Decimal(number_value(match.group("number"))).scaleb(_LETTER_SCALE[match.group("unit").lower()]))
+        if _MONEY_BEFORE.search(text, max(match.start() - 7, 0), match.start()):
+            unit = _LETTER_SCALE[match.group("unit").lower()]
+            values.append(Decimal(number_value(match.group("number"))).scaleb(unit))
     found = set(map(_rounded, values))
     found.update(f"{number_value(m.group('number') or m.group('before'))}%" for m in _PERCENT.finditer(text))
     return frozenset(found)

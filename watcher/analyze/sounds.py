@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -21,6 +22,7 @@ from anyascii import anyascii
 _WORD = re.compile(r"[^\s\d.,:;!?\"'“”«»()\[\]{}/|\-–—،、。，・「」『』:%$€£¥₹]+")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 _DOUBLE = re.compile(r"(.)\1+")
+_NOT_LETTER = re.compile(r"[^a-z]")
 _ASPIRATED = re.compile(r"(?<=[bcdgkpstjz])h")
 _VOWELS = re.compile(r"[aeiouyvw]")
 _ALIKE = str.maketrans("cqxz", "kkks")
@@ -37,16 +39,19 @@ def _nasal(match: re.Match[str]) -> str:
 SHORTEST = 3  # consonants: "Halol" (hll) and longer; two collide by chance
 
 
+@lru_cache(maxsize=4096)  # a language's common words come back in every report; 4,096 words hold ~2 MB
 def skeleton(word: str) -> str:
     """The consonants of a word as any script writes it: "Pithampur" and "पीथमपुर" are "ptmpr"."""
-    letters = re.sub(r"[^a-z]", "", anyascii(_ANUSVARA.sub(_nasal, word)).lower())
+    letters = _NOT_LETTER.sub("", anyascii(_ANUSVARA.sub(_nasal, word)).lower())
     letters = _ASPIRATED.sub("", _DOUBLE.sub(r"\1", letters).replace("ph", "f")).translate(_ALIKE)
     return _VOWELS.sub("", letters)
 
 
 def script_sounds(text: str, skip: frozenset[str]) -> frozenset[str]:
     """The skeletons of the words of `text` in scripts other than Latin, but those in `skip`."""
-    found = set()
+    found: set[str] = set()
+    if text.isascii():
+        return frozenset()
     for word in _WORD.findall(text):
         if word.isascii() or _LATIN.search(word):
             continue
