@@ -25,6 +25,7 @@ def test_one_sum_in_every_script_and_scale() -> None:
     assert scaled_amounts("40 de milioane de euro", "ro") == {"4E+7"}
     assert scaled_amounts("a ₹2,500-crore order") == scaled_amounts("RM25 billion") == {"2.5E+10"}
     assert scaled_amounts("5 พันล้านบาท", "th") == {"5E+9"}
+    assert scaled_amounts("எல் அண்ட் டி ரூ.3,000 கோடி திரட்டியது", "ta") == scaled_amounts("₹3,000 crore") == {"3E+10"}
     assert scaled_amounts("3 billion", "en") == {"3E+9"} and scaled_amounts("3 billions", "fr") == {"3E+12"}
     assert scaled_amounts("profit up 16%") == scaled_amounts("kâr %16 arttı", "tr") == {"16%"}
     assert scaled_amounts("рост на 16 процентов", "ru") == scaled_amounts("ارتفع 16٪", "ar") == {"16%"}
