@@ -78,3 +78,16 @@ def test_a_report_nothing_can_read_joins_the_story_whose_country_it_names() -> N
     assert kenya is not ethiopia
     assert book.place(report("am", {"ET"}, 5)) is ethiopia
     assert book.place(report("am-2", set(), 6)) not in (ethiopia, kenya)  # nothing in common: its own story
+
+
+def test_cosines_across_scripts_are_read_on_the_scale_of_those_within_one() -> None:
+    from watcher.analyze.stories import CROSS_SCRIPT_SHIFT, similarity
+
+    def read(key: str, language: str) -> ItemFacts:
+        vector = np.array([1.0, 0.0]) if language == "en" else np.array([0.6, 0.8])
+        return ItemFacts(key, START, language, key, frozenset({"CATL"}), frozenset(), frozenset(), frozenset(),
+                         signals(""), vector=vector)  # fmt: skip
+
+    english = read("en", "en")
+    assert similarity(english, read("de", "de")) == 0.6  # both in Latin letters
+    assert similarity(english, read("zh", "zh")) == 0.6 + CROSS_SCRIPT_SHIFT > 0.6

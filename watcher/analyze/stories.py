@@ -35,6 +35,12 @@ NEUTRAL_SIMILARITY = 0.35  # two languages neither the encoder nor trigrams can 
 VETO = -1.0
 SECOND_SITE = -0.35  # undoes the same-market bonus and more: "a second plant in Spain, in Valencia"
 NOT_NATIVE_SHIFT = 0.15  # added to a cosine where a language is not the encoder's
+# The encoder's cosines run lower between a language in Latin letters and one in another script: on the tuning sets,
+# pairs of one company within 72 h, medians 0.62 against 0.68 (one story) and 0.29 against 0.36 (two), the quartiles
+# alike. Where the joins were tuned on pairs in Latin letters, "宁德时代否认在美国建厂传闻" fell short of "CATL denies
+# report it plans a US battery plant". 0.03-0.07 gave the same groups on every set.
+CROSS_SCRIPT_SHIFT = 0.06
+_LATIN_LANGUAGES = frozenset({"en", "de", "fr", "it", "es", "pt", "nl", "pl", "tr"})  # of the encoder's 16
 UNSEEN_SAME_EVENTS = 0.13  # the same events, where neither the encoder nor trigrams compare the two languages
 # A story all of whose recent reports agree with the item (same tracked company within three days, nothing that
 # tells two events apart): few stories about one company run at once. Chosen by the best minimum F1 over the
@@ -107,7 +113,7 @@ class Story:
 def similarity(a: ItemFacts, b: ItemFacts) -> float:
     vectors = a.vector is not None and b.vector is not None
     if vectors and a.native and b.native:
-        return float(a.vector @ b.vector)
+        return float(a.vector @ b.vector) + (CROSS_SCRIPT_SHIFT if _latin(a) != _latin(b) else 0.0)
     if a.language == b.language and a.trigrams and b.trigrams:
         return min(1.0, 2.2 * jaccard(a.trigrams, b.trigrams))
     if vectors:
@@ -116,6 +122,10 @@ def similarity(a: ItemFacts, b: ItemFacts) -> float:
         # what knowing nothing gives.
         return max(NEUTRAL_SIMILARITY, float(a.vector @ b.vector) + NOT_NATIVE_SHIFT)
     return NEUTRAL_SIMILARITY
+
+
+def _latin(item: ItemFacts) -> bool:
+    return item.language in _LATIN_LANGUAGES
 
 
 def fit(a: ItemFacts, b: ItemFacts) -> float:
