@@ -91,3 +91,12 @@ def test_cosines_across_scripts_are_read_on_the_scale_of_those_within_one() -> N
     english = read("en", "en")
     assert similarity(english, read("de", "de")) == 0.6  # both in Latin letters
     assert similarity(english, read("zh", "zh")) == 0.6 + CROSS_SCRIPT_SHIFT > 0.6
+
+
+def test_two_reviews_are_two_stories_however_alike_they_read() -> None:
+    def review(key: str, blocker: str | None) -> ItemFacts:
+        return ItemFacts(key, START, "en", key, frozenset({"Lenovo"}), frozenset(), frozenset(), frozenset(),
+                         signals("ThinkBook Plus Gen 6 Rollable"), vector=np.ones(4) / 2, blocker=blocker)  # fmt: skip
+
+    assert fit(review("verge", "review"), review("heise", "review")) == -1.0
+    assert fit(review("verge", "review"), review("launch", None)) > -1.0  # a review may still join its launch

@@ -136,6 +136,8 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         return VETO
     if a.entry_markets and b.entry_markets and not a.entry_markets & b.entry_markets:
         return VETO
+    if a.blocker in SEPARATE_BLOCKERS and b.blocker in SEPARATE_BLOCKERS:
+        return VETO  # two reviews of one phone are two stories, each outlet's own, however alike they read
     if "earnings" in a.event_types & b.event_types and _other_period(a, b.signals.quarters, b.signals.months):
         return VETO
     score = similarity(a, b)
