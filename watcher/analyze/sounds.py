@@ -21,6 +21,7 @@ from anyascii import anyascii
 # A word of a script other than Latin: letters and marks up to a space, a digit or punctuation ("नागपूरमध्ये").
 _WORD = re.compile(r"[^\s\d.,:;!?\"'“”«»()\[\]{}/|\-–—،、。，・「」『』:%$€£¥₹]+")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_OTHER_SCRIPT = re.compile(r"[^\x00-\u02ff\u1e00-\u1eff\u2000-\u20cf]")
 _DOUBLE = re.compile(r"(.)\1+")
 _NOT_LETTER = re.compile(r"[^a-z]")
 _ASPIRATED = re.compile(r"(?<=[bcdgkpstjz])h")
@@ -50,7 +51,7 @@ def skeleton(word: str) -> str:
 def script_sounds(text: str, skip: frozenset[str]) -> frozenset[str]:
     """The skeletons of the words of `text` in scripts other than Latin, but those in `skip`."""
     found: set[str] = set()
-    if text.isascii():
+    if not _OTHER_SCRIPT.search(text):  # most reports: Latin letters, with or without accents
         return frozenset()
     for word in _WORD.findall(text):
         if word.isascii() or _LATIN.search(word):
