@@ -40,7 +40,7 @@ def test_no_amount_in_words_that_only_begin_like_a_scale() -> None:
 
 def report(key: str, language: str, text: str, *, native: bool, hours: float = 0) -> ItemFacts:
     """A report of a Mahindra plant, with nothing else the encoder could compare."""
-    return ItemFacts(key, datetime(2025, 5, 1, tzinfo=UTC) + timedelta(hours=hours), language, key,
+    return ItemFacts(key, datetime.now(UTC) - timedelta(days=1) + timedelta(hours=hours), language, key,
                      frozenset({"Mahindra"}), frozenset(), frozenset(), frozenset(), signals(text, language=language),
                      vector=np.ones(4) / 2 if native else None, native=native)  # fmt: skip
 
