@@ -14,7 +14,7 @@ from watcher.analyze.sounds import script_sounds, shared_sounds, skeleton
 from watcher.analyze.stories import ItemFacts, agree, fit
 from watcher.config import EntityConfig
 
-START = datetime(2025, 5, 1, tzinfo=UTC)
+START = datetime.now(UTC) - timedelta(days=1)
 
 
 def facts(key: str, language: str, actors: set[str], events: set[tuple[str, str]], text: str = "") -> ItemFacts:
@@ -100,3 +100,17 @@ def test_two_reviews_are_two_stories_however_alike_they_read() -> None:
 
     assert fit(review("verge", "review"), review("heise", "review")) == -1.0
     assert fit(review("verge", "review"), review("launch", None)) > -1.0  # a review may still join its launch
+
+
+def test_two_languages_spelling_one_name_their_own_way_name_it_both() -> None:
+    from watcher.analyze.sounds import name_sounds
+    from watcher.analyze.stories import _same_names_across
+
+    def report(key: str, language: str, text: str) -> ItemFacts:
+        item = facts(key, language, {"Wizz Air"}, set(), text)
+        item.sounds = name_sounds(item.signals.names, frozenset())
+        return item
+
+    english = report("en", "en", "Wizz Air opens a base in Tashkent")
+    assert _same_names_across(english, report("uz", "uz", "Wizz Air Toshkentda baza ochadi")) == 1
+    assert _same_names_across(english, report("uz-2", "uz", "Wizz Air Samarqandda baza ochadi")) == 0

@@ -186,8 +186,13 @@ def _other_names(a: ItemFacts, b: ItemFacts) -> bool:
 
 
 def _same_names_across(a: ItemFacts, b: ItemFacts) -> int:
-    """Names one report writes in Latin letters and the other in its own script ("Pithampur", "पीथमपुर")."""
-    return shared_sounds(a.sounds, b.script_words) + shared_sounds(b.sounds, a.script_words)
+    """Names one report writes in Latin letters and the other in its own script ("Pithampur", "पीथमपुर"), or two
+    languages spell and inflect their own way where the two have no name alike ("Toshkent", "Tashkent";
+    "Debrecína", "Debrecen")."""
+    across = shared_sounds(a.sounds, b.script_words) + shared_sounds(b.sounds, a.script_words)
+    if a.language != b.language and not a.signals.names & b.signals.names:
+        across += shared_sounds(a.sounds, b.sounds)
+    return across
 
 
 def _related(a: ItemFacts, b: ItemFacts) -> bool:
