@@ -122,6 +122,10 @@ def extract_events(
     home = item_homes(sentences, language, known_homes)
     named = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name} - home
     named_elsewhere = next(iter(named)) if len(named) == 1 else None
+    # A plant built somewhere the item names by a city alone may be the company's own country ("महिंद्रा नागपूरमध्ये
+    # उभारणार": Mahindra builds near Nagpur): a building's country named elsewhere must be named as a country.
+    countries = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name and not hit.is_city}
+    built_elsewhere = named_elsewhere if named_elsewhere in countries - home else None
     named_parties = {party.entity for sentence in sentences for party in parties_of(sentence, language)}
     sole = next(iter(named_parties)) if len(named_parties) == 1 else None
     found: dict[tuple[str, str], list[Event]] = {}
@@ -153,9 +157,8 @@ def extract_events(
                     hit for hit in sentence.markets if hit.code not in home and not in_the_past(sentence, cue, hit)
                 ]
                 there = any(other.kind == "there" and other.start >= cue.start for other in sentence.cues)
-                market = entry_market(
-                    candidates, cue, named_elsewhere, cue_language_of(language) in VERB_LAST, there=there
-                )
+                elsewhere = built_elsewhere if cue.kind in ("facility", "build") else named_elsewhere
+                market = entry_market(candidates, cue, elsewhere, cue_language_of(language) in VERB_LAST, there=there)
                 if market is None or market in home:
                     continue  # without a country too unsure to report; at home ("the German group's plant in
                     # Germany") no entry
