@@ -127,3 +127,31 @@ def test_a_plant_whose_country_is_a_city_named_elsewhere_is_no_entry() -> None:
     lead = "The company will build a new factory there for 2,000 jobs."
     assert analyse("Ferrox invests in Pune", lead, "en", "Ferrox") == set()
     assert analyse("Ferrox invests in India", lead, "en", "Ferrox") == {("market_entry", "Ferrox", "IN")}
+
+
+def test_capitals_and_cities_of_450_000_people_stand_for_their_country() -> None:
+    assert places("Acme opens an office in Reykjavík and another in Asunción") == [
+        ("IS", "Reykjavík"),  # capitals under the threshold, spelt otherwise in GeoNames' country table
+        ("PY", "Asunción"),
+    ]
+    assert places("Acme opens a regional office in Doha") == [("QA", "Doha")]
+    assert places("Acme zbuduje fabrykę pod Gdańskiem") == [("PL", "Gdańskiem")]  # 470,000 people
+    assert places("Acme picks the Houston area for its plant") == [("US", "Houston")]
+    assert places("海底捞首店落户圣保罗") == [("BR", "圣保罗")]  # São Paulo, though Saint Paul shares the name
+
+
+def test_a_plant_in_a_city_of_the_papers_own_country_by_a_company_it_calls_nothing_is_at_home() -> None:
+    # A German paper on a plant in Dresden: the company's own country, unless the item says it is foreign.
+    assert analyse("Ferrox baut neue Chipfabrik in Dresden", "", "de", "Ferrox") == set()
+    assert analyse("Ferrox baut neue Fabrik in Dresden", "Der dänische Konzern investiert.", "de", "Ferrox") == {
+        ("market_entry", "Ferrox", "DE")
+    }
+    # English is written in too many countries to say where its paper is.
+    assert analyse("Ferrox to build a new plant in Dresden", "", "en", "Ferrox") == {("market_entry", "Ferrox", "DE")}
+
+
+def test_where_a_company_is_based_is_its_home() -> None:
+    assert analyse("Germany-based Ferrox opens its first store in Germany", "", "en", "Ferrox") == set()
+    assert analyse("Ferrox, headquartered in Germany, opens its first store in Japan", "", "en", "Ferrox") == {
+        ("market_entry", "Ferrox", "JP")
+    }
