@@ -155,3 +155,20 @@ def test_where_a_company_is_based_is_its_home() -> None:
     assert analyse("Ferrox, headquartered in Germany, opens its first store in Japan", "", "en", "Ferrox") == {
         ("market_entry", "Ferrox", "JP")
     }
+
+
+def test_short_names_with_their_endings_written_out() -> None:
+    assert places("A cég Kínában gyárat épít, Kínából importál") == [("CN", "Kínában"), ("CN", "Kínából")]
+    assert places("a cég új terméket kínál") == []  # "kínál" (offers) is no "Kína*"
+    assert places("Yhtiö avaa myymälän Virossa ja Iranissa") == [("EE", "Virossa"), ("IR", "Iranissa")]
+    assert places("Kinas marknad växer") == [("CN", "Kinas")]
+    assert places("Компания Иранда кеңсе ашты") == [("IR", "Иранда")]  # Kazakh
+    assert places("Kompaniya Misrda zavod quradi") == [("EG", "Misrda")]  # Uzbek
+
+
+def test_three_letter_names_as_written() -> None:
+    assert places("Şirket Çin'de fabrika açtı") == [("CN", "Çin")]  # Turkish China: once too short to look for
+    assert places("Şirkət Çində zavod açır") == [("CN", "Çində")]  # Azerbaijani, its ending written on
+    assert places("Fas'ta ilk mağazasını açtı") == [("MA", "Fas")]
+    assert places("A empresa chega ao Irã e a Omã") == [("IR", "Irã"), ("OM", "Omã")]
+    assert places("the fas stake") == []

@@ -29,6 +29,32 @@ SHORT_ENDINGS: dict[str, tuple[str, ...]] = {
     "si": ("ේ", "ට", "යේ", "යට", "හි"),
     "am": ("ን", "ው", "ም", "ውን", "ዊ"),
 }  # fmt: skip
+# The endings of a name of four letters in the languages that write them onto it (a '*' after four letters runs
+# into words: Hungarian "Kína*" is "kínál", offers): "Kínában", "Virossa", "Kinas", "Иранда", "Misrda", "Çində".
+SHORT_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "hu": ("ban", "ben", "ba", "be", "ból", "ből", "ra", "re", "ról", "ről", "nak", "nek", "hoz", "höz", "tól",
+           "től", "val", "vel", "t", "n", "on", "en", "ön", "ért"),
+    "fi": ("n", "ssa", "sta", "an", "on", "hin", "lla", "lta", "lle", "ksi", "issa", "ista", "iin", "in", "ille",
+           "illa", "ia", "a"),
+    "et": ("s", "st", "sse", "le", "l", "lt", "ga", "ni", "d"),
+    "sv": ("s",), "da": ("s",), "nb": ("s",), "de": ("s",), "nl": ("s",),
+    "kk": ("да", "та", "де", "те", "ға", "ғе", "қа", "ке", "ге", "на", "не", "ның", "нің", "дың", "дің", "тың",
+           "тің", "дан", "ден", "тан", "тен", "нан", "нен", "ны", "ні", "ды", "ді", "ты", "ті"),
+    "ky": ("да", "до", "та", "то", "га", "го", "ка", "ко", "нын", "дын", "дан", "дон", "тан", "тон", "ны", "ды"),
+    "uz": ("da", "ga", "ka", "qa", "ning", "dan", "ni", "dagi"),
+    "az": ("da", "də", "ya", "yə", "a", "ə", "dan", "dən", "ın", "in", "un", "ün", "nın", "nin", "ı", "i", "dakı",
+           "dəki"),
+}  # fmt: skip
+
+
+def short_forms(name: str, language: str, size: int = 4) -> list[str]:
+    """A one-word name of `size` letters and its endings written out, in a language that writes them onto it."""
+    endings = SHORT_SUFFIXES.get(language, ())
+    if " " in name or not endings or letters(name) != size:
+        return [name]
+    return [name, *(name + ending for ending in endings)]
+
+
 # Every Indic ending, for the cities' finder: "দুবাইতে", "मुंबईमध्ये".
 INDIC_ENDINGS = frozenset(
     ending for language, endings in SHORT_ENDINGS.items() if language != "am" for ending in endings

@@ -19,7 +19,15 @@ from typing import Any
 from watcher.analyze import tables as shipped_tables  # `tables` names CLDR's in _entities
 from watcher.analyze.cities import CityFinder
 from watcher.analyze.hits import lower_written
-from watcher.analyze.inflections import INDIC_SUFFIXED, abugida_forms, georgian_forms, greek_forms, is_abugida, letters
+from watcher.analyze.inflections import (
+    INDIC_SUFFIXED,
+    abugida_forms,
+    georgian_forms,
+    greek_forms,
+    is_abugida,
+    letters,
+    short_forms,
+)
 from watcher.analyze.market_names import EXTRA_ADJECTIVES, EXTRA_NAMES, REGIONS
 from watcher.config import EntityConfig
 from watcher.match import compile_table, fold, written_unspaced
@@ -70,7 +78,15 @@ def _variants(name: str, language: str, adjective: bool) -> list[str]:
     # Not after a short name ("Şili*" ran on into "silicon"); Turkish puts an apostrophe before the ending.
     if language in _SUFFIXED and language != "tr" and len(fold(words[-1])) >= 5 and _letter(words[-1][-1:]):
         return [name, name + "*"]
-    return [name]
+    return short_forms(name, language)  # "Kínában", "Virossa", "Kinas", "Çində": endings written out
+
+
+def _three_letters(name: str, language: str) -> bool:
+    """A name of three Latin letters one of which is no ASCII letter ("Çin", "Irã", "Čad"), or Turkish "Fas"
+    (Morocco): a country's, where a three-letter word in ASCII ("Lao", "Man", "Tai") is too often something else."""
+    folded = fold(name)
+    latin = len(folded) == 3 and folded.isalpha() and max(folded) < "\u0250"
+    return latin and (not name.isascii() or (language == "tr" and name == "Fas"))
 
 
 def _letter(char: str) -> bool:
@@ -155,6 +171,11 @@ def _entities() -> list[EntityConfig]:
                 for value in values:
                     adjective = kind == "adjectives" or lower_written(value)
                     target = adjectives if adjective else names
+                    if not adjective and _three_letters(value, base):
+                        # "Çin'de", "Çində", "no Irã": as written, capitalised (three letters are a word otherwise)
+                        forms = short_forms(value, base, size=3)
+                        target.setdefault(code, []).extend({"text": form, "case_sensitive": True} for form in forms)
+                        continue
                     target.setdefault(code, []).extend(_variants(value, base, adjective))
                     if base == "ar" and not adjective:
                         adjectives.setdefault(code, []).extend(_arabic_adjectives(value))
