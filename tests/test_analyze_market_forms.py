@@ -172,3 +172,13 @@ def test_three_letter_names_as_written() -> None:
     assert places("Fas'ta ilk mağazasını açtı") == [("MA", "Fas")]
     assert places("A empresa chega ao Irã e a Omã") == [("IR", "Irã"), ("OM", "Omã")]
     assert places("the fas stake") == []
+
+
+def test_more_company_names_after_countries() -> None:
+    assert places("Swiss International Air Lines flies to Tokyo") == [("JP", "Tokyo")]
+    assert places("China Eastern adds flights to Budapest") == [("HU", "Budapest")]
+    assert places("Telecom Italia sells its stake in Brazil") == [("BR", "Brazil")]
+    assert places("الخطوط السعودية تطلق رحلات إلى فيينا") == [("AT", "فيينا")]
+    assert places("एयर इंडिया ने दुबई के लिए उड़ान शुरू की") == [("AE", "दुबई")]
+    assert places("中国国际航空开通至布达佩斯航线") == [("HU", "布达佩斯")]
+    assert places("China's airlines fly to Budapest") == [("CN", "China"), ("HU", "Budapest")]
