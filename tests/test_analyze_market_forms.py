@@ -182,3 +182,8 @@ def test_more_company_names_after_countries() -> None:
     assert places("एयर इंडिया ने दुबई के लिए उड़ान शुरू की") == [("AE", "दुबई")]
     assert places("中国国际航空开通至布达佩斯航线") == [("HU", "布达佩斯")]
     assert places("China's airlines fly to Budapest") == [("CN", "China"), ("HU", "Budapest")]
+
+
+def test_an_adjectives_stem_drops_its_accented_vowels_too() -> None:
+    assert names("vstupuje na slovenský a polský trh") == [("SK", False), ("PL", False)]
+    assert names("στην κινεζική και στην τουρκική αγορά") == [("CN", False), ("TR", False)]  # "Κινεζικά" → "Κινεζικ*"

@@ -48,7 +48,7 @@ _SHORT_WORDS = frozenset({"סרק", "לאו", "غنا", "هند", "شام", "म
 
 def _stem(word: str) -> str:
     stem = word
-    while len(stem) > 5 and stem[-1].lower() in _VOWELS:
+    while len(stem) > 5 and fold(stem[-1]) in _VOWELS:  # "český" → "česk*", "slovenský" → "slovensk*"
         stem = stem[:-1]
     return stem + "*" if len(stem) >= 5 else word  # shorter stems run into other words ("Samo*", "Indi*")
 
