@@ -32,7 +32,8 @@ def test_country_names_as_written_win_and_languages_are_adjectives() -> None:
     assert found("Niger uranium") == [("NE", "Niger", True)]
     assert ("CL", "silicon", True) not in found("the largest silicon carbide fab")  # no "Şili*": Chile
     assert found("Turkcell Azerbaycan pazarına giriyor") == [("TR", "Turkcell", False), ("AZ", "Azerbaycan", True)]
-    assert found("Deutsche Telekom in Japan") == [("DE", "Deutsche", False), ("JP", "Japan", True)]
+    assert found("Deutsche Autobauer in Japan") == [("DE", "Deutsche", False), ("JP", "Japan", True)]
+    assert found("Deutsche Telekom in Japan") == [("JP", "Japan", True)]  # a company's name (companies.py)
 
 
 def test_a_sentences_first_word_is_no_name() -> None:

@@ -63,7 +63,7 @@ def test_stored_keys_become_integers_that_still_find_their_article(database: Dat
             ),
             {"url": old_url, "link": LINK, "title": TITLE, "title_key": old_title, "now": utcnow()},
         )
-    upgrade_schema(database.engine)
+    upgrade_schema(database.engine, "0008_short_article_keys")
     assert schema_revision(database.engine) == "0008_short_article_keys"
     with database.session() as session:
         keys = session.execute(select(Item.id, Item.url_key, Item.title_key).order_by(Item.id)).all()

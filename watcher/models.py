@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -260,10 +271,23 @@ class StoryItem(Base):
 
 
 class ItemEvent(Base):
-    """A business event an item reports about a tracked entity, with the sentence that says it."""
+    """A business event an item reports about a tracked entity, with the sentence that says it. A market entry into
+    several countries ("enters Romania and Bulgaria") is one row per country."""
 
     __tablename__ = "item_events"
-    __table_args__ = (UniqueConstraint("item_id", "entity_id", "type", name="uq_item_events_item_entity_type"),)
+    __table_args__ = (
+        UniqueConstraint("item_id", "entity_id", "type", "market", name="uq_item_events_item_entity_type_market"),
+        # NULLs are distinct in the constraint above: once per item, entity and type for the events without a market
+        Index(
+            "uq_item_events_item_entity_type_no_market",
+            "item_id",
+            "entity_id",
+            "type",
+            unique=True,
+            sqlite_where=text("market IS NULL"),
+            postgresql_where=text("market IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))

@@ -8,9 +8,13 @@ from functools import lru_cache
 from typing import Any
 
 from watcher.analyze.hits import MarketHit, lower_written
+from watcher.analyze.inflections import INDIC_ENDINGS, is_abugida
 from watcher.match import fold
 
-_TOKEN = re.compile(r"\w+(?:['’-]\w+)*")
+# A word: letters, and the vowel signs and viramas of the Indic scripts, which \w leaves out ("दुबई", "দুবাই"), not
+# their dandas (U+0964, U+0965); Hebrew and Arabic points.
+_WORD = "\\w\u0300-\u036f\u0591-\u05c7\u064b-\u065f\u0670\u0900-\u0963\u0966-\u0dff\u135d-\u135f"
+_TOKEN = re.compile(f"[{_WORD}]+(?:['’-][{_WORD}]+)*")
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]+")  # Thai, CJK, kana, Hangul
 _CLITICS = ("وب", "وال", "بال", "لل", "ب", "و", "ل", "ف")  # Arabic prefixes: "بالمغرب", "وطنجة"
 _VOWEL = re.compile(r"[aeiouyäöüåæøąęėįųūıаеиоуыэюяєії]")
@@ -126,5 +130,12 @@ class CityFinder:
             for end in range(len(folded) - 1, max(CITY_STEM, len(folded) - CITY_ENDING) - 1, -1):
                 code = self.names.get(folded[:end])
                 if code and _VOWEL.search(folded[end:]):  # a case ending ("-as", "-e", "-ssa"), not "Turin-g"
+                    return code
+        elif is_abugida(written):
+            # A postposition written on: "দুবাইতে", "চট্টগ্রামে", "मुंबईमध्ये", "दुबईमा" (the endings country names take,
+            # inflections.py), not any word run on ("नागपूरजवळ": near Nagpur).
+            for end in range(len(folded) - 1, max(3, len(folded) - 2 * CITY_ENDING) - 1, -1):
+                code = self.names.get(folded[:end])
+                if code and folded[end:] in INDIC_ENDINGS:
                     return code
         return None

@@ -44,7 +44,7 @@ from watcher.analyze.entry_country import (
     entry_market,
     in_the_past,
 )
-from watcher.analyze.homes import item_homes
+from watcher.analyze.homes import item_homes, written_locally
 from watcher.analyze.sentences import (
     EVENT_TYPES,
     VERB_LAST,
@@ -122,6 +122,11 @@ def extract_events(
     home = item_homes(sentences, language, known_homes)
     named = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name} - home
     named_elsewhere = next(iter(named)) if len(named) == 1 else None
+    # A plant built somewhere the item names by a city alone may be the company's own country ("महिंद्रा नागपूरमध्ये
+    # उभारणार": Mahindra builds near Nagpur): a building's country named elsewhere must be named as a country.
+    countries = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name and not hit.is_city}
+    said = {hit.code for sentence in sentences for hit in sentence.markets if not hit.is_city}  # "the Polish market"
+    built_elsewhere = named_elsewhere if named_elsewhere in countries - home else None
     named_parties = {party.entity for sentence in sentences for party in parties_of(sentence, language)}
     sole = next(iter(named_parties)) if len(named_parties) == 1 else None
     found: dict[tuple[str, str], list[Event]] = {}
@@ -153,12 +158,17 @@ def extract_events(
                     hit for hit in sentence.markets if hit.code not in home and not in_the_past(sentence, cue, hit)
                 ]
                 there = any(other.kind == "there" and other.start >= cue.start for other in sentence.cues)
-                market = entry_market(
-                    candidates, cue, named_elsewhere, cue_language_of(language) in VERB_LAST, there=there
-                )
+                building = cue.kind in ("facility", "build")
+                elsewhere = built_elsewhere if building else named_elsewhere
+                market = entry_market(candidates, cue, elsewhere, cue_language_of(language) in VERB_LAST, there=there)
                 if market is None or market in home:
                     continue  # without a country too unsure to report; at home ("the German group's plant in
                     # Germany") no entry
+                if building and not home and market not in said and written_locally(language, market):
+                    # "Infineon baut neue Chipfabrik in Dresden" in a German paper: a plant in one of its own
+                    # country's cities, by a company it does not call foreign ("Duński producent" would), is the
+                    # company's own country more often than not.
+                    continue
                 markets = [market, *also_entered(sentence.text, candidates, market, cue)]
             for entity in subjects_of(event_type, cue, parties, language, sentence.text):
                 key = (event_type, entity)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
 from watcher.analyze.markets import MarketHit
 from watcher.analyze.sentences import (
@@ -30,6 +31,12 @@ _ADJECTIVE_FIRST = (
 _OUTSIDE_GAP = re.compile(r"\s*(?:(?:of|de|di|da|do|del|dell'|della|du|des|von|the|la|le|el|il|der|des)\s*)*", re.I)
 # Indonesian, Malay, Swahili and Hausa "from": "VinFast asal Vietnam", "Kampuni ya OCP kutoka Morocco", "daga Faransa".
 _ORIGIN = re.compile(r"(?:^|\s)(?:asal|berasal dari|kutoka|daga)\s+$", re.IGNORECASE)
+_BASED_AFTER = re.compile(r"-based\b|\s+based\b(?!\s+on\b)", re.IGNORECASE)
+_BASED_BEFORE = re.compile(
+    r"\b(?:headquartered|based|hq'd) in\s+(?:the\s+)?$|\bmit Sitz in\s+$|\bbasée? (?:à|en|au)\s+$|"
+    r"\bcon sede (?:en|a|in)\s+$|\bsediad[ao] (?:em|no|na)\s+$",
+    re.IGNORECASE,
+)
 _HOME_PLACE = re.compile(r"\b(?:its|their) home (?:city|town|country|province|state|base)\b|\bhometown\b", re.I)
 # A development zone or industrial park of a city (Chinese, Japanese, Korean): where the company is at home.
 _DEV_ZONE = re.compile(
@@ -44,6 +51,13 @@ def item_homes(sentences: Sequence[Sentence], language: str | None, known: froze
     country left behind), those config.yaml gives (`known`), and the city of "its home city" or of a development
     zone."""
     home = homes(sentences, language) | known | _left_behind(sentences, language)
+    # "Seattle-based", "headquartered in Boston", "mit Sitz in München": where the company is based is home.
+    home |= {
+        hit.code
+        for sentence in sentences
+        for hit in sentence.markets
+        if _BASED_AFTER.match(sentence.text, hit.end) or _BASED_BEFORE.search(sentence.text[: hit.start])
+    }
     if any(_HOME_PLACE.search(sentence.text) for sentence in sentences):
         # "The appliance maker's new factory in its home city": the city named is home.
         home |= {hit.code for sentence in sentences for hit in sentence.markets if hit.is_city}
@@ -160,3 +174,36 @@ def _adjacent(text: str, start: int, end: int, noun: Cue, words: int = 1) -> boo
     if between.strip() and " " not in between.strip() and not between.isascii():
         return len(between.strip()) <= 2 * words
     return len(between.split()) <= words
+
+
+_WIDELY_OFFICIAL = 6  # countries a language is official in past which it says nothing of its writer's country
+
+
+@cache
+def _local_countries() -> dict[str, frozenset[str]]:
+    """Language → the countries it is an official language of (regional ones too: Marathi, India), for the
+    languages official in a few countries only (German, Polish, Marathi; not English, French, Spanish, Arabic,
+    Portuguese or Dutch, which many countries' press writes). CLDR's, from babel (~0.01 CPU-s, once)."""
+    from babel.core import get_global
+
+    official: dict[str, set[str]] = {}
+    national: dict[str, int] = {}
+    for code, languages in get_global("territory_languages").items():
+        for language, info in languages.items():
+            status = info.get("official_status", "")
+            if status in ("official", "de_facto_official", "official_regional"):
+                official.setdefault(language, set()).add(code)
+            if status in ("official", "de_facto_official"):
+                national[language] = national.get(language, 0) + 1
+    return {
+        language: frozenset(codes)
+        for language, codes in official.items()
+        if national.get(language, 0) <= _WIDELY_OFFICIAL
+    }
+
+
+def written_locally(language: str | None, code: str) -> bool:
+    """Whether an item in `language` is most likely written in country `code`: Polish in Poland, Marathi in
+    India, German in Germany; nothing for a language many countries write (English, French, Spanish ...)."""
+    base = (language or "").split("-")[0].split("_")[0].lower()
+    return code in _local_countries().get(base, frozenset())

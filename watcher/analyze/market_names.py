@@ -19,9 +19,12 @@ EXTRA_NAMES: dict[str, list[str]] = {
            "터키", "튀르키예", "土耳其", "トルコ", "Turcji", "Turkije"],
     "HK": ["Hong Kong", "香港", "홍콩", "Гонконг*"],
     "MO": ["Macau", "Macao", "澳门"],
-    "AE": [{"text": "UAE", "case_sensitive": True}, "Emirates", "الإمارات"],
+    # "Emirates" alone is the airline unless "the Emirates" (companies.py); "nos Emirados Árabes", "negli Emirati".
+    "AE": [{"text": "UAE", "case_sensitive": True}, "Emirates", "الإمارات", "Emirados Árabes", "Emirados",
+           "Emiratos Árabes", "Emiratos", "Emirati Arabi", "Émirats arabes", "Émirats", "ОАЭ", "阿联酋", "阿聯酋",
+           "아랍에미리트연합", "アラブ首長国"],
     "SA": [{"text": "KSA", "case_sensitive": True}, "Saudi Arabia", "Saudi", "السعودية", "사우디", "사우디아라비아",
-           "サウジ", "沙特"],
+           "サウジ", "沙特", "沙烏地", "沙地阿拉伯"],
     "RU": ["Russland*", "Россия", "Росси*"],
     "DE": ["Deutschlands", "Германи*", "독일", "德国", "ドイツ", "Niemiec"],
     "CN": ["Chinas", "Кита*", "중국", "中国", "中國"],
@@ -47,8 +50,14 @@ EXTRA_NAMES: dict[str, list[str]] = {
            "République démocratique du Congo", "República Democrática del Congo", "DR Kongo", "ДР Конго",
            "Демократическ* Республик* Конго", "刚果（金）", "刚果金", "コンゴ民主共和国", "콩고민주공화국",
            "الكونغو الديمقراطية"],
-    # Spellings the news uses beside CLDR's: Amharic "አውስትራሊያ" (CLDR "አውስትራልያ"), Hindi "नीदरलैंड्स".
-    "AU": ["አውስትራሊያ", "በአውስትራሊያ", "ለአውስትራሊያ"],
+    # Spellings the news uses beside CLDR's: Amharic "አውስትራሊያ" (CLDR "አውስትራልያ"), Hindi "नीदरलैंड्स"; the
+    # everyday names of Chinese, Japanese and Korean ("호주", "澳洲", "豪州" beside "오스트레일리아", "澳大利亚").
+    "AU": ["አውስትራሊያ", "호주", "澳洲", "豪州"],  # Amharic's take its affixes (inflections.py)
+    "ZA": ["남아공", "南ア", "南非共和国"],
+    "ID": ["印尼", "인니"],
+    "MY": ["大马", "大馬"],
+    "NZ": ["紐西蘭", "纽西兰"],
+    "TW": ["臺灣"],
     "NG": ["Najeriya"],  # Hausa, beside CLDR's "Nijeriya"
     "NL": ["Holland", "नीदरलैंड्स"],
 }  # fmt: skip

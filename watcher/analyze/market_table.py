@@ -19,6 +19,15 @@ from typing import Any
 from watcher.analyze import tables as shipped_tables  # `tables` names CLDR's in _entities
 from watcher.analyze.cities import CityFinder
 from watcher.analyze.hits import lower_written
+from watcher.analyze.inflections import (
+    INDIC_SUFFIXED,
+    abugida_forms,
+    georgian_forms,
+    greek_forms,
+    is_abugida,
+    letters,
+    short_forms,
+)
 from watcher.analyze.market_names import EXTRA_ADJECTIVES, EXTRA_NAMES, REGIONS
 from watcher.config import EntityConfig
 from watcher.match import compile_table, fold, written_unspaced
@@ -33,12 +42,13 @@ _VOWELS = set("aeiouyąęóаеёиоуыэюяйьіїєαεηιουω")
 
 # Three-letter names in Arabic and Hebrew script that are everyday words or given names: "סרק" (blank, Sark),
 # "לאו" (no), "غنا" (sang, Persian Ghana), "هند" (Hind), "شام" (evening, Urdu Syria).
-_SHORT_WORDS = frozenset({"סרק", "לאו", "غنا", "هند", "شام"})
+# So are "माली", "মালি" (gardener: Mali) in Indic scripts.
+_SHORT_WORDS = frozenset({"סרק", "לאו", "غنا", "هند", "شام", "माली", "মালি", "માલી", "ਮਾਲੀ"})
 
 
 def _stem(word: str) -> str:
     stem = word
-    while len(stem) > 5 and stem[-1].lower() in _VOWELS:
+    while len(stem) > 5 and fold(stem[-1]) in _VOWELS:  # "český" → "česk*", "slovenský" → "slovensk*"
         stem = stem[:-1]
     return stem + "*" if len(stem) >= 5 else word  # shorter stems run into other words ("Samo*", "Indi*")
 
@@ -54,6 +64,12 @@ def _variants(name: str, language: str, adjective: bool) -> list[str]:
         # Clitics written onto the name: "بالمغرب" (in Morocco), "والمغرب" (and Morocco), "للمغرب" (to Morocco).
         rest = name[2:] if name.startswith("ال") else None
         return [name, *(["بال" + rest, "وال" + rest, "لل" + rest] if rest else ["ب" + name, "و" + name, "ل" + name])]
+    if not adjective and (language in INDIC_SUFFIXED or language == "am"):
+        return abugida_forms(name, language)  # "ভারতেও", "भारतात", "नेपालमा", "በኢትዮጵያ", "የኬንያው", "चीनमध्ये"
+    if not adjective and language == "el":
+        return greek_forms(name)  # "στην Αίγυπτο", "της Κίνας"
+    if not adjective and language == "ka":
+        return georgian_forms(name)  # "თურქეთში"
     if language in _PREFIXES and not adjective and " " not in name:
         # Prefixes written onto the name: "בישראל" (in Israel), "לישראל" (to Israel), "በኢትዮጵያ" (in Ethiopia).
         return [name, *(prefix + name for prefix in _PREFIXES[language])]
@@ -62,7 +78,15 @@ def _variants(name: str, language: str, adjective: bool) -> list[str]:
     # Not after a short name ("Şili*" ran on into "silicon"); Turkish puts an apostrophe before the ending.
     if language in _SUFFIXED and language != "tr" and len(fold(words[-1])) >= 5 and _letter(words[-1][-1:]):
         return [name, name + "*"]
-    return [name]
+    return short_forms(name, language)  # "Kínában", "Virossa", "Kinas", "Çində": endings written out
+
+
+def _three_letters(name: str, language: str) -> bool:
+    """A name of three Latin letters one of which is no ASCII letter ("Çin", "Irã", "Čad"), or Turkish "Fas"
+    (Morocco): a country's, where a three-letter word in ASCII ("Lao", "Man", "Tai") is too often something else."""
+    folded = fold(name)
+    latin = len(folded) == 3 and folded.isalpha() and max(folded) < "\u0250"
+    return latin and (not name.isascii() or (language == "tr" and name == "Fas"))
 
 
 def _letter(char: str) -> bool:
@@ -89,7 +113,7 @@ def _arabic_adjectives(name: str) -> list[str]:
 
 
 _SEMITIC = re.compile("[\u0590-\u06ff]")
-_PREFIXES = {"he": ("ב", "ל", "מ", "ו", "וב", "ול", "ומ", "שב"), "am": ("በ", "ለ", "ከ", "የ", "ወደ")}
+_PREFIXES = {"he": ("ב", "ל", "מ", "ו", "וב", "ול", "ומ", "שב")}  # Amharic's: inflections.py
 
 
 def _usable(text: str) -> bool:
@@ -102,6 +126,8 @@ def _usable(text: str) -> bool:
     semitic = _SEMITIC.search(folded) is not None  # written without vowels: "مصر", "יפן"
     if semitic and folded in _SHORT_WORDS:
         return False
+    if is_abugida(folded):  # two letters: "चीन", "রূস", "ቻድ" (their vowels are signs)
+        return letters(folded) >= 2 and folded not in _SHORT_WORDS
     return len(folded) >= (3 if semitic else 4) if spaced else len(folded) >= 2
 
 
@@ -145,6 +171,11 @@ def _entities() -> list[EntityConfig]:
                 for value in values:
                     adjective = kind == "adjectives" or lower_written(value)
                     target = adjectives if adjective else names
+                    if not adjective and _three_letters(value, base):
+                        # "Çin'de", "Çində", "no Irã": as written, capitalised (three letters are a word otherwise)
+                        forms = short_forms(value, base, size=3)
+                        target.setdefault(code, []).extend({"text": form, "case_sensitive": True} for form in forms)
+                        continue
                     target.setdefault(code, []).extend(_variants(value, base, adjective))
                     if base == "ar" and not adjective:
                         adjectives.setdefault(code, []).extend(_arabic_adjectives(value))
@@ -157,7 +188,9 @@ def _entities() -> list[EntityConfig]:
                 else:
                     names.setdefault(code, []).extend(_variants(value, base, False))
     for code, values in EXTRA_NAMES.items():
-        names.setdefault(code, []).extend(values)
+        for value in values:  # Amharic's with their affixes ("በአውስትራሊያ"), the others as written
+            ethiopic = isinstance(value, str) and "\u1200" <= value[:1] <= "\u139f"
+            names.setdefault(code, []).extend(_variants(value, "am", False) if ethiopic else [value])
     for table in (EXTRA_ADJECTIVES, _english_demonyms()):
         for code, values in table.items():
             adjectives.setdefault(code, []).extend(values)
@@ -205,6 +238,7 @@ def table_key() -> str:
     """The key of market_table()'s sources: the data files, the modules with the names, the rules and how the table is
     built and read, and watcher.match (folding, compiling)."""
     files = [shipped_tables.data_bytes(name) for name in _SOURCES]
-    modules = (__name__, "watcher.analyze.market_names", "watcher.analyze.markets", "watcher.analyze.cities",
-               "watcher.analyze.hits", "watcher.match")  # fmt: skip
+    modules = (__name__, "watcher.analyze.market_names", "watcher.analyze.inflections", "watcher.analyze.markets",
+               "watcher.analyze.companies", "watcher.analyze.cities", "watcher.analyze.hits",
+               "watcher.match")  # fmt: skip
     return shipped_tables.key(*files, *(shipped_tables.code(module) for module in modules))

@@ -15,13 +15,18 @@ from typing import Any
 
 from watcher.analyze import tables as shipped_tables
 from watcher.analyze.cities import CityFinder
+from watcher.analyze.companies import in_a_company_name
 from watcher.analyze.hits import MarketHit, lower_written
+from watcher.analyze.inflections import letters
 from watcher.analyze.market_table import market_table, table_key
 from watcher.match import Matcher, fold
 
 __all__ = ["MarketFinder", "MarketHit", "lower_written", "market_finder", "market_table", "table_key"]
 
 RUN_ON = 5  # letters past a name that make it an adjective: "-lainen", not a case ending ("-ssa", "-nak")
+# What makes a name its adjective in the abugidas: "-ी", "-ীয়" ("चीनी", "भारतीय", "জাপানি"), Amharic "-ዊ" ("ኢትዮጵያዊ");
+# not a case ending ("भारतात", "ভারতেও", "नेपालमा").
+_ABUGIDA_ADJECTIVE = re.compile("[\u093f\u0940\u09bf\u09c0\u0abf\u0ac0\u0a3f\u0a40\u12ca]")
 _OF_PLACE = re.compile(r"\s+(?:de|di|del|of|du|da|do)\s+")
 # Words a country's stem runs into that name no place: "franchise" and "Francis" are not "Franc*" (Francia).
 # So are "hébergeur" (a host, not "héber*": Hebrew) and the English "lets" (Dutch for Latvian).
@@ -48,7 +53,8 @@ class MarketFinder:
         folded = " ".join(fold(text).split())
         for end in range(len(folded) - 1, 1, -1):
             if f"{code}:name" in self.exact.get(folded[:end], ()):
-                return len(folded) - end >= RUN_ON
+                rest = folded[end:]
+                return letters(rest) >= RUN_ON or _ABUGIDA_ADJECTIVE.match(rest) is not None
         return False
 
     def is_country_name(self, text: str) -> bool:
@@ -62,6 +68,7 @@ class MarketFinder:
             return []
         hits = []
         written: dict[MarketHit, bool] = {}
+        literal: dict[MarketHit, int] = {}  # letters of the alias before its '*': the more, the more specific
         for entity_match in self.matcher.match({"text": text}):
             code, kind = entity_match.entity.split(":")
             written_hits = [
@@ -85,14 +92,17 @@ class MarketFinder:
                 found = MarketHit(code, hit.start, hit.end, name)
                 hits.append(found)
                 written[found] = exact
-        # Longest first; of one span, a name as written before a stem's continuation: "Nigeria" is NG, not "Niger*".
-        hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit]))
+                specific = len(hit.text) if exact else len(hit.alias.replace("*", ""))  # a name as written: all of it
+                literal[found] = max(literal.get(found, 0), specific)
+        # Longest first; of one span, a name as written before a stem's continuation: "Nigeria" is NG, not "Niger*";
+        # of two stems, the longer: "Австралии" is "Австрал*" (AU), not "Австр*" (AT).
+        hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit], -literal.get(hit, 0)))
         # Cities where no country is named: "Tallinnas", not "Mexico City"'s Mexico twice.
         hits.extend(city for city in self.cities.find(text) if not any(
             hit.start < city.end and city.start < hit.end for hit in hits))  # fmt: skip
         for hit in hits:
             written.setdefault(hit, True)
-        hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit]))
+        hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit], -literal.get(hit, 0)))
         kept: list[MarketHit] = []
         for hit in hits:
             if kept and hit.start < kept[-1].end:
@@ -110,6 +120,7 @@ class MarketFinder:
                 and _OF_PLACE.fullmatch(text[hit.end : after.start])
             )
         ]
+        kept = [hit for hit in kept if not in_a_company_name(text, hit.start, hit.end)]
         # A region is each of its countries, at its place: "the Baltic states" are EE, LV and LT.
         return [
             MarketHit(code, hit.start, hit.end, hit.is_name, hit.is_city) for hit in kept for code in hit.code.split()

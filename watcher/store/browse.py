@@ -3,8 +3,8 @@ evidence, and which match is which (the digest model of "today" comes from watch
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -32,7 +32,7 @@ class StoryLine:
 class EventLine:
     type: str
     entity: str
-    market: str | None
+    markets: tuple[str, ...]  # a market entry's countries (one row each in item_events), in the order stored
     evidence: str
     story_id: int | None
     item_title: str
@@ -127,10 +127,10 @@ def entity_events(session: Session, entity: str, limit: int = 50) -> list[EventL
         .order_by(ItemEvent.id.desc())
         .limit(limit)
     )
-    return [
-        EventLine(event.type, entity, event.market, event.evidence, event.story_id, title, published)
+    return _one_per_event(
+        (event, EventLine(event.type, entity, (), event.evidence, event.story_id, title, published))
         for event, title, published in rows
-    ]
+    )
 
 
 def story(session: Session, story_id: int) -> StoryLine | None:
@@ -146,9 +146,25 @@ def story_events(session: Session, story_id: int) -> list[EventLine]:
         .where(ItemEvent.story_id == story_id)
         .order_by(ItemEvent.id)
     )
-    return [
-        EventLine(event.type, name, event.market, event.evidence, story_id, title, published)
+    return _one_per_event(
+        (event, EventLine(event.type, name, (), event.evidence, story_id, title, published))
         for event, name, title, published in rows
+    )
+
+
+def _one_per_event(rows: Iterable[tuple[ItemEvent, EventLine]]) -> list[EventLine]:
+    """One line per event of an item, with every market of an entry into several countries ("RO", "BG")."""
+    lines: dict[tuple[int, int, str], EventLine] = {}
+    markets: dict[tuple[int, int, str], list[tuple[int, str]]] = {}
+    for event, line in rows:
+        key = (event.item_id, event.entity_id, event.type)
+        lines.setdefault(key, line)
+        if event.market:
+            markets.setdefault(key, []).append((event.id, event.market))
+    # The markets in the order stored ("Romania and Bulgaria": RO, BG), whatever order the lines are in.
+    return [
+        replace(line, markets=tuple(dict.fromkeys(m for _id, m in sorted(markets.get(key, [])))))
+        for key, line in lines.items()
     ]
 
 

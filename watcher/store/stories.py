@@ -154,13 +154,14 @@ def save_analysis(session: Session, analysed: Sequence[AnalysedItem], now: datet
             entity_id = entity_ids.get(entity)
             if entity_id is None:
                 continue
-            result = session.execute(
+            inserted = session.execute(
                 insert_or_ignore(session, ItemEvent.__table__)
                 .values(item_id=item.item_id, entity_id=entity_id, story_id=story.id, type=event_type, market=market,
                         evidence=evidence, created_at=now)
-                .on_conflict_do_nothing(index_elements=["item_id", "entity_id", "type"])
-            )  # fmt: skip
-            stored_events += result.rowcount or 0
+                .on_conflict_do_nothing()  # stored before: the same market, or none, for this item, entity and type
+                .returning(ItemEvent.id)  # what was inserted (PostgreSQL's rowcount is -1 with RETURNING)
+            ).scalar_one_or_none()  # fmt: skip
+            stored_events += inserted is not None
     return stored_events
 
 
