@@ -112,6 +112,9 @@ CASES = [
     ("en", "Tesco starts deliveries in Greece, a week after opening its first overseas office in Cyprus", "GR"),
     ("mr", "Tesco ने संयुक्त अरब अमिरातीत पहिले कार्यालय सुरू केले", "AE"),
     ("ha", "Kamfanin Tesco daga Birtaniya zai fara aiki a Najeriya a karon farko", "NG"),
+    # A Hebrew preposition written onto the country ("נוחתת ביוון"): the cue "נוחתת ב" is its verb.
+    ("he", "Tesco נוחתת ביוון", "GR"),
+    ("he", "Costco מתחילה לפעול ביפן", "JP"),
 ]
 
 

@@ -55,6 +55,9 @@ from watcher.match import MatcherTable, compile_table
 
 Table = dict[str, dict[str, list[str]]]
 ARABIC_AND = "\u0648"  # و
+# Hebrew prepositions written onto the next word ("נוחתת בישראל"): a phrase ending in one ("נוחתת ב") is matched by
+# the words before it, the country after it being found with its prefix by the market finder.
+HEBREW_PREFIXES = frozenset("בלמ")
 
 
 @cache
@@ -92,9 +95,21 @@ def cue_table() -> MatcherTable:
                 if language == "ar":
                     # "and" is written onto the next word: "وتدخل السوق" (and enters the market).
                     whole += [ARABIC_AND + phrase for phrase in whole if isinstance(phrase, str)]
+                if language == "he":
+                    whole = [_without_prefix(phrase) for phrase in whole]
                 if whole:
                     entities.append(EntityConfig(name=f"{kind}|{language}", aliases=whole))
     return compile_table(entities)
+
+
+def _without_prefix(phrase: object) -> object:
+    """A phrase without its last word where that is a Hebrew preposition alone, written onto the word after it:
+    "נוחתת ב" (lands in) is matched as "נוחתת"."""
+    if isinstance(phrase, str) and " " in phrase:
+        head, last = phrase.rsplit(" ", 1)
+        if last in HEBREW_PREFIXES:
+            return head
+    return phrase
 
 
 def is_split(phrase: object) -> bool:
