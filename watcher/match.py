@@ -78,14 +78,24 @@ _NO_SPACE_RANGES = (
 
 
 def _char_class(ranges: Iterable[tuple[int, int]]) -> str:
-    """The inside of a regex character class for inclusive code point ranges (merged: sre then tests fast)."""
+    """The inside of a regex character class for inclusive code point ranges (merged: sre then tests fast).
+
+    Characters are written as themselves, ASCII punctuation and controls escaped with a backslash: the parser
+    reads a class of \\U escapes more slowly (_unusual_chars: 8 -> 5 ms to compile its 380 ranges)."""
     merged: list[list[int]] = []
     for low, high in sorted(ranges):
         if merged and low <= merged[-1][1] + 1:
             merged[-1][1] = max(merged[-1][1], high)
         else:
             merged.append([low, high])
-    return "".join(f"\\U{low:08x}" if low == high else f"\\U{low:08x}-\\U{high:08x}" for low, high in merged)
+    return "".join(
+        _class_char(low) if low == high else f"{_class_char(low)}-{_class_char(high)}" for low, high in merged
+    )
+
+
+def _class_char(code: int) -> str:
+    char = chr(code)
+    return "\\" + char if code < 0x80 and not char.isalnum() else char
 
 
 # The rest of a word, as far as a '*' may continue it: letters and digits of spaced scripts (combining
