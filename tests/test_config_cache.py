@@ -206,3 +206,43 @@ def test_other_code_makes_the_cache_stale(tmp_path: Path, monkeypatch: pytest.Mo
     seen = validations(monkeypatch)
     load_config(path)
     assert seen == [path]
+
+
+EVERY_BLOCK = (
+    GOOD
+    + """\
+  routes:
+    - {name: team, recipients: [b@example.com], entities: [Xiaomi], subject: Team news}
+poll: {interval: 15m, max_bytes: 2MB, per_host_rate: 5.5, user_agent: test-agent}
+matching: {backfill_days: 7}
+smtp: {host: mail.example.com, port: 465, security: ssl, username: watcher, password_env: WATCHER_SMTP}
+http: {listen: "127.0.0.1:9464"}
+retention: {unmatched_days: 30}
+web: {base_url: "https://watcher.example.com", session_hours: 24}
+alerts:
+  rules:
+    - name: launch
+      notify: ["ntfy://ntfy.sh/watcher-test"]
+      entities: [Xiaomi]
+      min_outlets: 2
+      quiet_hours: "22:00-07:00"
+search:
+  engines: [google-news, {name: own, url: "https://search.example.com/rss?q={query}", interval: 3h}]
+  markets: [it-IT, ko-KR]
+full_text: {budget: 10, max_bytes: 1MB, max_age: 1d}
+"""
+)
+
+
+def test_every_block_of_the_config_comes_back_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A value type the unpickler did not allow would make every start a miss (slow, not wrong): none is left out.
+    path = written(tmp_path, EVERY_BLOCK)
+    seen = validations(monkeypatch)
+    fresh = load_config(path)
+    cached = load_config(path)
+    assert seen == [path]
+    assert cached == fresh
+    assert cached.alerts.rules[0].quiet_hours == fresh.alerts.rules[0].quiet_hours
+    assert cached.search.engines[1].interval == fresh.search.engines[1].interval
+    assert cached.routes() == fresh.routes()
+    assert cached.state_path == fresh.state_path and cached.database_url == fresh.database_url
