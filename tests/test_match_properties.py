@@ -3,6 +3,7 @@ Latin words; arbitrary Unicode never breaks the matcher and every span points at
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hypothesis import HealthCheck, given, settings
@@ -262,12 +263,14 @@ def test_the_shipped_fold_scan_is_what_the_scan_finds() -> None:
     # watcher/fold_scan.py spares every process the scan; after a change to how characters fold, it must be
     # written again (`.venv/bin/python scripts/build_fold_scan.py`), or folding would use stale ranges.
     from watcher import fold_scan
-    from watcher.match import scan_folds
+    from watcher.match import _UNCHANGED_BLOCKS, scan_folds, unchanged_blocks
 
     assert unicodedata.unidata_version == fold_scan.UNIDATA_VERSION
     unchanged, irregular = scan_folds()
     assert fold_scan.ranges(fold_scan.UNCHANGED) == unchanged
     assert [code for code, _ in fold_scan.ranges(fold_scan.IRREGULAR)] == irregular
+    # With the shipped scan, the big blocks are taken as checked: every one of them holds.
+    assert unchanged_blocks() == list(_UNCHANGED_BLOCKS)
 
 
 def test_an_upper_case_letter_with_an_irregular_fold_keeps_its_offsets() -> None:
@@ -277,3 +280,22 @@ def test_an_upper_case_letter_with_an_irregular_fold_keeps_its_offsets() -> None
     folded = _fold_text(text)
     start = folded.folded.index("ørsted".replace("ø", fold("ø")))
     assert text[slice(*folded.span(start, start + 6))] == "Ørsted"
+
+
+def test_a_character_class_holds_exactly_its_ranges() -> None:
+    # _char_class writes characters as themselves (ASCII punctuation and controls escaped): every ASCII character
+    # alone, and ranges whose ends are regex syntax ('-', ']', '\\', '^', '['), match exactly their code points.
+    from watcher.match import _char_class
+
+    codes = [*range(0x300), 0x3400, 0x4DBF, 0xFFFF, 0x10000, 0x1F600, 0x2A6DF, 0x10FFFF]
+    for code in range(0x80):
+        pattern = re.compile(f"[{_char_class([(code, code)])}]")
+        assert [c for c in codes if pattern.fullmatch(chr(c))] == [code], hex(code)
+    ranges = [(0x00, 0x08), (0x2D, 0x2D), (0x5B, 0x5E), (0x20, 0x2B), (0x7B, 0x7E), (0x1F600, 0x1F64F)]
+    ranges.append((0x3400, 0x4DBF))
+    inside = {code for low, high in ranges for code in range(low, high + 1)}
+    pattern = re.compile(f"[{_char_class(ranges)}]")
+    negated = re.compile(f"[^{_char_class(ranges)}]")
+    for code in [*codes, *range(0x1F5FF, 0x1F651), 0x33FF, 0x4DC0]:
+        assert bool(pattern.fullmatch(chr(code))) == (code in inside), hex(code)
+        assert bool(negated.fullmatch(chr(code))) == (code not in inside), hex(code)

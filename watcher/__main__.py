@@ -20,9 +20,15 @@ def main() -> None:
     from watcher import signals
 
     signals.defer()
+    # No collections while the process starts: importing the CLI, click, pydantic and SQLAlchemy made ~160 of
+    # them (~0.03-0.07 CPU-s), and what a start makes is kept for the process's life (modules, classes, config).
+    # Collecting resumes once the command is under way: for a polling pass when it has loaded its modules and
+    # config (watcher.cli.settled, which first freezes what the start made), for any other right after this.
+    gc.disable()
     from watcher import cli as cli_module
     from watcher.cli import main as cli
 
+    command, rest = command_of(cli, sys.argv[1:])
     if not starts_daemon(cli, sys.argv[1:]):
         signals.restore()  # one-shot commands keep the default behaviour; a signal noted meanwhile is delivered
         # Registered last, run first at exit: every object is then out of the collector's reach, and the
@@ -31,11 +37,13 @@ def main() -> None:
         # by then (logging's handlers by its own exit hook, which runs after this one).
         atexit.register(gc.freeze)
         cli_module.WHOLE_PROCESS = True
+    if not (cli_module.WHOLE_PROCESS and (command == "poll" or (command == "run" and "--once" in rest))):
+        gc.enable()  # a command that never calls settled()
     cli()
 
 
-def starts_daemon(group: Any, args: list[str]) -> bool:
-    """`watcher [options] run [options]` without --once or --help: the daemon, which takes the signals over.
+def command_of(group: Any, args: list[str]) -> tuple[str | None, list[str]]:
+    """The command word of `watcher [options] command [arguments]` and the words after it (None: no command).
 
     Read from the arguments with the group's own option list, before click runs anything: the options
     that take a value are skipped with their value, the first other word is the command.
@@ -49,14 +57,19 @@ def starts_daemon(group: Any, args: list[str]) -> bool:
     words = iter(args)
     for word in words:
         if word == "--":
-            return False
+            return None, []
         if word.startswith("-"):
             if word in takes_value:
                 next(words, None)
             continue
-        rest = list(words)
-        return word == "run" and not {"--once", "--help", "-h"} & set(rest)
-    return False
+        return word, list(words)
+    return None, []
+
+
+def starts_daemon(group: Any, args: list[str]) -> bool:
+    """`watcher [options] run [options]` without --once or --help: the daemon, which takes the signals over."""
+    command, rest = command_of(group, args)
+    return command == "run" and not {"--once", "--help", "-h"} & set(rest)
 
 
 if __name__ == "__main__":

@@ -39,9 +39,12 @@ def settled() -> None:
     the collector's reach from now on, so its collections during the pass traverse only what the pass makes (the
     oldest generation's held ~0.1 CPU-s of a pass of 1,000 feeds, traversing the modules again and again). Garbage
     of the start-up, if any, stays until the process exits a few seconds later. Only where the command is the
-    whole process: in a longer-lived one (tests) the frozen objects would outlive the command."""
+    whole process: in a longer-lived one (tests) the frozen objects would outlive the command. Called first once
+    the command's modules and config are loaded: the collector, off since the process started
+    (watcher/__main__.py), runs again from there."""
     if WHOLE_PROCESS:
         gc.freeze()
+        gc.enable()
 
 
 def _fail_cleanly(function: F) -> F:

@@ -24,6 +24,7 @@ def run(state: _State, once: bool) -> None:
     from watcher.daemon import run_daemon, run_once
 
     config = state.config
+    settled()  # the modules and the config (and again once the database is open: run_once)
     if once:
         summary, outcome = asyncio.run(run_once(config))
         _print_poll_summary(summary)
@@ -41,12 +42,13 @@ def poll(state: _State, once: bool) -> None:
     from watcher.app import Watcher
 
     config = state.config
+    settled()  # the modules and the config: collecting resumes before Watcher.open (its backfill may be long)
 
     reporter = _ProgressReporter("polling feeds")
 
     async def one_pass() -> Any:
         watcher = await asyncio.to_thread(functools.partial(Watcher.open, config, one_pass=True))
-        settled()
+        settled()  # and the database's engine and tables
         try:
             return await watcher.poll(everything=once, progress=reporter)
         finally:

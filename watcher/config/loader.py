@@ -9,30 +9,44 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
 
+from watcher.config.cache import read_cached, write_cache
 from watcher.config.models import Config, EntityConfig
 from watcher.config.values import CONFIG_ENV, DEFAULT_CONFIG_NAME
 from watcher.errors import ConfigError
+
+if TYPE_CHECKING:  # PyYAML is imported when a file is read, not when the config comes from its cache
+    import yaml
 
 
 def default_config_path() -> Path:
     return Path(os.environ.get(CONFIG_ENV, DEFAULT_CONFIG_NAME))
 
 
-def load_config(path: Path | str | None = None) -> Config:
-    """Read, parse and validate a config file. Raises ConfigError with file:line: field: reason."""
+def load_config(path: Path | str | None = None, *, cache: bool = True) -> Config:
+    """Read, parse and validate a config file. Raises ConfigError with file:line: field: reason.
+
+    The Config validated from the same bytes at the same path is taken from the state directory's cache
+    (watcher/config/cache.py) when it is there; `cache=False` reads and validates the file whatever.
+    """
     path = Path(path) if path is not None else default_config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        cached = read_cached(data, path) if cache else None
+        if cached is not None:
+            return cached
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc}") from None
-    return parse_config(text, path)
+    config = parse_config(text, path)
+    if cache:
+        write_cache(config, data, path)
+    return config
 
 
 def parse_config(text: str, path: Path) -> Config:
@@ -51,21 +65,28 @@ def parse_config(text: str, path: Path) -> Config:
         raise ConfigError(_describe(exc, tree, path, data)) from None
 
 
-# libyaml when PyYAML was built with it: the pure-Python reader took ~0.4 CPU-s of a `watcher poll --once`
-# over 1,000 feeds (it also read the text twice, once for the nodes' lines and once for the values).
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _safe_loader() -> Any:
+    # libyaml when PyYAML was built with it: the pure-Python reader took ~0.4 CPU-s of a `watcher poll --once`
+    # over 1,000 feeds (it also read the text twice, once for the nodes' lines and once for the values).
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _load_yaml(text: str, path: Path) -> Any:
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_SafeLoader)
+        return yaml.load(text, Loader=_safe_loader())
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, path) from None
 
 
 def _read_yaml(text: str, path: Path) -> tuple[yaml.Node | None, Any]:
+    import yaml
+
     try:
-        return yaml.compose(text, Loader=_SafeLoader), yaml.load(text, Loader=_SafeLoader)
+        return yaml.compose(text, Loader=_safe_loader()), yaml.load(text, Loader=_safe_loader())
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, path) from None
 
@@ -86,6 +107,8 @@ def load_entities(path: Path) -> list[EntityConfig]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
+    import yaml
+
     tree, data = _read_yaml(text, path)
     if isinstance(data, dict) and "name" in data and "entities" not in data:  # one entity
         data = [data]
@@ -198,6 +221,8 @@ def _line_of(node: yaml.Node | None, location: tuple[Any, ...]) -> int | None:
     A mapping's setting is on its key's line: a block value (`digest:` then its settings) starts on the
     next line, and an unknown block was reported there, one line late.
     """
+    import yaml
+
     if node is None:
         return None
     line = node.start_mark.line + 1

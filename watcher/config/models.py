@@ -3,12 +3,13 @@ whole Config (coverage and workbench blocks are in coverage.py and web.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 from dataclasses import dataclass
 from datetime import time, timedelta
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -98,6 +99,18 @@ class EntityConfig(Strict):
             object.__setattr__(self, "aliases", [AliasConfig(text=self.name)])
         return self
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """Changes exactly when what the entity matches may change: the trigger for a backfill (the entities
+        table keeps it). Kept with the instance, and so in the config's cache (watcher/config/cache.py)."""
+        definition = self.model_dump(mode="json", include={"aliases", "exclude", "require_any"})
+        return hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+# Feed settings added after feeds were first fingerprinted: left out while they hold their default, so an
+# upgrade does not make every feed look edited (which would forget remembered redirects and 410s).
+_LATER_SETTINGS = {"type": "feed", "full_text": "auto"}
+
 
 class FeedConfig(Strict):
     """A feed to poll: an http(s) URL, a file:// URL, or a path relative to config.yaml."""
@@ -123,6 +136,13 @@ class FeedConfig(Strict):
         elif scheme not in ("file", "") and not re.fullmatch(r"[a-zA-Z]", scheme):  # C:\ on Windows
             raise ValueError(f"unsupported URL scheme {scheme!r}: use http, https, file or a path")
         return value
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Changes when the feed's entry in config.yaml does: the feeds table keeps it, and a feed whose entry
+        changed starts afresh (watcher/store/sync.py). Kept with the instance, as EntityConfig.fingerprint."""
+        defaults = {name for name, default in _LATER_SETTINGS.items() if getattr(self, name) == default}
+        return hashlib.sha256(self.model_dump_json(exclude=defaults).encode()).hexdigest()
 
 
 class PollConfig(Strict):
@@ -317,18 +337,19 @@ class Config(Strict):
     state_dir: str | None = None  # default: $STATE_DIRECTORY under systemd, else ./state beside the config
     database: str | None = None  # default: sqlite:///<state_dir>/watcher.db
     log_level: Literal["debug", "info", "warning", "error"] = "info"
-    poll: PollConfig = PollConfig()
-    matching: MatchingConfig = MatchingConfig()
+    poll: PollConfig = Field(default_factory=PollConfig)
+    matching: MatchingConfig = Field(default_factory=MatchingConfig)
     feeds: list[FeedConfig] = Field(default_factory=list)
     entities: list[EntityConfig] = Field(default_factory=list)
-    digest: DigestConfig = DigestConfig()
-    smtp: SmtpConfig = SmtpConfig()
-    http: HttpConfig = HttpConfig()
-    retention: RetentionConfig = RetentionConfig()
-    web: WebConfig = WebConfig()  # the page at http.listen: who may use it (web.py)
-    alerts: AlertsConfig = AlertsConfig()  # instant alerts
-    search: SearchConfig = SearchConfig()  # news searches following the entities (watcher/coverage/search.py)
-    full_text: FullTextConfig = FullTextConfig()  # fetching linked articles (watcher/articles.py)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
+    smtp: SmtpConfig = Field(default_factory=SmtpConfig)
+    http: HttpConfig = Field(default_factory=HttpConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    web: WebConfig = Field(default_factory=WebConfig)  # the page at http.listen: who may use it (web.py)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)  # instant alerts
+    # News searches following the entities (watcher/coverage/search.py).
+    search: SearchConfig = Field(default_factory=SearchConfig)
+    full_text: FullTextConfig = Field(default_factory=FullTextConfig)  # fetching linked articles (watcher/articles.py)
 
     # Where config.yaml lives; relative paths in it are relative to this directory.
     base_dir: Path = Field(default=Path("."), exclude=True)

@@ -61,7 +61,10 @@ TimeOfDay = Annotated[time, BeforeValidator(parse_time_of_day)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # defer_build: a model's validator and serializer are made when first used, not when its class is defined
+    # (~35 ms of every start): a config from the cache (watcher/config/cache.py) needs neither. Hence the
+    # default_factory of Config's blocks: a default instance made at import would build its model there.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 def check_addresses(value: list[str]) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,14 +13,9 @@ from watcher.config import EntityConfig, FeedConfig
 from watcher.match import entity_fingerprint
 from watcher.models import Entity, Feed
 
-# Settings added after feeds were first fingerprinted: left out while they hold their default, so an
-# upgrade does not make every feed look edited (which would forget remembered redirects and 410s).
-_LATER_SETTINGS = {"type": "feed", "full_text": "auto"}
-
 
 def feed_fingerprint(feed: FeedConfig) -> str:
-    defaults = {name for name, default in _LATER_SETTINGS.items() if getattr(feed, name, default) == default}
-    return hashlib.sha256(feed.model_dump_json(exclude=defaults).encode()).hexdigest()
+    return feed.fingerprint
 
 
 def sync_feeds(

@@ -1,0 +1,170 @@
+"""The validated config of the last start, kept in the state directory and used while config.yaml is unchanged.
+
+`watcher poll` is started by a timer every cycle, and each start read and validated the whole config again: PyYAML's
+import and libyaml's reading, pydantic building the models' validators as they were defined, then checking 1,000
+feeds: ~0.08 CPU-s of a start. The models are now built when first used (Strict: defer_build), so a start whose
+config comes from here builds none (~6 ms to unpickle 1,000 feeds). The cache is a pickle of the Config, under a
+key of everything its validation reads: the file's bytes and where it is (relative paths and base_dir follow from
+it), the config package's code, the country codes an entity's `home` is checked against, and the Python and
+pydantic versions. Same key, same Config.
+
+A config that does not validate is never stored: its errors are reported as before, from a full reading.
+The file is read only when it belongs to this user and only they may write it, and its pickle may only make
+the config's own classes and a few value types (CacheUnpickler): nothing else, no function called.
+Any problem reading or writing it (missing, another key, truncated, read-only directory) is a cache miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import pickle
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from watcher.config.models import Config
+from watcher.config.values import Strict
+
+log = logging.getLogger(__name__)
+
+CACHE_NAME = "config.cache"
+_MAGIC = b"watcher config cache 1\n"
+_PROTOCOL = 5
+
+# What a cached Config holds besides the config package's own models (checked by find_class).
+_VALUE_TYPES = {
+    ("datetime", "timedelta"),
+    ("datetime", "time"),
+    ("pathlib", "PosixPath"),
+    ("pathlib", "WindowsPath"),
+}
+
+
+class CacheUnpickler(pickle.Unpickler):
+    """Makes the config package's pydantic models and the value types above, and refuses any other global."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _VALUE_TYPES:
+            return super().find_class(module, name)
+        if module.startswith("watcher.config.") and module in sys.modules:
+            found = getattr(sys.modules[module], name, None)
+            if isinstance(found, type) and issubclass(found, Strict):
+                return found
+        raise pickle.UnpicklingError(f"not a config class: {module}.{name}")
+
+
+def cache_key(data: bytes, path: Path) -> bytes:
+    """The hex digest of what validating `data` read at `path` depends on."""
+    digest = hashlib.sha256(_code_fingerprint())
+    where = str(path.resolve()).encode()
+    digest.update(len(where).to_bytes(8, "big") + where + data)
+    return digest.hexdigest().encode()
+
+
+_fingerprint: bytes | None = None
+
+
+def _code_fingerprint() -> bytes:
+    """The config package's modules and the territories file (size and modification time), and the versions of
+    Python and pydantic: an upgrade or an edit makes every cached config stale."""
+    global _fingerprint
+    if _fingerprint is None:
+        import pydantic
+
+        parts = [sys.version, pydantic.VERSION, str(_CACHE_FORMAT)]
+        package = Path(__file__).parent
+        files = sorted(package.glob("*.py"))
+        # Found by path: importing watcher.analyze to ask importlib.resources would load the whole analyser.
+        files.append(package.parent / "analyze" / "data" / "territories.json")
+        for file in files:
+            try:
+                stat = file.stat()
+            except OSError:
+                parts.append(f"{file.name} missing")
+                continue
+            parts.append(f"{file} {stat.st_size} {stat.st_mtime_ns}")
+        _fingerprint = "\n".join(parts).encode()
+    return _fingerprint
+
+
+_CACHE_FORMAT = 1  # of what is pickled: a change to it makes every cached config stale
+
+# A top-level `state_dir: value` line: where the state directory is, before the file is parsed (cache_path).
+_STATE_DIR = re.compile(rb"^state_dir:[ \t]*([^\s#'\"][^#\r\n]*?|'[^'\r\n]*'|\"[^\"\\\r\n]*\")[ \t]*(?:#.*)?$", re.M)
+
+
+def cache_path(data: bytes, path: Path) -> Path | None:
+    """Where the cache of this config would be: its state directory (Config.state_path), read from a top-level
+    `state_dir:` line without parsing the YAML. A guess: a state_dir written in a way this does not read (a flow
+    mapping, an escape, an anchor) finds no cache, and a wrong place holds no cache with this key."""
+    base = path.resolve().parent
+    found = _STATE_DIR.findall(data)
+    if len(found) > 1:
+        return None
+    if found:
+        value = found[0].decode("utf-8", "replace").strip()
+        if value[:1] in "'\"":
+            value = value[1:-1]
+        if not value or value in ("~", "null", "Null", "NULL"):
+            found = []
+        else:
+            candidate = Path(value).expanduser()
+            state = candidate if candidate.is_absolute() else (base / candidate).resolve()
+    if not found:
+        systemd_state = os.environ.get("STATE_DIRECTORY", "").split(":")[0]
+        state = Path(systemd_state) if systemd_state else base / "state"
+    return state / CACHE_NAME
+
+
+def read_cached(data: bytes, path: Path) -> Config | None:
+    """The Config cached for exactly these bytes at this path, or None."""
+    where = cache_path(data, path)
+    if where is None:
+        return None
+    try:
+        handle = os.open(where, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(handle, "rb") as file:
+            stat = os.fstat(file.fileno())
+            if stat.st_mode & 0o022 or (hasattr(os, "geteuid") and stat.st_uid != os.geteuid()):
+                log.debug("config.cache_ignored", extra={"fields": {"path": str(where), "reason": "permissions"}})
+                return None
+            header = file.read(len(_MAGIC) + 65)
+            if header != _MAGIC + cache_key(data, path) + b"\n":
+                return None
+            config = CacheUnpickler(io.BytesIO(file.read())).load()
+    except Exception as exc:  # a damaged or foreign file is a miss: the config is read from config.yaml
+        log.debug("config.cache_unreadable", extra={"fields": {"path": str(where), "error": repr(exc)}})
+        return None
+    return config if type(config) is Config else None
+
+
+def write_cache(config: Config, data: bytes, path: Path) -> None:
+    """Keep `config`, validated from these bytes at this path, in its state directory (if it exists already: a
+    command that only reads the config creates nothing). Written whole or not at all; failures are ignored."""
+    state = config.state_path
+    if not state.is_dir() or cache_path(data, path) != state / CACHE_NAME:
+        return  # no state yet, or the next start would not look here
+    for entry in (*config.feeds, *config.entities):
+        entry.fingerprint  # noqa: B018 -- what every start compares with the tables, made now and kept with it
+    import tempfile  # here: with shutil, bz2, lzma and random, ~4 ms of a start that only reads the cache
+
+    try:
+        body = _MAGIC + cache_key(data, path) + b"\n" + pickle.dumps(config, protocol=_PROTOCOL)
+        handle, temporary = tempfile.mkstemp(dir=state, prefix=f".{CACHE_NAME}.", suffix=".tmp")
+    except Exception as exc:
+        log.debug("config.cache_not_written", extra={"fields": {"path": str(state), "error": repr(exc)}})
+        return
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(body)
+        os.replace(temporary, state / CACHE_NAME)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        log.debug("config.cache_not_written", extra={"fields": {"path": str(state), "error": repr(exc)}})
