@@ -178,4 +178,6 @@ def test_loading_and_analysing_adds_little_memory(tmp_path: Path) -> None:
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     assert measured["vectors"] > 100  # the encoder did run
     # Measured ~50 MB (numpy, fastText, automata, tokenizer, network weights); the table in memory alone is 64.
-    assert measured["added"] < 90, measured
+    # 90.7-90.9 MB in session 9, after larger market and cue tables (inflected names, 1,979 entry phrases), anyascii
+    # and the word-skeleton cache: the guard is 100, under issue 11's 150 MB.
+    assert measured["added"] < 100, measured
