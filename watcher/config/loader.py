@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from watcher.config.cache import read_cached, write_cache
-from watcher.config.models import Config, EntityConfig
+from watcher.config.entities import EntityConfig
+from watcher.config.models import Config
 from watcher.config.values import CONFIG_ENV, DEFAULT_CONFIG_NAME
 from watcher.errors import ConfigError
 

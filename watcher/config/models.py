@@ -1,111 +1,30 @@
-"""The settings of config.yaml as pydantic models: entities, feeds, polling, HTTP, digest, SMTP, and the
-whole Config (coverage and workbench blocks are in coverage.py and web.py)."""
+"""The settings of config.yaml as pydantic models: feeds, polling, HTTP, retention, matching, and the whole
+Config (entities are in entities.py, the digest and SMTP in digest.py, coverage and workbench in coverage.py and
+web.py)."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
-from dataclasses import dataclass
-from datetime import time, timedelta
-from functools import cache, cached_property
-from importlib import resources
+from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from watcher.config.coverage import FullTextConfig, FullTextMode, SearchConfig
+from watcher.config.digest import DigestConfig, Route, SmtpConfig
+from watcher.config.entities import EntityConfig
 from watcher.config.values import (
-    ADDRESS,
     ByteSize,
     Duration,
     Strict,
-    TimeOfDay,
-    check_addresses,
     resolve,
 )
 from watcher.config.web import AlertsConfig, WebConfig
-from watcher.errors import ConfigError
-
-
-class AliasConfig(Strict):
-    """One way an entity is written. A ``*`` ending a word lets that word continue."""
-
-    text: str = Field(min_length=1)
-    case_sensitive: bool = False
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if not value:
-            raise ValueError("an alias must not be blank")
-        for word in value.split(" "):
-            if "*" in word.rstrip("*") or word.startswith("*"):
-                raise ValueError(f"{value!r}: '*' may only end a word, after at least one letter")
-        return value
-
-
-@cache
-def _country_codes() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes: the territories the analyser names (CLDR's, in watcher/analyze/data)."""
-    data = json.loads(resources.files("watcher.analyze").joinpath("data", "territories.json").read_text("utf-8"))
-    return frozenset(code for code in data["en"]["names"] if len(code) == 2 and code.isalpha())
-
-
-def _alias_from_string(value: Any) -> Any:
-    return {"text": value} if isinstance(value, str) else value
-
-
-class EntityConfig(Strict):
-    """A tracked company, product, country or topic."""
-
-    name: str = Field(min_length=1, max_length=300)  # the database's column width (PostgreSQL enforces it)
-    aliases: list[Annotated[AliasConfig, BeforeValidator(_alias_from_string)]] = Field(default_factory=list)
-    exclude: list[str] = Field(default_factory=list)
-    require_any: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
-    # News searches (search: in config.yaml) follow the entity unless this is false; search_terms are
-    # searched besides its aliases (each in the markets of its script).
-    search: bool = True
-    search_terms: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
-    # The company's home country (ISO 3166-1 alpha-2, e.g. CN): the analyser never reports a market entry into it.
-    home: str | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _name_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("an entity's name must not be blank")
-        return value
-
-    @field_validator("home")
-    @classmethod
-    def _home_is_a_country(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        code = value.strip().upper()
-        if code not in _country_codes():
-            raise ValueError(f"not an ISO 3166-1 alpha-2 country code: {value!r}")
-        return code
-
-    @model_validator(mode="after")
-    def _default_alias_is_the_name(self) -> EntityConfig:
-        if not self.aliases:
-            object.__setattr__(self, "aliases", [AliasConfig(text=self.name)])
-        return self
-
-    @cached_property
-    def fingerprint(self) -> str:
-        """Changes exactly when what the entity matches may change: the trigger for a backfill (the entities
-        table keeps it). Kept with the instance, and so in the config's cache (watcher/config/cache.py)."""
-        definition = self.model_dump(mode="json", include={"aliases", "exclude", "require_any"})
-        return hashlib.sha256(json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
 
 # Feed settings added after feeds were first fingerprinted: left out while they hold their default, so an
 # upgrade does not make every feed look edited (which would forget remembered redirects and 410s).
@@ -213,124 +132,6 @@ class RetentionConfig(Strict):
 
 class MatchingConfig(Strict):
     backfill_days: int = Field(default=30, ge=0, le=3650)
-
-
-class RouteConfig(Strict):
-    """One digest: who receives it and which entities (by name or tag) it reports."""
-
-    name: str = Field(min_length=1, max_length=100, pattern=r"^[\w.-]+$")
-    recipients: list[str] = Field(default_factory=list)
-    entities: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
-    subject: str | None = Field(default=None, max_length=200)
-
-    _recipients = field_validator("recipients")(classmethod(lambda cls, value: check_addresses(value)))
-
-
-@dataclass(frozen=True)
-class Route:
-    """A route resolved against the config's entities."""
-
-    name: str
-    recipients: tuple[str, ...]
-    entities: tuple[str, ...]
-    subject: str
-
-
-class DigestConfig(Strict):
-    time: TimeOfDay = time(8, 0)
-    timezone: str = "UTC"
-    recipients: list[str] = Field(default_factory=list)
-    sender: str = Field(default="watcher@localhost", alias="from")
-    subject: str = Field(default="watcher digest", max_length=200)
-    outbox: str = "outbox"  # relative to state_dir; used when smtp.host is not set
-    max_items_per_entity: int = Field(default=50, ge=1, le=10000)
-    # Stories listed in the whole mail: a digest that reads in two minutes, and stays under Gmail's
-    # ~102 KB clipping (~1 KB of HTML per story). Shared fairly among the entities; the rest counted.
-    max_items: int = Field(default=60, ge=1, le=100000)
-    empty: Literal["skip", "send"] = "skip"  # a day with nothing new: no mail, or a short "nothing new" mail
-    # Several digests, each with its recipients and entities. Without routes: one digest of every
-    # entity to `recipients`.
-    routes: list[RouteConfig] = Field(default_factory=list)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown IANA timezone {value!r} (e.g. Europe/Rome, Asia/Seoul, UTC)") from None
-        return value
-
-    @field_validator("recipients")
-    @classmethod
-    def _addresses(cls, value: list[str]) -> list[str]:
-        return check_addresses(value)
-
-    @field_validator("routes")
-    @classmethod
-    def _unique_routes(cls, routes: list[RouteConfig]) -> list[RouteConfig]:
-        names = [route.name for route in routes]
-        duplicates = sorted({name for name in names if names.count(name) > 1})
-        if duplicates:
-            raise ValueError(f"route names must be unique; repeated: {', '.join(duplicates)}")
-        return routes
-
-    @field_validator("sender")
-    @classmethod
-    def _sender(cls, value: str) -> str:
-        from email.utils import parseaddr
-
-        if any(ch in value for ch in "\r\n"):
-            raise ValueError("must be on one line")
-        _, address = parseaddr(value)
-        if not ADDRESS.match(address):
-            raise ValueError(f"not an email address: {value!r}")
-        return value
-
-    @field_validator("subject")
-    @classmethod
-    def _one_line(cls, value: str) -> str:
-        return " ".join(value.split())
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-
-class SmtpConfig(Strict):
-    host: str | None = None
-    port: int = Field(default=587, ge=1, le=65535)
-    security: Literal["starttls", "ssl", "none"] = "starttls"
-    username: str | None = None
-    password_env: str | None = None
-    password_file: str | None = None
-    timeout: Duration = timedelta(seconds=30)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_inline_password(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "password" in data:
-            raise ValueError(
-                "a password is never stored in config.yaml: set smtp.password_env (an environment "
-                "variable) or smtp.password_file (a file readable only by the service user)"
-            )
-        return data
-
-    def password(self, base_dir: Path) -> SecretStr | None:
-        """The SMTP password from the environment or the credentials file, never from config.yaml."""
-        if self.password_env:
-            value = os.environ.get(self.password_env)
-            if value is None:
-                raise ConfigError(f"smtp.password_env: environment variable {self.password_env} is not set")
-            return SecretStr(value)
-        if self.password_file:
-            path = resolve(base_dir, self.password_file)
-            try:
-                return SecretStr(path.read_text(encoding="utf-8").rstrip("\r\n"))
-            except OSError as exc:
-                raise ConfigError(f"smtp.password_file: cannot read {path}: {exc.strerror}") from None
-        return None
 
 
 class Config(Strict):
