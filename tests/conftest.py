@@ -28,7 +28,7 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
-from tests.pg import pg_url  # noqa: F401 - the PostgreSQL fixture, for every test module
+from tests.pg import database, database_overrides, pg_url  # noqa: F401 - the engines' fixtures, for every test module
 from tests.web_daemon import browser  # noqa: F401 - headless Chromium through Playwright, for every test module
 from watcher.clock import OFFSET_ENV, utcnow
 

@@ -8,8 +8,13 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from watcher.store import Database
 
 ADMIN_URL = os.environ.get("WATCHER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -42,3 +47,24 @@ def pg_url() -> Iterator[str]:
     finally:
         with _connect() as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# Tests that must hold on both engines take one of these (re-exported by conftest for every test module).
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_overrides(request: pytest.FixtureRequest) -> dict[str, str]:
+    """write_config's overrides: {} for the default SQLite file in the state directory, or a fresh PostgreSQL
+    database."""
+    return {"database": request.getfixturevalue("pg_url")} if request.param == "postgresql" else {}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty database, its schema not made yet: a SQLite file or a fresh PostgreSQL database."""
+    from watcher.store import Database
+
+    url = f"sqlite:///{tmp_path / 'test.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    db = Database(url)
+    yield db
+    db.dispose()

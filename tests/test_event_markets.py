@@ -6,7 +6,6 @@ on SQLite and PostgreSQL, upgraded from 0008 with events in it; a downgrade keep
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,14 +36,6 @@ from watcher.store.stories import AnalysedItem, save_analysis, stored_stories
 
 TITLE = "Acme opens its first stores in Romania and Bulgaria"
 EVIDENCE = "Acme opens its first stores in Romania and Bulgaria"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    url = f"sqlite:///{tmp_path / 'e.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    db = Database(url)
-    yield db
-    db.dispose()
 
 
 def _feed_item_entity(connection: object) -> None:

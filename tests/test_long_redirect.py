@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from tests.conftest import FeedServer, Route, rss, write_config
@@ -20,19 +19,14 @@ from watcher.store import Database
 LONG_PATH = "/moved/" + "a" * 2100  # the target URL is longer than Feed.redirect_url's 2048
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest) -> dict[str, str]:
-    return {"database": request.getfixturevalue("pg_url")} if request.param == "postgresql" else {}
-
-
 def test_a_redirect_too_long_to_store_is_followed_and_never_remembered(
-    tmp_path: Path, feed_server: FeedServer, database: dict[str, str]
+    tmp_path: Path, feed_server: FeedServer, database_overrides: dict[str, str]
 ) -> None:
     feed_server.routes["/old"] = Route(status=301, headers={"Location": LONG_PATH})
     feed_server.routes[LONG_PATH] = Route(body=rss({"title": "Xiaomi moved", "link": "https://news.example/m"}))
     feed_server.routes["/other"] = Route(body=rss({"title": "Xiaomi other", "link": "https://news.example/o"}))
     config = write_config(
-        tmp_path, feeds=[{"url": feed_server.url("/old")}, {"url": feed_server.url("/other")}], **database
+        tmp_path, feeds=[{"url": feed_server.url("/old")}, {"url": feed_server.url("/other")}], **database_overrides
     )
     for _ in range(4):  # more than poll.redirect_after (3) polls in a row
         result = CliRunner().invoke(main, ["--config", str(config), "poll", "--once"])

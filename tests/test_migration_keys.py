@@ -9,10 +9,7 @@ index's trigger survives SQLite's rebuild of the table, and a downgrade gives th
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import inspect, select, text
@@ -25,14 +22,6 @@ from watcher.store import Database, ItemKeys, migrations_path, schema_revision, 
 
 LINK = "https://www.example.it/2026/xiaomi/?utm_source=rss"
 TITLE = "Xiaomi entra nel mercato sudcoreano"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    url = f"sqlite:///{tmp_path / 'k.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    db = Database(url)
-    yield db
-    db.dispose()
 
 
 def hex_digest(*parts: str) -> str:

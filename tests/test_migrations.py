@@ -20,14 +20,6 @@ HEAD = ScriptDirectory.from_config(
 ).get_current_head()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
-    url = f"sqlite:///{tmp_path / 'm.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    db = Database(url)
-    yield db
-    db.dispose()
-
-
 def test_upgrade_builds_exactly_the_models(database: Database) -> None:
     upgrade_schema(database.engine)
     assert schema_revision(database.engine) == HEAD

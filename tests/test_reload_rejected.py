@@ -164,16 +164,10 @@ def feeds_and_entities(watcher: Watcher) -> tuple[list[Any], list[Any]]:
     return feeds, entities
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest) -> dict[str, str]:
-    """write_config overrides: the default SQLite file, or a fresh PostgreSQL database."""
-    return {"database": request.getfixturevalue("pg_url")} if request.param == "postgresql" else {}
-
-
 def test_apply_switches_nothing_when_the_database_refuses_the_sync(
-    tmp_path: Path, database: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, database_overrides: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = write_config(tmp_path, feeds=[{"url": "http://127.0.0.1:9/a.xml"}], **database)
+    path = write_config(tmp_path, feeds=[{"url": "http://127.0.0.1:9/a.xml"}], **database_overrides)
     watcher = Watcher.open(load_config(path))
     try:
         poller = watcher.poller
@@ -184,7 +178,7 @@ def test_apply_switches_nothing_when_the_database_refuses_the_sync(
                 tmp_path,
                 feeds=[{"url": "http://127.0.0.1:9/a.xml", "name": "A"}, {"url": "http://127.0.0.1:9/b.xml"}],
                 entities=[{"name": "Samsung"}],
-                **database,
+                **database_overrides,
             )
         )
 
@@ -229,9 +223,11 @@ def test_what_the_database_cannot_hold_is_refused_when_loaded(
         load_config(write_config(tmp_path, feeds=feeds, entities=entities))
 
 
-def test_the_widest_names_and_urls_allowed_are_stored(tmp_path: Path, database: dict[str, str]) -> None:
+def test_the_widest_names_and_urls_allowed_are_stored(tmp_path: Path, database_overrides: dict[str, str]) -> None:
     url = "http://127.0.0.1:9/" + "b" * (2048 - len("http://127.0.0.1:9/"))
-    config = write_config(tmp_path, feeds=[{"url": url, "name": "B" * 300}], entities=[{"name": "X" * 300}], **database)
+    config = write_config(
+        tmp_path, feeds=[{"url": url, "name": "B" * 300}], entities=[{"name": "X" * 300}], **database_overrides
+    )
     watcher = Watcher.open(load_config(config))
     try:
         feeds, entities = feeds_and_entities(watcher)

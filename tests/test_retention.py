@@ -30,15 +30,8 @@ OLD = timedelta(days=200)  # well past the 90-day default
 RECENT = timedelta(days=10)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
-    """None: the default SQLite file in the state directory; else a fresh PostgreSQL database."""
-    return request.getfixturevalue("pg_url") if request.param == "postgresql" else None
-
-
-def open_watcher(tmp_path: Path, database: str | None, **overrides: object) -> Watcher:
-    if database is not None:
-        overrides["database"] = database
+def open_watcher(tmp_path: Path, database_overrides: dict[str, str], **overrides: object) -> Watcher:
+    overrides.update(database_overrides)
     config = write_config(tmp_path, feeds=[{"url": "http://127.0.0.1:9/feed.xml"}], **overrides)
     return Watcher.open(load_config(config))
 
@@ -112,9 +105,9 @@ def add_everything(db: Database, now: datetime, unmatched_old: int = 2) -> None:
 
 
 def test_prune_unmatched_items_deletes_old_unmatched_items_only(
-    tmp_path: Path, database: str | None, opened: list[Watcher]
+    tmp_path: Path, database_overrides: dict[str, str], opened: list[Watcher]
 ) -> None:
-    watcher = open_watcher(tmp_path, database)
+    watcher = open_watcher(tmp_path, database_overrides)
     opened.append(watcher)
     now = utcnow()
     add_everything(watcher.db, now)
@@ -128,8 +121,10 @@ def test_prune_unmatched_items_deletes_old_unmatched_items_only(
     assert counts(watcher.db) == before  # no match, delivery or digest went with an item
 
 
-def test_prune_unmatched_items_stops_at_its_limit(tmp_path: Path, database: str | None, opened: list[Watcher]) -> None:
-    watcher = open_watcher(tmp_path, database)
+def test_prune_unmatched_items_stops_at_its_limit(
+    tmp_path: Path, database_overrides: dict[str, str], opened: list[Watcher]
+) -> None:
+    watcher = open_watcher(tmp_path, database_overrides)
     opened.append(watcher)
     now = utcnow()
     add_everything(watcher.db, now, unmatched_old=5)
@@ -145,10 +140,10 @@ def test_prune_unmatched_items_stops_at_its_limit(tmp_path: Path, database: str 
 
 
 def test_watcher_prune_empties_every_batch_and_keeps_matched_items(
-    tmp_path: Path, database: str | None, opened: list[Watcher], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, database_overrides: dict[str, str], opened: list[Watcher], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(app_module, "PRUNE_BATCH", 2)  # 5 old unmatched items: batches of 2, 2 and 1
-    watcher = open_watcher(tmp_path, database, retention={"unmatched_days": 30})
+    watcher = open_watcher(tmp_path, database_overrides, retention={"unmatched_days": 30})
     opened.append(watcher)
     now = utcnow()
     add_everything(watcher.db, now, unmatched_old=5)
@@ -163,8 +158,10 @@ def test_watcher_prune_empties_every_batch_and_keeps_matched_items(
     assert watcher.prune(now) == 0
 
 
-def test_retention_zero_keeps_every_item(tmp_path: Path, database: str | None, opened: list[Watcher]) -> None:
-    watcher = open_watcher(tmp_path, database, retention={"unmatched_days": 0})
+def test_retention_zero_keeps_every_item(
+    tmp_path: Path, database_overrides: dict[str, str], opened: list[Watcher]
+) -> None:
+    watcher = open_watcher(tmp_path, database_overrides, retention={"unmatched_days": 0})
     opened.append(watcher)
     now = utcnow()
     add_everything(watcher.db, now)

@@ -6,7 +6,6 @@ import socket
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -72,15 +71,13 @@ def test_cache_control_max_age(header: str | None, seconds: float) -> None:
     assert _max_age(header) == seconds
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
-    url = f"sqlite:///{tmp_path / 'c.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    db = Database(url)
-    upgrade_schema(db.engine)
-    with db.session() as session:
+@pytest.fixture
+def database(database: Database) -> Database:
+    """conftest's empty database on each engine, with the schema and ten feeds."""
+    upgrade_schema(database.engine)
+    with database.session() as session:
         sync_feeds(session, [FeedConfig(url=f"https://example.com/{index}") for index in range(10)], NOW)
-    yield db
-    db.dispose()
+    return database
 
 
 def test_two_claimers_never_share_a_feed(database: Database) -> None:
