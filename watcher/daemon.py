@@ -12,7 +12,6 @@ start with status 0, a reload noted after the config was read is done once the d
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import os
@@ -34,6 +33,8 @@ from watcher.config import Config, load_config
 from watcher.deliver import digest_due, retry_pending
 from watcher.errors import WatcherError
 from watcher.store.digests import feeds_not_polled_since
+from watcher.web.auth import access_policy
+from watcher.web.endpoint import HttpEndpoint
 from watcher.web.server import WebServer
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ class Daemon:
         self.digest_waiting_logged = False
         self.last_tick_done = time.monotonic()
         self.watchdog_seconds = health.watchdog_seconds()
-        self.http_server: WebServer | None = None  # the page, /metrics and /healthz at http.listen
+        self.http = HttpEndpoint(self._web_app)  # the page, /metrics and /healthz at http.listen
         self.reload_pending = False  # a SIGHUP while starting: reload once running
 
     async def run(self) -> int:
@@ -89,7 +90,7 @@ class Daemon:
             return await self.shutdown()
         if signal.SIGHUP in noted:
             self.reload_pending = True
-        self._web_policy(self.config)  # a page open to the network without a login: refused before anything starts
+        access_policy(self.config)  # a page open to the network without a login: refused before anything starts
         self.watcher = await asyncio.to_thread(Watcher.open, self.config)
         self.started_at = utcnow()
         self.last_tick_done = time.monotonic()  # progress is counted from the moment polling can start
@@ -104,8 +105,7 @@ class Daemon:
         )
         self._schedule_jobs()
         self.scheduler.start()  # needs the running loop: we are inside it
-        if self.config.http.address:
-            self.http_server = await self._serve_http(self.config, *self.config.http.address)
+        await self.http.start(self.config)
         log.info(
             "daemon.started",
             extra={
@@ -124,8 +124,7 @@ class Daemon:
         if self.reload_pending:
             self._on_sighup()
         await self.stop_requested.wait()
-        if self.http_server is not None:
-            await self.http_server.stop()
+        await self.http.stop()
         return await self.shutdown()
 
     def _schedule_jobs(self) -> None:
@@ -295,7 +294,7 @@ class Daemon:
         self.config_signature = _config_signature(self.config_path)
         try:
             config = await asyncio.to_thread(load_config, self.config_path)
-            self._web_policy(config)
+            access_policy(config)
             await asyncio.to_thread(self.watcher.apply, config)
         except WatcherError as exc:
             log.error(
@@ -324,24 +323,17 @@ class Daemon:
         ):
             self._schedule_jobs()
         if old.http.address != config.http.address or old.web != config.web:
-            await self._move_http(old.http.address, config.http.address)
+            await self.http.move(config, old.http.address, config.http.address)
         log.info(
             "config.reloaded",
             extra={"fields": {"reason": reason, "feeds": len(config.feeds), "entities": len(config.entities)}},
         )
 
-    def _web_policy(self, config: Config) -> object:
-        """Who may use the page at http.listen (ConfigError when it would be open to the network)."""
-        from watcher.web.auth import access_policy
-
-        return access_policy(config)
-
-    async def _serve_http(self, config: Config, host: str, port: int) -> WebServer:
-        """The web page, /metrics and /healthz on host:port (OSError when it cannot be bound)."""
+    def _web_app(self, config: Config) -> object:
+        """The page, /metrics and /healthz as http.listen serves them, with the access policy of `config`."""
         from watcher.feedback import link_secret
         from watcher.web.app import Site, create_app
         from watcher.web.auth import access_policy
-        from watcher.web.server import serve
 
         assert self.watcher is not None
         watcher = self.watcher
@@ -353,36 +345,11 @@ class Daemon:
             policy=access_policy(config),
             secret=link_secret(config.state_path),
         )
-        return await serve(create_app(site), host, port)
+        return create_app(site)
 
-    async def _move_http(self, old: tuple[str, int] | None, new: tuple[str, int] | None) -> None:
-        """Serve the page, /metrics and /healthz where http.listen now says (and as web: says), without a restart.
-
-        The new address is bound before the old one is let go where possible (so a typo'd or busy
-        address leaves the endpoint where it was); an address overlapping the old one (same port, other
-        interface) is bound after closing the old, which is restored if that fails.
-        """
-        previous, self.http_server = self.http_server, None
-        if new is None:
-            if previous is not None:
-                await previous.stop()
-            return
-        try:
-            self.http_server = await self._serve_http(self.config, *new)
-        except OSError:
-            if previous is not None:
-                await previous.stop()
-            try:
-                self.http_server = await self._serve_http(self.config, *new)
-            except OSError as exc:
-                log.error("http.bind_failed", extra={"fields": {"address": f"{new[0]}:{new[1]}", "error": str(exc)}})
-                if old is not None:
-                    with contextlib.suppress(OSError):
-                        self.http_server = await self._serve_http(self.config, *old)
-                return
-        else:
-            if previous is not None:
-                await previous.stop()
+    @property
+    def http_server(self) -> WebServer | None:
+        return self.http.server
 
     async def shutdown(self) -> int:
         health.sd_notify("STOPPING=1")
