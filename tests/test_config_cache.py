@@ -144,6 +144,27 @@ def test_no_state_directory_yet_nothing_is_created(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml"]
 
 
+def test_the_command_that_makes_the_state_directory_keeps_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first `watcher poll` of a new install makes the state directory after reading the config: it writes the
+    # cache then, so the second start does not validate config.yaml again.
+    from watcher.app import Watcher
+
+    path = written(tmp_path, state=False)
+    seen = validations(monkeypatch)
+    config = load_config(path)
+    assert not (tmp_path / "state").exists()
+    Watcher.open(config, one_pass=True).close()
+    assert (tmp_path / "state" / cache.CACHE_NAME).is_file()
+    again = load_config(path)
+    assert seen == [path]
+    assert again == config and again is not config
+    other = load_config(path, cache=False)  # validated, not waiting: a later open writes nothing more of it
+    Watcher.open(other, one_pass=True).close()
+    assert seen == [path, path]
+
+
 def test_a_cache_anyone_else_may_write_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = written(tmp_path)
     load_config(path)

@@ -38,7 +38,7 @@ def _both(body: bytes, content_type: str | None, url: str | None) -> tuple[objec
     for fast in (True, False):
         original = watcher.parse.read_feed
         if not fast:
-            watcher.parse.read_feed = lambda utf8, base: None
+            watcher.parse.read_feed = lambda utf8, base, stored_of=None: None
         try:
             outcomes.append(parse_feed(body, content_type=content_type, url=url))
         except FeedError as exc:

@@ -155,6 +155,41 @@ def test_entries_stored_already_are_not_read_but_counted() -> None:
     assert replace(parsed, entries=whole.entries, skipped=()) == whole  # the rest as parse_feed reads it
 
 
+def test_the_corpus_read_with_entries_stored_is_the_whole_reading_less_them() -> None:
+    # Every other entry of each feedparser corpus document stored: the others are read as when nothing is stored,
+    # the stored ones come back as their identity and publication time only. A stored entry's text is not read,
+    # so a document refused for it alone is read now: its other entries are read as feedparser reads them.
+    from tests.test_parse_fast import _HEADER, CORPUS, SEEDS
+
+    read = 0
+    for path in [*sorted(CORPUS.rglob("*.xml")), *sorted(SEEDS.glob("*.xml"))]:
+        body = path.read_bytes()
+        header = _HEADER.search(body)
+        content_type = header.group(1).decode().strip() if header else None
+        try:
+            whole = parse_feed(body, content_type=content_type, url="http://example.com/feed.xml")
+        except Exception:
+            continue
+        identities = [entry.identity for entry in whole.entries]
+        if len(set(identities)) != len(identities) or not identities:
+            continue
+        stored = set(identities[::2])
+        try:
+            parsed = parse_feed_here(body, content_type=content_type, url="http://example.com/feed.xml",
+                                     stored=lambda asked, stored=stored: stored & set(asked))  # fmt: skip
+        except NeedsFeedparser:
+            continue
+        skipped = {identity for identity, _published in parsed.skipped}
+        kept = [entry for entry in whole.entries if entry.identity not in skipped]
+        assert skipped <= stored, path
+        assert parsed.entries == kept, path
+        published = {entry.identity: entry.published for entry in whole.entries}
+        assert all(published[identity] == when for identity, when in parsed.skipped), path
+        assert replace(parsed, entries=whole.entries, skipped=()) == replace(whole, warning=parsed.warning), path
+        read += bool(parsed.skipped)
+    assert read > 15  # 12 of the corpus (most of its documents have one entry), the seeds' feeds
+
+
 def test_a_document_with_an_identity_twice_is_read_whole() -> None:
     # Two items under one GUID are told apart by their text (parse._entries): nothing is left unread.
     body = rss(*_ITEMS, {"title": "Uno bis", "link": "https://example.it/1b", "guid": "g-1"})

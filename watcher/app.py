@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from watcher.clock import utcnow
 from watcher.config import Config
+from watcher.config.cache import write_waiting_cache
 from watcher.coverage.generated import generated_feeds
 from watcher.mailer import Mailer, OutboxMailer, SmtpMailer
 from watcher.match import Matcher
@@ -71,6 +72,7 @@ class Watcher:
         matcher = Matcher.build(config.entities)  # before touching the database: bad aliases fail early
         mailer = make_mailer(config)
         config.state_path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_waiting_cache(config)  # a new state directory: the config's cache, for the next start
         db = Database(config.database_url)
         if upgrade:
             db.upgrade()

@@ -276,11 +276,11 @@ def _document_utf8(body: bytes, headers: dict[str, str]) -> tuple[bytes, bool]:
     return data, bool(notes.get("bozo")) or not notes.get("encoding")
 
 
-def read_feed(utf8: bytes, base: str) -> Any:
+def read_feed(utf8: bytes, base: str, stored_of: Any = None) -> Any:
     """watcher.parse_fast.read_feed (None: not a document it reads), imported at the first feed read."""
     from watcher.parse_fast import read_feed as fast
 
-    return fast(utf8, base)
+    return fast(utf8, base, stored_of)
 
 
 def _base_uri(url: str | None) -> str:
@@ -456,7 +456,8 @@ def _parse_feed(
     text = utf8.decode("utf-8", "replace")
     _refuse_entity_declarations(text)
     _refuse_blank_prologue(text)
-    result = None if encoding_note else read_feed(utf8, _base_uri(url))
+    stored_of = (lambda raw_entries: _stored_entries(raw_entries, stored)) if stored is not None else None
+    result = None if encoding_note else read_feed(utf8, _base_uri(url), stored_of)
     if result is None:
         if fast_only:
             raise NeedsFeedparser
@@ -472,7 +473,12 @@ def _parse_feed(
         raise FeedError(_not_a_feed(text, prologue, root, feed_root, warning))
     feed = result.get("feed", {})
     feed_language = _language(feed.get("language"))
-    skip = _stored_entries(result["entries"], stored) if stored is not None else {}
+    if stored is None:
+        skip: dict[int, str] = {}
+    elif "stored_entries" in result:  # parse_fast read only the id, link and dates of these
+        skip = result["stored_entries"]
+    else:
+        skip = _stored_entries(result["entries"], stored)
     entries = _entries([raw for index, raw in enumerate(result["entries"]) if index not in skip], feed_language)
     return ParsedFeed(
         title=_plain(feed.get("title_detail"), feed.get("title"))[:MAX_TITLE_CHARS] or None,

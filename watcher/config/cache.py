@@ -145,12 +145,21 @@ def read_cached(data: bytes, path: Path) -> Config | None:
     return config if type(config) is Config else None
 
 
+# A config load_config validated while its state directory did not exist yet: (config, bytes, path), written by
+# write_waiting_cache once a command that keeps state has made the directory (Watcher.open).
+_waiting: tuple[Config, bytes, Path] | None = None
+
+
 def write_cache(config: Config, data: bytes, path: Path) -> None:
     """Keep `config`, validated from these bytes at this path, in its state directory (if it exists already: a
     command that only reads the config creates nothing). Written whole or not at all; failures are ignored."""
+    global _waiting
     state = config.state_path
-    if not state.is_dir() or cache_path(data, path) != state / CACHE_NAME:
-        return  # no state yet, or the next start would not look here
+    if cache_path(data, path) != state / CACHE_NAME:
+        return  # the next start would not look here
+    if not state.is_dir():
+        _waiting = (config, data, path)  # no state yet: written if a command makes it (write_waiting_cache)
+        return
     for entry in (*config.feeds, *config.entities):
         entry.fingerprint  # noqa: B018 -- what every start compares with the tables, made now and kept with it
     import tempfile  # here: with shutil, bz2, lzma and random, ~4 ms of a start that only reads the cache
@@ -168,3 +177,13 @@ def write_cache(config: Config, data: bytes, path: Path) -> None:
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         log.debug("config.cache_not_written", extra={"fields": {"path": str(state), "error": repr(exc)}})
+
+
+def write_waiting_cache(config: Config) -> None:
+    """The cache of `config` that load_config could not write for want of a state directory, written now that the
+    directory is there (Watcher.open makes it). Without this, the first poll of a new state directory kept nothing
+    and the second start validated config.yaml again (~0.08 CPU-s for 1,000 feeds)."""
+    global _waiting
+    waiting, _waiting = _waiting, None
+    if waiting is not None and waiting[0] is config:
+        write_cache(*waiting)

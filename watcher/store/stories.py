@@ -62,7 +62,9 @@ def items_to_analyse(session: Session, since: datetime, limit: int = 5000) -> li
 
     The silenced back-catalogue of a new feed and unmatched items are never analysed: they reach no digest.
     """
-    mailable = exists().where(Match.item_id == Item.id, Match.suppressed.is_(False))
+    # The items of the matches, not a test of each item since `since`: every item polled in a week was scanned, its
+    # matches looked up one by one (~40 ms a pass on SQLite with 50,000 items; the matches are far fewer).
+    mailable = Item.id.in_(select(Match.item_id).where(Match.suppressed.is_(False)))
     matched_since = exists().where(
         Match.item_id == Item.id, Match.suppressed.is_(False), Match.matched_at > StoryItem.analysed_at
     )
