@@ -125,3 +125,41 @@ def georgian_forms(name: str) -> list[str]:
     if not stems[-1].endswith("*") and len(stems[-1]) >= 5:
         stems[-1] += "*"
     return [name, " ".join(stems)] if stems != words else [name]
+
+
+# The case endings of a short one-word name in the Slavic languages (a '*' after fewer than five letters runs into
+# other words): "Čad" → "Čadu", "Čína" → "Číně", "Иран" → "Иране", "Куба" → "Кубе", "Czad" → "Czadzie". After the
+# final "-a", "-e", "-я" or soft sign comes off; names that end otherwise ("Peru", "Mali", "Чили") do not decline.
+SLAVIC_ENDINGS: dict[str, tuple[str, ...]] = {
+    "cs": ("u", "ě", "e", "y", "i", "ii"),
+    "sk": ("u", "e", "y", "i", "ii"),
+    "pl": ("u", "ie", "y", "ii", "zie", "ze"),
+    "ru": ("а", "у", "е", "ы", "и"),
+    "uk": ("а", "у", "і", "и", "ї"),
+    "hr": ("a", "u", "i", "ji"),
+    "sr": ("a", "u", "i", "ji", "а", "у", "и", "ји"),
+    "sl": ("a", "u", "i", "iji"),
+}  # the locative, genitive and accusative, after "v", "do", "na", "w", "в", "u": the cases an entry's place takes
+_SLAVIC_FINAL = frozenset("aeěяаеьй")
+_SOFT = {"ň": "n", "ť": "t", "ď": "d"}  # Czech and Slovak: "Keňa" → "Keni"
+
+
+def slavic_forms(name: str, language: str) -> list[str]:
+    """A one-word name of a Slavic language with its case endings written out ("Čadu", "Číně", "Иране")."""
+    endings = SLAVIC_ENDINGS.get(language, ())
+    if not endings or " " in name or not name.isalpha() or letters(name) < 3:
+        return [name]
+    last = name[-1]
+    if last in _SLAVIC_FINAL:
+        base = name[:-1]
+    elif last.lower() in "iouyыиіоу" and last not in "йь":
+        return [name]  # "Peru", "Mali", "Чили", "Того": not declined
+    else:
+        base = name
+    if letters(base) < 2:
+        return [name]
+    forms = [name, *(base + ending for ending in endings)]
+    if base[-1] in _SOFT:
+        plain = base[:-1] + _SOFT[base[-1]]
+        forms += [plain + ending for ending in ("i", "ii", "ě", "e")]
+    return list(dict.fromkeys(forms))
