@@ -187,3 +187,30 @@ def test_more_company_names_after_countries() -> None:
 def test_an_adjectives_stem_drops_its_accented_vowels_too() -> None:
     assert names("vstupuje na slovenský a polský trh") == [("SK", False), ("PL", False)]
     assert names("στην κινεζική και στην τουρκική αγορά") == [("CN", False), ("TR", False)]  # "Κινεζικά" → "Κινεζικ*"
+
+
+def test_slavic_names_in_their_cases() -> None:
+    assert places("Firma otevřela první pobočku v Číně a vstupuje do Čadu") == [("CN", "Číně"), ("TD", "Čadu")]
+    assert places("Компания открыла офис в Иране и на Кубе") == [("IR", "Иране"), ("CU", "Кубе")]
+    assert places("Spółka wchodzi do Czadu, sklep w Czadzie") == [("TD", "Czadu"), ("TD", "Czadzie")]
+    assert places("Závod v Indii a sklad v Keni") == [("IN", "Indii"), ("KE", "Keni")]
+    assert places("Tvrtka ulazi u Južnoj Koreji") == [("KR", "Južnoj Koreji")]
+    assert places("Spółka Nigerią") != [("NE", "Nigerią")]  # Niger's instrumental folds to "Nigeria": not written out
+
+
+def test_a_city_before_based_is_found_and_is_the_companys_home_when_it_is_the_subject() -> None:
+    assert places("Seattle-based Ferrox opens in Dhaka") == [("US", "Seattle"), ("BD", "Dhaka")]
+    assert places("Aix-en-Provence") == []  # a name's own hyphens: no "Aix" cut off
+    assert analyse("Seattle-based Ferrox opens its first store in Chad", "", "en", "Ferrox") == {
+        ("market_entry", "Ferrox", "TD")
+    }
+    assert analyse("Ferrox opens its first store in Seattle", "The Seattle-based company is new.", "en", "Ferrox") == (
+        set()
+    )
+    # The company bought is at home there, not the buyer: "Athens-based supermarket group Lefkos".
+    assert analyse(
+        "Ferrox buys Lefkos in first move into Greece",
+        "Ferrox agreed to buy Athens-based supermarket group Lefkos, its first stores in Greece.",
+        "en",
+        "Ferrox",
+    ) >= {("market_entry", "Ferrox", "GR")}
