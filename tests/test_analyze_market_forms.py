@@ -214,3 +214,10 @@ def test_a_city_before_based_is_found_and_is_the_companys_home_when_it_is_the_su
         "en",
         "Ferrox",
     ) >= {("market_entry", "Ferrox", "GR")}
+
+
+def test_persian_and_tamil_everyday_names_and_continents_named_with_america() -> None:
+    assert places("توسعه به امارات و آمریکا") == [("AE", "امارات"), ("US", "آمریکا")]
+    assert places("دفتر در کره جنوبی و هنگ کنگ") == [("KR", "کره جنوبی"), ("HK", "هنگ کنگ")]  # CLDR: "کرهٔ", "هنگ‌کنگ"
+    assert places("தென்னாப்பிரிக்காவில் தொழிற்சாலை") == [("ZA", "தென்னாப்பிரிக்காவில்")]
+    assert places("its Latin American debut in Bogotá") == [("CO", "Bogotá")]  # no US in "Latin American"

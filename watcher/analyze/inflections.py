@@ -61,6 +61,7 @@ INDIC_ENDINGS = frozenset(
 )
 # Amharic's prefixes: "በኢትዮጵያ" (in), "ለ" (for), "ከ" (from), "የ" (of), "ወደ" (to).
 AMHARIC_PREFIXES = ("በ", "ለ", "ከ", "የ", "ወደ")
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 _ABUGIDA = re.compile("[\u0900-\u0dff\u1200-\u139f]")
 _GREEK_VOWELS = set("αεηιουω")
 
@@ -163,3 +164,16 @@ def slavic_forms(name: str, language: str) -> list[str]:
         plain = base[:-1] + _SOFT[base[-1]]
         forms += [plain + ending for ending in ("i", "ii", "ě", "e")]
     return list(dict.fromkeys(forms))
+
+
+def spellings(name: str) -> list[str]:
+    """A name and how else it is typed: Persian "کرهٔ جنوبی" also without its hamza ("کره جنوبی"), "هنگ‌کنگ" with a
+    space or nothing for its zero-width non-joiner."""
+    if not _ARABIC_SCRIPT.search(name):
+        return [name]
+    forms = [name]
+    if "\u0654" in name:
+        forms.append(name.replace("\u0654", ""))
+    if "\u200c" in name.strip("\u200c"):
+        forms += [form.replace("\u200c", sep).strip() for form in list(forms) for sep in (" ", "")]
+    return forms

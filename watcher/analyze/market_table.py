@@ -28,6 +28,7 @@ from watcher.analyze.inflections import (
     letters,
     short_forms,
     slavic_forms,
+    spellings,
 )
 from watcher.analyze.market_names import EXTRA_ADJECTIVES, EXTRA_NAMES, REGIONS
 from watcher.config import EntityConfig
@@ -188,8 +189,8 @@ def _entities() -> list[EntityConfig]:
     for language, tables in _territory_names().items():
         base = language.split("_")[0]
         for kind, countries in tables.items():
-            for code, values in countries.items():
-                for value in values:
+            for code, written in countries.items():
+                for value in (form for typed in written for form in spellings(typed)):
                     adjective = kind == "adjectives" or lower_written(value)
                     target = adjectives if adjective else names
                     if not adjective and _three_letters(value, base):
