@@ -27,9 +27,9 @@ _AUXILIARY_FIRST = re.compile(r"\s*(?:wird|werden|will|wollen|soll|sollen|möcht
 _APPOSITION = re.compile(r"^\s*[,،、][^,،、.;:!?]{3,60}[,،、]")
 _ARRIVE_SUBJECT_GAP = 60  # characters between the company and its movement verb ("Temu goes live", "Lidl stiže")
 _MODEL_NAME = re.compile(r"(?<!\w)(?!(?:q|h|fy)\d)[^\W\d_]+-?\d+\w*", re.IGNORECASE)  # "SU7", "EX5": a product
-_ARRIVE_BEFORE = (
-    12  # ... and between the country and the verb, where the verb comes last ("Eestisse jõuab", "タイに上陸")
-)
+# ... and between the country and the verb, where the verb comes last ("Eestisse jõuab", "タイに上陸"), across an
+# object of three or four words: "বাংলাদেশে সরাসরি সোলার প্যানেল বিক্রি শুরু" (in Bangladesh direct solar panel sales start).
+_ARRIVE_BEFORE = 24
 _ADJECTIVE_REACH = 12  # characters between an entry's cue and the adjective of the market entered ("into the ")
 SUBJECT_LAST_REACH = 40  # characters between an arrival or a first shop and the company named after it
 
