@@ -21,6 +21,7 @@ _LISTED = re.compile(
     r"\bja\b|\bés\b|\bκαι\b|\ben\b|\bdan\b|\bvà\b|و|와|과|및|和|及|と|및)?\s*(?:(?:in|into|to|en|à|au|aux|in|nach|w|we|v|ve|na|do|em|no|na)\s+)?(?:(?:the|la|le|les|el|il|o|a)\s+)?",
     re.IGNORECASE,
 )
+_MARKETS_AFTER = re.compile(r"\s+markets?\b", re.IGNORECASE)
 ARRIVE_REACH = 30  # characters between a movement or start verb and the country after it ("llega a la Argentina")
 _ARRIVE_SUBJECT_WORDS = 4
 _AUXILIARY_FIRST = re.compile(r"\s*(?:wird|werden|will|wollen|soll|sollen|möchte|plant)\s", re.IGNORECASE)
@@ -113,7 +114,8 @@ def also_entered(text: str, markets: Sequence[MarketHit], first: str, cue: Cue) 
     after = [hit for hit in markets if hit.start >= cue.start]
     # Names with names, else adjectives with adjectives: "vstupuje na slovenský a český trh".
     as_name = any(hit.is_name and hit.code == first for hit in after)
-    names = [hit for hit in after if hit.is_name == as_name]
+    # ... or one of each, joined: "Bangladeshi and Nepali markets" (Swahili's name for Bangladesh is "Bangladeshi").
+    names = [hit for hit in after if hit.is_name == as_name or _listed_next(text, hit, after)]
     start = next((index for index, hit in enumerate(names) if hit.code == first), None)
     if start is None:
         return []
@@ -124,6 +126,17 @@ def also_entered(text: str, markets: Sequence[MarketHit], first: str, cue: Cue) 
         if hit.code != first and hit.code not in more:
             more.append(hit.code)
     return more
+
+
+def _listed_next(text: str, hit: MarketHit, hits: Sequence[MarketHit]) -> bool:
+    """An adjective joined to a name just before it by "and" or a comma, followed by "market(s)"."""
+    before = [other for other in hits if other.end <= hit.start and other.is_name != hit.is_name]
+    return (
+        not hit.is_name
+        and bool(before)
+        and _LISTED.fullmatch(text[before[-1].end : hit.start]) is not None
+        and _MARKETS_AFTER.match(text, hit.end) is not None
+    )
 
 
 def in_the_past(sentence: Sentence, cue: Cue, hit: MarketHit) -> bool:
