@@ -221,3 +221,11 @@ def test_persian_and_tamil_everyday_names_and_continents_named_with_america() ->
     assert places("دفتر در کره جنوبی و هنگ کنگ") == [("KR", "کره جنوبی"), ("HK", "هنگ کنگ")]  # CLDR: "کرهٔ", "هنگ‌کنگ"
     assert places("தென்னாப்பிரிக்காவில் தொழிற்சாலை") == [("ZA", "தென்னாப்பிரிக்காவில்")]
     assert places("its Latin American debut in Bogotá") == [("CO", "Bogotá")]  # no US in "Latin American"
+
+
+def test_a_name_whose_folded_form_is_a_word_is_kept_as_written_and_wins_over_the_adjective_as_cased() -> None:
+    # Estonian "Läti" (Latvia) folds to Italian "lati" (sides): kept as written; "läti" is the language, lower case.
+    assert names("tuleb korraga Eesti, Läti ja Leedu e-poodidesse") == [("EE", True), ("LV", True), ("LT", True)]
+    assert places("Uzņēmums ienāk Čadā") == [("TD", "Čadā")]  # Latvian Chad, not Spanish "cada"
+    assert places("cada día") == []
+    assert names("Британский финтех") == [("GB", False)]  # a stem's case says nothing

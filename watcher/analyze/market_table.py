@@ -191,6 +191,10 @@ def _entities() -> list[EntityConfig]:
         for kind, countries in tables.items():
             for code, written in countries.items():
                 for value in (form for typed in written for form in spellings(typed)):
+                    if kind == "cased":  # "Läti", "Čada": as written, where folded they are everyday words
+                        forms = [value, *short_forms(value, base)[1:], *_declined(value, base)]
+                        names.setdefault(code, []).extend({"text": form, "case_sensitive": True} for form in forms)
+                        continue
                     adjective = kind == "adjectives" or lower_written(value)
                     target = adjectives if adjective else names
                     if not adjective and _three_letters(value, base):

@@ -79,6 +79,8 @@ class MarketFinder:
         hits = []
         written: dict[MarketHit, bool] = {}
         literal: dict[MarketHit, int] = {}  # letters of the alias before its '*': the more, the more specific
+        # Whether the alias is cased as the text: "Läti" is Estonian's Latvia, "läti" its adjective (and language).
+        cased: dict[MarketHit, bool] = {}
         for entity_match in self.matcher.match({"text": text}):
             code, kind = entity_match.entity.split(":")
             written_hits = [
@@ -104,6 +106,9 @@ class MarketFinder:
                 written[found] = exact
                 specific = len(hit.text) if exact else len(hit.alias.replace("*", ""))  # a name as written: all of it
                 literal[found] = max(literal.get(found, 0), specific)
+                # (a stem's case says nothing: "британск*" is the adjective of "Британский")
+                same_case = lower_written(hit.alias) == lower_written(hit.text)
+                cased[found] = cased.get(found, False) or not exact or same_case
         # Longest first; of one span, a name as written before a stem's continuation: "Nigeria" is NG, not "Niger*";
         # of two stems, the longer: "Австралии" is "Австрал*" (AU), not "Австр*" (AT).
         hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit], -literal.get(hit, 0)))
@@ -112,7 +117,8 @@ class MarketFinder:
             hit.start < city.end and city.start < hit.end for hit in hits))  # fmt: skip
         for hit in hits:
             written.setdefault(hit, True)
-        hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit], -literal.get(hit, 0)))
+        hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit], not cased.get(hit, True),
+                                   -literal.get(hit, 0)))  # fmt: skip
         kept: list[MarketHit] = []
         for hit in hits:
             if kept and hit.start < kept[-1].end:
