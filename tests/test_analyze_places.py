@@ -138,3 +138,10 @@ def test_a_capital_whose_name_is_a_word_is_a_capital_listed_with_a_place_or_afte
     assert [hit.code for hit in found("Bolt opens in Lima")] == ["PE"]
     assert [hit.code for hit in found("Lima Tahun di Jakarta")] == ["ID"]  # Indonesian "five years in Jakarta"
     assert found("abre en Santiago de Compostela") == []  # Santiago alone is not Chile's
+
+
+def test_a_slavic_case_ending_in_place_of_a_citys_final_a() -> None:
+    found = market_finder().find
+    assert [hit.code for hit in found("prvú reštauráciu v Prahe otvorí na jeseň")] == ["CZ"]
+    assert [hit.code for hit in found("sklep w Warszawie, офис в Москве, v Bratislave")] == ["PL", "RU", "SK"]
+    assert found("Porte ouverte") == []

@@ -149,6 +149,11 @@ class CityFinder:
                 code = self.names.get(folded[:end])
                 if code and _VOWEL.search(folded[end:]):  # a case ending ("-as", "-e", "-ssa"), not "Turin-g"
                     return code
+            # A Slavic case ending in place of a name's final "-a": "v Prahe", "w Warszawie", "в Москве".
+            for end in range(len(folded) - 1, max(CITY_STEM - 1, len(folded) - 3) - 1, -1):
+                code = self.names.get(folded[:end] + "a") or self.names.get(folded[:end] + "а")
+                if code and _VOWEL.match(folded[end:]):
+                    return code
         elif is_abugida(written):
             # A postposition written on: "দুবাইতে", "চট্টগ্রামে", "मुंबईमध्ये", "दुबईमा" (the endings country names take,
             # inflections.py), not any word run on ("नागपूरजवळ": near Nagpur).
