@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from watcher.analyze import Analyzer, ItemInput
 from watcher.analyze.embed import Encoder
+from watcher.analyze.homes import item_homes
 from watcher.analyze.markets import market_finder
 from watcher.config import EntityConfig
 
@@ -229,3 +230,10 @@ def test_a_name_whose_folded_form_is_a_word_is_kept_as_written_and_wins_over_the
     assert places("Uzņēmums ienāk Čadā") == [("TD", "Čadā")]  # Latvian Chad, not Spanish "cada"
     assert places("cada día") == []
     assert names("Британский финтех") == [("GB", False)]  # a stem's case says nothing
+
+
+def test_a_company_word_after_the_verb_is_the_object_where_the_verb_comes_first() -> None:
+    # "Ferrox acquires a Greek wind company": Greece is the company bought's, not Ferrox's home.
+    sentences = [Analyzer([EntityConfig(name="Ferrox", aliases=["فيروكس"])], Encoder(enabled=False))._sentence(
+        0, "«فيروكس» تستحوذ على شركة يونانية لطاقة الرياح", "ar")]  # fmt: skip
+    assert item_homes(sentences, "ar") == set()

@@ -101,12 +101,15 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
     for sentence in sentences:
         acts = [cue.start for cue in sentence.cues if cue.kind not in NOT_ACTS]
         first_act = min(acts, default=len(sentence.text))
+        subject = sentence.parties[:1]
         nouns = [
             cue
             for cue in sentence.cues
-            if cue.kind == "org_noun" and (verb_first or cue.start < first_act) and not _names_another(sentence, cue)
+            if cue.kind == "org_noun"
+            and (verb_first or cue.start < first_act)
+            and not _names_another(sentence, cue)
+            and not (verb_first and _object_of(sentence, cue, subject))
         ]
-        subject = sentence.parties[:1]
         for hit in sentence.markets:
             if hit.is_name and not cjk:
                 # "China's Haier", "VinFast asal Vietnam" / "Pabrik ... Asal Vietnam": where it is from, not a market.
@@ -142,6 +145,17 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
     return found
 
 
+def _object_of(sentence: Sentence, noun: Cue, subject: Sequence[Party]) -> bool:
+    """A word for a company after the subject and its verb, where the verb comes first: the object ("«مصدر»
+    تستحوذ على شركة يونانية", Masdar acquires a Greek company), not the subject's description."""
+    return any(
+        party.end <= cue.start and cue.end <= noun.start
+        for party in subject
+        for cue in sentence.cues
+        if cue.kind in EVENT_ACTS
+    )
+
+
 def _left_behind(sentences: Sequence[Sentence], language: str | None) -> set[str]:
     """Countries named just after "outside" or "beyond" ("its first plant outside India", "นอกจีน", "中国以外"):
     the company's home, left behind."""
@@ -164,6 +178,7 @@ def _left_behind(sentences: Sequence[Sentence], language: str | None) -> set[str
     return found
 
 
+EVENT_ACTS = frozenset({"acquisition", "partnership", "stake_enter", "stake"})  # verbs whose object is a company
 _NEXT_WORD = re.compile(r"\s+(\w)")
 
 
