@@ -237,3 +237,8 @@ def test_a_company_word_after_the_verb_is_the_object_where_the_verb_comes_first(
     sentences = [Analyzer([EntityConfig(name="Ferrox", aliases=["فيروكس"])], Encoder(enabled=False))._sentence(
         0, "«فيروكس» تستحوذ على شركة يونانية لطاقة الرياح", "ar")]  # fmt: skip
     assert item_homes(sentences, "ar") == set()
+
+
+def test_amharic_prefixes_on_a_name_of_two_words_and_tamils_other_saudi_spelling() -> None:
+    assert places("የደቡብ አፍሪካው ሳንላም በኢትዮጵያ") == [("ZA", "የደቡብ አፍሪካው"), ("ET", "በኢትዮጵያ")]
+    assert places("சவூதி அரேபியாவில் முதல் அலுவலகம்") == [("SA", "சவூதி அரேபியாவில்")]

@@ -82,8 +82,9 @@ def _plain(ch: str) -> str:
 def abugida_forms(name: str, language: str) -> list[str]:
     """An Indic or Amharic name and its endings: a '*' after three letters or more, the endings written out after
     two; Amharic's prefixes before either ("በኢትዮጵያ*", "የኬንያው")."""
-    if " " in name:  # "संयुक्त अरब अमिराती": the last word's endings ("अमिरातीत")
-        return [name, name + "*"] if letters(name.split()[-1]) >= 3 else [name]
+    if " " in name:  # "संयुक्त अरब अमिराती": the last word's endings ("अमिरातीत"); Amharic's prefixes on the first
+        bases = [name, *(prefix + name for prefix in AMHARIC_PREFIXES)] if language == "am" else [name]  # "የደቡብ አፍሪካው"
+        return [form for base in bases for form in (base, base + "*")] if letters(name.split()[-1]) >= 3 else bases
     bases = [name, *(prefix + name for prefix in AMHARIC_PREFIXES)] if language == "am" else [name]
     if letters(name) >= 3:
         return [form for base in bases for form in (base, base + "*")]
