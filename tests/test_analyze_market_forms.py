@@ -242,3 +242,13 @@ def test_a_company_word_after_the_verb_is_the_object_where_the_verb_comes_first(
 def test_amharic_prefixes_on_a_name_of_two_words_and_tamils_other_saudi_spelling() -> None:
     assert places("የደቡብ አፍሪካው ሳንላም በኢትዮጵያ") == [("ZA", "የደቡብ አፍሪካው"), ("ET", "በኢትዮጵያ")]
     assert places("சவூதி அரேபியாவில் முதல் அலுவலகம்") == [("SA", "சவூதி அரேபியாவில்")]
+
+
+def test_the_country_there_is_the_one_an_adjective_names_where_no_country_is_named() -> None:
+    assert analyse("Ferrox compra siderúrgica chilena e estreia no país andino", "", "pt", "Ferrox") >= {
+        ("market_entry", "Ferrox", "CL")
+    }
+    # The company's own adjective, next to its quoted name, is its home, never the country entered.
+    analyzer = Analyzer([EntityConfig(name="Ferrox", aliases=["فيروكس"])], Encoder(enabled=False))
+    title = analyzer._sentence(0, "«فيروكس» الكورية تؤسس أول مصنع لها في المملكة", "ar")
+    assert item_homes([title], "ar") == {"KR"}

@@ -104,8 +104,13 @@ def entry_market(
     after = [hit for hit in markets if hit.start >= cue.start]
     if after:
         return after[0].code
-    if elsewhere or there:
+    if elsewhere:
         return elsewhere  # "its first plant in the kingdom": the country the item names, not "the Korean POSCO"
+    if there:
+        # "compra siderúrgica chilena e estreia no país": the one country an adjective in the sentence names, not
+        # the company's home (left out of `markets` already).
+        codes = {hit.code for hit in markets if not hit.is_name}
+        return next(iter(codes)) if len(codes) == 1 and len(markets) == 1 else None
     return min(markets, key=lambda hit: cue.start - hit.end).code if markets else None
 
 

@@ -179,6 +179,7 @@ def _left_behind(sentences: Sequence[Sentence], language: str | None) -> set[str
 
 
 EVENT_ACTS = frozenset({"acquisition", "partnership", "stake_enter", "stake"})  # verbs whose object is a company
+_QUOTES = "«»\"“”„'’‹›「」『』"
 _NEXT_WORD = re.compile(r"\s+(\w)")
 
 
@@ -204,7 +205,8 @@ def _adjacent(text: str, start: int, end: int, noun: Cue, words: int = 1) -> boo
     between = text[end : noun.start] if noun.start >= end else text[noun.end : start] if start >= noun.end else None
     if between is None:
         return False
-    if between.strip() and " " not in between.strip() and not between.isascii():
+    between = between.strip().strip(_QUOTES)  # "«بوسكو» الكورية": a name in quotes is next to its adjective
+    if between and " " not in between and not between.isascii():
         return len(between.strip()) <= 2 * words
     return len(between.split()) <= words
 
