@@ -252,3 +252,8 @@ def test_the_country_there_is_the_one_an_adjective_names_where_no_country_is_nam
     analyzer = Analyzer([EntityConfig(name="Ferrox", aliases=["فيروكس"])], Encoder(enabled=False))
     title = analyzer._sentence(0, "«فيروكس» الكورية تؤسس أول مصنع لها في المملكة", "ar")
     assert item_homes([title], "ar") == {"KR"}
+
+
+def test_hindi_names_without_their_nukta_and_polands_river() -> None:
+    assert places("कतर में पहला स्टोर") == [("QA", "कतर")]  # CLDR's "क़तर"
+    assert places("Turecki gigant rusza nad Wisłą") == [("TR", "Turecki"), ("PL", "nad Wisłą")]

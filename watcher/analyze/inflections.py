@@ -169,7 +169,9 @@ def slavic_forms(name: str, language: str) -> list[str]:
 
 def spellings(name: str) -> list[str]:
     """A name and how else it is typed: Persian "کرهٔ جنوبی" also without its hamza ("کره جنوبی"), "هنگ‌کنگ" with a
-    space or nothing for its zero-width non-joiner."""
+    space or nothing for its zero-width non-joiner; Hindi "क़तर" also without its nukta ("कतर")."""
+    if "\u093c" in name:
+        return [name, name.replace("\u093c", "")]
     if not _ARABIC_SCRIPT.search(name):
         return [name]
     forms = [name]

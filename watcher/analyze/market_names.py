@@ -40,7 +40,7 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "PH": [{"text": "PH", "case_sensitive": True}, "Pinas", "Pilipinas"],  # "rolls into PH", "pasok na sa Pinas"
     "LT": ["Литв*"],
     # Polish cases the stems miss: "do Polski", "w Polsce", "do Niemiec", "we Włoszech", "w Stanach Zjednoczonych".
-    "PL": [{"text": "Polski", "case_sensitive": True}, "Polsce"],
+    "PL": [{"text": "Polski", "case_sensitive": True}, "Polsce", "nad Wisłą", "nad Wisłę"],  # "rusza nad Wisłą": Poland
     "IT": ["Włoszech"],
     "KE": ["Kenii", "Kenię"],  # Russian and Ukrainian "в Литве", "у Литві" (a 5-letter name keeps its ending otherwise)
     "IQ": ["Irak*", "Iraq", "Ирак*", "이라크", "伊拉克", "イラク", "العراق"],
