@@ -107,11 +107,20 @@ def _without_common_words(
 
     for code in CHECKED_LOCALES:
         tables = names[code]
+        # A name whose letters the everyday word lacks is kept, as written: Estonian "Läti" (Latvia) is no Italian
+        # "lati" (sides), Latvian "Čada" no "cada" (the analysis matches it case- and accent-sensitively).
+        cased = {
+            country: accented
+            for country, values in tables["names"].items()
+            if (accented := [name for name in values if everyday(name, country) and not name.isascii()])
+        }
         tables["names"] = {
             country: kept
             for country, values in tables["names"].items()
             if (kept := [name for name in values if not everyday(name, country)])
         }
+        if cased:
+            tables["cased"] = cased
     return names
 
 

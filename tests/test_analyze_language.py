@@ -71,3 +71,10 @@ def test_the_package_path_is_the_fallback(monkeypatch: pytest.MonkeyPatch) -> No
         assert model.predict("BYD baut ein Werk in Ungarn")[0] == ("__label__de",)
     finally:
         language._model.cache_clear()  # the next caller loads the direct way again
+
+
+def test_hausa_which_the_model_does_not_know_by_its_own_words() -> None:
+    assert language.detect_language("Kamfanin Dangote zai bude sabon masana'anta a kasar Ghana") == "ha"
+    assert language.detect_language("Kamfanin ya ƙaddamar da sabon reshe a Kenya") == "ha"
+    # Other languages' short words ("na", "da", "ta", "za", "ne") are not enough.
+    assert language.detect_language("Tvrtka je na tržištu da bi ta ne za") != "ha"

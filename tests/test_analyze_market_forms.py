@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from watcher.analyze import Analyzer, ItemInput
 from watcher.analyze.embed import Encoder
+from watcher.analyze.homes import item_homes
 from watcher.analyze.markets import market_finder
 from watcher.config import EntityConfig
 
@@ -187,3 +188,72 @@ def test_more_company_names_after_countries() -> None:
 def test_an_adjectives_stem_drops_its_accented_vowels_too() -> None:
     assert names("vstupuje na slovenský a polský trh") == [("SK", False), ("PL", False)]
     assert names("στην κινεζική και στην τουρκική αγορά") == [("CN", False), ("TR", False)]  # "Κινεζικά" → "Κινεζικ*"
+
+
+def test_slavic_names_in_their_cases() -> None:
+    assert places("Firma otevřela první pobočku v Číně a vstupuje do Čadu") == [("CN", "Číně"), ("TD", "Čadu")]
+    assert places("Компания открыла офис в Иране и на Кубе") == [("IR", "Иране"), ("CU", "Кубе")]
+    assert places("Spółka wchodzi do Czadu, sklep w Czadzie") == [("TD", "Czadu"), ("TD", "Czadzie")]
+    assert places("Závod v Indii a sklad v Keni") == [("IN", "Indii"), ("KE", "Keni")]
+    assert places("Tvrtka ulazi u Južnoj Koreji") == [("KR", "Južnoj Koreji")]
+    assert places("Spółka Nigerią") != [("NE", "Nigerią")]  # Niger's instrumental folds to "Nigeria": not written out
+
+
+def test_a_city_before_based_is_found_and_is_the_companys_home_when_it_is_the_subject() -> None:
+    assert places("Seattle-based Ferrox opens in Dhaka") == [("US", "Seattle"), ("BD", "Dhaka")]
+    assert places("Aix-en-Provence") == []  # a name's own hyphens: no "Aix" cut off
+    assert analyse("Seattle-based Ferrox opens its first store in Chad", "", "en", "Ferrox") == {
+        ("market_entry", "Ferrox", "TD")
+    }
+    assert analyse("Ferrox opens its first store in Seattle", "The Seattle-based company is new.", "en", "Ferrox") == (
+        set()
+    )
+    # The company bought is at home there, not the buyer: "Athens-based supermarket group Lefkos".
+    assert analyse(
+        "Ferrox buys Lefkos in first move into Greece",
+        "Ferrox agreed to buy Athens-based supermarket group Lefkos, its first stores in Greece.",
+        "en",
+        "Ferrox",
+    ) >= {("market_entry", "Ferrox", "GR")}
+
+
+def test_persian_and_tamil_everyday_names_and_continents_named_with_america() -> None:
+    assert places("توسعه به امارات و آمریکا") == [("AE", "امارات"), ("US", "آمریکا")]
+    assert places("دفتر در کره جنوبی و هنگ کنگ") == [("KR", "کره جنوبی"), ("HK", "هنگ کنگ")]  # CLDR: "کرهٔ", "هنگ‌کنگ"
+    assert places("தென்னாப்பிரிக்காவில் தொழிற்சாலை") == [("ZA", "தென்னாப்பிரிக்காவில்")]
+    assert places("its Latin American debut in Bogotá") == [("CO", "Bogotá")]  # no US in "Latin American"
+
+
+def test_a_name_whose_folded_form_is_a_word_is_kept_as_written_and_wins_over_the_adjective_as_cased() -> None:
+    # Estonian "Läti" (Latvia) folds to Italian "lati" (sides): kept as written; "läti" is the language, lower case.
+    assert names("tuleb korraga Eesti, Läti ja Leedu e-poodidesse") == [("EE", True), ("LV", True), ("LT", True)]
+    assert places("Uzņēmums ienāk Čadā") == [("TD", "Čadā")]  # Latvian Chad, not Spanish "cada"
+    assert places("cada día") == []
+    assert names("Британский финтех") == [("GB", False)]  # a stem's case says nothing
+
+
+def test_a_company_word_after_the_verb_is_the_object_where_the_verb_comes_first() -> None:
+    # "Ferrox acquires a Greek wind company": Greece is the company bought's, not Ferrox's home.
+    sentences = [Analyzer([EntityConfig(name="Ferrox", aliases=["فيروكس"])], Encoder(enabled=False))._sentence(
+        0, "«فيروكس» تستحوذ على شركة يونانية لطاقة الرياح", "ar")]  # fmt: skip
+    assert item_homes(sentences, "ar") == set()
+
+
+def test_amharic_prefixes_on_a_name_of_two_words_and_tamils_other_saudi_spelling() -> None:
+    assert places("የደቡብ አፍሪካው ሳንላም በኢትዮጵያ") == [("ZA", "የደቡብ አፍሪካው"), ("ET", "በኢትዮጵያ")]
+    assert places("சவூதி அரேபியாவில் முதல் அலுவலகம்") == [("SA", "சவூதி அரேபியாவில்")]
+
+
+def test_the_country_there_is_the_one_an_adjective_names_where_no_country_is_named() -> None:
+    assert analyse("Ferrox compra siderúrgica chilena e estreia no país andino", "", "pt", "Ferrox") >= {
+        ("market_entry", "Ferrox", "CL")
+    }
+    # The company's own adjective, next to its quoted name, is its home, never the country entered.
+    analyzer = Analyzer([EntityConfig(name="Ferrox", aliases=["فيروكس"])], Encoder(enabled=False))
+    title = analyzer._sentence(0, "«فيروكس» الكورية تؤسس أول مصنع لها في المملكة", "ar")
+    assert item_homes([title], "ar") == {"KR"}
+
+
+def test_hindi_names_without_their_nukta_and_polands_river() -> None:
+    assert places("कतर में पहला स्टोर") == [("QA", "कतर")]  # CLDR's "क़तर"
+    assert places("Turecki gigant rusza nad Wisłą") == [("TR", "Turecki"), ("PL", "nad Wisłą")]

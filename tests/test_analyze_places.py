@@ -127,3 +127,21 @@ def test_georgian_names_are_names_though_unicode_calls_its_letters_lower_case() 
 def test_spellings_the_news_uses_beside_cldr() -> None:
     assert names("ወደ አውስትራሊያ በረራ") == [("AU", "አውስትራሊያ", True)]
     assert [code for code, _text, _name in names("डेनमार्क और नीदरलैंड्स के लिए")] == ["DK", "NL"]
+
+
+def test_a_capital_whose_name_is_a_word_is_a_capital_listed_with_a_place_or_after_in() -> None:
+    found = market_finder().find
+    text = "Bolt debuts in Bogotá and Lima; next Santiago, Lima y Bogotá"
+    assert [(hit.code, text[hit.start : hit.end]) for hit in found(text)] == [
+        ("CO", "Bogotá"), ("PE", "Lima"), ("CL", "Santiago"), ("PE", "Lima"), ("CO", "Bogotá"),
+    ]  # fmt: skip
+    assert [hit.code for hit in found("Bolt opens in Lima")] == ["PE"]
+    assert [hit.code for hit in found("Lima Tahun di Jakarta")] == ["ID"]  # Indonesian "five years in Jakarta"
+    assert found("abre en Santiago de Compostela") == []  # Santiago alone is not Chile's
+
+
+def test_a_slavic_case_ending_in_place_of_a_citys_final_a() -> None:
+    found = market_finder().find
+    assert [hit.code for hit in found("prvú reštauráciu v Prahe otvorí na jeseň")] == ["CZ"]
+    assert [hit.code for hit in found("sklep w Warszawie, офис в Москве, v Bratislave")] == ["PL", "RU", "SK"]
+    assert found("Porte ouverte") == []

@@ -15,6 +15,7 @@ from watcher.match import fold
 # their dandas (U+0964, U+0965); Hebrew and Arabic points.
 _WORD = "\\w\u0300-\u036f\u0591-\u05c7\u064b-\u065f\u0670\u0900-\u0963\u0966-\u0dff\u135d-\u135f"
 _TOKEN = re.compile(f"[{_WORD}]+(?:['’-][{_WORD}]+)*")
+_JOINERS = re.compile("-")  # not an apostrophe: "Hefei's Xinqiao district" is a place in the city, not a city
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]+")  # Thai, CJK, kana, Hangul
 _CLITICS = ("وب", "وال", "بال", "لل", "ب", "و", "ل", "ف")  # Arabic prefixes: "بالمغرب", "وطنجة"
 _VOWEL = re.compile(r"[aeiouyäöüåæøąęėįųūıаеиоуыэюяєії]")
@@ -27,6 +28,11 @@ MAX_CITY_WORDS = 4
 @lru_cache(maxsize=4096)
 def _folded(word: str) -> str:
     return fold(word)  # the words of news repeat: each folded once
+
+
+def _lower_rest(rest: str) -> bool:
+    """Whether what follows a hyphen is a lower-case word ("based"), not a name's part ("Provence")."""
+    return lower_written(rest) and rest == rest.lower()
 
 
 class CityFinder:
@@ -68,16 +74,28 @@ class CityFinder:
         finder.first_words, finder.starts = parts["first_words"], parts["starts"]
         return finder
 
+    def _tokens(self, text: str) -> list[tuple[int, int, str]]:
+        """The text's words; a capitalised word joined to a lower-case one by a hyphen is the first alone
+        ("Seattle-based", "Riyadh-headquartered"), unless the whole is a name."""
+        tokens = []
+        for match in _TOKEN.finditer(text):
+            token, start = match.group(), match.start()
+            cut = next((joiner.start() for joiner in _JOINERS.finditer(token) if _lower_rest(token[joiner.end() :])), 0)
+            if cut and not lower_written(token) and _folded(token) not in self.names:
+                token = token[:cut]
+            tokens.append((start, start + len(token), token))
+        return tokens
+
     def find(self, text: str) -> list[MarketHit]:
         hits = []
-        tokens = list(_TOKEN.finditer(text))
+        tokens = self._tokens(text)
 
         def word(position: int) -> str:
-            return _folded(tokens[position].group())
+            return _folded(tokens[position][2])
 
         index = 0
         while index < len(tokens):
-            first = tokens[index].group()
+            first = tokens[index][2]
             if lower_written(first):
                 index += 1  # a cased script, not capitalised: no name starts here
                 continue
@@ -87,13 +105,13 @@ class CityFinder:
                 last = tokens[index + count - 1]
                 if count > 1:
                     gaps = zip(tokens[index : index + count], tokens[index + 1 : index + count], strict=False)
-                    if any(text[a.end() : b.start()] != " " for a, b in gaps):
+                    if any(text[a[1] : b[0]] != " " for a, b in gaps):
                         continue
                     code = self.names.get(" ".join(word(position) for position in range(index, index + count)))
                 else:
                     code = self._word(first, word(index))
                 if code:
-                    found = MarketHit(code, tokens[index].start(), last.end(), True, True)
+                    found = MarketHit(code, tokens[index][0], last[1], True, True)
                     index += count
                     break
             if found:
@@ -130,6 +148,11 @@ class CityFinder:
             for end in range(len(folded) - 1, max(CITY_STEM, len(folded) - CITY_ENDING) - 1, -1):
                 code = self.names.get(folded[:end])
                 if code and _VOWEL.search(folded[end:]):  # a case ending ("-as", "-e", "-ssa"), not "Turin-g"
+                    return code
+            # A Slavic case ending in place of a name's final "-a": "v Prahe", "w Warszawie", "в Москве".
+            for end in range(len(folded) - 1, max(CITY_STEM - 1, len(folded) - 3) - 1, -1):
+                code = self.names.get(folded[:end] + "a") or self.names.get(folded[:end] + "а")
+                if code and _VOWEL.match(folded[end:]):
                     return code
         elif is_abugida(written):
             # A postposition written on: "দুবাইতে", "চট্টগ্রামে", "मुंबईमध्ये", "दुबईमा" (the endings country names take,

@@ -21,15 +21,16 @@ _LISTED = re.compile(
     r"\bja\b|\bés\b|\bκαι\b|\ben\b|\bdan\b|\bvà\b|و|와|과|및|和|及|と|및)?\s*(?:(?:in|into|to|en|à|au|aux|in|nach|w|we|v|ve|na|do|em|no|na)\s+)?(?:(?:the|la|le|les|el|il|o|a)\s+)?",
     re.IGNORECASE,
 )
+_MARKETS_AFTER = re.compile(r"\s+markets?\b", re.IGNORECASE)
 ARRIVE_REACH = 30  # characters between a movement or start verb and the country after it ("llega a la Argentina")
 _ARRIVE_SUBJECT_WORDS = 4
 _AUXILIARY_FIRST = re.compile(r"\s*(?:wird|werden|will|wollen|soll|sollen|möchte|plant)\s", re.IGNORECASE)
 _APPOSITION = re.compile(r"^\s*[,،、][^,،、.;:!?]{3,60}[,،、]")
 _ARRIVE_SUBJECT_GAP = 60  # characters between the company and its movement verb ("Temu goes live", "Lidl stiže")
 _MODEL_NAME = re.compile(r"(?<!\w)(?!(?:q|h|fy)\d)[^\W\d_]+-?\d+\w*", re.IGNORECASE)  # "SU7", "EX5": a product
-_ARRIVE_BEFORE = (
-    12  # ... and between the country and the verb, where the verb comes last ("Eestisse jõuab", "タイに上陸")
-)
+# ... and between the country and the verb, where the verb comes last ("Eestisse jõuab", "タイに上陸"), across an
+# object of three or four words: "বাংলাদেশে সরাসরি সোলার প্যানেল বিক্রি শুরু" (in Bangladesh direct solar panel sales start).
+_ARRIVE_BEFORE = 24
 _ADJECTIVE_REACH = 12  # characters between an entry's cue and the adjective of the market entered ("into the ")
 SUBJECT_LAST_REACH = 40  # characters between an arrival or a first shop and the company named after it
 
@@ -103,8 +104,13 @@ def entry_market(
     after = [hit for hit in markets if hit.start >= cue.start]
     if after:
         return after[0].code
-    if elsewhere or there:
+    if elsewhere:
         return elsewhere  # "its first plant in the kingdom": the country the item names, not "the Korean POSCO"
+    if there:
+        # "compra siderúrgica chilena e estreia no país": the one country an adjective in the sentence names, not
+        # the company's home (left out of `markets` already).
+        codes = {hit.code for hit in markets if not hit.is_name}
+        return next(iter(codes)) if len(codes) == 1 and len(markets) == 1 else None
     return min(markets, key=lambda hit: cue.start - hit.end).code if markets else None
 
 
@@ -113,7 +119,8 @@ def also_entered(text: str, markets: Sequence[MarketHit], first: str, cue: Cue) 
     after = [hit for hit in markets if hit.start >= cue.start]
     # Names with names, else adjectives with adjectives: "vstupuje na slovenský a český trh".
     as_name = any(hit.is_name and hit.code == first for hit in after)
-    names = [hit for hit in after if hit.is_name == as_name]
+    # ... or one of each, joined: "Bangladeshi and Nepali markets" (Swahili's name for Bangladesh is "Bangladeshi").
+    names = [hit for hit in after if hit.is_name == as_name or _listed_next(text, hit, after)]
     start = next((index for index, hit in enumerate(names) if hit.code == first), None)
     if start is None:
         return []
@@ -124,6 +131,17 @@ def also_entered(text: str, markets: Sequence[MarketHit], first: str, cue: Cue) 
         if hit.code != first and hit.code not in more:
             more.append(hit.code)
     return more
+
+
+def _listed_next(text: str, hit: MarketHit, hits: Sequence[MarketHit]) -> bool:
+    """An adjective joined to a name just before it by "and" or a comma, followed by "market(s)"."""
+    before = [other for other in hits if other.end <= hit.start and other.is_name != hit.is_name]
+    return (
+        not hit.is_name
+        and bool(before)
+        and _LISTED.fullmatch(text[before[-1].end : hit.start]) is not None
+        and _MARKETS_AFTER.match(text, hit.end) is not None
+    )
 
 
 def in_the_past(sentence: Sentence, cue: Cue, hit: MarketHit) -> bool:

@@ -31,12 +31,14 @@ _ADJECTIVE_FIRST = (
 _OUTSIDE_GAP = re.compile(r"\s*(?:(?:of|de|di|da|do|del|dell'|della|du|des|von|the|la|le|el|il|der|des)\s*)*", re.I)
 # Indonesian, Malay, Swahili and Hausa "from": "VinFast asal Vietnam", "Kampuni ya OCP kutoka Morocco", "daga Faransa".
 _ORIGIN = re.compile(r"(?:^|\s)(?:asal|berasal dari|kutoka|daga)\s+$", re.IGNORECASE)
-_BASED_AFTER = re.compile(r"-based\b|\s+based\b(?!\s+on\b)", re.IGNORECASE)
+_BASED_AFTER = re.compile(r"-(?:based|headquartered)\b|\s+based\b(?!\s+on\b)", re.IGNORECASE)
 _BASED_BEFORE = re.compile(
     r"\b(?:headquartered|based|hq'd) in\s+(?:the\s+)?$|\bmit Sitz in\s+$|\bbasée? (?:à|en|au)\s+$|"
     r"\bcon sede (?:en|a|in)\s+$|\bsediad[ao] (?:em|no|na)\s+$",
     re.IGNORECASE,
 )
+_BASED_REACH = 40  # characters between a city's "-based" and the company ("Seattle-based e-commerce giant Amazon")
+_NAME_NEXT = re.compile(r"\s+[A-Z0-9]")  # "supermarket group Lefkos": a name after the noun, another company
 _HOME_PLACE = re.compile(r"\b(?:its|their) home (?:city|town|country|province|state|base)\b|\bhometown\b", re.I)
 # A development zone or industrial park of a city (Chinese, Japanese, Korean): where the company is at home.
 _DEV_ZONE = re.compile(
@@ -56,7 +58,8 @@ def item_homes(sentences: Sequence[Sentence], language: str | None, known: froze
         hit.code
         for sentence in sentences
         for hit in sentence.markets
-        if _BASED_AFTER.match(sentence.text, hit.end) or _BASED_BEFORE.search(sentence.text[: hit.start])
+        if (_BASED_AFTER.match(sentence.text, hit.end) and (not hit.is_city or _based_party(sentence, hit)))
+        or _BASED_BEFORE.search(sentence.text[: hit.start])
     }
     if any(_HOME_PLACE.search(sentence.text) for sentence in sentences):
         # "The appliance maker's new factory in its home city": the city named is home.
@@ -67,6 +70,21 @@ def item_homes(sentences: Sequence[Sentence], language: str | None, known: froze
         # "奇瑞汽车位于芜湖经开区的新整车工厂": a plant in a development zone of a city, no country named: at home.
         home |= {hit.code for sentence in sentences for hit in sentence.markets if hit.is_city}
     return home
+
+
+def _based_party(sentence: Sentence, hit: MarketHit) -> bool:
+    """Whether the tracked company follows a city's "-based" closely: "Seattle-based Amazon", "Riyadh-headquartered
+    Tabby", not "Athens-based supermarket group Lefkos" (a company bought, at home there)."""
+    if any(0 < party.start - hit.end <= _BASED_REACH for party in sentence.parties):
+        return True
+    # "The Seattle-based company said": a word for a company, no other name after it, is the tracked one described.
+    return any(
+        cue.kind == "org_noun"
+        and 0 < cue.start - hit.end <= _BASED_REACH
+        and not _NAME_NEXT.search(sentence.text[hit.end : cue.start])
+        and not _NAME_NEXT.match(sentence.text, cue.end)
+        for cue in sentence.cues
+    )
 
 
 def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
@@ -83,12 +101,15 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
     for sentence in sentences:
         acts = [cue.start for cue in sentence.cues if cue.kind not in NOT_ACTS]
         first_act = min(acts, default=len(sentence.text))
+        subject = sentence.parties[:1]
         nouns = [
             cue
             for cue in sentence.cues
-            if cue.kind == "org_noun" and (verb_first or cue.start < first_act) and not _names_another(sentence, cue)
+            if cue.kind == "org_noun"
+            and (verb_first or cue.start < first_act)
+            and not _names_another(sentence, cue)
+            and not (verb_first and _object_of(sentence, cue, subject))
         ]
-        subject = sentence.parties[:1]
         for hit in sentence.markets:
             if hit.is_name and not cjk:
                 # "China's Haier", "VinFast asal Vietnam" / "Pabrik ... Asal Vietnam": where it is from, not a market.
@@ -124,6 +145,17 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
     return found
 
 
+def _object_of(sentence: Sentence, noun: Cue, subject: Sequence[Party]) -> bool:
+    """A word for a company after the subject and its verb, where the verb comes first: the object ("«مصدر»
+    تستحوذ على شركة يونانية", Masdar acquires a Greek company), not the subject's description."""
+    return any(
+        party.end <= cue.start and cue.end <= noun.start
+        for party in subject
+        for cue in sentence.cues
+        if cue.kind in EVENT_ACTS
+    )
+
+
 def _left_behind(sentences: Sequence[Sentence], language: str | None) -> set[str]:
     """Countries named just after "outside" or "beyond" ("its first plant outside India", "นอกจีน", "中国以外"):
     the company's home, left behind."""
@@ -146,6 +178,8 @@ def _left_behind(sentences: Sequence[Sentence], language: str | None) -> set[str
     return found
 
 
+EVENT_ACTS = frozenset({"acquisition", "partnership", "stake_enter", "stake"})  # verbs whose object is a company
+_QUOTES = "«»\"“”„'’‹›「」『』"
 _NEXT_WORD = re.compile(r"\s+(\w)")
 
 
@@ -171,7 +205,8 @@ def _adjacent(text: str, start: int, end: int, noun: Cue, words: int = 1) -> boo
     between = text[end : noun.start] if noun.start >= end else text[noun.end : start] if start >= noun.end else None
     if between is None:
         return False
-    if between.strip() and " " not in between.strip() and not between.isascii():
+    between = between.strip().strip(_QUOTES)  # "«بوسكو» الكورية": a name in quotes is next to its adjective
+    if between and " " not in between and not between.isascii():
         return len(between.strip()) <= 2 * words
     return len(between.split()) <= words
 

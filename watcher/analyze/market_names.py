@@ -40,7 +40,7 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "PH": [{"text": "PH", "case_sensitive": True}, "Pinas", "Pilipinas"],  # "rolls into PH", "pasok na sa Pinas"
     "LT": ["Литв*"],
     # Polish cases the stems miss: "do Polski", "w Polsce", "do Niemiec", "we Włoszech", "w Stanach Zjednoczonych".
-    "PL": [{"text": "Polski", "case_sensitive": True}, "Polsce"],
+    "PL": [{"text": "Polski", "case_sensitive": True}, "Polsce", "nad Wisłą", "nad Wisłę"],  # "rusza nad Wisłą": Poland
     "IT": ["Włoszech"],
     "KE": ["Kenii", "Kenię"],  # Russian and Ukrainian "в Литве", "у Литві" (a 5-letter name keeps its ending otherwise)
     "IQ": ["Irak*", "Iraq", "Ирак*", "이라크", "伊拉克", "イラク", "العراق"],
@@ -61,6 +61,16 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "NG": ["Najeriya"],  # Hausa, beside CLDR's "Nijeriya"
     "NL": ["Holland", "नीदरलैंड्स"],
 }  # fmt: skip
+# Persian everyday names beside CLDR's "امارات متحدهٔ عربی", "ایالات متحده", "بریتانیا", "افریقای جنوبی"; Tamil's
+# "South Africa" written as one word ("தென்னாப்பிரிக்காவில்"), its endings after a '*' as CLDR's get (inflections.py).
+for _code, _more in {
+    "AE": ["امارات"],
+    "US": ["آمریکا", "امریکا"],
+    "GB": ["انگلیس"],
+    "SA": ["சவூதி அரேபியா", "சவூதி அரேபியா*"],  # beside CLDR's "சவுதி அரேபியா"
+    "ZA": ["آفریقای جنوبی", "தென்னாப்பிரிக்கா", "தென்னாப்பிரிக்கா*", "தென்னாபிரிக்கா*", "தென் ஆப்ரிக்கா*"],
+}.items():
+    EXTRA_NAMES[_code].extend(_more)
 
 # Vietnamese names of one syllable (left out of the CLDR table: folded, "Mỹ" is "my", "Lào" is "lao", as in "lao động",
 # labour) are safe after "thị trường" (market), capitalised as written: "thị trường Lào", not "thị trường lao động".
@@ -107,5 +117,6 @@ REGIONS: dict[str, list[str]] = {
     # Continents named with America: no country, and no United States ("South America", "América Latina").
     "": ["South America", "Latin America", "North America", "Central America", "América Latina", "América del Sur",
          "América del Norte", "Amérique latine", "Amérique du Sud", "Amérique du Nord", "América do Sul",
-         "América Central", "Mittelamerika", "Süd-Amerika"],
+         "América Central", "Mittelamerika", "Süd-Amerika", "Latin American", "South American", "North American",
+         "Central American", "Latin-American", "Pan-American"],  # "its Latin American debut" is no US
 }  # fmt: skip

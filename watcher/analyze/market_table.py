@@ -27,6 +27,8 @@ from watcher.analyze.inflections import (
     is_abugida,
     letters,
     short_forms,
+    slavic_forms,
+    spellings,
 )
 from watcher.analyze.market_names import EXTRA_ADJECTIVES, EXTRA_NAMES, REGIONS
 from watcher.config import EntityConfig
@@ -46,11 +48,11 @@ _VOWELS = set("aeiouyąęóаеёиоуыэюяйьіїєαεηιουω")
 _SHORT_WORDS = frozenset({"סרק", "לאו", "غنا", "هند", "شام", "माली", "মালি", "માલી", "ਮਾਲੀ"})
 
 
-def _stem(word: str) -> str:
+def _stem(word: str, least: int = 5) -> str:
     stem = word
-    while len(stem) > 5 and fold(stem[-1]) in _VOWELS:  # "český" → "česk*", "slovenský" → "slovensk*"
+    while len(stem) > least and fold(stem[-1]) in _VOWELS:  # "český" → "česk*", "slovenský" → "slovensk*"
         stem = stem[:-1]
-    return stem + "*" if len(stem) >= 5 else word  # shorter stems run into other words ("Samo*", "Indi*")
+    return stem + "*" if len(stem) >= least else word  # shorter stems run into other words ("Samo*", "Indi*")
 
 
 def _variants(name: str, language: str, adjective: bool) -> list[str]:
@@ -74,11 +76,31 @@ def _variants(name: str, language: str, adjective: bool) -> list[str]:
         # Prefixes written onto the name: "בישראל" (in Israel), "לישראל" (to Israel), "በኢትዮጵያ" (in Ethiopia).
         return [name, *(prefix + name for prefix in _PREFIXES[language])]
     if adjective or language in _STEMMED:
-        return [name, " ".join(_stem(word) for word in words)]
+        # Each word of a name of several stemmed from three letters ("Jižn* Kore*": "Jižní Koreji"), the words
+        # together being specific enough; one word's endings written out where its stem is short ("Čadu", "Иране").
+        stems = [_stem(word, 3 if len(words) > 1 and not adjective else 5) for word in words]
+        if not adjective and len(words) == 1:
+            star = stems[0][:-1] if stems[0].endswith("*") else None  # its forms the '*' finds need no writing out
+            declined = [form for form in _declined(name, language) if not star or not form.startswith(star)]
+            return [name, *declined, *stems]  # "Indie*" does not find "Indii"
+        return [name, " ".join(stems)]
     # Not after a short name ("Şili*" ran on into "silicon"); Turkish puts an apostrophe before the ending.
     if language in _SUFFIXED and language != "tr" and len(fold(words[-1])) >= 5 and _letter(words[-1][-1:]):
         return [name, name + "*"]
     return short_forms(name, language)  # "Kínában", "Virossa", "Kinas", "Çində": endings written out
+
+
+def _declined(name: str, language: str) -> list[str]:
+    """A Slavic name's cases written out, but none that is, folded, a country's name: Polish "Nigerią" (Niger's
+    instrumental) folds to "Nigeria"."""
+    return [form for form in slavic_forms(name, language)[1:] if fold(form) not in _names_folded()]
+
+
+@cache
+def _names_folded() -> frozenset[str]:
+    """Every CLDR name and variant of every country in every language, folded."""
+    tables = [tables["names"] for tables in _territory_names().values()] + list(_alternate_names().values())
+    return frozenset(fold(value) for table in tables for values in table.values() for value in values)
 
 
 def _three_letters(name: str, language: str) -> bool:
@@ -167,13 +189,17 @@ def _entities() -> list[EntityConfig]:
     for language, tables in _territory_names().items():
         base = language.split("_")[0]
         for kind, countries in tables.items():
-            for code, values in countries.items():
-                for value in values:
+            for code, written in countries.items():
+                for value in (form for typed in written for form in spellings(typed)):
+                    if kind == "cased":  # "Läti", "Čada": as written, where folded they are everyday words
+                        forms = [value, *short_forms(value, base)[1:], *_declined(value, base)]
+                        names.setdefault(code, []).extend({"text": form, "case_sensitive": True} for form in forms)
+                        continue
                     adjective = kind == "adjectives" or lower_written(value)
                     target = adjectives if adjective else names
                     if not adjective and _three_letters(value, base):
                         # "Çin'de", "Çində", "no Irã": as written, capitalised (three letters are a word otherwise)
-                        forms = short_forms(value, base, size=3)
+                        forms = short_forms(value, base, size=3) + _declined(value, base)  # "Čadu"
                         target.setdefault(code, []).extend({"text": form, "case_sensitive": True} for form in forms)
                         continue
                     target.setdefault(code, []).extend(_variants(value, base, adjective))

@@ -31,6 +31,16 @@ _OF_PLACE = re.compile(r"\s+(?:de|di|del|of|du|da|do)\s+")
 # Words a country's stem runs into that name no place: "franchise" and "Francis" are not "Franc*" (Francia).
 # So are "hébergeur" (a host, not "héber*": Hebrew) and the English "lets" (Dutch for Latvian).
 _NOT_PLACES = re.compile(r"franchis\w*|francis\w*|francay\w*|heberg\w*|lets", re.IGNORECASE)  # "françayzi" (az)
+# Capitals whose names are everyday words or given names, left out of the cities (scripts/build_city_names.py: "lima"
+# is five in Indonesian, "Santiago" a saint): a capital still when listed with another place found ("in Bogotá and
+# Lima", "Lima, Santiago y Bogotá"), capitalised as written.
+_LISTED_CAPITALS = {"Lima": "PE", "Santiago": "CL", "San José": "CR", "Kingston": "JM", "Georgetown": "GY",
+                    "Praia": "CV", "Malé": "MV", "San Salvador": "SV"}  # fmt: skip
+_CAPITAL_WORDS = re.compile(r"\b(?:" + "|".join(_LISTED_CAPITALS) + r")\b")
+_LIST_GAP = re.compile(r"\s*(?:,|&|\band\b|\by\b|\be\b|\bet\b|\bund\b|\bi\b|\bи\b|\bve\b)\s*", re.IGNORECASE)
+# ... or after "in" in a language where the name is no word ("in Lima", "en Lima", "em Lima", "à Lima", "nach Lima").
+_ONLY_CAPITALS = frozenset({"Lima", "Praia", "Malé"})
+_IN_BEFORE = re.compile(r"(?:^|\s)(?:in|en|em|à|nach|naar|to|into)\s+$", re.IGNORECASE)
 _CURRENCY = re.compile(r"\s?[$]")  # "US$35 million", "NZ$", "HK$": a currency, not the country
 
 
@@ -69,6 +79,8 @@ class MarketFinder:
         hits = []
         written: dict[MarketHit, bool] = {}
         literal: dict[MarketHit, int] = {}  # letters of the alias before its '*': the more, the more specific
+        # Whether the alias is cased as the text: "Läti" is Estonian's Latvia, "läti" its adjective (and language).
+        cased: dict[MarketHit, bool] = {}
         for entity_match in self.matcher.match({"text": text}):
             code, kind = entity_match.entity.split(":")
             written_hits = [
@@ -94,6 +106,9 @@ class MarketFinder:
                 written[found] = exact
                 specific = len(hit.text) if exact else len(hit.alias.replace("*", ""))  # a name as written: all of it
                 literal[found] = max(literal.get(found, 0), specific)
+                # (a stem's case says nothing: "британск*" is the adjective of "Британский")
+                same_case = lower_written(hit.alias) == lower_written(hit.text)
+                cased[found] = cased.get(found, False) or not exact or same_case
         # Longest first; of one span, a name as written before a stem's continuation: "Nigeria" is NG, not "Niger*";
         # of two stems, the longer: "Австралии" is "Австрал*" (AU), not "Австр*" (AT).
         hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit], -literal.get(hit, 0)))
@@ -102,7 +117,8 @@ class MarketFinder:
             hit.start < city.end and city.start < hit.end for hit in hits))  # fmt: skip
         for hit in hits:
             written.setdefault(hit, True)
-        hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit], -literal.get(hit, 0)))
+        hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit], not cased.get(hit, True),
+                                   -literal.get(hit, 0)))  # fmt: skip
         kept: list[MarketHit] = []
         for hit in hits:
             if kept and hit.start < kept[-1].end:
@@ -121,6 +137,7 @@ class MarketFinder:
             )
         ]
         kept = [hit for hit in kept if not in_a_company_name(text, hit.start, hit.end)]
+        kept = _with_listed_capitals(text, kept)
         # A region is each of its countries, at its place: "the Baltic states" are EE, LV and LT.
         return [
             MarketHit(code, hit.start, hit.end, hit.is_name, hit.is_city) for hit in kept for code in hit.code.split()
@@ -128,6 +145,34 @@ class MarketFinder:
 
     def codes(self, text: str) -> set[str]:
         return {hit.code for hit in self.find(text)}
+
+
+def _with_listed_capitals(text: str, kept: list[MarketHit]) -> list[MarketHit]:
+    """The hits and the capitals of _LISTED_CAPITALS after "in" or listed next to one of them ("Bogotá and Lima"), or
+    next to one so listed ("Santiago, Lima y Bogotá")."""
+    waiting = [match.span() for match in _CAPITAL_WORDS.finditer(text)]
+    waiting = [(start, end) for start, end in waiting if not any(h.start < end and start < h.end for h in kept)]
+    found = list(kept)
+    while waiting:  # each round takes one capital or ends
+        placed = (span for span in waiting if _after_in(text, span) or any(_listed(text, span, h) for h in found))
+        listed = next(placed, None)
+        if listed is None:
+            break
+        waiting.remove(listed)
+        found.append(MarketHit(_LISTED_CAPITALS[text[listed[0] : listed[1]]], *listed, True, True))
+    return sorted(found, key=lambda hit: hit.start) if len(found) > len(kept) else kept
+
+
+def _after_in(text: str, span: tuple[int, int]) -> bool:
+    """A capital no other big place is named after, after "in": "in Lima" (not "en Santiago de Compostela")."""
+    return text[span[0] : span[1]] in _ONLY_CAPITALS and _IN_BEFORE.search(text, 0, span[0]) is not None
+
+
+def _listed(text: str, span: tuple[int, int], hit: MarketHit) -> bool:
+    start, end = span
+    return (hit.end <= start and _LIST_GAP.fullmatch(text[hit.end : start]) is not None) or (
+        end <= hit.start and _LIST_GAP.fullmatch(text[end : hit.start]) is not None
+    )
 
 
 @cache
