@@ -11,10 +11,11 @@ from typing import Any
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
-from watcher.match import EntityMatch, PreparedMatches, prepare_matches
+from watcher.match import EntityMatch
 from watcher.models import Feed, Item, ItemSource, Match
 from watcher.parse import Entry
 from watcher.store.engine import insert_or_ignore
+from watcher.stored_matches import PreparedMatches, prepare_matches
 
 DEDUP_WINDOW = timedelta(days=14)  # an entry whose GUID changed is still caught by its link this long
 TITLE_WINDOW = timedelta(days=7)  # a search result is the article of the same site and title this long
