@@ -3,7 +3,8 @@ its transaction, one statement per chunk of rows whatever the number of rows: no
 processing by SQLAlchemy (~15 µs a row), nor per-row statements in the driver.
 
 SQLite: multi-row INSERT … VALUES (…), (…) … (chunks of 500 rows, under SQLite's bound-parameter limit); PostgreSQL:
-the items so, the matches by executemany. Both ON CONFLICT DO NOTHING: a row a racing instance stored is
+INSERT … SELECT … FROM unnest(%s::int[], %s::text[], …), one array a column, bound once per chunk, so the server
+plans and the driver adapts one statement a chunk. Both ON CONFLICT DO NOTHING: a row a racing instance stored is
 skipped (the unique constraints decide), and what is counted or returned is what was inserted.
 
 Values go in as SQLAlchemy would bind them (tests/test_store_bulk.py holds the rows equal to an ORM insert's): times
@@ -56,6 +57,12 @@ MATCH_COLUMNS = (
     "suppressed",
     "matched_at",
 )
+# PostgreSQL's array type of each column, for unnest (text for the varchar columns: the insert's assignment cast
+# checks their lengths as before).
+_ITEM_ARRAYS = ("int", "text", "text", "text", "text", "text", "text", "text", "text", "text",
+                "timestamptz", "timestamptz", "bigint", "bigint", "text", "text")  # fmt: skip
+_MATCH_ARRAYS = ("int", "int", "text", "text", "int", "int", "text", "text", "json", "json", "bool", "bool",
+                 "timestamptz")  # fmt: skip
 ROWS_PER_STATEMENT = 500  # rows per statement: 8,000 parameters on SQLite, under its limit (32,766) and 999 × 13
 
 
@@ -139,34 +146,28 @@ class SQLiteBulk(Bulk):
 
 
 class PostgreSQLBulk(Bulk):
-    """Items in multi-row INSERT … VALUES; matches by executemany (psycopg runs it pipelined)."""
+    """INSERT … SELECT … FROM unnest(arrays): one array a column, whatever the number of rows."""
 
     @cache  # noqa: B019
     def _items_sql(self, rows: int) -> str:
-        sql = f"{_values_insert('items', ITEM_COLUMNS, rows)} ON CONFLICT DO NOTHING RETURNING id, identity"
-        return sql.replace("?", "%s")
-
-    def insert_matches(self, session: Session, rows: list[tuple[Any, ...]]) -> int:
-        if not rows:
-            return 0
-        cursor = session.connection().connection.cursor()
-        try:
-            cursor.executemany(self._matches_sql(1).replace("?", "%s"), rows)
-            return cursor.rowcount
-        finally:
-            cursor.close()
+        return f"{_unnest_insert('items', ITEM_COLUMNS, _ITEM_ARRAYS)} ON CONFLICT DO NOTHING RETURNING id, identity"
 
     @cache  # noqa: B019
     def _matches_sql(self, rows: int) -> str:
-        return f"{_values_insert('matches', MATCH_COLUMNS, rows)} ON CONFLICT (item_id, entity_id) DO NOTHING"
+        return f"{_unnest_insert('matches', MATCH_COLUMNS, _MATCH_ARRAYS)} ON CONFLICT (item_id, entity_id) DO NOTHING"
 
     def _parameters(self, rows: list[tuple[Any, ...]]) -> list[Any]:
-        return list(chain.from_iterable(rows))
+        return [list(column) for column in zip(*rows, strict=True)]
 
 
 def _values_insert(table: str, columns: tuple[str, ...], rows: int) -> str:
     row = "(" + ", ".join("?" * len(columns)) + ")"
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * rows)}"
+
+
+def _unnest_insert(table: str, columns: tuple[str, ...], arrays: tuple[str, ...]) -> str:
+    unnest = ", ".join(f"%b::{kind}[]" for kind in arrays)
+    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({unnest})"
 
 
 def _utc(value: datetime) -> datetime:
