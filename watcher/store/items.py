@@ -77,7 +77,7 @@ def stored_identities(engine: Engine, feed_id: int, identities: Sequence[str]) -
         bulk = BULK[engine.dialect.name]
         for start in range(0, len(identities), 500):
             chunk = list(identities[start : start + 500])
-            cursor.execute(bulk.query(_KNOWN_IDENTITIES, len(chunk)), [feed_id, *chunk])
+            cursor.execute(bulk.query(_KNOWN_IDENTITIES, len(chunk)), [feed_id, *bulk.in_list(chunk)])
             found.update(value for (value,) in cursor.fetchall())
         cursor.close()
         return found
@@ -93,7 +93,7 @@ def _existing(session: Session, template: str, values: list[str], first: Any, *a
     try:
         for start in range(0, len(values), 500):
             chunk = values[start : start + 500]
-            cursor.execute(bulk.query(template, len(chunk)), [first, *chunk, *after])
+            cursor.execute(bulk.query(template, len(chunk)), [first, *bulk.in_list(chunk), *after])
             found.update(value for (value,) in cursor.fetchall())
     finally:
         cursor.close()
