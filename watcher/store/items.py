@@ -164,8 +164,8 @@ def store_items(
                 "pending" if key.full_text else None,
             )
         )
-    # The feed's items in one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING on the DB-API cursor, the
-    # values pre-built as tuples: through SQLAlchemy each row's parameters cost ~15 µs of processing. A row
+    # The feed's items in one INSERT … ON CONFLICT DO NOTHING RETURNING on the DB-API cursor (watcher.store.bulk),
+    # the values pre-built as tuples: through SQLAlchemy each row's parameters cost ~15 µs of processing. A row
     # skipped as a duplicate (a racing instance, or an article another feed holds the url_key of) returns
     # nothing, so ids are matched back by identity, not by position.
     inserted = bulk.insert_items(session, rows)
