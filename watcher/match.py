@@ -19,7 +19,6 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
-from json.encoder import encode_basestring_ascii as _json_string  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ahocorasick_rs import AhoCorasick, MatchKind
@@ -791,50 +790,3 @@ def snippet_for(fields: Mapping[str, str], match: EntityMatch) -> Snippet:
 def entity_fingerprint(entity: EntityConfig) -> str:
     """Changes exactly when what the entity matches may change: the trigger for a backfill (EntityConfig's)."""
     return entity.fingerprint
-
-
-class PreparedMatches(tuple[tuple[Any, ...], ...]):
-    """An item's matches as stored (prepare_matches), made where it was matched: a parse worker."""
-
-    __slots__ = ()
-
-
-def prepare_matches(fields: Mapping[str, str], matches: Iterable[EntityMatch]) -> PreparedMatches:
-    """Each match as the values the store writes: (entity, alias, field, start, end, surface, snippet,
-    highlights as JSON text, hits as JSON text)."""
-    rows = []
-    for match in matches:
-        snippet = snippet_for(fields, match)
-        hit = match.primary
-        rows.append(
-            (
-                match.entity,
-                hit.alias,
-                hit.field,
-                hit.start,
-                hit.end,
-                hit.text,
-                snippet.text,
-                _highlights_json(snippet.highlights),
-                _hits_json(match.hits),
-            )
-        )
-    return PreparedMatches(rows)
-
-
-def _highlights_json(spans: Iterable[tuple[int, int]]) -> str:
-    """[[start, end], ...] as JSON text (json.dumps costs ~3 µs a call in its set-up alone)."""
-    return "[" + ",".join(f"[{start},{end}]" for start, end in spans) + "]"
-
-
-def _hits_json(hits: Iterable[Hit]) -> str:
-    """[{"alias", "field", "start", "end", "text"}, ...] as JSON text."""
-    return (
-        "["
-        + ",".join(
-            f'{{"alias":{_json_string(hit.alias)},"field":{_json_string(hit.field)},"start":{hit.start},'
-            f'"end":{hit.end},"text":{_json_string(hit.text)}}}'
-            for hit in hits
-        )
-        + "]"
-    )

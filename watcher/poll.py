@@ -36,7 +36,7 @@ from watcher.coverage.results import SearchResult
 from watcher.errors import FeedError, FetchError
 from watcher.fetch import FetchLimits, FetchResult, HttpStatusError, fetch, make_client
 from watcher.hosts import PAUSE_STATUSES, HeldSlots, Hosts, host_of
-from watcher.match import Matcher, PreparedMatches
+from watcher.match import Matcher
 from watcher.parse import Entry, ParsedFeed, Stored, parse_feed
 from watcher.parse_pool import INLINE_BUDGET, ParsePool, ParseSlots, make_parse_pool, parse_inline, parse_workers
 from watcher.sources import LinkFollower, Parsed, feed_of, item_keys, reader_for, results_of, silencer
@@ -59,6 +59,7 @@ from watcher.store import (
     store_items,
     stored_identities,
 )
+from watcher.stored_matches import PreparedMatches
 from watcher.worker import EntitySpec, entity_spec, read_and_match
 
 if TYPE_CHECKING:

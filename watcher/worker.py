@@ -94,7 +94,7 @@ def read_and_match(
     """(what `reader` reads of the body, each entry's matches as stored or None).
 
     Matching here, beside the parsing, spares the writer in the daemon's process: only the matches cross back,
-    as plain tuples (watcher.match.PreparedMatches). Entries whose identity starts with one of the 8-byte
+    as plain tuples (watcher.stored_matches.PreparedMatches). Entries whose identity starts with one of the 8-byte
     prefixes in `known` (the feed's entries of its last poll: stored already) are not matched (None), nor is
     anything when this worker's entities are not those of `key` (a reloaded config).
     """
@@ -102,7 +102,7 @@ def read_and_match(
     entries = getattr(parsed, "entries", None)
     if _matcher is None or _matcher[0] != key or entries is None or not hasattr(parsed, "ttl_seconds"):
         return parsed, None
-    from watcher.match import prepare_matches
+    from watcher.stored_matches import prepare_matches
 
     matcher = _matcher[1]
     seen = {known[start : start + 8] for start in range(0, len(known), 8)}

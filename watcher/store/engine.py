@@ -109,9 +109,22 @@ def migrations_path() -> Path:
 
 
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision` with Alembic; run at daemon start and by `watcher db upgrade`."""
-    if revision == "head" and _schema_is_current(engine):
-        return  # importing Alembic (and the Mako and Pygments it pulls in) costs ~0.2 CPU-s of every start
+    """Bring the schema to `revision`; run at daemon start and by `watcher db upgrade`. A new SQLite database is
+    made from the dumped schema (watcher/store/schema.py); Alembic runs only for a database that is behind."""
+    if revision == "head":
+        # Importing Alembic (and the Mako and Pygments it pulls in) costs ~0.2 CPU-s of every start.
+        if _schema_is_current(engine):
+            return
+        if engine.dialect.name == "sqlite":
+            from watcher.store.schema import create_from_schema
+
+            if create_from_schema(engine, _head_revision()):
+                return
+    migrate(engine, revision)
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Run Alembic's migrations up to `revision` (scripts/build_sqlite_schema.py: on an empty database)."""
     from alembic import command
     from alembic.config import Config as AlembicConfig
 

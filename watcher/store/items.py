@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import cache
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
-from watcher.match import EntityMatch, PreparedMatches, prepare_matches
+from watcher.match import EntityMatch
 from watcher.models import Feed, Item, ItemSource, Match
 from watcher.parse import Entry
+from watcher.store.bulk import BULK, ITEM_COLUMNS, bulk_for
 from watcher.store.engine import insert_or_ignore
+from watcher.stored_matches import PreparedMatches, prepare_matches
 
 DEDUP_WINDOW = timedelta(days=14)  # an entry whose GUID changed is still caught by its link this long
 TITLE_WINDOW = timedelta(days=7)  # a search result is the article of the same site and title this long
@@ -54,7 +55,7 @@ def new_entries(
     keys = [key for _entry, key in keyed if key]
     if not keys:
         return [entry for entry, _key in keyed]
-    seen = _existing(session, _RECENT_DEDUP_KEYS, keys, feed_id, _bulk(session).stamp(now - DEDUP_WINDOW))
+    seen = _existing(session, _RECENT_DEDUP_KEYS, keys, feed_id, bulk_for(session).stamp(now - DEDUP_WINDOW))
     return [entry for entry, key in keyed if key not in seen]
 
 
@@ -73,10 +74,10 @@ def stored_identities(engine: Engine, feed_id: int, identities: Sequence[str]) -
     try:
         cursor = connection.cursor()
         found: set[str] = set()
-        bulk = _BULK[engine.dialect.name]
+        bulk = BULK[engine.dialect.name]
         for start in range(0, len(identities), 500):
             chunk = list(identities[start : start + 500])
-            cursor.execute(bulk.query(_KNOWN_IDENTITIES, len(chunk)), [feed_id, *chunk])
+            cursor.execute(bulk.query(_KNOWN_IDENTITIES, len(chunk)), [feed_id, *bulk.in_list(chunk)])
             found.update(value for (value,) in cursor.fetchall())
         cursor.close()
         return found
@@ -87,12 +88,12 @@ def stored_identities(engine: Engine, feed_id: int, identities: Sequence[str]) -
 def _existing(session: Session, template: str, values: list[str], first: Any, *after: Any) -> set[str]:
     """The `values` found by `template`'s query, given its parameters before and after the IN list."""
     found: set[str] = set()
-    bulk = _bulk(session)
+    bulk = bulk_for(session)
     cursor = session.connection().connection.cursor()
     try:
         for start in range(0, len(values), 500):
             chunk = values[start : start + 500]
-            cursor.execute(bulk.query(template, len(chunk)), [first, *chunk, *after])
+            cursor.execute(bulk.query(template, len(chunk)), [first, *bulk.in_list(chunk), *after])
             found.update(value for (value,) in cursor.fetchall())
     finally:
         cursor.close()
@@ -132,7 +133,7 @@ def store_items(
         )
     if not entries:
         return 0, 0
-    bulk = _bulk(session)
+    bulk = bulk_for(session)
     stamp = bulk.stamp
     seen_at = stamp(now)
     rows = []
@@ -163,16 +164,17 @@ def store_items(
                 "pending" if key.full_text else None,
             )
         )
-    # The feed's items in one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING on the DB-API cursor, the
-    # values pre-built as tuples: through SQLAlchemy each row's parameters cost ~15 µs of processing. A row
+    # The feed's items in one INSERT … ON CONFLICT DO NOTHING RETURNING on the DB-API cursor (watcher.store.bulk),
+    # the values pre-built as tuples: through SQLAlchemy each row's parameters cost ~15 µs of processing. A row
     # skipped as a duplicate (a racing instance, or an article another feed holds the url_key of) returns
     # nothing, so ids are matched back by identity, not by position.
     inserted = bulk.insert_items(session, rows)
     if len(inserted) < len(rows):
-        skipped = [dict(zip(_ITEM_COLUMNS, row, strict=True)) for row in rows if row[1] not in inserted]
+        skipped = [dict(zip(ITEM_COLUMNS, row, strict=True)) for row in rows if row[1] not in inserted]
         inserted.update(_held_elsewhere(session, feed_id, skipped, now, search=search))
     item_count = len(inserted)
     match_rows: list[tuple[Any, ...]] = []
+    yes, no = bulk.true, bulk.false  # as the dialect binds booleans
     for entry, entry_matches, published in zip(entries, matches, published_at, strict=True):
         if not entry_matches:
             continue
@@ -181,7 +183,7 @@ def store_items(
             continue
         old_news = silence_before is not None and (silence_undated if published is None else published < silence_before)
         match_rows.extend(
-            _match_rows(item_id, entry.fields, entry_matches, entity_id_by_name, seen_at, False, old_news)
+            _match_rows(item_id, entry.fields, entry_matches, entity_id_by_name, seen_at, no, yes if old_news else no)
         )
     return item_count, bulk.insert_matches(session, match_rows)
 
@@ -240,7 +242,7 @@ def has_search_feeds(session: Session) -> bool:
     feeds table (~0.4 ms at 1,000 feeds): a polling pass asks once, not once per feed (store_items)."""
     cursor = session.connection().connection.cursor()
     try:
-        cursor.execute(_bulk(session).query(_SEARCH_FEED, 0))
+        cursor.execute(bulk_for(session).query(_SEARCH_FEED, 0))
         return cursor.fetchone() is not None
     finally:
         cursor.close()
@@ -275,7 +277,7 @@ def _held_elsewhere(
             again.append({**row, "url_key": None})
     if not again:
         return {}
-    return _bulk(session).insert_items(session, [tuple(row[column] for column in _ITEM_COLUMNS) for row in again])
+    return bulk_for(session).insert_items(session, [tuple(row[column] for column in ITEM_COLUMNS) for row in again])
 
 
 def _add_source(session: Session, feed_id: int, identity: str, item_id: int, now: datetime) -> None:
@@ -310,151 +312,24 @@ def add_matches(
     suppressed: bool = False,
 ) -> int:
     """Insert an item's matches (one per entity; one already stored is skipped). → how many were added."""
-    bulk = _bulk(session)
-    rows = _match_rows(item_id, fields, matches, entity_id_by_name, bulk.stamp(now), backfilled, suppressed)
+    bulk = bulk_for(session)
+    flags = (bulk.true if backfilled else bulk.false, bulk.true if suppressed else bulk.false)
+    rows = _match_rows(item_id, fields, matches, entity_id_by_name, bulk.stamp(now), *flags)
     return bulk.insert_matches(session, rows)
-
-
-# Column order of the tuples store_items builds (the items' and matches' own columns; the others keep their
-# defaults: NULL).
-_ITEM_COLUMNS = (
-    "feed_id",
-    "identity",
-    "dedup_key",
-    "guid",
-    "link",
-    "title",
-    "summary",
-    "content",
-    "language",
-    "author",
-    "published_at",
-    "first_seen_at",
-    "url_key",
-    "title_key",
-    "publisher",
-    "fulltext_status",
-)
-_MATCH_COLUMNS = (
-    "item_id",
-    "entity_id",
-    "alias",
-    "field",
-    "start_offset",
-    "end_offset",
-    "surface",
-    "snippet",
-    "highlights",
-    "hits",
-    "backfilled",
-    "suppressed",
-    "matched_at",
-)
-_ROWS_PER_STATEMENT = 500  # items per multi-row INSERT: 8,000 parameters, under SQLite's and PostgreSQL's bounds
-
-
-class _Bulk:
-    """The hot inserts of polling on the DB-API cursor of the session's connection, in its transaction.
-
-    Values go in as SQLAlchemy would bind them (tests/test_store_bulk.py holds the rows equal to an ORM
-    insert's): times as aware UTC on PostgreSQL and as SQLAlchemy's SQLite text ("2025-06-01 12:00:00.000000",
-    UTC), booleans as such, the JSON columns as JSON text.
-    """
-
-    def __init__(self, dialect: str) -> None:
-        self.sqlite = dialect == "sqlite"
-        mark = "?" if self.sqlite else "%s"
-        self.stamp = _sqlite_stamp if self.sqlite else _aware_utc
-        self._item_values = "(" + ", ".join([mark] * len(_ITEM_COLUMNS)) + ")"
-        self._matches_sql = (
-            f"INSERT INTO matches ({', '.join(_MATCH_COLUMNS)}) VALUES ({', '.join([mark] * len(_MATCH_COLUMNS))}) "
-            "ON CONFLICT (item_id, entity_id) DO NOTHING"
-        )
-
-    @cache  # noqa: B019 -- one _Bulk per dialect, for the life of the process
-    def _items_sql(self, rows: int) -> str:
-        return (
-            f"INSERT INTO items ({', '.join(_ITEM_COLUMNS)}) VALUES {', '.join([self._item_values] * rows)} "
-            "ON CONFLICT DO NOTHING RETURNING id, identity"
-        )
-
-    @cache  # noqa: B019
-    def query(self, template: str, values: int) -> str:
-        """`template` (placeholders "?") with `values` placeholders in its IN list, in this dialect's style."""
-        sql = template.format(values=", ".join("?" * values))
-        return sql if self.sqlite else sql.replace("?", "%s")
-
-    def insert_items(self, session: Session, rows: list[tuple[Any, ...]]) -> dict[str, int]:
-        """→ {identity: id} of the rows inserted (a conflicting row is skipped and absent)."""
-        inserted: dict[str, int] = {}
-        cursor = session.connection().connection.cursor()
-        try:
-            for start in range(0, len(rows), _ROWS_PER_STATEMENT):
-                chunk = rows[start : start + _ROWS_PER_STATEMENT]
-                cursor.execute(self._items_sql(len(chunk)), [value for row in chunk for value in row])
-                inserted.update((identity, item_id) for item_id, identity in cursor.fetchall())
-        finally:
-            cursor.close()
-        return inserted
-
-    def insert_matches(self, session: Session, rows: list[tuple[Any, ...]]) -> int:
-        """One executemany (psycopg runs it pipelined); a match already stored for its item and entity is
-        skipped. → how many were added."""
-        if not rows:
-            return 0
-        cursor = session.connection().connection.cursor()
-        try:
-            cursor.executemany(self._matches_sql, rows)
-            return cursor.rowcount
-        finally:
-            cursor.close()
 
 
 def bind_time(session: Session) -> Any:
     """The function that turns an aware datetime (or None) into what the session's DB-API driver is given."""
-    return _bulk(session).stamp
+    return bulk_for(session).stamp
 
 
 def execute_sql(session: Session, sql: str, parameters: Sequence[Any]) -> None:
     """One statement with "?" placeholders on the session's DB-API cursor, in its transaction."""
     cursor = session.connection().connection.cursor()
     try:
-        cursor.execute(_bulk(session).query(sql, 0), parameters)
+        cursor.execute(bulk_for(session).query(sql, 0), parameters)
     finally:
         cursor.close()
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("naive datetime given to the database; watcher stores aware UTC times only")
-    return value if value.tzinfo is UTC else value.astimezone(UTC)
-
-
-def _aware_utc(value: datetime | None) -> datetime | None:
-    return None if value is None else _utc(value)
-
-
-def _sqlite_stamp(value: datetime | None) -> str | None:
-    """A time as SQLAlchemy's DateTime stores it in SQLite (UTCDateTime: naive UTC)."""
-    if value is None:
-        return None
-    value = _utc(value)
-    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031 -- SQLAlchemy's own format, ~3× f-string's speed
-        value.year,
-        value.month,
-        value.day,
-        value.hour,
-        value.minute,
-        value.second,
-        value.microsecond,
-    )
-
-
-_BULK = {name: _Bulk(name) for name in ("sqlite", "postgresql")}
-
-
-def _bulk(session: Session) -> _Bulk:
-    return _BULK[session.get_bind().dialect.name]
 
 
 def _match_rows(
@@ -463,18 +338,18 @@ def _match_rows(
     matches: Iterable[EntityMatch] | PreparedMatches,
     entity_id_by_name: dict[str, int],
     matched_at: Any,
-    backfilled: bool,
-    suppressed: bool,
+    backfilled: Any,
+    suppressed: Any,
 ) -> list[tuple[Any, ...]]:
-    """Rows of _MATCH_COLUMNS; `matched_at` as the dialect binds it (_Bulk.stamp). `matches` as the matcher
-    gave them, or already prepared (prepare_matches, in the parse worker)."""
+    """Rows of MATCH_COLUMNS (watcher.store.bulk); `matched_at` and the flags as the dialect binds them (Bulk.stamp,
+    Bulk.true). `matches` as the matcher gave them, or already prepared (prepare_matches, in the parse worker)."""
     prepared = matches if isinstance(matches, PreparedMatches) else prepare_matches(fields, matches)
-    rows = []
-    for entity, *values in prepared:
-        entity_id = entity_id_by_name.get(entity)
-        if entity_id is not None:
-            rows.append((item_id, entity_id, *values, backfilled, suppressed, matched_at))
-    return rows
+    tail = (backfilled, suppressed, matched_at)
+    return [
+        (item_id, entity_id, *values, *tail)
+        for entity, *values in prepared
+        if (entity_id := entity_id_by_name.get(entity)) is not None
+    ]
 
 
 def prune_unmatched_items(session: Session, older_than: datetime, limit: int = 5000) -> int:
