@@ -75,8 +75,9 @@ class Analyzer:
         self.cues = cue_finder()
         self.actors = frozenset(entity.name for entity in entities if self._is_actor(entity))
         self.home = {entity.name: entity.home for entity in entities if entity.home}  # config.yaml's `home:`
+        # An alias's words as written, and without the '*' that lets one continue ("Yutong*" is "Yutong").
         self.alias_words = frozenset(
-            word for entity in entities for alias in entity.aliases for word in fold(alias.text).split()
+            word.rstrip("*") for entity in entities for alias in entity.aliases for word in fold(alias.text).split()
         )
         # A tracked company's name written in another script is no name of its story ("ल्यूपिन", Lupin).
         self.alias_sounds = frozenset(skeleton(word) for word in self.alias_words | {fold(e.name) for e in entities})

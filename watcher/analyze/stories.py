@@ -155,7 +155,8 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         score -= 0.3  # a review of a phone is not its launch, a denial not the report denied
     types_a, types_b = a.event_types, b.event_types
     if types_a and types_b:
-        score += 0.2 if a.events & b.events else (0.05 if _related(a, b) else -0.25)
+        same = a.events & b.events and not (_entry_unnamed(a, b) or _entry_unnamed(b, a))
+        score += 0.2 if same else (0.05 if _related(a, b) else -0.25)
     elif types_a or types_b:
         score -= 0.05
     shared = a.signals.same_figure(b.signals) + len(a.signals.names & b.signals.names) + _same_names_across(a, b)
@@ -193,6 +194,12 @@ def _same_names_across(a: ItemFacts, b: ItemFacts) -> int:
     if a.language != b.language and not a.signals.names & b.signals.names:
         across += shared_sounds(a.sounds, b.sounds)
     return across
+
+
+def _entry_unnamed(entry: ItemFacts, other: ItemFacts) -> bool:
+    """One report enters a country the other never names: the deal they both read is likely two deals ("a joint
+    venture to build buses in Uzbekistan" and "an order of 400 buses for Santiago")."""
+    return bool(entry.entry_markets) and not entry.entry_markets & (other.places | other.entry_markets)
 
 
 def _related(a: ItemFacts, b: ItemFacts) -> bool:
