@@ -102,6 +102,9 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
     if "legal" in events:
         events.pop("patent", None)  # a patent lawsuit is legal, not a patent
         events.pop("acquisition", None)  # "violated antimonopoly law over its 2020 takeover of Mellanox": the probe
+    if "patent" in events and "licence" in kinds:
+        events.pop("patent")  # "agree a patent cross-licence", "特許を相互ライセンス": patents licensed, a deal
+        events.setdefault("partnership", kinds["licence"])
     if "patent" in events:
         events.pop("product_launch", None)  # "granted a patent for a system in which a drone releases a parcel"
     if "acquisition" in events or "funding" in events:
