@@ -49,6 +49,16 @@ LEAD_CASES = [
     ),
     # A dividend raised is paid out, not money raised.
     ("en", "Vodafone raised its dividend by 12%", "", set()),
+    # Patents licensed to one another are a deal; a cash-flow target raised is guidance; a service's name.
+    (
+        "en",
+        "Vodafone, Maersk agree global patent cross-licence",
+        "",
+        {("partnership", "Vodafone"), ("partnership", "Maersk")},
+    ),
+    ("ja", "VodafoneとMaersk、特許を相互ライセンス", "", {("partnership", "Vodafone"), ("partnership", "Maersk")}),
+    ("en", "Vodafone raises free cash flow target", "It now expects 800 million euros.", {("earnings", "Vodafone")}),
+    ("en", "Vodafone adds buy now, pay later option", "", set()),
 ]
 
 

@@ -103,7 +103,8 @@ class Analyzer:
             sentences.append(self._sentence(index, text, language))
         actors = self.actors & set(entities)
         known = frozenset(self.home[entity] for entity in actors if entity in self.home)
-        events = extract_events(sentences, language, known) if actors else []
+        year = (item.published or datetime.now(UTC)).year
+        events = extract_events(sentences, language, known, year) if actors else []
         lead = _lead(item.title, body)
         # Countries the headline and lead name, not the company's own ("the Spanish group", "西班牙企业").
         named = [(hit.code, evidence_at(sentence.text, hit.start)) for sentence in sentences[:2]

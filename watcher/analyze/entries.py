@@ -216,3 +216,24 @@ def absent_until_now(sentence: Sentence) -> Cue | None:
         return None
     acts = {cue.kind for cue in sentence.cues if not (absent.start <= cue.start and cue.end <= absent.end)}
     return absent if acts & _ABSENT_ACTS else None
+
+
+# A year: Gregorian, or the Thai Buddhist era's (2565 is 2022).
+_YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d|25[4-9]\d)(?![\d.,])")
+_BUDDHIST_ERA = 543
+_YEAR_REACH = 30  # characters between an entry's cue and the year that dates it ("primul magazin din România în 2007")
+_CLAUSE_BREAK = re.compile(r"[,;:()，、；。]")
+
+
+def dated_before(text: str, cue: Cue, year: int) -> bool:
+    """An entry its clause dates to a year before `year` (the item's): the company's past, told as background
+    ("JYSK, care și-a deschis primul magazin din România în 2007", "หลังเปิดสาขาแรก ... เมื่อปี 2565")."""
+    after = text[cue.end : cue.end + _YEAR_REACH]
+    before = text[max(0, cue.start - _YEAR_REACH) : cue.start]
+    near = _CLAUSE_BREAK.split(after)[0] + " " + _CLAUSE_BREAK.split(before)[-1]
+    for found in _YEAR.finditer(near):
+        told = int(found.group())
+        told -= _BUDDHIST_ERA if told >= 2400 else 0
+        if told < year:
+            return True
+    return False
