@@ -18,6 +18,12 @@ CASES = [
     ("de", "Kunden von Vodafone können künftig im Shop von Maersk kaufen", set()),
     ("en", "Vodafone agreed to buy Maersk's logistics arm", {("acquisition", "Vodafone")}),
     ("sw", "Wateja wa Vodafone sasa wataweza kununua bidhaa kutoka Maersk", set()),
+    # Goods bought from a company ("from", a case ending): it sells them, no acquisition of its own.
+    ("tr", "TCDD, Maersk'ten 20 lokomotif satın alıyor", set()),
+    ("kk", "ҚТЖ Maersk-ден 150 тепловоз сатып алады", set()),
+    ("ja", "JR東日本、Maerskから車両100両を購入", set()),
+    ("ru", "РЖД купит у Maersk 20 локомотивов", set()),
+    ("ja", "MaerskがVodafoneの物流部門を買収", {("acquisition", "Maersk")}),
 ]
 
 
