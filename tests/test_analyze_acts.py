@@ -53,6 +53,13 @@ LEAD_CASES = [
         "The fine relates to its 2020 takeover of Maersk's unit.",
         {("legal", "Vodafone")},
     ),
+    # A contract a probe looks into is no deal made.
+    (
+        "en",
+        "EU opens subsidy probe into Vodafone's metro bid",
+        "The Commission opened an investigation into a bid by a Vodafone unit for a €450 million contract.",
+        {("legal", "Vodafone")},
+    ),
     # A dividend raised is paid out, not money raised.
     ("en", "Vodafone raised its dividend by 12%", "", set()),
     # Patents licensed to one another are a deal; a cash-flow target raised is guidance; a service's name.
