@@ -114,3 +114,38 @@ def test_two_languages_spelling_one_name_their_own_way_name_it_both() -> None:
     english = report("en", "en", "Wizz Air opens a base in Tashkent")
     assert _same_names_across(english, report("uz", "uz", "Wizz Air Toshkentda baza ochadi")) == 1
     assert _same_names_across(english, report("uz-2", "uz", "Wizz Air Samarqandda baza ochadi")) == 0
+
+
+def test_a_takeover_recalling_an_earlier_one_is_not_its_story() -> None:
+    """ "Spotify snaps up Chartwell", its lead recalling "after buying Storyloom on Monday": two deals; the headlines
+    of one deal name its target however a language writes it ("d'Ubisoft", "s americkou Axaltou")."""
+    spotify = EntityConfig.model_validate({"name": "Spotify"})
+    analyzer = Analyzer([spotify], encoder=Encoder(enabled=False))
+    rows = [
+        ("first", "en", "Spotify acquires audiobook startup Storyloom", "Spotify bought the Berlin company."),
+        ("second", "en", "Spotify snaps up podcast analytics firm Chartwell",
+         "It is Spotify's second acquisition this week, after buying audiobook producer Storyloom on Monday."),
+        ("fr", "fr", "Spotify rachète la société d'analyse de podcasts Chartwell", "Elle rachète la start-up."),
+        ("cs", "cs", "Spotify se spojí s americkou Chartwellou", "Fúze vytvoří velkou firmu."),
+        ("title", "en", "Spotify Snaps Up Podcast Analytics Firm Chartwell", ""),
+    ]  # fmt: skip
+    items = [ItemInput(key, title, summary, published=START + timedelta(hours=n), feed=key, language=language)
+             for n, (key, language, title, summary) in enumerate(rows)]  # fmt: skip
+    first, second, french, czech, title_case = (analysis.facts for analysis in analyzer.analyse(items))
+    from watcher.analyze.stories import other_targets
+
+    assert other_targets(first, second) and not agree(first, second)
+    assert not other_targets(second, french) and agree(second, french)
+    czech.events = second.events  # "se spojí" (will merge) read as the takeover it is here
+    assert not other_targets(second, czech)
+    assert title_case.title_names == frozenset()  # a headline in Title Case names everything: nothing to compare
+
+
+def test_a_deal_is_not_one_with_a_report_entering_a_country_it_never_names() -> None:
+    deal = {("partnership", "Yutong")}
+    uzbekistan = facts("en", "en", {"Yutong"}, {*deal, ("market_entry", "Yutong")}, "Yutong opens a plant in Jizzakh")
+    uzbekistan.entry_markets = uzbekistan.places = frozenset({"UZ"})
+    santiago = facts("es", "es", {"Yutong"}, deal, "Yutong suministrará 400 buses para Santiago")
+    named = facts("ru", "ru", {"Yutong"}, deal, "Yutong и Узавтосаноат")
+    named.places = frozenset({"UZ"})
+    assert fit(uzbekistan, named) - fit(uzbekistan, santiago) > 0.1

@@ -125,6 +125,7 @@ class Analyzer:
             place_evidence={code: text for code, text in reversed(named) if code in places},
         )
         if facts.actors:
+            facts.title_names = self._title_names(item.title, language) & facts.signals.names
             facts.sounds = name_sounds(facts.signals.names, self.alias_sounds)
             facts.script_words = script_sounds(lead, self.alias_sounds)
         return ItemAnalysis(item.id, language, entities, events, facts)
@@ -134,6 +135,13 @@ class Analyzer:
         # Country names are weighed as places; as names they would count twice.
         names = frozenset(name for name in found.names if not self.markets.find(name, any_case=True))
         return Signals(found.quarters, found.figures, names, found.months, found.amounts)
+
+    def _title_names(self, title: str, language: str | None) -> frozenset[str]:
+        """The names a headline gives, none where it capitalises most words ("Spotify Snaps Up Podcast Firm")."""
+        words = [word for word in title.split() if word[:1].isalpha() and word.isascii()]
+        if sum(word[0].isupper() for word in words[1:]) * 2 > len(words[1:]):
+            return frozenset()
+        return signals(title, self.alias_words, language).names
 
     def _sentence(self, index: int, text: str, language: str | None) -> Sentence:
         parties = tuple(

@@ -63,6 +63,7 @@ AGREE_ONE_SIDED = 0.05  # ... and undoes the small penalty of events read in one
 SEPARATE_BLOCKERS = frozenset({"review", "opinion"})  # each outlet's own: two reviews of one phone are two stories
 MANY_AT_ONCE = frozenset({"acquisition", "legal", "partnership", "market_entry"})
 _ENTRY_COMPANIONS = frozenset({"partnership", "acquisition", "product_launch"})  # what an entry comes with
+OTHER_TARGET = -0.3  # two takeovers whose headlines name two companies bought
 
 
 @dataclass
@@ -86,6 +87,7 @@ class ItemFacts:
     place_evidence: dict[str, str] = field(default_factory=dict)  # country of `places` → the words that name it
     sounds: frozenset[str] = frozenset()  # the consonants of its Latin names (watcher.analyze.sounds)
     script_words: frozenset[str] = frozenset()  # ... and of its words in other scripts
+    title_names: frozenset[str] = frozenset()  # the names of `signals` its headline gives (none in Title Case)
 
     @property
     def event_types(self) -> frozenset[str]:
@@ -169,7 +171,36 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         score += 0.05 if a.places & b.places else -0.15
     if a.feed and a.feed == b.feed:
         score -= 0.1
+    if other_targets(a, b):
+        score += OTHER_TARGET
     return score
+
+
+def other_targets(a: ItemFacts, b: ItemFacts) -> bool:
+    """Two takeovers of one company whose headlines name what is bought, one of them a name the other report never
+    gives: two deals ("Spotify snaps up Chartwell", its lead recalling "after buying Storyloom on Monday", is not
+    "Spotify acquires Storyloom"). Both headlines must name one: a name in another script is not compared."""
+    if not (a.title_names and b.title_names) or "acquisition" not in a.event_types & b.event_types:
+        return False
+    return not _any_named(a.title_names, b.signals.names) or not _any_named(b.title_names, a.signals.names)
+
+
+_ELISION = re.compile(r"^[^\W\d_]{1,4}['’]")  # "d'Ubisoft", "dell'Eni", "l'Oréal" is one word of its own
+
+
+def _any_named(names: frozenset[str], others: frozenset[str]) -> bool:
+    """Whether one of `names` is among `others`, as languages write and inflect it ("d'Ubisoft", "Axaltou"): the
+    same word but for an elided article before it and two letters at its end."""
+    if names & others:
+        return True
+    stems = {_ELISION.sub("", name) for name in names}
+    for other in others:
+        other = _ELISION.sub("", other)
+        for stem in stems:
+            kept = max(4, min(len(stem), len(other)) - 2)
+            if min(len(stem), len(other)) >= 5 and stem[:kept] == other[:kept]:
+                return True
+    return False
 
 
 # A model's name: letters, then a number ("su7", "v162", "hbm4", "c-390", "wh-1000xm6"); not a quarter, a half or
@@ -226,7 +257,7 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
         return False
     if a.signals.other_figures(b.signals):
         return False
-    if _other_names(a, b):
+    if _other_names(a, b) or other_targets(a, b):
         return False
     types = types_a | types_b
     if types_a and types_b and types <= MANY_AT_ONCE:
