@@ -10,7 +10,8 @@ import numpy as np
 from watcher.analyze import StoryBook
 from watcher.analyze.markets import market_finder
 from watcher.analyze.signals import Signals, months, names
-from watcher.analyze.stories import ItemFacts, fit
+from watcher.analyze.story_facts import ItemFacts
+from watcher.analyze.story_fit import fit
 
 
 def test_months_in_the_cue_tables_languages_and_not_their_spans() -> None:

@@ -11,7 +11,8 @@ from watcher.analyze import Analyzer, ItemInput
 from watcher.analyze.embed import Encoder
 from watcher.analyze.signals import signals
 from watcher.analyze.sounds import script_sounds, shared_sounds, skeleton
-from watcher.analyze.stories import ItemFacts, agree, fit
+from watcher.analyze.story_facts import ItemFacts
+from watcher.analyze.story_fit import agree, fit
 from watcher.config import EntityConfig
 
 START = datetime.now(UTC) - timedelta(days=1)
@@ -81,7 +82,7 @@ def test_a_report_nothing_can_read_joins_the_story_whose_country_it_names() -> N
 
 
 def test_cosines_across_scripts_are_read_on_the_scale_of_those_within_one() -> None:
-    from watcher.analyze.stories import CROSS_SCRIPT_SHIFT, similarity
+    from watcher.analyze.story_fit import CROSS_SCRIPT_SHIFT, similarity
 
     def read(key: str, language: str) -> ItemFacts:
         vector = np.array([1.0, 0.0]) if language == "en" else np.array([0.6, 0.8])
@@ -104,7 +105,7 @@ def test_two_reviews_are_two_stories_however_alike_they_read() -> None:
 
 def test_two_languages_spelling_one_name_their_own_way_name_it_both() -> None:
     from watcher.analyze.sounds import name_sounds
-    from watcher.analyze.stories import _same_names_across
+    from watcher.analyze.story_fit import _same_names_across
 
     def report(key: str, language: str, text: str) -> ItemFacts:
         item = facts(key, language, {"Wizz Air"}, set(), text)
@@ -132,7 +133,7 @@ def test_a_takeover_recalling_an_earlier_one_is_not_its_story() -> None:
     items = [ItemInput(key, title, summary, published=START + timedelta(hours=n), feed=key, language=language)
              for n, (key, language, title, summary) in enumerate(rows)]  # fmt: skip
     first, second, french, czech, title_case = (analysis.facts for analysis in analyzer.analyse(items))
-    from watcher.analyze.stories import other_targets
+    from watcher.analyze.story_fit import other_targets
 
     assert other_targets(first, second) and not agree(first, second)
     assert not other_targets(second, french) and agree(second, french)

@@ -165,7 +165,7 @@ class Analyzer:
         """A vector for each item that can join a story, and character trigrams for those in a language the
         encoder was not trained on (or with no model): two reports in such a language compare by trigrams, and
         one in it with another language by a vector that still carries names and shared word pieces (weighed
-        on a lower scale: stories.similarity). Trigrams cost ~15 KB an item against the vector's 2 KB, and an
+        on a lower scale: story_fit.similarity). Trigrams cost ~15 KB an item against the vector's 2 KB, and an
         open story's items are held for 72 hours: only those items keep both."""
         wanted = [
             (analysis, _lead(item.title, body_of(item.summary, item.content)))
