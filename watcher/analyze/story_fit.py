@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from watcher.analyze.signals import jaccard
+from watcher.analyze.signals import FISCAL_YEAR, jaccard
 from watcher.analyze.sounds import shared_sounds
 from watcher.analyze.story_facts import ItemFacts, Story
 
@@ -240,8 +240,24 @@ def _other_period(item: ItemFacts, quarters: frozenset[str], months: frozenset[s
     """Results of another period, for two reports of results: other months ("sales rose 9% in May" and "in
     June"), or a month against a quarter (May's sales are not the second quarter's results). Elsewhere a month
     dates a plan ("production from December") and differs between reports of one event."""
-    mine_q, mine_m = item.signals.quarters, item.signals.months
+    mine_fy, other_fy = _fiscal(item.signals.months), _fiscal(months)
+    mine_q, mine_m, months = item.signals.quarters, item.signals.months - mine_fy, months - other_fy
     if mine_m and months and not mine_m & months:
         return True
     month_only, quarter_only = bool(mine_m and not mine_q), bool(mine_q and not mine_m)
+    # A month's sales ("2月の既存店売上高") are not the results of a fiscal year that ends in another month
+    # ("2027年3月期"); the month a year ends in may be a report's way to name it ("l'exercice clos fin août").
+    if (month_only and not months and _other_year(mine_m, other_fy)) or (
+        not mine_m and not quarters and _other_year(months, mine_fy)
+    ):
+        return True
     return (month_only and bool(quarters) and not months) or (quarter_only and bool(months) and not quarters)
+
+
+def _other_year(months: frozenset[str], years: frozenset[str]) -> bool:
+    """Months named, and fiscal years none of which ends in one of them."""
+    return bool(months and years) and not {f"M{year.removeprefix(FISCAL_YEAR)}" for year in years} & months
+
+
+def _fiscal(months: frozenset[str]) -> frozenset[str]:
+    return frozenset(month for month in months if month.startswith(FISCAL_YEAR))
