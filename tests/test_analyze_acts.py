@@ -60,6 +60,15 @@ LEAD_CASES = [
         "The Commission opened an investigation into a bid by a Vodafone unit for a €450 million contract.",
         {("legal", "Vodafone")},
     ),
+    # Sales or deliveries that start are no results; a percentage still makes them results.
+    ("en", "Vodafone to sell phones through 20 dealers", "Deliveries begin in January with 20 dealers.", set()),
+    (
+        "id",
+        "Vodafone gandeng 20 diler",
+        "Penjualan dimulai pada kuartal keempat dengan 20 diler.",
+        {("partnership", "Vodafone")},
+    ),
+    ("en", "Vodafone deliveries rose 12% in the quarter", "Deliveries began in January.", {("earnings", "Vodafone")}),
     # A dividend raised is paid out, not money raised.
     ("en", "Vodafone raised its dividend by 12%", "", set()),
     # Patents licensed to one another are a deal; a cash-flow target raised is guidance; a service's name.
