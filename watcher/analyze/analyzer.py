@@ -125,7 +125,7 @@ class Analyzer:
             place_evidence={code: text for code, text in reversed(named) if code in places},
         )
         if facts.actors:
-            facts.title_names = self._title_names(item.title, language) & facts.signals.names
+            facts.title_names = title_names(item.title, facts.signals.names)
             facts.sounds = name_sounds(facts.signals.names, self.alias_sounds)
             facts.script_words = script_sounds(lead, self.alias_sounds)
         return ItemAnalysis(item.id, language, entities, events, facts)
@@ -135,13 +135,6 @@ class Analyzer:
         # Country names are weighed as places; as names they would count twice.
         names = frozenset(name for name in found.names if not self.markets.find(name, any_case=True))
         return Signals(found.quarters, found.figures, names, found.months, found.amounts)
-
-    def _title_names(self, title: str, language: str | None) -> frozenset[str]:
-        """The names a headline gives, none where it capitalises most words ("Spotify Snaps Up Podcast Firm")."""
-        words = [word for word in title.split() if word[:1].isalpha() and word.isascii()]
-        if sum(word[0].isupper() for word in words[1:]) * 2 > len(words[1:]):
-            return frozenset()
-        return signals(title, self.alias_words, language).names
 
     def _sentence(self, index: int, text: str, language: str | None) -> Sentence:
         parties = tuple(
@@ -195,3 +188,13 @@ def body_of(summary: str, content: str) -> str:
 def _lead(title: str, body: str) -> str:
     lead = " ".join(body.split())[:LEAD_CHARS]
     return f"{title}. {lead}" if lead else title
+
+
+def title_names(title: str, lead_names: frozenset[str]) -> frozenset[str]:
+    """The names of the headline-with-lead that its headline gives, none where the headline capitalises most words
+    ("Spotify Snaps Up Podcast Firm": every word would be a name)."""
+    words = [word for word in title.split()[1:] if word[:1].isalpha() and word.isascii()]
+    if sum(word[0].isupper() for word in words) * 2 > len(words):
+        return frozenset()
+    folded = fold(title)
+    return frozenset(name for name in lead_names if name in folded)
