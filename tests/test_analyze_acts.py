@@ -18,6 +18,12 @@ CASES = [
     ("de", "Kunden von Vodafone können künftig im Shop von Maersk kaufen", set()),
     ("en", "Vodafone agreed to buy Maersk's logistics arm", {("acquisition", "Vodafone")}),
     ("sw", "Wateja wa Vodafone sasa wataweza kununua bidhaa kutoka Maersk", set()),
+    # Goods bought from a company ("from", a case ending): it sells them, no acquisition of its own.
+    ("tr", "TCDD, Maersk'ten 20 lokomotif satın alıyor", set()),
+    ("kk", "ҚТЖ Maersk-ден 150 тепловоз сатып алады", set()),
+    ("ja", "JR東日本、Maerskから車両100両を購入", set()),
+    ("ru", "РЖД купит у Maersk 20 локомотивов", set()),
+    ("ja", "MaerskがVodafoneの物流部門を買収", {("acquisition", "Maersk")}),
 ]
 
 
@@ -47,8 +53,34 @@ LEAD_CASES = [
         "The fine relates to its 2020 takeover of Maersk's unit.",
         {("legal", "Vodafone")},
     ),
+    # A contract a probe looks into is no deal made.
+    (
+        "en",
+        "EU opens subsidy probe into Vodafone's metro bid",
+        "The Commission opened an investigation into a bid by a Vodafone unit for a €450 million contract.",
+        {("legal", "Vodafone")},
+    ),
+    # Sales or deliveries that start are no results; a percentage still makes them results.
+    ("en", "Vodafone to sell phones through 20 dealers", "Deliveries begin in January with 20 dealers.", set()),
+    (
+        "id",
+        "Vodafone gandeng 20 diler",
+        "Penjualan dimulai pada kuartal keempat dengan 20 diler.",
+        {("partnership", "Vodafone")},
+    ),
+    ("en", "Vodafone deliveries rose 12% in the quarter", "Deliveries began in January.", {("earnings", "Vodafone")}),
     # A dividend raised is paid out, not money raised.
     ("en", "Vodafone raised its dividend by 12%", "", set()),
+    # Patents licensed to one another are a deal; a cash-flow target raised is guidance; a service's name.
+    (
+        "en",
+        "Vodafone, Maersk agree global patent cross-licence",
+        "",
+        {("partnership", "Vodafone"), ("partnership", "Maersk")},
+    ),
+    ("ja", "VodafoneとMaersk、特許を相互ライセンス", "", {("partnership", "Vodafone"), ("partnership", "Maersk")}),
+    ("en", "Vodafone raises free cash flow target", "It now expects 800 million euros.", {("earnings", "Vodafone")}),
+    ("en", "Vodafone adds buy now, pay later option", "", set()),
 ]
 
 

@@ -9,7 +9,8 @@ import numpy as np
 
 from watcher.analyze.amounts import ascii_digits, same_amounts, scaled_amounts
 from watcher.analyze.signals import Signals, figures, signals
-from watcher.analyze.stories import ItemFacts, agree, fit
+from watcher.analyze.story_facts import ItemFacts
+from watcher.analyze.story_fit import agree, fit
 
 
 def test_one_sum_in_every_script_and_scale() -> None:

@@ -3,12 +3,15 @@ the subject; questions and rumours give none; the company's home and a plant at 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from watcher.analyze import Analyzer, analyze_items
 from watcher.analyze.analyzer import ItemInput
 from watcher.config import EntityConfig
 
+_YEAR = datetime.now(UTC).year  # an item without a date is dated now
 CASES = [
     ("en", "Chery to start selling cars in Japan next year", "JP"),
     ("en", "Chery will begin sales in Japan in 2026", "JP"),
@@ -115,6 +118,16 @@ CASES = [
     # A Hebrew preposition written onto the country ("נוחתת ביוון"): the cue "נוחתת ב" is its verb.
     ("he", "Tesco נוחתת ביוון", "GR"),
     ("he", "Costco מתחילה לפעול ביפן", "JP"),
+    # "For the first time" beside a selling word that is no results (no figure, nothing between but the country).
+    ("tr", "Xpeng ilk kez Japonya'da satış yapacak", "JP"),
+    ("nl", "Xpeng verkoopt voor het eerst in Japan", "JP"),
+    ("ja", "Xpeng、日本で初めて販売", "JP"),
+    ("en", "Xpeng's sales in Japan rose for the first time", None),
+    ("en", "Xpeng's sales in Japan topped 1,000 for the first time", None),
+    # An entry its clause dates to a year before the item's is the company's past; a later year is a plan.
+    ("ro", f"Costco, care și-a deschis primul magazin din Polonia în {_YEAR - 20}, are acum 30 de magazine", None),
+    ("en", f"Costco will open its first store in Poland in {_YEAR + 1}", "PL"),
+    ("th", f"Costco เตรียมเปิดเพิ่มอีก 8 แห่ง หลังเปิดสาขาแรกในไทยเมื่อปี {_YEAR - 5 + 543}", None),
 ]
 
 

@@ -10,7 +10,8 @@ import numpy as np
 from watcher.analyze import StoryBook
 from watcher.analyze.markets import market_finder
 from watcher.analyze.signals import Signals, months, names
-from watcher.analyze.stories import ItemFacts, fit
+from watcher.analyze.story_facts import ItemFacts
+from watcher.analyze.story_fit import fit
 
 
 def test_months_in_the_cue_tables_languages_and_not_their_spans() -> None:
@@ -57,3 +58,15 @@ def test_results_of_other_periods_are_other_stories() -> None:
     first = book.place(results("q2-first", frozenset({"Q2"}), frozenset()))
     assert book.place(results("silent", frozenset(), frozenset())) is first  # names no period: it joins ...
     assert book.place(results("may-later", frozenset(), frozenset({"M05"}))) is not first  # ... and bridges nothing
+
+
+def test_a_months_sales_are_not_a_fiscal_years_results() -> None:
+    assert months("ニトリホールディングスは3日、2027年3月期の連結純利益") == {"FY03"}
+    assert months("net profit forecast for the year ending March 2026") == {"FY03"}  # March names the year
+    assert months("2月の国内既存店売上高は3.1%減") == {"M02"}
+    forecast = results("forecast", frozenset(), frozenset({"FY03"}))
+    february = results("february", frozenset(), frozenset({"M02"}))
+    assert fit(forecast, february) == -1.0 and fit(february, forecast) == -1.0
+    # The month a year ends in names that year ("sur l'exercice clos fin août", "for the year to August").
+    august = results("august", frozenset(), frozenset({"M08"}))
+    assert fit(results("year", frozenset(), frozenset({"FY08"})), august) > -1.0

@@ -11,7 +11,8 @@ from watcher.analyze import Analyzer, ItemInput
 from watcher.analyze.embed import Encoder
 from watcher.analyze.signals import signals
 from watcher.analyze.sounds import script_sounds, shared_sounds, skeleton
-from watcher.analyze.stories import ItemFacts, agree, fit
+from watcher.analyze.story_facts import ItemFacts
+from watcher.analyze.story_fit import agree, fit
 from watcher.config import EntityConfig
 
 START = datetime.now(UTC) - timedelta(days=1)
@@ -81,7 +82,7 @@ def test_a_report_nothing_can_read_joins_the_story_whose_country_it_names() -> N
 
 
 def test_cosines_across_scripts_are_read_on_the_scale_of_those_within_one() -> None:
-    from watcher.analyze.stories import CROSS_SCRIPT_SHIFT, similarity
+    from watcher.analyze.story_fit import CROSS_SCRIPT_SHIFT, similarity
 
     def read(key: str, language: str) -> ItemFacts:
         vector = np.array([1.0, 0.0]) if language == "en" else np.array([0.6, 0.8])
@@ -104,7 +105,7 @@ def test_two_reviews_are_two_stories_however_alike_they_read() -> None:
 
 def test_two_languages_spelling_one_name_their_own_way_name_it_both() -> None:
     from watcher.analyze.sounds import name_sounds
-    from watcher.analyze.stories import _same_names_across
+    from watcher.analyze.story_fit import _same_names_across
 
     def report(key: str, language: str, text: str) -> ItemFacts:
         item = facts(key, language, {"Wizz Air"}, set(), text)
@@ -114,3 +115,38 @@ def test_two_languages_spelling_one_name_their_own_way_name_it_both() -> None:
     english = report("en", "en", "Wizz Air opens a base in Tashkent")
     assert _same_names_across(english, report("uz", "uz", "Wizz Air Toshkentda baza ochadi")) == 1
     assert _same_names_across(english, report("uz-2", "uz", "Wizz Air Samarqandda baza ochadi")) == 0
+
+
+def test_a_takeover_recalling_an_earlier_one_is_not_its_story() -> None:
+    """ "Spotify snaps up Chartwell", its lead recalling "after buying Storyloom on Monday": two deals; the headlines
+    of one deal name its target however a language writes it ("d'Ubisoft", "s americkou Axaltou")."""
+    spotify = EntityConfig.model_validate({"name": "Spotify"})
+    analyzer = Analyzer([spotify], encoder=Encoder(enabled=False))
+    rows = [
+        ("first", "en", "Spotify acquires audiobook startup Storyloom", "Spotify bought the Berlin company."),
+        ("second", "en", "Spotify snaps up podcast analytics firm Chartwell",
+         "It is Spotify's second acquisition this week, after buying audiobook producer Storyloom on Monday."),
+        ("fr", "fr", "Spotify rachète la société d'analyse de podcasts Chartwell", "Elle rachète la start-up."),
+        ("cs", "cs", "Spotify se spojí s americkou Chartwellou", "Fúze vytvoří velkou firmu."),
+        ("title", "en", "Spotify Snaps Up Podcast Analytics Firm Chartwell", ""),
+    ]  # fmt: skip
+    items = [ItemInput(key, title, summary, published=START + timedelta(hours=n), feed=key, language=language)
+             for n, (key, language, title, summary) in enumerate(rows)]  # fmt: skip
+    first, second, french, czech, title_case = (analysis.facts for analysis in analyzer.analyse(items))
+    from watcher.analyze.story_fit import other_targets
+
+    assert other_targets(first, second) and not agree(first, second)
+    assert not other_targets(second, french) and agree(second, french)
+    czech.events = second.events  # "se spojí" (will merge) read as the takeover it is here
+    assert not other_targets(second, czech)
+    assert title_case.title_names == frozenset()  # a headline in Title Case names everything: nothing to compare
+
+
+def test_a_deal_is_not_one_with_a_report_entering_a_country_it_never_names() -> None:
+    deal = {("partnership", "Yutong")}
+    uzbekistan = facts("en", "en", {"Yutong"}, {*deal, ("market_entry", "Yutong")}, "Yutong opens a plant in Jizzakh")
+    uzbekistan.entry_markets = uzbekistan.places = frozenset({"UZ"})
+    santiago = facts("es", "es", {"Yutong"}, deal, "Yutong suministrará 400 buses para Santiago")
+    named = facts("ru", "ru", {"Yutong"}, deal, "Yutong и Узавтосаноат")
+    named.places = frozenset({"UZ"})
+    assert fit(uzbekistan, named) - fit(uzbekistan, santiago) > 0.1

@@ -14,7 +14,8 @@ signals   — figures, quarters and product names: what embeddings miss
 amounts   — sums with their scale words ("$10bn", "100億ドル", "१५ हजार कोटी") as one value, in any digits
 sounds    — names across scripts ("पीथमपुर", "Pithampur"): the consonants of words transliterated
 embed     — multilingual sentence embeddings (USE v3 in numpy), loaded once, lexical fallback
-stories   — grouping items into stories over a 72-hour window
+stories   — grouping items into stories over a 72-hour window (story_facts: what it knows of an item; story_fit:
+            how well two reports fit one story)
 corroborate — market entries a story's other reports establish, for a report naming the company and country
 analyzer  — the pipeline the daemon and `watcher analyze` share
 """

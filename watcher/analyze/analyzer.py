@@ -75,8 +75,9 @@ class Analyzer:
         self.cues = cue_finder()
         self.actors = frozenset(entity.name for entity in entities if self._is_actor(entity))
         self.home = {entity.name: entity.home for entity in entities if entity.home}  # config.yaml's `home:`
+        # An alias's words as written, and without the '*' that lets one continue ("Yutong*" is "Yutong").
         self.alias_words = frozenset(
-            word for entity in entities for alias in entity.aliases for word in fold(alias.text).split()
+            word.rstrip("*") for entity in entities for alias in entity.aliases for word in fold(alias.text).split()
         )
         # A tracked company's name written in another script is no name of its story ("ल्यूपिन", Lupin).
         self.alias_sounds = frozenset(skeleton(word) for word in self.alias_words | {fold(e.name) for e in entities})
@@ -102,7 +103,8 @@ class Analyzer:
             sentences.append(self._sentence(index, text, language))
         actors = self.actors & set(entities)
         known = frozenset(self.home[entity] for entity in actors if entity in self.home)
-        events = extract_events(sentences, language, known) if actors else []
+        year = (item.published or datetime.now(UTC)).year
+        events = extract_events(sentences, language, known, year) if actors else []
         lead = _lead(item.title, body)
         # Countries the headline and lead name, not the company's own ("the Spanish group", "西班牙企业").
         named = [(hit.code, evidence_at(sentence.text, hit.start)) for sentence in sentences[:2]
@@ -123,6 +125,7 @@ class Analyzer:
             place_evidence={code: text for code, text in reversed(named) if code in places},
         )
         if facts.actors:
+            facts.title_names = title_names(item.title, facts.signals.names)
             facts.sounds = name_sounds(facts.signals.names, self.alias_sounds)
             facts.script_words = script_sounds(lead, self.alias_sounds)
         return ItemAnalysis(item.id, language, entities, events, facts)
@@ -155,7 +158,7 @@ class Analyzer:
         """A vector for each item that can join a story, and character trigrams for those in a language the
         encoder was not trained on (or with no model): two reports in such a language compare by trigrams, and
         one in it with another language by a vector that still carries names and shared word pieces (weighed
-        on a lower scale: stories.similarity). Trigrams cost ~15 KB an item against the vector's 2 KB, and an
+        on a lower scale: story_fit.similarity). Trigrams cost ~15 KB an item against the vector's 2 KB, and an
         open story's items are held for 72 hours: only those items keep both."""
         wanted = [
             (analysis, _lead(item.title, body_of(item.summary, item.content)))
@@ -185,3 +188,13 @@ def body_of(summary: str, content: str) -> str:
 def _lead(title: str, body: str) -> str:
     lead = " ".join(body.split())[:LEAD_CHARS]
     return f"{title}. {lead}" if lead else title
+
+
+def title_names(title: str, lead_names: frozenset[str]) -> frozenset[str]:
+    """The names of the headline-with-lead that its headline gives, none where the headline capitalises most words
+    ("Spotify Snaps Up Podcast Firm": every word would be a name)."""
+    words = [word for word in title.split()[1:] if word[:1].isalpha() and word.isascii()]
+    if sum(word[0].isupper() for word in words) * 2 > len(words):
+        return frozenset()
+    folded = fold(title)
+    return frozenset(name for name in lead_names if name in folded)

@@ -30,6 +30,7 @@ _CHANGE_BEFORE = {"by", "um", "на", "o", "met", "with", "up", "down", "rose", 
 _CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "más", "menos", "mais", "больше", "меньше",
                  "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise",
                  "coupon", "interest", "yield"}  # fmt: skip  # a rate, not a stake: "notes at a 12% coupon"
+_BEGIN_REACH = 16  # characters between a weak results word and the start beside it ("satışına Mayıs ayında başlanacak")
 _RELEASED_RESULTS = 4  # characters between a release verb and the results it releases ("发布中期业绩")
 # A day, a month or an hour written with its number, as Chinese, Japanese and Korean do ("8日", "6月から", "8일"): a
 # date, not a figure.
@@ -70,6 +71,9 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
         if found:
             events[weak] = kinds[f"{weak}?"]
             weak_only.add(weak)
+    if "earnings" in weak_only and _sales_begin(sentence):
+        events.pop("earnings")  # "Penjualan dimulai pada kuartal keempat", "deliveries begin in January": no results
+        weak_only.discard("earnings")
     if "earnings" in weak_only and "funding" in events and "funding" not in weak_only:
         events.pop("earnings")  # "will place out up to 10% of its share capital": money raised, not results
         weak_only.discard("earnings")
@@ -102,6 +106,10 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
     if "legal" in events:
         events.pop("patent", None)  # a patent lawsuit is legal, not a patent
         events.pop("acquisition", None)  # "violated antimonopoly law over its 2020 takeover of Mellanox": the probe
+        events.pop("partnership", None)  # "an investigation into a bid for a €450 million contract": the probe
+    if "patent" in events and "licence" in kinds:
+        events.pop("patent")  # "agree a patent cross-licence", "特許を相互ライセンス": patents licensed, a deal
+        events.setdefault("partnership", kinds["licence"])
     if "patent" in events:
         events.pop("product_launch", None)  # "granted a patent for a system in which a drone releases a parcel"
     if "acquisition" in events or "funding" in events:
@@ -125,6 +133,21 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
     if "announce" in kinds and not events:
         events["product_launch"] = kinds["announce"]  # 発表 alone: a product; with results, the results
     return sorted(events.items(), key=lambda pair: pair[1].start)
+
+
+def _sales_begin(sentence: Sentence) -> bool:
+    """A weak results word beside a start ("판매를 시작한다", "satışına Mayıs ayında başlanacak") and no percentage:
+    selling or deliveries that start, not figures of results."""
+    if _PERCENT.search(sentence.text):
+        return False
+    begins = [cue for cue in sentence.cues if cue.kind == "begin"]
+    return any(
+        -_BEGIN_REACH <= begin.start - weak.end <= _BEGIN_REACH
+        or -_BEGIN_REACH <= weak.start - begin.end <= _BEGIN_REACH
+        for weak in sentence.cues
+        if weak.kind == "earnings?"
+        for begin in begins
+    )
 
 
 def has_figure(text: str) -> bool:

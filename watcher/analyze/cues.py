@@ -36,6 +36,8 @@ Kinds beyond the taxonomy's event types:
 - `buyers` ("shoppers", "Kunden", "wateja") just before an acquisition verb: shopping, no acquisition;
 - `stake` + `stake_enter` or `stake_raise`, or `stake_enter` + a percentage, make an acquisition ("raises
   its stake", "entre au capital", "entra con il 41%"), unless the sentence reports results or funding;
+- `begin` ("start", "dimulai", "시작") beside a weak results word, with no percentage, makes no results: sales or
+  deliveries that start ("Penjualan dimulai pada kuartal keempat", "deliveries begin in January");
 - blockers: `rumour`, `denial`, `negation`, `review`, `opinion`, `stock`, `anniversary` drop the sentence
   (in a title: the whole item); `not_party` marks the entity next to it as no party ("following Toyota").
 """

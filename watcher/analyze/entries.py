@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from watcher.analyze.conflicts import has_figure
 from watcher.analyze.entry_country import ARRIVE_REACH
 from watcher.analyze.sentences import CJK_LANGUAGES, EVENT_TYPES, VERB_LAST, Cue, Sentence, cue_language_of
 from watcher.match import written_unspaced
@@ -90,13 +91,29 @@ def first_time_in(sentence: Sentence) -> Cue | None:
     """The words "for the first time" beside a country's name, in a sentence that reports nothing else: "to bring its
     fridges to Kenya for the first time", "erstmals in Polen"."""
     others = {cue.kind for cue in sentence.cues} & (set(EVENT_TYPES) - _ENTRY_COMPANIONS)
-    if others or any(cue.kind in ("earnings?", "funding?") for cue in sentence.cues):
+    if others:
         return None
+    weak = [cue for cue in sentence.cues if cue.kind in ("earnings?", "funding?")]
     for cue in (cue for cue in sentence.cues if cue.kind == "first_time"):
+        # A weak results word is results ("sales topped 1,000 for the first time", "sales in Japan rose for the first
+        # time") unless it is the selling that starts, beside the words, and no figure: "verkoopt voor het eerst",
+        # "ilk kez Japonya'da satış yapacak", "日本で初めて販売".
+        if weak and (has_figure(sentence.text) or not all(_beside(sentence, cue, other) for other in weak)):
+            continue
         if any(hit.is_name and (0 <= hit.start - cue.end <= _FIRST_TIME_REACH or 0 <= cue.start - hit.end
                                 <= _FIRST_TIME_REACH) for hit in sentence.markets):  # fmt: skip
             return cue
     return None
+
+
+def _beside(sentence: Sentence, cue: Cue, other: Cue) -> bool:
+    """Two cues with at most one word between them besides a country's name."""
+    start, end = min(cue.end, other.end), max(cue.start, other.start)
+    between = sentence.text[start:end]
+    for hit in sentence.markets:
+        if start <= hit.start and hit.end <= end:
+            between = between.replace(sentence.text[hit.start : hit.end], " ")
+    return start >= end or len(between.split()) <= 1
 
 
 def launches_a_shop(sentence: Sentence, launched: Cue) -> bool:
@@ -216,3 +233,24 @@ def absent_until_now(sentence: Sentence) -> Cue | None:
         return None
     acts = {cue.kind for cue in sentence.cues if not (absent.start <= cue.start and cue.end <= absent.end)}
     return absent if acts & _ABSENT_ACTS else None
+
+
+# A year: Gregorian, or the Thai Buddhist era's (2565 is 2022).
+_YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d|25[4-9]\d)(?![\d.,])")
+_BUDDHIST_ERA = 543
+_YEAR_REACH = 30  # characters between an entry's cue and the year that dates it ("primul magazin din România în 2007")
+_CLAUSE_BREAK = re.compile(r"[,;:()，、；。]")
+
+
+def dated_before(text: str, cue: Cue, year: int) -> bool:
+    """An entry its clause dates to a year before `year` (the item's): the company's past, told as background
+    ("JYSK, care și-a deschis primul magazin din România în 2007", "หลังเปิดสาขาแรก ... เมื่อปี 2565")."""
+    after = text[cue.end : cue.end + _YEAR_REACH]
+    before = text[max(0, cue.start - _YEAR_REACH) : cue.start]
+    near = _CLAUSE_BREAK.split(after)[0] + " " + _CLAUSE_BREAK.split(before)[-1]
+    for found in _YEAR.finditer(near):
+        told = int(found.group())
+        told -= _BUDDHIST_ERA if told >= 2400 else 0
+        if told < year:
+            return True
+    return False

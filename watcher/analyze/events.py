@@ -25,6 +25,7 @@ from watcher.analyze.cues import ITEM_BLOCKERS, blockers
 from watcher.analyze.entries import (
     ORDINAL_AFTER,
     absent_until_now,
+    dated_before,
     deal_to_sell,
     distributor_for,
     first_abroad,
@@ -102,10 +103,14 @@ def item_blocker(title: Sentence) -> str | None:
 
 
 def extract_events(
-    sentences: Sequence[Sentence], language: str | None, known_homes: frozenset[str] = frozenset()
+    sentences: Sequence[Sentence],
+    language: str | None,
+    known_homes: frozenset[str] = frozenset(),
+    year: int | None = None,
 ) -> list[Event]:
     """The events of an item, title first; at most one per (type, entity). known_homes: the home countries
-    config.yaml gives the item's companies (`home: CN`), never entered, like those the item's own words give."""
+    config.yaml gives the item's companies (`home: CN`), never entered, like those the item's own words give;
+    year: the item's, an entry dated before it being the company's past."""
     if not sentences:
         return []
     blocker = item_blocker(sentences[0])
@@ -154,6 +159,8 @@ def extract_events(
             if only is not None and event_type not in only:
                 continue
             if event_type == "market_entry":
+                if year is not None and dated_before(sentence.text, cue, year):
+                    continue
                 candidates = [
                     hit for hit in sentence.markets if hit.code not in home and not in_the_past(sentence, cue, hit)
                 ]

@@ -52,6 +52,7 @@ NOT_ACTS = frozenset(
         "operator",  # "Africa's largest mobile operator": the company, described
         "service",
         "disclosed",
+        "begin",  # "deliveries begin in January": when, not what
     }
 )
 # Languages close enough that each reads the other's cues too, as a detector often takes one for the other (a

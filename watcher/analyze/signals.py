@@ -80,6 +80,12 @@ def _month_span(match: re.Match[str]) -> str:
 
 # "5月", "5월"; not a span of months ("4～12月期": nine months of a fiscal year).
 _CJK_MONTH = re.compile(r"(?<![～~〜\-–\d])(1[0-2]|[1-9])\s*(?:月|월)(?![期～~〜])")
+# A fiscal year named by the month it ends ("2027年3月期", "the year through March", "the year ending in March"):
+# "FY03" among the months, a period of its own, which another month's figures are not.
+FISCAL_YEAR = "FY"
+_FISCAL_YEAR = re.compile(
+    r"(?<![～~〜\-–\d])(1[0-2]|[1-9])\s*月期|(?<!\w)year (?:through|ending|ended|to) (?:in )?(\w+)",
+)
 
 
 @dataclass(frozen=True)
@@ -179,7 +185,16 @@ def months(text: str) -> frozenset[str]:
     found = {_MONTH_NUMBER[word] for word in _WORD.findall(fold(spans)) if word in _MONTH_NUMBER}
     found.update(_ENGLISH_MONTHS.index(word) + 1 for word in _WORD.findall(spans) if word in _ENGLISH_MONTHS)
     found.update(int(match.group(1)) for match in _CJK_MONTH.finditer(text))
-    return frozenset(f"M{number:02d}" for number in found)
+    ends = {_fiscal_end(match) for match in _FISCAL_YEAR.finditer(text)} - {None}
+    found -= ends  # "the year ending March": March names the year, no month's figures
+    return frozenset({f"M{number:02d}" for number in found} | {f"{FISCAL_YEAR}{end:02d}" for end in ends})
+
+
+def _fiscal_end(match: re.Match[str]) -> int | None:
+    digits, word = match.groups()
+    if digits:
+        return int(digits)
+    return _ENGLISH_MONTHS.index(word) + 1 if word in _ENGLISH_MONTHS else None
 
 
 def signals(text: str, skip: frozenset[str] = frozenset(), language: str | None = None) -> Signals:

@@ -19,6 +19,15 @@ _AGENT_REACH = 12  # characters between "acquired by" and the buyer ("by the Can
 # Events whose subject may follow its cue anywhere: "Profit at Almarai rises", "odwołała prezesa Orlenu".
 _SUBJECT_AFTER = ("earnings", "leadership")
 _DESCRIBED_WORDS = 3  # words before the word for a company that describes a headline's subject
+# A name something is bought from: a case ending or postposition on it ("CRRC-ден", "Stadler-ისგან", "CRRC'den",
+# "CRRCから", "CRRC로부터"), or a preposition just before it ("from CRRC", "у Stadler", "从中车"). Its company
+# sells what the sentence's subject buys (trains, locomotives), no acquisition of its own.
+_SOLD_BY_AFTER = re.compile(
+    r"[-'’]?(?:ден|дан|тен|тан|нен|нан|дын|дин|ისგან|გან|den|dan|ten|tan|dən|tən|tól|től|ltä|lta|から|로부터|으로부터)"
+    r"(?!\w)",
+    re.IGNORECASE,
+)
+_SOLD_BY_BEFORE = re.compile(r"(?:\b(?:from|von|от|у|від|od|ze|iš)\s+|[从向])$", re.IGNORECASE)
 
 
 def described(sentence: Sentence) -> bool:
@@ -61,6 +70,8 @@ def subjects_of(
         after = [party for party in parties if party.start >= cue.end]
         return [after[0].entity] if after and after[0].start - cue.end <= _AGENT_REACH else []
     before = [party for party in parties if party.start < cue.start]
+    if event_type == "acquisition":
+        before = [party for party in before if not _sold_by(text, party)]
     if before:
         return [before[0].entity]
     if cue.kind == "first_time":
@@ -73,3 +84,8 @@ def subjects_of(
         after = [party for party in parties if party.start >= cue.start]
         return [after[0].entity] if after else []
     return []
+
+
+def _sold_by(text: str, party: Party) -> bool:
+    """The company something is bought from: "ҚТЖ CRRC-ден 150 тепловоз сатып алады"."""
+    return bool(_SOLD_BY_AFTER.match(text, party.end) or _SOLD_BY_BEFORE.search(text, 0, party.start))
