@@ -94,9 +94,9 @@ CREATE TABLE "item_events" (
 	created_at DATETIME NOT NULL, 
 	PRIMARY KEY (id), 
 	CONSTRAINT uq_item_events_item_entity_type_market UNIQUE (item_id, entity_id, type, market), 
+	FOREIGN KEY(entity_id) REFERENCES entities (id) ON DELETE CASCADE, 
 	FOREIGN KEY(item_id) REFERENCES items (id) ON DELETE CASCADE, 
-	FOREIGN KEY(story_id) REFERENCES stories (id) ON DELETE CASCADE, 
-	FOREIGN KEY(entity_id) REFERENCES entities (id) ON DELETE CASCADE
+	FOREIGN KEY(story_id) REFERENCES stories (id) ON DELETE CASCADE
 );
 CREATE TABLE item_sources (
 	id INTEGER NOT NULL, 
@@ -143,8 +143,8 @@ CREATE TABLE match_feedback (
 	at DATETIME NOT NULL, 
 	note TEXT, 
 	PRIMARY KEY (id), 
-	FOREIGN KEY(match_id) REFERENCES matches (id) ON DELETE CASCADE, 
 	FOREIGN KEY(entity_id) REFERENCES entities (id) ON DELETE CASCADE, 
+	FOREIGN KEY(match_id) REFERENCES matches (id) ON DELETE CASCADE, 
 	UNIQUE (match_id)
 );
 CREATE TABLE "matches" (

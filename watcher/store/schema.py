@@ -39,9 +39,25 @@ def dump_schema(connection: sqlite3.Connection, revision: str) -> str:
         "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite%'"
     ).fetchall()
     statements = [
-        sql for kind, name, sql in sorted(rows, key=lambda row: (_KINDS.index(row[0]), row[1])) if name not in shadow
+        _foreign_keys_sorted(sql)
+        for kind, name, sql in sorted(rows, key=lambda row: (_KINDS.index(row[0]), row[1]))
+        if name not in shadow
     ]
     return _HEADER.format(revision=revision) + "".join(f"{sql};\n" for sql in statements)
+
+
+def _foreign_keys_sorted(sql: str) -> str:
+    """A CREATE TABLE with its FOREIGN KEY clauses in one order: Alembic's table rebuilds list them in no set order,
+    and the file should change only when the schema does."""
+    lines = sql.split("\n")
+    block = [index for index, line in enumerate(lines) if line.lstrip().startswith("FOREIGN KEY")]
+    if len(block) < 2 or block != list(range(block[0], block[0] + len(block))):
+        return sql
+    last_has_comma = lines[block[-1]].rstrip().endswith(",")
+    clauses = sorted(lines[index].rstrip().removesuffix(",").rstrip() for index in block)
+    for position, (index, clause) in enumerate(zip(block, clauses, strict=True)):
+        lines[index] = clause + (", " if position < len(block) - 1 or last_has_comma else "")
+    return "\n".join(lines)
 
 
 def read_schema(text: str) -> tuple[str | None, list[str]]:
