@@ -129,3 +129,44 @@ async def _silenced_then_new(watcher: Watcher, feed_server: FeedServer) -> None:
             ]
     finally:
         await watcher.aclose()
+
+
+SAMSUNG = {
+    "title": "Samsung opens its first chip plant in Vietnam",
+    "link": "https://en.example/samsung",
+    "description": "<p>Samsung Electronics opened a plant near Hanoi, its first in Vietnam.</p>",
+}
+
+
+def test_a_new_process_analyses_again_only_the_open_stories_a_new_report_could_join(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    """`watcher poll --once` starts with nothing in memory: to place a new Xiaomi report it reads back and
+    analyses the open Xiaomi story's reports, not those of every open story (here Samsung's)."""
+    feed_server.routes["/it.xml"] = Route(body=rss({**ITALIAN, "pubDate": rfc822_ago(hours=5)}))
+    feed_server.routes["/ko.xml"] = Route(body=rss({**KOREAN, "pubDate": rfc822_ago(hours=3)}, language="ko"))
+    feed_server.routes["/en.xml"] = Route(body=rss({**SAMSUNG, "pubDate": rfc822_ago(hours=4)}, language="en"))
+    feeds = [{"url": feed_server.url(f"/{name}.xml"), "name": name.upper()} for name in ("it", "ko", "en", "ru")]
+    entities = [*ENTITIES, {"name": "Samsung", "aliases": ["Samsung"]}]
+    config_path = write_config(tmp_path, feeds=feeds, entities=entities)
+    first = Watcher.open(load_config(config_path))
+    asyncio.run(_one_pass(first))
+    feed_server.routes["/ru.xml"] = Route(body=rss({**RUSSIAN, "pubDate": rfc822_ago(minutes=10)}, language="ru"))
+    second = Watcher.open(load_config(config_path))
+    analysed: list[str] = []
+    analyzer = second.story_keeper.analyzer
+    analyse = analyzer.analyse
+    analyzer.analyse = lambda inputs: (analysed.extend(item.title for item in inputs), analyse(inputs))[1]
+    asyncio.run(_one_pass(second))
+    assert sorted(analysed) == sorted([RUSSIAN["title"], ITALIAN["title"], KOREAN["title"]])
+    with second.db.session() as session:
+        stories = {item.title: row.story_id for row, item in session.execute(select(StoryItem, Item).join(Item))}
+    assert stories[RUSSIAN["title"]] == stories[ITALIAN["title"]] == stories[KOREAN["title"]]
+    assert stories[SAMSUNG["title"]] != stories[ITALIAN["title"]]
+
+
+async def _one_pass(watcher: Watcher) -> None:
+    try:
+        await watcher.poll(everything=True)
+    finally:
+        await watcher.aclose()

@@ -78,14 +78,22 @@ class StoryKeeper:
         started = time.process_time()
         with self.db.session() as session:
             waiting = items_to_analyse(session, since if since is not None else now - CATCH_UP)
-            if not waiting:
-                return 0, 0
-            oldest = min(row.published for row in waiting)
-            members = open_story_members(session, min(oldest, now) - STORY_WINDOW, set(self.facts))
+        if not waiting:
+            return 0, 0
+        analyses = self.analyzer.analyse([_input(row) for row in waiting])
+        # Only the open stories these items could join (one naming a tracked organisation they name) or already
+        # belong to are read and, in a new process, analysed again: a poll --once after a busy cycle would
+        # otherwise analyse every report of the last 72 hours to place a few new ones.
+        actors = frozenset().union(*(analysis.facts.actors for analysis in analyses))
+        own = frozenset(row.story_key for row in waiting if row.story_key is not None)
+        oldest = min(row.published for row in waiting)
+        with self.db.session() as session:
+            members, open_ids = open_story_members(
+                session, min(oldest, now) - STORY_WINDOW, set(self.facts), actors, own
+            )
         # Analysed before and the only report of its story: placed afresh, it may join another story.
         afresh = {row.id for row in waiting if row.story_key is not None and row.story_reports <= 1}
-        book = self._book([row for row in members if row.id not in afresh])
-        analyses = self.analyzer.analyse([_input(row) for row in waiting])
+        book = self._book([row for row in members if row.id not in afresh], open_ids)
         rows = {f"item:{row.id}": row for row in waiting}
         placed: list[tuple[ItemToAnalyse, ItemAnalysis, Story]] = []
         for analysis in sorted(analyses, key=lambda analysis: (analysis.facts.published, analysis.id)):
@@ -120,12 +128,12 @@ class StoryKeeper:
         )  # fmt: skip
         return len(results), events
 
-    def _book(self, members: list[ItemToAnalyse]) -> StoryBook:
-        """The open stories, their reports' analysis from memory or done again now."""
+    def _book(self, members: list[ItemToAnalyse], open_ids: set[int]) -> StoryBook:
+        """The open stories given, their reports' analysis from memory or done again now (what is kept in memory:
+        the analysis of every open story's reports, `open_ids`)."""
         fresh = [row for row in members if row.id not in self.facts]
         for row, analysis in zip(fresh, self.analyzer.analyse([_input(row) for row in fresh]), strict=True):
             self.facts[row.id] = analysis.facts
-        open_ids = {row.id for row in members}
         self.facts = {item_id: facts for item_id, facts in self.facts.items() if item_id in open_ids}
         stories: dict[str, Story] = {}
         for row in members:

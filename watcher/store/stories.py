@@ -80,27 +80,40 @@ def items_to_analyse(session: Session, since: datetime, limit: int = 5000) -> li
     return [_row(item, feed, key, count or 0) for item, feed, key, count in rows]
 
 
-def open_story_members(session: Session, since: datetime, known: set[int]) -> list[ItemToAnalyse]:
+def open_story_members(
+    session: Session,
+    since: datetime,
+    known: set[int],
+    actors: frozenset[str] | None = None,
+    keys: frozenset[str] = frozenset(),
+) -> tuple[list[ItemToAnalyse], set[int]]:
     """Reports since `since` of stories whose latest report is after it: with `known` item ids, only their
     story key (the caller keeps their analysis) — the others in full. Older reports of a long story are
-    left out: a late report is weighed against the story's recent ones."""
+    left out: a late report is weighed against the story's recent ones. With `actors`, only the stories that
+    name one of them (a report joins no story it shares no tracked organisation with) or whose key is in `keys`.
+    Second: the ids of every open story's recent reports, taken or not (what the caller may keep in memory)."""
     rows = session.execute(
-        select(StoryItem.item_id, Story.key)
+        select(StoryItem.item_id, Story.key, Story.entities)
         .join(Story, Story.id == StoryItem.story_id)
         .where(Story.last_published_at >= since, StoryItem.published_at >= since)
     ).all()
-    keys = {item_id: key for item_id, key in rows}
-    missing = [item_id for item_id in keys if item_id not in known]
+    open_ids = {item_id for item_id, _key, _entities in rows}
+    keys_of = {
+        item_id: key
+        for item_id, key, entities in rows
+        if actors is None or key in keys or not actors.isdisjoint(entities or ())
+    }
+    missing = [item_id for item_id in keys_of if item_id not in known]
     members = [
-        ItemToAnalyse(item_id, "", "", "", since, "", None, key) for item_id, key in keys.items() if item_id in known
+        ItemToAnalyse(item_id, "", "", "", since, "", None, key) for item_id, key in keys_of.items() if item_id in known
     ]
     for start in range(0, len(missing), 500):
         chunk = missing[start : start + 500]
         for item, feed in session.execute(
             select(Item, Feed).join(Feed, Feed.id == Item.feed_id).where(Item.id.in_(chunk))
         ):
-            members.append(_row(item, feed, keys[item.id]))
-    return members
+            members.append(_row(item, feed, keys_of[item.id]))
+    return members, open_ids
 
 
 def save_analysis(session: Session, analysed: Sequence[AnalysedItem], now: datetime) -> int:
