@@ -68,3 +68,17 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     db = Database(url)
     yield db
     db.dispose()
+
+
+def downgrade(database: Database, revision: str) -> None:
+    """Alembic's downgrade to `revision` ("base", "-1", a revision id) on the database, as an operator would run it."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    from watcher.store import migrations_path
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(migrations_path()))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)

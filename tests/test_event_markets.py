@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -25,12 +23,13 @@ from tests.conftest import (
     watcher_log,
     write_config,
 )
+from tests.pg import downgrade
 from tests.web_daemon import quiet_zone, request, start_web_daemon
 from watcher.clock import utcnow
 from watcher.config import load_config
 from watcher.digest.wording import Fact, gist
 from watcher.models import ItemEvent, StoryItem
-from watcher.store import Database, migrations_path, schema_revision, upgrade_schema
+from watcher.store import Database, schema_revision, upgrade_schema
 from watcher.store.browse import story_events
 from watcher.store.stories import AnalysedItem, save_analysis, stored_stories
 
@@ -98,11 +97,7 @@ def test_upgrade_keeps_the_events_and_stores_a_second_market_downgrade_keeps_the
             _event(connection, 5, "partnership", None)  # an event without a market twice
     assert _stored(database) == [("market_entry", "RO"), ("partnership", None), ("market_entry", "BG")]
 
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(migrations_path()))
-    with database.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0008_short_article_keys")
+    downgrade(database, "0008_short_article_keys")
     assert _stored(database) == [("market_entry", "RO"), ("partnership", None)]
     with database.engine.begin() as connection, pytest.raises(IntegrityError):
         _event(connection, 6, "market_entry", "BG")  # the old constraint is back

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import hashlib
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import inspect, select, text
 
+from tests.pg import downgrade
 from watcher.clock import utcnow
 from watcher.coverage.keys import normalise_title, title_key, url_key
 from watcher.models import Item, ItemSource
 from watcher.parse import Entry, entry_identity, normalise_link
-from watcher.store import Database, ItemKeys, migrations_path, schema_revision, store_items, upgrade_schema
+from watcher.store import Database, ItemKeys, schema_revision, store_items, upgrade_schema
 
 LINK = "https://www.example.it/2026/xiaomi/?utm_source=rss"
 TITLE = "Xiaomi entra nel mercato sudcoreano"
@@ -73,10 +72,6 @@ def test_stored_keys_become_integers_that_still_find_their_article(database: Dat
             connection.execute(text("delete from items where id = 2"))
             assert connection.execute(text("select count(*) from search_fts")).scalar() == 0
 
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(migrations_path()))
-    with database.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0007_workbench")
+    downgrade(database, "0007_workbench")
     with database.engine.connect() as connection:
         assert connection.execute(text("select url_key, title_key from items where id = 1")).all() == [(old_url, None)]

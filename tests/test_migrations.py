@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
+from tests.pg import downgrade
 from watcher.models import Base
 from watcher.store import Database, migrations_path, schema_revision, upgrade_schema
 
@@ -39,11 +39,7 @@ def test_upgrade_builds_exactly_the_models(database: Database) -> None:
 def test_upgrade_is_idempotent_and_downgrade_reverses(database: Database) -> None:
     upgrade_schema(database.engine)
     upgrade_schema(database.engine)  # a second start changes nothing
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(migrations_path()))
-    with database.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "base")
+    downgrade(database, "base")
     assert "feeds" not in inspect(database.engine).get_table_names()
     upgrade_schema(database.engine)
     assert schema_revision(database.engine) == HEAD

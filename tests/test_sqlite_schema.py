@@ -10,13 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import text
 
+from tests.pg import downgrade
 from watcher.clock import utcnow
 from watcher.config import FeedConfig
-from watcher.store import Database, migrations_path, schema_revision, sync_feeds, upgrade_schema
+from watcher.store import Database, schema_revision, sync_feeds, upgrade_schema
 from watcher.store.engine import _head_revision, migrate
 from watcher.store.schema import read_schema, schema_path
 
@@ -100,11 +99,7 @@ def test_a_new_database_is_made_from_the_file_and_alembic_takes_it_on(tmp_path: 
         sync_feeds(session, [FeedConfig(url="https://a.example/f")], utcnow())
     upgrade_schema(database.engine)  # a second start changes nothing
     # Later: Alembic moves it down a revision and up again, the rows kept, the schema as the file has it.
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(migrations_path()))
-    with database.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "-1")
+    downgrade(database, "-1")
     assert schema_revision(database.engine) != _head_revision()
     upgrade_schema(database.engine)
     assert schema_revision(database.engine) == _head_revision()
