@@ -118,10 +118,17 @@ class Bulk:
             cursor.close()
         return added
 
+    @cache  # noqa: B019
     def _items_sql(self, rows: int) -> str:
-        raise NotImplementedError
+        return f"{self._insert('items', ITEM_COLUMNS, _ITEM_TYPES, rows)} ON CONFLICT DO NOTHING RETURNING id, identity"
 
+    @cache  # noqa: B019
     def _matches_sql(self, rows: int) -> str:
+        insert = self._insert("matches", MATCH_COLUMNS, _MATCH_TYPES, rows)
+        return f"{insert} ON CONFLICT (item_id, entity_id) DO NOTHING"
+
+    def _insert(self, table: str, columns: tuple[str, ...], types: tuple[str | None, ...], rows: int) -> str:
+        """INSERT INTO `table` of `rows` rows (the parameters' place and shape: _parameters)."""
         raise NotImplementedError
 
     def _parameters(self, rows: list[tuple[Any, ...]]) -> list[Any]:
@@ -146,13 +153,9 @@ class SQLiteBulk(Bulk):
     def in_list(self, values: list[Any]) -> list[Any]:
         return values
 
-    @cache  # noqa: B019
-    def _items_sql(self, rows: int) -> str:
-        return f"{_values_insert('items', ITEM_COLUMNS, rows)} ON CONFLICT DO NOTHING RETURNING id, identity"
-
-    @cache  # noqa: B019
-    def _matches_sql(self, rows: int) -> str:
-        return f"{_values_insert('matches', MATCH_COLUMNS, rows)} ON CONFLICT (item_id, entity_id) DO NOTHING"
+    def _insert(self, table: str, columns: tuple[str, ...], types: tuple[str | None, ...], rows: int) -> str:
+        row = "(" + ", ".join("?" * len(columns)) + ")"
+        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * rows)}"
 
     def _parameters(self, rows: list[tuple[Any, ...]]) -> list[Any]:
         return list(chain.from_iterable(rows))
@@ -163,26 +166,12 @@ class PostgreSQLBulk(Bulk):
     module's C encoder in one call. (unnest(%b::int[], %b::text[], …) took twice the CPU: psycopg adapts an array's
     elements one by one in Python; an executemany, a statement's parameters for each row.)"""
 
-    @cache  # noqa: B019
-    def _items_sql(self, rows: int) -> str:
-        return f"{_json_insert('items', ITEM_COLUMNS, _ITEM_TYPES)} ON CONFLICT DO NOTHING RETURNING id, identity"
-
-    @cache  # noqa: B019
-    def _matches_sql(self, rows: int) -> str:
-        return f"{_json_insert('matches', MATCH_COLUMNS, _MATCH_TYPES)} ON CONFLICT (item_id, entity_id) DO NOTHING"
+    def _insert(self, table: str, columns: tuple[str, ...], types: tuple[str | None, ...], rows: int) -> str:
+        values = ", ".join(f"(r->>{index})::{kind}" if kind else f"r->>{index}" for index, kind in enumerate(types))
+        return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {values} FROM json_array_elements(%s::json) AS r"
 
     def _parameters(self, rows: list[tuple[Any, ...]]) -> list[Any]:
         return [_json_rows(rows)]
-
-
-def _values_insert(table: str, columns: tuple[str, ...], rows: int) -> str:
-    row = "(" + ", ".join("?" * len(columns)) + ")"
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * rows)}"
-
-
-def _json_insert(table: str, columns: tuple[str, ...], types: tuple[str | None, ...]) -> str:
-    values = ", ".join(f"(r->>{index})::{kind}" if kind else f"r->>{index}" for index, kind in enumerate(types))
-    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {values} FROM json_array_elements(%s::json) AS r"
 
 
 def _iso(value: Any) -> str:
