@@ -145,3 +145,16 @@ def test_a_slavic_case_ending_in_place_of_a_citys_final_a() -> None:
     assert [hit.code for hit in found("prvú reštauráciu v Prahe otvorí na jeseň")] == ["CZ"]
     assert [hit.code for hit in found("sklep w Warszawie, офис в Москве, v Bratislave")] == ["PL", "RU", "SK"]
     assert found("Porte ouverte") == []
+
+
+def test_a_state_or_province_stands_for_its_country() -> None:
+    """First-level subdivisions (data/subdivisions.json, from pycountry's ISO 3166-2 names and translations) as places
+    of their country; one whose name holds another country's is itself ("内蒙古" is China's, not "蒙古")."""
+    assert places("Infineon to build new back-end plant in Melaka") == [("MY", "Melaka", True)]
+    assert places("a new plant in Bavaria") == [("DE", "Bavaria", True)]
+    assert places("เปิดโรงงานที่ระยอง") == [("TH", "ระยอง", True)]
+    assert places("位于内蒙古鄂尔多斯的电池基地") == [("CN", "内蒙古", True)]
+    assert places("opens its first store in New Mexico") == [("US", "New Mexico", True)]
+    assert places("蒙古国") == [("MN", "蒙古", False)]
+    # A translation in Latin letters far from the region's own name is another word: Indonesian "Barat" (west).
+    assert places("di Subang, Jawa Barat") == []

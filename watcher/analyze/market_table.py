@@ -178,9 +178,14 @@ def _english_demonyms() -> dict[str, list[str]]:
 
 
 def _city_names() -> dict[str, list[str]]:
-    """ISO code → names of its capital and its big cities (data/cities.json, scripts/build_city_names.py)."""
-    data = resources.files("watcher.analyze").joinpath("data", "cities.json").read_text(encoding="utf-8")
-    return json.loads(data)
+    """ISO code → names of its capital and its big cities (data/cities.json, scripts/build_city_names.py), and of its
+    states and provinces (data/subdivisions.json, scripts/build_subdivision_names.py): places that stand for it."""
+    places: dict[str, list[str]] = {}
+    for name in ("cities.json", "subdivisions.json"):
+        data = resources.files("watcher.analyze").joinpath("data", name).read_text(encoding="utf-8")
+        for code, values in json.loads(data).items():
+            places.setdefault(code, []).extend(values)
+    return places
 
 
 def _entities() -> list[EntityConfig]:
@@ -241,7 +246,7 @@ def _unique(values: object) -> list[object]:
     return kept
 
 
-_SOURCES = ("territories.json", "territory_alt_names.json", "cities.json")  # in data/
+_SOURCES = ("territories.json", "territory_alt_names.json", "cities.json", "subdivisions.json")  # in data/
 
 
 def market_table() -> dict[str, Any]:

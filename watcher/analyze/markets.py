@@ -112,9 +112,10 @@ class MarketFinder:
         # Longest first; of one span, a name as written before a stem's continuation: "Nigeria" is NG, not "Niger*";
         # of two stems, the longer: "Австралии" is "Австрал*" (AU), not "Австр*" (AT).
         hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit], -literal.get(hit, 0)))
-        # Cities where no country is named: "Tallinnas", not "Mexico City"'s Mexico twice.
+        # Cities and provinces where no country is named: "Tallinnas", not "Mexico City"'s Mexico twice; one that holds
+        # another country's name is itself ("内蒙古" is no "蒙古", "New Mexico" no Mexico), the longer span wins below.
         hits.extend(city for city in self.cities.find(text) if not any(
-            hit.start < city.end and city.start < hit.end for hit in hits))  # fmt: skip
+            hit.start < city.end and city.start < hit.end and not _holds_other(city, hit) for hit in hits))  # fmt: skip
         for hit in hits:
             written.setdefault(hit, True)
         hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start), not written[hit], not cased.get(hit, True),
@@ -145,6 +146,12 @@ class MarketFinder:
 
     def codes(self, text: str) -> set[str]:
         return {hit.code for hit in self.find(text)}
+
+
+def _holds_other(place: MarketHit, hit: MarketHit) -> bool:
+    """Whether a city's or province's name holds a name of another country ("内蒙古" holds "蒙古")."""
+    inside = place.start <= hit.start and hit.end <= place.end and (place.end - place.start) > (hit.end - hit.start)
+    return inside and hit.code != place.code
 
 
 def _with_listed_capitals(text: str, kept: list[MarketHit]) -> list[MarketHit]:
