@@ -128,6 +128,10 @@ CASES = [
     ("ro", f"Costco, care și-a deschis primul magazin din Polonia în {_YEAR - 20}, are acum 30 de magazine", None),
     ("en", f"Costco will open its first store in Poland in {_YEAR + 1}", "PL"),
     ("th", f"Costco เตรียมเปิดเพิ่มอีก 8 แห่ง หลังเปิดสาขาแรกในไทยเมื่อปี {_YEAR - 5 + 543}", None),
+    # A state or province stands for its country; the company's own province is home.
+    ("en", "Chery to build its first European plant in Bavaria", "DE"),
+    ("en", "Costco opens its first warehouse in Selangor", "MY"),
+    ("zh", "奇瑞位于安徽的新工厂投产", None),
 ]
 
 
@@ -195,3 +199,24 @@ def test_a_later_sentence_adds_the_countries_it_enters_too() -> None:
     )
     (result,) = analyze_items(analyzer, [item])
     assert [event.market for event in result.events if event.type == "market_entry"] == ["CO", "PE"]
+
+
+def test_a_city_first_in_the_headline_is_where_not_the_companys_home() -> None:
+    analyzer = Analyzer([EntityConfig.model_validate({"name": "Chery"})])
+    item = ItemInput(
+        id="x",
+        title="Samarqandda Chery avtomobillari zavodi ishga tushdi",
+        summary="Xitoyning Chery kompaniyasi O‘zbekistonda ilk avtomobil zavodini ochdi.",
+        language="uz",
+    )
+    (result,) = analyze_items(analyzer, [item])
+    assert [event.market for event in result.events if event.type == "market_entry"] == ["UZ"]
+
+
+def test_an_abbreviation_of_initials_ends_no_sentence() -> None:
+    from watcher.analyze.analyzer import split_sentences
+
+    assert split_sentences("The U.S. Food and Drug Administration warned Lupin. It said so.") == [
+        "The U.S. Food and Drug Administration warned Lupin.",
+        "It said so.",
+    ]

@@ -35,7 +35,7 @@ NOT_ACTOR_TAGS = frozenset({"country", "countries", "place", "region", "market",
 # Urdu (۔), Armenian (։), Hindi, Marathi, Nepali and Bengali (।), Amharic (።) end sentences with their own marks;
 # Arabic asks with ؟.
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])(?<!\s\d\.)(?<!\s\d\d\.)(?<![\u0e00-\u0e7f]\.)\s+(?=[^a-z\d])|(?<=[。！？])|(?<=[۔։।؟።])\s*|\n+|(?<=…)\s*"
+    r"(?<=[.!?])(?<!\s\d\.)(?<!\s\d\d\.)(?<![\u0e00-\u0e7f]\.)(?<![A-Z]\.[A-Z]\.)\s+(?=[^a-z\d])|(?<=[。！？])|(?<=[۔։।؟።])\s*|\n+|(?<=…)\s*"
 )
 
 

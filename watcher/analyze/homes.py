@@ -115,6 +115,8 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
                 # "China's Haier", "VinFast asal Vietnam" / "Pabrik ... Asal Vietnam": where it is from, not a market.
                 if _possessive_of(sentence.text, hit, subject) or _ORIGIN.search(sentence.text[: hit.start]):
                     found.add(hit.code)
+                elif hit.is_city:
+                    continue  # "Jizzaxda Yutong ... zavod ishga tushdi": a place first is where, not an adjective
                 elif not sentence.text[: hit.start].strip() and any(
                     party.start > hit.end and not sentence.text[hit.end : party.start].strip() for party in subject
                 ):
