@@ -100,7 +100,35 @@ SUBDIVISION_WORDS = {
     "jala",  # Yala (TH): a net in Indonesian
     "saba",
     "三重",  # Mie (JP): "triple" in Chinese
+    "mary",  # Mary (TM): a given name
+    "maria",
+    "santander",  # a bank before a Colombian department
 }
+# A subdivision named by an everyday word ("Red Sea", "Midlands", "Centre", "Est": 東部) is left out in every language.
+GENERIC = {
+    "east", "west", "north", "south", "eastern", "western", "northern", "southern", "central", "centre", "center",
+    "coast", "coastal", "gulf", "sea", "maritime", "midlands", "lake", "lakes", "island", "islands", "river", "rivers",
+    "mountain", "mountains", "highlands", "capital", "upper", "lower", "plateau", "plateaux", "savanes", "littoral",
+    "est", "ouest", "nord", "sud", "centro", "norte", "sur", "oriental", "occidental", "interior", "federal",
+    "greater", "special", "red", "great", "valley", "desert", "border", "frontier", "atlantic", "pacific",
+}  # fmt: skip
+HAN_AT_HOME = {"CN", "JP", "KR", "TW"}  # two Han characters name a place of these ("四川"), elsewhere a word ("東部")
+
+
+def _short_here(name: str, code: str) -> bool:
+    """Too short a translation to be read as a place: under five letters (spaced scripts), under four kana or Thai
+    letters ("トラン" is in "トランプ"), three Hangul syllables, two Han characters for a place outside East Asia."""
+    letters = name.replace(" ", "")
+    script = _script(name)
+    if script in ("KATAKANA", "HIRAGANA", "THAI"):
+        return len(letters) < 4
+    if script == "HANGUL":
+        return len(letters) < 3
+    if script == "CJK":
+        return len(letters) < 3 and code not in HAN_AT_HOME
+    return len(letters) < 5
+
+
 # The word for the unit at the end of a Chinese or Japanese name, longest first ("自治区" before "区").
 _CJK_UNIT = re.compile(
     "(?:特别行政区|特別行政區|回族自治区|维吾尔自治区|壮族自治区|自治区|自治區|省|市|府|県|縣|都|道|州)$"
@@ -154,12 +182,19 @@ def main() -> None:
         own = {subdivision.name, english.gettext(subdivision.name)}
         names = own | {translation.gettext(subdivision.name) for translation in translations}
         forms = sorted(form for names_of in names for form in _forms(names_of))
-        # Another Latin spelling: the first three letters of its own or English name ("Malakka" for Melaka is not,
-        # "Barat", Indonesian for a region called West, is no name of it).
+        # Another Latin spelling: the first three letters of its own or English name and five letters or more
+        # ("Malakka" for Melaka is; "Barat", Indonesian for a region called West, and "Vale" for Valle are not).
         starts = {_fold(form)[:3] for names_of in own for form in _forms(names_of)}
-        forms = [form for form in forms if not _latin(form) or _fold(form)[:3] in starts]
+        ours = {form for names_of in own for form in _forms(names_of)}
+        forms = [
+            form
+            for form in forms
+            if form in ours or (not _short_here(form, code) and (not _latin(form) or _fold(form)[:3] in starts))
+        ]
         if any(_fold(form) in country_names for form in forms):
             continue  # a country of its own by one of its names ("台湾省", "Georgia"): the country's names say it
+        if set(_fold(" ".join(own)).replace("-", " ").split()) & GENERIC:
+            continue
         for name in forms:
             folded = _fold(name)
             if (

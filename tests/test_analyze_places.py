@@ -158,3 +158,13 @@ def test_a_state_or_province_stands_for_its_country() -> None:
     assert places("蒙古国") == [("MN", "蒙古", False)]
     # A translation in Latin letters far from the region's own name is another word: Indonesian "Barat" (west).
     assert places("di Subang, Jawa Barat") == []
+
+
+def test_a_province_is_matched_whole_and_by_no_everyday_word() -> None:
+    """A province's name takes no case ending ("Pando" is no "Pandora", "Cauca" no "Caucasus"); provinces named by
+    everyday words ("Est": 東部, "Red Sea") and short translations ("トラン" in "トランプ") are left out."""
+    assert places("Pandora opens in the Caucasus") == []
+    assert places("トランプ大統領") == []
+    assert places("東部の工場") == []
+    assert places("Munich est la capitale de la Bavière") == [("DE", "Munich", True), ("DE", "Bavière", True)]
+    assert places("nel Monaco di Baviera") == [("DE", "Baviera", True)]

@@ -42,16 +42,23 @@ class CityFinder:
     ("Tallinnas", "Taline"); Arabic clitics come off ("بالمغرب"); in Thai, Chinese, Japanese and Korean every
     stretch of the text is looked up, as they write words together."""
 
-    def __init__(self, table: dict[str, list[str]]) -> None:
+    def __init__(self, table: dict[str, list[str]], whole: dict[str, list[str]] | None = None) -> None:
+        """`table`: code → its cities' names; `whole`: code → names matched whole, with no case ending (states and
+        provinces: "Pando" is no "Pandora", "Cauca" no "Caucasus"), unless a city has the name too."""
         self.names: dict[str, str] = {}
         self.unspaced: dict[str, str] = {}
-        for code, values in table.items():
-            for value in values:
-                key = " ".join(fold(value).split())
-                if _UNSPACED.fullmatch(value.replace(" ", "")):
-                    self.unspaced[key.replace(" ", "")] = code
-                else:
-                    self.names[key] = code
+        cities = set()
+        for taking_endings, source in ((True, table), (False, whole or {})):
+            for code, values in source.items():
+                for value in values:
+                    key = " ".join(fold(value).split())
+                    if _UNSPACED.fullmatch(value.replace(" ", "")):
+                        self.unspaced.setdefault(key.replace(" ", ""), code)
+                    elif key not in self.names:
+                        self.names[key] = code
+                        if taking_endings:
+                            cities.add(key)
+        self.whole = frozenset(self.names.keys() - cities)
         # The first word of each spaced name → most words a name starting with it has; the first character of each
         # unspaced name → its names' lengths, longest first: most words and characters start none.
         self.first_words: dict[str, int] = {}
@@ -65,13 +72,15 @@ class CityFinder:
 
     def parts(self) -> dict[str, Any]:
         """What the finder holds, as plain data for from_parts (watcher/analyze/tables.py ships it)."""
-        return {"names": self.names, "unspaced": self.unspaced, "first_words": self.first_words, "starts": self.starts}
+        return {"names": self.names, "unspaced": self.unspaced, "first_words": self.first_words, "starts": self.starts,
+                "whole": sorted(self.whole)}  # fmt: skip
 
     @classmethod
     def from_parts(cls, parts: dict[str, Any]) -> CityFinder:
         finder = cls.__new__(cls)
         finder.names, finder.unspaced = parts["names"], parts["unspaced"]
         finder.first_words, finder.starts = parts["first_words"], parts["starts"]
+        finder.whole = frozenset(parts["whole"])
         return finder
 
     def _tokens(self, text: str) -> list[tuple[int, int, str]]:
@@ -146,19 +155,23 @@ class CityFinder:
                     return code
         if written.isalpha() and not _UNSPACED.search(written):
             for end in range(len(folded) - 1, max(CITY_STEM, len(folded) - CITY_ENDING) - 1, -1):
-                code = self.names.get(folded[:end])
+                code = self._stem(folded[:end])
                 if code and _VOWEL.search(folded[end:]):  # a case ending ("-as", "-e", "-ssa"), not "Turin-g"
                     return code
             # A Slavic case ending in place of a name's final "-a": "v Prahe", "w Warszawie", "в Москве".
             for end in range(len(folded) - 1, max(CITY_STEM - 1, len(folded) - 3) - 1, -1):
-                code = self.names.get(folded[:end] + "a") or self.names.get(folded[:end] + "а")
+                code = self._stem(folded[:end] + "a") or self._stem(folded[:end] + "а")
                 if code and _VOWEL.match(folded[end:]):
                     return code
         elif is_abugida(written):
             # A postposition written on: "দুবাইতে", "চট্টগ্রামে", "मुंबईमध्ये", "दुबईमा" (the endings country names take,
             # inflections.py), not any word run on ("नागपूरजवळ": near Nagpur).
             for end in range(len(folded) - 1, max(3, len(folded) - 2 * CITY_ENDING) - 1, -1):
-                code = self.names.get(folded[:end])
+                code = self._stem(folded[:end])
                 if code and folded[end:] in INDIC_ENDINGS:
                     return code
         return None
+
+    def _stem(self, folded: str) -> str | None:
+        """The country of a city's name that may take an ending (a province's may not)."""
+        return None if folded in self.whole else self.names.get(folded)

@@ -178,14 +178,15 @@ def _english_demonyms() -> dict[str, list[str]]:
 
 
 def _city_names() -> dict[str, list[str]]:
-    """ISO code → names of its capital and its big cities (data/cities.json, scripts/build_city_names.py), and of its
-    states and provinces (data/subdivisions.json, scripts/build_subdivision_names.py): places that stand for it."""
-    places: dict[str, list[str]] = {}
-    for name in ("cities.json", "subdivisions.json"):
-        data = resources.files("watcher.analyze").joinpath("data", name).read_text(encoding="utf-8")
-        for code, values in json.loads(data).items():
-            places.setdefault(code, []).extend(values)
-    return places
+    """ISO code → names of its capital and its big cities (data/cities.json, scripts/build_city_names.py)."""
+    data = resources.files("watcher.analyze").joinpath("data", "cities.json").read_text(encoding="utf-8")
+    return json.loads(data)
+
+
+def _subdivision_names() -> dict[str, list[str]]:
+    """ISO code → names of its states and provinces (data/subdivisions.json, scripts/build_subdivision_names.py)."""
+    data = resources.files("watcher.analyze").joinpath("data", "subdivisions.json").read_text(encoding="utf-8")
+    return json.loads(data)
 
 
 def _entities() -> list[EntityConfig]:
@@ -261,7 +262,7 @@ def market_table() -> dict[str, Any]:
     return {
         "matcher": compile_table(entities),
         "exact": {text: sorted(kinds) for text, kinds in exact.items()},
-        "cities": CityFinder(_city_names()).parts(),
+        "cities": CityFinder(_city_names(), _subdivision_names()).parts(),
     }
 
 
