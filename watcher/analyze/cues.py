@@ -13,7 +13,9 @@ Kinds beyond the taxonomy's event types:
 - `facility` + `build`: both in one sentence, with a country, make a market entry ("opens a plant in Egypt");
 - `acquired_by`: the passive ("acquired by", "racheté par", "overgenomen door"): the buyer follows it, and the
   company before it, bought, gets no event;
-- `after`: an event cue just after it is what came before the news ("dopo l'accordo con Exor"), no event;
+- `after`: an event cue just after it is what came before the news ("dopo l'accordo con Exor"), or no news of its own
+  ("300 partners at launch", a shop "run by a franchisee"), no event;
+- `export`: goods shipped or exported ("ships a new batch", "नई खेप"): no market entry, unless the sentence says first;
 - `per_share`: a price per share ("12,5 euros por acción") holds the word for shares but is no share move;
 - `org_noun`: a country's adjective next to it names the company's home ("the German group", "le groupe
   français", "중국 기업"), a country no market entry of the item can be;

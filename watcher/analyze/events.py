@@ -274,7 +274,20 @@ def _event_cues(sentence: Sentence, figure: bool = False, language: str | None =
     made = resolve(sentence, kinds, events, figure)
     if _numbered_another(sentence):
         made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "to build second Brazilian plant"
+    if _exports(sentence):
+        made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "ships a new batch ... to Australia"
+    if any(kind == "earnings" for kind, _cue in made):
+        # "The maker, investor in a plant complex in Quang Ninh, reported a net loss": a plant that describes the
+        # company whose results are the news, no plant built.
+        made = [(kind, cue) for kind, cue in made if not (kind == "market_entry" and cue.kind in ("facility", "build"))]
     return made
+
+
+def _exports(sentence: Sentence) -> bool:
+    """Goods shipped or exported to a country, in a sentence that says no first: exports from a plant, no entry (the
+    taxonomy), whatever else the sentence says of the plant ("a new batch of coaches made at its plant")."""
+    kinds = {cue.kind for cue in sentence.cues}
+    return "export" in kinds and not kinds & {"first", "first_time", "absent"}
 
 
 _NAME_BEFORE = re.compile(r"(?<=\S\s)[A-Z][\w.&'-]*[\s-]+$")  # a capitalised word, not the sentence's first

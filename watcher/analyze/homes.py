@@ -44,6 +44,7 @@ _HOME_PLACE = re.compile(r"\b(?:its|their) home (?:city|town|country|province|st
 _DEV_ZONE = re.compile(
     r"经开区|开发区|高新区|新区|新區|工业园|产业园|生态园|园区|經開區|開發區|工業區|工業団地|産業団地|산업단지|산단"
 )
+_NOUN_TO_NAME = 4  # words between a word for a company and the country after it ("Nhà sản xuất tấm pin mặt trời")
 _POSSESSIVE = re.compile(r"['’]s\s+$")
 _CJK_OF = ("", "の", "・", "的", " ")  # between a country and the company it is the home of
 
@@ -70,6 +71,16 @@ def item_homes(sentences: Sequence[Sentence], language: str | None, known: froze
         # "奇瑞汽车位于芜湖经开区的新整车工厂": a plant in a development zone of a city, no country named: at home.
         home |= {hit.code for sentence in sentences for hit in sentence.markets if hit.is_city}
     return home
+
+
+def _named_after_noun(text: str, hit: MarketHit, subject: Sequence[Party], nouns: Sequence[Cue]) -> bool:
+    """A country's name just before the subject company, a word for a company a few words before it, where the
+    language writes the country after its noun (Vietnamese "Hãng xe Trung Quốc Chery", Indonesian "perusahaan China
+    Chery"): the company's home."""
+    follows = any(party.start > hit.end and not text[hit.end : party.start].strip(" ,") for party in subject)
+    return follows and any(
+        hit.start - noun.end >= 0 and len(text[noun.end : hit.start].split()) <= _NOUN_TO_NAME for noun in nouns
+    )
 
 
 def _based_party(sentence: Sentence, hit: MarketHit) -> bool:
@@ -117,6 +128,8 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
                     found.add(hit.code)
                 elif hit.is_city:
                     continue  # "Jizzaxda Yutong ... zavod ishga tushdi": a place first is where, not an adjective
+                elif _named_after_noun(sentence.text, hit, subject, nouns):
+                    found.add(hit.code)  # "Nhà sản xuất ô tô Trung Quốc Chery": the country between noun and name
                 elif not sentence.text[: hit.start].strip() and any(
                     party.start > hit.end and not sentence.text[hit.end : party.start].strip() for party in subject
                 ):
