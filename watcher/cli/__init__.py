@@ -199,11 +199,14 @@ class _ProgressReporter:
         self.bar: Any = None
         self.task: Any = None
         self.last_decile = -1
+        self.on_terminal: bool | None = None  # asked once: isatty is a system call, and this runs per feed
 
     def __call__(self, done: int, total: int) -> None:
         if total < 20:
             return  # short jobs need no progress report
-        if sys.stderr.isatty():
+        if self.on_terminal is None:
+            self.on_terminal = sys.stderr.isatty()
+        if self.on_terminal:
             if self.bar is None:
                 from rich.progress import Progress
 
