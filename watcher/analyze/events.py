@@ -10,96 +10,33 @@ A rumour, denial, negation, review, opinion, share move or anniversary in a sent
 title, it drops every event of the item. When in doubt the item carries no event: a wrong event costs an
 analyst more than a missing one.
 
-The sentence model and the cue finder are in sentences.py, who is a party or a subject in subjects.py, a company's
-home in homes.py, the rules that read a market entry in entries.py and its country in entry_country.py, weak cues and
-conflicts between events in conflicts.py.
+Which events one sentence's cues make is sentence_events.py's; the sentence model and the cue finder are in
+sentences.py, who is a party or a subject in subjects.py, a company's home in homes.py, the rules that read a market
+entry in entries.py and its country in entry_country.py, weak cues and conflicts between events in conflicts.py.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from watcher.analyze.conflicts import has_figure, resolve
-from watcher.analyze.cues import ITEM_BLOCKERS, blockers
-from watcher.analyze.entries import (
-    ORDINAL_AFTER,
-    absent_until_now,
-    dated_before,
-    deal_to_sell,
-    distributor_for,
-    first_abroad,
-    first_foreign,
-    first_in_country,
-    first_time_in,
-    first_venture,
-    launches_a_shop,
-    new_market,
-    ordinal_near,
-)
-from watcher.analyze.entry_country import (
-    ARRIVE_REACH,
-    also_entered,
-    arrives,
-    country_near,
-    entry_market,
-    in_the_past,
-)
+from watcher.analyze.conflicts import has_figure
+from watcher.analyze.cues import ITEM_BLOCKERS
+from watcher.analyze.entries import dated_before
+from watcher.analyze.entry_country import also_entered, entry_market, in_the_past
 from watcher.analyze.homes import item_homes, written_locally
-from watcher.analyze.sentences import (
-    EVENT_TYPES,
-    VERB_LAST,
-    Cue,
-    Event,
-    Party,
-    Sentence,
-    cue_language_of,
-)
+from watcher.analyze.sentence_events import sentence_blockers, sentence_event_cues
+from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Event, Party, Sentence, cue_language_of
 from watcher.analyze.subjects import described, parties_of, subjects_of
 
 EVIDENCE_CHARS = 240
-# Between "after" and the event it dates back, its size: "after the $69bn takeover", "nach der 5-Mrd-Übernahme".
-_SIZED = re.compile(
-    r"\s*(?:the|its|a|der|die|das|la|le|el|il)?\s*[$€£¥]?\s?\d[\d.,]*\s?(?:bn|m|billion|million|Mrd)?[-\s]*"
-)
-_AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates back ("after the deal")
-_MARKET_WORD_REACH = 25  # characters between a movement verb and the market it moves into ("into the Greek ")
-_PAST_ENTRY_REACH = 20  # ... and an entry's cue, across its verb ("after opening its first overseas office")
 _QUESTION_MARKS = ("?", "\uff1f", "؟", "\u055e")  # Latin, full-width, Arabic-script and Armenian question marks
-_BUYERS_REACH = 40  # characters between shoppers and the verb they buy with ("shoppers on its Masoko platform buy")
-# A licence fined, bought with a company or financed: not one won to operate in a new country.
-_LICENCE_ELSEWHERE = frozenset({"legal", "acquisition", "funding", "earnings"})
-
-
-def _blockers(sentence: Sentence) -> list[str]:
-    """The blockers of a sentence, in text order. Shares sold to raise money are funding, not a share move
-    ("размещение акций", "share placement")."""
-    afters = [cue.end for cue in sentence.cues if cue.kind == "after"]
-    # "terms were not disclosed", "โดยไม่เปิดเผยมูลค่าดีล": a detail withheld, not the news denied; "where it was not
-    # present until now": a first, not a denial.
-    spans = [cue for cue in sentence.cues if cue.kind in ("disclosed", "absent")]
-    kinds = [
-        cue.kind
-        for cue in sentence.cues
-        if cue.kind in blockers()
-        and cue.kind != "not_party"
-        and not any(_inside(cue, other) for other in spans)
-        and not any(0 <= cue.start - end <= _AFTER_REACH for end in afters)  # "after years of expansion": the past
-    ]
-    if "stock" in kinds and any(cue.kind == "funding" for cue in sentence.cues):
-        kinds = [kind for kind in kinds if kind != "stock"]
-    return kinds
-
-
-def _inside(cue: Cue, span: Cue) -> bool:
-    return span.start <= cue.start and cue.end <= span.end
 
 
 def item_blocker(title: Sentence) -> str | None:
     """What a title is when it is a review, opinion, denial, rumour, share move or anniversary: no event at all."""
     if any(mark in title.text for mark in _QUESTION_MARKS):
         return "rumour"  # "Costco guarda all'Italia?", "Is Tesco coming to Greece?": asked, not reported
-    return next((kind for kind in _blockers(title) if kind in ITEM_BLOCKERS), None)
+    return next((kind for kind in sentence_blockers(title) if kind in ITEM_BLOCKERS), None)
 
 
 def extract_events(
@@ -143,7 +80,7 @@ def extract_events(
             # the company described is the one the sentence before named.
             parties = [Party(previous.entity, -1, -1)]
         previous = parties[0] if parties else previous
-        if _blockers(sentence):
+        if sentence_blockers(sentence):
             continue
         if not parties and sentence.index == 0 and sole is not None and described(sentence):
             # "Philippinische Fastfood-Kette eröffnet erste deutsche Filiale" and only Jollibee named below: the
@@ -154,7 +91,9 @@ def extract_events(
             parties = [Party(title_subject.entity, -1, -1)]
         if not parties:
             continue
-        for event_type, cue in _event_cues(sentence, figure=sentence.index == 0 and lead_figure, language=language):
+        for event_type, cue in sentence_event_cues(
+            sentence, figure=sentence.index == 0 and lead_figure, language=language
+        ):
             markets: list[str | None] = [None]
             if only is not None and event_type not in only:
                 continue
@@ -200,126 +139,6 @@ def extract_events(
 
 def _reports_results(title: Sentence) -> bool:
     return any(cue.kind in ("earnings", "earnings?") for cue in title.cues)
-
-
-def _event_cues(sentence: Sentence, figure: bool = False, language: str | None = None) -> list[tuple[str, Cue]]:
-    """(event type, its cue) for each event the sentence's cues make, in text order, conflicts resolved.
-    `figure`: a figure elsewhere (the lead's) counts for the weak cues, as one in the sentence does."""
-    kinds: dict[str, Cue] = {}
-    afters = [cue.end for cue in sentence.cues if cue.kind == "after"]
-    absent = [cue for cue in sentence.cues if cue.kind == "absent"]
-    for cue in sentence.cues:
-        if any(other is not cue and _inside(cue, other) for other in absent):
-            continue  # "where it has had no business": no sale of a business
-        if sentence.index >= 1 and _in_a_name(sentence.text, cue, language):
-            continue  # "the Star Alliance carrier": a name, not an alliance made
-        if cue.kind in EVENT_TYPES and any(
-            0 <= cue.start - end <= _AFTER_REACH or _SIZED.fullmatch(sentence.text[end : cue.start])
-            for end in afters
-            if end <= cue.start
-        ):
-            continue  # "dopo l'accordo con Exor", "after the merger": what came before the news
-        kinds.setdefault(cue.kind, cue)
-    events: dict[str, Cue] = {kind: cue for kind, cue in kinds.items() if kind in EVENT_TYPES}
-    buying = events.get("acquisition")
-    if buying and any(cue.kind == "buyers" and 0 <= buying.start - cue.end <= _BUYERS_REACH for cue in sentence.cues):
-        events.pop("acquisition")  # "lets shoppers on its platform buy from retailers": shopping, not a takeover
-    if "market_entry" not in events:
-        # "first flagship store", "erste Filiale", "첫 매장": an ordinal just before a kind of site.
-        firsts = [cue for cue in sentence.cues if cue.kind == "first"]
-        outlets = [cue for cue in sentence.cues if cue.kind == "outlet"]
-        after = cue_language_of(language) in ORDINAL_AFTER
-        near = [
-            first
-            for first in firsts
-            if any(ordinal_near(sentence.text, first, outlet, after) for outlet in outlets) and not _past(first, afters)
-        ]
-        if near:
-            events["market_entry"] = near[0]
-    if "market_entry" not in events:
-        entry = (
-            first_abroad(sentence, language)
-            or first_foreign(sentence)
-            or first_time_in(sentence)
-            or distributor_for(sentence)
-            or deal_to_sell(sentence)
-            or new_market(sentence)
-            or first_venture(sentence, language)
-            or first_in_country(sentence)
-            or absent_until_now(sentence)
-        )
-        if entry is not None and not _past(entry, afters):
-            events["market_entry"] = entry
-    launched = kinds.get("product_launch")
-    if "market_entry" not in events and launched and launches_a_shop(sentence, launched):
-        events["market_entry"] = launched  # "spustil e-shop v Polsku", "launched a storefront for Polish shoppers"
-    for moving in (kinds.get("arrive"), kinds.get("enter")):
-        if "market_entry" not in events and moving and country_near(sentence, moving) and arrives(sentence, moving):
-            # "starts operations in Bangladesh", "chega ao Brasil", "jõuab Eestisse", "ליפמוטור נכנסת לישראל"
-            events["market_entry"] = moving
-    licence = kinds.get("licence")
-    if "market_entry" not in events and licence and "operator" in kinds and not _LICENCE_ELSEWHERE & set(kinds):
-        events["market_entry"] = licence  # "wins Ethiopian mobile licence", "obtém licença e vai operar na Argentina"
-    if "market_entry" not in events and "open" in kinds and "office" in kinds:
-        opening = min(kinds["open"], kinds["office"], key=lambda cue: cue.start)
-        if country_near(sentence, opening, reach=ARRIVE_REACH + 30):
-            events["market_entry"] = opening  # "opens an office in Hanoi", "avas Tallinnas esinduse"
-    if "market_entry" not in events and "enter" in kinds and "market_word" in kinds:
-        events["market_entry"] = min(kinds["enter"], kinds["market_word"], key=lambda cue: cue.start)
-    arriving, market_word = kinds.get("arrive"), kinds.get("market_word")
-    into_market = arriving and market_word and 0 <= market_word.start - arriving.end <= _MARKET_WORD_REACH
-    if "market_entry" not in events and arriving and into_market and arrives(sentence, arriving, clause=True):
-        events["market_entry"] = arriving  # "μπαίνει στην ελληνική αγορά": the company moving into a market
-
-    made = resolve(sentence, kinds, events, figure)
-    if _numbered_another(sentence):
-        made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "to build second Brazilian plant"
-    if _exports(sentence):
-        made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "ships a new batch ... to Australia"
-    if any(kind == "earnings" for kind, _cue in made):
-        # "The maker, investor in a plant complex in Quang Ninh, reported a net loss": a plant that describes the
-        # company whose results are the news, no plant built.
-        made = [(kind, cue) for kind, cue in made if not (kind == "market_entry" and cue.kind in ("facility", "build"))]
-    return made
-
-
-def _exports(sentence: Sentence) -> bool:
-    """Goods shipped or exported to a country, in a sentence that says no first: exports from a plant, no entry (the
-    taxonomy), whatever else the sentence says of the plant ("a new batch of coaches made at its plant")."""
-    kinds = {cue.kind for cue in sentence.cues}
-    return "export" in kinds and not kinds & {"first", "first_time", "absent"}
-
-
-_NAME_BEFORE = re.compile(r"(?<=\S\s)[A-Z][\w.&'-]*[\s-]+$")  # a capitalised word, not the sentence's first
-
-
-def _in_a_name(text: str, cue: Cue, language: str | None) -> bool:
-    """A capitalised cue after a capitalised word inside a sentence (not a headline, whose words are capitalised):
-    part of a name, "the Star Alliance carrier", "Patent and Trademark Office". German capitalises every noun."""
-    if cue_language_of(language) == "de" or not text[cue.start : cue.start + 1].isupper():
-        return False
-    return _NAME_BEFORE.search(text, 0, cue.start) is not None
-
-
-def _past(entry: Cue, afters: list[int]) -> bool:
-    """An entry just after "after", across its verb: "a week after opening its first overseas office in Dubai"."""
-    return any(0 <= entry.start - end <= _PAST_ENTRY_REACH for end in afters)
-
-
-def _numbered_another(sentence: Sentence) -> bool:
-    """A second or another shop or office, in a sentence that says no first: "opens its second store in Riyadh". Not
-    a plant: a new factory abroad is an entry, the second too (the taxonomy; "segunda fábrica en España")."""
-    if any(cue.kind in ("first", "first_time", "absent") for cue in sentence.cues):
-        return False
-    plants = [cue for cue in sentence.cues if cue.kind == "facility"]
-    sites = [
-        cue for cue in sentence.cues
-        if cue.kind in ("outlet", "office") and not any(plant.start <= cue.start < plant.end for plant in plants)
-    ]  # fmt: skip
-    return any(
-        ordinal_near(sentence.text, another, site) for another in sentence.cues if another.kind == "another"
-        for site in sites
-    )  # fmt: skip
 
 
 def evidence_at(text: str, position: int) -> str:

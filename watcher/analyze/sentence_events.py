@@ -1,0 +1,184 @@
+"""Which events one sentence's cues make, by the rules of each type: cues taken back by "after" or a span that
+holds them, a market entry made of two cues (a first and a kind of site, an arrival and a country, an office
+opened ...), conflicts between types resolved (conflicts.py). Pure: a sentence in, (event type, cue) pairs out.
+
+Who the events are about, and a market entry's country, are events.py's (the item's sentences together).
+"""
+
+from __future__ import annotations
+
+import re
+
+from watcher.analyze.conflicts import resolve
+from watcher.analyze.cues import blockers
+from watcher.analyze.entries import (
+    ORDINAL_AFTER,
+    absent_until_now,
+    deal_to_sell,
+    distributor_for,
+    first_abroad,
+    first_foreign,
+    first_in_country,
+    first_time_in,
+    first_venture,
+    launches_a_shop,
+    new_market,
+    ordinal_near,
+)
+from watcher.analyze.entry_country import ARRIVE_REACH, arrives, country_near
+from watcher.analyze.sentences import EVENT_TYPES, Cue, Sentence, cue_language_of
+
+# Between "after" and the event it dates back, its size: "after the $69bn takeover", "nach der 5-Mrd-Übernahme".
+_SIZED = re.compile(
+    r"\s*(?:the|its|a|der|die|das|la|le|el|il)?\s*[$€£¥]?\s?\d[\d.,]*\s?(?:bn|m|billion|million|Mrd)?[-\s]*"
+)
+_AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates back ("after the deal")
+_MARKET_WORD_REACH = 25  # characters between a movement verb and the market it moves into ("into the Greek ")
+_PAST_ENTRY_REACH = 20  # ... and an entry's cue, across its verb ("after opening its first overseas office")
+_BUYERS_REACH = 40  # characters between shoppers and the verb they buy with ("shoppers on its Masoko platform buy")
+# A licence fined, bought with a company or financed: not one won to operate in a new country.
+_LICENCE_ELSEWHERE = frozenset({"legal", "acquisition", "funding", "earnings"})
+
+
+def sentence_blockers(sentence: Sentence) -> list[str]:
+    """The blockers of a sentence, in text order. Shares sold to raise money are funding, not a share move
+    ("размещение акций", "share placement")."""
+    afters = [cue.end for cue in sentence.cues if cue.kind == "after"]
+    # "terms were not disclosed", "โดยไม่เปิดเผยมูลค่าดีล": a detail withheld, not the news denied; "where it was not
+    # present until now": a first, not a denial.
+    spans = [cue for cue in sentence.cues if cue.kind in ("disclosed", "absent")]
+    kinds = [
+        cue.kind
+        for cue in sentence.cues
+        if cue.kind in blockers()
+        and cue.kind != "not_party"
+        and not any(_inside(cue, other) for other in spans)
+        and not any(0 <= cue.start - end <= _AFTER_REACH for end in afters)  # "after years of expansion": the past
+    ]
+    if "stock" in kinds and any(cue.kind == "funding" for cue in sentence.cues):
+        kinds = [kind for kind in kinds if kind != "stock"]
+    return kinds
+
+
+def _inside(cue: Cue, span: Cue) -> bool:
+    return span.start <= cue.start and cue.end <= span.end
+
+
+def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str | None = None) -> list[tuple[str, Cue]]:
+    """(event type, its cue) for each event the sentence's cues make, in text order, conflicts resolved.
+    `figure`: a figure elsewhere (the lead's) counts for the weak cues, as one in the sentence does."""
+    kinds: dict[str, Cue] = {}
+    afters = [cue.end for cue in sentence.cues if cue.kind == "after"]
+    absent = [cue for cue in sentence.cues if cue.kind == "absent"]
+    for cue in sentence.cues:
+        if any(other is not cue and _inside(cue, other) for other in absent):
+            continue  # "where it has had no business": no sale of a business
+        if sentence.index >= 1 and _in_a_name(sentence.text, cue, language):
+            continue  # "the Star Alliance carrier": a name, not an alliance made
+        if cue.kind in EVENT_TYPES and any(
+            0 <= cue.start - end <= _AFTER_REACH or _SIZED.fullmatch(sentence.text[end : cue.start])
+            for end in afters
+            if end <= cue.start
+        ):
+            continue  # "dopo l'accordo con Exor", "after the merger": what came before the news
+        kinds.setdefault(cue.kind, cue)
+    events: dict[str, Cue] = {kind: cue for kind, cue in kinds.items() if kind in EVENT_TYPES}
+    buying = events.get("acquisition")
+    if buying and any(cue.kind == "buyers" and 0 <= buying.start - cue.end <= _BUYERS_REACH for cue in sentence.cues):
+        events.pop("acquisition")  # "lets shoppers on its platform buy from retailers": shopping, not a takeover
+    if "market_entry" not in events:
+        # "first flagship store", "erste Filiale", "첫 매장": an ordinal just before a kind of site.
+        firsts = [cue for cue in sentence.cues if cue.kind == "first"]
+        outlets = [cue for cue in sentence.cues if cue.kind == "outlet"]
+        after = cue_language_of(language) in ORDINAL_AFTER
+        near = [
+            first
+            for first in firsts
+            if any(ordinal_near(sentence.text, first, outlet, after) for outlet in outlets) and not _past(first, afters)
+        ]
+        if near:
+            events["market_entry"] = near[0]
+    if "market_entry" not in events:
+        entry = (
+            first_abroad(sentence, language)
+            or first_foreign(sentence)
+            or first_time_in(sentence)
+            or distributor_for(sentence)
+            or deal_to_sell(sentence)
+            or new_market(sentence)
+            or first_venture(sentence, language)
+            or first_in_country(sentence)
+            or absent_until_now(sentence)
+        )
+        if entry is not None and not _past(entry, afters):
+            events["market_entry"] = entry
+    launched = kinds.get("product_launch")
+    if "market_entry" not in events and launched and launches_a_shop(sentence, launched):
+        events["market_entry"] = launched  # "spustil e-shop v Polsku", "launched a storefront for Polish shoppers"
+    for moving in (kinds.get("arrive"), kinds.get("enter")):
+        if "market_entry" not in events and moving and country_near(sentence, moving) and arrives(sentence, moving):
+            # "starts operations in Bangladesh", "chega ao Brasil", "jõuab Eestisse", "ליפמוטור נכנסת לישראל"
+            events["market_entry"] = moving
+    licence = kinds.get("licence")
+    if "market_entry" not in events and licence and "operator" in kinds and not _LICENCE_ELSEWHERE & set(kinds):
+        events["market_entry"] = licence  # "wins Ethiopian mobile licence", "obtém licença e vai operar na Argentina"
+    if "market_entry" not in events and "open" in kinds and "office" in kinds:
+        opening = min(kinds["open"], kinds["office"], key=lambda cue: cue.start)
+        if country_near(sentence, opening, reach=ARRIVE_REACH + 30):
+            events["market_entry"] = opening  # "opens an office in Hanoi", "avas Tallinnas esinduse"
+    if "market_entry" not in events and "enter" in kinds and "market_word" in kinds:
+        events["market_entry"] = min(kinds["enter"], kinds["market_word"], key=lambda cue: cue.start)
+    arriving, market_word = kinds.get("arrive"), kinds.get("market_word")
+    into_market = arriving and market_word and 0 <= market_word.start - arriving.end <= _MARKET_WORD_REACH
+    if "market_entry" not in events and arriving and into_market and arrives(sentence, arriving, clause=True):
+        events["market_entry"] = arriving  # "μπαίνει στην ελληνική αγορά": the company moving into a market
+
+    made = resolve(sentence, kinds, events, figure)
+    if _numbered_another(sentence):
+        made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "to build second Brazilian plant"
+    if _exports(sentence):
+        made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "ships a new batch ... to Australia"
+    if any(kind == "earnings" for kind, _cue in made):
+        # "The maker, investor in a plant complex in Quang Ninh, reported a net loss": a plant that describes the
+        # company whose results are the news, no plant built.
+        made = [(kind, cue) for kind, cue in made if not (kind == "market_entry" and cue.kind in ("facility", "build"))]
+    return made
+
+
+def _exports(sentence: Sentence) -> bool:
+    """Goods shipped or exported to a country, in a sentence that says no first: exports from a plant, no entry (the
+    taxonomy), whatever else the sentence says of the plant ("a new batch of coaches made at its plant")."""
+    kinds = {cue.kind for cue in sentence.cues}
+    return "export" in kinds and not kinds & {"first", "first_time", "absent"}
+
+
+_NAME_BEFORE = re.compile(r"(?<=\S\s)[A-Z][\w.&'-]*[\s-]+$")  # a capitalised word, not the sentence's first
+
+
+def _in_a_name(text: str, cue: Cue, language: str | None) -> bool:
+    """A capitalised cue after a capitalised word inside a sentence (not a headline, whose words are capitalised):
+    part of a name, "the Star Alliance carrier", "Patent and Trademark Office". German capitalises every noun."""
+    if cue_language_of(language) == "de" or not text[cue.start : cue.start + 1].isupper():
+        return False
+    return _NAME_BEFORE.search(text, 0, cue.start) is not None
+
+
+def _past(entry: Cue, afters: list[int]) -> bool:
+    """An entry just after "after", across its verb: "a week after opening its first overseas office in Dubai"."""
+    return any(0 <= entry.start - end <= _PAST_ENTRY_REACH for end in afters)
+
+
+def _numbered_another(sentence: Sentence) -> bool:
+    """A second or another shop or office, in a sentence that says no first: "opens its second store in Riyadh". Not
+    a plant: a new factory abroad is an entry, the second too (the taxonomy; "segunda fábrica en España")."""
+    if any(cue.kind in ("first", "first_time", "absent") for cue in sentence.cues):
+        return False
+    plants = [cue for cue in sentence.cues if cue.kind == "facility"]
+    sites = [
+        cue for cue in sentence.cues
+        if cue.kind in ("outlet", "office") and not any(plant.start <= cue.start < plant.end for plant in plants)
+    ]  # fmt: skip
+    return any(
+        ordinal_near(sentence.text, another, site) for another in sentence.cues if another.kind == "another"
+        for site in sites
+    )  # fmt: skip
