@@ -176,7 +176,7 @@ def _read_as_any(url: str, result: Any) -> _Found:
 async def _probe(config: Any, urls: list[str]) -> list[Any]:
     """Fetch each URL with the guarded client and the poller's limits; an exception in place of a failure."""
     from watcher.fetch import fetch, make_client
-    from watcher.poll import fetch_limits
+    from watcher.poll.poller import fetch_limits
 
     limits = fetch_limits(config)
     async with make_client(limits, config.poll.user_agent, 4, config.poll.per_host) as client:
