@@ -15,7 +15,7 @@ from tests.conftest import FeedServer, Route, founding_feed, rfc822_ago, rss, wr
 from watcher import parse_pool
 from watcher.app import Watcher
 from watcher.config import load_config
-from watcher.parse import NeedsFeedparser, parse_feed, parse_feed_here
+from watcher.parse.feed import NeedsFeedparser, parse_feed, parse_feed_here
 from watcher.parse_pool import INLINE_MAX_BYTES, parse_inline
 from watcher.store import Database
 

@@ -24,7 +24,8 @@ from watcher.coverage.results import SearchResult, SearchResults, parse_search_r
 from watcher.errors import WatcherError
 from watcher.fetch import FetchLimits, fetch
 from watcher.hosts import Hosts, host_of
-from watcher.parse import Entry, ParsedFeed, parse_feed
+from watcher.parse.entry import Entry, ParsedFeed
+from watcher.parse.feed import parse_feed
 from watcher.store import ItemKeys
 
 if TYPE_CHECKING:

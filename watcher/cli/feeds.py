@@ -151,7 +151,7 @@ def _read_as(kind: str, url: str, result: Any) -> _Found:
     from watcher.coverage.pages import parse_page
     from watcher.coverage.sitemap import parse_sitemap
     from watcher.errors import FeedError
-    from watcher.parse import parse_feed
+    from watcher.parse.feed import parse_feed
 
     reader = {"feed": parse_feed, "page": parse_page, "sitemap": parse_sitemap}[kind]
     parsed = reader(result.body, content_type=result.content_type, url=result.url)

@@ -15,7 +15,7 @@ from watcher.coverage.results import SearchResult
 from watcher.fetch import FetchLimits, FetchResult, HttpStatusError
 from watcher.hosts import HeldSlots, Hosts, host_of
 from watcher.match import Matcher
-from watcher.parse import Entry
+from watcher.parse.entry import Entry
 from watcher.poll.parsing import _identity_prefixes, _Prepared
 from watcher.poll.summary import PollSummary
 from watcher.sources import LinkFollower, Parsed, feed_of, item_keys, results_of, silencer

@@ -12,7 +12,8 @@ from concurrent.futures.process import BrokenProcessPool
 from watcher.config import Config
 from watcher.errors import FeedError
 from watcher.fetch import FetchResult
-from watcher.parse import ParsedFeed, Stored, parse_feed
+from watcher.parse.entry import ParsedFeed
+from watcher.parse.feed import Stored, parse_feed
 from watcher.parse_pool import INLINE_BUDGET, ParsePool, ParseSlots, make_parse_pool, parse_inline
 from watcher.sources import Parsed, reader_for
 from watcher.store import Database, FeedState, stored_identities

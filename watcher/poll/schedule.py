@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from watcher.config import Config, FeedConfig
 from watcher.coverage.generated import Generated, generated_feeds
 from watcher.fetch import FetchResult
-from watcher.parse import ParsedFeed
+from watcher.parse.entry import ParsedFeed
 from watcher.store import FeedState
 
 JITTER = 0.1

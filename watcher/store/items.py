@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from watcher.match import EntityMatch
 from watcher.models import Feed, Item, ItemSource, Match
-from watcher.parse import Entry
+from watcher.parse.entry import Entry
 from watcher.store.bulk import BULK, ITEM_COLUMNS, bulk_for
 from watcher.store.engine import insert_or_ignore
 from watcher.stored_matches import PreparedMatches, prepare_matches
