@@ -44,7 +44,9 @@ import pytest
 
 from watcher.config import EntityConfig
 from watcher.errors import FeedError, FetchError
-from watcher.fetch import FetchLimits, fetch, make_client
+from watcher.fetch.client import make_client
+from watcher.fetch.request import fetch
+from watcher.fetch.results import FetchLimits
 from watcher.match import EntityMatch, Matcher
 from watcher.parse.entry import Entry, ParsedFeed
 from watcher.parse.feed import parse_feed

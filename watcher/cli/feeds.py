@@ -175,7 +175,8 @@ def _read_as_any(url: str, result: Any) -> _Found:
 
 async def _probe(config: Any, urls: list[str]) -> list[Any]:
     """Fetch each URL with the guarded client and the poller's limits; an exception in place of a failure."""
-    from watcher.fetch import fetch, make_client
+    from watcher.fetch.client import make_client
+    from watcher.fetch.request import fetch
     from watcher.poll.poller import fetch_limits
 
     limits = fetch_limits(config)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from watcher.clock import utcnow
 from watcher.config import Config
 from watcher.coverage.results import SearchResult
-from watcher.fetch import FetchLimits, FetchResult, HttpStatusError
+from watcher.fetch.results import FetchLimits, FetchResult, HttpStatusError
 from watcher.hosts import HeldSlots, Hosts, host_of
 from watcher.match import Matcher
 from watcher.parse.entry import Entry

@@ -11,7 +11,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from watcher.config import Config
 from watcher.errors import FeedError
-from watcher.fetch import FetchResult
+from watcher.fetch.results import FetchResult
 from watcher.parse.entry import ParsedFeed
 from watcher.parse.feed import Stored, parse_feed
 from watcher.parse_pool import INLINE_BUDGET, ParsePool, ParseSlots, make_parse_pool, parse_inline

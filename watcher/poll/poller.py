@@ -19,7 +19,9 @@ from watcher.clock import utcnow
 from watcher.config import Config, FeedConfig
 from watcher.coverage.generated import generated_feeds
 from watcher.errors import FeedError, FetchError
-from watcher.fetch import FetchLimits, HttpStatusError, fetch, make_client
+from watcher.fetch.client import make_client
+from watcher.fetch.request import fetch
+from watcher.fetch.results import FetchLimits, HttpStatusError
 from watcher.hosts import PAUSE_STATUSES, HeldSlots, Hosts
 from watcher.match import Matcher
 from watcher.parse_pool import ParseSlots, parse_workers

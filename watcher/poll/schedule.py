@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from watcher.config import Config, FeedConfig
 from watcher.coverage.generated import Generated, generated_feeds
-from watcher.fetch import FetchResult
+from watcher.fetch.results import FetchResult
 from watcher.parse.entry import ParsedFeed
 from watcher.store import FeedState
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from watcher.clock import utcnow
 from watcher.config import Config
-from watcher.fetch import FetchResult
+from watcher.fetch.results import FetchResult
 from watcher.hosts import HeldSlots
 from watcher.poll.summary import PollSummary
 from watcher.store import Database, FeedState, record_redirect, record_unchanged
