@@ -26,7 +26,7 @@ import watcher.parse.text
 from watcher.errors import FeedError
 from watcher.parse.entry import ParsedFeed
 from watcher.parse.feed import parse_feed
-from watcher.parse_fast import read_feed
+from watcher.parse_fast.reader import read_feed
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "data" / "feedparser" / "tests"
@@ -439,7 +439,7 @@ def test_the_repair_of_ascii_is_skipped_only_where_it_changes_nothing(value: str
 
     from feedparser.html import _cp1252
 
-    from watcher.parse_fast import _repair
+    from watcher.parse_fast.rules import _repair
 
     slow = value
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
@@ -460,7 +460,7 @@ def test_plain_absolute_links_are_resolved_as_feedparser_resolves_them(scheme: s
     # parse_fast._resolve skips feedparser's _urljoin for a plain absolute http(s) URL: the same value either way.
     from feedparser.urls import _urljoin
 
-    from watcher.parse_fast import _PLAIN_ABSOLUTE_URL, _parses, _resolve
+    from watcher.parse_fast.rules import _PLAIN_ABSOLUTE_URL, _parses, _resolve
 
     uri = scheme + rest
     assert _resolve(base, uri, _parses(base)) == _urljoin(base, uri)
@@ -469,7 +469,7 @@ def test_plain_absolute_links_are_resolved_as_feedparser_resolves_them(scheme: s
 
 
 def test_the_links_of_most_feeds_take_the_plain_path() -> None:
-    from watcher.parse_fast import _PLAIN_ABSOLUTE_URL
+    from watcher.parse_fast.rules import _PLAIN_ABSOLUTE_URL
 
     plain = ["https://news.example/1/2.html", "http://www.ilsole24ore.com/art/x-AbC_1?refresh_ce=1&x=2#top",
              "https://example.com:8443/a/b/", "https://user@example.com/~me/(x)*+,=:!$"]  # fmt: skip
@@ -484,7 +484,7 @@ def test_element_names_are_remembered_only_where_the_tag_alone_decides_them() ->
     # each document's own prefix, so two documents using it under two prefixes get two names.
     from lxml import etree
 
-    from watcher.parse_fast import _NAMES, _NAMES_KEPT, _feedparser_name
+    from watcher.parse_fast.rules import _NAMES, _NAMES_KEPT, _feedparser_name
 
     def name(document: bytes) -> str:
         return _feedparser_name(etree.fromstring(document)[0])

@@ -29,8 +29,8 @@ from watcher.parse.raw_entries import _entries, _language, _plain, _timestamp
 
 
 def read_feed(utf8: bytes, base: str, stored_of: Any = None) -> Any:
-    """watcher.parse_fast.read_feed (None: not a document it reads), imported at the first feed read."""
-    from watcher.parse_fast import read_feed as fast
+    """watcher.parse_fast.reader.read_feed (None: not a document it reads), imported at the first feed read."""
+    from watcher.parse_fast.reader import read_feed as fast
 
     return fast(utf8, base, stored_of)
 
