@@ -194,7 +194,7 @@ class Poller(FeedOutcomes, GroupWrites, FeedParsing, FeedSchedule):
             total = count_due_feeds(session, now, everything=everything)
             # Asked once a pass, not in each feed's store (a scan of the feeds table: ~0.4 CPU-s a 1,000-feed
             # pass). A search feed added meanwhile (a reload, another instance's config) counts from the next
-            # pass; until then the unique url_key still hands its items over (store.items._held_elsewhere).
+            # pass; until then the unique url_key still hands its items over (store.item_sources._held_elsewhere).
             self._search_feeds = has_search_feeds(session) if total else None
         summary = PollSummary()
         log.debug("poll.start", extra={"fields": {"due": total, "everything": everything}})
