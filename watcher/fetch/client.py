@@ -14,7 +14,7 @@ from watcher import __version__
 from watcher.fetch import addresses
 from watcher.fetch.addresses import IPAddress
 from watcher.fetch.results import FetchLimits
-from watcher.http11 import LeanPool
+from watcher.http11.pool import LeanPool
 
 DEFAULT_USER_AGENT = f"watcher/{__version__} (self-hosted feed monitor; +https://github.com/watcher/watcher)"
 ACCEPT = (

@@ -9,13 +9,13 @@ import sys
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from watcher import http11
 from watcher.errors import FetchError
 from watcher.fetch.addresses import _check_url, ensure_public_host
 from watcher.fetch.body import read_limited
 from watcher.fetch.client import Client, LeanClient
 from watcher.fetch.local import read_local_file
 from watcher.fetch.results import FetchLimits, FetchResult, HttpStatusError, parse_retry_after
+from watcher.http11.errors import HttpError, TimeoutException
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})
@@ -50,9 +50,9 @@ async def fetch(
             return await _fetch_http(client, url, etag, last_modified, limits, accept, resolve)
     except TimeoutError:
         raise FetchError(f"no complete response within {limits.timeout:g}s from {url}") from None
-    except http11.TimeoutException:
+    except TimeoutException:
         raise FetchError(f"timed out talking to {url}") from None
-    except http11.HttpError as exc:
+    except HttpError as exc:
         raise FetchError(f"{type(exc).__name__} from {url}: {exc}") from None
     except FetchError:
         raise
