@@ -239,7 +239,7 @@ def test_hard_cases_stay_apart() -> None:
 
 
 def seed_items() -> list[dict]:
-    from watcher.parse import parse_feed
+    from watcher.parse.feed import parse_feed
 
     items = []
     for name in ("tech-it.rss.xml", "korea-news.ko.rss.xml", "world-ru.rss.xml", "asia-business.atom.xml"):

@@ -152,7 +152,7 @@ def anon():
         if line.startswith("RssAnon:"):
             return int(line.split()[1]) / 1024
 import yaml
-import watcher.parse  # loaded wherever items are analysed: the daemon parses feeds
+import watcher.parse.feed  # loaded wherever items are analysed: the daemon parses feeds
 from watcher.config import EntityConfig
 before = anon()
 from watcher.analyze import Analyzer, analyze_items

@@ -20,7 +20,7 @@ from watcher.clock import utcnow
 from watcher.config import FeedConfig
 from watcher.coverage.keys import site_of, title_key, url_key
 from watcher.models import Feed, Item, ItemSource
-from watcher.parse import Entry, entry_identity
+from watcher.parse.entry import Entry, entry_identity
 from watcher.store import Database, ItemKeys, new_entries, store_items, sync_feeds, upgrade_schema
 
 ARTICLE = "https://www.publisher.example/2026/xiaomi-korea?utm_source=rss"

@@ -15,10 +15,11 @@ from sqlalchemy import select
 
 from tests.conftest import SEED_ARTICLE, rfc822_ago, rss, write_config
 from tests.coverage_servers import RSS, NewsServer, Page, article_page, crashing_extractor, gzip_bomb, running
-from watcher import articles, fetch
+from watcher import articles
 from watcher.app import Watcher
 from watcher.articles import ExtractorPool
 from watcher.config import load_config
+from watcher.fetch import addresses
 from watcher.models import Item
 
 ENTITIES = [{"name": "Xiaomi", "aliases": ["Xiaomi"]}]
@@ -101,8 +102,8 @@ def test_a_redirect_to_a_private_address_is_refused_when_private_addresses_are_b
     public = running("127.0.0.2")
     outside = next(public)
     try:
-        real = fetch.is_public_address
-        monkeypatch.setattr(fetch, "is_public_address", lambda a: a == ipaddress.ip_address("127.0.0.2") or real(a))
+        real = addresses.is_public_address
+        monkeypatch.setattr(addresses, "is_public_address", lambda a: a == ipaddress.ip_address("127.0.0.2") or real(a))
         site.pages["/internal.html"] = Page(article_page("Interno", *PARAGRAPHS))
         outside.pages["/article.html"] = Page(b"", 302, {"Location": site.url("/internal.html")})
         outside.pages["/direct.html"] = Page(article_page("Fuori", *PARAGRAPHS))

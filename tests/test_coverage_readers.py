@@ -15,7 +15,8 @@ from watcher.coverage.pages import parse_page
 from watcher.coverage.results import parse_search_results
 from watcher.coverage.sitemap import SitemapIndex, parse_sitemap, title_from_url
 from watcher.errors import FeedError
-from watcher.parse import Entry, parse_feed
+from watcher.parse.entry import Entry
+from watcher.parse.feed import parse_feed
 
 DATA = Path(__file__).resolve().parent / "data" / "coverage"
 

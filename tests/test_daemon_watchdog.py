@@ -19,9 +19,10 @@ from click.testing import CliRunner
 
 from tests.conftest import FeedServer, Route, rss, wait_until, watcher_log, write_config
 from tests.held_routes import HeldRoutes
-from watcher import daemon, health
+from watcher import health
 from watcher.cli import main
 from watcher.config import load_config
+from watcher.daemon.service import Daemon
 
 
 class NotifySocket:
@@ -118,7 +119,7 @@ def test_a_wedged_poller_stops_the_pings_and_progress_brings_them_back(
     caplog.set_level(logging.INFO, logger="watcher")
 
     async def scenario(notify: NotifySocket) -> None:
-        service = daemon.Daemon(config_path, load_config(config_path))
+        service = Daemon(config_path, load_config(config_path))
         running = asyncio.create_task(service.run())
 
         async def until(condition: Callable[[], bool], seconds: float) -> bool:

@@ -23,7 +23,7 @@ from watcher.clock import utcnow
 from watcher.config import load_config
 from watcher.deliver import daily_key, digest_due
 from watcher.models import Digest, Feed
-from watcher.parse import parse_feed
+from watcher.parse.feed import parse_feed
 from watcher.store import entity_ids, store_items
 
 # The local days the digest runs through are today's and tomorrow's.

@@ -48,7 +48,8 @@ def test_feeds_not_polled_since_a_start(tmp_path: Path) -> None:
 
 def test_the_daemon_waits_for_them_at_most_digest_wait_limit(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     from watcher.app import Watcher
-    from watcher.daemon import DIGEST_WAIT_LIMIT, Daemon
+    from watcher.daemon.jobs import DIGEST_WAIT_LIMIT
+    from watcher.daemon.service import Daemon
 
     config_path = write_config(tmp_path, feeds=[{"url": "http://127.0.0.1:9/never.xml"}])
     config = load_config(config_path)

@@ -20,10 +20,10 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
 from tests.conftest import FeedServer, Route, founding_feed, rfc822, rss, write_config
-from watcher import poll as poll_module
 from watcher.cli import main
 from watcher.config import load_config
 from watcher.models import Feed, Item, Match
+from watcher.poll import poller
 from watcher.store import Database
 
 # Backoff, Retry-After, first_poll_alert_age, future dates and the failing-feeds footer: all measured from now.
@@ -268,14 +268,14 @@ def test_an_unexpected_error_in_one_feed_fails_that_feed_only(
     bad, good = feed_server.url("/bad"), feed_server.url("/good")
     feed_server.routes["/bad"] = Route(body=founding_feed())
     feed_server.routes["/good"] = Route(body=founding_feed())
-    real_fetch = poll_module.fetch
+    real_fetch = poller.fetch
 
     async def flaky_fetch(client: Any, url: str, **kwargs: Any) -> Any:
         if url == bad:
             raise RuntimeError("a bug nobody foresaw")
         return await real_fetch(client, url, **kwargs)
 
-    monkeypatch.setattr(poll_module, "fetch", flaky_fetch)
+    monkeypatch.setattr(poller, "fetch", flaky_fetch)
     config = write_config(tmp_path, feeds=[{"url": bad}, {"url": good}])
     output = poll_once(config)
     assert "1 ok (0 unchanged), 1 failed; new items: 3" in output

@@ -4,7 +4,7 @@ The 510 files of tests/data/feedparser/tests (a copy of ../shared/corpus/feedpar
 LICENSE next to it) are ill-formed feeds, encodings, HTML entities and sanitizer cases. Each carries its own
 expectation in a leading comment (``Expect:`` a Python expression over feedparser's result, ``Header:`` the HTTP
 headers to serve it with). Every file is served with its headers by a threading http.server, fetched with
-watcher.fetch.fetch through the real httpx client, parsed with watcher.parse.parse_feed and matched with a
+watcher.fetch.fetch through the real httpx client, parsed with watcher.parse.feed.parse_feed and matched with a
 Matcher: all 510 in one event loop, once per module; the tests below then look at the outcomes.
 
 Besides the corpus itself a few derived documents are served, built from corpus files: the chardet files
@@ -44,9 +44,12 @@ import pytest
 
 from watcher.config import EntityConfig
 from watcher.errors import FeedError, FetchError
-from watcher.fetch import FetchLimits, fetch, make_client
+from watcher.fetch.client import make_client
+from watcher.fetch.request import fetch
+from watcher.fetch.results import FetchLimits
 from watcher.match import EntityMatch, Matcher
-from watcher.parse import Entry, ParsedFeed, parse_feed
+from watcher.parse.entry import Entry, ParsedFeed
+from watcher.parse.feed import parse_feed
 
 DATA = Path(__file__).resolve().parent / "data" / "feedparser"
 CORPUS = DATA / "tests"

@@ -29,19 +29,14 @@ import httpx
 import pytest
 
 from tests.conftest import FeedServer, Route, rss
-from watcher import fetch as fetch_module
 from watcher.errors import FetchError
-from watcher.fetch import (
-    FetchLimits,
-    FetchResult,
-    HttpStatusError,
-    LeanClient,
-    PerHostTransport,
-    ensure_public_host,
-    fetch,
-    is_public_address,
-    make_client,
-)
+from watcher.fetch import addresses
+from watcher.fetch import client as fetch_client
+from watcher.fetch.addresses import ensure_public_host, is_public_address
+from watcher.fetch.client import LeanClient, make_client
+from watcher.fetch.request import fetch
+from watcher.fetch.results import FetchLimits, FetchResult, HttpStatusError
+from watcher.fetch_httpx import PerHostTransport
 
 FEED = rss({"title": "Xiaomi news", "link": "http://example.com/1"})
 MB = 10**6
@@ -528,14 +523,14 @@ def test_blocking_checks_every_redirect_hop(server: ScriptedServer, monkeypatch:
     try:
         internal.scripts["/admin"] = respond(200, FEED)
         server.scripts["/feed"] = redirect(302, internal.url("/admin"))
-        real_check = fetch_module.public_addresses
+        real_check = addresses.public_addresses
 
         async def public_first_server(host: str, port: int) -> list[Any]:
             if port == server.port:
                 return [ipaddress.ip_address(host)]
             return await real_check(host, port)
 
-        monkeypatch.setattr(fetch_module, "public_addresses", public_first_server)
+        monkeypatch.setattr(addresses, "public_addresses", public_first_server)
         with pytest.raises(FetchError, match="non-public address"):
             run_fetch(server.url("/feed"), block_private_addresses=True)
         assert len(server.hits_to("/feed")) == 1
@@ -567,9 +562,9 @@ def test_a_name_is_resolved_once_per_connection_and_connected_to_as_checked(
             return real_getaddrinfo(next(answers), *args, **kwargs)
         return real_getaddrinfo(host, *args, **kwargs)
 
-    real_is_public = fetch_module.is_public_address
+    real_is_public = addresses.is_public_address
     monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
-    monkeypatch.setattr(fetch_module, "is_public_address", lambda a: str(a) == "127.0.0.2" or real_is_public(a))
+    monkeypatch.setattr(addresses, "is_public_address", lambda a: str(a) == "127.0.0.2" or real_is_public(a))
     with pytest.raises(FetchError, match="ConnectError"):
         run_fetch(f"http://rebind.test:{port}/feed", block_private_addresses=True, connect_timeout=2.0)
     assert feed_server.requests == []
@@ -589,9 +584,9 @@ def test_a_connection_to_a_checked_name_is_reused_without_a_new_lookup(
         lookups.append(host)
         return real_getaddrinfo("127.0.0.1" if host == "feeds.test" else host, *args, **kwargs)
 
-    real_is_public = fetch_module.is_public_address
+    real_is_public = addresses.is_public_address
     monkeypatch.setattr(socket, "getaddrinfo", counting_dns)
-    monkeypatch.setattr(fetch_module, "is_public_address", lambda a: str(a) == "127.0.0.1" or real_is_public(a))
+    monkeypatch.setattr(addresses, "is_public_address", lambda a: str(a) == "127.0.0.1" or real_is_public(a))
     settings = FetchLimits(block_private_addresses=True, timeout=5.0)
 
     async def go() -> None:
@@ -781,9 +776,9 @@ def test_https_to_the_checked_address_still_verifies_the_certificate_for_the_nam
         host = host.decode() if isinstance(host, bytes) else host
         return real_getaddrinfo("127.0.0.1" if host.endswith(".test") else host, *args, **kwargs)
 
-    real_is_public = fetch_module.is_public_address
+    real_is_public = addresses.is_public_address
     monkeypatch.setattr(socket, "getaddrinfo", test_dns)
-    monkeypatch.setattr(fetch_module, "is_public_address", lambda a: str(a) == "127.0.0.1" or real_is_public(a))
+    monkeypatch.setattr(addresses, "is_public_address", lambda a: str(a) == "127.0.0.1" or real_is_public(a))
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
     settings = FetchLimits(block_private_addresses=True, timeout=5.0)
 
@@ -849,7 +844,7 @@ def test_a_host_whose_connection_failed_slowly_is_not_tried_again_at_once(
         return real_getaddrinfo(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", stalling_dns)
-    monkeypatch.setattr(fetch_module, "SLOW_CONNECT_FAILURE", 0.2)
+    monkeypatch.setattr(fetch_client, "SLOW_CONNECT_FAILURE", 0.2)
     settings = FetchLimits(block_private_addresses=False, timeout=5.0)
     url = f"http://stalls.test:{port}/feed"
 

@@ -25,7 +25,7 @@ from watcher.app import Watcher
 from watcher.clock import utcnow
 from watcher.config import load_config
 from watcher.models import Item, Match
-from watcher.parse import _PLAIN_WEB_LINK, _normalise_parsed_link, normalise_link
+from watcher.parse.links import _PLAIN_WEB_LINK, _normalise_parsed_link, normalise_link
 from watcher.store import DEDUP_WINDOW
 
 # Items' ages (DEDUP_WINDOW) and pubDates are measured from now.

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from watcher.cli import main
-from watcher.parse import visible_text
+from watcher.parse.text import visible_text
 
 CONFIG = """\
 entities:

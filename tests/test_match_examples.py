@@ -15,7 +15,7 @@ import yaml
 
 from watcher.config import Config, load_config
 from watcher.match import EntityMatch, Matcher, fold
-from watcher.parse import visible_text
+from watcher.parse.text import visible_text
 
 DATA = Path(__file__).resolve().parent / "data" / "matcher"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "matcher"

@@ -16,7 +16,8 @@ from tests.pg import downgrade
 from watcher.clock import utcnow
 from watcher.coverage.keys import normalise_title, title_key, url_key
 from watcher.models import Item, ItemSource
-from watcher.parse import Entry, entry_identity, normalise_link
+from watcher.parse.entry import Entry, entry_identity
+from watcher.parse.links import normalise_link
 from watcher.store import Database, ItemKeys, schema_revision, store_items, upgrade_schema
 
 LINK = "https://www.example.it/2026/xiaomi/?utm_source=rss"

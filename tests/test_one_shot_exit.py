@@ -81,7 +81,7 @@ def test_a_one_shot_poll_loads_only_what_its_pass_needs(tmp_path: Path, feed_ser
 def test_a_proxy_is_looked_for_only_where_one_could_be_found(monkeypatch: pytest.MonkeyPatch) -> None:
     import urllib.request
 
-    from watcher.fetch import _behind_proxy
+    from watcher.fetch.client import _behind_proxy
 
     for name in [name for name in os.environ if name.lower().endswith("_proxy")]:
         monkeypatch.delenv(name)

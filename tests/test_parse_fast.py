@@ -20,10 +20,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import watcher.parse
+import watcher.parse.document
+import watcher.parse.feed
+import watcher.parse.text
 from watcher.errors import FeedError
-from watcher.parse import ParsedFeed, parse_feed
-from watcher.parse_fast import read_feed
+from watcher.parse.entry import ParsedFeed
+from watcher.parse.feed import parse_feed
+from watcher.parse_fast.reader import read_feed
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "data" / "feedparser" / "tests"
@@ -36,21 +39,21 @@ def _both(body: bytes, content_type: str | None, url: str | None) -> tuple[objec
     """parse_feed's result (or its error) with the fast reader, and with feedparser alone."""
     outcomes = []
     for fast in (True, False):
-        original = watcher.parse.read_feed
+        original = watcher.parse.feed.read_feed
         if not fast:
-            watcher.parse.read_feed = lambda utf8, base, stored_of=None: None
+            watcher.parse.feed.read_feed = lambda utf8, base, stored_of=None: None
         try:
             outcomes.append(parse_feed(body, content_type=content_type, url=url))
         except FeedError as exc:
             outcomes.append(("FeedError", str(exc)))
         finally:
-            watcher.parse.read_feed = original
+            watcher.parse.feed.read_feed = original
     return outcomes[0], outcomes[1]
 
 
 def _took_fast_path(body: bytes, content_type: str | None, url: str | None) -> bool:
-    utf8, note = watcher.parse._document_utf8(body, {"content-type": content_type} if content_type else {})
-    return not note and read_feed(utf8, watcher.parse._base_uri(url)) is not None
+    utf8, note = watcher.parse.document._document_utf8(body, {"content-type": content_type} if content_type else {})
+    return not note and read_feed(utf8, watcher.parse.document._base_uri(url)) is not None
 
 
 def _corpus_files() -> list[Path]:
@@ -389,9 +392,9 @@ _FRAGMENT_TOKENS = st.sampled_from(
 @settings(max_examples=1500, deadline=None)
 @given(st.lists(_FRAGMENT_TOKENS, max_size=14).map("".join))
 def test_plain_markup_gives_the_visible_text_htmlparser_gives(fragment: str) -> None:
-    simple = watcher.parse._simple_visible_text(fragment)
+    simple = watcher.parse.text._simple_visible_text(fragment)
     if simple is not None:
-        assert simple == watcher.parse._parsed_visible_text(fragment)
+        assert simple == watcher.parse.text._parsed_visible_text(fragment)
 
 
 _WHITESPACE_TEXT = st.text(alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000\u200b")))
@@ -402,11 +405,14 @@ _WHITESPACE_TEXT = st.text(alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\
 def test_collapsing_whitespace_gives_what_the_regular_expressions_gave(text: str) -> None:
     """collapse_whitespace splits on str.split()'s whitespace; the regular expressions it replaced read \\s."""
     spaces, lines = re.compile(r"[^\S\n]+"), re.compile(r"\s*\n\s*")
-    assert watcher.parse.collapse_whitespace(text) == lines.sub("\n", spaces.sub(" ", text.replace("\r", "\n"))).strip()
+    assert (
+        watcher.parse.text.collapse_whitespace(text)
+        == lines.sub("\n", spaces.sub(" ", text.replace("\r", "\n"))).strip()
+    )
 
 
 def test_the_plain_markup_reader_takes_feed_html_and_leaves_the_rest() -> None:
-    simple = watcher.parse._simple_visible_text
+    simple = watcher.parse.text._simple_visible_text
     assert simple('<p>Xiaomi &amp; <a href="https://x.example/">Mi Pay</a></p><p>Corea</p>') == "Xiaomi & Mi Pay\nCorea"
     assert simple("<p>a</p><script>hidden()</script>") is None
     assert simple('<img src="x" alt="chart">') is None
@@ -433,7 +439,7 @@ def test_the_repair_of_ascii_is_skipped_only_where_it_changes_nothing(value: str
 
     from feedparser.html import _cp1252
 
-    from watcher.parse_fast import _repair
+    from watcher.parse_fast.rules import _repair
 
     slow = value
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
@@ -454,7 +460,7 @@ def test_plain_absolute_links_are_resolved_as_feedparser_resolves_them(scheme: s
     # parse_fast._resolve skips feedparser's _urljoin for a plain absolute http(s) URL: the same value either way.
     from feedparser.urls import _urljoin
 
-    from watcher.parse_fast import _PLAIN_ABSOLUTE_URL, _parses, _resolve
+    from watcher.parse_fast.rules import _PLAIN_ABSOLUTE_URL, _parses, _resolve
 
     uri = scheme + rest
     assert _resolve(base, uri, _parses(base)) == _urljoin(base, uri)
@@ -463,7 +469,7 @@ def test_plain_absolute_links_are_resolved_as_feedparser_resolves_them(scheme: s
 
 
 def test_the_links_of_most_feeds_take_the_plain_path() -> None:
-    from watcher.parse_fast import _PLAIN_ABSOLUTE_URL
+    from watcher.parse_fast.rules import _PLAIN_ABSOLUTE_URL
 
     plain = ["https://news.example/1/2.html", "http://www.ilsole24ore.com/art/x-AbC_1?refresh_ce=1&x=2#top",
              "https://example.com:8443/a/b/", "https://user@example.com/~me/(x)*+,=:!$"]  # fmt: skip
@@ -478,7 +484,7 @@ def test_element_names_are_remembered_only_where_the_tag_alone_decides_them() ->
     # each document's own prefix, so two documents using it under two prefixes get two names.
     from lxml import etree
 
-    from watcher.parse_fast import _NAMES, _NAMES_KEPT, _feedparser_name
+    from watcher.parse_fast.rules import _NAMES, _NAMES_KEPT, _feedparser_name
 
     def name(document: bytes) -> str:
         return _feedparser_name(etree.fromstring(document)[0])

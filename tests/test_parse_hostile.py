@@ -14,7 +14,9 @@ from tests.conftest import FOUNDING_ENTITIES, FeedServer, Route, founding_feed, 
 from watcher.config import EntityConfig
 from watcher.errors import FeedError
 from watcher.match import Matcher
-from watcher.parse import ParsedFeed, check_no_entity_declarations, parse_feed
+from watcher.parse.document import check_no_entity_declarations
+from watcher.parse.entry import ParsedFeed
+from watcher.parse.feed import parse_feed
 
 RSS_TYPE = "application/rss+xml"
 

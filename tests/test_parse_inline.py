@@ -15,7 +15,7 @@ from tests.conftest import FeedServer, Route, founding_feed, rfc822_ago, rss, wr
 from watcher import parse_pool
 from watcher.app import Watcher
 from watcher.config import load_config
-from watcher.parse import NeedsFeedparser, parse_feed, parse_feed_here
+from watcher.parse.feed import NeedsFeedparser, parse_feed, parse_feed_here
 from watcher.parse_pool import INLINE_MAX_BYTES, parse_inline
 from watcher.store import Database
 
@@ -116,7 +116,7 @@ def test_a_pass_that_parses_long_here_moves_the_parses_to_the_workers(
     tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past INLINE_BUDGET seconds of parsing in this process (here: after the first feed), a worker parses."""
-    monkeypatch.setattr("watcher.poll.INLINE_BUDGET", 0.0)
+    monkeypatch.setattr("watcher.poll.parsing.INLINE_BUDGET", 0.0)
     feeds = []
     for index in range(3):
         feed_server.routes[f"/{index}.xml"] = Route(
@@ -212,17 +212,17 @@ def test_a_one_pass_poll_reads_only_the_new_entries_of_a_changed_feed(
     database_url = request.getfixturevalue("pg_url") if engine == "postgresql" else None
     from sqlalchemy import select
 
-    from watcher import poll
     from watcher.models import Item
+    from watcher.poll import parsing
 
     asked: list[int] = []
-    original = poll.stored_identities
+    original = parsing.stored_identities
 
     def counted(engine: Any, feed_id: int, identities: list[str]) -> set[str]:
         asked.append(len(identities))
         return original(engine, feed_id, identities)
 
-    monkeypatch.setattr(poll, "stored_identities", counted)
+    monkeypatch.setattr(parsing, "stored_identities", counted)
     first = [{"title": f"Notizia {n}", "link": f"https://example.it/{n}", "guid": f"g-{n}"} for n in (1, 2, 3)]
     feed_server.routes["/it.xml"] = Route(body=rss(*first))
     feeds = [{"url": feed_server.url("/it.xml"), "full_text": full_text}]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from watcher.errors import FeedError
-from watcher.parse import parse_feed
+from watcher.parse.feed import parse_feed
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import FeedServer, Route, rss, write_config
-from watcher import poll as poll_module
 from watcher.app import Watcher
 from watcher.config import load_config
 from watcher.hosts import HeldSlots
 from watcher.models import Item
+from watcher.poll import outcomes, writes
 
 FEEDS = 6
 
@@ -38,7 +38,7 @@ def test_a_feed_waiting_for_the_writer_leaves_its_host_to_the_next_feeds(
     fetched_all = threading.Event()
     released_by_fetches: list[bool] = []
     sessions: list[int] = []
-    store_items = poll_module.store_items
+    store_items = outcomes.store_items
 
     def held_up_store(session: Any, *args: Any, **kwargs: Any) -> tuple[int, int]:
         # The first feed's store waits until every feed has been fetched: only possible if it gave its slot back.
@@ -52,7 +52,7 @@ def test_a_feed_waiting_for_the_writer_leaves_its_host_to_the_next_feeds(
             threading.Event().wait(0.01)
         fetched_all.set()
 
-    monkeypatch.setattr(poll_module, "store_items", held_up_store)
+    monkeypatch.setattr(outcomes, "store_items", held_up_store)
     watcher_thread = threading.Thread(target=watch_requests, daemon=True)
     watcher_thread.start()
 
@@ -82,15 +82,15 @@ def test_the_writer_gathers_a_group_of_feeds_before_a_transaction(
     feeds = [{"url": feed_server.url(f"/feed/{index}")} for index in range(FEEDS)]
     watcher = Watcher.open(load_config(write_config(tmp_path, feeds=feeds)))
     sessions: list[int] = []
-    store_items = poll_module.store_items
+    store_items = outcomes.store_items
 
     def counted_store(session: Any, *args: Any, **kwargs: Any) -> tuple[int, int]:
         sessions.append(id(session))
         return store_items(session, *args, **kwargs)
 
-    monkeypatch.setattr(poll_module, "store_items", counted_store)
-    monkeypatch.setattr(poll_module, "STORE_GROUP", FEEDS)  # the whole pass is one group...
-    monkeypatch.setattr(poll_module, "STORE_GATHER", 30.0)  # ... gathered as long as it takes to come
+    monkeypatch.setattr(outcomes, "store_items", counted_store)
+    monkeypatch.setattr(writes, "STORE_GROUP", FEEDS)  # the whole pass is one group...
+    monkeypatch.setattr(writes, "STORE_GATHER", 30.0)  # ... gathered as long as it takes to come
 
     async def one_pass() -> Any:
         try:

@@ -23,7 +23,10 @@ from tests.conftest import FeedServer, Route, rss, write_config
 from watcher.app import Watcher
 from watcher.config import load_config
 from watcher.errors import FetchError
-from watcher.fetch import FetchLimits, PerHostTransport, fetch, make_client
+from watcher.fetch.client import make_client
+from watcher.fetch.request import fetch
+from watcher.fetch.results import FetchLimits
+from watcher.fetch_httpx import PerHostTransport
 from watcher.models import Feed
 
 FEED = rss({"title": "Xiaomi news", "link": "https://news.example/xiaomi"})

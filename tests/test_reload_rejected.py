@@ -28,7 +28,7 @@ from tests.conftest import FOUNDING_ENTITIES, FeedServer, Route, free_port, rss,
 from watcher import app as app_module
 from watcher.app import Watcher
 from watcher.config import load_config
-from watcher.daemon import Daemon
+from watcher.daemon.service import Daemon
 from watcher.errors import ConfigError
 from watcher.models import Entity, Feed
 
@@ -242,7 +242,7 @@ def test_a_reload_the_database_refuses_is_retried_without_another_edit(
     """A database error while applying is not the config's fault: nothing crashes, and the same file is
     applied once the database answers again (the edit is not lost until config.yaml changes once more)."""
     caplog.set_level(logging.INFO)
-    monkeypatch.setattr("watcher.daemon.RELOAD_RETRY_SECONDS", 1.0)
+    monkeypatch.setattr("watcher.daemon.reload.RELOAD_RETRY_SECONDS", 1.0)
     feed_server.routes["/a.xml"] = Route(body=rss({"title": "Xiaomi news", "link": "https://news.example/a"}))
     path = write_config(tmp_path, feeds=[{"url": feed_server.url("/a.xml")}])
     edited = yaml.safe_load(path.read_text(encoding="utf-8"))

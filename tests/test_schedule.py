@@ -11,7 +11,7 @@ import pytest
 
 from watcher.config import FeedConfig
 from watcher.models import Feed
-from watcher.poll import _max_age, adapt_interval
+from watcher.poll.schedule import _max_age, adapt_interval
 from watcher.store import (
     Database,
     claim_due_feeds,

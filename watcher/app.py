@@ -21,7 +21,8 @@ from watcher.coverage.generated import generated_feeds
 from watcher.mailer import Mailer, OutboxMailer, SmtpMailer
 from watcher.match import Matcher
 from watcher.models import Item
-from watcher.poll import Poller, PollSummary, Progress
+from watcher.poll.poller import Poller
+from watcher.poll.summary import PollSummary, Progress
 from watcher.store import (
     Database,
     add_matches,

@@ -26,7 +26,8 @@ from watcher.clock import utcnow
 from watcher.config import Config
 from watcher.coverage.fulltext import extract_article
 from watcher.errors import FeedError, FetchError
-from watcher.fetch import FetchLimits, HttpStatusError, fetch
+from watcher.fetch.request import fetch
+from watcher.fetch.results import FetchLimits, HttpStatusError
 from watcher.hosts import PAUSE_STATUSES, Hosts
 from watcher.match import Matcher
 from watcher.store import ArticleToFetch, Database, add_matches, claim_articles, record_article, release_articles

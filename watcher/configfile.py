@@ -20,7 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from watcher.config import Config, EntityConfig, FeedConfig, parse_config
 from watcher.errors import ConfigError, FeedError
-from watcher.parse import check_no_entity_declarations
+from watcher.parse.document import check_no_entity_declarations
 
 
 def _yaml() -> YAML:

@@ -14,9 +14,9 @@ from typing import Any
 import httpcore
 import httpx
 
-from watcher import fetch as _fetch
 from watcher.errors import FetchError
-from watcher.fetch import Unreachable
+from watcher.fetch import addresses as _addresses
+from watcher.fetch.client import Unreachable
 
 
 def proxied_client(headers: dict[str, str], timeout: float, connect_timeout: float, concurrency: int) -> FeedClient:
@@ -134,7 +134,7 @@ class PublicOnlyNetwork(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         try:
-            addresses = await _fetch.public_addresses(host, port)
+            addresses = await _addresses.public_addresses(host, port)
         except FetchError as exc:
             raise PrivateAddressRefused(str(exc)) from None
         failure: Exception | None = None

@@ -13,7 +13,7 @@ import os
 import socket
 
 from watcher.config import Config
-from watcher.poll import PARSE_TIMEOUT
+from watcher.poll.parsing import PARSE_TIMEOUT
 
 log = logging.getLogger(__name__)
 

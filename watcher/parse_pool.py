@@ -20,7 +20,8 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 
-from watcher.parse import NeedsFeedparser, ParsedFeed, Stored, parse_feed_here
+from watcher.parse.entry import ParsedFeed
+from watcher.parse.feed import NeedsFeedparser, Stored, parse_feed_here
 from watcher.worker import EntitySpec, init_parse_worker
 
 PARSE_MEMORY_LIMIT = 1536 * 2**20  # address space of a parse worker: an entity bomb dies, not the daemon

@@ -22,9 +22,11 @@ from watcher.coverage.fulltext import wants_full_text
 from watcher.coverage.keys import key_of_digest, target_in_link, title_key, web_site
 from watcher.coverage.results import SearchResult, SearchResults, parse_search_results
 from watcher.errors import WatcherError
-from watcher.fetch import FetchLimits, fetch
+from watcher.fetch.request import fetch
+from watcher.fetch.results import FetchLimits
 from watcher.hosts import Hosts, host_of
-from watcher.parse import Entry, ParsedFeed, parse_feed
+from watcher.parse.entry import Entry, ParsedFeed
+from watcher.parse.feed import parse_feed
 from watcher.store import ItemKeys
 
 if TYPE_CHECKING:

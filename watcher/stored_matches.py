@@ -1,5 +1,5 @@
 """An item's matches as the store writes them: each match's row values (snippet, highlights and hits as JSON text)
-made in plain Python, ready for the store's bulk inserts (watcher/store/items.py) with no per-row statement or
+made in plain Python, ready for the store's bulk inserts (watcher/store/matches.py) with no per-row statement or
 type processing. Made where the item was matched: a parse worker (watcher/worker.py), or the writer for a backfill.
 
 The values are those SQLAlchemy's JSON columns held before (tests/test_store_bulk.py compares them decoded): the

@@ -24,7 +24,7 @@ def analyze_command(state: _State, source: Any) -> None:
     """
     from watcher.analyze import Analyzer, analyze_items
     from watcher.analyze.evaluation import item_input
-    from watcher.parse import visible_text
+    from watcher.parse.text import visible_text
 
     rows = []
     for number, line in enumerate(source.read().splitlines(), 1):

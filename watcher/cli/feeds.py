@@ -151,7 +151,7 @@ def _read_as(kind: str, url: str, result: Any) -> _Found:
     from watcher.coverage.pages import parse_page
     from watcher.coverage.sitemap import parse_sitemap
     from watcher.errors import FeedError
-    from watcher.parse import parse_feed
+    from watcher.parse.feed import parse_feed
 
     reader = {"feed": parse_feed, "page": parse_page, "sitemap": parse_sitemap}[kind]
     parsed = reader(result.body, content_type=result.content_type, url=result.url)
@@ -175,8 +175,9 @@ def _read_as_any(url: str, result: Any) -> _Found:
 
 async def _probe(config: Any, urls: list[str]) -> list[Any]:
     """Fetch each URL with the guarded client and the poller's limits; an exception in place of a failure."""
-    from watcher.fetch import fetch, make_client
-    from watcher.poll import fetch_limits
+    from watcher.fetch.client import make_client
+    from watcher.fetch.request import fetch
+    from watcher.poll.poller import fetch_limits
 
     limits = fetch_limits(config)
     async with make_client(limits, config.poll.user_agent, 4, config.poll.per_host) as client:

@@ -21,7 +21,7 @@ from watcher.errors import ConfigError
 @_fail_cleanly
 def run(state: _State, once: bool) -> None:
     """Run the daemon: poll feeds when due, send the digest daily, reload config.yaml on change."""
-    from watcher.daemon import run_daemon, run_once
+    from watcher.daemon.run import run_daemon, run_once
 
     config = state.config
     settled()  # the modules and the config (and again once the database is open: run_once)

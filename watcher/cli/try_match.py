@@ -50,7 +50,7 @@ def match_command(
     """
     from watcher.config import entity_from_options, load_entities
     from watcher.match import Matcher, make_snippet
-    from watcher.parse import visible_text
+    from watcher.parse.text import visible_text
 
     defined = aliases or cased or exclude or require_any
     if defined and entity_name is None:

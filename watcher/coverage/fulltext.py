@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from watcher.errors import FeedError
 
 if TYPE_CHECKING:  # the analyzer imports TEASER_CHARS from here: no feedparser for it
-    from watcher.parse import Entry
+    from watcher.parse.entry import Entry
 
 # A feed whose entries carry less text than this (the median over the entries read) carries teasers: most
 # full-text feeds give thousands of characters an entry, teasers one or two sentences (150-400).
@@ -73,7 +73,8 @@ def extract_article(body: bytes, *, content_type: str | None = None, url: str | 
         raise FeedError("not an HTML page")
     import trafilatura
 
-    from watcher.parse import MAX_TEXT_CHARS, collapse_whitespace
+    from watcher.parse.entry import MAX_TEXT_CHARS
+    from watcher.parse.text import collapse_whitespace
 
     text = trafilatura.extract(
         body,

@@ -18,7 +18,7 @@ import re
 from urllib.parse import parse_qsl, urlsplit
 
 from watcher.match import fold
-from watcher.parse import normalise_link
+from watcher.parse.links import normalise_link
 
 # Query parameters an engine's click-through link carries the publisher's URL in (Bing News: url=).
 _TARGET_PARAMETERS = ("url", "u", "target", "dest")

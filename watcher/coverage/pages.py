@@ -18,7 +18,8 @@ from lxml import etree, html
 from watcher.coverage.keys import is_web_link, site_of
 from watcher.coverage.sitemap import w3c_datetime
 from watcher.errors import FeedError
-from watcher.parse import MAX_TITLE_CHARS, Entry, ParsedFeed, collapse_whitespace, entry_identity
+from watcher.parse.entry import MAX_TITLE_CHARS, Entry, ParsedFeed, entry_identity
+from watcher.parse.text import collapse_whitespace
 
 MAX_LINKS = 500  # entries taken from one page, in page order
 _NAVIGATION = frozenset({"nav", "header", "footer", "aside", "form", "script", "style", "noscript", "template"})

@@ -12,7 +12,9 @@ import io
 from dataclasses import dataclass, replace
 
 from watcher.coverage.keys import site_of, without_publisher
-from watcher.parse import Entry, ParsedFeed, collapse_whitespace, parse_feed
+from watcher.parse.entry import Entry, ParsedFeed
+from watcher.parse.feed import parse_feed
+from watcher.parse.text import collapse_whitespace
 
 MAX_PUBLISHER_CHARS = 300  # items.publisher
 

@@ -18,7 +18,8 @@ from lxml import etree
 
 from watcher.coverage.keys import is_web_link
 from watcher.errors import FeedError
-from watcher.parse import MAX_TITLE_CHARS, Entry, ParsedFeed, check_no_entity_declarations, entry_identity
+from watcher.parse.document import check_no_entity_declarations
+from watcher.parse.entry import MAX_TITLE_CHARS, Entry, ParsedFeed, entry_identity
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS = "http://www.google.com/schemas/sitemap-news/0.9"

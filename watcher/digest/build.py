@@ -27,7 +27,7 @@ from watcher.digest.wording import (
     quote,
     repeats_headline,
 )
-from watcher.parse import normalise_link
+from watcher.parse.links import normalise_link
 from watcher.store import FeedStatus, MatchRow
 from watcher.store.stories import StoredStories, StoryEvent
 

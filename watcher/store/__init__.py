@@ -4,7 +4,10 @@ engine  — Database (engine + session helper), schema upgrades, copying to anot
 sync    — config.yaml → feeds and entities tables
 leases  — which instance holds a feed or a digest send
 feeds   — due feeds, claims, and the outcome of each poll
-items   — new entries, items and matches (one item per article across sources), retention
+dedup   — which of a feed's entries are new (by identity, or by normalised link)
+items   — new items and their matches stored, backfill reads, retention
+item_sources — one item per article across sources (a search result, a publisher's feed)
+matches — an item's matches as rows
 articles — the full text of linked articles: waiting items, claims, outcomes
 digests — undelivered matches, claims and sends of digests
 status  — read-only views for the CLI and the digest footer
@@ -15,6 +18,7 @@ browse  — read-only views for the web page (an entity's stories and events, a 
 """
 
 from watcher.store.articles import ArticleToFetch, claim_articles, record_article, release_articles
+from watcher.store.dedup import DEDUP_WINDOW, new_entries, stored_identities
 from watcher.store.digests import (
     MatchRow,
     claim_matches,
@@ -44,18 +48,10 @@ from watcher.store.feeds import (
     record_unchanged,
     release_leases,
 )
-from watcher.store.items import (
-    DEDUP_WINDOW,
-    ItemKeys,
-    add_matches,
-    has_search_feeds,
-    items_since,
-    new_entries,
-    prune_unmatched_items,
-    store_items,
-    stored_identities,
-)
+from watcher.store.item_sources import ItemKeys, has_search_feeds
+from watcher.store.items import items_since, prune_unmatched_items, store_items
 from watcher.store.leases import instance_id
+from watcher.store.matches import add_matches
 from watcher.store.status import FeedStatus, StatusCounts, failing_feeds, feed_statuses, status_counts
 from watcher.store.sync import entity_ids, feed_fingerprint, sync_entities, sync_feeds
 

@@ -1,0 +1,336 @@
+"""The polling pass: claim the due feeds in batches under a lease, fetch each concurrently (a bounded pool, a
+per-host limit), and hand each on to be parsed (parsing.py), recorded (outcomes.py, writes.py) and scheduled
+(schedule.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import importlib
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from watcher.articles import ArticleStage
+from watcher.clock import utcnow
+from watcher.config import Config, FeedConfig
+from watcher.coverage.generated import generated_feeds
+from watcher.errors import FeedError, FetchError
+from watcher.fetch.client import make_client
+from watcher.fetch.request import fetch
+from watcher.fetch.results import FetchLimits, HttpStatusError
+from watcher.hosts import PAUSE_STATUSES, HeldSlots, Hosts
+from watcher.match import Matcher
+from watcher.parse_pool import ParseSlots, parse_workers
+from watcher.poll.outcomes import FeedOutcomes
+from watcher.poll.parsing import PARSE_TIMEOUT, FeedParsing
+from watcher.poll.schedule import FeedSchedule
+from watcher.poll.summary import PollSummary, Progress
+from watcher.poll.writes import GroupWrites, _Stored, _Unchanged
+from watcher.sources import LinkFollower
+from watcher.store import (
+    Database,
+    FeedState,
+    claim_due_feeds,
+    count_due_feeds,
+    entity_ids,
+    has_search_feeds,
+    instance_id,
+    release_leases,
+)
+from watcher.worker import EntitySpec, entity_spec
+
+if TYPE_CHECKING:
+    import httpx
+
+log = logging.getLogger("watcher.poll")  # one logger for the package, as when it was one module (the JSON logs name it)
+
+
+def fetch_limits(config: Config) -> FetchLimits:
+    poll = config.poll
+    return FetchLimits(
+        timeout=poll.timeout.total_seconds(),
+        connect_timeout=poll.connect_timeout.total_seconds(),
+        max_bytes=poll.max_bytes,
+        max_redirects=poll.max_redirects,
+        block_private_addresses=poll.block_private_addresses,
+    )
+
+
+def _entities_key(spec: EntitySpec) -> str:
+    return hashlib.sha256(repr(spec).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class _Unrecorded:
+    """Every metric, where nothing serves them (a one-pass command exits without a web page): each call or
+    attribute gives itself back, so prometheus_client (~20 ms to import at every start) is not loaded."""
+
+    def __getattr__(self, name: str) -> _Unrecorded:
+        return self
+
+    def __call__(self, *args: object, **kwargs: object) -> _Unrecorded:
+        return self
+
+    def __enter__(self) -> _Unrecorded:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class Poller(FeedOutcomes, GroupWrites, FeedParsing, FeedSchedule):
+    """Polls feeds for one config; `apply` swaps in a reloaded config and matcher."""
+
+    def __init__(
+        self,
+        db: Database,
+        config: Config,
+        matcher: Matcher,
+        *,
+        client: httpx.AsyncClient | None = None,
+        parse_pool: Executor | None = None,
+        inline_parse: bool = False,
+        record_metrics: bool = True,
+    ) -> None:
+        self.db = db
+        # watcher.metrics, or a stand-in where they would never be read (record_metrics=False: a one-pass command)
+        self.metrics: Any = importlib.import_module("watcher.metrics") if record_metrics else _Unrecorded()
+        self.config = config
+        self.matcher = matcher
+        self.limits = fetch_limits(config)
+        self.client = client or make_client(
+            self.limits, config.poll.user_agent, config.poll.concurrency, config.poll.per_host
+        )
+        self._owns_client = client is None
+        self.parse_pool = parse_pool
+        self._owns_pool = parse_pool is None
+        # One parse at a time in a pool made here until the one worker cannot keep up (parse_pool.ParseSlots); a
+        # pool given is the caller's to size. With inline_parse (a one-pass command, where a worker's start is not
+        # spread over many passes), that one parse runs in this process until it has parsed for INLINE_BUDGET
+        # (then in the one worker) or the backlog opens the slots (then in every worker).
+        self._inline = inline_parse and self._owns_pool
+        self._inline_seconds = 0.0  # CPU spent parsing here (parse_pool.INLINE_BUDGET)
+        self._parse_slots = (
+            ParseSlots(parse_workers(), on_open=self._allow_workers, worker_cpu=self._parse_cpu)
+            if self._owns_pool
+            else None
+        )
+        # Run after a pass that stored matches, in a thread under the write lock (the stories: storykeeper.py).
+        self.after_pass: Callable[[], object] | None = None
+        self._write_lock = asyncio.Lock()
+        self._unchanged_queue: list[_Unchanged] = []
+        self._unchanged_pending: list[asyncio.Future[None]] = []  # recorded or not yet, awaited at the pass's end
+        self._unchanged_writer: asyncio.Task[None] | None = None
+        self._store_queue: list[_Stored] = []
+        self._store_writer: asyncio.Task[None] | None = None
+        self.hosts = Hosts(
+            config.poll.per_host,
+            generated_feeds(config).rates,
+            config.poll.max_backoff.total_seconds(),
+            config.poll.per_host_rate,
+        )
+        self.links = LinkFollower(self.client, self.hosts)
+        self.articles = ArticleStage(db, self.client, self.hosts, self._write, progress=self._progressed)
+        self._stopping = False
+        self.last_progress = time.monotonic()  # a feed finished (for the systemd watchdog)
+        # The parse workers match too (a pool made here, with the config's entities under this key): the
+        # writer then only writes. Per feed, the identities of its entries at its last poll (stored by then)
+        # go with its next parse, so a worker matches only the entries that may be new.
+        self._entities = entity_spec(config.entities)
+        self._entities_key = _entities_key(self._entities)
+        self._known: dict[int, bytes] = {}
+        self._feeds_by_url: tuple[Config, dict[str, FeedConfig]] | None = None
+        self._search_feeds: bool | None = None  # whether a search feed exists, as of this pass's start
+        with db.session() as session:
+            self.entity_ids = entity_ids(session)
+
+    def _progressed(self) -> None:
+        self.last_progress = time.monotonic()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    @stopping.setter
+    def stopping(self, value: bool) -> None:
+        self._stopping = self.articles.stopping = value
+
+    def apply(self, config: Config, matcher: Matcher) -> None:
+        self.config, self.matcher, self.limits = config, matcher, fetch_limits(config)
+        entities = entity_spec(config.entities)
+        if entities != self._entities:
+            self._entities, self._entities_key = entities, _entities_key(entities)
+            if self._owns_pool and isinstance(self.parse_pool, ProcessPoolExecutor):
+                # Workers match with the entities they started with: new ones for the new entities. Parses
+                # in flight finish in the old pool; their matches, made for another key, are not used.
+                old, self.parse_pool = self.parse_pool, None
+                old.shutdown(wait=False)
+        max_pause = config.poll.max_backoff.total_seconds()
+        self.hosts.configure(config.poll.per_host, generated_feeds(config).rates, max_pause, config.poll.per_host_rate)
+        with self.db.session() as session:
+            self.entity_ids = entity_ids(session)
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self.client.aclose()
+        if self._owns_pool and self.parse_pool is not None:
+            self.parse_pool.shutdown(wait=True, cancel_futures=True)
+        self.articles.shutdown()
+
+    async def poll(
+        self, *, everything: bool = False, now: datetime | None = None, progress: Progress | None = None
+    ) -> PollSummary:
+        """Poll the feeds that are due (or, with everything, every active feed) once, concurrently.
+
+        Feeds are claimed in batches under a lease (other instances on the same database take the
+        rest) while earlier ones are still being fetched; progress(done, total) follows each feed.
+        """
+        now = now or utcnow()
+        polled_before = now if everything else None
+        with self.db.session() as session:
+            total = count_due_feeds(session, now, everything=everything)
+            # Asked once a pass, not in each feed's store (a scan of the feeds table: ~0.4 CPU-s a 1,000-feed
+            # pass). A search feed added meanwhile (a reload, another instance's config) counts from the next
+            # pass; until then the unique url_key still hands its items over (store.item_sources._held_elsewhere).
+            self._search_feeds = has_search_feeds(session) if total else None
+        summary = PollSummary()
+        log.debug("poll.start", extra={"fields": {"due": total, "everything": everything}})
+        if not total:
+            await self._fetch_articles(summary)  # articles left waiting by an earlier pass (the budget)
+            await self._after_pass(summary)
+            return summary
+        slots = asyncio.Semaphore(self.config.poll.concurrency)
+        done = 0
+
+        async def one(feed: FeedState) -> PollSummary:
+            nonlocal done
+            # The host's slot first: a feed waiting on a busy host must not hold one of the global slots. Both are
+            # given back when the feed has only its store to wait for (_store_in_batch).
+            async with HeldSlots(self._host_limit(feed.url), slots) as held:
+                if self.stopping:
+                    await self._write(lambda: self._release([feed.id]))
+                    return PollSummary()
+                started = time.monotonic()
+                outcome = await self.poll_feed(feed, held)
+            self.last_progress = time.monotonic()
+            self.metrics.FEED_POLL_SECONDS.observe(self.last_progress - started)
+            self.metrics.LAST_PROGRESS.set_to_current_time()
+            done += 1
+            if progress is not None:
+                progress(done, max(total, done))
+            return outcome
+
+        in_flight: set[asyncio.Task[PollSummary]] = set()
+        # Each feed's task says when it is done (asyncio.wait would add and remove a callback on every task in
+        # flight for each feed that finishes: ~15% of the event loop's CPU in a pass of 1,000 unchanged feeds).
+        finished: list[asyncio.Task[PollSummary]] = []
+        woken = asyncio.Event()
+
+        def finish(task: asyncio.Task[PollSummary]) -> None:
+            finished.append(task)
+            woken.set()
+
+        with self.metrics.POLL_PASS_SECONDS.time():
+            while True:
+                room = 2 * self.config.poll.concurrency - len(in_flight)
+                # Refill in batches once half the window has drained, not one feed per finished feed: a
+                # claim is a write transaction of its own, and claiming one feed costs as much as sixteen.
+                if room >= self.config.poll.concurrency and not self.stopping:
+                    batch = await self._write(lambda room=room: self._claim(room, polled_before))
+                    for feed in batch:
+                        task = asyncio.create_task(one(feed))
+                        task.add_done_callback(finish)
+                        in_flight.add(task)
+                if not in_flight:
+                    break
+                if not finished:
+                    woken.clear()
+                    await woken.wait()
+                while finished:
+                    task = finished.pop()
+                    in_flight.discard(task)
+                    summary.add(task.result())
+            await self._flush_unchanged()
+            await self._fetch_articles(summary)
+        await self._after_pass(summary)
+        self.metrics.FEED_POLLS.labels("ok").inc(summary.feeds_ok)
+        self.metrics.FEED_POLLS.labels("unchanged").inc(summary.feeds_unchanged)
+        self.metrics.FEED_POLLS.labels("failed").inc(summary.feeds_failed)
+        self.metrics.ITEMS.inc(summary.new_items)
+        self.metrics.MATCHES.inc(summary.new_matches)
+        fields = {
+            "feeds": summary.feeds_polled,
+            "ok": summary.feeds_ok,
+            "unchanged": summary.feeds_unchanged,
+            "failed": summary.feeds_failed,
+            "new_items": summary.new_items,
+            "new_matches": summary.new_matches,
+        }
+        log.info("poll.done", extra={"fields": fields})
+        return summary
+
+    async def _fetch_articles(self, summary: PollSummary) -> None:
+        """The full text of new teaser items (articles.py), before the stories are made of them."""
+        if self.stopping or not self.config.full_text.budget:
+            return
+        try:
+            found = await self.articles.run(self.config, self.matcher, self.entity_ids, self.limits)
+        except Exception:  # full text is an extra: the items are stored, their articles wait for the next pass
+            log.exception("articles.crashed")
+            return
+        summary.new_matches += found.new_matches
+
+    async def _after_pass(self, summary: PollSummary) -> None:
+        if self.after_pass is not None and summary.new_matches:
+            try:
+                await self._write(self.after_pass)
+            except Exception:  # analysis is an extra: the matches are stored and will be mailed regardless
+                log.exception("analyze.failed")
+
+    def _claim(self, limit: int, polled_before: datetime | None) -> list[FeedState]:
+        with self.db.session() as session:
+            return claim_due_feeds(session, instance_id(), utcnow(), self.lease, limit, polled_before=polled_before)
+
+    def _release(self, feed_ids: list[int]) -> None:
+        with self.db.session() as session:
+            release_leases(session, instance_id(), feed_ids)
+
+    @property
+    def lease(self) -> timedelta:
+        """Long enough for one feed's fetch and parse; a dead instance's feeds return after it."""
+        return 2 * self.config.poll.timeout + timedelta(seconds=PARSE_TIMEOUT + 60)
+
+    def _host_limit(self, url: str) -> asyncio.Semaphore:
+        return self.hosts.slot(url)
+
+    async def poll_feed(self, feed: FeedState, held: HeldSlots | None = None) -> PollSummary:
+        location = feed.redirect_url or self.config.feed_location(feed.url)
+        if (paused := self.hosts.paused_until(location)) is not None:
+            return await self._deferred(feed, paused)
+        try:
+            await self.hosts.pace(location)
+            result = await fetch(
+                self.client, location, etag=feed.etag, last_modified=feed.last_modified, limits=self.limits
+            )
+            self.hosts.answered(location)
+            if result.not_modified:
+                return await self._unchanged(feed, result)
+            body_hash = hashlib.sha256(result.body).hexdigest()
+            if body_hash == feed.body_hash:
+                return await self._unchanged(feed, result)
+            parsed, prepared = await self._parse(result, feed)
+        except HttpStatusError as exc:
+            if exc.gone:
+                return await self._gone(feed, exc)
+            if exc.status == 429 or (exc.status in PAUSE_STATUSES and exc.retry_after is not None):
+                return await self._host_paused(feed, location, exc)
+            return await self._failed(feed, exc)
+        except (FetchError, FeedError) as exc:
+            return await self._failed(feed, exc)
+        except Exception as exc:  # a bug, or a library surprised by hostile input: this feed fails, not the pass
+            log.exception("feed.crashed", extra={"fields": {"feed": feed.url}})
+            return await self._failed(feed, FeedError(f"unexpected {type(exc).__name__}: {exc}"))
+        return await self._store(feed, result, parsed, body_hash, prepared, held)

@@ -1,0 +1,189 @@
+"""The poll's database writes: one writer at a time, off the event loop, and the group transactions that record
+unchanged feeds (bookkeeping only) and store changed ones, many feeds to a commit."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from watcher.clock import utcnow
+from watcher.config import Config
+from watcher.fetch.results import FetchResult
+from watcher.hosts import HeldSlots
+from watcher.poll.summary import PollSummary
+from watcher.store import Database, FeedState, record_redirect, record_unchanged
+
+log = logging.getLogger("watcher.poll")  # one logger for the package, as when it was one module (the JSON logs name it)
+
+
+UNCHANGED_BATCH = 500  # unchanged feeds recorded in one transaction, at most
+UNCHANGED_MIN_BATCH = 100  # ... and at least, but for the pass's last ones (_flush_unchanged)
+STORE_BATCH = 32  # changed feeds stored in one transaction, at most
+STORE_GROUP = 16  # ... and, when fewer are waiting, the writer waits up to STORE_GATHER seconds for this many
+STORE_GATHER = 0.05
+T = TypeVar("T")
+
+_Unchanged = tuple[FeedState, FetchResult, datetime, "asyncio.Future[None]"]  # a feed waiting to be recorded
+
+_Stored = tuple[Callable[[Session], tuple[int, int]], "asyncio.Future[tuple[int, int]]"]  # a feed waiting to be stored
+
+
+class GroupWrites:
+    """Poller's writes (a mixin: the state it uses is made in Poller.__init__)."""
+
+    config: Config
+    db: Database
+    _write_lock: asyncio.Lock
+    _unchanged_queue: list[_Unchanged]
+    _unchanged_pending: list[asyncio.Future[None]]
+    _unchanged_writer: asyncio.Task[None] | None
+    _store_queue: list[_Stored]
+    _store_writer: asyncio.Task[None] | None
+
+    async def _write(self, function: Callable[[], T]) -> T:
+        # One writer at a time, off the event loop: SQLite has one write lock, and fetching goes on meanwhile.
+        async with self._write_lock:
+            return await asyncio.to_thread(function)
+
+    def _note_redirect(self, session: Session, feed: FeedState, result: FetchResult) -> None:
+        if result.permanent_redirect is None and feed.redirect_candidate is None and not feed.redirect_streak:
+            return  # no redirect now nor counted before: nothing to record (spares a SELECT per feed)
+        remembered = record_redirect(session, feed.id, result.permanent_redirect, self.config.poll.redirect_after)
+        if remembered:
+            log.info("feed.redirect_remembered", extra={"fields": {"feed": feed.url, "new_url": remembered}})
+
+    async def _unchanged(self, feed: FeedState, result: FetchResult) -> PollSummary:
+        # Recorded by the group writer; the feed does not wait for it, so its slots go to the next feed at once
+        # (waiting, the feeds of one host came two at a time: a transaction per two feeds), and the pass waits
+        # for every record before it ends (_flush_unchanged).
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._unchanged_queue.append((feed, result, utcnow(), future))
+        self._unchanged_pending.append(future)
+        # Not a transaction per few feeds: with claims and 304s this cheap, the writer woke for every 2-3 feeds
+        # (~400 transactions a pass of 1,000 unchanged feeds); the pass's end records whatever is left.
+        if len(self._unchanged_queue) >= UNCHANGED_MIN_BATCH:
+            self._start_unchanged_writer()
+        log.debug("feed.unchanged", extra={"fields": {"feed": feed.url, "status": result.status}})
+        return PollSummary(feeds_unchanged=1)
+
+    def _start_unchanged_writer(self, minimum: int = UNCHANGED_MIN_BATCH) -> asyncio.Task[None]:
+        if self._unchanged_writer is None or self._unchanged_writer.done():
+            self._unchanged_writer = asyncio.create_task(self._write_unchanged(minimum))
+        return self._unchanged_writer
+
+    async def _flush_unchanged(self) -> None:
+        """Wait until the unchanged feeds of the pass are recorded (the first error, if any, is raised)."""
+        pending, self._unchanged_pending = self._unchanged_pending, []
+        while self._unchanged_queue:  # a writer at work stops short of a whole batch: then one for the rest
+            await asyncio.wait([self._start_unchanged_writer(minimum=1)])
+        if pending:
+            await asyncio.gather(*pending)
+
+    async def _write_unchanged(self, minimum: int) -> None:
+        """Record the unchanged feeds queued so far, together in one transaction, while `minimum` are waiting.
+
+        A group commit: an unchanged feed's row is bookkeeping only (next poll time, validators), and in a
+        pass where most feeds are unchanged a transaction and a thread hop per feed would be most of the
+        work. Feeds that finish while one batch is written go into the next.
+        """
+        while len(self._unchanged_queue) >= max(minimum, 1):
+            batch = self._unchanged_queue[:UNCHANGED_BATCH]
+            del self._unchanged_queue[:UNCHANGED_BATCH]
+
+            def write(batch: list[_Unchanged] = batch) -> None:
+                polls = []
+                for feed, result, now, _future in batch:
+                    next_poll, interval = self._schedule(feed, now, new_items=0, parsed=None, result=result)
+                    etag, last_modified = result.etag or feed.etag, result.last_modified or feed.last_modified
+                    polls.append((feed.id, now, next_poll, etag, last_modified, interval))
+                with self.db.session() as session:
+                    record_unchanged(session, polls)
+                    for feed, result, _now, _future in batch:
+                        self._note_redirect(session, feed, result)
+
+            try:
+                await self._write(write)
+            except asyncio.CancelledError:
+                for *_, future in batch + self._unchanged_queue:
+                    future.cancel()
+                self._unchanged_queue.clear()
+                raise
+            except Exception as exc:
+                for *_, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+            else:
+                for *_, future in batch:
+                    if not future.done():
+                        future.set_result(None)
+
+    async def _store_in_batch(
+        self, work: Callable[[Session], tuple[int, int]], held: HeldSlots | None = None
+    ) -> tuple[int, int]:
+        """Run a changed feed's store in the next group transaction (→ its counts, or its exception). The feed's
+        slots (`held`) go to the next feeds meanwhile: the pass's window of claimed feeds bounds the queue."""
+        future: asyncio.Future[tuple[int, int]] = asyncio.get_running_loop().create_future()
+        self._store_queue.append((work, future))
+        if self._store_writer is None or self._store_writer.done():
+            self._store_writer = asyncio.create_task(self._write_stores())
+        if held is not None:
+            held.release()
+        return await future
+
+    async def _write_stores(self) -> None:
+        """Store the changed feeds queued so far, up to STORE_BATCH in one transaction, until none are left.
+
+        A group commit, as for unchanged feeds: a transaction per feed cost more than its inserts (SQLite
+        writes each commit's pages to the WAL, ~1 ms of CPU a feed). Should one feed's store fail, the batch is
+        rolled back and each of its feeds stored again in a transaction of its own, so only that one fails.
+
+        The writer gathers a group before it starts one: taking whatever had come, it committed two feeds a
+        transaction on average in an all-new pass (it writes faster than feeds arrive), and with SQLite a
+        transaction of 16 feeds costs ~40% less CPU a feed than one of 1-2 (the random-key indexes' pages are
+        written once for all). The feeds wait without their slots (_store_in_batch), and a pass 50 ms longer.
+        """
+        while self._store_queue:
+            deadline = time.monotonic() + STORE_GATHER
+            while len(self._store_queue) < STORE_GROUP and time.monotonic() < deadline and not self.stopping:
+                await asyncio.sleep(STORE_GATHER / 10)
+            batch = self._store_queue[:STORE_BATCH]
+            del self._store_queue[:STORE_BATCH]
+
+            def write(batch: list[_Stored] = batch) -> list[tuple[int, int] | BaseException]:
+                try:
+                    with self.db.session() as session:
+                        return [work(session) for work, _future in batch]
+                except Exception:
+                    if len(batch) == 1:
+                        raise
+                outcomes: list[tuple[int, int] | BaseException] = []
+                for work, _future in batch:
+                    try:
+                        with self.db.session() as session:
+                            outcomes.append(work(session))
+                    except Exception as exc:
+                        outcomes.append(exc)
+                return outcomes
+
+            try:
+                outcomes = await self._write(write)
+            except asyncio.CancelledError:
+                for _work, future in batch + self._store_queue:
+                    future.cancel()
+                self._store_queue.clear()
+                raise
+            except Exception as exc:
+                outcomes = [exc] * len(batch)
+            for (_work, future), outcome in zip(batch, outcomes, strict=True):
+                if future.done():
+                    continue
+                if isinstance(outcome, BaseException):
+                    future.set_exception(outcome)
+                else:
+                    future.set_result(outcome)
