@@ -46,6 +46,24 @@ def test_the_lean_model_gives_usem3s_own_vectors(tmp_path: Path) -> None:
     assert np.array_equal(in_memory.encode(texts), vectors)
 
 
+def test_a_text_given_twice_is_encoded_once(tmp_path: Path) -> None:
+    from watcher.analyze.embed import Encoder
+
+    encoder = Encoder(cache_dir=tmp_path)
+    texts = ["Tesla opens a plant in Berlin", "BYD enters Hungary", "Tesla opens a plant in Berlin"]
+    given = []
+    model = encoder._load()
+    encode = model.encode
+    model.encode = lambda batch: given.append(list(batch)) or encode(batch)
+    try:
+        vectors = encoder.encode(texts)
+    finally:
+        del model.encode  # the model is the process's: its own method again
+    assert given == [texts[:2]]
+    assert vectors.shape == (3, 512) and np.array_equal(vectors[0], vectors[2])
+    assert np.array_equal(vectors[:2], encode(texts[:2]))
+
+
 def test_the_table_file_is_written_once_and_rewritten_when_damaged(tmp_path: Path) -> None:
     weights = use_model._resources() / "weights.npz"
     first = use_model.table_file(weights, tmp_path)
