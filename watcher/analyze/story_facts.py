@@ -41,10 +41,17 @@ class ItemFacts:
 class Story:
     key: str  # stable: the key of the report that started it
     members: list[ItemFacts] = field(default_factory=list)
+    # `actors` of the members list it was made from (held, so never another list at its address) and of its length:
+    # asked of every open story for every item placed. Members are appended or the list replaced, never changed.
+    _actors: tuple[list[ItemFacts], int, frozenset[str]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def actors(self) -> frozenset[str]:
-        return frozenset().union(*(member.actors for member in self.members))
+        made = self._actors
+        if made is None or made[0] is not self.members or made[1] != len(self.members):
+            union = frozenset().union(*(member.actors for member in self.members))
+            made = self._actors = (self.members, len(self.members), union)
+        return made[2]
 
     @property
     def last_published(self) -> datetime:

