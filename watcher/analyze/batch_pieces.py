@@ -10,9 +10,9 @@ they set the scores of unknown characters and user-defined symbols), gives the t
 ids mapped back.
 
 Which pieces a word holds is looked up in an index written once into the encoder's cache directory beside the
-tiers (~0.7 CPU-s on this busy machine, ~5 MB): the pieces hashed into buckets and read through a mapping, so that nothing of the
-128,000 is made a Python object but the few a batch looks up. A process uses batch models for its first
-BATCH_TEXTS texts; then the tier its texts need, as before: a daemon's cost per item is the tier's.
+tiers (~0.7 CPU-s on a busy machine, 5 MB): the pieces hashed into buckets and read through a mapping, so that
+nothing of the 128,000 is made a Python object but the few a batch looks up. A process uses batch models for its
+first BATCH_TEXTS texts (pieces.py), then the tier its texts need, as before: a daemon's cost per item is the tier's.
 tests/test_analyze_batch_pieces.py compares the pieces with the whole model's.
 """
 

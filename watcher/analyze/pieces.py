@@ -12,7 +12,8 @@ normal one, and the lowest- and highest-scored normal pieces, which set the scor
 a user-defined symbol. Its piece ids are mapped back to the whole model's. A text beyond the tier loaded loads the
 next one that holds it, or the whole model, and the lower tier is dropped: a daemon that reads many scripts ends
 with the whole model, as before. The encoder tells the tokenizer a batch's texts first (`prepare`, by sentencepiece's
-normalizer alone), so that a batch loads one tier. The tiers are written once into the encoder's cache directory,
+normalizer alone), so that a batch loads one tier; a process's first batches load none, but a model of their
+own pieces (batch_pieces.py). The tiers are written once into the encoder's cache directory,
 beside the embedding table (~0.1 CPU-s each); tests/test_analyze_pieces.py compares their pieces with the whole
 model's.
 """
