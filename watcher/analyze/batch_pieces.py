@@ -26,6 +26,7 @@ import sys
 import zlib
 from array import array
 from collections.abc import Iterable
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -123,14 +124,13 @@ def index_bytes(data: bytes) -> bytes:
             highest = (score, index)
     always += [index for _score, index in filter(None, (lowest, highest))]
     size = 1 << max(1, len(normal).bit_length())  # buckets: a power of two, ~1-2 entries each
-    buckets: list[list[bytes]] = [[] for _ in range(size)]
-    for text, index in normal:
-        encoded = text.encode()
-        buckets[zlib.crc32(encoded) & (size - 1)].append(_ENTRY.pack(len(encoded), index) + encoded)
-    offsets, entries = array("I", [0]), []
-    for bucket in buckets:
-        entries.append(b"".join(bucket))
-        offsets.append(offsets[-1] + len(entries[-1]))
+    keyed = sorted((zlib.crc32(encoded) & (size - 1), index, encoded) for text, index in normal
+                   for encoded in [text.encode()])  # fmt: skip
+    sizes = [0] * (size + 1)
+    for bucket, _index, encoded in keyed:
+        sizes[bucket + 1] += _ENTRY.size + len(encoded)
+    offsets = array("I", accumulate(sizes))
+    entries = [_ENTRY.pack(len(encoded), index) + encoded for _bucket, index, encoded in keyed]
     sections = {
         "others": b"".join(others),
         "buckets": _little(offsets),
