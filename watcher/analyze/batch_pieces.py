@@ -25,7 +25,7 @@ import struct
 import sys
 import zlib
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -56,8 +56,9 @@ class PieceIndex:
             at[name] = (start, start + size)
             start += size
         self.others = self._data[slice(*at["others"])]
-        self._buckets = _uints(self._data[slice(*at["buckets"])])
-        self._spans = _uints(self._data[slice(*at["spans"])])
+        view = memoryview(self._data)
+        self._buckets = _uints(view[slice(*at["buckets"])])
+        self._spans = _uints(view[slice(*at["spans"])])
         self._entries = slice(*at["entries"]).start
         self._fields = slice(*at["fields"]).start
         if len(self._buckets) < 2 or len(self._spans) != self.pieces + 1:
@@ -81,15 +82,16 @@ class PieceIndex:
         """The piece's field of the ModelProto, as the model file has it."""
         return self._data[self._fields + self._spans[piece] : self._fields + self._spans[piece + 1]]
 
-    def close(self) -> None:
-        self._data.close()
 
-
-def _uints(data: bytes) -> array[int]:
+def _uints(data: memoryview) -> Sequence[int]:
+    """The file's little-endian uint32s: the mapping's own pages where the machine's are so (no copy), else a copy."""
+    if len(data) % 4:
+        raise ValueError("not a piece index: uint32s cut short")
+    if sys.byteorder == "little":
+        return data.cast("I")
     values = array("I")
     values.frombytes(data)
-    if sys.byteorder != "little":
-        values.byteswap()
+    values.byteswap()
     return values
 
 
