@@ -111,4 +111,4 @@ def test_without_an_index_the_tiers_read_every_text(
 
 def test_an_index_of_pieces_a_batch_model_cannot_hold_is_refused() -> None:
     with pytest.raises(ValueError, match="cut short"):
-        batch_pieces.index_bytes(MODEL.read_bytes()[:1000])
+        batch_pieces.index_chunks(MODEL.read_bytes()[:1000])

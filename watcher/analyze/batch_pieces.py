@@ -102,51 +102,57 @@ def _little(values: array[int]) -> bytes:
     return values.tobytes()
 
 
-def index_bytes(data: bytes) -> bytes:
-    """The index of the model `data` (sp.model's bytes). ValueError where its pieces are not as batch models need
-    them (a "▁" inside a piece, or longer than a byte can say)."""
+def index_chunks(data: bytes) -> list[bytes | bytearray]:
+    """The index of the model `data` (sp.model's bytes), in chunks to be written one after the other. ValueError
+    where its pieces are not as batch models need them (a "▁" inside a piece, or longer than a byte can say). Made in
+    arrays and byte strings, not an object a piece: ~10 MB at the most, where objects took ~75 MB, which a daemon
+    that makes it at its first start would have kept from the system."""
     others: list[bytes] = []
-    normal: list[tuple[str, int]] = []
     always: list[int] = []
-    spans, fields = array("I", [0]), []
+    spans, fields = array("I", [0]), bytearray()
+    normal, hashes, text_ends, texts = array("I"), array("I"), array("I", [0]), bytearray()
     lowest: tuple[float, int] | None = None
     highest: tuple[float, int] | None = None
+    longest = 0
     for index, (start, end, text, score, kind) in enumerate(model_pieces(data, others)):
-        fields.append(data[start:end])
-        spans.append(spans[-1] + end - start)
+        fields += data[start:end]
+        spans.append(len(fields))
         if kind != NORMAL:
             always.append(index)
             continue
-        if SPACE in text[1:] or len(text.encode()) > 255:
+        encoded = text.encode()
+        if SPACE in text[1:] or len(encoded) > 255:
             raise ValueError(f"piece {index}: not within a word")
-        normal.append((text, index))
+        normal.append(index), hashes.append(zlib.crc32(encoded))
+        texts += encoded
+        text_ends.append(len(texts))
+        longest = max(longest, len(text))
         if lowest is None or score < lowest[0]:
             lowest = (score, index)
         if highest is None or score > highest[0]:
             highest = (score, index)
     always += [index for _score, index in filter(None, (lowest, highest))]
-    size = 1 << max(1, len(normal).bit_length())  # buckets: a power of two, ~1-2 entries each
-    keyed = sorted((zlib.crc32(encoded) & (size - 1), index, encoded) for text, index in normal
-                   for encoded in [text.encode()])  # fmt: skip
-    sizes = [0] * (size + 1)
-    for bucket, _index, encoded in keyed:
-        sizes[bucket + 1] += _ENTRY.size + len(encoded)
-    offsets = array("I", accumulate(sizes))
-    entries = [_ENTRY.pack(len(encoded), index) + encoded for _bucket, index, encoded in keyed]
-    sections = {
+    mask = (1 << max(1, len(normal).bit_length())) - 1  # buckets: a power of two, ~1-2 entries each
+    sizes = array("I", bytes(4 * (mask + 2)))
+    entries = bytearray()
+    for position in sorted(range(len(normal)), key=lambda at: hashes[at] & mask):  # stable: by id in a bucket
+        text = texts[text_ends[position] : text_ends[position + 1]]
+        entries += _ENTRY.pack(len(text), normal[position]) + text
+        sizes[(hashes[position] & mask) + 1] += _ENTRY.size + len(text)
+    sections: dict[str, bytes | bytearray] = {
         "others": b"".join(others),
-        "buckets": _little(offsets),
+        "buckets": _little(array("I", accumulate(sizes))),
         "spans": _little(spans),
-        "entries": b"".join(entries),
-        "fields": b"".join(fields),
+        "entries": entries,
+        "fields": fields,
     }
     header = {
-        "pieces": len(fields),
-        "longest": max((len(text) for text, _index in normal), default=0),
+        "pieces": len(spans) - 1,
+        "longest": longest,
         "always": sorted(set(always)),
         "sections": {name: len(section) for name, section in sections.items()},
     }
-    return json.dumps(header).encode() + b"\n" + b"".join(sections.values())
+    return [json.dumps(header).encode() + b"\n", *sections.values()]
 
 
 def index_path(cache_dir: Path, key: str) -> Path:
@@ -165,7 +171,9 @@ def index_file(model_file: Path, cache_dir: Path, key: str) -> PieceIndex:
     cache_dir.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     try:
-        partial.write_bytes(index_bytes(model_file.read_bytes()))
+        with partial.open("wb") as file:
+            for chunk in index_chunks(model_file.read_bytes()):
+                file.write(chunk)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
