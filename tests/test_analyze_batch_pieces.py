@@ -68,7 +68,7 @@ def test_the_tokenizer_reads_its_first_texts_by_batch_models_then_by_tiers(
     assert fresh._batch is not None and fresh.level == -1
     third = ["Tesla enters India"]
     fresh.prepare(third)  # six: past the five, the tier
-    assert fresh._batch is None and fresh.level == 0
+    assert fresh._batch is None and fresh.level == 0 and fresh._index is None  # the index no longer held
     assert [fresh.encode(text) for text in second + third] == [
         whole.encode(text, out_type=int) for text in second + third
     ]

@@ -90,6 +90,7 @@ class TieredTokenizer:
         normalized = [self._normalizer.normalize(text) for text in texts]
         if self.level < 0 and len(texts) <= self._batch_texts and self._prepare_batch(texts, normalized):
             return
+        self._index = None  # the tiers from here on: the index's mapping let go
         needed = max((_level_of(text) for text in normalized), default=0)
         if needed > self.level:
             with self._lock:
