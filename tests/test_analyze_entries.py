@@ -220,3 +220,16 @@ def test_an_abbreviation_of_initials_ends_no_sentence() -> None:
         "The U.S. Food and Drug Administration warned Lupin.",
         "It said so.",
     ]
+
+
+def test_a_company_another_follows_into_a_country_enters_nothing() -> None:
+    """heldout21: "Ecobank follows Tesco into Kenya": the tracked company is the one followed, its entry the past."""
+    analyzer = Analyzer([EntityConfig.model_validate({"name": "Tesco"})])
+    item = ItemInput(
+        id="x",
+        title="Ecobank follows Tesco into Kenya",
+        summary="Ecobank received a banking licence in Nairobi, two months after Tesco opened its Kenyan subsidiary.",
+        language="en",
+    )
+    (result,) = analyze_items(analyzer, [item])
+    assert [event for event in result.events if event.type == "market_entry"] == []
