@@ -132,6 +132,12 @@ CASES = [
     ("en", "Chery to build its first European plant in Bavaria", "DE"),
     ("en", "Costco opens its first warehouse in Selangor", "MY"),
     ("zh", "奇瑞位于安徽的新工厂投产", None),
+    # heldout21: countries listed before a verb that comes last, each entered ("বাংলাদেশ ও শ্রীলঙ্কায় ... শুরু",
+    # "საქართველოსა და სომხეთში იწყებს"); Armenian "and", Greek articles inside a list.
+    ("bn", "Xpeng বাংলাদেশ ও শ্রীলঙ্কায় প্রথমবারের মতো কার্যক্রম শুরু করেছে", "LK BD"),
+    ("ka", "Xpeng საქართველოსა და სომხეთში იწყებს ფრენებს", "AM GE"),
+    ("hy", "Xpeng կսկսի թռիչքներ դեպի Հայաստան և Վրաստան", "AM GE"),
+    ("el", "Η Chery θα ξεκινήσει πωλήσεις στην Ελλάδα και την Κύπρο τον Νοέμβριο", "GR CY"),
 ]
 
 
@@ -220,3 +226,16 @@ def test_an_abbreviation_of_initials_ends_no_sentence() -> None:
         "The U.S. Food and Drug Administration warned Lupin.",
         "It said so.",
     ]
+
+
+def test_a_company_another_follows_into_a_country_enters_nothing() -> None:
+    """heldout21: "Ecobank follows Tesco into Kenya": the tracked company is the one followed, its entry the past."""
+    analyzer = Analyzer([EntityConfig.model_validate({"name": "Tesco"})])
+    item = ItemInput(
+        id="x",
+        title="Ecobank follows Tesco into Kenya",
+        summary="Ecobank received a banking licence in Nairobi, two months after Tesco opened its Kenyan subsidiary.",
+        language="en",
+    )
+    (result,) = analyze_items(analyzer, [item])
+    assert [event for event in result.events if event.type == "market_entry"] == []

@@ -18,7 +18,8 @@ from watcher.analyze.sentences import Cue, Sentence
 # What joins two countries in a list: a comma or "and" ("Romania and Bulgaria", "România și Bulgaria", "루마니아와").
 _LISTED = re.compile(
     r"\s*(?:,|、|&|\band\b|\bund\b|\bet\b|\be\b|\by\b|\bi\b|\bși\b|\bve\b|\bи\b|\bі\b|\ba\b|\boch\b|\bog\b|"
-    r"\bja\b|\bés\b|\bκαι\b|\ben\b|\bdan\b|\bvà\b|و|와|과|및|和|及|と|및)?\s*(?:(?:in|into|to|en|à|au|aux|in|nach|w|we|v|ve|na|do|em|no|na)\s+)?(?:(?:the|la|le|les|el|il|o|a)\s+)?",
+    r"\bja\b|\bés\b|\bκαι\b|\ben\b|\bdan\b|\bvà\b|\bir\b|\bun\b|\bжәне\b|و|와|과|및|和|及|と|및|ও|এবং|და|և|और|اور)?\s*"
+    r"(?:(?:in|into|to|en|à|au|aux|in|nach|w|we|v|ve|na|do|em|no|na)\s+)?(?:(?:the|la|le|les|el|il|o|a|την|τη|το)\s+)?",
     re.IGNORECASE,
 )
 _MARKETS_AFTER = re.compile(r"\s+markets?\b", re.IGNORECASE)
@@ -127,6 +128,22 @@ def also_entered(text: str, markets: Sequence[MarketHit], first: str, cue: Cue) 
     more = []
     for before, hit in zip(names[start:], names[start + 1 :], strict=False):
         if not _LISTED.fullmatch(text[before.end : hit.start]):
+            break
+        if hit.code != first and hit.code not in more:
+            more.append(hit.code)
+    return more
+
+
+def listed_before(text: str, markets: Sequence[MarketHit], first: str, cue: Cue) -> list[str]:
+    """Countries listed just before the one entered, where the list comes before the verb: "বাংলাদেশ ও শ্রীলঙ্কায়
+    কার্যক্রম শুরু" (starts operations in Bangladesh and Sri Lanka), "საქართველოსა და სომხეთში იწყებს"."""
+    names = [hit for hit in markets if hit.is_name and hit.end <= cue.start]
+    start = next((index for index in range(len(names) - 1, -1, -1) if names[index].code == first), None)
+    if start is None:
+        return []
+    more = []
+    for hit, after in zip(reversed(names[:start]), reversed(names[1 : start + 1]), strict=False):
+        if not _LISTED.fullmatch(text[hit.end : after.start]):
             break
         if hit.code != first and hit.code not in more:
             more.append(hit.code)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from watcher.analyze.conflicts import has_figure
 from watcher.analyze.cues import ITEM_BLOCKERS
 from watcher.analyze.entries import dated_before
-from watcher.analyze.entry_country import also_entered, entry_market, in_the_past
+from watcher.analyze.entry_country import also_entered, entry_market, in_the_past, listed_before
 from watcher.analyze.homes import item_homes, written_locally
 from watcher.analyze.sentence_events import sentence_blockers, sentence_event_cues
 from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Event, Party, Sentence, cue_language_of
@@ -115,7 +115,9 @@ def extract_events(
                     # country's cities, by a company it does not call foreign ("Duński producent" would), is the
                     # company's own country more often than not.
                     continue
-                markets = [market, *also_entered(sentence.text, candidates, market, cue)]
+                listed = also_entered(sentence.text, candidates, market, cue)
+                listed = listed or listed_before(sentence.text, candidates, market, cue)
+                markets = [market, *listed]
             for entity in subjects_of(event_type, cue, parties, language, sentence.text):
                 key = (event_type, entity)
                 evidence = evidence_at(sentence.text, cue.start)
