@@ -14,7 +14,8 @@ import pytest
 
 from watcher.analyze import cues, market_names, markets, sentences, tables
 from watcher.analyze.evaluation import load_labelled
-from watcher.match import Matcher, select_table
+from watcher.match.matcher import Matcher
+from watcher.match.table import select_table
 
 ROOT = Path(__file__).resolve().parent.parent
 STORIES = ROOT / "tests" / "data" / "stories"

@@ -55,7 +55,7 @@ import yaml
 
 from watcher.analyze import tables as shipped_tables
 from watcher.config import EntityConfig
-from watcher.match import MatcherTable, compile_table
+from watcher.match.table import MatcherTable, compile_table
 
 Table = dict[str, dict[str, list[str]]]
 ARABIC_AND = "\u0648"  # و

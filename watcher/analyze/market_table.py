@@ -32,7 +32,9 @@ from watcher.analyze.inflections import (
 )
 from watcher.analyze.market_names import EXTRA_ADJECTIVES, EXTRA_NAMES, REGIONS
 from watcher.config import EntityConfig
-from watcher.match import compile_table, fold, written_unspaced
+from watcher.match.fold import fold
+from watcher.match.table import compile_table
+from watcher.match.words import written_unspaced
 
 # Names in these languages change their ending: a '*' replaces the final vowels of each word.
 _STEMMED = {"ru", "uk", "pl", "cs", "sk", "hr", "sr", "sl", "lt", "lv", "bg"}

@@ -23,7 +23,7 @@ from watcher.fetch.client import make_client
 from watcher.fetch.request import fetch
 from watcher.fetch.results import FetchLimits, HttpStatusError
 from watcher.hosts import PAUSE_STATUSES, HeldSlots, Hosts
-from watcher.match import Matcher
+from watcher.match.matcher import Matcher
 from watcher.parse_pool import ParseSlots, parse_workers
 from watcher.poll.outcomes import FeedOutcomes
 from watcher.poll.parsing import PARSE_TIMEOUT, FeedParsing
