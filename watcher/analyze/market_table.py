@@ -270,9 +270,9 @@ def market_table() -> dict[str, Any]:
 
 def table_key() -> str:
     """The key of market_table()'s sources: the data files, the modules with the names, the rules and how the table is
-    built and read, and watcher.match (folding, compiling)."""
+    built and read, and watcher.match's folding and compiling."""
     files = [shipped_tables.data_bytes(name) for name in _SOURCES]
     modules = (__name__, "watcher.analyze.market_names", "watcher.analyze.inflections", "watcher.analyze.markets",
                "watcher.analyze.companies", "watcher.analyze.cities", "watcher.analyze.hits",
-               "watcher.match")  # fmt: skip
+               "watcher.match.words", "watcher.match.chars", "watcher.match.fold", "watcher.match.table")  # fmt: skip
     return shipped_tables.key(*files, *(shipped_tables.code(module) for module in modules))
