@@ -11,7 +11,7 @@ import textwrap
 import unicodedata
 from pathlib import Path
 
-from watcher.match import scan_folds
+from watcher.match.chars import scan_folds
 
 TARGET = Path(__file__).resolve().parent.parent / "watcher" / "fold_scan.py"
 

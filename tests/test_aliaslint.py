@@ -12,7 +12,7 @@ import pytest
 
 from watcher.aliaslint import INFO, WARNING, Finding, lint_entities
 from watcher.config import EntityConfig, load_config
-from watcher.match import Matcher
+from watcher.match.matcher import Matcher
 from watcher.vocabulary import WordfreqVocabulary, WordList, languages_of
 
 ROOT = Path(__file__).resolve().parent.parent

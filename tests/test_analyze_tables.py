@@ -14,7 +14,8 @@ import pytest
 
 from watcher.analyze import cues, market_names, markets, sentences, tables
 from watcher.analyze.evaluation import load_labelled
-from watcher.match import Matcher, select_table
+from watcher.match.matcher import Matcher
+from watcher.match.table import select_table
 
 ROOT = Path(__file__).resolve().parent.parent
 STORIES = ROOT / "tests" / "data" / "stories"
@@ -162,7 +163,9 @@ def test_a_table_is_used_only_for_the_sources_it_was_made_from(
         monkeypatch.setattr(tables, "data_bytes", lambda name, file=file: read_data(name) + b" " * (name == file))
         assert changed() == stale, file
     monkeypatch.setattr(tables, "data_bytes", read_data)
-    code_edits = [("watcher.match", {"markets", "cues"}), ("watcher.analyze.cues", {"cues"}),
+    code_edits = [("watcher.match.fold", {"markets", "cues"}), ("watcher.match.table", {"markets", "cues"}),
+                  ("watcher.match.words", {"markets", "cues"}), ("watcher.match.chars", {"markets", "cues"}),
+                  ("watcher.analyze.cues", {"cues"}),
                   ("watcher.analyze.markets", {"markets"}), ("watcher.analyze.market_names", {"markets"}),
                   ("watcher.analyze.market_table", {"markets"}), ("watcher.analyze.cities", {"markets"})]  # fmt: skip
     for module, stale in code_edits:  # an edit to the code that builds a table

@@ -47,7 +47,8 @@ from watcher.errors import FeedError, FetchError
 from watcher.fetch.client import make_client
 from watcher.fetch.request import fetch
 from watcher.fetch.results import FetchLimits
-from watcher.match import EntityMatch, Matcher
+from watcher.match.matcher import Matcher
+from watcher.match.results import EntityMatch
 from watcher.parse.entry import Entry, ParsedFeed
 from watcher.parse.feed import parse_feed
 

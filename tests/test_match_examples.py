@@ -14,7 +14,9 @@ import pytest
 import yaml
 
 from watcher.config import Config, load_config
-from watcher.match import EntityMatch, Matcher, fold
+from watcher.match.fold import fold
+from watcher.match.matcher import Matcher
+from watcher.match.results import EntityMatch
 from watcher.parse.text import visible_text
 
 DATA = Path(__file__).resolve().parent / "data" / "matcher"

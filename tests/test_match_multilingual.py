@@ -14,7 +14,9 @@ import pytest
 
 from watcher.config import AliasConfig, EntityConfig, load_config
 from watcher.errors import ConfigError
-from watcher.match import EntityMatch, Hit, Matcher, fold, make_snippet, snippet_for
+from watcher.match.fold import fold
+from watcher.match.matcher import Matcher
+from watcher.match.results import EntityMatch, Hit, make_snippet, snippet_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = Path(__file__).resolve().parent / "data" / "xiaomi-korea.it.txt"  # from ../shared/seed
@@ -456,7 +458,7 @@ def test_founding_article_with_the_shipped_config() -> None:
 
 def test_a_phrase_never_spans_two_fields() -> None:
     from watcher.config import EntityConfig
-    from watcher.match import Matcher
+    from watcher.match.matcher import Matcher
 
     matcher = Matcher.build([EntityConfig(name="Mi Pay", aliases=["Mi Pay", "Korea*"])])
     assert matcher.match({"title": "Xiaomi Mi", "summary": "Pay attention"}) == []

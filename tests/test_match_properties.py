@@ -10,7 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from watcher.config import AliasConfig, EntityConfig
-from watcher.match import _CASELESS, Hit, Matcher, _fold_mapped, _fold_text, fold
+from watcher.match.chars import _CASELESS
+from watcher.match.fold import _fold_mapped, _fold_text, fold
+from watcher.match.matcher import Matcher
+from watcher.match.results import Hit
 
 PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -263,7 +266,7 @@ def test_the_shipped_fold_scan_is_what_the_scan_finds() -> None:
     # watcher/fold_scan.py spares every process the scan; after a change to how characters fold, it must be
     # written again (`.venv/bin/python scripts/build_fold_scan.py`), or folding would use stale ranges.
     from watcher import fold_scan
-    from watcher.match import _UNCHANGED_BLOCKS, scan_folds, unchanged_blocks
+    from watcher.match.chars import _UNCHANGED_BLOCKS, scan_folds, unchanged_blocks
 
     assert unicodedata.unidata_version == fold_scan.UNIDATA_VERSION
     unchanged, irregular = scan_folds()
@@ -285,7 +288,7 @@ def test_an_upper_case_letter_with_an_irregular_fold_keeps_its_offsets() -> None
 def test_a_character_class_holds_exactly_its_ranges() -> None:
     # _char_class writes characters as themselves (ASCII punctuation and controls escaped): every ASCII character
     # alone, and ranges whose ends are regex syntax ('-', ']', '\\', '^', '['), match exactly their code points.
-    from watcher.match import _char_class
+    from watcher.match.words import _char_class
 
     codes = [*range(0x300), 0x3400, 0x4DBF, 0xFFFF, 0x10000, 0x1F600, 0x2A6DF, 0x10FFFF]
     for code in range(0x80):

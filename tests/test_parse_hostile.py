@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tests.conftest import FOUNDING_ENTITIES, FeedServer, Route, founding_feed, rss
 from watcher.config import EntityConfig
 from watcher.errors import FeedError
-from watcher.match import Matcher
+from watcher.match.matcher import Matcher
 from watcher.parse.document import check_no_entity_declarations
 from watcher.parse.entry import ParsedFeed
 from watcher.parse.feed import parse_feed

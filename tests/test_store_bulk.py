@@ -19,7 +19,8 @@ from sqlalchemy import insert, select
 
 from watcher.clock import utcnow
 from watcher.config import EntityConfig, FeedConfig
-from watcher.match import Matcher, snippet_for
+from watcher.match.matcher import Matcher
+from watcher.match.results import snippet_for
 from watcher.models import Feed, Item, Match
 from watcher.parse.entry import Entry, entry_identity
 from watcher.store import Database, add_matches, entity_ids, new_entries, store_items, sync_entities, sync_feeds

@@ -8,7 +8,8 @@ import json
 import random
 
 from watcher.config import EntityConfig
-from watcher.match import Matcher, snippet_for
+from watcher.match.matcher import Matcher
+from watcher.match.results import snippet_for
 from watcher.stored_matches import prepare_matches
 
 ENTITIES = [

@@ -19,7 +19,7 @@ from watcher.config import Config
 from watcher.config.cache import write_waiting_cache
 from watcher.coverage.generated import generated_feeds
 from watcher.mailer import Mailer, OutboxMailer, SmtpMailer
-from watcher.match import Matcher
+from watcher.match.matcher import Matcher
 from watcher.models import Item
 from watcher.poll.poller import Poller
 from watcher.poll.summary import PollSummary, Progress

@@ -29,7 +29,7 @@ from watcher.errors import FeedError, FetchError
 from watcher.fetch.request import fetch
 from watcher.fetch.results import FetchLimits, HttpStatusError
 from watcher.hosts import PAUSE_STATUSES, Hosts
-from watcher.match import Matcher
+from watcher.match.matcher import Matcher
 from watcher.store import ArticleToFetch, Database, add_matches, claim_articles, record_article, release_articles
 from watcher.worker import init_parse_worker
 

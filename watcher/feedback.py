@@ -26,7 +26,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from watcher import clock
 from watcher.analyze.signals import char_trigrams, jaccard
 from watcher.config import EntityConfig
-from watcher.match import is_no_space
+from watcher.match.words import is_no_space
 from watcher.search.terms import terms
 
 HOLD_SIMILARITY = 0.20

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping
 from json.encoder import encode_basestring_ascii as _json_string  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
 
-from watcher.match import SNIPPET_CHARS
+from watcher.match.results import SNIPPET_CHARS
 
 if TYPE_CHECKING:
-    from watcher.match import EntityMatch, Hit
+    from watcher.match.results import EntityMatch, Hit
 
 
 class PreparedMatches(tuple[tuple[Any, ...], ...]):

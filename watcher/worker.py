@@ -48,7 +48,7 @@ def init_parse_worker(
     """
     global _matcher
     if entities is not None and key is not None:
-        from watcher.match import Matcher
+        from watcher.match.matcher import Matcher
 
         _matcher = (key, Matcher.build([_entity(*spec) for spec in entities]))
     with contextlib.suppress(ValueError, OSError, AttributeError):  # no RLIMIT_AS here: no cap

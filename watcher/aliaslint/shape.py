@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 
 from watcher.aliaslint.findings import INFO, WARNING, Finding
 from watcher.config import AliasConfig, EntityConfig
-from watcher.match import fold, is_no_space  # the matcher's own idea of a script written without spaces
+from watcher.match.fold import fold
+from watcher.match.words import is_no_space  # the matcher's own idea of a script written without spaces
 
 
 def folded(text: str) -> str:

@@ -19,7 +19,9 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 from watcher.aliaslint.findings import INFO, WARNING, Finding, VocabularyWord
 from watcher.aliaslint.shape import folded as _folded
 from watcher.config import AliasConfig, EntityConfig
-from watcher.match import Matcher, fold, written_unspaced
+from watcher.match.fold import fold
+from watcher.match.matcher import Matcher
+from watcher.match.words import written_unspaced
 from watcher.vocabulary import SEPARATOR, Vocabulary, WordList, languages_of
 
 COMMON_ZIPF = 3.5  # an ordinary word: 3 per million words or more...

@@ -23,7 +23,8 @@ from watcher.analyze.sounds import name_sounds, script_sounds, skeleton
 from watcher.analyze.stories import ItemFacts
 from watcher.config import EntityConfig
 from watcher.coverage.fulltext import TEASER_CHARS
-from watcher.match import Matcher, fold
+from watcher.match.fold import fold
+from watcher.match.matcher import Matcher
 
 LEAD_SENTENCES = 3  # sentences of the summary read for events, after the headline
 LEAD_CHARS = 300  # characters of the summary embedded with the headline

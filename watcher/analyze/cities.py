@@ -9,7 +9,7 @@ from typing import Any
 
 from watcher.analyze.hits import MarketHit, lower_written
 from watcher.analyze.inflections import INDIC_ENDINGS, is_abugida
-from watcher.match import fold
+from watcher.match.fold import fold
 
 # A word: letters, and the vowel signs and viramas of the Indic scripts, which \w leaves out ("दुबई", "দুবাই"), not
 # their dandas (U+0964, U+0965); Hebrew and Arabic points.

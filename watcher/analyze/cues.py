@@ -55,7 +55,7 @@ import yaml
 
 from watcher.analyze import tables as shipped_tables
 from watcher.config import EntityConfig
-from watcher.match import MatcherTable, compile_table
+from watcher.match.table import MatcherTable, compile_table
 
 Table = dict[str, dict[str, list[str]]]
 ARABIC_AND = "\u0648"  # و
@@ -82,9 +82,12 @@ def yaml_key() -> str:
 
 
 def table_key() -> str:
-    """The key of cue_table()'s sources: cues.yaml, this module and watcher.match (folding, compiling)."""
+    """The key of cue_table()'s sources: cues.yaml, this module and watcher.match's folding and compiling."""
+    match_modules = ("watcher.match.words", "watcher.match.chars", "watcher.match.fold", "watcher.match.table")
     return shipped_tables.key(
-        shipped_tables.data_bytes("cues.yaml"), shipped_tables.code(__name__), shipped_tables.code("watcher.match")
+        shipped_tables.data_bytes("cues.yaml"),
+        shipped_tables.code(__name__),
+        *(shipped_tables.code(module) for module in match_modules),
     )
 
 

@@ -13,7 +13,7 @@ import re
 from watcher.analyze.conflicts import has_figure
 from watcher.analyze.entry_country import ARRIVE_REACH
 from watcher.analyze.sentences import CJK_LANGUAGES, EVENT_TYPES, VERB_LAST, Cue, Sentence, cue_language_of
-from watcher.match import written_unspaced
+from watcher.match.words import written_unspaced
 
 _FIRST_GAP_WORDS = 3  # words between "first" and the site it numbers ("first European car plant": 2)
 _FIRST_GAP_CHARS = 8  # characters, where words are not spaced ("首家旗舰门店")

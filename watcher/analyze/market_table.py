@@ -32,7 +32,9 @@ from watcher.analyze.inflections import (
 )
 from watcher.analyze.market_names import EXTRA_ADJECTIVES, EXTRA_NAMES, REGIONS
 from watcher.config import EntityConfig
-from watcher.match import compile_table, fold, written_unspaced
+from watcher.match.fold import fold
+from watcher.match.table import compile_table
+from watcher.match.words import written_unspaced
 
 # Names in these languages change their ending: a '*' replaces the final vowels of each word.
 _STEMMED = {"ru", "uk", "pl", "cs", "sk", "hr", "sr", "sl", "lt", "lv", "bg"}
@@ -268,9 +270,9 @@ def market_table() -> dict[str, Any]:
 
 def table_key() -> str:
     """The key of market_table()'s sources: the data files, the modules with the names, the rules and how the table is
-    built and read, and watcher.match (folding, compiling)."""
+    built and read, and watcher.match's folding and compiling."""
     files = [shipped_tables.data_bytes(name) for name in _SOURCES]
     modules = (__name__, "watcher.analyze.market_names", "watcher.analyze.inflections", "watcher.analyze.markets",
                "watcher.analyze.companies", "watcher.analyze.cities", "watcher.analyze.hits",
-               "watcher.match")  # fmt: skip
+               "watcher.match.words", "watcher.match.chars", "watcher.match.fold", "watcher.match.table")  # fmt: skip
     return shipped_tables.key(*files, *(shipped_tables.code(module) for module in modules))

@@ -19,7 +19,8 @@ from watcher.analyze.companies import in_a_company_name
 from watcher.analyze.hits import MarketHit, lower_written
 from watcher.analyze.inflections import letters
 from watcher.analyze.market_table import market_table, table_key
-from watcher.match import Matcher, fold
+from watcher.match.fold import fold
+from watcher.match.matcher import Matcher
 
 __all__ = ["MarketFinder", "MarketHit", "lower_written", "market_finder", "market_table", "table_key"]
 

@@ -15,7 +15,8 @@ from functools import cache
 from watcher.analyze import tables as shipped_tables
 from watcher.analyze.cues import SUFFIX_CUES, blockers, cue_table, event_cues, is_split, split_cue_pattern, table_key
 from watcher.analyze.markets import MarketHit
-from watcher.match import Matcher, MatcherTable, select_table
+from watcher.match.matcher import Matcher
+from watcher.match.table import MatcherTable, select_table
 
 EVENT_TYPES = (
     "market_entry", "partnership", "product_launch", "patent", "legal", "funding", "acquisition", "layoffs",

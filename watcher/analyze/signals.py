@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from watcher.analyze.amounts import ascii_digits, number_value, same_amounts, scaled_amounts
-from watcher.match import fold
+from watcher.match.fold import fold
 
 # Quarters in the languages of the cue tables; each pattern's groups name the quarter (1-4).
 _ORDINALS = {

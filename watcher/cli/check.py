@@ -15,7 +15,7 @@ def check_config(state: _State) -> None:
     """Validate the config file exactly as `run` would, and summarise it."""
     from watcher.app import make_mailer
     from watcher.health import configured_watchdog_seconds, watchdog_problems
-    from watcher.match import Matcher
+    from watcher.match.matcher import Matcher
     from watcher.web.auth import access_policy
 
     config = state.config

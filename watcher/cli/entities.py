@@ -57,7 +57,7 @@ def entities_add(
     """Add an entity to the config file (comments kept); the running daemon reloads and backfills it."""
     from watcher.config import entity_from_options
     from watcher.configfile import add_entity
-    from watcher.match import Matcher
+    from watcher.match.matcher import Matcher
 
     _ = state.config  # a broken config is reported before anything is written
     spec = definition(name, aliases, cased, exclude, require_any)

@@ -57,7 +57,7 @@ def matches(state: _State, limit: int, entity: str | None) -> None:
     """Recent matches, newest first, with the words that matched."""
     from sqlalchemy import select
 
-    from watcher.match import entity_fingerprint
+    from watcher.match.table import entity_fingerprint
     from watcher.models import Entity
     from watcher.store import recent_matches
 

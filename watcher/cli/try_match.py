@@ -49,7 +49,8 @@ def match_command(
     one, or a new one defined with -a/--case-sensitive/--exclude/--require) or --entities FILE is given.
     """
     from watcher.config import entity_from_options, load_entities
-    from watcher.match import Matcher, make_snippet
+    from watcher.match.matcher import Matcher
+    from watcher.match.results import make_snippet
     from watcher.parse.text import visible_text
 
     defined = aliases or cased or exclude or require_any

@@ -17,7 +17,7 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, urlsplit
 
-from watcher.match import fold
+from watcher.match.fold import fold
 from watcher.parse.links import normalise_link
 
 # Query parameters an engine's click-through link carries the publisher's URL in (Bing News: url=).

@@ -20,7 +20,7 @@ from urllib.parse import quote_plus
 
 from watcher.config import EntityConfig
 from watcher.config.coverage import EngineConfig, SearchConfig
-from watcher.match import fold
+from watcher.match.fold import fold
 from watcher.vocabulary import SEPARATOR, Vocabulary, scripts_of
 
 MAX_URL_CHARS = 2000  # the feeds table holds 2,048; a little room for a remembered redirect's longer form

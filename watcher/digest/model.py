@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from watcher.digest.wording import source_label
-from watcher.match import Snippet
+from watcher.match.results import Snippet
 from watcher.store import FeedStatus
 
 TREND_DAYS = 30

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from watcher.digest.names import base_language, country_name
-from watcher.match import Snippet
+from watcher.match.results import Snippet
 
 # The analyser's taxonomy (watcher.analyze.sentences.EVENT_TYPES; tests/test_digest_wording.py keeps them
 # the same), in its order, with the words the gist uses.

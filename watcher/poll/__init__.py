@@ -5,8 +5,8 @@ runs in worker processes so fetching never stalls behind feedparser; database wr
 short, one transaction per feed, and never held across network I/O. A failing feed is recorded with
 its error and retried with exponential backoff; it never stops the others.
 
-The stages, one module each: poller.py (the pass: claim the due feeds, fetch each, hand it on), parsing.py (a
-changed feed read and matched, in a worker process or in this one), outcomes.py (what each feed's poll comes to:
-stored, failed, gone, deferred), writes.py (the group transactions that record them), schedule.py (when each feed is
-polled next) and summary.py (the pass's counts).
+The stages, one module each: passes.py (the pass: claim the due feeds, poll them concurrently), poller.py (the
+Poller: each feed fetched and handed on), parsing.py (a changed feed read and matched, in a worker process or in
+this one), outcomes.py (what each feed's poll comes to: stored, failed, gone, deferred), writes.py (the group
+transactions that record them), schedule.py (when each feed is polled next) and summary.py (the pass's counts).
 """

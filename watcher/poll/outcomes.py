@@ -14,7 +14,7 @@ from watcher.config import Config
 from watcher.coverage.results import SearchResult
 from watcher.fetch.results import FetchLimits, FetchResult, HttpStatusError
 from watcher.hosts import HeldSlots, Hosts, host_of
-from watcher.match import Matcher
+from watcher.match.matcher import Matcher
 from watcher.parse.entry import Entry
 from watcher.poll.parsing import _identity_prefixes, _Prepared
 from watcher.poll.summary import PollSummary

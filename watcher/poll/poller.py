@@ -1,6 +1,6 @@
-"""The polling pass: claim the due feeds in batches under a lease, fetch each concurrently (a bounded pool, a
-per-host limit), and hand each on to be parsed (parsing.py), recorded (outcomes.py, writes.py) and scheduled
-(schedule.py)."""
+"""The Poller, made for one config (its client, parse pool, hosts and metrics) and given a reloaded one: its pass
+over the due feeds is passes.py; here one feed is fetched and handed on to be parsed (parsing.py), recorded
+(outcomes.py, writes.py) and scheduled (schedule.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from watcher.articles import ArticleStage
-from watcher.clock import utcnow
 from watcher.config import Config, FeedConfig
 from watcher.coverage.generated import generated_feeds
 from watcher.errors import FeedError, FetchError
@@ -23,24 +21,16 @@ from watcher.fetch.client import make_client
 from watcher.fetch.request import fetch
 from watcher.fetch.results import FetchLimits, HttpStatusError
 from watcher.hosts import PAUSE_STATUSES, HeldSlots, Hosts
-from watcher.match import Matcher
+from watcher.match.matcher import Matcher
 from watcher.parse_pool import ParseSlots, parse_workers
 from watcher.poll.outcomes import FeedOutcomes
-from watcher.poll.parsing import PARSE_TIMEOUT, FeedParsing
+from watcher.poll.parsing import FeedParsing
+from watcher.poll.passes import PollPass
 from watcher.poll.schedule import FeedSchedule
-from watcher.poll.summary import PollSummary, Progress
+from watcher.poll.summary import PollSummary
 from watcher.poll.writes import GroupWrites, _Stored, _Unchanged
 from watcher.sources import LinkFollower
-from watcher.store import (
-    Database,
-    FeedState,
-    claim_due_feeds,
-    count_due_feeds,
-    entity_ids,
-    has_search_feeds,
-    instance_id,
-    release_leases,
-)
+from watcher.store import Database, FeedState, entity_ids
 from watcher.worker import EntitySpec, entity_spec
 
 if TYPE_CHECKING:
@@ -81,7 +71,7 @@ class _Unrecorded:
         return None
 
 
-class Poller(FeedOutcomes, GroupWrites, FeedParsing, FeedSchedule):
+class Poller(PollPass, FeedOutcomes, GroupWrites, FeedParsing, FeedSchedule):
     """Polls feeds for one config; `apply` swaps in a reloaded config and matcher."""
 
     def __init__(
@@ -179,132 +169,6 @@ class Poller(FeedOutcomes, GroupWrites, FeedParsing, FeedSchedule):
         if self._owns_pool and self.parse_pool is not None:
             self.parse_pool.shutdown(wait=True, cancel_futures=True)
         self.articles.shutdown()
-
-    async def poll(
-        self, *, everything: bool = False, now: datetime | None = None, progress: Progress | None = None
-    ) -> PollSummary:
-        """Poll the feeds that are due (or, with everything, every active feed) once, concurrently.
-
-        Feeds are claimed in batches under a lease (other instances on the same database take the
-        rest) while earlier ones are still being fetched; progress(done, total) follows each feed.
-        """
-        now = now or utcnow()
-        polled_before = now if everything else None
-        with self.db.session() as session:
-            total = count_due_feeds(session, now, everything=everything)
-            # Asked once a pass, not in each feed's store (a scan of the feeds table: ~0.4 CPU-s a 1,000-feed
-            # pass). A search feed added meanwhile (a reload, another instance's config) counts from the next
-            # pass; until then the unique url_key still hands its items over (store.item_sources._held_elsewhere).
-            self._search_feeds = has_search_feeds(session) if total else None
-        summary = PollSummary()
-        log.debug("poll.start", extra={"fields": {"due": total, "everything": everything}})
-        if not total:
-            await self._fetch_articles(summary)  # articles left waiting by an earlier pass (the budget)
-            await self._after_pass(summary)
-            return summary
-        slots = asyncio.Semaphore(self.config.poll.concurrency)
-        done = 0
-
-        async def one(feed: FeedState) -> PollSummary:
-            nonlocal done
-            # The host's slot first: a feed waiting on a busy host must not hold one of the global slots. Both are
-            # given back when the feed has only its store to wait for (_store_in_batch).
-            async with HeldSlots(self._host_limit(feed.url), slots) as held:
-                if self.stopping:
-                    await self._write(lambda: self._release([feed.id]))
-                    return PollSummary()
-                started = time.monotonic()
-                outcome = await self.poll_feed(feed, held)
-            self.last_progress = time.monotonic()
-            self.metrics.FEED_POLL_SECONDS.observe(self.last_progress - started)
-            self.metrics.LAST_PROGRESS.set_to_current_time()
-            done += 1
-            if progress is not None:
-                progress(done, max(total, done))
-            return outcome
-
-        in_flight: set[asyncio.Task[PollSummary]] = set()
-        # Each feed's task says when it is done (asyncio.wait would add and remove a callback on every task in
-        # flight for each feed that finishes: ~15% of the event loop's CPU in a pass of 1,000 unchanged feeds).
-        finished: list[asyncio.Task[PollSummary]] = []
-        woken = asyncio.Event()
-
-        def finish(task: asyncio.Task[PollSummary]) -> None:
-            finished.append(task)
-            woken.set()
-
-        with self.metrics.POLL_PASS_SECONDS.time():
-            while True:
-                room = 2 * self.config.poll.concurrency - len(in_flight)
-                # Refill in batches once half the window has drained, not one feed per finished feed: a
-                # claim is a write transaction of its own, and claiming one feed costs as much as sixteen.
-                if room >= self.config.poll.concurrency and not self.stopping:
-                    batch = await self._write(lambda room=room: self._claim(room, polled_before))
-                    for feed in batch:
-                        task = asyncio.create_task(one(feed))
-                        task.add_done_callback(finish)
-                        in_flight.add(task)
-                if not in_flight:
-                    break
-                if not finished:
-                    woken.clear()
-                    await woken.wait()
-                while finished:
-                    task = finished.pop()
-                    in_flight.discard(task)
-                    summary.add(task.result())
-            await self._flush_unchanged()
-            await self._fetch_articles(summary)
-        await self._after_pass(summary)
-        self.metrics.FEED_POLLS.labels("ok").inc(summary.feeds_ok)
-        self.metrics.FEED_POLLS.labels("unchanged").inc(summary.feeds_unchanged)
-        self.metrics.FEED_POLLS.labels("failed").inc(summary.feeds_failed)
-        self.metrics.ITEMS.inc(summary.new_items)
-        self.metrics.MATCHES.inc(summary.new_matches)
-        fields = {
-            "feeds": summary.feeds_polled,
-            "ok": summary.feeds_ok,
-            "unchanged": summary.feeds_unchanged,
-            "failed": summary.feeds_failed,
-            "new_items": summary.new_items,
-            "new_matches": summary.new_matches,
-        }
-        log.info("poll.done", extra={"fields": fields})
-        return summary
-
-    async def _fetch_articles(self, summary: PollSummary) -> None:
-        """The full text of new teaser items (articles.py), before the stories are made of them."""
-        if self.stopping or not self.config.full_text.budget:
-            return
-        try:
-            found = await self.articles.run(self.config, self.matcher, self.entity_ids, self.limits)
-        except Exception:  # full text is an extra: the items are stored, their articles wait for the next pass
-            log.exception("articles.crashed")
-            return
-        summary.new_matches += found.new_matches
-
-    async def _after_pass(self, summary: PollSummary) -> None:
-        if self.after_pass is not None and summary.new_matches:
-            try:
-                await self._write(self.after_pass)
-            except Exception:  # analysis is an extra: the matches are stored and will be mailed regardless
-                log.exception("analyze.failed")
-
-    def _claim(self, limit: int, polled_before: datetime | None) -> list[FeedState]:
-        with self.db.session() as session:
-            return claim_due_feeds(session, instance_id(), utcnow(), self.lease, limit, polled_before=polled_before)
-
-    def _release(self, feed_ids: list[int]) -> None:
-        with self.db.session() as session:
-            release_leases(session, instance_id(), feed_ids)
-
-    @property
-    def lease(self) -> timedelta:
-        """Long enough for one feed's fetch and parse; a dead instance's feeds return after it."""
-        return 2 * self.config.poll.timeout + timedelta(seconds=PARSE_TIMEOUT + 60)
-
-    def _host_limit(self, url: str) -> asyncio.Semaphore:
-        return self.hosts.slot(url)
 
     async def poll_feed(self, feed: FeedState, held: HeldSlots | None = None) -> PollSummary:
         location = feed.redirect_url or self.config.feed_location(feed.url)

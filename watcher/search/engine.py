@@ -16,7 +16,9 @@ from sqlalchemy import column, exists, func, or_, select, table, text
 from sqlalchemy.orm import Session
 
 from watcher.config import EntityConfig
-from watcher.match import Matcher, Snippet, is_no_space, make_snippet
+from watcher.match.matcher import Matcher
+from watcher.match.results import Snippet, make_snippet
+from watcher.match.words import is_no_space
 from watcher.models import Entity, Feed, Item, ItemEvent, Match, StoryItem
 from watcher.search.query import And, Node, Not, Or, Query, Terms
 

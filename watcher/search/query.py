@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from watcher.errors import WatcherError
-from watcher.match import is_no_space
+from watcher.match.words import is_no_space
 from watcher.search.terms import query_terms
 
 

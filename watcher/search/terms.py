@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from watcher.match import fold, is_no_space  # the matcher's own list of scripts without spaces
+from watcher.match.fold import fold
+from watcher.match.words import is_no_space  # the matcher's own list of scripts without spaces
 
 
 def _is_word_char(ch: str) -> bool:

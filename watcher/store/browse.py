@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from watcher.match import Snippet
+from watcher.match.results import Snippet
 from watcher.models import Digest, Entity, Feed, Item, ItemEvent, Match, Story, StoryItem
 from watcher.store.feedback import Verdict, verdicts_of
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from watcher.match import EntityMatch
+from watcher.match.results import EntityMatch
 from watcher.models import Feed, Item, ItemSource
 from watcher.parse.entry import Entry
 from watcher.store.bulk import ITEM_COLUMNS, bulk_for

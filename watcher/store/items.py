@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from watcher.match import EntityMatch
+from watcher.match.results import EntityMatch
 from watcher.models import Item, Match
 from watcher.parse.entry import Entry
 from watcher.store.bulk import ITEM_COLUMNS, bulk_for

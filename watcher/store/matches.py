@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from watcher.match import EntityMatch
+from watcher.match.results import EntityMatch
 from watcher.store.bulk import bulk_for
 from watcher.stored_matches import PreparedMatches, prepare_matches
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watcher.config import EntityConfig, FeedConfig
-from watcher.match import entity_fingerprint
+from watcher.match.table import entity_fingerprint
 from watcher.models import Entity, Feed
 
 

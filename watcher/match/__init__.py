@@ -1,0 +1,17 @@
+"""Recognising tracked entities in text. Pure: entity definitions and text in, hits out.
+
+One Aho-Corasick automaton holds every alias, exclude and require_any phrase of every entity, so the
+cost of matching grows with the length of the text, not with the number of aliases. Around it:
+
+- folding: both sides are NFKC-normalised, case-folded and stripped of Latin/Greek/Cyrillic diacritics
+  and of Hebrew and Arabic vowel points ("Nestlé" == "NESTLE" == "ＮＥＳＴＬＥ"), zero-width characters
+  dropped and runs of spaces made one; a case-sensitive alias is then checked against the surface text;
+- word edges: in scripts that separate words with spaces an alias matches whole words only, while in
+  Han, Kana, Hangul and the Southeast Asian scripts written without spaces it matches as a substring;
+- ``*`` ending a word of an alias lets that word continue ("sudcorean*", "Южн* Коре*").
+
+The parts: words.py (scripts without spaces, word edges), chars.py (one character's fold), fold.py (a text's
+fold and its offsets back), table.py (compile_table: phrases as plain data), matcher.py (Matcher: the automaton
+and its scan) and results.py (Hit, EntityMatch, snippets). Callers import from the part itself: the package
+imports none of them (a store or digest module that wants Snippet does not load the automaton).
+"""

@@ -1,0 +1,119 @@
+"""Entities' phrases compiled into a MatcherTable: plain data (JSON as it is) for Matcher.from_table, made now or
+shipped precomputed (watcher/analyze/tables.py); raises ConfigError for a bad phrase."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import accumulate
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from watcher.errors import ConfigError
+from watcher.match.fold import fold
+from watcher.match.words import _is_spaced_word_char
+
+if TYPE_CHECKING:  # the parse workers match too: they import no pydantic
+    from watcher.config import EntityConfig
+
+
+_ALIAS, _EXCLUDE, _REQUIRE = 0, 1, 2
+
+
+class _Pattern(NamedTuple):  # a tuple, not a dataclass: a Matcher makes one for each phrase it finds
+    entity: int
+    kind: int
+    phrase: str  # as configured
+    prefix_length: int  # length of the folded text before the first '*'
+    rest: tuple[str, ...] | None  # with a '*': the folded text after each '*', each after a word's rest
+    cased: re.Pattern[str] | None  # for a case-sensitive alias: the surface must fullmatch this
+    start_edge: bool  # the phrase starts with a spaced-script word character
+    end_edge: bool  # ... and ends with one (and no '*')
+
+
+# A Matcher as plain data (lists, strings, numbers: JSON as it is): what Matcher.build works out from the entities,
+# for a caller that ships it precomputed (watcher/analyze/tables.py). A column per _Pattern field (COLUMNS) with a value
+# per phrase, "rest" its segments joined by '*' and "cased" the case-sensitive pattern's source; "keys" the automaton's
+# keys, the phrases each starts next to each other: key k's are rows key_starts[k] to key_starts[k + 1]. In columns,
+# the ~24,000 phrases of the country names are a few lists of strings and numbers, not a list or a tuple each, made
+# and then walked by the garbage collector before the first is needed (~0.05 CPU-s of a process: bench/analyze-start).
+MatcherTable = dict[str, Any]
+COLUMNS = _Pattern._fields
+
+
+def compile_table(entities: Sequence[EntityConfig]) -> MatcherTable:
+    """Every entity's phrases compiled, as plain data for Matcher.from_table; raises ConfigError for a bad phrase."""
+    keys: dict[str, list[list[Any]]] = {}  # each key's rows, in the order of the entities and their phrases
+    for index, entity in enumerate(entities):
+        phrases = [(_ALIAS, alias.text, alias.case_sensitive) for alias in entity.aliases]
+        phrases += [(_EXCLUDE, text, False) for text in entity.exclude]
+        phrases += [(_REQUIRE, text, False) for text in entity.require_any]
+        for kind, text, case_sensitive in phrases:
+            row, key = _compile(index, kind, text, case_sensitive, entity.name)
+            keys.setdefault(key, []).append(row)
+    rows = [row for key_rows in keys.values() for row in key_rows]
+    return {
+        "entities": [entity.name for entity in entities],
+        **{name: [row[column] for row in rows] for column, name in enumerate(COLUMNS)},
+        "keys": list(keys),
+        "key_starts": list(accumulate(map(len, keys.values()), initial=0)),
+        "has_require": [index for index, entity in enumerate(entities) if entity.require_any],
+    }
+
+
+def select_table(table: MatcherTable, entities: Iterable[int]) -> MatcherTable:
+    """`table` with the phrases of `entities` (indexes into its entities) only. Its Matcher finds what the whole
+    table's finds of them, in the same order and by the same indexes (the other entities are kept, unused): every
+    occurrence of every key is found, whichever other keys an automaton holds."""
+    wanted = frozenset(entities)
+    rows = [row for row, owner in enumerate(table["entity"]) if owner in wanted]
+    key_of = [bisect_right(table["key_starts"], row) - 1 for row in rows]  # rows ascend: their keys too
+    firsts = [position for position, key in enumerate(key_of) if position == 0 or key != key_of[position - 1]]
+    return {
+        "entities": table["entities"],
+        **{name: [table[name][row] for row in rows] for name in COLUMNS},
+        "keys": [table["keys"][key_of[position]] for position in firsts],
+        "key_starts": [*firsts, len(rows)],
+        "has_require": [entity for entity in table["has_require"] if entity in wanted],
+    }
+
+
+def _pattern(columns: Mapping[str, list[Any]], row: int) -> _Pattern:
+    rest, cased = columns["rest"][row], columns["cased"][row]
+    return _Pattern(
+        columns["entity"][row],
+        columns["kind"][row],
+        columns["phrase"][row],
+        columns["prefix_length"][row],
+        tuple(rest.split("*")) if rest is not None else None,
+        re.compile(cased) if cased is not None else None,
+        columns["start_edge"][row],
+        columns["end_edge"][row],
+    )
+
+
+def _compile(entity: int, kind: int, phrase: str, case_sensitive: bool, entity_name: str) -> tuple[list[Any], str]:
+    """A table row for the phrase (_Pattern's fields, its rest and case-sensitive pattern as text), and its key."""
+    folded = " ".join(fold(phrase).split())
+    words = folded.split(" ")
+    if any("*" in word.rstrip("*") or word.startswith("*") for word in words):
+        raise ConfigError(f"entity {entity_name!r}: {phrase!r}: '*' may only end a word, after at least one letter")
+    segments = folded.split("*")
+    key = segments[0]
+    if not key.strip():
+        raise ConfigError(f"entity {entity_name!r}: {phrase!r} has no letters to match")
+    rest = "*".join(segments[1:]) if len(segments) > 1 else None  # what follows the first '*'
+    cased = None
+    if case_sensitive:
+        # A word's rest never holds a space and what follows a '*' starts with one (or ends the phrase).
+        cased_segments = " ".join(fold(phrase, casefold=False).split()).split("*")
+        cased = "[^ ]*".join(re.escape(segment) for segment in cased_segments)
+    literal = folded.replace("*", "")
+    start_edge = _is_spaced_word_char(literal[0])
+    end_edge = not folded.endswith("*") and _is_spaced_word_char(literal[-1])
+    return [entity, kind, phrase, len(key), rest, cased, start_edge, end_edge], key
+
+
+def entity_fingerprint(entity: EntityConfig) -> str:
+    """Changes exactly when what the entity matches may change: the trigger for a backfill (EntityConfig's)."""
+    return entity.fingerprint
