@@ -21,6 +21,7 @@ FIXED_DATES_ALLOWED = {
     "digest_sample.py": "the clock is injected: the sample digest is built with now=SAMPLE_NOW",
     "test_schedule.py": "the clock is injected: adapt_interval and the claim queries are given NOW",
     "test_parse_fast.py": "parser input, compared between the two readers, never with now",
+    "test_parse_fast_dates.py": "date texts parsed by two readers and compared with each other, never with now",
     "test_migrations.py": "rows a migration must carry over; no clock reads them",
     "test_alerts_rules.py": "the clock is injected: fits, due_at and after_quiet_hours are given their moments",
     "test_no_fixed_dates.py": "this check's own examples of what it finds",

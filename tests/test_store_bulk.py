@@ -263,3 +263,13 @@ def _open_files() -> list[str]:
         except OSError:
             continue  # closed meanwhile (the listing's own descriptor)
     return names
+
+
+def test_sqlite_page_cache_holds_the_random_key_indexes(tmp_path: Path) -> None:
+    """8 MB of page cache a connection (SQLite's default is 2 MB): an all-new pass's inserts land all over the
+    url_key and title_key indexes, whose pages a smaller cache read back from the OS commit after commit."""
+    db = Database(f"sqlite:///{tmp_path / 'cache.db'}")
+    db.upgrade()
+    with db.session() as session:
+        assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar() == -8000  # KiB
+    db.dispose()

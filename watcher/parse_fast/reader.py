@@ -8,10 +8,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from feedparser.datetimes import _parse_date
 from feedparser.mixin import _FeedParserMixin
 from lxml import etree
 
+from watcher.parse_fast.dates import parse_date
 from watcher.parse_fast.rules import (
     _CHANNEL_LEAVES,
     _CHANNEL_SUBTREES,
@@ -246,7 +246,7 @@ class _Reader:
     def _date(self, entry: dict[str, Any], element: Any, key: str) -> None:
         value = self._plain_text(element)
         entry[key] = value
-        entry[f"{key}_parsed"] = _parse_date(value)
+        entry[f"{key}_parsed"] = parse_date(value)
 
     def _author(self, element: Any) -> str:
         if len(element) == 0:
