@@ -53,10 +53,18 @@ def test_the_start_is_frozen_only_where_the_command_is_the_whole_process(monkeyp
         gc.unfreeze()
 
 
+_NOT_FOR_A_POLL = {
+    "watcher.cli.feeds", "watcher.cli.db", "watcher.cli.read", "watcher.cli.entities", "watcher.cli.web",
+    "watcher.cli.try_match", "watcher.cli.analyze", "watcher.cli.check", "watcher.digest", "watcher.deliver",
+    "watcher.web", "watcher.daemon", "email.mime", "smtplib", "rich", "jinja2", "alembic",
+}  # fmt: skip
+
+
 def test_a_one_shot_poll_loads_only_what_its_pass_needs(tmp_path: Path, feed_server: FeedServer) -> None:
     # Nothing serves Prometheus metrics to a command that exits after one pass: prometheus_client (~7 ms of every
     # start) is not imported. A pass whose feeds are all unchanged parses nothing: no lxml (nor the page and sitemap
-    # readers), and no urllib.request without a proxy configured. The pass is polled and stored all the same.
+    # readers), and no urllib.request without a proxy configured. The pass is polled and stored all the same. Nor
+    # what other commands drive: their CLI modules, the digest and its mail, the web page, the daemon, migrations.
     feed_server.routes["/it.xml"] = Route(body=founding_feed())
     config = write_config(tmp_path, feeds=[{"url": feed_server.url("/it.xml")}])
     env = {key: value for key, value in os.environ.items() if not key.lower().endswith("_proxy")}
@@ -72,10 +80,47 @@ def test_a_one_shot_poll_loads_only_what_its_pass_needs(tmp_path: Path, feed_ser
     assert output.endswith("new items: 3; new matches: 4\n")
     assert {"watcher.poll", "lxml.etree"} <= imported
     assert not {"prometheus_client", "watcher.metrics"} & imported
+    assert not _NOT_FOR_A_POLL & imported
     output, imported = poll()  # the same bytes again: unchanged
     assert output.endswith("(1 unchanged), 0 failed; new items: 0; new matches: 0\n")
     assert "watcher.poll" in imported
     assert not {"prometheus_client", "lxml", "lxml.etree", "lxml.html", "urllib.request"} & imported
+    assert not _NOT_FOR_A_POLL & imported
+
+
+_POLL_AND_LIST_CLI = """
+import atexit, sys
+from watcher.__main__ import main
+atexit.register(lambda: print(sorted(name for name in sys.modules if name.startswith("watcher.cli.")), file=sys.stderr))
+sys.argv = ["watcher", "--config", sys.argv[1], "poll", "--once"]
+main()
+"""
+
+
+def test_a_poll_loads_the_cli_module_of_its_command_only(tmp_path: Path, feed_server: FeedServer) -> None:
+    # Seen in sys.modules: -X importtime (above) does not time importlib.import_module, which loads the commands.
+    feed_server.routes["/it.xml"] = Route(body=founding_feed())
+    config = write_config(tmp_path, feeds=[{"url": feed_server.url("/it.xml")}])
+    done = subprocess.run(
+        [sys.executable, "-c", _POLL_AND_LIST_CLI, str(config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "['watcher.cli.run']"
+
+
+def test_each_command_is_found_in_the_module_that_registers_it() -> None:
+    # The top group imports a command's module when the command is looked up (watcher.cli._COMMAND_MODULES): a
+    # command missing from that table, or put under another module, would be unknown to `watcher`.
+    from watcher.cli import _COMMAND_MODULES, load_all_commands, main
+
+    load_all_commands()
+    assert set(main.commands) == set(_COMMAND_MODULES)
+    for name, module in _COMMAND_MODULES.items():
+        assert getattr(main.commands[name].callback, "__module__", None) == f"watcher.cli.{module}", name
 
 
 def test_a_proxy_is_looked_for_only_where_one_could_be_found(monkeypatch: pytest.MonkeyPatch) -> None:
