@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from watcher.analyze.conflicts import has_figure
 from watcher.analyze.cues import ITEM_BLOCKERS
 from watcher.analyze.entries import dated_before
-from watcher.analyze.entry_country import also_entered, entry_market, in_the_past, listed_before
+from watcher.analyze.entry_country import already_present, also_entered, entry_market, in_the_past, listed_before
 from watcher.analyze.homes import item_homes, written_locally
 from watcher.analyze.sentence_events import sentence_blockers, sentence_event_cues
 from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Event, Party, Sentence, cue_language_of
@@ -62,6 +62,7 @@ def extract_events(
     # "Allegro wchodzi na rynek węgierski. ... na Węgrzech": an entry whose sentence names no country enters
     # the one country the item names elsewhere (by name, not an adjective: "the Polish group" is its home).
     home = item_homes(sentences, language, known_homes)
+    home |= already_present(sentences)  # "present in France since 2014": no longer a market to enter
     named = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name} - home
     named_elsewhere = next(iter(named)) if len(named) == 1 else None
     # A plant built somewhere the item names by a city alone may be the company's own country ("महिंद्रा नागपूरमध्ये
