@@ -36,3 +36,44 @@ def test_a_country_the_company_has_long_been_in_is_no_entry(analyzer: Analyzer) 
     assert ("market_entry", "Chery", "PL") in events(analyzer, "en", title)
     found = events(analyzer, "en", title, "Chery has been present in Poland since 2015 through dealers.")
     assert not any(kind == "market_entry" for kind, _entity, _market in found)
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("ru", "Tesco договорилась о продаже 112 магазинов в Польше и уходит с рынка."),
+        ("en", "Tesco agrees to sell its 112 stores in Poland and leaves the market"),
+    ],
+)
+def test_a_deal_to_sell_counted_shops_is_a_sale_not_a_partnership(
+    analyzer: Analyzer, language: str, title: str
+) -> None:
+    found = events(analyzer, language, title)
+    assert ("acquisition", "Tesco", None) in found
+    assert not any(kind == "partnership" for kind, _entity, _market in found)
+    assert not any(
+        kind == "acquisition" for kind, *_ in events(analyzer, "en", "Tesco sells its own label in 112 stores")
+    )
+
+
+def test_a_subsidiary_set_up_to_sell_is_no_sale(analyzer: Analyzer) -> None:
+    found = events(analyzer, "en", "Daikin sets up Kenyan subsidiary to sell air conditioners directly")
+    assert not any(kind == "acquisition" for kind, _entity, _market in found)
+    assert ("acquisition", "Daikin", None) in events(analyzer, "en", "Daikin sells its Kenyan subsidiary")
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "summary"),
+    [
+        ("ja", "Daikin、滋賀に新工場 国内生産を強化", ""),
+        (
+            "en",
+            "Daikin to build new plant in Shiga",
+            "The maker will expand domestic capacity by 20% with the factory.",
+        ),
+    ],
+)
+def test_a_plant_in_an_item_about_domestic_output_is_no_entry(
+    analyzer: Analyzer, language: str, title: str, summary: str
+) -> None:
+    assert not any(kind == "market_entry" for kind, *_ in events(analyzer, language, title, summary))

@@ -70,6 +70,8 @@ def extract_events(
     countries = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name and not hit.is_city}
     said = {hit.code for sentence in sentences for hit in sentence.markets if not hit.is_city}  # "the Polish market"
     built_elsewhere = named_elsewhere if named_elsewhere in countries - home else None
+    # "国内生産を強化", "expand domestic capacity": the plant the item builds is at home.
+    at_home = any(cue.kind == "domestic" for sentence in sentences for cue in sentence.cues)
     named_parties = {party.entity for sentence in sentences for party in parties_of(sentence, language)}
     sole = next(iter(named_parties)) if len(named_parties) == 1 else None
     found: dict[tuple[str, str], list[Event]] = {}
@@ -106,6 +108,8 @@ def extract_events(
                 ]
                 there = any(other.kind == "there" and other.start >= cue.start for other in sentence.cues)
                 building = cue.kind in ("facility", "build")
+                if building and at_home:
+                    continue
                 elsewhere = built_elsewhere if building else named_elsewhere
                 market = entry_market(candidates, cue, elsewhere, cue_language_of(language) in VERB_LAST, there=there)
                 if market is None or market in home:
