@@ -77,3 +77,16 @@ def test_a_plant_in_an_item_about_domestic_output_is_no_entry(
     analyzer: Analyzer, language: str, title: str, summary: str
 ) -> None:
     assert not any(kind == "market_entry" for kind, *_ in events(analyzer, language, title, summary))
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("he", "Tesco חתמה על הסכם לרכישת החברה הישראלית"),
+        ("ar", "أعلنت Tesco استحواذها على شركة نايل في صفقة لم يُكشف عن قيمتها"),
+    ],
+)
+def test_a_deal_to_buy_a_company_is_an_acquisition(analyzer: Analyzer, language: str, title: str) -> None:
+    found = events(analyzer, language, title)
+    assert ("acquisition", "Tesco", None) in found
+    assert not any(kind == "partnership" for kind, _entity, _market in found)
