@@ -90,3 +90,27 @@ def test_a_deal_to_buy_a_company_is_an_acquisition(analyzer: Analyzer, language:
     found = events(analyzer, language, title)
     assert ("acquisition", "Tesco", None) in found
     assert not any(kind == "partnership" for kind, _entity, _market in found)
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("id", "Pemasok kompresor Daikin asal Thailand masuk pasar India"),
+        ("en", "A supplier to Daikin enters the Indian market"),
+        ("ja", "Daikinのサプライヤーがインド市場に参入"),
+    ],
+)
+def test_a_suppliers_entry_is_not_its_customers(analyzer: Analyzer, language: str, title: str) -> None:
+    assert not any(kind == "market_entry" for kind, *_ in events(analyzer, language, title))
+    assert ("market_entry", "Daikin", "IN") in events(analyzer, "en", "Daikin enters the Indian market")
+
+
+@pytest.mark.parametrize(
+    ("language", "summary"),
+    [
+        ("id", "Siam Compressor, mitra lama Daikin, membuka kantor penjualan pertamanya di India."),
+        ("en", "Siam Compressor, a longtime partner of Daikin, opens its first sales office in India."),
+    ],
+)
+def test_a_partner_described_by_the_company_is_not_the_company(analyzer: Analyzer, language: str, summary: str) -> None:
+    assert not any(kind == "market_entry" for kind, *_ in events(analyzer, language, "Kompresor", summary))
