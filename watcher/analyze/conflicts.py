@@ -34,6 +34,8 @@ _BEGIN_REACH = 16  # characters between a weak results word and the start beside
 _RELEASED_RESULTS = 4  # characters between a release verb and the results it releases ("发布中期业绩")
 # A day, a month or an hour written with its number, as Chinese, Japanese and Korean do ("8日", "6月から", "8일"): a
 # date, not a figure.
+_COUNT_BETWEEN = re.compile(r"\s*(?:its|their|all|ses|seine|sus|i suoi|os seus|свои)?\s*\d[\d.,\s]*\s*", re.I)
+_SET_UP_REACH = 16  # characters between a build word and the unit it sets up ("sets up a Kenyan subsidiary")
 _CJK_DATE = re.compile(r"\d{1,2}\s?(?:日|月|時|时|일|월|시)")
 _DIVIDEND = re.compile(
     r"dividend|dywidend|дивиденд|temettü|배당|配当|股息|分红|توزيعات|dividendo|utdelning|udbytte|osinko", re.IGNORECASE
@@ -86,8 +88,8 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
         events["market_entry"] = min(kinds["facility"], kinds["build"], key=lambda cue: cue.start)
     if "cut" in kinds and "jobs" in kinds and "layoffs" not in events:
         events["layoffs"] = kinds["cut"]
-    sold = "asset" in kinds or "stake" in kinds or _stake_size(sentence.text)
-    if "sell" in kinds and sold and "acquisition" not in events:
+    sold = "asset" in kinds or "stake" in kinds or _stake_size(sentence.text) or _shops_sold(sentence)
+    if "sell" in kinds and sold and not _set_up(sentence) and "acquisition" not in events:
         events["acquisition"] = kinds["sell"]  # "sells its Italian business", "vende su 20%"
     leaving = "role" in kinds and "leave" in kinds and kinds["role"].start < kinds["leave"].start
     if "leadership" not in events and leaving:
@@ -153,6 +155,30 @@ def _sales_begin(sentence: Sentence) -> bool:
 def has_figure(text: str) -> bool:
     """A figure that is not a year nor a CJK date ("8日", "6월")."""
     return FIGURE.search(_CJK_DATE.sub(" ", text)) is not None
+
+
+def _shops_sold(sentence: Sentence) -> bool:
+    """A count of shops or sites just after a sale: "договорилась о продаже 112 магазинов", "sells its 40 stores": a
+    business sold (and not "sells in 112 stores", its goods)."""
+    return any(
+        _COUNT_BETWEEN.fullmatch(sentence.text[sell.end : outlet.start])
+        for sell in sentence.cues
+        if sell.kind == "sell"
+        for outlet in sentence.cues
+        if outlet.kind == "outlet" and outlet.start >= sell.end
+    )
+
+
+def _set_up(sentence: Sentence) -> bool:
+    """A subsidiary or unit just after a build word: "sets up Kenyan subsidiary to sell air conditioners", "gründet
+    eine Tochter": a company founded to sell, no business sold."""
+    return any(
+        0 <= asset.start - build.end <= _SET_UP_REACH
+        for build in sentence.cues
+        if build.kind == "build"
+        for asset in sentence.cues
+        if asset.kind == "asset"
+    )
 
 
 def _stake_size(text: str) -> bool:

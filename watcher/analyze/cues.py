@@ -34,6 +34,9 @@ Kinds beyond the taxonomy's event types:
   contract in the Philippines", "ilk sözleşmesi ... bu ülkedeki");
 - `absent` ("where it has had no business until now"), with a country and an act in the sentence, makes a market
   entry; the cues inside it count for nothing (its negation denies nothing);
+- `present` ("already present in", "présente en France depuis"), with a country next to it: a country the company has
+  long been in, no market to enter (entry_country.already_present); the cues inside it count for nothing;
+- `domestic` ("domestic capacity", "国内生産") anywhere in an item: the plant it builds is at home, no market entry;
 - `another` ("second", "zweite") just before a shop or an office: no market entry, unless the sentence says first;
 - `buyers` ("shoppers", "Kunden", "wateja") just before an acquisition verb: shopping, no acquisition;
 - `stake` + `stake_enter` or `stake_raise`, or `stake_enter` + a percentage, make an acquisition ("raises
@@ -41,7 +44,8 @@ Kinds beyond the taxonomy's event types:
 - `begin` ("start", "dimulai", "시작") beside a weak results word, with no percentage, makes no results: sales or
   deliveries that start ("Penjualan dimulai pada kuartal keempat", "deliveries begin in January");
 - blockers: `rumour`, `denial`, `negation`, `review`, `opinion`, `stock`, `anniversary` drop the sentence
-  (in a title: the whole item); `not_party` marks the entity next to it as no party ("following Toyota").
+  (in a title: the whole item); `not_party` marks the entity next to it as no party ("following Toyota", "a
+  supplier to Daikin").
 """
 
 from __future__ import annotations

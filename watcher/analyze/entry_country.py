@@ -161,6 +161,33 @@ def _listed_next(text: str, hit: MarketHit, hits: Sequence[MarketHit]) -> bool:
     )
 
 
+def already_present(sentences: Sequence[Sentence]) -> set[str]:
+    """Countries an item says its company has long been in ("present in France since 2014", "سال‌هاست در ایران
+    فعال است", "भारतात २००० पासून कार्यरत"): a new shop, line or dealership there is no entry."""
+    return {hit.code for sentence in sentences for cue in present_cues(sentence) for hit in _present_in(sentence, cue)}
+
+
+def present_cues(sentence: Sentence) -> list[Cue]:
+    """The sentence's `present` cues with a country next to them; not "was not present" (an `absent` cue: a first)."""
+    absent = [cue for cue in sentence.cues if cue.kind == "absent"]
+    return [
+        cue
+        for cue in sentence.cues
+        if cue.kind == "present"
+        and not any(cue.start < other.end and other.start < cue.end for other in absent)
+        and _present_in(sentence, cue)
+    ]
+
+
+def _present_in(sentence: Sentence, cue: Cue) -> list[MarketHit]:
+    """The country just after the cue, or just before it where the verb comes last."""
+    return [
+        hit
+        for hit in sentence.markets
+        if 0 <= hit.start - cue.end <= _ADJECTIVE_REACH or 0 <= cue.start - hit.end <= _ARRIVE_BEFORE
+    ]
+
+
 def in_the_past(sentence: Sentence, cue: Cue, hit: MarketHit) -> bool:
     """A country after "following" or "after" that comes after the entry's cue: where the company went before
     ("opens its first European store in Amsterdam, following launches in Southeast Asia and the U.S.")."""

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from watcher.analyze.conflicts import has_figure
 from watcher.analyze.cues import ITEM_BLOCKERS
 from watcher.analyze.entries import dated_before
-from watcher.analyze.entry_country import also_entered, entry_market, in_the_past, listed_before
+from watcher.analyze.entry_country import already_present, also_entered, entry_market, in_the_past, listed_before
 from watcher.analyze.homes import item_homes, written_locally
 from watcher.analyze.sentence_events import sentence_blockers, sentence_event_cues
 from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Event, Party, Sentence, cue_language_of
@@ -62,6 +62,7 @@ def extract_events(
     # "Allegro wchodzi na rynek węgierski. ... na Węgrzech": an entry whose sentence names no country enters
     # the one country the item names elsewhere (by name, not an adjective: "the Polish group" is its home).
     home = item_homes(sentences, language, known_homes)
+    home |= already_present(sentences)  # "present in France since 2014": no longer a market to enter
     named = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name} - home
     named_elsewhere = next(iter(named)) if len(named) == 1 else None
     # A plant built somewhere the item names by a city alone may be the company's own country ("महिंद्रा नागपूरमध्ये
@@ -69,6 +70,8 @@ def extract_events(
     countries = {hit.code for sentence in sentences for hit in sentence.markets if hit.is_name and not hit.is_city}
     said = {hit.code for sentence in sentences for hit in sentence.markets if not hit.is_city}  # "the Polish market"
     built_elsewhere = named_elsewhere if named_elsewhere in countries - home else None
+    # "国内生産を強化", "expand domestic capacity": the plant the item builds is at home.
+    at_home = any(cue.kind == "domestic" for sentence in sentences for cue in sentence.cues)
     named_parties = {party.entity for sentence in sentences for party in parties_of(sentence, language)}
     sole = next(iter(named_parties)) if len(named_parties) == 1 else None
     found: dict[tuple[str, str], list[Event]] = {}
@@ -105,6 +108,8 @@ def extract_events(
                 ]
                 there = any(other.kind == "there" and other.start >= cue.start for other in sentence.cues)
                 building = cue.kind in ("facility", "build")
+                if building and at_home:
+                    continue
                 elsewhere = built_elsewhere if building else named_elsewhere
                 market = entry_market(candidates, cue, elsewhere, cue_language_of(language) in VERB_LAST, there=there)
                 if market is None or market in home:

@@ -25,7 +25,7 @@ from watcher.analyze.entries import (
     new_market,
     ordinal_near,
 )
-from watcher.analyze.entry_country import ARRIVE_REACH, arrives, country_near
+from watcher.analyze.entry_country import ARRIVE_REACH, arrives, country_near, present_cues
 from watcher.analyze.sentences import EVENT_TYPES, Cue, Sentence, cue_language_of
 
 # Between "after" and the event it dates back, its size: "after the $69bn takeover", "nach der 5-Mrd-Übernahme".
@@ -69,10 +69,10 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
     `figure`: a figure elsewhere (the lead's) counts for the weak cues, as one in the sentence does."""
     kinds: dict[str, Cue] = {}
     afters = [cue.end for cue in sentence.cues if cue.kind == "after"]
-    absent = [cue for cue in sentence.cues if cue.kind == "absent"]
+    absent = [cue for cue in sentence.cues if cue.kind == "absent"] + present_cues(sentence)
     for cue in sentence.cues:
         if any(other is not cue and _inside(cue, other) for other in absent):
-            continue  # "where it has had no business": no sale of a business
+            continue  # "where it has had no business": no sale of a business; "présente en France": no launch
         if sentence.index >= 1 and _in_a_name(sentence.text, cue, language):
             continue  # "the Star Alliance carrier": a name, not an alliance made
         if cue.kind in EVENT_TYPES and any(
