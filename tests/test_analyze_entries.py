@@ -141,6 +141,7 @@ CASES = [
     # heldout20: a new plant is an entry, not another one; "belonging to France" (te): home.
     ("fr", "Chery va construire une nouvelle usine en Espagne", "ES"),
     ("te", "ఫ్రాన్స్\u200cకు చెందిన Chery కొత్త ప్లాంట్ ఏర్పాటు చేయనుంది", None),
+    ("vi", "Chery vào thị trường Phần Lan qua một nhà phân phối", "FI"),
 ]
 
 
