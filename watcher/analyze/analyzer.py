@@ -148,13 +148,14 @@ class Analyzer:
             known = self._country_names[name] = bool(self.markets.find(name, any_case=True))
         return known
 
-    def _sentence(self, index: int, text: str, language: str | None, actors: frozenset[str]) -> Sentence:
+    def _sentence(self, index: int, text: str, language: str | None, actors: frozenset[str] | None = None) -> Sentence:
         """`actors`: the tracked organisations the item names. Their require_any words are the item's to have, not
-        the sentence's: "Safran va construire une usine en Inde" is the engine maker when the lead says "moteurs"."""
+        the sentence's: "Safran va construire une usine en Inde" is the engine maker when the lead says "moteurs".
+        Without `actors` (a sentence read alone), the sentence must have the words itself."""
         parties = tuple(
             Party(hit.entity, hit.start, hit.end)
-            for found in self.matcher.match({"text": text}, require=False)
-            if found.entity in actors
+            for found in self.matcher.match({"text": text}, require=actors is None)
+            if found.entity in (self.actors if actors is None else actors)
             for hit in found.hits
         )
         # A country inside a tracked organisation's name is no place: "Turkcell" is not "Türkçe*", Turkish.
