@@ -24,6 +24,10 @@ CASES = [
     ("ja", "JR東日本、Maerskから車両100両を購入", set()),
     ("ru", "РЖД купит у Maersk 20 локомотивов", set()),
     ("ja", "MaerskがVodafoneの物流部門を買収", {("acquisition", "Maersk")}),
+    # heldout20: becoming the majority owner is buying control (da, sv, no).
+    ("da", "Maersk bliver majoritetsejer af vietnamesisk bryggeri", {("acquisition", "Maersk")}),
+    ("sv", "Maersk blir majoritetsägare i det finska rederiet", {("acquisition", "Maersk")}),
+    ("no", "Maersk blir majoritetseier i det norske rederiet", {("acquisition", "Maersk")}),
 ]
 
 

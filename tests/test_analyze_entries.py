@@ -138,6 +138,10 @@ CASES = [
     ("ka", "Xpeng საქართველოსა და სომხეთში იწყებს ფრენებს", "AM GE"),
     ("hy", "Xpeng կսկսի թռիչքներ դեպի Հայաստան և Վրաստան", "AM GE"),
     ("el", "Η Chery θα ξεκινήσει πωλήσεις στην Ελλάδα και την Κύπρο τον Νοέμβριο", "GR CY"),
+    # heldout20: a new plant is an entry, not another one; "belonging to France" (te): home.
+    ("fr", "Chery va construire une nouvelle usine en Espagne", "ES"),
+    ("te", "ఫ్రాన్స్\u200cకు చెందిన Chery కొత్త ప్లాంట్ ఏర్పాటు చేయనుంది", None),
+    ("vi", "Chery vào thị trường Phần Lan qua một nhà phân phối", "FI"),
 ]
 
 

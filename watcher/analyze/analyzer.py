@@ -101,10 +101,10 @@ class Analyzer:
         language = item_language(item.language, item.title, body)
         entities = [found.entity for found in self.matcher.match({"title": item.title, "summary": item.summary,
                                                                   "content": item.content})]  # fmt: skip
-        sentences = [self._sentence(0, item.title, language)]
-        for index, text in enumerate(split_sentences(body)[:LEAD_SENTENCES], 1):
-            sentences.append(self._sentence(index, text, language))
         actors = self.actors & set(entities)
+        sentences = [self._sentence(0, item.title, language, actors)]
+        for index, text in enumerate(split_sentences(body)[:LEAD_SENTENCES], 1):
+            sentences.append(self._sentence(index, text, language, actors))
         known = frozenset(self.home[entity] for entity in actors if entity in self.home)
         year = (item.published or datetime.now(UTC)).year
         events = extract_events(sentences, language, known, year) if actors else []
@@ -148,11 +148,14 @@ class Analyzer:
             known = self._country_names[name] = bool(self.markets.find(name, any_case=True))
         return known
 
-    def _sentence(self, index: int, text: str, language: str | None) -> Sentence:
+    def _sentence(self, index: int, text: str, language: str | None, actors: frozenset[str] | None = None) -> Sentence:
+        """`actors`: the tracked organisations the item names. Their require_any words are the item's to have, not
+        the sentence's: "Safran va construire une usine en Inde" is the engine maker when the lead says "moteurs".
+        Without `actors` (a sentence read alone), the sentence must have the words itself."""
         parties = tuple(
             Party(hit.entity, hit.start, hit.end)
-            for found in self.matcher.match({"text": text})
-            if found.entity in self.actors
+            for found in self.matcher.match({"text": text}, require=actors is None)
+            if found.entity in (self.actors if actors is None else actors)
             for hit in found.hits
         )
         # A country inside a tracked organisation's name is no place: "Turkcell" is not "Türkçe*", Turkish.

@@ -31,7 +31,11 @@ _ADJECTIVE_FIRST = (
 _OUTSIDE_GAP = re.compile(r"\s*(?:(?:of|de|di|da|do|del|dell'|della|du|des|von|the|la|le|el|il|der|des)\s*)*", re.I)
 # Indonesian, Malay, Swahili and Hausa "from": "VinFast asal Vietnam", "Kampuni ya OCP kutoka Morocco", "daga Faransa".
 _ORIGIN = re.compile(r"(?:^|\s)(?:asal|berasal dari|kutoka|daga)\s+$", re.IGNORECASE)
-_BASED_AFTER = re.compile(r"-(?:based|headquartered)\b|\s+based\b(?!\s+on\b)", re.IGNORECASE)
+# "-based", "headquartered"; Telugu "ఫ్రాన్స్‌కు చెందిన", belonging to France.
+_BASED_AFTER = re.compile(
+    r"-(?:based|headquartered)\b|\s+based\b(?!\s+on\b)|(?:\u200c?(?:కు|కి))?\s+చెందిన",
+    re.IGNORECASE,
+)
 _BASED_BEFORE = re.compile(
     r"\b(?:headquartered|based|hq'd) in\s+(?:the\s+)?$|\bmit Sitz in\s+$|\bbasée? (?:à|en|au)\s+$|"
     r"\bcon sede (?:en|a|in)\s+$|\bsediad[ao] (?:em|no|na)\s+$",

@@ -104,8 +104,10 @@ class Matcher:
             self.made[key] = made
         return made
 
-    def match(self, fields: Mapping[str, str]) -> list[EntityMatch]:
-        """The entities recognised in an item's fields (title, summary, content, ...), by entity order."""
+    def match(self, fields: Mapping[str, str], require: bool = True) -> list[EntityMatch]:
+        """The entities recognised in an item's fields (title, summary, content, ...), by entity order. With
+        `require` false, an entity's require_any words need not be in `fields`: the caller found them elsewhere
+        (in the item, for one sentence of it)."""
         alias_hits: dict[int, list[Hit]] = {}
         excluded: set[int] = set()
         required: set[int] = set()
@@ -121,7 +123,7 @@ class Matcher:
                     )
         results = []
         for entity in sorted(alias_hits):
-            if entity in excluded or (entity in self.has_require and entity not in required):
+            if entity in excluded or (require and entity in self.has_require and entity not in required):
                 continue
             results.append(EntityMatch(self.entities[entity], _drop_contained(alias_hits[entity])))
         return results
