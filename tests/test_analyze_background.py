@@ -6,24 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from watcher.analyze import Analyzer, analyze_items
-from watcher.analyze.analyzer import ItemInput
-from watcher.analyze.embed import Encoder
+from tests.analyze_events import analyzer_of, events
+from watcher.analyze import Analyzer
 from watcher.analyze.homes import item_homes
-from watcher.config import EntityConfig
 
 ENTITIES = ("Tesco", "Chery", "Alstom", "Costco")
 
 
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
-    return Analyzer([EntityConfig.model_validate({"name": name}) for name in ENTITIES], Encoder(enabled=False))
-
-
-def events(analyzer: Analyzer, language: str, title: str, summary: str = "") -> set[tuple[str, str, str | None]]:
-    item = ItemInput(id="x", title=title, summary=summary, language=language)
-    (result,) = analyze_items(analyzer, [item])
-    return {(event.type, event.entity, event.market) for event in result.events}
+    return analyzer_of(ENTITIES)
 
 
 def test_a_launch_named_as_a_time_is_no_launch(analyzer: Analyzer) -> None:

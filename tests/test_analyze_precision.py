@@ -5,23 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from watcher.analyze import Analyzer, analyze_items
-from watcher.analyze.analyzer import ItemInput
-from watcher.analyze.embed import Encoder
-from watcher.config import EntityConfig
+from tests.analyze_events import analyzer_of, events
+from watcher.analyze import Analyzer
 
 ENTITIES = ("Tesco", "Chery", "Daikin", "Costco")
 
 
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
-    return Analyzer([EntityConfig.model_validate({"name": name}) for name in ENTITIES], Encoder(enabled=False))
-
-
-def events(analyzer: Analyzer, language: str, title: str, summary: str = "") -> set[tuple[str, str, str | None]]:
-    item = ItemInput(id="x", title=title, summary=summary, language=language)
-    (result,) = analyze_items(analyzer, [item])
-    return {(event.type, event.entity, event.market) for event in result.events}
+    return analyzer_of(ENTITIES)
 
 
 def test_present_in_a_country_is_no_launch(analyzer: Analyzer) -> None:
