@@ -28,6 +28,11 @@ COMPANIES = analyzer_of(["Noon", "Yamato", "Hilton", "Valve", "Shell", "CMA CGM"
         ("fr", "Yamato émet des obligations vertes pour 300 millions d'euros"),
         ("es", "Yamato emite bonos verdes por 300 millones"),
         ("pt", "Yamato emite títulos verdes de 300 milhões"),
+        ("hu", "A Noon 1 milliárd dollárt gyűjtött egy új finanszírozási körben"),
+        ("el", "Η Noon άντλησε 1 δισ. δολάρια σε γύρο χρηματοδότησης"),
+        ("hi", "Noon ने फंडिंग राउंड में 1 अरब डॉलर जुटाए"),
+        ("ro", "Noon atrage 1 miliard de dolari într-o rundă de finanțare"),
+        ("uk", "Noon залучила $1 млрд у раунді фінансування"),
     ],
 )
 def test_funding_rounds_and_bonds(language: str, title: str) -> None:
@@ -47,6 +52,13 @@ def test_funding_rounds_and_bonds(language: str, title: str) -> None:
         ("de", "Hilton-CFO geht in den Ruhestand"),
         ("nl", "Financieel directeur van Hilton gaat met pensioen"),
         ("ar", "المدير المالي لشركة Hilton سيتقاعد نهاية العام"),
+        ("ru", "Финансовый директор Hilton уходит на пенсию"),
+        ("ja", "Hiltonの最高財務責任者が引退へ"),
+        ("zh", "Hilton首席财务官将退休"),
+        ("ko", "Hilton 최고재무책임자 은퇴"),
+        ("tr", "Hilton'un finans direktörü emekli oluyor"),
+        ("pl", "Dyrektor finansowy Hilton przechodzi na emeryturę"),
+        ("sv", "Hilton: finanschefen går i pension"),
     ],
 )
 def test_a_manager_retiring_is_a_change_of_leadership(language: str, title: str) -> None:
@@ -64,6 +76,7 @@ def test_a_manager_retiring_is_a_change_of_leadership(language: str, title: str)
         ("pt", "Ação coletiva contra a Valve é autorizada em Londres"),
         ("de", "Sammelklage gegen Valve zugelassen"),
         ("pl", "Pozew zbiorowy przeciwko Valve dopuszczony w Londynie"),
+        ("nl", "Collectieve actie tegen Valve toegelaten"),
     ],
 )
 def test_class_actions_and_legal_battles(language: str, title: str) -> None:
@@ -80,6 +93,9 @@ def test_class_actions_and_legal_battles(language: str, title: str) -> None:
         ("nl", "Valve dient merkaanvraag in voor Steam Lens"),
         ("ja", "Valve、「Steam Lens」の商標を出願"),
         ("zh", "Valve申请Steam Lens商标"),
+        ("ko", "Valve, 'Steam Lens' 상표 출원"),
+        ("tr", "Valve, Steam Lens için marka tescil başvurusu yaptı"),
+        ("cs", "Valve podala přihlášku ochranné známky Steam Lens"),
     ],
 )
 def test_a_trademark_filed_is_a_patent_event(language: str, title: str) -> None:
@@ -95,6 +111,11 @@ def test_a_trademark_filed_is_a_patent_event(language: str, title: str) -> None:
         ("es", "Shell suministrará GNL a CMA CGM durante diez años"),
         ("de", "Shell liefert künftig LNG an CMA CGM"),
         ("it", "Shell fornirà GNL a CMA CGM per dieci anni"),
+        ("ru", "Shell будет поставлять СПГ компании CMA CGM"),
+        ("pl", "Shell będzie dostarczać LNG dla CMA CGM"),
+        ("ja", "ShellがCMA CGMにLNGを供給"),
+        ("zh", "Shell将向CMA CGM供应液化天然气"),
+        ("ko", "Shell, CMA CGM에 LNG 공급"),
     ],
 )
 def test_a_supply_deal_between_two_tracked_companies_is_theirs(language: str, title: str) -> None:
@@ -115,6 +136,12 @@ def test_supplying_customers_is_no_deal() -> None:
         ("fr", "Hilton résilie ses contrats de franchise en Russie"),
         ("de", "Hilton kündigt die Franchiseverträge in Russland"),
         ("pl", "Hilton zrywa umowy franczyzowe w Rosji"),
+        ("es", "Hilton rescinde sus contratos de franquicia en Rusia"),
+        ("pt", "Hilton rescinde contratos de franquia na Rússia"),
+        ("it", "Hilton rescinde i contratti di franchising in Russia"),
+        ("nl", "Hilton beëindigt franchisecontracten in Rusland"),
+        ("uk", "Hilton розірвала франчайзингові угоди з російськими готелями"),
+        ("fr", "Le chômage technique durera trois semaines chez Shell; aucune suppression d'emplois n'est prévue."),
     ],
 )
 def test_no_job_cuts_and_a_terminated_contract_are_no_event(language: str, title: str) -> None:
@@ -130,6 +157,13 @@ def test_no_job_cuts_and_a_terminated_contract_are_no_event(language: str, title
         ("nl", "PayNara, opgericht door voormalige medewerkers van Stripe, haalt 20 miljoen op in financieringsronde"),
         ("vi", "PayNara do cựu nhân viên Stripe sáng lập huy động vốn 20 triệu USD"),
         ("id", "PayNara yang didirikan mantan karyawan Stripe meraih pendanaan 20 juta dolar"),
+        ("en", "PayNara, founded by ex-employees of Stripe, raises $20 million"),
+        ("de", "PayNara, gegründet von ehemaligen Mitarbeitern von Stripe, sammelt 20 Millionen ein"),
+        ("fr", "PayNara, fondée par d'anciens salariés de Stripe, lève 20 millions d'euros"),
+        ("es", "PayNara, fundada por antiguos empleados de Stripe, recauda 20 millones"),
+        ("it", "PayNara, fondata da ex dipendenti di Stripe, raccoglie 20 milioni di euro"),
+        ("pt", "PayNara, fundada por ex-funcionários da Stripe, capta R$ 100 milhões"),
+        ("pl", "PayNara, założona przez byłych pracowników Stripe, pozyskuje 20 mln zł w rundzie finansowania"),
     ],
 )
 def test_a_former_employees_or_competitors_company_raises_money_not_the_tracked_one(language: str, title: str) -> None:
