@@ -94,3 +94,19 @@ def test_a_headline_names_its_company_by_its_trade(noun: str, company: str) -> N
         f"{company} said the office in Hanoi would serve its customers in the region.",
     )
     assert ("market_entry", company, "VN") in found
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "company"),
+    [
+        ("ko", "일본 택배사 Yamato, 일본에 첫 물류센터 개장", "Yamato"),
+        ("ko", "프랑스 해운사 CMA CGM, 프랑스에 첫 공장 건설", "CMA CGM"),
+        ("ko", "중국 철강사 Baowu, 중국에 첫 공장 건설", "Baowu"),
+        ("ko", "호주 통신사 Telstra, 호주에 첫 데이터센터 개장", "Telstra"),
+        ("ko", "스위스 제약사 Roche, 스위스에 첫 공장 건설", "Roche"),
+        ("zh", "澳大利亚运营商Telstra在澳大利亚开设首个数据中心", "Telstra"),
+    ],
+)
+def test_a_country_before_a_word_for_the_companys_trade_is_its_home(language: str, title: str, company: str) -> None:
+    """ "일본 최대 택배사 야마토운수" (Japan's largest courier Yamato): Japan is Yamato's home, no market it enters."""
+    assert not any(kind == "market_entry" for kind, _entity, _market in events(analyzer_of([company]), language, title))
