@@ -105,7 +105,7 @@ def test_two_reviews_are_two_stories_however_alike_they_read() -> None:
 
 def test_two_languages_spelling_one_name_their_own_way_name_it_both() -> None:
     from watcher.analyze.sounds import name_sounds
-    from watcher.analyze.story_fit import _same_names_across
+    from watcher.analyze.story_names import same_names_across
 
     def report(key: str, language: str, text: str) -> ItemFacts:
         item = facts(key, language, {"Wizz Air"}, set(), text)
@@ -113,8 +113,8 @@ def test_two_languages_spelling_one_name_their_own_way_name_it_both() -> None:
         return item
 
     english = report("en", "en", "Wizz Air opens a base in Tashkent")
-    assert _same_names_across(english, report("uz", "uz", "Wizz Air Toshkentda baza ochadi")) == 1
-    assert _same_names_across(english, report("uz-2", "uz", "Wizz Air Samarqandda baza ochadi")) == 0
+    assert same_names_across(english, report("uz", "uz", "Wizz Air Toshkentda baza ochadi")) == 1
+    assert same_names_across(english, report("uz-2", "uz", "Wizz Air Samarqandda baza ochadi")) == 0
 
 
 def test_a_takeover_recalling_an_earlier_one_is_not_its_story() -> None:
@@ -133,7 +133,7 @@ def test_a_takeover_recalling_an_earlier_one_is_not_its_story() -> None:
     items = [ItemInput(key, title, summary, published=START + timedelta(hours=n), feed=key, language=language)
              for n, (key, language, title, summary) in enumerate(rows)]  # fmt: skip
     first, second, french, czech, title_case = (analysis.facts for analysis in analyzer.analyse(items))
-    from watcher.analyze.story_fit import other_targets
+    from watcher.analyze.story_names import other_targets
 
     assert other_targets(first, second) and not agree(first, second)
     assert not other_targets(second, french) and agree(second, french)

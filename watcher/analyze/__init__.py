@@ -15,7 +15,7 @@ amounts   — sums with their scale words ("$10bn", "100億ドル", "१५ ह�
 sounds    — names across scripts ("पीथमपुर", "Pithampur"): the consonants of words transliterated
 embed     — multilingual sentence embeddings (USE v3 in numpy), loaded once, lexical fallback
 stories   — grouping items into stories over a 72-hour window (story_facts: what it knows of an item; story_fit:
-            how well two reports fit one story)
+            how well two reports fit one story; story_names: the names they give, compared across scripts)
 corroborate — market entries a story's other reports establish, for a report naming the company and country
 analyzer  — the pipeline the daemon and `watcher analyze` share
 """

@@ -88,6 +88,10 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
         events["market_entry"] = min(kinds["facility"], kinds["build"], key=lambda cue: cue.start)
     if "cut" in kinds and "jobs" in kinds and "layoffs" not in events:
         events["layoffs"] = kinds["cut"]
+    if "supply" in kinds and "partnership" not in events and len({party.entity for party in sentence.parties}) > 1:
+        # "Shell gaat lng leveren aan CMA CGM": a supply deal between two tracked companies; one supplying "food
+        # makers across the region" makes none.
+        events["partnership"] = kinds["supply"]
     sold = "asset" in kinds or "stake" in kinds or _stake_size(sentence.text) or _shops_sold(sentence)
     if "sell" in kinds and sold and not _set_up(sentence) and "acquisition" not in events:
         events["acquisition"] = kinds["sell"]  # "sells its Italian business", "vende su 20%"

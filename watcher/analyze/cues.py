@@ -21,6 +21,7 @@ Kinds beyond the taxonomy's event types:
   français", "중국 기업"), a country no market entry of the item can be;
 - `expand`: a facility and a build word in its sentence make no market entry ("expands its plant");
 - `cut` + `jobs`: both in one sentence make layoffs ("to cut 6,000 jobs");
+- `supply` ("to supply", "leveren aan", "供应"): a partnership where the sentence names two tracked companies;
 - `sell` + `asset`: both make an acquisition for the seller ("sells its Italian business");
 - `first` + `outlet` (at most three words apart), with a country, make a market entry ("first flagship
   store in Mexico", "premier grand magasin", "첫 번째 매장");

@@ -124,6 +124,7 @@ def homes(sentences: Sequence[Sentence], language: str | None) -> set[str]:
             and (verb_first or cue.start < first_act)
             and not _names_another(sentence, cue)
             and not (verb_first and _object_of(sentence, cue, subject))
+            and not _after_its_verb(sentence.text, cue, subject)
         ]
         for hit in sentence.markets:
             if hit.is_name and not cjk:
@@ -173,6 +174,20 @@ def _object_of(sentence: Sentence, noun: Cue, subject: Sequence[Party]) -> bool:
         for cue in sentence.cues
         if cue.kind in EVENT_ACTS
     )
+
+
+def _after_its_verb(text: str, noun: Cue, subject: Sequence[Party]) -> bool:
+    """A word for a company two words or more after the subject, no apposition between: whom the subject's verb
+    reaches ("Stripe стал доступен казахстанским компаниям", available to Kazakh companies), not its description
+    ("Stripe, the US fintech"; "Stripe, американская компания")."""
+    for party in subject:
+        between = text[party.end : noun.start] if party.end <= noun.start else None
+        if between is not None and not between.lstrip().startswith(_APPOSITION_MARKS) and len(between.split()) >= 2:
+            return True
+    return False
+
+
+_APPOSITION_MARKS = (",", "\u060c", "\u3001", "(", "-", "\u2013", "\u2014", ":")  # Latin, Arabic and CJK commas, dashes
 
 
 def _left_behind(sentences: Sequence[Sentence], language: str | None) -> set[str]:

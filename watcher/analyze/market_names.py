@@ -38,7 +38,9 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "CZ": ["Czech Republic", "Tschechien", "Česk*"],  # "v Česku", "do Česka" (Czech and Slovak)
     "FI": ["Suome*"],  # Finnish: "Suomeen", "Suomessa", "Suomen markkinoille"
     "PH": [{"text": "PH", "case_sensitive": True}, "Pinas", "Pilipinas"],  # "rolls into PH", "pasok na sa Pinas"
-    "LT": ["Литв*"],
+    # Estonian illatives that double a consonant ("Hilton jõudis Lätti", "tuleb Leetu"), which no ending finds.
+    "LT": ["Литв*", {"text": "Leetu", "case_sensitive": True}],
+    "LV": [{"text": "Lätti", "case_sensitive": True}],
     # Polish cases the stems miss: "do Polski", "w Polsce", "do Niemiec", "we Włoszech", "w Stanach Zjednoczonych".
     "PL": [{"text": "Polski", "case_sensitive": True}, "Polsce", "nad Wisłą", "nad Wisłę"],  # "rusza nad Wisłą": Poland
     "IT": ["Włoszech"],

@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from watcher.analyze import tables as shipped_tables  # `tables` names CLDR's in _entities
@@ -31,6 +29,15 @@ from watcher.analyze.inflections import (
     spellings,
 )
 from watcher.analyze.market_names import EXTRA_ADJECTIVES, EXTRA_NAMES, REGIONS
+from watcher.analyze.market_sources import (
+    SOURCES,
+    alternate_names,
+    city_names,
+    english_demonyms,
+    names_folded,
+    subdivision_names,
+    territory_names,
+)
 from watcher.config import EntityConfig
 from watcher.match.fold import fold
 from watcher.match.table import compile_table
@@ -95,14 +102,7 @@ def _variants(name: str, language: str, adjective: bool) -> list[str]:
 def _declined(name: str, language: str) -> list[str]:
     """A Slavic name's cases written out, but none that is, folded, a country's name: Polish "Nigerią" (Niger's
     instrumental) folds to "Nigeria"."""
-    return [form for form in slavic_forms(name, language)[1:] if fold(form) not in _names_folded()]
-
-
-@cache
-def _names_folded() -> frozenset[str]:
-    """Every CLDR name and variant of every country in every language, folded."""
-    tables = [tables["names"] for tables in _territory_names().values()] + list(_alternate_names().values())
-    return frozenset(fold(value) for table in tables for values in table.values() for value in values)
+    return [form for form in slavic_forms(name, language)[1:] if fold(form) not in names_folded()]
 
 
 def _three_letters(name: str, language: str) -> bool:
@@ -155,46 +155,10 @@ def _usable(text: str) -> bool:
     return len(folded) >= (3 if semitic else 4) if spaced else len(folded) >= 2
 
 
-@cache
-def _territory_names() -> dict[str, dict[str, dict[str, list[str]]]]:
-    """locale → {"names": {code: [...]}, "adjectives": {code: [...]}}: CLDR's territory names, and the country's
-    own language name where it doubles as the adjective ("coreano", "Deutsch")."""
-    data = resources.files("watcher.analyze").joinpath("data", "territories.json").read_text(encoding="utf-8")
-    return json.loads(data)
-
-
-@cache
-def _alternate_names() -> dict[str, dict[str, list[str]]]:
-    """locale → {code: [...]}: CLDR's short and variant names ("ABD", "Fildişi Sahili", "Türkiye", "Myanmar"), which
-    babel leaves out (data/territory_alt_names.json says where they come from)."""
-    data = resources.files("watcher.analyze").joinpath("data", "territory_alt_names.json").read_text(encoding="utf-8")
-    return json.loads(data)["names"]
-
-
-@cache
-def _english_demonyms() -> dict[str, list[str]]:
-    """code → English adjectives CLDR's language names leave out ("Ethiopian", "Nigerian", "Emirati"): as exact words,
-    "Nigerian" is NG's, not a run-on of "Niger*" (NE)."""
-    data = resources.files("watcher.analyze").joinpath("data", "english_demonyms.json").read_text(encoding="utf-8")
-    return {code: values for code, values in json.loads(data).items() if not code.startswith("_")}
-
-
-def _city_names() -> dict[str, list[str]]:
-    """ISO code → names of its capital and its big cities (data/cities.json, scripts/build_city_names.py)."""
-    data = resources.files("watcher.analyze").joinpath("data", "cities.json").read_text(encoding="utf-8")
-    return json.loads(data)
-
-
-def _subdivision_names() -> dict[str, list[str]]:
-    """ISO code → names of its states and provinces (data/subdivisions.json, scripts/build_subdivision_names.py)."""
-    data = resources.files("watcher.analyze").joinpath("data", "subdivisions.json").read_text(encoding="utf-8")
-    return json.loads(data)
-
-
 def _entities() -> list[EntityConfig]:
     names: dict[str, list[object]] = {}
     adjectives: dict[str, list[object]] = {}
-    for language, tables in _territory_names().items():
+    for language, tables in territory_names().items():
         base = language.split("_")[0]
         for kind, countries in tables.items():
             for code, written in countries.items():
@@ -213,7 +177,7 @@ def _entities() -> list[EntityConfig]:
                     target.setdefault(code, []).extend(_variants(value, base, adjective))
                     if base == "ar" and not adjective:
                         adjectives.setdefault(code, []).extend(_arabic_adjectives(value))
-    for language, countries in _alternate_names().items():
+    for language, countries in alternate_names().items():
         base = language.split("_")[0]
         for code, values in countries.items():
             for value in values:
@@ -225,7 +189,7 @@ def _entities() -> list[EntityConfig]:
         for value in values:  # Amharic's with their affixes ("በአውስትራሊያ"), the others as written
             ethiopic = isinstance(value, str) and "\u1200" <= value[:1] <= "\u139f"
             names.setdefault(code, []).extend(_variants(value, "am", False) if ethiopic else [value])
-    for table in (EXTRA_ADJECTIVES, _english_demonyms()):
+    for table in (EXTRA_ADJECTIVES, english_demonyms()):
         for code, values in table.items():
             adjectives.setdefault(code, []).extend(values)
     regions: dict[str, list[object]] = {codes: list(values) for codes, values in REGIONS.items()}
@@ -249,9 +213,6 @@ def _unique(values: object) -> list[object]:
     return kept
 
 
-_SOURCES = ("territories.json", "territory_alt_names.json", "cities.json", "subdivisions.json")  # in data/
-
-
 def market_table() -> dict[str, Any]:
     """What MarketFinder is made of, as plain data, built from the names (~0.3 CPU-s): the automaton's table, the
     names and adjectives as written (folded → their entities, sorted), the cities' finder."""
@@ -264,15 +225,16 @@ def market_table() -> dict[str, Any]:
     return {
         "matcher": compile_table(entities),
         "exact": {text: sorted(kinds) for text, kinds in exact.items()},
-        "cities": CityFinder(_city_names(), _subdivision_names()).parts(),
+        "cities": CityFinder(city_names(), subdivision_names()).parts(),
     }
 
 
 def table_key() -> str:
     """The key of market_table()'s sources: the data files, the modules with the names, the rules and how the table is
     built and read, and watcher.match's folding and compiling."""
-    files = [shipped_tables.data_bytes(name) for name in _SOURCES]
-    modules = (__name__, "watcher.analyze.market_names", "watcher.analyze.inflections", "watcher.analyze.markets",
-               "watcher.analyze.companies", "watcher.analyze.cities", "watcher.analyze.hits",
+    files = [shipped_tables.data_bytes(name) for name in SOURCES]
+    modules = (__name__, "watcher.analyze.market_sources", "watcher.analyze.market_names",
+               "watcher.analyze.inflections", "watcher.analyze.markets", "watcher.analyze.companies",
+               "watcher.analyze.cities", "watcher.analyze.hits",
                "watcher.match.words", "watcher.match.chars", "watcher.match.fold", "watcher.match.table")  # fmt: skip
     return shipped_tables.key(*files, *(shipped_tables.code(module) for module in modules))

@@ -54,6 +54,7 @@ NOT_ACTS = frozenset(
         "service",
         "disclosed",
         "begin",  # "deliveries begin in January": when, not what
+        "supply",  # "to supply food makers": a deal only between two tracked companies (conflicts.resolve)
     }
 )
 # Languages close enough that each reads the other's cues too, as a detector often takes one for the other (a

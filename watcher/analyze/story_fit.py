@@ -14,11 +14,9 @@ of one company reach 0.73, so the cosine alone cannot decide (docs/benchmarks.md
 
 from __future__ import annotations
 
-import re
-
 from watcher.analyze.signals import FISCAL_YEAR, jaccard
-from watcher.analyze.sounds import shared_sounds
 from watcher.analyze.story_facts import ItemFacts, Story
+from watcher.analyze.story_names import other_names, other_targets, same_names_across
 
 NEUTRAL_SIMILARITY = 0.35  # two languages neither the encoder nor trigrams can compare
 VETO = -1.0
@@ -83,7 +81,7 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
     if unseen:
         # Facts no language hides weigh more where the encoder cannot compare the two: a country both name, the
         # same figure ("18.99", "500", "१५ हजार कोटी"), a name one writes in the other's script ("पीथमपुर").
-        facts = bool(a.places & b.places) + bool(a.signals.same_figure(b.signals)) + bool(_same_names_across(a, b))
+        facts = bool(a.places & b.places) + bool(a.signals.same_figure(b.signals)) + bool(same_names_across(a, b))
         score += UNSEEN_FACTS * facts
     if unseen and a.events & b.events:
         # Two languages the encoder cannot compare ("Saab höjer prognosen", "סאאב העלתה את התחזית"): the same
@@ -97,9 +95,9 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         score += 0.2 if same else (0.05 if _related(a, b) else -0.25)
     elif types_a or types_b:
         score -= 0.05
-    shared = a.signals.same_figure(b.signals) + len(a.signals.names & b.signals.names) + _same_names_across(a, b)
+    shared = a.signals.same_figure(b.signals) + len(a.signals.names & b.signals.names) + same_names_across(a, b)
     score += min(shared, 2) * 0.08
-    if _other_names(a, b):
+    if other_names(a, b):
         score -= 0.1  # "SU7" and "Smart Band": two products
     if a.entry_markets & b.entry_markets:
         score += 0.15  # entering the same country: rarely two such events in three days
@@ -110,57 +108,6 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
     if other_targets(a, b):
         score += OTHER_TARGET
     return score
-
-
-def other_targets(a: ItemFacts, b: ItemFacts) -> bool:
-    """Two takeovers of one company whose headlines name what is bought, one of them a name the other report never
-    gives: two deals ("Spotify snaps up Chartwell", its lead recalling "after buying Storyloom on Monday", is not
-    "Spotify acquires Storyloom"). Both headlines must name one: a name in another script is not compared."""
-    if not (a.title_names and b.title_names) or "acquisition" not in a.event_types & b.event_types:
-        return False
-    return not _any_named(a.title_names, b.signals.names) or not _any_named(b.title_names, a.signals.names)
-
-
-_ELISION = re.compile(r"^[^\W\d_]{1,4}['’]")  # "d'Ubisoft", "dell'Eni", "l'Oréal" is one word of its own
-
-
-def _any_named(names: frozenset[str], others: frozenset[str]) -> bool:
-    """Whether one of `names` is among `others`, as languages write and inflect it ("d'Ubisoft", "Axaltou"): the
-    same word but for an elided article before it and two letters at its end."""
-    if names & others:
-        return True
-    stems = {_ELISION.sub("", name) for name in names}
-    for other in others:
-        other = _ELISION.sub("", other)
-        for stem in stems:
-            kept = max(4, min(len(stem), len(other)) - 2)
-            if min(len(stem), len(other)) >= 5 and stem[:kept] == other[:kept]:
-                return True
-    return False
-
-
-# A model's name: letters, then a number ("su7", "v162", "hbm4", "c-390", "wh-1000xm6"); not a quarter, a half or
-# a fiscal year ("q3", "h1", "fy26"), nor a figure with its unit ("260mw", "25-year", "1bn").
-_MODEL = re.compile(r"(?!(?:q|h|fy)\d)[^\W\d_]+-?\d+[^\W_]*(?:-[^\W_]+)*")
-
-
-def _other_names(a: ItemFacts, b: ItemFacts) -> bool:
-    """Both name things and none in common. Across languages, only when one of them names a model ("SU7" and
-    "Smart Band"): words capitalised in one language are not in another ("Premium-Kunden", "subscribers")."""
-    names_a, names_b = a.signals.names, b.signals.names
-    if not (names_a and names_b) or names_a & names_b:
-        return False
-    return a.language == b.language or any(_MODEL.fullmatch(name) for name in names_a | names_b)
-
-
-def _same_names_across(a: ItemFacts, b: ItemFacts) -> int:
-    """Names one report writes in Latin letters and the other in its own script ("Pithampur", "पीथमपुर"), or two
-    languages spell and inflect their own way where the two have no name alike ("Toshkent", "Tashkent";
-    "Debrecína", "Debrecen")."""
-    across = shared_sounds(a.sounds, b.script_words) + shared_sounds(b.sounds, a.script_words)
-    if a.language != b.language and not a.signals.names & b.signals.names:
-        across += shared_sounds(a.sounds, b.sounds)
-    return across
 
 
 def _entry_unnamed(entry: ItemFacts, other: ItemFacts) -> bool:
@@ -193,7 +140,7 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
         return False
     if a.signals.other_figures(b.signals):
         return False
-    if _other_names(a, b) or other_targets(a, b):
+    if other_names(a, b) or other_targets(a, b):
         return False
     types = types_a | types_b
     if types_a and types_b and types <= MANY_AT_ONCE:
@@ -201,7 +148,7 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
             a.places & b.places
             or a.signals.same_figure(b.signals)
             or a.signals.names & b.signals.names
-            or _same_names_across(a, b)
+            or same_names_across(a, b)
             or a.entry_markets & b.entry_markets
             or len({entity for _type, entity in a.events & b.events}) > 1  # one deal between two tracked companies
         )
