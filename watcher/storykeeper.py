@@ -21,9 +21,11 @@ changed, 20 matches: peak RSS ~160 -> ~140 MB (docs/benchmarks.md). The daemon k
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from watcher import clock
@@ -70,7 +72,8 @@ class StoryKeeper:
         the all-new pass of `watcher poll`) analyses nothing, and so pays neither the build (~0.2-0.3 CPU-s)
         nor its tables and automata (~30 MB)."""
         if self._analyzer is None:
-            self._analyzer = Analyzer(self._entities, self._encoder)
+            with _collector_paused():
+                self._analyzer = Analyzer(self._entities, self._encoder)
         return self._analyzer
 
     def apply(self, config: Config) -> None:
@@ -81,7 +84,10 @@ class StoryKeeper:
 
     def run(self, now: datetime | None = None, since: datetime | None = None) -> tuple[int, int]:
         """Analyse what waits, first seen since `since` (default: CATCH_UP ago); → (items analysed, events stored)."""
-        with self._lock:
+        # A one-pass command exits seconds after: no collection during the run, and what it keeps (numpy's modules, the
+        # model) is then put out of the collector's reach, as what the command loaded at its start (cli.settled).
+        paused = _collector_paused(settle=True) if self.one_pass else contextlib.nullcontext()
+        with self._lock, paused:
             return self._run(now or clock.utcnow(), since)
 
     def _run(self, now: datetime, since: datetime | None) -> tuple[int, int]:
@@ -168,6 +174,25 @@ class StoryKeeper:
         market_finder.cache_clear()
         cue_finder.cache_clear()
         _trim_heap()
+
+
+@contextlib.contextmanager
+def _collector_paused(*, settle: bool = False) -> Iterator[None]:
+    """No collections while the Analyzer is built: its tables' ~100,000 containers, all kept, made ~60 of them, each
+    walking the young ones again for nothing (~30 ms of a `poll --once`). As it was after, on or off; with `settle`,
+    watcher.cli.settled() first (where the command is the whole process: what is left is frozen, not walked by the
+    next collection)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if settle:
+            from watcher.cli import settled
+
+            settled()
+        if enabled:
+            gc.enable()
 
 
 def _trim_heap() -> None:
