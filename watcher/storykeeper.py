@@ -15,7 +15,7 @@ and may join another story.
 A one-pass process (`watcher poll --once`, `run --once`) analyses once and exits: it lets the Analyzer's tables
 go (the country names' and cues' automata, ~35 MB) once the texts are read, before the encoder loads (numpy, the
 model's weights and its forward pass, ~45 MB), so the two never add up. `poll --once` of 1,000 feeds, 10%
-changed, 20 matches: peak RSS ~160 -> ~140 MB (docs/benchmarks.md). The daemon keeps them for its next pass.
+changed, 20 matches: peak RSS ~150-160 -> ~130-140 MB (docs/benchmarks.md). The daemon keeps them for its next pass.
 """
 
 from __future__ import annotations
