@@ -127,7 +127,7 @@ class Watcher:
             if self._story_keeper is None:
                 from watcher.storykeeper import StoryKeeper
 
-                self._story_keeper = StoryKeeper(self.db, self.config)
+                self._story_keeper = StoryKeeper(self.db, self.config, one_pass=self.one_pass)
         return self._story_keeper
 
     async def poll(self, *, everything: bool = False, progress: Progress | None = None) -> PollSummary:

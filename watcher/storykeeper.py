@@ -11,19 +11,30 @@ the first time are placed like polled ones, and items already analysed are analy
 entity. Such an item stays in its story, which gains the entity and the item's new events; one that was
 its story's only report (it named no tracked organisation before: a country, a product) is placed afresh
 and may join another story.
+
+A one-pass process (`watcher poll --once`, `run --once`) analyses once and exits: it lets the Analyzer's tables
+go (the country names' and cues' automata, ~35 MB) once the texts are read, before the encoder loads (numpy, the
+model's weights and its forward pass, ~45 MB), so the two never add up. `poll --once` of 1,000 feeds, 10%
+changed, 20 matches: peak RSS ~150-160 -> ~130-140 MB (docs/benchmarks.md). The daemon keeps them for its next pass.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from watcher import clock
 from watcher.analyze import STORY_WINDOW, Analyzer, ItemAnalysis, ItemFacts, ItemInput, Story, StoryBook
+from watcher.analyze.analyzer import embed_items
 from watcher.analyze.corroborate import corroborate
 from watcher.analyze.embed import Encoder
+from watcher.analyze.markets import market_finder
+from watcher.analyze.sentences import cue_finder
 from watcher.config import Config
 from watcher.store import Database
 from watcher.store.stories import AnalysedItem, ItemToAnalyse, items_to_analyse, open_story_members, save_analysis
@@ -46,8 +57,9 @@ def _input(row: ItemToAnalyse) -> ItemInput:
 
 
 class StoryKeeper:
-    def __init__(self, db: Database, config: Config) -> None:
+    def __init__(self, db: Database, config: Config, *, one_pass: bool = False) -> None:
         self.db = db
+        self.one_pass = one_pass  # a process that exits after its pass: the tables go before the encoder loads
         self.facts: dict[int, ItemFacts] = {}  # item id → analysis, for recent reports of open stories
         self._entities = config.entities
         self._encoder = Encoder()  # loads its model when it first encodes
@@ -60,7 +72,8 @@ class StoryKeeper:
         the all-new pass of `watcher poll`) analyses nothing, and so pays neither the build (~0.2-0.3 CPU-s)
         nor its tables and automata (~30 MB)."""
         if self._analyzer is None:
-            self._analyzer = Analyzer(self._entities, self._encoder)
+            with _collector_paused():
+                self._analyzer = Analyzer(self._entities, self._encoder)
         return self._analyzer
 
     def apply(self, config: Config) -> None:
@@ -71,7 +84,10 @@ class StoryKeeper:
 
     def run(self, now: datetime | None = None, since: datetime | None = None) -> tuple[int, int]:
         """Analyse what waits, first seen since `since` (default: CATCH_UP ago); → (items analysed, events stored)."""
-        with self._lock:
+        # A one-pass command exits seconds after: no collection during the run, and what it keeps (numpy's modules, the
+        # model) is then put out of the collector's reach, as what the command loaded at its start (cli.settled).
+        paused = _collector_paused(settle=True) if self.one_pass else contextlib.nullcontext()
+        with self._lock, paused:
             return self._run(now or clock.utcnow(), since)
 
     def _run(self, now: datetime, since: datetime | None) -> tuple[int, int]:
@@ -80,7 +96,8 @@ class StoryKeeper:
             waiting = items_to_analyse(session, since if since is not None else now - CATCH_UP)
         if not waiting:
             return 0, 0
-        analyses = self.analyzer.analyse([_input(row) for row in waiting])
+        inputs = [_input(row) for row in waiting]
+        analyses = self.analyzer.analyse(inputs, embed=False)
         # Only the open stories these items could join (one naming a tracked organisation they name) or already
         # belong to are read and, in a new process, analysed again: a poll --once after a busy cycle would
         # otherwise analyse every report of the last 72 hours to place a few new ones.
@@ -93,7 +110,12 @@ class StoryKeeper:
             )
         # Analysed before and the only report of its story: placed afresh, it may join another story.
         afresh = {row.id for row in waiting if row.story_key is not None and row.story_reports <= 1}
-        book = self._book([row for row in members if row.id not in afresh], open_ids)
+        book, reread = self._book([row for row in members if row.id not in afresh], open_ids)
+        # The vectors last: every text is read by then, so a one-pass process no longer needs the tables.
+        if self.one_pass:
+            self._release_tables()
+        embed_items(self._encoder, inputs, analyses)
+        embed_items(self._encoder, *reread)
         rows = {f"item:{row.id}": row for row in waiting}
         placed: list[tuple[ItemToAnalyse, ItemAnalysis, Story]] = []
         for analysis in sorted(analyses, key=lambda analysis: (analysis.facts.published, analysis.id)):
@@ -128,17 +150,58 @@ class StoryKeeper:
         )  # fmt: skip
         return len(results), events
 
-    def _book(self, members: list[ItemToAnalyse], open_ids: set[int]) -> StoryBook:
+    def _book(
+        self, members: list[ItemToAnalyse], open_ids: set[int]
+    ) -> tuple[StoryBook, tuple[list[ItemInput], list[ItemAnalysis]]]:
         """The open stories given, their reports' analysis from memory or done again now (what is kept in memory:
-        the analysis of every open story's reports, `open_ids`)."""
+        the analysis of every open story's reports, `open_ids`). Second: the reports analysed again, their vectors
+        still to make (embed_items) before the book places anything."""
         fresh = [row for row in members if row.id not in self.facts]
-        for row, analysis in zip(fresh, self.analyzer.analyse([_input(row) for row in fresh]), strict=True):
+        inputs = [_input(row) for row in fresh]
+        analyses = self.analyzer.analyse(inputs, embed=False) if fresh else []
+        for row, analysis in zip(fresh, analyses, strict=True):
             self.facts[row.id] = analysis.facts
         self.facts = {item_id: facts for item_id, facts in self.facts.items() if item_id in open_ids}
         stories: dict[str, Story] = {}
         for row in members:
             stories.setdefault(row.story_key or "", Story(row.story_key or "")).members.append(self.facts[row.id])
-        return StoryBook(stories.values())
+        return StoryBook(stories.values()), (inputs, analyses)
+
+    def _release_tables(self) -> None:
+        """Let the Analyzer and its tables go, and hand the memory they held back to the system (a one-pass process:
+        the encoder's memory comes on top of what the heap keeps otherwise). Made again if another run needs it."""
+        self._analyzer = None
+        market_finder.cache_clear()
+        cue_finder.cache_clear()
+        _trim_heap()
+
+
+@contextlib.contextmanager
+def _collector_paused(*, settle: bool = False) -> Iterator[None]:
+    """No collections while the Analyzer is built: its tables' ~100,000 containers, all kept, made ~60 of them, each
+    walking the young ones again for nothing (~30 ms of a `poll --once`). As it was after, on or off; with `settle`,
+    watcher.cli.settled() first (where the command is the whole process: what is left is frozen, not walked by the
+    next collection)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if settle:
+            from watcher.cli import settled
+
+            settled()
+        if enabled:
+            gc.enable()
+
+
+def _trim_heap() -> None:
+    """glibc's malloc_trim: the free pages of every arena back to the system (elsewhere, nothing)."""
+    import ctypes
+
+    # The symbols the process has loaded: libc's. Not glibc (musl, macOS): no malloc_trim, the heap is left as it is.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _replace_member(book: StoryBook, facts: ItemFacts) -> Story | None:

@@ -91,9 +91,12 @@ class Analyzer:
         # "Korea" tracked as an entity is a place: its name, or an alias, is a country's name.
         return not any(self.markets.is_country_name(text) for text in [entity.name, *(a.text for a in entity.aliases)])
 
-    def analyse(self, items: Sequence[ItemInput]) -> list[ItemAnalysis]:
+    def analyse(self, items: Sequence[ItemInput], *, embed: bool = True) -> list[ItemAnalysis]:
+        """With `embed` false, the vectors are left to embed_items: a one-pass process embeds after it has let
+        the tables go (watcher/storykeeper.py)."""
         analyses = [self._analyse_one(item) for item in items]
-        self._embed(items, analyses)
+        if embed:
+            embed_items(self.encoder, items, analyses)
         return analyses
 
     def _analyse_one(self, item: ItemInput) -> ItemAnalysis:
@@ -169,27 +172,28 @@ class Analyzer:
             cues=tuple(Cue(cue.kind, cue.start, cue.end) for cue in self.cues.find(text, language)),
         )
 
-    def _embed(self, items: Sequence[ItemInput], analyses: Sequence[ItemAnalysis]) -> None:
-        """A vector for each item that can join a story, and character trigrams for those in a language the
-        encoder was not trained on (or with no model): two reports in such a language compare by trigrams, and
-        one in it with another language by a vector that still carries names and shared word pieces (weighed
-        on a lower scale: story_fit.similarity). Trigrams cost ~15 KB an item against the vector's 2 KB, and an
-        open story's items are held for 72 hours: only those items keep both."""
-        wanted = [
-            (analysis, _lead(item.title, body_of(item.summary, item.content)))
-            for item, analysis in zip(items, analyses, strict=True)
-            if analysis.facts.actors
-        ]
-        vectors = None
-        if wanted and self.encoder.enabled:
-            vectors = self.encoder.encode([text for _analysis, text in wanted])
-        if vectors is not None:
-            for (analysis, _text), vector in zip(wanted, vectors, strict=True):
-                analysis.facts.vector = vector.copy()  # its own row: a view would keep the whole batch alive
-        for analysis, text in wanted:
-            analysis.facts.native = covered(analysis.language)
-            if analysis.facts.vector is None or not analysis.facts.native:
-                analysis.facts.trigrams = char_trigrams(text)
+
+def embed_items(encoder: Encoder, items: Sequence[ItemInput], analyses: Sequence[ItemAnalysis]) -> None:
+    """A vector for each item that can join a story, and character trigrams for those in a language the
+    encoder was not trained on (or with no model): two reports in such a language compare by trigrams, and
+    one in it with another language by a vector that still carries names and shared word pieces (weighed
+    on a lower scale: story_fit.similarity). Trigrams cost ~15 KB an item against the vector's 2 KB, and an
+    open story's items are held for 72 hours: only those items keep both."""
+    wanted = [
+        (analysis, _lead(item.title, body_of(item.summary, item.content)))
+        for item, analysis in zip(items, analyses, strict=True)
+        if analysis.facts.actors
+    ]
+    vectors = None
+    if wanted and encoder.enabled:
+        vectors = encoder.encode([text for _analysis, text in wanted])
+    if vectors is not None:
+        for (analysis, _text), vector in zip(wanted, vectors, strict=True):
+            analysis.facts.vector = vector.copy()  # its own row: a view would keep the whole batch alive
+    for analysis, text in wanted:
+        analysis.facts.native = covered(analysis.language)
+        if analysis.facts.vector is None or not analysis.facts.native:
+            analysis.facts.trigrams = char_trigrams(text)
 
 
 def body_of(summary: str, content: str) -> str:
