@@ -158,3 +158,34 @@ def test_web_site_reads_a_link_as_is_web_link_and_site_of_did(scheme: str, joint
     site = ((urlsplit(url).hostname or "").lower().removeprefix("www.") or None) if web else None
     assert web_site(url) == (web, site)
     assert site_of(url) == site
+
+
+@given(
+    st.sampled_from(["http://", "HTTPS://", " http://", "http:///", "ftp://", ""]),
+    st.sampled_from(["", "news.example", "WWW.News.Example", "a.b:8080", "a:", "a:99999", "[::1]", "u@a.b", "ü.de"]),
+    st.text(alphabet="aZ09-._~%!$&'()*+,;=:@/?#[]\\ \t\n\x00\x7füé", max_size=24),
+)
+def test_web_site_reads_plain_links_as_urlsplit_does(scheme: str, host: str, rest: str) -> None:
+    # web_site reads a plain http(s) link with parse.links' regular expression, anything else with urlsplit.
+    from urllib.parse import urlsplit
+
+    from watcher.coverage.keys import web_site
+
+    url = scheme + host + rest
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:
+        return  # urlsplit refuses it: so does web_site, as before
+    web = parts.scheme.lower() in ("http", "https") and bool(hostname)
+    assert web_site(url) == (web, (hostname or "").lower().removeprefix("www.") or None if web else None)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_titles_are_normalised_as_fold_and_punctuation_do(title: str) -> None:
+    # normalise_title's table for ASCII titles gives what folding, then blanking punctuation, gives.
+    from watcher.coverage.keys import _PUNCTUATION, normalise_title
+    from watcher.match.fold import fold
+
+    assert normalise_title(title) == " ".join(_PUNCTUATION.sub(" ", fold(title)).split())
+    assert normalise_title(title + "é") == " ".join(_PUNCTUATION.sub(" ", fold(title + "é")).split())

@@ -432,9 +432,10 @@ def test_threads_reading_at_once_each_get_their_own_document() -> None:
     assert all(result == expected[i % 4] for i, result in enumerate(rounds))
 
 
-@given(st.text(alphabet=st.characters(max_codepoint=0xFF)))
+@given(st.text(alphabet=st.characters(max_codepoint=0x17F)))
 def test_the_repair_of_ascii_is_skipped_only_where_it_changes_nothing(value: str) -> None:
-    # parse_fast._repair returns ASCII as it is: the slow path must give it back unchanged too.
+    # parse_fast._repair returns ASCII as it is, and translates only a text with a C1 control: the slow path (both
+    # repairs on every value) must give the same.
     import contextlib
 
     from feedparser.html import _cp1252

@@ -18,7 +18,7 @@ import re
 from urllib.parse import parse_qsl, urlsplit
 
 from watcher.match.fold import fold
-from watcher.parse.links import normalise_link
+from watcher.parse.links import _PLAIN_WEB_LINK, normalise_link
 
 # Query parameters an engine's click-through link carries the publisher's URL in (Bing News: url=).
 _TARGET_PARAMETERS = ("url", "u", "target", "dest")
@@ -55,7 +55,11 @@ def site_of(url: str | None) -> str | None:
 
 def web_site(url: str | None) -> tuple[bool, str | None]:
     """(is_web_link(url), site_of(url)) from one reading of the URL's host: both are asked of every new entry,
-    and SplitResult.hostname parses the netloc again at each call (~3 µs)."""
+    and SplitResult.hostname parses the netloc again at each call (~3 µs). A plain http(s) link (parse.links'
+    _PLAIN_WEB_LINK: as urlsplit reads it) is read with one match instead."""
+    plain = _PLAIN_WEB_LINK.fullmatch(url) if url else None
+    if plain is not None:
+        return True, plain[1].lower().removeprefix("www.") or None
     parts = urlsplit(url or "")
     host = parts.hostname
     if parts.scheme.lower() not in ("http", "https") or not host:
@@ -64,7 +68,14 @@ def web_site(url: str | None) -> tuple[bool, str | None]:
 
 
 def normalise_title(title: str) -> str:
+    if title.isascii():  # most titles: one translate (folding and punctuation at once), ~5× faster
+        return " ".join(title.translate(_ASCII_TITLE).split())
     return " ".join(_PUNCTUATION.sub(" ", fold(title)).split())
+
+
+# What normalise_title's fold and punctuation do to each ASCII character, as one table: both act on one character
+# at a time (fold's joining of space runs is undone by the split anyway), so translating by it gives the same text.
+_ASCII_TITLE = {code: _PUNCTUATION.sub(" ", fold(chr(code))) for code in range(128)}
 
 
 def title_key(site: str | None, title: str) -> int | None:
