@@ -31,6 +31,7 @@ _CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "má
                  "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise",
                  "coupon", "interest", "yield"}  # fmt: skip  # a rate, not a stake: "notes at a 12% coupon"
 _BEGIN_REACH = 16  # characters between a weak results word and the start beside it ("satışına Mayıs ayında başlanacak")
+_APPOINT_REACH = 30  # characters between a naming verb and the post ("named Mariana Cortés chief executive")
 _RELEASED_RESULTS = 4  # characters between a release verb and the results it releases ("发布中期业绩")
 # A day, a month or an hour written with its number, as Chinese, Japanese and Korean do ("8日", "6月から", "8일"): a
 # date, not a figure.
@@ -41,6 +42,12 @@ _DIVIDEND = re.compile(
     r"dividend|dywidend|дивиденд|temettü|배당|配当|股息|分红|توزيعات|dividendo|utdelning|udbytte|osinko", re.IGNORECASE
 )
 _QUARTER_WORD = re.compile(r"quarter\w*|quartal\w*|trimestre\w*|kwarta\w*|çeyrek|квартал\w*|분기|四半期|季度", re.I)
+
+
+def _beside_role(appointing: Cue, role: Cue) -> bool:
+    """A naming verb and a post close on either side, a person's name between: "named Mariana Cortés chief
+    executive", "金素英副社長を起用" (the verb last); not "named after" a founder nor a chief in another clause."""
+    return 0 <= role.start - appointing.end <= _APPOINT_REACH or 0 <= appointing.start - role.end <= _APPOINT_REACH
 
 
 def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], figure: bool) -> list[tuple[str, Cue]]:
@@ -98,6 +105,10 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
     leaving = "role" in kinds and "leave" in kinds and kinds["role"].start < kinds["leave"].start
     if "leadership" not in events and leaving:
         events["leadership"] = kinds["leave"]  # "Le PDG de Molson Coors quittera ses fonctions"
+    appointing, role = kinds.get("appoint"), kinds.get("role")
+    if "leadership" not in events and appointing and role and _beside_role(appointing, role):
+        # "named Mariana Cortés chief executive", "designa a ... como directora general", "代表に...副社長を起用"
+        events["leadership"] = appointing
     if "leadership" in events and "distributor" in kinds and "role" not in kinds:
         events.pop("leadership")  # "has appointed SkyTech as its authorised distributor": a deal, not a post
         events.setdefault("partnership", kinds["distributor"])

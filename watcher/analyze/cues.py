@@ -44,6 +44,8 @@ Kinds beyond the taxonomy's event types:
   its stake", "entre au capital", "entra con il 41%"), unless the sentence reports results or funding;
 - `begin` ("start", "dimulai", "시작") beside a weak results word, with no percentage, makes no results: sales or
   deliveries that start ("Penjualan dimulai pada kuartal keempat", "deliveries begin in January");
+- `appoint` ("named", "designa", "起用") beside a `role` ("chief executive", "directora general", "社長"), either
+  side, makes a leadership change: "named Mariana Cortés chief executive";
 - blockers: `rumour`, `denial`, `negation`, `review`, `opinion`, `stock`, `anniversary` drop the sentence
   (in a title: the whole item); `not_party` marks the entity next to it as no party ("following Toyota", "a
   supplier to Daikin").
