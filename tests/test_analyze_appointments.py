@@ -1,12 +1,14 @@
-"""Leadership and layoffs words heldout18's mistakes taught: a naming verb beside a post makes a leadership change
-in many languages ("named Mariana Cortés chief executive", "designa a ... como directora general", "副社長を起用");
-"laying off", a workforce cut, Urdu "ملازمین کو فارغ" (employees let go) are layoffs."""
+"""Events heldout18's mistakes taught: a naming verb beside a post makes a leadership change in many languages
+("named Mariana Cortés chief executive", "designa a ... como directora general", "副社長を起用"); "laying off", a
+workforce cut, Urdu "ملازمین کو فارغ" (employees let go) are layoffs; a ruling or a fine is neither a launch nor
+money raised; Arabic cues take the article and the prepositions written onto it."""
 
 from __future__ import annotations
 
-from tests.analyze_events import events
+from tests.analyze_events import analyzer_of, events
 from watcher.analyze import Analyzer
 from watcher.analyze.embed import Encoder
+from watcher.analyze.sentences import CueFinder
 from watcher.config import EntityConfig
 
 ANALYZER = Analyzer(
@@ -40,3 +42,30 @@ def test_laying_off_and_a_workforce_cut_are_layoffs() -> None:
     assert types("en", "Careem is laying off around 300 employees") == {"layoffs"}
     assert types("en", "Careem cuts about 8% of workforce in restructuring") == {"layoffs"}
     assert types("ur", "کریم کا 300 ملازمین فارغ کرنے کا اعلان") == {"layoffs"}
+
+
+def test_a_ruling_or_a_fine_is_no_launch_and_no_money_raised() -> None:
+    analyzer = analyzer_of(["Hikma", "MultiChoice"])
+    ruling = "A judge ruled that Hikma's generic infringes two patents, barring its launch until 2033."
+    assert {kind for kind, *_ in events(analyzer, "en", ruling)} == {"legal"}
+    fine = "The tribunal fined MultiChoice N150 million for raising subscription fees without notice."
+    assert {kind for kind, *_ in events(analyzer, "en", fine)} == {"legal"}
+    assert ("funding", "MultiChoice", None) in events(analyzer, "en", "MultiChoice is raising $150 million in bonds")
+
+
+def test_arabic_cues_with_the_article_and_its_prepositions() -> None:
+    """ "استحواذ*" missed "الاستحواذ" (the acquisition) and "للاستحواذ" (to acquire): the article and the
+    prepositions written onto it are a cue's forms, as "و" (and) was."""
+    finder = CueFinder()
+
+    def kinds(text: str) -> set[str]:
+        return {cue.kind for cue in finder.find(text, "ar")}
+
+    assert "acquisition" in kinds("أعلنت الشركة توقيع اتفاقية للاستحواذ على شركة أمريكية")
+    assert "acquisition" in kinds("أتمت عملية الاستحواذ على الشركة")
+    assert "acquisition" in kinds("بدأت بالاستحواذ على حصص")
+    assert "earnings" in kinds("1.12 مليار ريال صافي الربح في 2025")
+    assert "partnership" not in kinds("قالت الشركة إنها ستدفع 1.5 مليار جنيه مقابل الصفقة")  # the deal named before
+    analyzer = analyzer_of(["Hikma"])
+    deal = "أعلنت Hikma توقيع اتفاقية للاستحواذ على شركة بيكسلي للمنتجات المعقمة"
+    assert {kind for kind, *_ in events(analyzer, "ar", deal)} == {"acquisition"}

@@ -124,6 +124,9 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
         events.pop("patent", None)  # a patent lawsuit is legal, not a patent
         events.pop("acquisition", None)  # "violated antimonopoly law over its 2020 takeover of Mellanox": the probe
         events.pop("partnership", None)  # "an investigation into a bid for a €450 million contract": the probe
+        events.pop("product_launch", None)  # "infringes two patents, barring its launch until 2033": the ruling
+        if "funding" in weak_only:
+            events.pop("funding")  # "fined N150 million for raising subscription fees": the fine, not money raised
     if "patent" in events and "licence" in kinds:
         events.pop("patent")  # "agree a patent cross-licence", "特許を相互ライセンス": patents licensed, a deal
         events.setdefault("partnership", kinds["licence"])
