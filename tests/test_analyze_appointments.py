@@ -69,3 +69,19 @@ def test_arabic_cues_with_the_article_and_its_prepositions() -> None:
     analyzer = analyzer_of(["Hikma"])
     deal = "أعلنت Hikma توقيع اتفاقية للاستحواذ على شركة بيكسلي للمنتجات المعقمة"
     assert {kind for kind, *_ in events(analyzer, "ar", deal)} == {"acquisition"}
+
+
+def test_contracts_link_ups_and_a_bought_stake_in_more_languages() -> None:
+    """Hindi, Nepali "ठेका"/"ठेक्का" and "अनुबंध" (contract) are deals as English "contract" and Urdu "ٹھیکہ" are;
+    "link up" is "team up"; Malay and Indonesian "beli" (buys, in a headline) and "pembelian" (purchase) with a
+    stake are a purchase of it."""
+    analyzer = analyzer_of(["TCS", "Zain", "Careem", "Ping An"])
+    assert ("partnership", "TCS", None) in events(analyzer, "hi", "TCS को केंद्रीय बैंक से मिला बड़ा ठेका")
+    assert ("partnership", "TCS", None) in events(analyzer, "ne", "TCS ले केन्द्रीय बैंकको ठेक्का पायो")
+    assert {kind for kind, *_ in events(analyzer, "en", "Zain and Careem link up on wallet payments")} == {
+        "partnership"
+    }
+    assert ("acquisition", "Ping An", None) in events(analyzer, "ms", "Ping An beli 51 peratus pegangan MayaLife")
+    assert ("acquisition", "Ping An", None) in events(
+        analyzer, "id", "Ping An melalui pembelian 51 persen saham MayaLife"
+    )
