@@ -31,6 +31,12 @@ _CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "má
                  "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise",
                  "coupon", "interest", "yield"}  # fmt: skip  # a rate, not a stake: "notes at a 12% coupon"
 _BEGIN_REACH = 16  # characters between a weak results word and the start beside it ("satışına Mayıs ayında başlanacak")
+# A merger of the company's own units: the merging verb, then "its" ("merges its food and grocery businesses",
+# "fusionne ses filiales", "fusiona sus dos negocios", "fonde le sue controllate", "funde suas operações").
+_OWN_UNITS = re.compile(
+    r"(?:merg|fusion|fusiona|fonde|funde|fundir|combin)\w*\s+(?:its|their|ses|leurs|sus|suas|seus|le sue|i suoi)\s",
+    re.IGNORECASE,
+)
 _APPOINT_REACH = 30  # characters between a naming verb and the post ("named Mariana Cortés chief executive")
 _RELEASED_RESULTS = 4  # characters between a release verb and the results it releases ("发布中期业绩")
 # A day, a month or an hour written with its number, as Chinese, Japanese and Korean do ("8日", "6月から", "8일"): a
@@ -136,6 +142,9 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
         events.pop("partnership", None)  # "the deal values the company at ..."
     if "earnings" in weak_only and "acquisition" in events:
         events.pop("earnings", None)  # "продажу бизнеса", the sale of a business: not its sales figures
+    merging = events.get("acquisition")
+    if merging is not None and _OWN_UNITS.match(sentence.text, merging.start):
+        events.pop("acquisition")  # "merges its food and grocery businesses": its own units, no company bought
     if "leadership" in events:
         events.pop("product_launch", None)  # "arriva un nuovo amministratore delegato": a new chief, not a product
         events.pop("acquisition", None)  # "übernimmt zum 1. Januar die Leitung": takes over a post, not a company

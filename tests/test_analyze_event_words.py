@@ -85,3 +85,10 @@ def test_contracts_link_ups_and_a_bought_stake_in_more_languages() -> None:
     assert ("acquisition", "Ping An", None) in events(
         analyzer, "id", "Ping An melalui pembelian 51 persen saham MayaLife"
     )
+
+
+def test_merging_its_own_units_is_no_acquisition() -> None:
+    analyzer = analyzer_of(["Careem", "Uber"])
+    merged = "Careem is laying off 300 employees as the super app merges its food and grocery businesses"
+    assert events(analyzer, "en", merged) == {("layoffs", "Careem", None)}
+    assert ("acquisition", "Careem", None) in events(analyzer, "en", "Careem merges with Uber")
