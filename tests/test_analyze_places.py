@@ -112,6 +112,16 @@ def test_arabic_relative_adjectives_of_countries() -> None:
     assert ("EG", "مصر", True) in names("في مصر")
 
 
+def test_arabic_and_written_onto_a_listed_adjective_or_a_hand_written_name() -> None:
+    """Arabic "و" (and) joins the second of a list: "السوق السعودية والإماراتية" (the Saudi and Emirati
+    market); the names written by hand take their clitics as CLDR's do: "في المملكة والإمارات" (in the Kingdom
+    and the Emirates)."""
+    assert names("في السوق السعودية والإماراتية") == [("SA", "السعودية", True), ("AE", "والإماراتية", False)]
+    assert names("السوق المصرية والأردنية") == [("EG", "المصرية", False), ("JO", "والأردنية", False)]
+    assert names("في المملكة والإمارات") == [("AE", "والإمارات", True)]
+    assert names("مكتب بالإمارات") == [("AE", "بالإمارات", True)]
+
+
 def test_uzbek_names_with_any_apostrophe() -> None:
     for text in ("O‘zbekiston bozoriga", "O'zbekistonda", "Oʻzbekistonga"):
         assert [code for code, _text, _name in names(text)] == ["UZ"], text

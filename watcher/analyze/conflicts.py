@@ -31,6 +31,13 @@ _CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "má
                  "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise",
                  "coupon", "interest", "yield"}  # fmt: skip  # a rate, not a stake: "notes at a 12% coupon"
 _BEGIN_REACH = 16  # characters between a weak results word and the start beside it ("satışına Mayıs ayında başlanacak")
+# A merger of the company's own units: the merging verb, then "its" ("merges its food and grocery businesses",
+# "fusionne ses filiales", "fusiona sus dos negocios", "fonde le sue controllate", "funde suas operações").
+_OWN_UNITS = re.compile(
+    r"(?:merg|fusion|fusiona|fonde|funde|fundir|combin)\w*\s+(?:its|their|ses|leurs|sus|suas|seus|le sue|i suoi)\s",
+    re.IGNORECASE,
+)
+_APPOINT_REACH = 30  # characters between a naming verb and the post ("named Mariana Cortés chief executive")
 _RELEASED_RESULTS = 4  # characters between a release verb and the results it releases ("发布中期业绩")
 # A day, a month or an hour written with its number, as Chinese, Japanese and Korean do ("8日", "6月から", "8일"): a
 # date, not a figure.
@@ -41,6 +48,12 @@ _DIVIDEND = re.compile(
     r"dividend|dywidend|дивиденд|temettü|배당|配当|股息|分红|توزيعات|dividendo|utdelning|udbytte|osinko", re.IGNORECASE
 )
 _QUARTER_WORD = re.compile(r"quarter\w*|quartal\w*|trimestre\w*|kwarta\w*|çeyrek|квартал\w*|분기|四半期|季度", re.I)
+
+
+def _beside_role(appointing: Cue, role: Cue) -> bool:
+    """A naming verb and a post close on either side, a person's name between: "named Mariana Cortés chief
+    executive", "金素英副社長を起用" (the verb last); not "named after" a founder nor a chief in another clause."""
+    return 0 <= role.start - appointing.end <= _APPOINT_REACH or 0 <= appointing.start - role.end <= _APPOINT_REACH
 
 
 def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], figure: bool) -> list[tuple[str, Cue]]:
@@ -98,6 +111,10 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
     leaving = "role" in kinds and "leave" in kinds and kinds["role"].start < kinds["leave"].start
     if "leadership" not in events and leaving:
         events["leadership"] = kinds["leave"]  # "Le PDG de Molson Coors quittera ses fonctions"
+    appointing, role = kinds.get("appoint"), kinds.get("role")
+    if "leadership" not in events and appointing and role and _beside_role(appointing, role):
+        # "named Mariana Cortés chief executive", "designa a ... como directora general", "代表に...副社長を起用"
+        events["leadership"] = appointing
     if "leadership" in events and "distributor" in kinds and "role" not in kinds:
         events.pop("leadership")  # "has appointed SkyTech as its authorised distributor": a deal, not a post
         events.setdefault("partnership", kinds["distributor"])
@@ -113,6 +130,9 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
         events.pop("patent", None)  # a patent lawsuit is legal, not a patent
         events.pop("acquisition", None)  # "violated antimonopoly law over its 2020 takeover of Mellanox": the probe
         events.pop("partnership", None)  # "an investigation into a bid for a €450 million contract": the probe
+        events.pop("product_launch", None)  # "infringes two patents, barring its launch until 2033": the ruling
+        if "funding" in weak_only:
+            events.pop("funding")  # "fined N150 million for raising subscription fees": the fine, not money raised
     if "patent" in events and "licence" in kinds:
         events.pop("patent")  # "agree a patent cross-licence", "特許を相互ライセンス": patents licensed, a deal
         events.setdefault("partnership", kinds["licence"])
@@ -122,6 +142,9 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
         events.pop("partnership", None)  # "the deal values the company at ..."
     if "earnings" in weak_only and "acquisition" in events:
         events.pop("earnings", None)  # "продажу бизнеса", the sale of a business: not its sales figures
+    merging = events.get("acquisition")
+    if merging is not None and _OWN_UNITS.match(sentence.text, merging.start):
+        events.pop("acquisition")  # "merges its food and grocery businesses": its own units, no company bought
     if "leadership" in events:
         events.pop("product_launch", None)  # "arriva un nuovo amministratore delegato": a new chief, not a product
         events.pop("acquisition", None)  # "übernimmt zum 1. Januar die Leitung": takes over a post, not a company

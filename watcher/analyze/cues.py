@@ -44,6 +44,8 @@ Kinds beyond the taxonomy's event types:
   its stake", "entre au capital", "entra con il 41%"), unless the sentence reports results or funding;
 - `begin` ("start", "dimulai", "시작") beside a weak results word, with no percentage, makes no results: sales or
   deliveries that start ("Penjualan dimulai pada kuartal keempat", "deliveries begin in January");
+- `appoint` ("named", "designa", "起用") beside a `role` ("chief executive", "directora general", "社長"), either
+  side, makes a leadership change: "named Mariana Cortés chief executive";
 - blockers: `rumour`, `denial`, `negation`, `review`, `opinion`, `stock`, `anniversary` drop the sentence
   (in a title: the whole item); `not_party` marks the entity next to it as no party ("following Toyota", "a
   supplier to Daikin").
@@ -64,6 +66,7 @@ from watcher.match.table import MatcherTable, compile_table
 
 Table = dict[str, dict[str, list[str]]]
 ARABIC_AND = "\u0648"  # و
+ARABIC_ARTICLE = "\u0627\u0644"  # ال
 # Hebrew prepositions written onto the next word ("נוחתת בישראל"): a phrase ending in one ("נוחתת ב") is matched by
 # the words before it, the country after it being found with its prefix by the market finder.
 HEBREW_PREFIXES = frozenset("בלמ")
@@ -105,13 +108,27 @@ def cue_table() -> MatcherTable:
             for language, phrases in by_language.items():
                 whole = [phrase for phrase in phrases if not is_split(phrase)]
                 if language == "ar":
-                    # "and" is written onto the next word: "وتدخل السوق" (and enters the market).
-                    whole += [ARABIC_AND + phrase for phrase in whole if isinstance(phrase, str)]
+                    # Not a deal's words: "الصفقة" (the deal) points back at one named before, of any kind ("will
+                    # pay 1.5 billion for the deal"); its own forms are listed ("المشروع المشترك").
+                    whole = [form for phrase in whole for form in arabic_forms(phrase, kind != "partnership")]
                 if language == "he":
                     whole = [_without_prefix(phrase) for phrase in whole]
                 if whole:
                     entities.append(EntityConfig(name=f"{kind}|{language}", aliases=whole))
     return compile_table(entities)
+
+
+def arabic_forms(phrase: object, articled: bool = True) -> list[object]:
+    """An Arabic phrase with what is written onto its first word: "and" ("وتدخل السوق", and enters the market);
+    `articled`, the article and the prepositions joined to it too ("الاستحواذ", the acquisition; "للاستحواذ", to
+    acquire; "بالاستحواذ")."""
+    if not isinstance(phrase, str):
+        return [phrase]
+    if not articled:
+        return [phrase, ARABIC_AND + phrase]
+    stem = phrase.removeprefix(ARABIC_ARTICLE)
+    forms = [ARABIC_ARTICLE + stem, "ب" + ARABIC_ARTICLE + stem, "لل" + stem]
+    return [*dict.fromkeys([phrase, *forms, *(ARABIC_AND + form for form in (phrase, ARABIC_ARTICLE + stem))])]
 
 
 def _without_prefix(phrase: object) -> object:

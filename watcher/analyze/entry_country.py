@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from watcher.analyze.markets import MarketHit
 from watcher.analyze.sentences import Cue, Sentence
+from watcher.match.words import written_unspaced
 
 # What joins two countries in a list: a comma or "and" ("Romania and Bulgaria", "România și Bulgaria", "루마니아와").
 _LISTED = re.compile(
@@ -32,11 +33,14 @@ _MODEL_NAME = re.compile(r"(?<!\w)(?!(?:q|h|fy)\d)[^\W\d_]+-?\d+\w*", re.IGNOREC
 # ... and between the country and the verb, where the verb comes last ("Eestisse jõuab", "タイに上陸"), across an
 # object of three or four words: "বাংলাদেশে সরাসরি সোলার প্যানেল বিক্রি শুরু" (in Bangladesh direct solar panel sales start).
 _ARRIVE_BEFORE = 24
+_FIRST_TIME_BEFORE = 30  # characters between a country and "for the first time" after it (entries.py's reach)
+# Where a clause ends: a mark, or in a script written without spaces (Thai) a space.
+_CLAUSE_END = re.compile(r"[,;:()，、；。،]|\s(?:while|whereas|but)\s", re.IGNORECASE)
 _ADJECTIVE_REACH = 12  # characters between an entry's cue and the adjective of the market entered ("into the ")
 SUBJECT_LAST_REACH = 40  # characters between an arrival or a first shop and the company named after it
 
 
-def arrives(sentence: Sentence, cue: Cue, clause: bool = False) -> bool:
+def arrives(sentence: Sentence, cue: Cue, clause: bool = False, verb_last: bool = False) -> bool:
     """Whether what arrives is a tracked company named just before the verb ("Temu goes live in Kenya"), not a
     product ("Xiaomi SU7 arriva in Germania", "the compact SUV will arrive in Japan") nor a feature. `clause`: the
     company may be the subject of a verb before, joined by "and" ("acquires X and enters the Greek market")."""
@@ -44,9 +48,14 @@ def arrives(sentence: Sentence, cue: Cue, clause: bool = False) -> bool:
     if not sentence.parties:
         # The company described, named in the title, and the place right after the verb: "Sea's e-commerce arm went
         # live in Karachi", not "Le constructeur commencera à vendre la Dacia Sandero à Tokyo" (a product).
+        # Or the place just before it where the verb comes last: "Kompaniya ... qoʻshni Qozogʻistonda ham faoliyat
+        # boshlaganini" (the company also started operating in neighbouring Kazakhstan).
         return any(
             noun.kind == "org_noun" and 0 <= cue.start - noun.end <= _ARRIVE_SUBJECT_GAP for noun in sentence.cues
-        ) and any(0 <= hit.start - cue.end <= _ADJECTIVE_REACH for hit in sentence.markets)
+        ) and any(
+            0 <= hit.start - cue.end <= _ADJECTIVE_REACH or (verb_last and 0 <= cue.start - hit.end <= _ARRIVE_BEFORE)
+            for hit in sentence.markets
+        )
     if not before:
         # A headline with its subject last: "বাংলাদেশে কার্যক্রম শুরু করল টেমু", "Έρχεται στην Αθήνα ... Uniqlo".
         return any(0 <= party.start - cue.end <= SUBJECT_LAST_REACH for party in sentence.parties)
@@ -75,12 +84,25 @@ def country_near(sentence: Sentence, cue: Cue, reach: int = 0) -> bool:
 
 
 def entry_market(
-    markets: Sequence[MarketHit], cue: Cue, elsewhere: str | None = None, verb_last: bool = False, there: bool = False
+    markets: Sequence[MarketHit],
+    cue: Cue,
+    elsewhere: str | None = None,
+    verb_last: bool = False,
+    there: bool = False,
+    text: str = "",
 ) -> str | None:
     """The country entered: a name in the sentence (the first after the cue, else the nearest before it), an
     adjective after the cue ("enters the Hungarian market"), the one country the item names elsewhere, or an
     adjective before the cue, which more often says whose the company is ("the Polish group expands")."""
     names = [hit for hit in markets if hit.is_name]
+    first_time = cue.kind == "first_time" and bool(text)
+    if first_time and not any(_same_clause(text, cue.end, hit.start) for hit in names if hit.start >= cue.end):
+        # "for the first time" with no country after it in its clause belongs to the one just before it: "enters
+        # Malaysia for the first time, while analysts see Thailand next", "รุกตลาดมาเลเซียครั้งแรก ... ไทยอาจเป็น
+        # เป้าหมายถัดไป"; not "của UAE lần đầu đầu tư vào Việt Nam" (the UAE's group invests in Vietnam).
+        before = [hit for hit in names if 0 <= cue.start - hit.end <= _FIRST_TIME_BEFORE]
+        if before:
+            return before[-1].code
     if verb_last:
         # The country just before the verb: "태국 진출…대만 이어" enters Thailand, after Taiwan.
         before = [hit for hit in names if 0 <= cue.start - hit.end <= _ARRIVE_BEFORE]
@@ -113,6 +135,14 @@ def entry_market(
         codes = {hit.code for hit in markets if not hit.is_name}
         return next(iter(codes)) if len(codes) == 1 and len(markets) == 1 else None
     return min(markets, key=lambda hit: cue.start - hit.end).code if markets else None
+
+
+def _same_clause(text: str, start: int, end: int) -> bool:
+    """No clause ends between two positions: no mark, and in Thai or the like no space."""
+    between = text[start:end]
+    if _CLAUSE_END.search(between):
+        return False
+    return not (written_unspaced(between) and " " in between.strip())
 
 
 def also_entered(text: str, markets: Sequence[MarketHit], first: str, cue: Cue) -> list[str]:

@@ -111,7 +111,9 @@ def extract_events(
                 if building and at_home:
                     continue
                 elsewhere = built_elsewhere if building else named_elsewhere
-                market = entry_market(candidates, cue, elsewhere, cue_language_of(language) in VERB_LAST, there=there)
+                market = entry_market(
+                    candidates, cue, elsewhere, cue_language_of(language) in VERB_LAST, there=there, text=sentence.text
+                )
                 if market is None or market in home:
                     continue  # without a country too unsure to report; at home ("the German group's plant in
                     # Germany") no entry

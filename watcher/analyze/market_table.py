@@ -133,10 +133,17 @@ def _arabic_adjectives(name: str) -> list[str]:
         base = stem[:-1] + "ي"  # "فرنسا" → "فرنسي"
     else:
         base = stem + "ي"  # "مصر" → "مصري", "المغرب" → "مغربي"
-    return [base, base + "ة", "ال" + base, "ال" + base + "ة"] if len(base) >= 4 else []
+    return _with_and([base, base + "ة", "ال" + base, "ال" + base + "ة"]) if len(base) >= 4 else []
+
+
+def _with_and(adjectives: list[Any]) -> list[Any]:
+    """Arabic adjectives with "and" written onto the article, as in a list: "السوق السعودية والإماراتية" (the Saudi
+    and Emirati market), "المصرية والأردنية"."""
+    return [*adjectives, *("و" + value for value in adjectives if isinstance(value, str) and value.startswith("ال"))]
 
 
 _SEMITIC = re.compile("[\u0590-\u06ff]")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")  # an Arabic letter first: Arabic's names, Persian's and Urdu's
 _PREFIXES = {"he": ("ב", "ל", "מ", "ו", "וב", "ול", "ומ", "שב")}  # Amharic's: inflections.py
 
 
@@ -188,10 +195,14 @@ def _entities() -> list[EntityConfig]:
     for code, values in EXTRA_NAMES.items():
         for value in values:  # Amharic's with their affixes ("በአውስትራሊያ"), the others as written
             ethiopic = isinstance(value, str) and "\u1200" <= value[:1] <= "\u139f"
-            names.setdefault(code, []).extend(_variants(value, "am", False) if ethiopic else [value])
+            # Arabic's with its clitics, as CLDR's are: "والإمارات" (and the Emirates), "بالإمارات" (in the Emirates).
+            arabic = isinstance(value, str) and " " not in value and _ARABIC_LETTER.match(value) is not None
+            names.setdefault(code, []).extend(
+                _variants(value, "am", False) if ethiopic else _variants(value, "ar", False) if arabic else [value]
+            )
     for table in (EXTRA_ADJECTIVES, english_demonyms()):
         for code, values in table.items():
-            adjectives.setdefault(code, []).extend(values)
+            adjectives.setdefault(code, []).extend(_with_and(list(values)) if table is EXTRA_ADJECTIVES else values)
     regions: dict[str, list[object]] = {codes: list(values) for codes, values in REGIONS.items()}
     entities = []
     for kind, table in (("name", names), ("adjective", adjectives), ("city", regions)):

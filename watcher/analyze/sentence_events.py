@@ -26,7 +26,7 @@ from watcher.analyze.entries import (
     ordinal_near,
 )
 from watcher.analyze.entry_country import ARRIVE_REACH, arrives, country_near, present_cues
-from watcher.analyze.sentences import EVENT_TYPES, Cue, Sentence, cue_language_of
+from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Cue, Sentence, cue_language_of
 
 # Between "after" and the event it dates back, its size: "after the $69bn takeover", "nach der 5-Mrd-Übernahme".
 _SIZED = re.compile(
@@ -116,7 +116,13 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
     if "market_entry" not in events and launched and launches_a_shop(sentence, launched):
         events["market_entry"] = launched  # "spustil e-shop v Polsku", "launched a storefront for Polish shoppers"
     for moving in (kinds.get("arrive"), kinds.get("enter")):
-        if "market_entry" not in events and moving and country_near(sentence, moving) and arrives(sentence, moving):
+        verb_last = cue_language_of(language) in VERB_LAST
+        if (
+            "market_entry" not in events
+            and moving
+            and country_near(sentence, moving)
+            and arrives(sentence, moving, verb_last=verb_last)
+        ):
             # "starts operations in Bangladesh", "chega ao Brasil", "jõuab Eestisse", "ליפמוטור נכנסת לישראל"
             events["market_entry"] = moving
     licence = kinds.get("licence")
