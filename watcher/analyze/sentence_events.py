@@ -26,6 +26,7 @@ from watcher.analyze.entries import (
     ordinal_near,
 )
 from watcher.analyze.entry_country import ARRIVE_REACH, arrives, country_near, present_cues
+from watcher.analyze.entry_sales import sales_begin_in
 from watcher.analyze.sentences import EVENT_TYPES, Cue, Sentence, cue_language_of
 
 # Between "after" and the event it dates back, its size: "after the $69bn takeover", "nach der 5-Mrd-Übernahme".
@@ -119,6 +120,10 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         if "market_entry" not in events and moving and country_near(sentence, moving) and arrives(sentence, moving):
             # "starts operations in Bangladesh", "chega ao Brasil", "jõuab Eestisse", "ליפמוטור נכנסת לישראל"
             events["market_entry"] = moving
+    if "market_entry" not in events:
+        selling = sales_begin_in(sentence, language)
+        if selling is not None and not _past(selling, afters):
+            events["market_entry"] = selling  # "rozpoczyna sprzedaż w Korei", "Güney Kore'de satışına başladı"
     licence = kinds.get("licence")
     if "market_entry" not in events and licence and "operator" in kinds and not _LICENCE_ELSEWHERE & set(kinds):
         events["market_entry"] = licence  # "wins Ethiopian mobile licence", "obtém licença e vai operar na Argentina"

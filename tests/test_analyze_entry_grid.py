@@ -1,0 +1,71 @@
+"""A grid of market entries by language and phrasing (issue 11): headlines and lead sentences written for the grid,
+for the common ways to say that a company enters a country (a first site, selling or a launch there, the market's
+adjective, an arrival, a distributor, a joint venture or a purchase to enter, a capital for its country) and the
+traps that are no entry (a plant at home, the tenth store, an exit, a plan under study, exports, rumours).
+
+The phrases are in tests/data/entry_grid/*.tsv: language, kind, the market entered ("-" for none), the text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from watcher.analyze import Analyzer
+from watcher.analyze.embed import Encoder
+from watcher.config import EntityConfig
+from tests.analyze_events import events
+
+GRID = Path(__file__).parent / "data" / "entry_grid"
+# Made-up companies, each with a home far from the countries it enters.
+ENTITIES = [
+    {"name": "Koraldo", "aliases": ["Koraldo", "コラルド"], "home": "CL"},
+    {"name": "Vantrex", "aliases": ["Vantrex"], "home": "SE"},
+    {"name": "Pelumo", "aliases": ["Pelumo"], "home": "BR"},
+    {"name": "Zantoria", "aliases": ["Zantoria"], "home": "NZ"},
+]
+# Rows the analyzer still gets wrong, by (language, kind), with why.
+KNOWN_MISSES: dict[tuple[str, str], str] = {}
+
+
+def grid_rows() -> list[tuple[str, str, str | None, str]]:
+    rows = []
+    for path in sorted(GRID.glob("*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            language, kind, market, text = line.split("\t")
+            rows.append((language, kind, None if market == "-" else market, text))
+    return rows
+
+
+def entity_of(text: str) -> str:
+    return next(e["name"] for e in ENTITIES if any(alias in text for alias in e["aliases"]))
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer([EntityConfig.model_validate(entity) for entity in ENTITIES], Encoder(enabled=False))
+
+
+def _param(row: tuple[str, str, str | None, str]) -> object:
+    language, kind, _market, text = row
+    reason = KNOWN_MISSES.get((language, kind))
+    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+    return pytest.param(*row, id=f"{language}-{kind}", marks=marks)
+
+
+@pytest.mark.parametrize(("language", "kind", "market", "text"), [_param(row) for row in grid_rows()])
+def test_entry_grid(analyzer: Analyzer, language: str, kind: str, market: str | None, text: str) -> None:
+    found = {(entity, where) for type_, entity, where in events(analyzer, language, text) if type_ == "market_entry"}
+    if market is None:
+        assert found == set()
+    else:
+        assert (entity_of(text), market) in found
+
+
+def test_grid_covers_the_languages() -> None:
+    languages = {row[0] for row in grid_rows()}
+    assert len(languages) >= 40
+    assert all(sum(1 for row in grid_rows() if row[0] == language and row[2] is None) for language in languages)
