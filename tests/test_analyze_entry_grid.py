@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.analyze_events import events
 from watcher.analyze import Analyzer
 from watcher.analyze.embed import Encoder
 from watcher.config import EntityConfig
-from tests.analyze_events import events
 
 GRID = Path(__file__).parent / "data" / "entry_grid"
 # Made-up companies, each with a home far from the countries it enters.
@@ -26,7 +26,23 @@ ENTITIES = [
     {"name": "Zantoria", "aliases": ["Zantoria"], "home": "NZ"},
 ]
 # Rows the analyzer still gets wrong, by (language, kind), with why.
-KNOWN_MISSES: dict[tuple[str, str], str] = {}
+KNOWN_MISSES: dict[tuple[str, str], str] = {
+    ("fa", "sell"): "the selling noun seven words before its start verb, the object between",
+    ("he", "sell"): "a country after the Hebrew prefix on a name of two words (בדרום קוריאה) is not found",
+    ("he", "market_adj"): "Hebrew adjectives of countries (הפולני) are not in the market table",
+    ("pl", "launch"): "'uruchamia' (launches) is no Polish launch cue: it also starts production lines",
+    ("ru", "sell"): "'начала продажи' is a product launch cue, longer than the start and the selling words",
+    ("ru", "distributor"): "'Нигерии' is read as Niger: Nigeria's stem 'Нигер*' is Niger's name",
+    ("tr", "launch"): "'kullanıma sundu' (made available) after the country: no Turkish launch-in-a-country rule",
+    ("tr", "capital"): "a city with a Turkish case ending (Nairobi'de) is not found",
+    ("de", "franchise"): "'expandiert ... nach' split by the partner: the cue is 'expandiert nach' together",
+    ("ar", "plant"): "a region (Europe) before the country: the first place after the cue is no country",
+    ("fa", "launch"): "the object between the country and 'آغاز کرد' hides the subject",
+    ("lv", "arrive2"): "a Latvian genitive of a name of one word with a prefix (Dienvidāfrikas) is not found",
+    ("et", "arrive2"): "an Estonian illative of a compound name (Lõuna-Aafrikasse) is not found",
+    ("en", "debut"): "'its Thailand debut': 'debut' alone would also be a listing ('its Hong Kong debut')",
+    ("en", "rival"): "an untracked rival as subject: the tracked company after it is taken as the subject",
+}
 
 
 def grid_rows() -> list[tuple[str, str, str | None, str]]:
@@ -50,7 +66,7 @@ def analyzer() -> Analyzer:
 
 
 def _param(row: tuple[str, str, str | None, str]) -> object:
-    language, kind, _market, text = row
+    language, kind = row[0], row[1]
     reason = KNOWN_MISSES.get((language, kind))
     marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
     return pytest.param(*row, id=f"{language}-{kind}", marks=marks)
@@ -68,4 +84,7 @@ def test_entry_grid(analyzer: Analyzer, language: str, kind: str, market: str | 
 def test_grid_covers_the_languages() -> None:
     languages = {row[0] for row in grid_rows()}
     assert len(languages) >= 40
+    keys = [(row[0], row[1]) for row in grid_rows()]
+    assert len(keys) == len(set(keys))  # one row per language and kind, for KNOWN_MISSES to name
+    assert set(KNOWN_MISSES) <= set(keys)
     assert all(sum(1 for row in grid_rows() if row[0] == language and row[2] is None) for language in languages)

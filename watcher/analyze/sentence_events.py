@@ -14,7 +14,6 @@ from watcher.analyze.cues import blockers
 from watcher.analyze.entries import (
     ORDINAL_AFTER,
     absent_until_now,
-    deal_to_sell,
     distributor_for,
     first_abroad,
     first_foreign,
@@ -26,7 +25,7 @@ from watcher.analyze.entries import (
     ordinal_near,
 )
 from watcher.analyze.entry_country import ARRIVE_REACH, arrives, country_near, present_cues
-from watcher.analyze.entry_sales import sales_begin_in
+from watcher.analyze.entry_sales import deal_to_sell, sales_begin_in
 from watcher.analyze.sentences import EVENT_TYPES, Cue, Sentence, cue_language_of
 
 # Between "after" and the event it dates back, its size: "after the $69bn takeover", "nach der 5-Mrd-Übernahme".
@@ -40,7 +39,7 @@ _BUYERS_REACH = 40  # characters between shoppers and the verb they buy with ("s
 # A licence fined, bought with a company or financed: not one won to operate in a new country.
 _BUY_TO_ENTER_REACH = 60  # characters between a purchase and the entry it is for ("compra la vietnamita PayGo para ")
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:which|that|who|qui|que|che|który|która|które|который|которая)\b")
-# A comma before a purpose word joins the clauses: "PayGo, by wejść", "PayGo, чтобы выйти", "PayGo, um ... einzusteigen".
+# A comma before a purpose word joins the clauses: "PayGo, by wejść", "PayGo, чтобы выйти".
 _PURPOSE_AFTER_COMMA = re.compile(r",\s*(?=(?:by|aby|żeby|чтобы|щоб|um|in order|so as)\b)", re.IGNORECASE)
 _LICENCE_ELSEWHERE = frozenset({"legal", "acquisition", "funding", "earnings"})
 
@@ -164,9 +163,7 @@ def _bought_to_enter(sentence: Sentence, kinds: dict[str, Cue]) -> bool:
     if entering is None or buying is None or not 0 <= entering.start - buying.end <= _BUY_TO_ENTER_REACH:
         return False
     between = _PURPOSE_AFTER_COMMA.sub(" ", sentence.text[buying.end : entering.start])
-    return (
-        not _CLAUSE_BREAK.search(between) and country_near(sentence, entering) and arrives(sentence, buying)
-    )
+    return not _CLAUSE_BREAK.search(between) and country_near(sentence, entering) and arrives(sentence, buying)
 
 
 def _exports(sentence: Sentence) -> bool:
