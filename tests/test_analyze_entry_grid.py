@@ -41,7 +41,9 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("lv", "arrive2"): "a Latvian genitive of a name of one word with a prefix (Dienvidāfrikas) is not found",
     ("et", "arrive2"): "an Estonian illative of a compound name (Lõuna-Aafrikasse) is not found",
     ("en", "debut"): "'its Thailand debut': 'debut' alone would also be a listing ('its Hong Kong debut')",
-    ("en", "rival"): "an untracked rival as subject: the tracked company after it is taken as the subject",
+    ("en", "rival"): "an untracked rival enters ('enters' is an entry cue of its own): the tracked company after it is "
+    "taken as the subject",
+    ("ka", "arrive"): "a Georgian genitive of a name (მექსიკის) before 'ბაზარზე' is not found",
 }
 
 
