@@ -147,8 +147,6 @@ SUFFIX_CUES: dict[str, dict[str, str]] = {
     "org_noun": {"de": r"\w{3,}(?:hersteller|konzern|bauer|riese|händler|gruppe|versorger|anbieter|kette)\b"},
     # "日本上陸から40年", "진출 30주년", "进入中国20周年": an anniversary, in languages that write the number with it.
     "anniversary": {"ja": r"から\d+年(?!ぶり)", "ko": r"\d+\s?주년", "zh": r"\d+\s?周年"},
-    # A Chinese headline opening with "传" (reportedly): "传Koraldo将进入日本市场" (entry grid).
-    "rumour": {"zh": r"^传(?=\S)"},
 }
 
 # A separable verb's particle: the last word of its clause (before punctuation, a conjunction or the end).
