@@ -158,6 +158,8 @@ def blockers() -> Table:
 SUFFIX_CUES: dict[str, dict[str, str]] = {
     "facility": {"de": r"\w{3,}(?:werk|werks|fabrik)\b", "nl": r"\w{3,}fabriek\b", "sv": r"\w{3,}fabrik\b"},
     "jobs": {"de": r"\w{3,}stellen\b"},
+    # "betaalapp", "betalingsappen": an app in a compound (entry grid: "lanceert betaalapp in India").
+    "service": {lang: r"\w{3,}app(?:en)?\b" for lang in ("nl", "sv", "da", "no")},
     "earnings": {"de": r"\w{3,}(?:gewinn|gewinne|umsatz|umsätze|ergebnis)\b"},
     "org_noun": {"de": r"\w{3,}(?:hersteller|konzern|bauer|riese|händler|gruppe|versorger|anbieter|kette)\b"},
     # "日本上陸から40年", "진출 30주년", "进入中国20周年": an anniversary, in languages that write the number with it.

@@ -24,13 +24,6 @@ _SHOP_GAP_WORDS = 4  # words between a launch and what it launches ("launched it
 _VENTURE_GAP = 12  # characters between a first venture and its country ("contract in the Philippines")
 _VENTURE_BEFORE = 30  # ... or before it, where the verb comes last ("বাংলাদেশে এটিই পিটিটির প্রথম বিনিয়োগ")
 _NAMED_BEFORE = re.compile(r"\b[A-Z]\w*\s+$")  # "from Air India", "with Saudi Arabian Mining": part of a name
-_DEAL_TO_SELL = 120  # characters between a distribution deal and the selling it is signed for
-# A deal that is a distribution or import deal, in the words before it or in its own ("distribution agreement").
-_DISTRIBUTION = re.compile(
-    r"distribu|dystrybu|дистриб|import|импорт|vertrieb|販売契約|代理|经销|經銷|分销|توزيع|διανομ|dağıtım|유통|"
-    r"판매 계약",
-    re.IGNORECASE,
-)
 _FIRST_IN_GAP = 8  # characters between an ordinal and its country: "первым в Грузии", "first in the UAE"
 _SITE_KINDS = frozenset({"venture", "outlet", "facility", "office", "partnership"})
 # What a company does in a country it had no business in, for the entry to be news: "to sell cement in Morocco".
@@ -146,26 +139,6 @@ def distributor_for(sentence: Sentence) -> Cue | None:
             hit.is_name and 0 <= hit.start - cue.end <= _DISTRIBUTOR_REACH for hit in sentence.markets
         ):
             return cue
-    return None
-
-
-def deal_to_sell(sentence: Sentence) -> Cue | None:
-    """A distribution or import deal signed to start selling in a country (the taxonomy's "signs a distribution deal
-    to start selling there"): "signed an import and distribution agreement with Kingsway Beverages to sell its lager
-    in India", "... to begin selling its cars in Greece". Not a deal to sell a business ("agreed to sell its stake")."""
-    if any(cue.kind in ("asset", "stake", "acquisition") for cue in sentence.cues):
-        return None
-    for deal in sentence.cues:
-        distribution = deal.kind == "distributor" or (
-            deal.kind == "partnership" and _DISTRIBUTION.search(sentence.text[max(0, deal.start - 30) : deal.end])
-        )
-        if not distribution:
-            continue
-        for selling in sentence.cues:
-            if selling.kind not in ("sell", "arrive") or not 0 <= selling.start - deal.end <= _DEAL_TO_SELL:
-                continue
-            if any(hit.is_name and 0 <= hit.start - selling.end <= ARRIVE_REACH for hit in sentence.markets):
-                return deal
     return None
 
 

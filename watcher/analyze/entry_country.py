@@ -28,6 +28,7 @@ ARRIVE_REACH = 30  # characters between a movement or start verb and the country
 _ARRIVE_SUBJECT_WORDS = 4
 _AUXILIARY_FIRST = re.compile(r"\s*(?:wird|werden|will|wollen|soll|sollen|möchte|plant)\s", re.IGNORECASE)
 _APPOSITION = re.compile(r"^\s*[,،、][^,،、.;:!?]{3,60}[,،、]")
+_CLAUSE_AFTER = re.compile(r"[,;،]")
 _ARRIVE_SUBJECT_GAP = 60  # characters between the company and its movement verb ("Temu goes live", "Lidl stiže")
 _MODEL_NAME = re.compile(r"(?<!\w)(?!(?:q|h|fy)\d)[^\W\d_]+-?\d+\w*", re.IGNORECASE)  # "SU7", "EX5": a product
 # ... and between the country and the verb, where the verb comes last ("Eestisse jõuab", "タイに上陸"), across an
@@ -57,8 +58,13 @@ def arrives(sentence: Sentence, cue: Cue, clause: bool = False, verb_last: bool 
             for hit in sentence.markets
         )
     if not before:
-        # A headline with its subject last: "বাংলাদেশে কার্যক্রম শুরু করল টেমু", "Έρχεται στην Αθήνα ... Uniqlo".
-        return any(0 <= party.start - cue.end <= SUBJECT_LAST_REACH for party in sentence.parties)
+        # A headline with its subject last: "বাংলাদেশে কার্যক্রম শুরু করল টেমু", "Έρχεται στην Αθήνα ... Uniqlo"; not one
+        # past a comma, in another clause: "Walmart chega à Polônia, onde a Koraldo já atua" (an untracked rival).
+        return any(
+            0 <= party.start - cue.end <= SUBJECT_LAST_REACH
+            and not _CLAUSE_AFTER.search(sentence.text[cue.end : party.start])
+            for party in sentence.parties
+        )
     between = sentence.text[before[-1].end : cue.start]
     # An apposition between commas says who the company is: "Chery, China's biggest car exporter, will begin sales".
     between = _APPOSITION.sub(" ", between, count=1)

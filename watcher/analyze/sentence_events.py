@@ -14,7 +14,6 @@ from watcher.analyze.cues import blockers
 from watcher.analyze.entries import (
     ORDINAL_AFTER,
     absent_until_now,
-    deal_to_sell,
     distributor_for,
     first_abroad,
     first_foreign,
@@ -26,6 +25,7 @@ from watcher.analyze.entries import (
     ordinal_near,
 )
 from watcher.analyze.entry_country import ARRIVE_REACH, arrives, country_near, present_cues
+from watcher.analyze.entry_sales import deal_to_sell, sales_begin_in
 from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Cue, Sentence, cue_language_of
 
 # Between "after" and the event it dates back, its size: "after the $69bn takeover", "nach der 5-Mrd-Übernahme".
@@ -37,6 +37,10 @@ _MARKET_WORD_REACH = 25  # characters between a movement verb and the market it 
 _PAST_ENTRY_REACH = 20  # ... and an entry's cue, across its verb ("after opening its first overseas office")
 _BUYERS_REACH = 40  # characters between shoppers and the verb they buy with ("shoppers on its Masoko platform buy")
 # A licence fined, bought with a company or financed: not one won to operate in a new country.
+_BUY_TO_ENTER_REACH = 60  # characters between a purchase and the entry it is for ("compra la vietnamita PayGo para ")
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:which|that|who|qui|que|che|który|która|które|который|которая)\b")
+# A comma before a purpose word joins the clauses: "PayGo, by wejść", "PayGo, чтобы выйти".
+_PURPOSE_AFTER_COMMA = re.compile(r",\s*(?=(?:by|aby|żeby|чтобы|щоб|um|in order|so as)\b)", re.IGNORECASE)
 _LICENCE_ELSEWHERE = frozenset({"legal", "acquisition", "funding", "earnings"})
 
 
@@ -125,6 +129,12 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         ):
             # "starts operations in Bangladesh", "chega ao Brasil", "jõuab Eestisse", "ליפמוטור נכנסת לישראל"
             events["market_entry"] = moving
+    if "market_entry" not in events:
+        selling = sales_begin_in(sentence, language)
+        if selling is not None and not _past(selling, afters):
+            events["market_entry"] = selling  # "rozpoczyna sprzedaż w Korei", "Güney Kore'de satışına başladı"
+    if "market_entry" not in events and _bought_to_enter(sentence, kinds):
+        events["market_entry"] = kinds["enter"]  # "rachète la start-up PayGo pour entrer au Vietnam"
     licence = kinds.get("licence")
     if "market_entry" not in events and licence and "operator" in kinds and not _LICENCE_ELSEWHERE & set(kinds):
         events["market_entry"] = licence  # "wins Ethiopian mobile licence", "obtém licença e vai operar na Argentina"
@@ -149,6 +159,17 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         # company whose results are the news, no plant built.
         made = [(kind, cue) for kind, cue in made if not (kind == "market_entry" and cue.kind in ("facility", "build"))]
     return made
+
+
+def _bought_to_enter(sentence: Sentence, kinds: dict[str, Cue]) -> bool:
+    """A company that buys a business to enter a country, in one clause or with a purpose word after a comma:
+    "compra la vietnamita PayGo para entrar en Vietnam", "przejmuje PayGo, by wejść do Wietnamu"; the buyer is the
+    subject, just before its verb. Not "buys PayGo, which entered Vietnam in 2019"."""
+    entering, buying = kinds.get("enter"), kinds.get("acquisition")
+    if entering is None or buying is None or not 0 <= entering.start - buying.end <= _BUY_TO_ENTER_REACH:
+        return False
+    between = _PURPOSE_AFTER_COMMA.sub(" ", sentence.text[buying.end : entering.start])
+    return not _CLAUSE_BREAK.search(between) and country_near(sentence, entering) and arrives(sentence, buying)
 
 
 def _exports(sentence: Sentence) -> bool:
