@@ -35,15 +35,15 @@ def test_only_pieces_met_in_several_batches_are_kept_up_to_the_capacity(monkeypa
     for batch in range(4):
         pieces = np.concatenate([common, rare + batch])
         out = np.empty((len(pieces), 2), dtype=np.float32)
-        _order, missing = cache.fetch(pieces, [out])
+        _order, missing = cache.fetch(pieces, out)
         assert missing == len(pieces)  # nothing kept before the first choice
     pieces = np.array([1, 2, 3, 4, 50, 51])
     out = np.empty((len(pieces), 2), dtype=np.float32)
-    order, missing = cache.fetch(pieces, [out])
-    cache.store(pieces[order[:missing]], [np.arange(2 * missing, dtype=np.float32).reshape(missing, 2)])
+    order, missing = cache.fetch(pieces, out)
+    cache.store(pieces[order[:missing]], np.arange(2 * missing, dtype=np.float32).reshape(missing, 2))
     kept = set(np.flatnonzero(cache._slot >= 0).tolist())
     assert len(kept) == 3 and kept < {1, 2, 3, 4}  # three of the pieces met in every batch, no piece met once
-    order, missing = cache.fetch(pieces, [out])
+    order, missing = cache.fetch(pieces, out)
     assert missing == 3 and set(pieces[order[missing:]].tolist()) == kept
 
 
@@ -51,5 +51,5 @@ def test_a_one_shot_process_counts_no_pieces() -> None:
     cache = piece_cache.PieceCache(100, 2)
     out = np.empty((3, 2), dtype=np.float32)
     for _batch in range(piece_cache.COUNT_FROM - 1):
-        assert cache.fetch(np.array([1, 2, 3]), [out])[1] == 3
+        assert cache.fetch(np.array([1, 2, 3]), out)[1] == 3
     assert len(cache._counts) == 0 and len(cache._rows) == 0

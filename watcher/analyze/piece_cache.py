@@ -17,7 +17,6 @@ what a batch holds (use_forward.py).
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 
 import numpy as np
 
@@ -46,11 +45,9 @@ class PieceCache:
         self._free: list[int] = []
         self._rows = np.empty((0, width), dtype=np.float32)  # (capacity, width), made at the first choice
 
-    def fetch(self, pieces: np.ndarray, parts: Sequence[np.ndarray]) -> tuple[np.ndarray, int]:
+    def fetch(self, pieces: np.ndarray, out: np.ndarray) -> tuple[np.ndarray, int]:
         """A batch's `pieces` (distinct ids) in the order that puts those not kept first, and how many those are
-        (`missing`); the rows of the kept ones into `parts[i][missing : len(pieces)]` (a row kept is the parts'
-        columns one after another; arrays of their own, none as large as all: numpy's large arrays are malloc's to
-        keep once freed, up to the largest one freed). The batch is counted."""
+        (`missing`); the rows of the kept ones into `out[missing:]`. The batch is counted."""
         with self._lock:
             self._batches += 1
             if self._batches < COUNT_FROM:
@@ -64,16 +61,12 @@ class PieceCache:
             order = np.argsort(slots >= 0, kind="stable")
             missing = len(pieces) - int(np.count_nonzero(slots >= 0))
             if missing < len(pieces):
-                kept, start = slots[order[missing:]], 0
-                for part in parts:
-                    width = part.shape[1]
-                    np.take(self._rows[:, start : start + width], kept, axis=0, out=part[missing : len(pieces)])
-                    start += width
+                np.take(self._rows, slots[order[missing:]], axis=0, out=out[missing:])
             if self._batches >= FIRST_CHOICE and self._batches % self.refresh == 0:
                 self._choose()
             return order, missing
 
-    def store(self, pieces: np.ndarray, parts: Sequence[np.ndarray]) -> None:
+    def store(self, pieces: np.ndarray, rows: np.ndarray) -> None:
         """Keeps the rows of those of `pieces` (not kept) that are chosen to be, while there is room."""
         with self._lock:
             if not self._free:
@@ -81,10 +74,7 @@ class PieceCache:
             chosen = np.flatnonzero(self._wanted[pieces] & (self._slot[pieces] < 0))[: len(self._free)]
             if len(chosen):
                 taken = np.array([self._free.pop() for _ in range(len(chosen))], dtype=np.int32)
-                start = 0
-                for part in parts:
-                    self._rows[taken, start : start + part.shape[1]] = part[chosen]
-                    start += part.shape[1]
+                self._rows[taken] = rows[chosen]
                 self._slot[pieces[chosen]] = taken
 
     def _choose(self) -> None:

