@@ -12,7 +12,7 @@ import pytest
 import sentencepiece
 
 from tests.test_analyze_pieces import MODEL, texts
-from watcher.analyze import batch_pieces, pieces
+from watcher.analyze import batch_pieces, pieces, tier_files
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +27,9 @@ def whole_ids(whole: sentencepiece.SentencePieceProcessor, text: str) -> list[in
 def test_a_batch_s_model_gives_its_texts_the_whole_model_s_pieces(
     tmp_path: Path, whole: sentencepiece.SentencePieceProcessor
 ) -> None:
-    key = pieces.model_key(MODEL)
+    key = tier_files.model_key(MODEL)
     index = batch_pieces.index_file(MODEL, tmp_path, key)
-    normalizer = pieces.normalizer_file(MODEL, tmp_path, key)
+    normalizer = tier_files.normalizer_file(MODEL, tmp_path, key)
     found = texts()
     random.Random(3).shuffle(found)
     sizes = []
@@ -75,7 +75,7 @@ def test_the_tokenizer_reads_its_first_texts_by_batch_models_then_by_tiers(
 
 
 def test_the_index_is_written_once_and_again_when_damaged(tmp_path: Path) -> None:
-    key = pieces.model_key(MODEL)
+    key = tier_files.model_key(MODEL)
     index = batch_pieces.index_file(MODEL, tmp_path, key)
     path = batch_pieces.index_path(tmp_path, key)
     assert sorted(tmp_path.iterdir()) == [path] and index.pieces == 128_000

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sentencepiece
 
-from watcher.analyze import pieces, use_model
+from watcher.analyze import pieces, tier_files, use_model
 from watcher.analyze.evaluation import load_labelled
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,14 +43,14 @@ def texts() -> list[str]:
 def test_a_tier_gives_a_text_it_holds_the_whole_model_s_pieces(
     tmp_path: Path, whole: sentencepiece.SentencePieceProcessor
 ) -> None:
-    tiers = [pieces.tier_file(MODEL, tmp_path, level) for level in range(len(pieces.TIERS))]
+    tiers = [tier_files.tier_file(MODEL, tmp_path, level) for level in range(len(tier_files.TIERS))]
     assert [len(ids) for ids, _model in tiers] == [72683, 85376]  # of 128,000
     held = [0] * len(tiers)
     for text in texts():
         expected = whole.encode(text, out_type=int, add_bos=True, add_eos=True)
         normalized = whole.normalize(text)
         for level, (ids, model) in enumerate(tiers):
-            if re.fullmatch(f"[{pieces.TIERS[level][1]}]*", normalized):
+            if re.fullmatch(f"[{tier_files.TIERS[level][1]}]*", normalized):
                 held[level] += 1
                 found = model.encode(text, out_type=int, add_bos=True, add_eos=True)
                 assert [ids[piece] for piece in found] == expected, (level, text)
@@ -74,27 +74,27 @@ def test_the_tokenizer_loads_a_tier_as_far_as_its_texts_need(
 
 
 def test_the_tier_files_are_written_once_and_again_when_damaged(tmp_path: Path) -> None:
-    ids, _model = pieces.tier_file(MODEL, tmp_path, 0)
+    ids, _model = tier_files.tier_file(MODEL, tmp_path, 0)
     files = sorted(tmp_path.iterdir())  # every tier's ids and model, and the normalizer's, from one reading
     assert [path.name.split("-")[3] + path.suffix for path in files] == [
         "ascii.ids", "ascii.model", "latin.ids", "latin.model", "normalizer.model"
     ]  # fmt: skip
     written = {path: (path.stat().st_mtime_ns, path.stat().st_size) for path in files}
-    assert pieces.tier_file(MODEL, tmp_path, 0)[0] == ids  # read, not written again
-    assert pieces.normalizer_file(MODEL, tmp_path).normalize("Ｘiaomi") == "▁Xiaomi"
+    assert tier_files.tier_file(MODEL, tmp_path, 0)[0] == ids  # read, not written again
+    assert tier_files.normalizer_file(MODEL, tmp_path).normalize("Ｘiaomi") == "▁Xiaomi"
     assert {path: (path.stat().st_mtime_ns, path.stat().st_size) for path in files} == written
     ids_file, model_file, *_others, normalizer = files
     for path, damage in [(model_file, b""), (model_file, model_file.read_bytes()[:1000]), (model_file, b"not a model"),
                          (ids_file, ids_file.read_bytes()[:-4]), (ids_file, b""), (normalizer, b"")]:  # fmt: skip
         path.write_bytes(damage)  # a crash while writing, a full disk, another file
-        again, model = pieces.tier_file(MODEL, tmp_path, 0)
+        again, model = tier_files.tier_file(MODEL, tmp_path, 0)
         assert again == ids and model.get_piece_size() == len(ids)
-        assert pieces.normalizer_file(MODEL, tmp_path).normalize("Ｘiaomi") == "▁Xiaomi"
+        assert tier_files.normalizer_file(MODEL, tmp_path).normalize("Ｘiaomi") == "▁Xiaomi"
         assert sorted(tmp_path.iterdir()) == files  # whole again, no partial file left
         assert all(path.stat().st_size == size for path, (_time, size) in written.items())
     (tmp_path / "use-m3-pieces-ascii-0123-4567.model").write_bytes(b"an older model's")
     model_file.unlink()
-    assert pieces.tier_file(MODEL, tmp_path, 0)[0] == ids and sorted(tmp_path.iterdir()) == files  # older ones removed
+    assert tier_files.tier_file(MODEL, tmp_path, 0)[0] == ids and sorted(tmp_path.iterdir()) == files  # old ones gone
 
 
 def test_without_a_place_for_tiers_the_whole_model_reads_every_text(
@@ -104,6 +104,6 @@ def test_without_a_place_for_tiers_the_whole_model_reads_every_text(
     blocked.write_text("not a directory")
     tokenizer = pieces.TieredTokenizer(MODEL, blocked / "cache")
     assert tokenizer.encode("Xiaomi enters Korea") == whole.encode("Xiaomi enters Korea", out_type=int)
-    assert tokenizer.level == len(pieces.TIERS)
+    assert tokenizer.level == len(tier_files.TIERS)
     with pytest.raises(ValueError, match="cut short"):
-        pieces.tier_parts(MODEL.read_bytes()[:1000])
+        tier_files.tier_parts(MODEL.read_bytes()[:1000])

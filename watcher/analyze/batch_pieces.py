@@ -30,7 +30,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from watcher.analyze.pieces import NORMAL, model_pieces
+from watcher.analyze.sentencepiece_proto import NORMAL, model_pieces
 
 FORMAT = 1  # of the index file: a change names it anew
 SPACE = "\u2581"
@@ -156,7 +156,7 @@ def index_chunks(data: bytes) -> list[bytes | bytearray]:
 
 
 def index_path(cache_dir: Path, key: str) -> Path:
-    """Named after the whole model's bytes (pieces.model_key's `key`) and FORMAT."""
+    """Named after the whole model's bytes (tier_files.model_key's `key`) and FORMAT."""
     return cache_dir / f"use-m3-batch-index-{key}-{FORMAT}.bin"
 
 

