@@ -7,6 +7,8 @@ name): a daemon keeps these 3,840 floats (15 KB) for up to CAPACITY pieces, thos
 lately. Counted on items not seen before (tests/data/stories' sets the bench does not read counted first, then the
 bench's own), the 1,024 pieces met most often hold 41% of a batch's distinct pieces; `bench/analyze 3000` finds
 30% of them kept (its copies repeat texts, but the cache starts late and chooses from recent batches).
+CAPACITY is 512 (7.9 MB): with 1,024 `bench/analyze 10000` added 150 MB of RSS, issue 11's bound, and 142 with
+512, at the same CPU per item within the machine's noise (3.64 and 3.70 ms).
 
 Which pieces are kept is chosen again every REFRESH batches, from counts halved each time (what a daemon reads
 changes with the news); a piece chosen is stored the next time a batch computes it. A row kept was computed in an
@@ -20,7 +22,7 @@ import threading
 
 import numpy as np
 
-CAPACITY = 1024  # pieces kept: 15.7 MB, filled as they are met
+CAPACITY = 512  # pieces kept: 7.9 MB, filled as they are met
 REFRESH = 16  # batches between two choices of the pieces kept (~100 headlines with their lead)
 # Batches a process embeds before counting pieces (~200 headlines with their lead), and before the first choice: a
 # one-shot process that embeds a few hundred items (`watcher poll --once`) holds no counts and no rows it would
