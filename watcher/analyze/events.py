@@ -23,7 +23,8 @@ from watcher.analyze.conflicts import has_figure
 from watcher.analyze.cues import ITEM_BLOCKERS
 from watcher.analyze.entries import dated_before
 from watcher.analyze.entry_country import already_present, also_entered, entry_market, in_the_past, listed_before
-from watcher.analyze.homes import item_homes, written_locally
+from watcher.analyze.homes import item_homes
+from watcher.analyze.local_press import written_locally
 from watcher.analyze.sentence_events import sentence_blockers, sentence_event_cues
 from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Event, Party, Sentence, cue_language_of
 from watcher.analyze.subjects import described, parties_of, subjects_of
