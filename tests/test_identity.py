@@ -25,7 +25,7 @@ from watcher.app import Watcher
 from watcher.clock import utcnow
 from watcher.config import load_config
 from watcher.models import Item, Match
-from watcher.parse.links import _PLAIN_WEB_LINK, _normalise_parsed_link, normalise_link
+from watcher.parse.links import PLAIN_WEB_LINK, _normalise_parsed_link, normalise_link
 from watcher.store import DEDUP_WINDOW
 
 # Items' ages (DEDUP_WINDOW) and pubDates are measured from now.
@@ -126,7 +126,7 @@ def test_plain_links_are_normalised_as_urlsplit_reads_them(scheme: str, host: st
     try:
         expected = _normalise_parsed_link(link.strip())
     except ValueError:  # urlsplit refuses it ("http://[a"): so must the fast reading, which leaves it to urlsplit
-        assert _PLAIN_WEB_LINK.fullmatch(link.strip()) is None
+        assert PLAIN_WEB_LINK.fullmatch(link.strip()) is None
         return
     assert normalise_link(link) == expected
 
@@ -136,5 +136,5 @@ def test_the_links_of_most_feeds_take_the_plain_path() -> None:
              "HTTPS://Example.com:8443/a/b/", "http://a/b?", "http://a/b#", "http://a.b:/c"]  # fmt: skip
     others = ["http://user@a/b", "http://[::1]/", "//a/b", "/relative", "http://a b", "http://ü.de/",
               "http:///a", "ftp://a/b", "http://a/b\tc", "http://a%41/"]  # fmt: skip
-    assert all(_PLAIN_WEB_LINK.fullmatch(link) for link in plain)
-    assert not any(_PLAIN_WEB_LINK.fullmatch(link) for link in others)
+    assert all(PLAIN_WEB_LINK.fullmatch(link) for link in plain)
+    assert not any(PLAIN_WEB_LINK.fullmatch(link) for link in others)

@@ -83,7 +83,7 @@ def deal_to_sell(sentence: Sentence) -> Cue | None:
     taxonomy's "signs a distribution deal to start selling there"): "signed an import and distribution agreement
     with Kingsway Beverages to sell its lager in India", "... to begin selling its cars in Greece", "a franchise deal
     with Alshaya to open cafés in Saudi Arabia". Not a deal to sell a business ("agreed to sell its stake")."""
-    if any(cue.kind in ("asset", "stake", "acquisition") for cue in sentence.cues):
+    if any(cue.kind in _BUSINESS_SOLD for cue in sentence.cues):
         return None
     for deal in sentence.cues:
         distribution = deal.kind == "distributor" or (

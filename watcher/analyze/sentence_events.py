@@ -119,8 +119,8 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
     launched = kinds.get("product_launch")
     if "market_entry" not in events and launched and launches_a_shop(sentence, launched):
         events["market_entry"] = launched  # "spustil e-shop v Polsku", "launched a storefront for Polish shoppers"
+    verb_last = cue_language_of(language) in VERB_LAST
     for moving in (kinds.get("arrive"), kinds.get("enter")):
-        verb_last = cue_language_of(language) in VERB_LAST
         if (
             "market_entry" not in events
             and moving

@@ -28,6 +28,14 @@ MAX_LEFT = max(left for _, left in ORDERS)
 MAX_RIGHT = max(n - 1 - left for n, left in ORDERS)
 PRODUCTS = EMB_DIM + len(ORDERS) * CNN_DIM  # where a piece's row (piece_rows) holds its first products
 PIECE_WIDTH = PRODUCTS + sum(n for n, _left in ORDERS) * CNN_DIM
+# Where each branch's first products lie in a piece's row.
+PRODUCT_COLUMNS = [
+    slice(
+        PRODUCTS + sum(m for m, _ in ORDERS[:branch]) * CNN_DIM,
+        PRODUCTS + sum(m for m, _ in ORDERS[: branch + 1]) * CNN_DIM,
+    )
+    for branch in range(len(ORDERS))
+]
 # Tokens per batch: more pieces recur in a larger one (distinct: 64% of 384 tokens, 62% of 512, 56% of 1,024), but
 # its arrays grow (~9 MB at 512, freed after each batch but kept by malloc) and leave the core's caches: 512 was as
 # fast as any of 384-4,096 on bench/analyze's items.
@@ -97,17 +105,8 @@ def piece_rows(model: Any, ids: np.ndarray, out: np.ndarray) -> None:
     np.matmul(emb, model.proj_W, out=x)
     x += model.proj_b
     _layernorm(x, model.ln_g_all, model.ln_b_all, model.eps)
-    for branch, (blocks, columns) in enumerate(zip(first_blocks(model), _product_columns(), strict=True)):
+    for branch, (blocks, columns) in enumerate(zip(first_blocks(model), PRODUCT_COLUMNS, strict=True)):
         np.matmul(x[:, branch * CNN_DIM : (branch + 1) * CNN_DIM], blocks, out=out[:, columns])
-
-
-def _product_columns() -> list[slice]:
-    """Where each branch's products lie in a piece's row."""
-    columns, start = [], PRODUCTS
-    for n, _left in ORDERS:
-        columns.append(slice(start, start + n * CNN_DIM))
-        start += n * CNN_DIM
-    return columns
 
 
 def pool_batch(model: Any, group: list[list[int]], n_tokens: int, pooled: np.ndarray) -> None:
@@ -143,11 +142,10 @@ def pool_batch(model: Any, group: list[list[int]], n_tokens: int, pooled: np.nda
     window_pieces = np.append(inverse, len(pieces))[window]
     buf = np.empty((n_tokens + 1, CNN_DIM), dtype=np.float32)  # the second convolution's input, a zero row last
     buf[n_tokens] = 0.0
-    product_columns = _product_columns()
     for branch, (n, left) in enumerate(ORDERS):
         columns = slice(MAX_LEFT - left, MAX_LEFT - left + n)
         xs = x[:, branch * CNN_DIM : (branch + 1) * CNN_DIM]
-        products = rows[:, product_columns[branch]].reshape(len(pieces) + 1, n, CNN_DIM)
+        products = rows[:, PRODUCT_COLUMNS[branch]].reshape(len(pieces) + 1, n, CNN_DIM)
         slots = window_pieces[:, columns]
         h = products[slots[:, 0], 0]
         for j in range(1, n):

@@ -18,7 +18,7 @@ import re
 from urllib.parse import parse_qsl, urlsplit
 
 from watcher.match.fold import fold
-from watcher.parse.links import _PLAIN_WEB_LINK, normalise_link
+from watcher.parse.links import PLAIN_WEB_LINK, normalise_link
 
 # Query parameters an engine's click-through link carries the publisher's URL in (Bing News: url=).
 _TARGET_PARAMETERS = ("url", "u", "target", "dest")
@@ -56,8 +56,8 @@ def site_of(url: str | None) -> str | None:
 def web_site(url: str | None) -> tuple[bool, str | None]:
     """(is_web_link(url), site_of(url)) from one reading of the URL's host: both are asked of every new entry,
     and SplitResult.hostname parses the netloc again at each call (~3 µs). A plain http(s) link (parse.links'
-    _PLAIN_WEB_LINK: as urlsplit reads it) is read with one match instead."""
-    plain = _PLAIN_WEB_LINK.fullmatch(url) if url else None
+    PLAIN_WEB_LINK: as urlsplit reads it) is read with one match instead."""
+    plain = PLAIN_WEB_LINK.fullmatch(url) if url else None
     if plain is not None:
         return True, plain[1].lower().removeprefix("www.") or None
     parts = urlsplit(url or "")

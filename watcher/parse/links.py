@@ -15,7 +15,7 @@ _TRACKING_PARAMETER = re.compile(
 def normalise_link(link: str) -> str:
     """A link reduced to what names the page: no scheme, www., fragment, trailing slash or tracking."""
     link = link.strip()
-    plain = _PLAIN_WEB_LINK.fullmatch(link)
+    plain = PLAIN_WEB_LINK.fullmatch(link)
     if plain is None:
         return _normalise_parsed_link(link)
     host, port_text, path, query_text = plain.groups()
@@ -29,7 +29,7 @@ def normalise_link(link: str) -> str:
 # a plain ASCII host (no user, no brackets, no "%"), digits or nothing after a ":", and no white space or control
 # character before the fragment (urlsplit removes tabs and line breaks anywhere); anything else goes through
 # urlsplit. Each dedup key of every new entry is computed with it; tests/test_parse.py holds the two readings equal.
-_PLAIN_WEB_LINK = re.compile(
+PLAIN_WEB_LINK = re.compile(
     r"(?i:https?)://([-\w.]+)(?::([0-9]*))?(/[^?#\x00-\x20\x7f]*)?(?:\?([^#\x00-\x20\x7f]*))?(?:#[^\t\r\n]*)?",
     re.ASCII,
 )
