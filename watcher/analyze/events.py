@@ -90,8 +90,9 @@ def extract_events(
             # "Philippinische Fastfood-Kette eröffnet erste deutsche Filiale" and only Jollibee named below: the
             # headline's company, described, is the one tracked company the item names.
             parties = [Party(sole, -1, -1)]
-        if not parties and sentence.index >= 1 and title_subject is not None:
-            # The lead continues the title: "The German group is paying ..." is about the title's subject.
+        if not parties and not sentence.parties and sentence.index >= 1 and title_subject is not None:
+            # The lead continues the title: "The German group is paying ..." is about the title's subject (not one
+            # whose companies are all bystanders: "首次超越海尔", overtaking Haier, says nothing Haier did).
             parties = [Party(title_subject.entity, -1, -1)]
         if not parties:
             continue
