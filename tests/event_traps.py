@@ -1,9 +1,11 @@
-"""The event precision grid (issue 11): short news items of our own in 50 languages, each a headline and a lead
+"""The event precision grid (issue 11): 614 short news items of our own in 50 languages, each a headline and a lead
 naming tracked entities (tests/data/stories/entities.yaml and entities-own.yaml), labelled with the events a careful
-analyst would give. Most are traps that carry no event (rumours, denials, plans studied, previews, opinion, reviews,
-share moves, anniversaries, recalls, price cuts, exits, donations, job ads, talks, the entity only as a rival, customer,
-supplier or benchmark of another's act, another company's executive); the rest are events of each type, some beside a
-tempting second one (a purchase that is no entry, a deal that is no launch, a lawsuit's two sides).
+analyst would give. Most are traps that carry no event (rumours, denials, plans studied, previews of results,
+opinion, reviews, share moves, dividends and buybacks, price changes, anniversaries, recalls, exits, strikes, outages,
+fires, donations, job ads, talks, the entity only as a rival, customer, supplier or benchmark of another's act, another
+company's executive); the rest are events of each type, some beside a tempting second one (a purchase that is no
+entry, a deal that is no launch, a lawsuit's two sides). Written in three rounds, each measured before the rules were
+tuned on it (the files first, second_*, third_*): P 0.832, then 0.629 and 0.872 on the next two rounds' rows.
 
 Rows in tests/data/event_traps/*.tsv: language, kind, events ("-", or type:Entity[:MARKET] joined by commas),
 headline, lead. Used by tests/test_analyze_event_traps.py and bench/event_traps.py.

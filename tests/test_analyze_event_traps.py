@@ -25,6 +25,19 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("fr", "supply_deal"): "'des batteries de CATL': the supplier of a deal, named after 'de', is not taken as a party",
     ("pt", "anniversary"): "'completa 25 anos da fusão': no Portuguese anniversary cue for 'completa N anos'",
     ("pt", "rival_results"): "'ultrapassa Ambev em vendas': no figure, so the weak 'vendas' makes no results",
+    ("zh", "rumour3"): "a headline opening with 传 (reportedly): 传 opens names too (传音, Transsion)",
+    ("en", "other_exec2"): "'Airbus veteran appointed': a past employer named before 'veteran' is taken as the subject",
+    ("en", "prize"): "'wins' is a legal cue (wins a case): an award won is no ruling",
+    ("de", "pos_launch2"): "'startet' alone is no launch cue: it also starts production, talks or strikes",
+    ("es", "rival2"): "'gana cuota' (gains share): 'gana' (earns) is a results cue",
+    ("it", "pos_layoffs2"): "'accordo con i sindacati': an agreement with the unions is read as a partnership",
+    ("pt", "pos_leader2"): "'aprova ... como presidente': a board's approval is no Portuguese verb of appointing",
+    ("pl", "pos_launch2"): "'uruchamia' (launches) is no Polish launch cue: it also starts production lines",
+    ("ja", "strike"): "'受注システム' (the ordering system): 受注 (orders won) is a partnership cue",
+    ("ja", "pos_earnings3"): "'新型機' (the new console) in the lead makes a launch beside the forecast",
+    ("en", "pos_legal3"): "'adds Tencent to list of Chinese military companies': a blacklisting has no legal cue",
+    ("it", "strike"): "'protestano contro': 'contro' (against) is an Italian legal cue",
+    ("hu", "pos_leader3"): "'Új ügyvezető a Lidl élén' (a new head at Lidl): no verb of appointing",
 }
 
 
@@ -51,8 +64,9 @@ def test_grid_precision_and_recall(analyzer: Analyzer) -> None:
         right += len(got & row.events)
         given += len(got)
         labelled += len(row.events)
-    # Measured 0.967 / 0.948 with the grid's cues (0.832 / 0.897 before them): issue 11's targets are 0.90 / 0.70.
-    assert right / given >= 0.96
+    # Measured 0.948 / 0.948 with the grid's cues and rules (0.804 / 0.900 before them); issue 11's targets on unseen
+    # items are 0.90 / 0.70.
+    assert right / given >= 0.94
     assert right / labelled >= 0.94
 
 
