@@ -49,7 +49,9 @@ _DIVIDEND = re.compile(
     re.IGNORECASE,
 )
 # Money paid back to shareholders: "launches a €1.5bn buyback", "自社株買いを発表" is no product launched.
-_PAYOUT = re.compile(r"buyback|share repurchase|Aktienrückkauf|rachat d'actions|recompra de|自社株買い|回购|자사주", re.I)
+_PAYOUT = re.compile(
+    r"buyback|share repurchase|Aktienrückkauf|rachat d'actions|recompra de|自社株買い|回购|자사주", re.IGNORECASE
+)
 _QUARTER_WORD = re.compile(r"quarter\w*|quartal\w*|trimestre\w*|kwarta\w*|çeyrek|квартал\w*|분기|四半期|季度", re.I)
 
 
