@@ -45,7 +45,12 @@ _COUNT_BETWEEN = re.compile(r"\s*(?:its|their|all|ses|seine|sus|i suoi|os seus|�
 _SET_UP_REACH = 16  # characters between a build word and the unit it sets up ("sets up a Kenyan subsidiary")
 _CJK_DATE = re.compile(r"\d{1,2}\s?(?:日|月|時|时|일|월|시)")
 _DIVIDEND = re.compile(
-    r"dividend|dywidend|дивиденд|temettü|배당|配当|股息|分红|توزيعات|dividendo|utdelning|udbytte|osinko", re.IGNORECASE
+    r"dividend|dywidend|дивиденд|temettü|배당|配当|股息|分红|توزيعات|dividendo|utdelning|udbytte|osinko|\bprices\b|\bfares\b",
+    re.IGNORECASE,
+)
+# Money paid back to shareholders: "launches a €1.5bn buyback", "自社株買いを発表" is no product launched.
+_PAYOUT = re.compile(
+    r"buyback|share repurchase|Aktienrückkauf|rachat d'actions|recompra de|自社株買い|回购|자사주", re.IGNORECASE
 )
 _QUARTER_WORD = re.compile(r"quarter\w*|quartal\w*|trimestre\w*|kwarta\w*|çeyrek|квартал\w*|분기|四半期|季度", re.I)
 
@@ -93,7 +98,7 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
         events.pop("earnings")  # "will place out up to 10% of its share capital": money raised, not results
         weak_only.discard("earnings")
     if "funding" in weak_only and _DIVIDEND.search(sentence.text):
-        events.pop("funding")  # "raised its dividend by 12%": paid out to shareholders, not money raised
+        events.pop("funding")  # "raised its dividend by 12%", "raises prices": paid out or charged, not money raised
         weak_only.discard("funding")
     if "funding" in weak_only and (("earnings" in events and "earnings" not in weak_only) or "acquisition" in events):
         events.pop("funding")  # "raises guidance as sales grow 10%", "raises its stake to 30%": not money raised
@@ -148,8 +153,8 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
     if "leadership" in events:
         events.pop("product_launch", None)  # "arriva un nuovo amministratore delegato": a new chief, not a product
         events.pop("acquisition", None)  # "übernimmt zum 1. Januar die Leitung": takes over a post, not a company
-    if "funding" in events:
-        events.pop("product_launch", None)  # "launches a share sale", 上市: a listing, not a product
+    if "funding" in events or ("product_launch" in events and _PAYOUT.search(sentence.text)):
+        events.pop("product_launch", None)  # "launches a share sale", 上市: a listing, not a product; a buyback
     if "layoffs" in events:
         events.pop("product_launch", None)  # "a présenté un plan social": a plan presented, not a product
         events.pop("market_entry", None)  # a plant closing, not opening
@@ -161,6 +166,9 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
         events.pop("product_launch")  # "发布中期业绩", "publishes its results": the results released, not a product
     if "announce" in kinds and not events:
         events["product_launch"] = kinds["announce"]  # 発表 alone: a product; with results, the results
+    if "preview" in kinds:
+        # "to publish third-quarter results next week", "将于下周发布财报": results to come (their release no launch)
+        events.pop("earnings", None)
     return sorted(events.items(), key=lambda pair: pair[1].start)
 
 

@@ -42,6 +42,8 @@ Kinds beyond the taxonomy's event types:
 - `buyers` ("shoppers", "Kunden", "wateja") just before an acquisition verb: shopping, no acquisition;
 - `stake` + `stake_enter` or `stake_raise`, or `stake_enter` + a percentage, make an acquisition ("raises
   its stake", "entre au capital", "entra con il 41%"), unless the sentence reports results or funding;
+- `preview` ("to publish", "next week", "将于", "発表へ", "analysts expect") beside results in a sentence: results to
+  come, none reported; in a title, the item reports none ("Week ahead: Nokia to publish third-quarter results");
 - `begin` ("start", "dimulai", "시작") beside a weak results word, with no percentage, makes no results: sales or
   deliveries that start ("Penjualan dimulai pada kuartal keempat", "deliveries begin in January");
 - `appoint` ("named", "designa", "起用") beside a `role` ("chief executive", "directora general", "社長"), either

@@ -40,6 +40,11 @@ def item_blocker(title: Sentence) -> str | None:
     return next((kind for kind in sentence_blockers(title) if kind in ITEM_BLOCKERS), None)
 
 
+def _previews_results(title: Sentence) -> bool:
+    kinds = {cue.kind for cue in title.cues}
+    return "preview" in kinds and bool(kinds & {"earnings", "earnings?"})
+
+
 def extract_events(
     sentences: Sequence[Sentence],
     language: str | None,
@@ -56,6 +61,9 @@ def extract_events(
     only = {"earnings"} if blocker == "stock" and _reports_results(sentences[0]) else None
     if blocker and only is None:
         return []
+    # "Week ahead: Nokia to publish third-quarter results": a title that previews results makes none, nor does its
+    # lead ("Analysts expect a 4% rise").
+    previewed = _previews_results(sentences[0])
     title_parties = parties_of(sentences[0], language)  # not "following Aramco": no subject to carry on
     title_subject = title_parties[0] if title_parties else None
     # A headline's figures are often in the lead: "Heineken sells less beer in the third quarter" (volumes -4%).
@@ -90,8 +98,9 @@ def extract_events(
             # "Philippinische Fastfood-Kette eröffnet erste deutsche Filiale" and only Jollibee named below: the
             # headline's company, described, is the one tracked company the item names.
             parties = [Party(sole, -1, -1)]
-        if not parties and sentence.index >= 1 and title_subject is not None:
-            # The lead continues the title: "The German group is paying ..." is about the title's subject.
+        if not parties and not sentence.parties and sentence.index >= 1 and title_subject is not None:
+            # The lead continues the title: "The German group is paying ..." is about the title's subject (not one
+            # whose companies are all bystanders: "首次超越海尔", overtaking Haier, says nothing Haier did).
             parties = [Party(title_subject.entity, -1, -1)]
         if not parties:
             continue
@@ -99,7 +108,7 @@ def extract_events(
             sentence, figure=sentence.index == 0 and lead_figure, language=language
         ):
             markets: list[str | None] = [None]
-            if only is not None and event_type not in only:
+            if (only is not None and event_type not in only) or (previewed and event_type == "earnings"):
                 continue
             if event_type == "market_entry":
                 if year is not None and dated_before(sentence.text, cue, year):

@@ -54,6 +54,7 @@ NOT_ACTS = frozenset(
         "service",
         "disclosed",
         "begin",  # "deliveries begin in January": when, not what
+        "preview",  # "to publish results next week": results to come
         "supply",  # "to supply food makers": a deal only between two tracked companies (conflicts.resolve)
     }
 )

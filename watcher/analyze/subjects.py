@@ -52,7 +52,8 @@ def parties_of(sentence: Sentence, language: str | None) -> list[Party]:
         demoted = any(
             (0 <= party.start - marker.end <= NOT_PARTY_REACH)
             if not postpositional
-            else (0 <= marker.start - party.end <= 5)  # "トヨタに続き", "टोयोटा के बाद"
+            # "トヨタに続き", "टोयोटा के बाद"; or a verb written onto the name it governs: "对标三星", "超越小米"
+            else (0 <= marker.start - party.end <= 5 or party.start == marker.end)
             for marker in markers
         )
         if not demoted:
