@@ -18,6 +18,7 @@ from watcher.hosts import HeldSlots, Hosts
 from watcher.match.matcher import Matcher
 from watcher.poll.parsing import PARSE_TIMEOUT
 from watcher.poll.summary import PollSummary, Progress
+from watcher.poll.writes import STORE_WAITING
 from watcher.store import (
     Database,
     FeedState,
@@ -46,6 +47,8 @@ class PollPass:
     after_pass: Callable[[], object] | None
     last_progress: float
     _search_feeds: bool | None
+    _storing: int
+    _handed_over: Callable[[], object] | None
 
     async def poll(
         self, *, everything: bool = False, now: datetime | None = None, progress: Progress | None = None
@@ -100,9 +103,17 @@ class PollPass:
             finished.append(task)
             woken.set()
 
+        self._handed_over = woken.set  # a feed left with only its store to wait for: room for another
+
         with self.metrics.POLL_PASS_SECONDS.time():
             while True:
-                room = 2 * self.config.poll.concurrency - len(in_flight)
+                woken.clear()
+                # The window: feeds fetched or parsed, not those only waiting for the writer (up to STORE_WAITING
+                # of them). Counted whole, the window filled with feeds waiting for their group's commit while
+                # the writer gathered them, and fetching and parsing stopped meanwhile: the parse workers and
+                # the writer took turns instead of working side by side (a 2,000-feed all-new pass, 2 cores).
+                storing = min(self._storing, STORE_WAITING)
+                room = 2 * self.config.poll.concurrency - len(in_flight) + storing
                 # Refill in batches once half the window has drained, not one feed per finished feed: a
                 # claim is a write transaction of its own, and claiming one feed costs as much as sixteen.
                 if room >= self.config.poll.concurrency and not self.stopping:
@@ -114,8 +125,7 @@ class PollPass:
                 if not in_flight:
                     break
                 if not finished:
-                    woken.clear()
-                    await woken.wait()
+                    await woken.wait()  # set by a feed finished or handed over since the top of the loop
                 while finished:
                     task = finished.pop()
                     in_flight.discard(task)

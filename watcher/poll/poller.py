@@ -116,6 +116,8 @@ class Poller(PollPass, FeedOutcomes, GroupWrites, FeedParsing, FeedSchedule):
         self._unchanged_writer: asyncio.Task[None] | None = None
         self._store_queue: list[_Stored] = []
         self._store_writer: asyncio.Task[None] | None = None
+        self._storing = 0
+        self._handed_over: Callable[[], object] | None = None
         self.hosts = Hosts(
             config.poll.per_host,
             generated_feeds(config).rates,
