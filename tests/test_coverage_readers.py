@@ -4,6 +4,7 @@ teaser detection and article text extraction (no server: bytes in, values out)."
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,12 @@ from tests.conftest import rfc822_ago
 from watcher.coverage.fulltext import extract_article, looks_cut_short, wants_full_text
 from watcher.coverage.keys import key_of_digest, target_in_link, title_key, url_key, without_publisher
 from watcher.coverage.pages import parse_page
-from watcher.coverage.results import parse_search_results
+from watcher.coverage.results import SearchResult, parse_search_results
 from watcher.coverage.sitemap import SitemapIndex, parse_sitemap, title_from_url
 from watcher.errors import FeedError
 from watcher.parse.entry import Entry
 from watcher.parse.feed import parse_feed
+from watcher.sources import item_keys
 
 DATA = Path(__file__).resolve().parent / "data" / "coverage"
 
@@ -126,3 +128,27 @@ def test_extraction_keeps_the_article_text_and_no_markup_or_script(monkeypatch: 
         extract_article(b"%PDF-1.4", content_type="application/pdf")
     with pytest.raises(FeedError, match="no article text"):
         extract_article(b"<html><body></body></html>", content_type="text/html")
+
+
+def test_an_entrys_site_keys_are_made_in_the_parse_worker_and_are_what_the_store_keys_it_by() -> None:
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Notizie</title>'
+        b"<item><title>Il porto di Genova amplia la diga</title><link>https://www.porto.example/diga</link></item>"
+        b"<item><title>Senza link ma con un titolo lungo</title></item>"
+        b"</channel></rss>"
+    )
+    linked, unlinked = parse_feed(body, url="https://porto.example/rss").entries
+    # Pickled with the entry, so the writer neither reads the URL nor folds and hashes the title again.
+    assert "site_keys" in vars(linked) and "site_keys" in vars(unlinked)
+    assert linked.site_keys == (True, "porto.example", title_key("porto.example", "Il porto di Genova amplia la diga"))
+    assert unlinked.site_keys == (False, None, None)
+    never = lambda entry: False  # noqa: E731
+    feed_result = SearchResult(linked, None, None)
+    [keys] = item_keys([feed_result], mode="never", kind="feed", search_host=None, silenced=never, every_entry=[linked])
+    assert keys.title_key == linked.site_keys[2] and keys.url_key == url_key("https://porto.example/diga")
+    # A search result names its publisher's site: the title is keyed by that site, not by the link's host.
+    engine = SearchResult(replace(linked, link="https://news.engine.example/a/1"), "Il Porto", "porto.example")
+    [keys] = item_keys([engine], mode="never", kind="feed", search_host="news.engine.example", silenced=never,
+                       every_entry=[engine.entry])  # fmt: skip
+    assert keys.title_key == title_key("porto.example", "Il porto di Genova amplia la diga")
+    assert engine.entry.site_keys[1] == "news.engine.example"  # made again for the replaced link, not the old one's

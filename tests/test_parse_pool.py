@@ -39,6 +39,13 @@ def test_the_other_slots_open_once_a_feed_waited_past_patience() -> None:
     assert opened == [2] and slots.open == 2
 
 
+def test_once_open_each_worker_may_have_its_next_parse_queued() -> None:
+    opened: list[int] = []
+    slots = ParseSlots(2, patience=0.05, on_open=opened.append, queued=2)
+    assert asyncio.run(_parses(slots, 8, 0.1)) == 4
+    assert opened == [2] and slots.open == 2  # still two workers: the other two parses wait in their queue
+
+
 def test_the_other_slots_open_when_the_one_never_rests() -> None:
     # Three feeds at a time, none waiting as long as patience, but the one slot never free: the all-new pass.
     opened: list[int] = []

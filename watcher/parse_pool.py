@@ -37,6 +37,7 @@ INLINE_BUDGET = 0.5
 # slot was busy waiting on this process (sending, receiving, the writer), and a second worker (~35 MB, ~0.1 CPU-s
 # to start) would have waited with it. In an all-new pass of 1,000 feeds the worker parses ~40% of the time.
 BUSY_SHARE = 0.75
+QUEUED = 2  # parses in the pool at once per worker, once its workers all run (ParseSlots)
 
 
 def parse_workers() -> int:
@@ -111,6 +112,7 @@ class ParseSlots:
         patience: float | None = None,
         on_open: Callable[[int], object] | None = None,
         worker_cpu: Callable[[], float | None] | None = None,
+        queued: int = 1,
     ) -> None:
         self._on_open = on_open  # given the number of slots, once they open
         self._worker_cpu = worker_cpu or (lambda: None)
@@ -118,13 +120,18 @@ class ParseSlots:
         self._slots = asyncio.Semaphore(1)
         self._workers = max(workers, 1)
         self._closed = self._workers - 1  # slots not opened yet
+        # Parses in the pool at once per worker once the slots open: with 2, a worker has its next feed queued
+        # when it sends a result back (the executor's pipe), not after this process has received the result, and
+        # given the slot to the next feed: in an all-new pass the writer holds the GIL here, and that round trip
+        # left each worker idle a few ms a feed.
+        self._queued = max(queued, 1)
         self._patience = PARSE_PATIENCE if patience is None else patience
         self._waiting: list[float] = []  # since when each waiting feed waits, oldest first
         self._busy_since: float | None = None  # the one slot has passed from parse to parse, without a break, since
 
     @property
     def open(self) -> int:
-        """Parses that may be in the pool at once now."""
+        """Workers that may parse at once now (each with `queued` parses in the pool, once the slots open)."""
         return self._workers - self._closed
 
     @asynccontextmanager
@@ -170,7 +177,7 @@ class ParseSlots:
                 self._busy_since, self._busy_cpu = now, cpu  # idle, or not measured yet: counted afresh
                 return
         if waited or busy:
-            for _ in range(self._closed):
+            for _ in range(self._closed + self._workers * (self._queued - 1)):
                 self._slots.release()
             self._closed = 0
             if self._on_open is not None:

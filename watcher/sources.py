@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from watcher.coverage.fulltext import wants_full_text
-from watcher.coverage.keys import key_of_digest, target_in_link, title_key, web_site
+from watcher.coverage.keys import key_of_digest, target_in_link, title_key
 from watcher.coverage.results import SearchResult, SearchResults, parse_search_results
 from watcher.errors import WatcherError
 from watcher.fetch.request import fetch
@@ -90,7 +90,7 @@ def item_keys(
     keys = []
     for result in results:
         entry = result.entry
-        web, site = web_site(entry.link)
+        web, site, own_title_key = entry.site_keys  # made in the parse worker
         if search_host is not None and host_of(entry.link or "") == search_host:
             site = None  # the engine's own page: no publisher's site
         publisher_site = result.site or site
@@ -98,7 +98,8 @@ def item_keys(
         key = key_of_digest(dedup) if dedup else None
         web = key is not None and not (entry.link or "").lower().endswith(".pdf")
         fetch_it = wanted and web and site is not None and not silenced(entry)
-        keys.append(ItemKeys(key, title_key(publisher_site, entry.title), result.publisher, fetch_it))
+        title = own_title_key if publisher_site == entry.site_keys[1] else title_key(publisher_site, entry.title)
+        keys.append(ItemKeys(key, title, result.publisher, fetch_it))
     return keys
 
 

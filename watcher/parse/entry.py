@@ -34,6 +34,15 @@ class Entry:
             return _digest("link", normalise_link(self.link))
         return _digest("title", " ".join(self.title.casefold().split())) if self.title else None
 
+    @cached_property  # a URL read, a title folded and hashed, ~5-10 µs: parse_feed computes it in the worker too
+    def site_keys(self) -> tuple[bool, str | None, int | None]:
+        """(whether the link is a web link, its site, the title_key of that site and the title): what the store
+        asks of every new entry (sources.item_keys), for the site the entry's own link names."""
+        from watcher.coverage.keys import title_key, web_site  # the worker's import, not every Entry user's
+
+        web, site = web_site(self.link)
+        return web, site, title_key(site, self.title)
+
     @property
     def fields(self) -> dict[str, str]:
         """The text fields the matcher reads, most telling first."""

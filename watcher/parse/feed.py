@@ -50,7 +50,9 @@ def parse_feed(
     """
     parsed = _parse_document(body, content_type, url, fast_only)
     for entry in parsed.entries:
-        entry.dedup_key  # noqa: B018 -- computed here, in the parse worker, and pickled with the entry: not by the writer
+        # Computed here, in the parse worker, and pickled with the entry: not by the writer.
+        entry.dedup_key  # noqa: B018
+        entry.site_keys  # noqa: B018
     return parsed
 
 

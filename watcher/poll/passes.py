@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from watcher.hosts import HeldSlots, Hosts
 from watcher.match.matcher import Matcher
 from watcher.poll.parsing import PARSE_TIMEOUT
 from watcher.poll.summary import PollSummary, Progress
+from watcher.poll.writes import STORE_WAITING
 from watcher.store import (
     Database,
     FeedState,
@@ -46,6 +48,8 @@ class PollPass:
     after_pass: Callable[[], object] | None
     last_progress: float
     _search_feeds: bool | None
+    _storing: int
+    _handed_over: Callable[[], object] | None
 
     async def poll(
         self, *, everything: bool = False, now: datetime | None = None, progress: Progress | None = None
@@ -100,26 +104,63 @@ class PollPass:
             finished.append(task)
             woken.set()
 
+        self._handed_over = woken.set  # a feed left with only its store to wait for: room for another
+
+        # Feeds claimed ahead (leased to this instance) not started yet, and the claim under way: claimed in the
+        # background, as a claim waits for the write lock, which the writer holds for a whole group of stores
+        # (~0.2-0.5 s in an all-new pass): awaited in this loop, the window drained meanwhile and the parse
+        # workers idled until the claim came through.
+        claimed: deque[FeedState] = deque()
+        claiming: asyncio.Task[list[FeedState]] | None = None
+        exhausted = False  # the last claim found no feed: the next is made when nothing is left in flight
+        over = False  # ... and so did one made with nothing in flight: the pass is over
+        concurrency = self.config.poll.concurrency
+
         with self.metrics.POLL_PASS_SECONDS.time():
             while True:
-                room = 2 * self.config.poll.concurrency - len(in_flight)
-                # Refill in batches once half the window has drained, not one feed per finished feed: a
-                # claim is a write transaction of its own, and claiming one feed costs as much as sixteen.
-                if room >= self.config.poll.concurrency and not self.stopping:
-                    batch = await self._write(lambda room=room: self._claim(room, polled_before))
-                    for feed in batch:
-                        task = asyncio.create_task(one(feed))
-                        task.add_done_callback(finish)
-                        in_flight.add(task)
-                if not in_flight:
+                woken.clear()
+                if claiming is not None and claiming.done():
+                    batch = claiming.result()  # a failed claim fails the pass, as it always did
+                    claiming = None
+                    claimed.extend(batch)
+                    over = not batch and exhausted and not in_flight
+                    exhausted = not batch
+                # The window: feeds fetched or parsed, not those only waiting for the writer (up to STORE_WAITING
+                # of them). Counted whole, the window filled with feeds waiting for their group's commit while
+                # the writer gathered them, and fetching and parsing stopped meanwhile: the parse workers and
+                # the writer took turns instead of working side by side (a 2,000-feed all-new pass, 2 cores).
+                room = 2 * concurrency - len(in_flight) + min(self._storing, STORE_WAITING)
+                while room > 0 and claimed and not self.stopping:
+                    task = asyncio.create_task(one(claimed.popleft()))
+                    task.add_done_callback(finish)
+                    in_flight.add(task)
+                    room -= 1
+                # Claim in batches (a claim is a write transaction of its own, and claiming one feed costs as much
+                # as sixteen), a window's worth ahead of need; once one finds none, again only when nothing is in
+                # flight (the pass's end, or feeds another instance's lease held a moment ago).
+                wanted = 2 * concurrency - len(claimed)
+                if (
+                    claiming is None
+                    and not self.stopping
+                    and wanted >= concurrency
+                    and (not exhausted or not in_flight)
+                    and not over
+                ):
+                    claiming = asyncio.create_task(
+                        self._write(lambda wanted=wanted: self._claim(wanted, polled_before))
+                    )
+                    claiming.add_done_callback(lambda _task: woken.set())
+                if not in_flight and claiming is None and (self.stopping or (over and not claimed)):
                     break
                 if not finished:
-                    woken.clear()
-                    await woken.wait()
+                    await woken.wait()  # a feed finished or handed over, or a claim came, since the loop's top
                 while finished:
                     task = finished.pop()
                     in_flight.discard(task)
                     summary.add(task.result())
+            if claimed:  # stopping: feeds claimed and never started go back to the others
+                leftover = [feed.id for feed in claimed]
+                await self._write(lambda: self._release(leftover))
             await self._flush_unchanged()
             await self._fetch_articles(summary)
         await self._after_pass(summary)

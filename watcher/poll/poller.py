@@ -22,7 +22,7 @@ from watcher.fetch.request import fetch
 from watcher.fetch.results import FetchLimits, HttpStatusError
 from watcher.hosts import PAUSE_STATUSES, HeldSlots, Hosts
 from watcher.match.matcher import Matcher
-from watcher.parse_pool import ParseSlots, parse_workers
+from watcher.parse_pool import QUEUED, ParseSlots, parse_workers
 from watcher.poll.outcomes import FeedOutcomes
 from watcher.poll.parsing import FeedParsing
 from watcher.poll.passes import PollPass
@@ -104,7 +104,7 @@ class Poller(PollPass, FeedOutcomes, GroupWrites, FeedParsing, FeedSchedule):
         self._inline = inline_parse and self._owns_pool
         self._inline_seconds = 0.0  # CPU spent parsing here (parse_pool.INLINE_BUDGET)
         self._parse_slots = (
-            ParseSlots(parse_workers(), on_open=self._allow_workers, worker_cpu=self._parse_cpu)
+            ParseSlots(parse_workers(), on_open=self._allow_workers, worker_cpu=self._parse_cpu, queued=QUEUED)
             if self._owns_pool
             else None
         )
@@ -116,6 +116,8 @@ class Poller(PollPass, FeedOutcomes, GroupWrites, FeedParsing, FeedSchedule):
         self._unchanged_writer: asyncio.Task[None] | None = None
         self._store_queue: list[_Stored] = []
         self._store_writer: asyncio.Task[None] | None = None
+        self._storing = 0
+        self._handed_over: Callable[[], object] | None = None
         self.hosts = Hosts(
             config.poll.per_host,
             generated_feeds(config).rates,

@@ -27,6 +27,7 @@ UNCHANGED_MIN_BATCH = 100  # ... and at least, but for the pass's last ones (_fl
 STORE_BATCH = 64  # changed feeds stored in one transaction, at most
 STORE_GROUP = 32  # ... and, when fewer are waiting, the writer waits up to STORE_GATHER seconds for this many
 STORE_GATHER = 0.1
+STORE_WAITING = 128  # changed feeds waiting for the writer that leave the pass's window of claimed feeds (passes.py)
 T = TypeVar("T")
 
 _Unchanged = tuple[FeedState, FetchResult, datetime, "asyncio.Future[None]"]  # a feed waiting to be recorded
@@ -45,6 +46,8 @@ class GroupWrites:
     _unchanged_writer: asyncio.Task[None] | None
     _store_queue: list[_Stored]
     _store_writer: asyncio.Task[None] | None
+    _storing: int  # feeds handed to the writer whose store is not done
+    _handed_over: Callable[[], object] | None  # told when a feed is handed over (the pass claims another)
 
     async def _write(self, function: Callable[[], T]) -> T:
         # One writer at a time, off the event loop: SQLite has one write lock, and fetching goes on meanwhile.
@@ -134,7 +137,13 @@ class GroupWrites:
             self._store_writer = asyncio.create_task(self._write_stores())
         if held is not None:
             held.release()
-        return await future
+        self._storing += 1
+        if self._handed_over is not None:
+            self._handed_over()
+        try:
+            return await future
+        finally:
+            self._storing -= 1
 
     async def _write_stores(self) -> None:
         """Store the changed feeds queued so far, up to STORE_BATCH in one transaction, until none are left.
