@@ -122,7 +122,7 @@ class StoryKeeper:
             row = rows[analysis.id]
             if row.story_key is not None and row.id not in afresh:
                 # It stays in its story, which meets its new entities from now on.
-                story = _replace_member(book, analysis.facts) or Story(row.story_key, [analysis.facts])
+                story = book.replace(analysis.facts) or Story(row.story_key, [analysis.facts])
             else:
                 story = book.place(analysis.facts)
             self.facts[row.id] = analysis.facts
@@ -202,13 +202,3 @@ def _trim_heap() -> None:
     # The symbols the process has loaded: libc's. Not glibc (musl, macOS): no malloc_trim, the heap is left as it is.
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).malloc_trim(0)
-
-
-def _replace_member(book: StoryBook, facts: ItemFacts) -> Story | None:
-    """Put an item's new analysis in place of its old one; → its story, where the book holds it."""
-    found = None
-    for story in book.stories:
-        if any(member.key == facts.key for member in story.members):
-            story.members = [facts if member.key == facts.key else member for member in story.members]
-            found = story
-    return found
