@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from watcher import clock
-from watcher.analyze import STORY_WINDOW, Analyzer, ItemAnalysis, ItemFacts, ItemInput, Story, StoryBook
+from watcher.analyze import MOST_REPORTS, STORY_WINDOW, Analyzer, ItemAnalysis, ItemFacts, ItemInput, Story, StoryBook
 from watcher.analyze.analyzer import embed_items
 from watcher.analyze.corroborate import corroborate
 from watcher.analyze.embed import Encoder
@@ -106,7 +106,7 @@ class StoryKeeper:
         oldest = min(row.published for row in waiting)
         with self.db.session() as session:
             members, open_ids = open_story_members(
-                session, min(oldest, now) - STORY_WINDOW, set(self.facts), actors, own
+                session, min(oldest, now) - STORY_WINDOW, set(self.facts), actors, own, per_story=MOST_REPORTS
             )
         # Analysed before and the only report of its story: placed afresh, it may join another story.
         afresh = {row.id for row in waiting if row.story_key is not None and row.story_reports <= 1}

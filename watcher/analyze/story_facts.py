@@ -54,12 +54,17 @@ class Story:
     )
 
     def _summary(self) -> tuple[list[ItemFacts], int, frozenset[str], datetime, datetime]:
-        made = self._made
-        if made is None or made[0] is not self.members or made[1] != len(self.members):
-            members = self.members
-            union = frozenset().union(*(member.actors for member in members))
-            times = [member.published for member in members]
-            made = self._made = (members, len(members), union, min(times), max(times))
+        made, members = self._made, self.members
+        if made is not None and made[0] is members and made[1] == len(members):
+            return made
+        # Reports appended since: only they are read (a story hundreds of feeds tell grows by one at a time).
+        start = made[1] if made is not None and made[0] is members and made[1] < len(members) else 0
+        added = members[start:]
+        times = [member.published for member in added]
+        actors = frozenset().union(*(member.actors for member in added))
+        if start:
+            actors, times = actors | made[2], [*times, made[3], made[4]]
+        made = self._made = (members, len(members), actors, min(times), max(times))
         return made
 
     @property
