@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from watcher import clock
-from watcher.analyze import STORY_WINDOW, Analyzer, ItemAnalysis, ItemFacts, ItemInput, Story, StoryBook
+from watcher.analyze import MOST_REPORTS, STORY_WINDOW, Analyzer, ItemAnalysis, ItemFacts, ItemInput, Story, StoryBook
 from watcher.analyze.analyzer import embed_items
 from watcher.analyze.corroborate import corroborate
 from watcher.analyze.embed import Encoder
@@ -106,7 +106,7 @@ class StoryKeeper:
         oldest = min(row.published for row in waiting)
         with self.db.session() as session:
             members, open_ids = open_story_members(
-                session, min(oldest, now) - STORY_WINDOW, set(self.facts), actors, own
+                session, min(oldest, now) - STORY_WINDOW, set(self.facts), actors, own, per_story=MOST_REPORTS
             )
         # Analysed before and the only report of its story: placed afresh, it may join another story.
         afresh = {row.id for row in waiting if row.story_key is not None and row.story_reports <= 1}
@@ -122,7 +122,7 @@ class StoryKeeper:
             row = rows[analysis.id]
             if row.story_key is not None and row.id not in afresh:
                 # It stays in its story, which meets its new entities from now on.
-                story = _replace_member(book, analysis.facts) or Story(row.story_key, [analysis.facts])
+                story = book.replace(analysis.facts) or Story(row.story_key, [analysis.facts])
             else:
                 story = book.place(analysis.facts)
             self.facts[row.id] = analysis.facts
@@ -202,13 +202,3 @@ def _trim_heap() -> None:
     # The symbols the process has loaded: libc's. Not glibc (musl, macOS): no malloc_trim, the heap is left as it is.
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None).malloc_trim(0)
-
-
-def _replace_member(book: StoryBook, facts: ItemFacts) -> Story | None:
-    """Put an item's new analysis in place of its old one; → its story, where the book holds it."""
-    found = None
-    for story in book.stories:
-        if any(member.key == facts.key for member in story.members):
-            story.members = [facts if member.key == facts.key else member for member in story.members]
-            found = story
-    return found

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from watcher.analyze.analyzer import Analyzer, ItemAnalysis, ItemInput
 from watcher.analyze.corroborate import corroborate
 from watcher.analyze.sentences import Event
-from watcher.analyze.stories import STORY_WINDOW, ItemFacts, Story, StoryBook
+from watcher.analyze.stories import MOST_REPORTS, STORY_WINDOW, ItemFacts, Story, StoryBook
 
 
 def analyze_items(analyzer: Analyzer, items: Sequence[ItemInput], book: StoryBook | None = None) -> list[ItemAnalysis]:
@@ -47,6 +47,7 @@ def analyze_items(analyzer: Analyzer, items: Sequence[ItemInput], book: StoryBoo
 
 
 __all__ = [
+    "MOST_REPORTS",
     "STORY_WINDOW",
     "Analyzer",
     "Event",

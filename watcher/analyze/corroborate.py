@@ -17,8 +17,8 @@ from watcher.analyze.stories import ItemFacts, Story
 
 def corroborated_entries(item: ItemFacts, story: Story) -> list[Event]:
     """The entries other reports of `story` make that `item` names the company and the country of, but lacks."""
-    if item.blocker:
-        return []
+    if item.blocker or not item.places:
+        return []  # no country named: none to gain (and a story's reports are many where feeds are)
     found: list[Event] = []
     for member in story.members:
         if member.key == item.key or member.blocker:

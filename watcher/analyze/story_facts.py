@@ -31,32 +31,50 @@ class ItemFacts:
     sounds: frozenset[str] = frozenset()  # the consonants of its Latin names (watcher.analyze.sounds)
     script_words: frozenset[str] = frozenset()  # ... and of its words in other scripts
     title_names: frozenset[str] = frozenset()  # the names of `signals` its headline gives (none in Title Case)
+    _types: tuple[frozenset[tuple[str, str]], frozenset[str]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def event_types(self) -> frozenset[str]:
-        return frozenset(event_type for event_type, _entity in self.events)
+        # Asked of both reports of every fit; `events` may be replaced (corroborate), never changed in place.
+        made = self._types
+        if made is None or made[0] is not self.events:
+            made = self._types = (self.events, frozenset(event_type for event_type, _entity in self.events))
+        return made[1]
 
 
 @dataclass
 class Story:
     key: str  # stable: the key of the report that started it
     members: list[ItemFacts] = field(default_factory=list)
-    # `actors` of the members list it was made from (held, so never another list at its address) and of its length:
-    # asked of every open story for every item placed. Members are appended or the list replaced, never changed.
-    _actors: tuple[list[ItemFacts], int, frozenset[str]] | None = field(default=None, repr=False, compare=False)
+    # What is asked of every open story for every item placed (its actors, first and last report), made once from the
+    # members list it was made from (held, so never another list at its address) and of its length. Members are
+    # appended or the list replaced, never changed in place.
+    _made: tuple[list[ItemFacts], int, frozenset[str], datetime, datetime] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def _summary(self) -> tuple[list[ItemFacts], int, frozenset[str], datetime, datetime]:
+        made, members = self._made, self.members
+        if made is not None and made[0] is members and made[1] == len(members):
+            return made
+        # Reports appended since: only they are read (a story hundreds of feeds tell grows by one at a time).
+        start = made[1] if made is not None and made[0] is members and made[1] < len(members) else 0
+        added = members[start:]
+        times = [member.published for member in added]
+        actors = frozenset().union(*(member.actors for member in added))
+        if start:
+            actors, times = actors | made[2], [*times, made[3], made[4]]
+        made = self._made = (members, len(members), actors, min(times), max(times))
+        return made
 
     @property
     def actors(self) -> frozenset[str]:
-        made = self._actors
-        if made is None or made[0] is not self.members or made[1] != len(self.members):
-            union = frozenset().union(*(member.actors for member in self.members))
-            made = self._actors = (self.members, len(self.members), union)
-        return made[2]
+        return self._summary()[2]
 
     @property
     def last_published(self) -> datetime:
-        return max(member.published for member in self.members)
+        return self._summary()[4]
 
     @property
     def first_published(self) -> datetime:
-        return min(member.published for member in self.members)
+        return self._summary()[3]

@@ -14,8 +14,10 @@ of one company reach 0.73, so the cosine alone cannot decide (docs/benchmarks.md
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from watcher.analyze.signals import FISCAL_YEAR, jaccard
-from watcher.analyze.story_facts import ItemFacts, Story
+from watcher.analyze.story_facts import ItemFacts
 from watcher.analyze.story_names import other_names, other_targets, same_names_across
 
 NEUTRAL_SIMILARITY = 0.35  # two languages neither the encoder nor trigrams can compare
@@ -155,11 +157,10 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
     return True
 
 
-def contradiction(item: ItemFacts, story: Story) -> float:
-    """What the story as a whole says against the item, beyond its best fit with one report: a report that
-    names no quarter must not bridge Q2 and Q3 results, nor one without a place two plants. VETO, or a
+def contradiction(item: ItemFacts, members: Sequence[ItemFacts]) -> float:
+    """What a story's reports (`members`) as a whole say against the item, beyond its best fit with one report: a
+    report that names no quarter must not bridge Q2 and Q3 results, nor one without a place two plants. VETO, or a
     penalty to add to the best fit."""
-    members = story.members
     quarters = frozenset().union(*(member.signals.quarters for member in members))
     if item.signals.quarters and quarters and not item.signals.quarters & quarters:
         return VETO

@@ -86,34 +86,47 @@ def open_story_members(
     known: set[int],
     actors: frozenset[str] | None = None,
     keys: frozenset[str] = frozenset(),
+    per_story: int | None = None,
 ) -> tuple[list[ItemToAnalyse], set[int]]:
     """Reports since `since` of stories whose latest report is after it: with `known` item ids, only their
     story key (the caller keeps their analysis) — the others in full. Older reports of a long story are
     left out: a late report is weighed against the story's recent ones. With `actors`, only the stories that
-    name one of them (a report joins no story it shares no tracked organisation with) or whose key is in `keys`.
-    Second: the ids of every open story's recent reports, taken or not (what the caller may keep in memory)."""
+    name one of them (a report joins no story it shares no tracked organisation with) or whose key is in `keys`;
+    with `per_story`, only that many of each story's latest reports (those a new report is weighed against).
+    Members come in order of publication. Second: the ids of every open story's recent reports, taken or not
+    (what the caller may keep in memory)."""
     rows = session.execute(
-        select(StoryItem.item_id, Story.key, Story.entities)
+        select(StoryItem.item_id, Story.key, Story.entities, StoryItem.published_at)
         .join(Story, Story.id == StoryItem.story_id)
         .where(Story.last_published_at >= since, StoryItem.published_at >= since)
+        .order_by(StoryItem.published_at, StoryItem.item_id)
     ).all()
-    open_ids = {item_id for item_id, _key, _entities in rows}
-    keys_of = {
-        item_id: key
-        for item_id, key, entities in rows
+    open_ids = {item_id for item_id, _key, _entities, _published in rows}
+    taken = [
+        (item_id, key)
+        for item_id, key, entities, _published in rows
         if actors is None or key in keys or not actors.isdisjoint(entities or ())
-    }
-    missing = [item_id for item_id in keys_of if item_id not in known]
-    members = [
-        ItemToAnalyse(item_id, "", "", "", since, "", None, key) for item_id, key in keys_of.items() if item_id in known
     ]
+    if per_story is not None:
+        latest: dict[str, list[int]] = {}
+        for item_id, key in taken:
+            latest.setdefault(key, []).append(item_id)
+        kept = {item_id for ids in latest.values() for item_id in ids[-per_story:]}
+        taken = [(item_id, key) for item_id, key in taken if item_id in kept]
+    keys_of = dict(taken)
+    missing = [item_id for item_id in keys_of if item_id not in known]
+    found = {
+        item_id: ItemToAnalyse(item_id, "", "", "", since, "", None, key)
+        for item_id, key in keys_of.items()
+        if item_id in known
+    }
     for start in range(0, len(missing), 500):
         chunk = missing[start : start + 500]
         for item, feed in session.execute(
             select(Item, Feed).join(Feed, Feed.id == Item.feed_id).where(Item.id.in_(chunk))
         ):
-            members.append(_row(item, feed, keys_of[item.id]))
-    return members, open_ids
+            found[item.id] = _row(item, feed, keys_of[item.id])
+    return [found[item_id] for item_id in keys_of if item_id in found], open_ids
 
 
 def save_analysis(session: Session, analysed: Sequence[AnalysedItem], now: datetime) -> int:
