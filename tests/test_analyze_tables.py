@@ -9,7 +9,7 @@ import json
 import logging
 import pickle
 import subprocess
-from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -56,7 +56,7 @@ class _Runs:
 
 
 def test_a_table_is_plain_data_or_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    for made in ({"key": "k", "when": datetime(2026, 1, 1)}, {"key": "k", "run": _Runs()}):
+    for made in ({"key": "k", "wait": timedelta(days=1)}, {"key": "k", "run": _Runs()}):
         data = pickle.dumps(made, protocol=5)
         with pytest.raises(pickle.UnpicklingError, match="not plain data"):
             tables.loads(data)
