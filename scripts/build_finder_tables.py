@@ -1,5 +1,6 @@
-"""Write watcher/analyze/data/markets-table.json and cues-table.json: the market and cue finders built from their
-sources, so that a process reads them instead of folding and compiling ~20,000 phrases (watcher/analyze/tables.py).
+"""Write watcher/analyze/data/markets-table.pickle, cues-table.pickle and cues-yaml.pickle: the market and cue finders
+built from their sources, so that a process reads them instead of folding and compiling ~20,000 phrases
+(watcher/analyze/tables.py).
 
 Run after changing the country names (data/territories.json, territory_alt_names.json, cities.json, markets.py),
 the cue tables (data/cues.yaml, cues.py) or watcher.match: `.venv/bin/python scripts/build_finder_tables.py`

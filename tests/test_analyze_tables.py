@@ -5,7 +5,11 @@ used (watcher/analyze/tables.py)."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
+import pickle
+import subprocess
+from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -37,9 +41,32 @@ def test_the_shipped_tables_are_what_the_script_builds() -> None:
     assert sorted(path.name for path in built) == sorted([tables.MARKETS, tables.CUES, tables.CUES_YAML])
     for path, (table, key) in built.items():
         assert tables.shipped(path.name, key) is not None, f"{path.name} is stale: run scripts/build_finder_tables.py"
-        assert path.read_text(encoding="utf-8") == tables.dumps({"key": key, **table}), (
+        # As JSON text: in its order too (a finder's rows follow the order of the cue tables and the names).
+        found, expected = tables.loads(path.read_bytes()), tables.plain({"key": key, **table})
+        assert json.dumps(found, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False), (
             f"{path.name} is not what the code builds now: run scripts/build_finder_tables.py"
         )
+
+
+class _Runs:
+    """Pickled as a call of subprocess.run: what a table must never make its reader do."""
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return subprocess.run, (["touch", "/nonexistent/made-by-a-table"],)
+
+
+def test_a_table_is_plain_data_or_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    for made in ({"key": "k", "wait": timedelta(days=1)}, {"key": "k", "run": _Runs()}):
+        data = pickle.dumps(made, protocol=5)
+        with pytest.raises(pickle.UnpicklingError, match="not plain data"):
+            tables.loads(data)
+        monkeypatch.setattr(tables, "data_bytes", lambda name, data=data: data)
+        assert tables.shipped(tables.MARKETS, "k") is None  # built live instead
+    plain = {"key": "k", "names": ["Corea del Sud", "Corea del Sud", None, 3, 1.5, True, {"KR": ["name"]}]}
+    monkeypatch.setattr(tables, "data_bytes", lambda name: tables.dumps(plain))
+    assert tables.shipped(tables.MARKETS, "k") == plain
+    monkeypatch.setattr(tables, "data_bytes", lambda name: tables.dumps(plain)[:-9])  # cut short
+    assert tables.shipped(tables.MARKETS, "k") is None
 
 
 def same_matcher(found: Matcher, expected: Matcher) -> None:

@@ -2,7 +2,7 @@
 
 The names (market_names.py: CLDR's in 43 languages and more, their adjectives, everyday forms) are compiled into one
 automaton with watcher.match's folding and word edges, so "Corea del Sud", "COREA DEL SUD" and "Südkoreas" are found
-the way entity aliases are; compiled once, by scripts/build_finder_tables.py, into data/markets-table.json
+the way entity aliases are; compiled once, by scripts/build_finder_tables.py, into data/markets-table.pickle
 (watcher/analyze/tables.py). Capitals and big cities stand for their country where no country is named (cities.py);
 a region stands for its countries ("the Baltic states", "Baltijā": EE, LV, LT).
 """

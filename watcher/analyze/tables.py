@@ -1,20 +1,28 @@
 """The market and cue finders shipped precomputed: ~20,000 country names and cue phrases folded and compiled once, by
 scripts/build_finder_tables.py, not in every process that analyses an item (issue 12: ~0.35 CPU-s of each).
 
-data/markets-table.json and data/cues-table.json each hold what its finder is made of (watcher.match's table of the
-automaton; for the markets, the names as written and the cities too), data/cues-yaml.json cues.yaml as parsed, and
-each the key of what it was made from: the source tables' bytes (CLDR's names from babel, GeoNames' cities,
+data/markets-table.pickle and data/cues-table.pickle each hold what its finder is made of (watcher.match's table of
+the automaton; for the markets, the names as written and the cities too), data/cues-yaml.pickle cues.yaml as parsed,
+and each the key of what it was made from: the source tables' bytes (CLDR's names from babel, GeoNames' cities,
 cues.yaml), the source of the modules that build it (markets.py or cues.py, and watcher.match), the Unicode data
 folding reads, and FORMAT. A finder uses its table only when that key is the key of the sources it has now;
 otherwise it builds the same thing from them, as before the tables: an edit to the names, the cues or the code
 takes effect at once, and tests/test_analyze_tables.py fails until the tables are made again.
+
+A table is plain data (dicts, lists, strings, numbers, booleans, None: exactly what JSON gives) in a pickle, each
+distinct string stored once: reading the three took ~0.1 CPU-s of `poll --once`'s analysis as JSON (4.6 MB for the
+markets, ~120,000 numbers parsed from text), about half as a pickle (docs/benchmarks.md, issue 12, session 13). Its
+reader makes nothing else: a pickle naming any class or function is refused (PlainUnpickler), so reading one runs
+no code whatever its bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
+import pickle
 import sys
 import unicodedata
 from importlib import resources
@@ -23,10 +31,11 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # of the tables' layout: a change makes every shipped table stale
-MARKETS = "markets-table.json"
-CUES = "cues-table.json"
-CUES_YAML = "cues-yaml.json"  # cues.yaml as read: libyaml takes ~30 ms, json ~2
+FORMAT = 3  # of the tables' layout: a change makes every shipped table stale
+MARKETS = "markets-table.pickle"
+CUES = "cues-table.pickle"
+CUES_YAML = "cues-yaml.pickle"  # cues.yaml as read: PyYAML's import and libyaml take ~60 ms, this ~2
+_PROTOCOL = 5
 
 
 def data_bytes(name: str) -> bytes:
@@ -57,11 +66,23 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=sorted)
 
 
+class PlainUnpickler(pickle.Unpickler):
+    """Reads plain data only: the opcodes of dicts, lists, strings and numbers need no global, and any global (a class
+    to make, a function to call) is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"not plain data: {module}.{name}")
+
+
+def loads(data: bytes) -> Any:
+    return PlainUnpickler(io.BytesIO(data)).load()
+
+
 def shipped(name: str, wanted: str) -> dict[str, Any] | None:
     """The shipped table `name` when it was made from the sources whose key is `wanted`, else None."""
     try:
-        table = json.loads(data_bytes(name))
-    except (OSError, ValueError) as exc:
+        table = loads(data_bytes(name))
+    except Exception as exc:  # missing, cut short or not plain data (pickle raises many kinds): built live
         log.info("analyze.no_table", extra={"fields": {"table": name, "error": f"{type(exc).__name__}: {exc}"}})
         return None
     if not isinstance(table, dict) or table.get("key") != wanted:
@@ -71,16 +92,26 @@ def shipped(name: str, wanted: str) -> dict[str, Any] | None:
 
 
 def write(path: Path, table: dict[str, Any], wanted: str) -> None:
-    """`table` as JSON with its key, a row a line: a table made again differs from the last by lines (git diff)."""
-    path.write_text(dumps({"key": wanted, **table}), encoding="utf-8")
+    """`table` with its key, as dumps() makes it."""
+    path.write_bytes(dumps({"key": wanted, **table}))
 
 
-def dumps(value: object, depth: int = 0) -> str:
-    """JSON with the containers of the first two levels, and the long ones of the third, one item a line."""
-    split = isinstance(value, dict | list) and value and (depth < 2 or (depth == 2 and len(value) > 16))
-    if not split:
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dict):
-        items = [f"{json.dumps(name, ensure_ascii=False)}: {dumps(item, depth + 1)}" for name, item in value.items()]
-        return "{\n" + ",\n".join(items) + "\n}"
-    return "[\n" + ",\n".join(dumps(item, depth + 1) for item in value) + "\n]"  # type: ignore[union-attr]
+def plain(value: object) -> Any:
+    """`value` as a finder reads it: what JSON makes of it (tuples as lists, sets sorted), each distinct string one
+    object (the pickle then stores it once: ~31,000 names and ~20,000 kinds of the markets' table repeat)."""
+    strings: dict[str, str] = {}
+
+    def shared(item: Any) -> Any:
+        if isinstance(item, str):
+            return strings.setdefault(item, item)
+        if isinstance(item, list):
+            return [shared(part) for part in item]
+        if isinstance(item, dict):
+            return {shared(name): shared(part) for name, part in item.items()}
+        return item
+
+    return shared(json.loads(json.dumps(value, ensure_ascii=False)))  # in its order: a finder's rows follow it
+
+
+def dumps(value: object) -> bytes:
+    return pickle.dumps(plain(value), protocol=_PROTOCOL)
