@@ -211,4 +211,5 @@ def _replace_member(book: StoryBook, facts: ItemFacts) -> Story | None:
         if any(member.key == facts.key for member in story.members):
             story.members = [facts if member.key == facts.key else member for member in story.members]
             found = story
+    book.changed()  # its actors may be others now
     return found
