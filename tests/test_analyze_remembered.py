@@ -45,3 +45,18 @@ def test_a_capitalised_word_is_looked_up_as_a_city_once(monkeypatch: pytest.Monk
     found = [cities.find(text) for text in ("Grupa Voltra otwiera biuro w Tallinnas", "Voltra w Tallinnas")]
     assert [hit.code for hit in found[0]] == [hit.code for hit in found[1]] == ["EE"]
     assert looked_up.count("Tallinnas") == 1 and looked_up.count("Voltra") == 1
+
+
+def test_a_table_file_gives_the_rows_asked_for_in_their_order(tmp_path: object) -> None:
+    """RowFile reads each distinct row once and gives them as `table[ids]` would, repeats and order kept."""
+    from pathlib import Path
+
+    import numpy as np
+
+    from watcher.analyze.use_model import TABLE_WIDTH, RowFile
+
+    table = np.arange(7 * TABLE_WIDTH, dtype=np.int64).reshape(7, TABLE_WIDTH).astype(np.uint8)
+    path = Path(str(tmp_path)) / "table.npy"
+    np.save(path, table)
+    ids = np.array([[5, 0], [5, 3], [6, 0]])
+    assert np.array_equal(RowFile(path)[ids.reshape(-1)], table[ids.reshape(-1)])
