@@ -88,7 +88,7 @@ def test_the_market_finder_from_its_table_is_the_one_built_live() -> None:
     found, live = markets.MarketFinder(shipped), markets.MarketFinder()
     same_matcher(found.matcher, live.matcher)
     assert found.exact == live.exact
-    assert vars(found.cities) == vars(live.cities)
+    assert found.cities.parts() == live.cities.parts() and set(vars(found.cities)) == set(vars(live.cities))
     assert set(vars(found)) == set(vars(live))
     for _language, text in texts():
         assert found.find(text) == live.find(text), text

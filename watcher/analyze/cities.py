@@ -23,6 +23,7 @@ _CLITIC_STARTS = frozenset(clitic[0] for clitic in _CLITICS)
 CITY_ENDING = 4  # letters a case ending may add to a city's name: "Tallinnas", "Taline", "Lisabonu"
 CITY_STEM = 5  # letters a name needs before an ending may follow it ("Rabat" does, "Kyiv" does not)
 MAX_CITY_WORDS = 4
+WORDS_REMEMBERED = 4096  # words whose city (or none) is kept (~0.5 MB)
 
 
 @lru_cache(maxsize=4096)
@@ -69,6 +70,12 @@ class CityFinder:
         for key in self.unspaced:
             starts.setdefault(key[0], set()).add(len(key))
         self.starts = {char: sorted(lengths, reverse=True) for char, lengths in starts.items()}
+        self._remember()
+
+    def _remember(self) -> None:
+        # A word's city, remembered: the capitalised words of news repeat ("The", a company's name), and each not a
+        # city's name is tried with every ending it may take (~15 look-ups).
+        self._city_of = lru_cache(maxsize=WORDS_REMEMBERED)(self._city_of_word)
 
     def parts(self) -> dict[str, Any]:
         """What the finder holds, as plain data for from_parts (watcher/analyze/tables.py ships it)."""
@@ -81,6 +88,7 @@ class CityFinder:
         finder.names, finder.unspaced = parts["names"], parts["unspaced"]
         finder.first_words, finder.starts = parts["first_words"], parts["starts"]
         finder.whole = frozenset(parts["whole"])
+        finder._remember()
         return finder
 
     def _tokens(self, text: str) -> list[tuple[int, int, str]]:
@@ -89,7 +97,9 @@ class CityFinder:
         tokens = []
         for match in _TOKEN.finditer(text):
             token, start = match.group(), match.start()
-            cut = next((joiner.start() for joiner in _JOINERS.finditer(token) if _lower_rest(token[joiner.end() :])), 0)
+            cut = 0
+            if "-" in token:  # _JOINERS: most words have none
+                cut = next((join.start() for join in _JOINERS.finditer(token) if _lower_rest(token[join.end() :])), 0)
             if cut and not lower_written(token) and _folded(token) not in self.names:
                 token = token[:cut]
             tokens.append((start, start + len(token), token))
@@ -118,7 +128,7 @@ class CityFinder:
                         continue
                     code = self.names.get(" ".join(word(position) for position in range(index, index + count)))
                 else:
-                    code = self._word(first, word(index))
+                    code = self._city_of(first)
                 if code:
                     found = MarketHit(code, tokens[index][0], last[1], True, True)
                     index += count
@@ -142,6 +152,9 @@ class CityFinder:
                 else:
                     start += 1
         return hits
+
+    def _city_of_word(self, written: str) -> str | None:
+        return self._word(written, _folded(written))
 
     def _word(self, written: str, folded: str) -> str | None:
         code = self.names.get(folded)

@@ -29,6 +29,7 @@ _ORDINAL_QUARTER = [
     (quarter, re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words))})\s*(?:-\s*)?{_QUARTER_WORDS}", re.I))
     for quarter, words in _ORDINALS.items()
 ]  # fmt: skip
+_ANY_QUARTER_WORD = re.compile(_QUARTER_WORDS, re.I)
 _SHORT_QUARTER = re.compile(
     r"(?<![\w])(?:Q|T|K)([1-4])(?![\d])|([1-4])\s*(?:Q|분기|四半期)|第?([一二三四1-4])季度|"
     r"第([1-4])四半期|([1-4])(?:Q|T)\s*\d{2}"
@@ -59,6 +60,7 @@ _MONTH_WORDS = (
 )  # fmt: skip
 _ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                    "November", "December")  # fmt: skip
+_ENGLISH_MONTH_SET = frozenset(_ENGLISH_MONTHS)
 _MONTH_NUMBER = {word: number for number, words in enumerate(_MONTH_WORDS, 1) for word in words.split()}
 _WORD = re.compile(r"\w+")
 _UNTIL_MONTH = re.compile(
@@ -108,7 +110,12 @@ class Signals:
 
 
 def quarters(text: str) -> frozenset[str]:
-    found = {quarter for quarter, pattern in _ORDINAL_QUARTER if pattern.search(text)}
+    # Each ordinal pattern ends in a quarter's word: without one, none of the four is searched for.
+    found = (
+        {quarter for quarter, pattern in _ORDINAL_QUARTER if pattern.search(text)}
+        if _ANY_QUARTER_WORD.search(text)
+        else set()
+    )
     for match in _SHORT_QUARTER.finditer(text):
         digit = next(group for group in match.groups() if group)
         found.add(_CJK_DIGITS.get(digit, digit))
@@ -142,11 +149,11 @@ def names(text: str, skip: frozenset[str] = frozenset(), *, capitals: bool = Tru
     found = set()
     for match in _TOKEN.finditer(text):
         token = match.group()
-        if not token.isascii() or len(token) < 2:
-            continue
+        if not token.isascii() or len(token) < 2 or (token.islower() and token.isalpha()):
+            continue  # a word in lower case (most): no digit, no capital
         digit_and_letter = bool(_HAS_DIGIT_AND_LETTER.match(token))
-        opens_sentence = _opens_sentence(text, match.start())  # "Investors sold ...": capitalised as any first word
-        capitalised = capitals and token[0].isupper() and not opens_sentence and len(token) >= 4
+        # "Investors sold ...": capitalised as any first word
+        capitalised = capitals and token[0].isupper() and len(token) >= 4 and not _opens_sentence(text, match.start())
         inner_capital = any(ch.isupper() for ch in token[1:]) and not token.isupper()
         if digit_and_letter or inner_capital or (capitalised and not token.isupper()):
             folded = fold(token)
@@ -180,10 +187,15 @@ def months(text: str) -> frozenset[str]:
     """Months named in any of the cue tables' languages: "May", "im Mai", "w maju", "5월", "5月"; not the ends of
     a span ("April-December", "January to March": several months, a period of their own), nor a month that ends
     a period running to it ("nine months to September", "hasta septiembre", "bis Ende September")."""
-    spans = _MONTH_SPAN.sub(_month_span, text)
-    spans = _UNTIL_MONTH.sub(_month_until, spans)
-    found = {_MONTH_NUMBER[word] for word in _WORD.findall(fold(spans)) if word in _MONTH_NUMBER}
-    found.update(_ENGLISH_MONTHS.index(word) + 1 for word in _WORD.findall(spans) if word in _ENGLISH_MONTHS)
+    found: set[int] = set()
+    # Spans and periods are only taken out of the text, each a run of whole words: where no word names a month, none
+    # is left to find after them either (most texts).
+    words = _WORD.findall(fold(text))
+    if not _MONTH_NUMBER.keys().isdisjoint(words) or not _ENGLISH_MONTH_SET.isdisjoint(_WORD.findall(text)):
+        spans = _MONTH_SPAN.sub(_month_span, text)
+        spans = _UNTIL_MONTH.sub(_month_until, spans)
+        found.update(_MONTH_NUMBER[word] for word in _WORD.findall(fold(spans)) if word in _MONTH_NUMBER)
+        found.update(_ENGLISH_MONTHS.index(word) + 1 for word in _WORD.findall(spans) if word in _ENGLISH_MONTHS)
     found.update(int(match.group(1)) for match in _CJK_MONTH.finditer(text))
     ends = {_fiscal_end(match) for match in _FISCAL_YEAR.finditer(text)} - {None}
     found -= ends  # "the year ending March": March names the year, no month's figures

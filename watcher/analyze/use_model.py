@@ -96,12 +96,11 @@ class RowFile:
 
     def __getitem__(self, ids: np.ndarray) -> np.ndarray:
         unique, inverse = np.unique(ids, return_inverse=True)
-        rows = np.empty((len(unique), TABLE_WIDTH), dtype=np.uint8)
-        for index, row in enumerate(unique.tolist()):
-            data = os.pread(self._fd, TABLE_WIDTH, self._offset + row * TABLE_WIDTH)
-            if len(data) != TABLE_WIDTH:
-                raise OSError(f"{self.path}: row {row} cut short")
-            rows[index] = np.frombuffer(data, dtype=np.uint8)
+        fd, offset, read = self._fd, self._offset, os.pread
+        data = b"".join([read(fd, TABLE_WIDTH, offset + row * TABLE_WIDTH) for row in unique.tolist()])
+        if len(data) != len(unique) * TABLE_WIDTH:
+            raise OSError(f"{self.path}: a row cut short")
+        rows = np.frombuffer(data, dtype=np.uint8).reshape(len(unique), TABLE_WIDTH)  # one array made, not one a row
         return rows[inverse.reshape(-1)]
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
-from watcher.match.fold import _fold_text, fold
+from watcher.match.fold import _fold_text, _FoldedText, fold
 from watcher.match.results import EntityMatch, Hit, _drop_contained
 from watcher.match.table import _EXCLUDE, _REQUIRE, COLUMNS, MatcherTable, _Pattern, _pattern, compile_table
 from watcher.match.words import _continue_word, _is_spaced_word_char
@@ -21,6 +21,24 @@ if TYPE_CHECKING:  # the parse workers match too: they import no pydantic
 
 
 FIELD_ORDER = ("title", "summary", "content")
+
+
+# The texts Matchers scanned last, folded: an analysed item's headline and sentences are each scanned by more than
+# one (its entities, then each sentence's parties and countries), one after the other. A few, forgotten together: the
+# item's own, not texts met again later.
+_RECENT_FOLDS = 16
+_recent: dict[str, _FoldedText] = {}
+
+
+def _folded(text: str) -> _FoldedText:
+    """_fold_text's, remembered for the last few texts (a text folds to the same each time)."""
+    found = _recent.get(text)
+    if found is None:
+        found = _fold_text(text)
+        if len(_recent) >= _RECENT_FOLDS:
+            _recent.clear()
+        _recent[text] = found
+    return found
 
 
 class _Parts:
@@ -131,7 +149,7 @@ class Matcher:
     def _scan(self, text: str) -> Iterable[tuple[_Pattern, int, int]]:
         if (self.automaton is None and self.parts is None) or not text:
             return
-        source = _fold_text(text)
+        source = _folded(text)
         folded = source.folded
         length = len(folded)
         made = self.made

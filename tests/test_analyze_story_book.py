@@ -1,0 +1,55 @@
+"""The story book's index of open stories by tracked organisation: an item is compared with the stories naming one
+of its organisations, in the book's order, as a scan of every open story would give them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from watcher.analyze import StoryBook
+from watcher.analyze.signals import signals
+from watcher.analyze.story_facts import ItemFacts
+
+START = datetime.now(UTC) - timedelta(days=2)
+
+
+def report(key: str, actors: set[str], axis: int, hours: float = 0.0) -> ItemFacts:
+    """Reports on two axes read nothing alike: each starts a story of its own unless it shares one's axis."""
+    return ItemFacts(key, START + timedelta(hours=hours), "en", f"feed-{key}", frozenset(actors), frozenset(),
+                     frozenset(), frozenset(), signals(""), vector=np.eye(4)[axis])  # fmt: skip
+
+
+def scanned(book: StoryBook, item: ItemFacts) -> list[str]:
+    """What the book's candidates are: every open story naming one of the item's organisations, in its order."""
+    return [story.key for story in book.stories if story.actors & item.actors]
+
+
+def test_a_story_that_comes_to_name_another_company_is_found_for_it_in_the_books_order() -> None:
+    book = StoryBook()
+    scania = book.place(report("scania", {"Scania"}, 0))
+    volvo = book.place(report("volvo", {"Volvo"}, 1, hours=1))
+    assert scania is not volvo
+    # A report of both, read like Scania's: it joins Scania's story, which now names Volvo too, before Volvo's own.
+    assert book.place(report("both", {"Scania", "Volvo"}, 0, hours=2)) is scania
+    asking = report("later", {"Volvo"}, 2, hours=3)
+    assert [story.key for story in book.candidates(asking)] == scanned(book, asking) == ["scania", "volvo"]
+
+
+def test_members_replaced_from_outside_are_read_again_once_the_book_is_told() -> None:
+    book = StoryBook()
+    story = book.place(report("first", {"Scania"}, 0))
+    asking = report("later", {"MAN"}, 1, hours=1)
+    assert book.candidates(asking) == []
+    story.members = [report("first", {"Scania", "MAN"}, 0)]  # its analysis made again (watcher/storykeeper.py)
+    book.changed()
+    assert book.candidates(asking) == [story]
+
+
+def test_stories_closed_leave_the_index() -> None:
+    book = StoryBook()
+    book.place(report("old", {"Scania"}, 0))
+    fresh = book.place(report("fresh", {"Scania"}, 1, hours=80))
+    book.close_before(START + timedelta(hours=80))
+    asking = report("later", {"Scania"}, 2, hours=81)
+    assert book.candidates(asking) == [fresh]
