@@ -86,9 +86,11 @@ def extract_events(
         previous = parties[0] if parties else previous
         if sentence_blockers(sentence):
             continue
-        if not parties and sentence.index == 0 and sole is not None and described(sentence):
+        demoted = any(party.entity == sole for party in sentence.parties)  # "Former Arm executive named CEO"
+        if not parties and sentence.index == 0 and sole is not None and not demoted and described(sentence):
             # "Philippinische Fastfood-Kette eröffnet erste deutsche Filiale" and only Jollibee named below: the
-            # headline's company, described, is the one tracked company the item names.
+            # headline's company, described, is the one tracked company the item names (not one it names as no
+            # party: the startup a former Arm executive heads is not Arm).
             parties = [Party(sole, -1, -1)]
         if not parties and sentence.index >= 1 and title_subject is not None:
             # The lead continues the title: "The German group is paying ..." is about the title's subject.
