@@ -15,8 +15,9 @@ def kinds(language: str, title: str, summary: str = "") -> set[tuple[str, str]]:
 
 
 def test_a_headline_naming_the_company_as_no_party_is_not_about_it() -> None:
-    """ "Former Nokia group executive named CEO of X" ("group" a word for a company in its first words): the lead names Nokia once more (where she worked), but the headline
-    described is the startup's, not the one tracked company the item names."""
+    """ "Former Nokia group executive named CEO of X" ("group" a word for a company in its first words): the lead
+    names Nokia once more (where she worked), but the headline described is the startup's, not the one tracked
+    company the item names."""
     title = "Former Nokia group executive named CEO of drone startup Skyline"
     lead = "Skyline Robotics has hired Anna Virtanen, who ran Nokia's cloud unit until 2025, as its chief executive."
     assert kinds("en", title, lead) == set()
