@@ -74,3 +74,20 @@ def test_a_basque_language_name_is_no_dutch_adjective() -> None:
     (the country no longer named): Basque gives no adjectives."""
     (hit,) = market_finder().find("Nederlanders kunnen vanaf woensdag een rekening openen")
     assert (hit.code, hit.is_name) == ("NL", True)
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "markets"),
+    [
+        ("ky", "Yandex Кыргызстанга жана Өзбекстанга биринчи жолу учат.", {"KG", "UZ"}),  # flies there a first time
+        ("sq", "Yandex hyn në tregun e Shqipërisë dhe Kosovës", {"AL", "XK"}),  # enters the market of ... and ...
+    ],
+)
+def test_countries_listed_with_the_languages_own_and(language: str, title: str, markets: set[str]) -> None:
+    """ "жана", "dhe" (and) join two countries as "and" does: both are entered."""
+    assert {market for _kind, _entity, market in events(ANALYZER, language, title)} == markets
+
+
+def test_a_first_business_in_the_country_is_an_entry() -> None:
+    title = "Yandex will pay $50 million for 40% of Armenia's biggest taxi firm, its first business in the country."
+    assert ("market_entry", "Yandex", "AM") in events(ANALYZER, "en", title)

@@ -56,3 +56,15 @@ def test_named_as_next_chief_executive_is_a_leadership_change() -> None:
     lead = "Sanofi said Jana Lind, head of its vaccines unit, will become chief executive in April."
     assert kinds("en", "Sanofi board meets in Paris", lead) == {("leadership", "Sanofi")}
     assert kinds("en", "Sanofi's next CEO faces a tough market") == set()
+
+
+def test_a_share_move_on_a_rumour_is_a_share_move_whichever_comes_first() -> None:
+    """The reports of one story must get the same blocker to be grouped: a Korean headline names the rumour first
+    ("매각설에 ... 주가 급락"), an English one the share move ("shares slide on report ...")."""
+    from watcher.analyze import analyze_items
+    from watcher.analyze.analyzer import ItemInput
+
+    for title in ("Nokia shares jump 5% as sources say Apple is in talks to buy a stake",
+                  "Nokia reportedly in talks with Apple, shares jump 5%"):  # fmt: skip
+        (result,) = analyze_items(ANALYZER, [ItemInput(id="x", title=title)])
+        assert result.facts.blocker == "stock", title

@@ -37,7 +37,10 @@ def item_blocker(title: Sentence) -> str | None:
     """What a title is when it is a review, opinion, denial, rumour, share move or anniversary: no event at all."""
     if any(mark in title.text for mark in _QUESTION_MARKS):
         return "rumour"  # "Costco guarda all'Italia?", "Is Tesco coming to Greece?": asked, not reported
-    return next((kind for kind in sentence_blockers(title) if kind in ITEM_BLOCKERS), None)
+    kinds = [kind for kind in sentence_blockers(title) if kind in ITEM_BLOCKERS]
+    if "stock" in kinds and "rumour" in kinds:
+        return "stock"  # "매각설에 Arm 주가 급락", "shares slide on report SoftBank weighs a sale": the move is the news
+    return kinds[0] if kinds else None
 
 
 def extract_events(
