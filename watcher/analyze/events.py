@@ -39,7 +39,8 @@ def item_blocker(title: Sentence) -> str | None:
         return "rumour"  # "Costco guarda all'Italia?", "Is Tesco coming to Greece?": asked, not reported
     kinds = [kind for kind in sentence_blockers(title) if kind in ITEM_BLOCKERS]
     if "stock" in kinds and "rumour" in kinds:
-        return "stock"  # "매각설에 Arm 주가 급락", "shares slide on report SoftBank weighs a sale": the move is the news
+        # "매각설에 Arm 주가 급락", "shares slide on report SoftBank weighs a sale": the move is the news.
+        return "stock"
     return kinds[0] if kinds else None
 
 
