@@ -108,3 +108,10 @@ def test_nepali_and_galician_told_from_hindi_and_spanish_by_their_little_words()
     assert language.detect_language(galician) == "gl"
     spanish = "La empresa Pescanova y el ayuntamiento de Vigo firman un convenio para la formación de los marineros"
     assert language.detect_language(spanish) == "es"
+
+
+def test_a_declared_language_written_in_cyrillic_holds_over_a_cyrillic_headline() -> None:
+    """ "en" declared over a Cyrillic headline is a portal's default, detected past; "kk" declared is Kazakh, which the
+    model took for Kyrgyz (and read with Kyrgyz cues, once Kyrgyz had a table of its own)."""
+    assert language.item_language("kk", "Zantoria Бразилияда жұмысын бастады", "") == "kk"
+    assert language.item_language("en", "Яндекс выходит на рынок Бразилии", "") == "ru"
