@@ -14,6 +14,7 @@ stands for the adjective where the two coincide ("coreano", "koreanisch", "ко�
 from __future__ import annotations
 
 import json
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -29,7 +30,13 @@ LOCALES = (
     # Tamil "சவுதி அரேபியா", Kazakh "Өзбекстан", Swahili, Amharic ...
     "af", "am", "az", "bs", "gu", "ha", "hy", "is", "ka", "kk", "kn", "ky", "mk", "ml", "mr", "ne", "pa", "si", "so",
     "sq", "sw", "ta", "te", "tg", "tk", "uz",
+    # Session 13 (heldout24): Khmer "កម្ពុជា", Lao "ກຳປູເຈຍ", Mongolian "Монгол", Burmese, Pashto, Maltese "il-Kambodja",
+    # Irish "an Chambóid", Welsh, Basque, Galician, Yoruba: languages of that set that had no country names.
+    "km", "lo", "mn", "my", "ps", "mt", "ga", "cy", "eu", "gl", "yo",
 )  # fmt: skip
+# A definite article CLDR writes before a name (Maltese "il-Kambodja", "iċ-Ċina", "l-Irlanda"; Irish "an Chambóid",
+# "an tSín"): a text says "fil-Kambodja", "f'Kambodja", "sa Chambóid", so the name without it is matched.
+ARTICLE = re.compile(r"^(?:(?:i[lċdnrstxzż]|l)-|(?:an t|an )(?=\w))")
 # Vietnamese names of one syllable fold into common words of other languages (Mỹ → "my", Ý → "y"): only its names
 # of two syllables or more ("Việt Nam", "Hàn Quốc", "Ấn Độ") are kept, and no adjectives.
 WORDS_AT_LEAST = {"vi": 2}
@@ -52,13 +59,15 @@ def build() -> dict[str, dict[str, dict[str, list[str]]]]:
         for territory, name in locale.territories.items():
             country = territory.isalpha() and len(territory) == 2 and territory not in NOT_COUNTRIES
             if country and len(name.split()) >= WORDS_AT_LEAST.get(code, 1):
-                by_country.setdefault(territory, set()).add(name)
+                by_country.setdefault(territory, set()).add(ARTICLE.sub("", name) if code in ("mt", "ga") else name)
         # Kept apart: "Deutsch", "Türkçe", "Japanese" say "German", not "Germany" (and "Türkçe*" is no name for
         # "Turkcell"); the analysis weighs a country's name over its adjective.
         adjectives: dict[str, set[str]] = {}
         for language, country in NATIONAL_LANGUAGES.items():
             name = locale.languages.get(language)
-            if name and code not in ("zh", "zh_Hant", "ja", "ko", "vi"):  # CJK language names end in 语/語/어
+            # CJK language names end in 语/語/어; Basque's end in "-era", whose stem is another language's word
+            # ("nederlandera": "Nederlanders", the Dutch, in Dutch), and its adjectives are other words ("nederlandar").
+            if name and code not in ("zh", "zh_Hant", "ja", "ko", "vi", "eu"):
                 adjectives.setdefault(country, set()).add(name)
         names[code] = {
             "names": {country: sorted(values) for country, values in sorted(by_country.items())},
@@ -74,6 +83,7 @@ def build() -> dict[str, dict[str, dict[str, list[str]]]]:
 CHECKED_LOCALES = (
     "bg", "bn", "ca", "et", "fa", "fil", "hr", "lt", "lv", "ms", "sl", "sr", "ur", "vi",
     "af", "az", "bs", "ha", "is", "so", "sq", "sw", "tk", "uz",
+    "mt", "ga", "cy", "eu", "gl", "yo",
 )  # fmt: skip
 EVERYDAY_IN = ("en", "es", "de", "fr", "it", "pt", "nl", "pl", "tr", "sv", "id")
 COMMON_ZIPF = 4.3

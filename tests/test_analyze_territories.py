@@ -39,7 +39,10 @@ def test_the_shipped_names_are_what_the_script_builds() -> None:
 
 def test_the_names_hold_what_the_analysis_and_the_digest_read() -> None:
     territories = json.loads((DATA / "territories.json").read_text(encoding="utf-8"))
-    assert len(territories) == 69 and "대한민국" in territories["ko"]["names"]["KR"]
+    assert len(territories) == 80 and "대한민국" in territories["ko"]["names"]["KR"]
+    # Maltese and Irish names without CLDR's article ("il-Kambodja", "an tSín"); no Basque adjectives.
+    assert territories["mt"]["names"]["KH"] == ["Kambodja"] and territories["ga"]["names"]["KH"] == ["Chambóid"]
+    assert territories["eu"]["adjectives"] == {}
     assert territories["vi"]["names"]["VN"] == ["Việt Nam"] and "MX" not in territories["vi"]["names"]  # "Mê-hi-cô"
     assert "TD" not in territories["lv"]["names"]  # "Čada" is Spanish "cada"
     assert territories["ca"]["names"]["ES"] == ["Espanya"]

@@ -33,8 +33,12 @@ _CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "má
 _BEGIN_REACH = 16  # characters between a weak results word and the start beside it ("satışına Mayıs ayında başlanacak")
 # A merger of the company's own units: the merging verb, then "its" ("merges its food and grocery businesses",
 # "fusionne ses filiales", "fusiona sus dos negocios", "fonde le sue controllate", "funde suas operações").
+# So is one of units named as such, a word or two after the verb: "merges regional offices", "fusionne deux filiales",
+# "fusiona sus oficinas regionales".
 _OWN_UNITS = re.compile(
-    r"(?:merg|fusion|fusiona|fonde|funde|fundir|combin)\w*\s+(?:its|their|ses|leurs|sus|suas|seus|le sue|i suoi)\s",
+    r"(?:merg|fusion|fusiona|fonde|funde|fundir|combin)\w*\s+(?:(?:its|their|ses|leurs|sus|suas|seus|le sue|i suoi)\s"
+    r"|(?:\w+\s+){0,2}(?:offices|units|divisions|departments|subsidiaries|branches|hubs|bureaux|filiales|"
+    r"oficinas|divisiones|sucursales|uffici|divisioni|filiali|escritórios|divisões|filiais)\b)",
     re.IGNORECASE,
 )
 _APPOINT_REACH = 30  # characters between a naming verb and the post ("named Mariana Cortés chief executive")

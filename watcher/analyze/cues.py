@@ -167,8 +167,13 @@ SUFFIX_CUES: dict[str, dict[str, str]] = {
     "service": {lang: r"\w{3,}app(?:en)?\b" for lang in ("nl", "sv", "da", "no")},
     "earnings": {"de": r"\w{3,}(?:gewinn|gewinne|umsatz|umsätze|ergebnis)\b"},
     "org_noun": {"de": r"\w{3,}(?:hersteller|konzern|bauer|riese|händler|gruppe|versorger|anbieter|kette)\b"},
-    # "日本上陸から40年", "진출 30주년", "进入中国20周年": an anniversary, in languages that write the number with it.
-    "anniversary": {"ja": r"から\d+年(?!ぶり)", "ko": r"\d+\s?주년", "zh": r"\d+\s?周年"},
+    # "日本上陸から40年", "진출 30주년", "进入中国20周年": an anniversary, in languages that write the number with it;
+    # "进入中国三十五年" (35 years since it entered China), the number in words and no "周".
+    "anniversary": {
+        "ja": r"から\d+年(?!ぶり)",
+        "ko": r"\d+\s?주년",
+        "zh": r"\d+\s?周年|(?:进入|进军|登陆|登陸|扎根|落户)\w{1,4}?[\d一二三四五六七八九十百]+周?年(?![内後后底初中])",
+    },
 }
 
 # A separable verb's particle: the last word of its clause (before punctuation, a conjunction or the end).

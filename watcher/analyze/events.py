@@ -37,7 +37,11 @@ def item_blocker(title: Sentence) -> str | None:
     """What a title is when it is a review, opinion, denial, rumour, share move or anniversary: no event at all."""
     if any(mark in title.text for mark in _QUESTION_MARKS):
         return "rumour"  # "Costco guarda all'Italia?", "Is Tesco coming to Greece?": asked, not reported
-    return next((kind for kind in sentence_blockers(title) if kind in ITEM_BLOCKERS), None)
+    kinds = [kind for kind in sentence_blockers(title) if kind in ITEM_BLOCKERS]
+    if "stock" in kinds and "rumour" in kinds:
+        # "매각설에 Arm 주가 급락", "shares slide on report SoftBank weighs a sale": the move is the news.
+        return "stock"
+    return kinds[0] if kinds else None
 
 
 def _previews_results(title: Sentence) -> bool:
@@ -94,9 +98,11 @@ def extract_events(
         previous = parties[0] if parties else previous
         if sentence_blockers(sentence):
             continue
-        if not parties and sentence.index == 0 and sole is not None and described(sentence):
+        demoted = any(party.entity == sole for party in sentence.parties)  # "Former Arm executive named CEO"
+        if not parties and sentence.index == 0 and sole is not None and not demoted and described(sentence):
             # "Philippinische Fastfood-Kette eröffnet erste deutsche Filiale" and only Jollibee named below: the
-            # headline's company, described, is the one tracked company the item names.
+            # headline's company, described, is the one tracked company the item names (not one it names as no
+            # party: the startup a former Arm executive heads is not Arm).
             parties = [Party(sole, -1, -1)]
         if not parties and not sentence.parties and sentence.index >= 1 and title_subject is not None:
             # The lead continues the title: "The German group is paying ..." is about the title's subject (not one

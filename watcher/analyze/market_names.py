@@ -29,7 +29,8 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "DE": ["Deutschlands", "Германи*", "독일", "德国", "ドイツ", "Niemiec"],
     "CN": ["Chinas", "Кита*", "중국", "中国", "中國"],
     "JP": ["Japans", "Япони*", "일본", "日本"],
-    "IN": ["India", "Indien", "Inde", "Индия", "Индии", "Индию", "인도", "印度", "インド", "الهند"],
+    # Telugu "భారత్‌లో" (in India): its everyday name, not CLDR's "భారతదేశం".
+    "IN": ["India", "భారత్*", "Indien", "Inde", "Индия", "Индии", "Индию", "인도", "印度", "インド", "الهند"],
     "VN": ["Vietnam", "Viet Nam", "Wietnam*", "Вьетнам*", "베트남", "越南", "ベトナム", "فيتنام"],
     "HU": ["Węgrzech", "Węgier", "Венгри*"],
     "BA": ["Bosnia-Herzegovina", "Bosnien-Herzegowina", "Bosnie-Herzégovine", "Bosna i Hercegovina",
@@ -38,6 +39,10 @@ EXTRA_NAMES: dict[str, list[str]] = {
     "CZ": ["Czech Republic", "Tschechien", "Česk*"],  # "v Česku", "do Česka" (Czech and Slovak)
     "FI": ["Suome*"],  # Finnish: "Suomeen", "Suomessa", "Suomen markkinoille"
     "PH": [{"text": "PH", "case_sensitive": True}, "Pinas", "Pilipinas"],  # "rolls into PH", "pasok na sa Pinas"
+    # Irish "in Éirinn" (in Ireland: CLDR's "Éire" in the dative); Sinhala "ශ්‍රී ලංකා" without CLDR's ending "-ව"
+    # ("ශ්‍රී ලංකා වෙළඳපොළ", the Sri Lankan market).
+    "IE": ["Éirinn", "hÉireann"],
+    "LK": ["ශ්\u200dරී ලංකා*"],
     # Estonian illatives that double a consonant ("Hilton jõudis Lätti", "tuleb Leetu"), which no ending finds.
     "LT": ["Литв*", {"text": "Leetu", "case_sensitive": True}],
     "LV": [{"text": "Lätti", "case_sensitive": True}],

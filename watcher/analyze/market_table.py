@@ -45,10 +45,12 @@ from watcher.match.words import written_unspaced
 
 # Names in these languages change their ending: a '*' replaces the final vowels of each word.
 _STEMMED = {"ru", "uk", "pl", "cs", "sk", "hr", "sr", "sl", "lt", "lv", "bg"}
+# Albanian declines a name's end too: "Maqedonia e Veriut", "Maqedoninë e Veriut", "Shqipëri", "Shqipërisë".
+_STEMMED |= {"sq"}
 # ... and in these, suffixes are added to the whole word.
 _SUFFIXED = {"tr", "fi", "hu", "el", "de", "nl", "sv", "da", "nb", "et", "bn"}  # Bengali: "বাংলাদেশে"
 # ... as in these agglutinative languages: "அரேபியாவில்" (Tamil), "Өзбекстанда" (Kazakh), "Azərbaycanda".
-_SUFFIXED |= {"ta", "te", "kn", "ml", "mr", "kk", "ky", "az", "uz", "tk", "ka", "hy", "si", "tg"}
+_SUFFIXED |= {"ta", "te", "kn", "ml", "mr", "kk", "ky", "az", "uz", "tk", "ka", "hy", "si", "tg", "mn"}
 _VOWELS = set("aeiouyąęóаеёиоуыэюяйьіїєαεηιουω")
 
 # Three-letter names in Arabic and Hebrew script that are everyday words or given names: "סרק" (blank, Sark),

@@ -154,6 +154,9 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "to build second Brazilian plant"
     if _exports(sentence):
         made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "ships a new batch ... to Australia"
+    if _supplies_a_party(sentence):
+        # "to supply 300 robots to Olympus for a new plant it is building in Fukushima": the plant is the customer's.
+        made = [(kind, cue) for kind, cue in made if not (kind == "market_entry" and cue.kind in ("facility", "build"))]
     if any(kind == "earnings" for kind, _cue in made):
         # "The maker, investor in a plant complex in Quang Ninh, reported a net loss": a plant that describes the
         # company whose results are the news, no plant built.
@@ -170,6 +173,12 @@ def _bought_to_enter(sentence: Sentence, kinds: dict[str, Cue]) -> bool:
         return False
     between = _PURPOSE_AFTER_COMMA.sub(" ", sentence.text[buying.end : entering.start])
     return not _CLAUSE_BREAK.search(between) and country_near(sentence, entering) and arrives(sentence, buying)
+
+
+def _supplies_a_party(sentence: Sentence) -> bool:
+    """One tracked company supplying another, in a sentence that names a plant: the plant is the customer's (or
+    the supplier's own, at home or abroad; either way no entry the sentence can tell)."""
+    return any(cue.kind == "supply" for cue in sentence.cues) and len({party.entity for party in sentence.parties}) >= 2
 
 
 def _exports(sentence: Sentence) -> bool:
