@@ -36,13 +36,12 @@ def test_a_story_that_comes_to_name_another_company_is_found_for_it_in_the_books
     assert [story.key for story in book.candidates(asking)] == scanned(book, asking) == ["scania", "volvo"]
 
 
-def test_members_replaced_from_outside_are_read_again_once_the_book_is_told() -> None:
+def test_a_report_analysed_again_brings_its_new_organisations_to_its_story() -> None:
     book = StoryBook()
     story = book.place(report("first", {"Scania"}, 0))
     asking = report("later", {"MAN"}, 1, hours=1)
     assert book.candidates(asking) == []
-    story.members = [report("first", {"Scania", "MAN"}, 0)]  # its analysis made again (watcher/storykeeper.py)
-    book.changed()
+    assert book.replace(report("first", {"Scania", "MAN"}, 0)) is story  # its analysis made again (storykeeper)
     assert book.candidates(asking) == [story]
 
 

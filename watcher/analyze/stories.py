@@ -95,10 +95,6 @@ class StoryBook:
             self._index.add(best, item)
         return best
 
-    def changed(self) -> None:
-        """A story's members were replaced outside place(), replace() and close_before: the index is made again."""
-        self._index = None
-
     def replace(self, facts: ItemFacts) -> Story | None:
         """Put an item's new analysis in place of its old one; → its story, where the book holds it."""
         found = None
