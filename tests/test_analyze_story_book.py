@@ -52,3 +52,16 @@ def test_stories_closed_leave_the_index() -> None:
     book.close_before(START + timedelta(hours=80))
     asking = report("later", {"Scania"}, 2, hours=81)
     assert book.candidates(asking) == [fresh]
+
+
+def test_a_report_analysed_again_is_found_in_its_story_and_only_while_that_story_is_open() -> None:
+    book = StoryBook()
+    old = book.place(report("old", {"Scania"}, 0))
+    fresh = book.place(report("fresh", {"Volvo"}, 1, hours=80))
+    assert book.replace(report("old", {"Scania", "MAN"}, 0)) is old
+    assert [member.actors for member in old.members] == [frozenset({"Scania", "MAN"})]
+    book.close_before(START + timedelta(hours=80))
+    assert book.replace(report("old", {"Scania"}, 0)) is None  # its story closed: the storykeeper makes it anew
+    assert book.replace(report("fresh", {"Volvo", "MAN"}, 1, hours=80)) is fresh
+    assert book.replace(report("never-placed", {"Volvo"}, 1, hours=81)) is None
+    assert fresh.members[0].actors == frozenset({"Volvo", "MAN"})

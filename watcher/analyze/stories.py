@@ -54,6 +54,9 @@ class StoryBook:
     def __init__(self, stories: Iterable[Story] = ()) -> None:
         self.stories: list[Story] = list(stories)
         self._index: StoryIndex | None = None  # made when an item first has more than MOST_FITTED candidates
+        # Report key → its story: a backfill analyses thousands of reports again, and a scan of every open story for
+        # each made that quadratic.
+        self._story_of: dict[str, Story] = {member.key: story for story in self.stories for member in story.members}
 
     def candidates(self, item: ItemFacts) -> list[Story]:
         """The open stories naming an organisation the item names, with a report within STORY_WINDOW of it; the
@@ -91,18 +94,18 @@ class StoryBook:
             best = Story(item.key)
             self.stories.append(best)
         best.members.append(item)
+        self._story_of[item.key] = best
         if self._index is not None:
             self._index.add(best, item)
         return best
 
     def replace(self, facts: ItemFacts) -> Story | None:
         """Put an item's new analysis in place of its old one; → its story, where the book holds it."""
-        found = None
-        for story in self.stories:
-            if any(member.key == facts.key for member in story.members):
-                story.members = [facts if member.key == facts.key else member for member in story.members]
-                found = story
-        if found is not None and self._index is not None:
+        found = self._story_of.get(facts.key)
+        if found is None:
+            return None
+        found.members = [facts if member.key == facts.key else member for member in found.members]
+        if self._index is not None:
             self._index.add(found, facts)
         return found
 
@@ -117,6 +120,7 @@ class StoryBook:
                 story.members = [member for member in story.members if member.published >= since]
                 kept.append(story)
         self.stories = kept
+        self._story_of = {member.key: story for story in kept for member in story.members}
         self._index = None  # rows of reports now forgotten: made again when next needed
 
 
