@@ -1,6 +1,11 @@
 """The event precision grid (tests/event_traps.py): each row's events exactly, and the grid's precision and recall.
 
 Rows the analyser still gets wrong are marked xfail (strict), with why, so a fix shows as an unexpected pass.
+Round 4 (tests/data/event_traps/fourth_*.tsv, 207 rows) measured before any tuning on it: P 0.697 (69/99), R 0.775
+(69/89); the whole grid then P 0.877 (306/349), R 0.903 (306/339), 75 rows wrong. After its rules (branch
+events-precision5): round 4 P 0.945 (86/91), R 0.966 (86/89); the whole grid P 0.962 (328/341), R 0.962 (328/341), 25
+rows wrong (two older labels corrected by the taxonomy on the way: both parties of Lufthansa and Airbus's maintenance
+deal, and Boeing's new head of its defence unit, as in the row that says so without the Airbus veteran).
 """
 
 from __future__ import annotations
@@ -12,32 +17,47 @@ from watcher.analyze import Analyzer
 
 # Rows the analyser still gets wrong, by (language, kind), with why.
 KNOWN_MISSES: dict[tuple[str, str], str] = {
-    ("tr", "rival"): "'Arçelik'e rakip' (a rival to Arçelik): the marker after the name, in a language read before it",
     ("tr", "pos_acq"): "'Anlaşmayla' (with the deal) in the lead adds a partnership to the purchase",
     ("sv", "pos_earnings"): "'Ikeas' (Ikea's): the alias does not match the Swedish genitive",
     ("fi", "pos_earnings"): "'Nokian' (Nokia's): the alias does not match the Finnish genitive",
     ("sl", "pos_earnings"): "'Renaultova' (Renault's): the alias does not match the Slovene adjective",
-    ("sk", "pos_leader"): "'má nového predsedu predstavenstva' (has a new chairman): no verb of appointing",
     ("hu", "pos_entry"): "'belép a bosnyák piacra': 'belép a' is a cue, the Bosnian adjective after 'a' is not found",
     ("ro", "pos_legal"): "'Consiliul Concurenței amendează Carrefour România': the country after the name hides it",
-    ("en", "customer"): "'on demand from Nvidia and Xiaomi': a customer named in a supplier's results gets them",
-    ("en", "sued_bystander"): "'Samsung's store not affected' after a semicolon: the negation does not reach it",
+    ("en", "sued_bystander"): "'Apple sued ...; Samsung's store not affected': the lead's class action goes to the "
+    "title's one tracked name, though a semicolon parts it from the suit",
     ("fr", "supply_deal"): "'des batteries de CATL': the supplier of a deal, named after 'de', is not taken as a party",
-    ("pt", "anniversary"): "'completa 25 anos da fusão': no Portuguese anniversary cue for 'completa N anos'",
     ("pt", "rival_results"): "'ultrapassa Ambev em vendas': no figure, so the weak 'vendas' makes no results",
     ("zh", "rumour3"): "a headline opening with 传 (reportedly): 传 opens names too (传音, Transsion)",
-    ("en", "other_exec2"): "'Airbus veteran appointed': a past employer named before 'veteran' is taken as the subject",
-    ("en", "prize"): "'wins' is a legal cue (wins a case): an award won is no ruling",
+    ("en", "prize"): "'The jury praised its software': a prize's jury is read as a court's",
     ("de", "pos_launch2"): "'startet' alone is no launch cue: it also starts production, talks or strikes",
     ("es", "rival2"): "'gana cuota' (gains share): 'gana' (earns) is a results cue",
-    ("it", "pos_layoffs2"): "'accordo con i sindacati': an agreement with the unions is read as a partnership",
-    ("pt", "pos_leader2"): "'aprova ... como presidente': a board's approval is no Portuguese verb of appointing",
     ("pl", "pos_launch2"): "'uruchamia' (launches) is no Polish launch cue: it also starts production lines",
     ("ja", "strike"): "'受注システム' (the ordering system): 受注 (orders won) is a partnership cue",
     ("ja", "pos_earnings3"): "'新型機' (the new console) in the lead makes a launch beside the forecast",
     ("en", "pos_legal3"): "'adds Tencent to list of Chinese military companies': a blacklisting has no legal cue",
     ("it", "strike"): "'protestano contro': 'contro' (against) is an Italian legal cue",
-    ("hu", "pos_leader3"): "'Új ügyvezető a Lidl élén' (a new head at Lidl): no verb of appointing",
+    (
+        "pl",
+        "lead_event",
+    ): "'podpisał umowę zakupu' (signed a purchase agreement): the agreement is read, the purchase not",
+    (
+        "ja",
+        "chosen",
+    ): "'新型車両の供給元' (supplier of new trains): 新型 (new model) makes a launch beside the supply deal",
+    ("zh", "chosen"): "'获选为...供应商' (chosen as supplier): no Chinese cue for being chosen as a supplier",
+    ("ko", "lead_event"): "'조직 개편' (a reorganisation): 개편 (revamp) is a launch cue, for services revamped",
+    (
+        "tl",
+        "lead_event",
+    ): "'Binili ng kumpanya' (the company bought): the agent after 'ng' is a description, not a name",
+    (
+        "en",
+        "home_plant",
+    ): "'Hyundai opens a new plant in Ulsan': a plant at home, which only a configured home can tell",
+    (
+        "es",
+        "home_plant",
+    ): "'Inditex abre un nuevo centro logístico en Zaragoza': at home, which only a configured home tells",
 }
 
 
@@ -64,10 +84,10 @@ def test_grid_precision_and_recall(analyzer: Analyzer) -> None:
         right += len(got & row.events)
         given += len(got)
         labelled += len(row.events)
-    # Measured 0.948 / 0.948 with the grid's cues and rules (0.804 / 0.900 before them); issue 11's targets on unseen
-    # items are 0.90 / 0.70.
-    assert right / given >= 0.94
-    assert right / labelled >= 0.94
+    # Measured 0.962 / 0.962 on the four rounds (0.877 / 0.903 when round 4 was added, before its rules; three rounds
+    # 0.948 / 0.948, and 0.804 / 0.900 before theirs); issue 11's targets on unseen items are 0.90 / 0.70.
+    assert right / given >= 0.95
+    assert right / labelled >= 0.95
 
 
 def test_grid_covers_the_languages_and_traps() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from watcher.analyze.sentences import Cue, Sentence
+from watcher.analyze.sentences import Cue, Sentence, apart
 from watcher.analyze.signals import quarters, without_quarters
 
 # A figure that is not a year: "sales rose 9%", "2分기", not "in 2026".
@@ -170,8 +170,9 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
         events.pop("product_launch")  # "发布中期业绩", "publishes its results": the results released, not a product
     if "announce" in kinds and not events:
         events["product_launch"] = kinds["announce"]  # 発表 alone: a product; with results, the results
-    if "preview" in kinds:
-        # "to publish third-quarter results next week", "将于下周发布财报": results to come (their release no launch)
+    if "preview" in kinds and not apart(sentence.text, kinds["preview"], events.get("earnings")):
+        # "to publish third-quarter results next week", "将于下周发布财报": results to come (their release no launch);
+        # not "Inditex sales rise 8%; H&M reports next week", another clause's
         events.pop("earnings", None)
     return sorted(events.items(), key=lambda pair: pair[1].start)
 

@@ -48,6 +48,12 @@ Kinds beyond the taxonomy's event types:
   deliveries that start ("Penjualan dimulai pada kuartal keempat", "deliveries begin in January");
 - `appoint` ("named", "designa", "起用") beside a `role` ("chief executive", "directora general", "社長"), either
   side, makes a leadership change: "named Mariana Cortés chief executive";
+- `chosen` ("selected by", "ales de"): a partnership, unless the sentence names a plant or makes a market entry (a
+  site picked: "Hungary picked by Baowu for a steel plant");
+- `fix` ("patch", "不具合を修正"): no product launch in its sentence;
+- `labour` ("unions", "sindacati", "IG Metall"): no partnership in its sentence (a pay or job-cuts agreement);
+- `minor_role` ("spokesperson", "directeur artistique", "広報部長") anywhere in an item that names no `role`: no
+  leadership change (a post below the board);
 - blockers: `rumour`, `denial`, `negation`, `review`, `opinion`, `stock`, `anniversary` drop the sentence
   (in a title: the whole item); `not_party` marks the entity next to it as no party ("following Toyota", "a
   supplier to Daikin").
@@ -163,13 +169,19 @@ def blockers() -> Table:
 SUFFIX_CUES: dict[str, dict[str, str]] = {
     "facility": {"de": r"\w{3,}(?:werk|werks|fabrik)\b", "nl": r"\w{3,}fabriek\b", "sv": r"\w{3,}fabrik\b"},
     "jobs": {"de": r"\w{3,}stellen\b"},
+    "legal": {"sv": r"\w{3,}böter\b"},  # "miljonböter", "mångmiljonböter": a fine in a compound
     # "betaalapp", "betalingsappen": an app in a compound (entry grid: "lanceert betaalapp in India").
     "service": {lang: r"\w{3,}app(?:en)?\b" for lang in ("nl", "sv", "da", "no")},
     "earnings": {"de": r"\w{3,}(?:gewinn|gewinne|umsatz|umsätze|ergebnis)\b"},
     "org_noun": {"de": r"\w{3,}(?:hersteller|konzern|bauer|riese|händler|gruppe|versorger|anbieter|kette)\b"},
     # "日本上陸から40年", "진출 30주년", "进入中国20周年": an anniversary, in languages that write the number with it;
-    # "进入中国三十五年" (35 years since it entered China), the number in words and no "周".
+    # "进入中国三十五年" (35 years since it entered China), the number in words and no "周". "50 Jahre Golf GTI",
+    # "Vor 125 Jahren": the years counted, opening a title or looking back (not "30 Jahre Wartung", a contract's
+    # length); "marks 50 years in Switzerland"; "completa 25 anos".
     "anniversary": {
+        "de": r"^\W*\d+\s+Jahre\b|\bvor\s+\d+\s+Jahren\b",
+        "en": r"\bmark(?:s|ed|ing)?\s+\d+\s+years\b",
+        "pt": r"\bcomplet(?:a|ou|am|aram)\s+\d+\s+anos\b",
         "ja": r"から\d+年(?!ぶり)",
         "ko": r"\d+\s?주년",
         "zh": r"\d+\s?周年|(?:进入|进军|登陆|登陸|扎根|落户)\w{1,4}?[\d一二三四五六七八九十百]+周?年(?![内後后底初中])",
@@ -178,7 +190,8 @@ SUFFIX_CUES: dict[str, dict[str, str]] = {
 
 # A separable verb's particle: the last word of its clause (before punctuation, a conjunction or the end).
 SPLIT_MARK = " … "
-_CLAUSE_END = r"(?=\s*(?:$|[,.;:!?)\]\u2013\u2014-]|\s(?:und|oder|aber|en|of|maar|and)\b))"
+# A price may follow it: "neemt de keten Profi over voor 1,3 miljard euro".
+_CLAUSE_END = r"(?=\s*(?:$|[,.;:!?)\]\u2013\u2014-]|\s(?:und|oder|aber|en|of|maar|and|voor|für)\b))"
 
 
 def split_cue_pattern(phrase: str) -> str:

@@ -26,7 +26,7 @@ from watcher.analyze.entry_country import already_present, also_entered, entry_m
 from watcher.analyze.homes import item_homes
 from watcher.analyze.local_press import written_locally
 from watcher.analyze.sentence_events import sentence_blockers, sentence_event_cues
-from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Event, Party, Sentence, cue_language_of
+from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Event, Party, Sentence, apart, cue_language_of
 from watcher.analyze.subjects import described, parties_of, subjects_of
 
 EVIDENCE_CHARS = 240
@@ -45,8 +45,10 @@ def item_blocker(title: Sentence) -> str | None:
 
 
 def _previews_results(title: Sentence) -> bool:
-    kinds = {cue.kind for cue in title.cues}
-    return "preview" in kinds and bool(kinds & {"earnings", "earnings?"})
+    """A title that previews results in one clause: not "Inditex sales rise 8%; H&M reports next week"."""
+    previews = [cue for cue in title.cues if cue.kind == "preview"]
+    results = [cue for cue in title.cues if cue.kind in ("earnings", "earnings?")]
+    return any(not apart(title.text, preview, result) for preview in previews for result in results)
 
 
 def extract_events(
@@ -141,7 +143,7 @@ def extract_events(
                 listed = also_entered(sentence.text, candidates, market, cue)
                 listed = listed or listed_before(sentence.text, candidates, market, cue)
                 markets = [market, *listed]
-            for entity in subjects_of(event_type, cue, parties, language, sentence.text):
+            for entity in subjects_of(event_type, cue, parties, language, sentence.text, sentence.cues):
                 key = (event_type, entity)
                 evidence = evidence_at(sentence.text, cue.start)
                 if key not in found:
@@ -154,6 +156,11 @@ def extract_events(
                     found[key] += [
                         Event(event_type, entity, evidence, m) for m in markets if m not in known and m in named_here
                     ]
+    kinds = {cue.kind for sentence in sentences for cue in sentence.cues}
+    if "minor_role" in kinds and "role" not in kinds:
+        # "names a new spokesperson", "広報部長に起用 ... 就任する", "nomme un nouveau directeur artistique": a post
+        # below the board, whichever sentence says it is filled
+        found = {key: same for key, same in found.items() if key[0] != "leadership"}
     entered = {entity for event_type, entity in found if event_type == "market_entry"}
     # "Enters Japan with a kei car": the entry is the news, the car its means.
     events = [

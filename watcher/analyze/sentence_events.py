@@ -149,7 +149,15 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
     if "market_entry" not in events and arriving and into_market and arrives(sentence, arriving, clause=True):
         events["market_entry"] = arriving  # "μπαίνει στην ελληνική αγορά": the company moving into a market
 
+    chosen = kinds.get("chosen")
+    if chosen and "partnership" not in events and "market_entry" not in events and "facility" not in kinds:
+        # "Nokia selected by Deutsche Telekom"; not "Hungary picked by Baowu for a plant", a site
+        events["partnership"] = chosen
     made = resolve(sentence, kinds, events, figure)
+    if "labour" in kinds:
+        made = [(kind, cue) for kind, cue in made if kind != "partnership"]  # "l'accordo con i sindacati": no deal
+    if "fix" in kinds:
+        made = [(kind, cue) for kind, cue in made if kind != "product_launch"]  # "releases a patch", "不具合を修正"
     if _numbered_another(sentence):
         made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "to build second Brazilian plant"
     if _exports(sentence):

@@ -173,6 +173,14 @@ def _longest(cues: list[Cue]) -> list[Cue]:
     ]  # fmt: skip
 
 
+def apart(text: str, one: Cue, other: Cue | None) -> bool:
+    """Two cues in clauses a semicolon parts: "Inditex sales rise 8%; H&M reports next week"."""
+    if other is None:
+        return False
+    first, second = sorted((one, other), key=lambda cue: cue.start)
+    return ";" in text[first.end : second.start]
+
+
 def cue_language_of(language: str | None) -> str:
     """The cue table of a language tag: "de-AT" → "de", "nb" → "no"."""
     tag = (language or "").lower().replace("_", "-")

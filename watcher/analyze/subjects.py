@@ -14,7 +14,29 @@ from watcher.analyze.entry_country import SUBJECT_LAST_REACH
 from watcher.analyze.sentences import NOT_ACTS, POSTPOSITIONAL, VERB_FIRST, Cue, Party, Sentence, cue_language_of
 
 NOT_PARTY_REACH = 14  # characters between "following"/"après" and the entity it demotes (after it in CJK)
-_NOT_SUBJECT_AFTER = re.compile(r"-(?:backed|owned|controlled|funded|supported|affiliated|linked|led)\b", re.I)
+# "Embraer-backed Eve"; "Volkswagen supplier ZF", "Airbus customer Wizz Air": the name qualifies another company's;
+# "Airbus veteran appointed": a person's past employer.
+_NOT_SUBJECT_AFTER = re.compile(
+    r"-(?i:backed|owned|controlled|funded|supported|affiliated|linked|led)\b"
+    r"|(?:['’]s)?\s+(?i:supplier|customer|client)s?\s+(?=[A-Z])|\s+(?i:veteran|alumnus|alumna)\b"
+)
+# A word that makes a name no party written after it with a case ending, in languages that put the ending on the name
+# with an apostrophe: "Arçelik'in tedarikçisi" (Arçelik's supplier), "Arçelik'e rakip" (a rival to Arçelik).
+_MARKED_AFTER = ("tr", "az")
+_CASE_ENDING = re.compile(r"['’]\w{1,5}\s+")
+# A party named after a clause break, in a sentence whose deal or lawsuit is before it: "Airbus wins IndiGo
+# maintenance deal as Boeing misses out", "Apple sued by app developers; Samsung's store not affected". Not "such as",
+# "as well as", nor "as" before what a party is ("signs Samsung as supplier").
+_CLAUSE_BREAK = re.compile(
+    r";|\s(?:while|whereas|während|tandis que|alors que|mentre|mientras|enquanto|terwijl)\s"
+    r"|(?<!\bsuch)(?<!\bwell)\sas\s(?!(?:well|part|a|an|the|its|their|his|her|supplier|partner|sponsor)\b)",
+    re.IGNORECASE,
+)
+# A unit named as the seller's, just before "bought by": "Nestlé's frozen food unit bought by PAI", "la filiale de
+# Nestlé rachetée par": the seller sells a business (the taxonomy's acquisition, for the seller).
+_OWN_UNIT = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,3}")
+_UNIT_OF = re.compile(r"\s+(?:[\w-]+\s+){0,2}(?:of|de|du|des|di|del|della|do|da|von|van)\s+", re.IGNORECASE)
+_SELLER_REACH = 25  # characters between the seller or its unit and "bought by"
 _AGENT_REACH = 12  # characters between "acquired by" and the buyer ("by the Canadian fund Brookfield" is too far)
 # Events whose subject may follow its cue anywhere: "Profit at Almarai rises", "odwołała prezesa Orlenu".
 _SUBJECT_AFTER = ("earnings", "leadership")
@@ -50,7 +72,7 @@ def parties_of(sentence: Sentence, language: str | None) -> list[Party]:
         if _NOT_SUBJECT_AFTER.match(sentence.text, party.end):
             continue  # "Embraer-backed Eve", "Siemens-owned": another company, which the name only qualifies
         demoted = any(
-            (0 <= party.start - marker.end <= NOT_PARTY_REACH)
+            (0 <= party.start - marker.end <= NOT_PARTY_REACH or _ending_before(sentence.text, party, marker, language))
             if not postpositional
             # "トヨタに続き", "टोयोटा के बाद"; or a verb written onto the name it governs: "对标三星", "超越小米"
             else (0 <= marker.start - party.end <= 5 or party.start == marker.end)
@@ -61,15 +83,32 @@ def parties_of(sentence: Sentence, language: str | None) -> list[Party]:
     return parties
 
 
+def _ending_before(text: str, party: Party, marker: Cue, language: str | None) -> bool:
+    """A marker just after the name's case ending, in a language that writes one with an apostrophe."""
+    return cue_language_of(language) in _MARKED_AFTER and bool(_CASE_ENDING.fullmatch(text, party.end, marker.start))
+
+
 def subjects_of(
-    event_type: str, cue: Cue, parties: Sequence[Party], language: str | None = None, text: str = ""
+    event_type: str,
+    cue: Cue,
+    parties: Sequence[Party],
+    language: str | None = None,
+    text: str = "",
+    cues: Sequence[Cue] = (),
 ) -> list[str]:
+    """`cues`: the sentence's; its words for a business ("unit", "filiale") name a seller before "bought by", and a
+    cue of the event's type in a later clause makes that clause's party a party too ("; Bayer will in Berufung
+    gehen")."""
     if event_type in SHARED_EVENTS:
-        return list(dict.fromkeys(party.entity for party in parties))
+        shared = [party for party in parties if party.start < cue.end or _same_clause(text, cue, party, cues)]
+        return list(dict.fromkeys(party.entity for party in shared))
     if cue.kind == "acquired_by":
-        # "Iveco acquired by Tata Motors": the one after "by" buys; the one before is bought, no event of its own.
+        # "Iveco acquired by Tata Motors": the one after "by" buys; the one before is bought, no event of its own,
+        # unless it is named as the owner of the unit bought ("Nestlé's frozen food unit bought by PAI Partners").
         after = [party for party in parties if party.start >= cue.end]
-        return [after[0].entity] if after and after[0].start - cue.end <= _AGENT_REACH else []
+        buyer = [after[0].entity] if after and after[0].start - cue.end <= _AGENT_REACH else []
+        units = [unit for unit in cues if unit.kind == "asset"]
+        return buyer + [party.entity for party in parties if _sells_unit(text, party, cue, units)]
     before = [party for party in parties if party.start < cue.start]
     if event_type == "acquisition":
         before = [party for party in before if not _sold_by(text, party)]
@@ -85,6 +124,36 @@ def subjects_of(
         after = [party for party in parties if party.start >= cue.start]
         return [after[0].entity] if after else []
     return []
+
+
+def _same_clause(text: str, cue: Cue, party: Party, cues: Sequence[Cue]) -> bool:
+    """A party after the cue in its clause, or in a later one that has a cue of the same kind."""
+    breaks = list(_CLAUSE_BREAK.finditer(text, cue.end, party.start))
+    if not breaks:
+        return True
+    clause = breaks[-1].end()
+    return any(other.kind == cue.kind and clause <= other.start for other in cues)
+
+
+def _sells_unit(text: str, party: Party, bought: Cue, units: Sequence[Cue]) -> bool:
+    """The party owns the unit "bought by" someone: "Nestlé's frozen food unit bought by", "la filiale de Nestlé
+    rachetée par"."""
+    if party.end > bought.start:
+        return False
+    return any(
+        (
+            party.end <= unit.start
+            and unit.end <= bought.start
+            and bought.start - unit.end <= _SELLER_REACH
+            and _OWN_UNIT.fullmatch(text, party.end, unit.start) is not None
+        )
+        or (
+            unit.end <= party.start
+            and bought.start - party.end <= _SELLER_REACH
+            and _UNIT_OF.fullmatch(text, unit.end, party.start) is not None
+        )
+        for unit in units
+    )
 
 
 def _sold_by(text: str, party: Party) -> bool:
