@@ -19,7 +19,7 @@ from watcher.config import Config
 from watcher.config.cache import write_waiting_cache
 from watcher.coverage.generated import generated_feeds
 from watcher.mailer import Mailer, OutboxMailer, SmtpMailer
-from watcher.match.matcher import Matcher
+from watcher.match.matcher import UNDETERMINED, Matcher
 from watcher.models import Item
 from watcher.poll.poller import Poller
 from watcher.poll.summary import PollSummary, Progress
@@ -164,7 +164,8 @@ class Watcher:
                 items = session.scalars(select(Item).where(Item.id.in_(item_ids[start : start + BACKFILL_BATCH])))
                 for item in items:
                     fields = item.fields
-                    added += add_matches(session, item.id, fields, matcher.match(fields), ids, now, backfilled=True)
+                    found = matcher.match(fields, language=item.language or UNDETERMINED)
+                    added += add_matches(session, item.id, fields, found, ids, now, backfilled=True)
             if progress is not None:
                 progress(min(start + BACKFILL_BATCH, len(item_ids)), len(item_ids))
         if added:

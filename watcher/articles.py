@@ -29,7 +29,7 @@ from watcher.errors import FeedError, FetchError
 from watcher.fetch.request import fetch
 from watcher.fetch.results import FetchLimits, HttpStatusError
 from watcher.hosts import PAUSE_STATUSES, Hosts
-from watcher.match.matcher import Matcher
+from watcher.match.matcher import UNDETERMINED, Matcher
 from watcher.store import ArticleToFetch, Database, add_matches, claim_articles, record_article, release_articles
 from watcher.worker import init_parse_worker
 
@@ -212,7 +212,8 @@ class ArticleStage:
             content = text if len(text) > len(article.content) else article.content
             record_article(session, article.item_id, now, text=content)
             fields = {"title": article.title, "summary": article.summary, "content": content}
-            return add_matches(session, article.item_id, fields, matcher.match(fields), ids, now)
+            found = matcher.match(fields, language=article.language or UNDETERMINED)
+            return add_matches(session, article.item_id, fields, found, ids, now)
 
     def _release(self, item_ids: list[int]) -> None:
         with self.db.session() as session:

@@ -20,8 +20,10 @@ PARENT_CHECK_SECONDS = 2.0
 _matcher: tuple[str, Any] | None = None
 
 # The entities as plain values, to build the matcher in a worker without pydantic: per entity (name, aliases as
-# (text, case_sensitive), exclude, require_any).
-EntitySpec = tuple[tuple[str, tuple[tuple[str, bool], ...], tuple[str, ...], tuple[str, ...]], ...]
+# (text, case_sensitive, inflect), exclude, require_any, inflect).
+EntitySpec = tuple[
+    tuple[str, tuple[tuple[str, bool, bool | None], ...], tuple[str, ...], tuple[str, ...], bool | None], ...
+]
 
 
 def entity_spec(entities: Any) -> EntitySpec:
@@ -29,9 +31,10 @@ def entity_spec(entities: Any) -> EntitySpec:
     return tuple(
         (
             entity.name,
-            tuple((alias.text, alias.case_sensitive) for alias in entity.aliases),
+            tuple((alias.text, alias.case_sensitive, alias.inflect) for alias in entity.aliases),
             tuple(entity.exclude),
             tuple(entity.require_any),
+            entity.inflect,
         )
         for entity in entities
     )
@@ -79,12 +82,13 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def _entity(name: str, aliases: Any, exclude: Any, require_any: Any) -> Any:
+def _entity(name: str, aliases: Any, exclude: Any, require_any: Any, inflect: bool | None) -> Any:
     return SimpleNamespace(
         name=name,
-        aliases=[SimpleNamespace(text=text, case_sensitive=cased) for text, cased in aliases],
+        aliases=[SimpleNamespace(text=text, case_sensitive=cased, inflect=takes) for text, cased, takes in aliases],
         exclude=list(exclude),
         require_any=list(require_any),
+        inflect=inflect,
     )
 
 
@@ -102,6 +106,7 @@ def read_and_match(
     entries = getattr(parsed, "entries", None)
     if _matcher is None or _matcher[0] != key or entries is None or not hasattr(parsed, "ttl_seconds"):
         return parsed, None
+    from watcher.match.endings import UNDETERMINED
     from watcher.stored_matches import prepare_matches
 
     matcher = _matcher[1]
@@ -112,7 +117,7 @@ def read_and_match(
             prepared.append(None)
             continue
         fields = entry.fields
-        prepared.append(prepare_matches(fields, matcher.match(fields)))
+        prepared.append(prepare_matches(fields, matcher.match(fields, language=entry.language or UNDETERMINED)))
     return parsed, prepared
 
 

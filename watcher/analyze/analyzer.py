@@ -24,7 +24,7 @@ from watcher.analyze.stories import ItemFacts
 from watcher.config import EntityConfig
 from watcher.coverage.fulltext import TEASER_CHARS
 from watcher.match.fold import fold
-from watcher.match.matcher import Matcher
+from watcher.match.matcher import UNDETERMINED, Matcher
 
 LEAD_SENTENCES = 3  # sentences of the summary read for events, after the headline
 LEAD_CHARS = 300  # characters of the summary embedded with the headline
@@ -102,8 +102,8 @@ class Analyzer:
     def _analyse_one(self, item: ItemInput) -> ItemAnalysis:
         body = body_of(item.summary, item.content)
         language = item_language(item.language, item.title, body)
-        entities = [found.entity for found in self.matcher.match({"title": item.title, "summary": item.summary,
-                                                                  "content": item.content})]  # fmt: skip
+        fields = {"title": item.title, "summary": item.summary, "content": item.content}
+        entities = [found.entity for found in self.matcher.match(fields, language=language or UNDETERMINED)]
         actors = self.actors & set(entities)
         sentences = [self._sentence(0, item.title, language, actors)]
         for index, text in enumerate(split_sentences(body)[:LEAD_SENTENCES], 1):
@@ -157,7 +157,7 @@ class Analyzer:
         Without `actors` (a sentence read alone), the sentence must have the words itself."""
         parties = tuple(
             Party(hit.entity, hit.start, hit.end)
-            for found in self.matcher.match({"text": text}, require=actors is None)
+            for found in self.matcher.match({"text": text}, require=actors is None, language=language or UNDETERMINED)
             if found.entity in (self.actors if actors is None else actors)
             for hit in found.hits
         )

@@ -102,7 +102,8 @@ def yaml_key() -> str:
 
 def table_key() -> str:
     """The key of cue_table()'s sources: cues.yaml, this module and watcher.match's folding and compiling."""
-    match_modules = ("watcher.match.words", "watcher.match.chars", "watcher.match.fold", "watcher.match.table")
+    match_modules = ("watcher.match.words", "watcher.match.chars", "watcher.match.fold", "watcher.match.table",
+                     "watcher.match.endings")  # fmt: skip
     return shipped_tables.key(
         shipped_tables.data_bytes("cues.yaml"),
         shipped_tables.code(__name__),
@@ -125,7 +126,8 @@ def cue_table() -> MatcherTable:
                 if language == "he":
                     whole = [_without_prefix(phrase) for phrase in whole]
                 if whole:
-                    entities.append(EntityConfig(name=f"{kind}|{language}", aliases=whole))
+                    # A cue's forms are listed or written with '*': no case endings (and no stems in the automaton).
+                    entities.append(EntityConfig(name=f"{kind}|{language}", aliases=whole, inflect=False))
     return compile_table(entities)
 
 

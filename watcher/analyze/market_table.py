@@ -211,7 +211,8 @@ def _entities() -> list[EntityConfig]:
         for code, values in sorted(table.items()):
             aliases = _unique(value for value in values if isinstance(value, dict) or _usable(str(value)))
             if aliases:
-                entities.append(EntityConfig(name=f"{code}:{kind}", aliases=aliases))
+                # Its forms are listed or written with '*': no case endings (and no stems in the automaton).
+                entities.append(EntityConfig(name=f"{code}:{kind}", aliases=aliases, inflect=False))
     return entities
 
 
@@ -249,5 +250,6 @@ def table_key() -> str:
     modules = (__name__, "watcher.analyze.market_sources", "watcher.analyze.market_names",
                "watcher.analyze.inflections", "watcher.analyze.markets", "watcher.analyze.companies",
                "watcher.analyze.cities", "watcher.analyze.hits",
-               "watcher.match.words", "watcher.match.chars", "watcher.match.fold", "watcher.match.table")  # fmt: skip
+               "watcher.match.words", "watcher.match.chars", "watcher.match.fold", "watcher.match.table",
+               "watcher.match.endings")  # fmt: skip
     return shipped_tables.key(*files, *(shipped_tables.code(module) for module in modules))

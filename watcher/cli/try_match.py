@@ -29,6 +29,13 @@ from watcher.cli.entities import definition, definition_options
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Try the entities of this YAML file instead: a list of entities, one entity, or a config file.",
 )
+@click.option(
+    "--language",
+    metavar="CODE",
+    help="The items' language, for the case endings names take (hr, fi, ru ...): by default a JSON item's "
+    '"language", else undetermined (endings by their script), as the daemon reads an item whose feed declares '
+    'none; "none" reads no endings.',
+)
 @pass_state
 @_fail_cleanly
 def match_command(
@@ -41,6 +48,7 @@ def match_command(
     exclude: tuple[str, ...],
     require_any: tuple[str, ...],
     entities_file: Path | None,
+    language: str | None,
 ) -> None:
     """Try entities on text: one item per line, plain text or JSON ({"id", "title", "summary", "content"}).
 
@@ -49,7 +57,7 @@ def match_command(
     one, or a new one defined with -a/--case-sensitive/--exclude/--require) or --entities FILE is given.
     """
     from watcher.config import entity_from_options, load_entities
-    from watcher.match.matcher import Matcher
+    from watcher.match.matcher import UNDETERMINED, Matcher
     from watcher.match.results import make_snippet
     from watcher.parse.text import visible_text
 
@@ -73,9 +81,10 @@ def match_command(
     else:
         entities = state.config.entities
     matcher = Matcher.build(entities)
-    for item_id, raw_fields in _match_inputs(source.read(), whole):
+    for item_id, raw_fields, item_language in _match_inputs(source.read(), whole):
         fields = {name: visible_text(value) for name, value in raw_fields.items()}
-        found = matcher.match(fields)
+        chosen = language or item_language or UNDETERMINED
+        found = matcher.match(fields, language=None if chosen.lower() == "none" else chosen)
         evidence = []
         for entity_match in found:
             for hit in entity_match.hits:
@@ -98,14 +107,14 @@ def match_command(
         )
 
 
-def _match_inputs(text: str, whole: bool) -> Iterable[tuple[Any, dict[str, str]]]:
-    """One item per non-blank line: a JSON object's fields, or the line as plain text (its content).
+def _match_inputs(text: str, whole: bool) -> Iterable[tuple[Any, dict[str, str], str | None]]:
+    """One item per non-blank line: a JSON object's fields and language, or the line as plain text (its content).
 
     One item per line, not the whole input: an exclude vetoes its entity for the whole item, so a
     "North Korea" on one line used to remove Korea from every line of a pasted list of headlines.
     """
     if whole:
-        yield None, {"content": text}
+        yield None, {"content": text}, None
         return
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -115,11 +124,12 @@ def _match_inputs(text: str, whole: bool) -> Iterable[tuple[Any, dict[str, str]]
         except ValueError:
             value = None
         if not isinstance(value, dict):
-            yield number, {"content": line}
+            yield number, {"content": line}, None
             continue
         fields = {
             name: str(value[name])
             for name in ("title", "summary", "content")
             if isinstance(value.get(name), str | int | float)
         }
-        yield value.get("id", number), fields
+        language = value.get("language")
+        yield value.get("id", number), fields, language if isinstance(language, str) and language else None

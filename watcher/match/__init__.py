@@ -9,9 +9,12 @@ cost of matching grows with the length of the text, not with the number of alias
 - word edges: in scripts that separate words with spaces an alias matches whole words only, while in
   Han, Kana, Hangul and the Southeast Asian scripts written without spaces it matches as a substring;
 - ``*`` ending a word of an alias lets that word continue ("sudcorean*", "Южн* Коре*").
+- case endings: told the item's language, an alias also matches with the endings that language puts on names
+  ("Renaulta", "Nokian", "Самсунга"); endings.py holds the tables, table.py decides which aliases take them.
 
-The parts: words.py (scripts without spaces, word edges), chars.py (one character's fold), fold.py (a text's
-fold and its offsets back), table.py (compile_table: phrases as plain data), matcher.py (Matcher: the automaton
-and its scan) and results.py (Hit, EntityMatch, snippets). Callers import from the part itself: the package
-imports none of them (a store or digest module that wants Snippet does not load the automaton).
+The parts: words.py (scripts without spaces, word edges), endings.py (case endings by language), chars.py (one
+character's fold), fold.py (a text's fold and its offsets back), table.py (compile_table: phrases as plain data),
+matcher.py (Matcher: the automaton and its scan) and results.py (Hit, EntityMatch, snippets). Callers import from
+the part itself: the package imports none of them (a store or digest module that wants Snippet does not load the
+automaton).
 """

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
+from watcher.match.endings import UNDETERMINED, Endings, endings_for
 from watcher.match.fold import _fold_text, _FoldedText, fold
 from watcher.match.results import EntityMatch, Hit, _drop_contained
 from watcher.match.table import _EXCLUDE, _REQUIRE, COLUMNS, MatcherTable, _Pattern, _pattern, compile_table
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # the parse workers match too: they import no pydantic
 
 
 FIELD_ORDER = ("title", "summary", "content")
+__all__ = ["FIELD_ORDER", "UNDETERMINED", "Matcher"]
 
 
 # The texts Matchers scanned last, folded: an analysed item's headline and sentences are each scanned by more than
@@ -91,6 +93,7 @@ class Matcher:
     has_require: frozenset[int] = field(default_factory=frozenset)
     made: list[tuple[_Pattern, ...] | None] = field(default_factory=list, repr=False)  # each key's patterns, once found
     parts: _Parts | None = field(default=None, repr=False)  # in place of `automaton`, for a large table
+    inflects: bool = False  # whether an alias takes case endings
 
     @classmethod
     def build(cls, entities: Sequence[EntityConfig]) -> Matcher:
@@ -111,6 +114,7 @@ class Matcher:
             has_require=frozenset(table["has_require"]),
             made=[None] * len(keys),
             parts=parts,
+            inflects=any(inflect is not None for inflect in table["inflect"]),
         )
 
     def patterns(self, key: int) -> tuple[_Pattern, ...]:
@@ -122,15 +126,19 @@ class Matcher:
             self.made[key] = made
         return made
 
-    def match(self, fields: Mapping[str, str], require: bool = True) -> list[EntityMatch]:
+    def match(
+        self, fields: Mapping[str, str], require: bool = True, *, language: str | None = None
+    ) -> list[EntityMatch]:
         """The entities recognised in an item's fields (title, summary, content, ...), by entity order. With
         `require` false, an entity's require_any words need not be in `fields`: the caller found them elsewhere
-        (in the item, for one sentence of it)."""
+        (in the item, for one sentence of it). With `language` (the item's, or UNDETERMINED), an alias that takes
+        case endings matches with that language's too ("Renaulta", "Nokian": endings.py); without, as written."""
         alias_hits: dict[int, list[Hit]] = {}
         excluded: set[int] = set()
         required: set[int] = set()
+        endings = endings_for(language) if language is not None and self.inflects else None
         for field_name, text in _ordered(fields):
-            for pattern, start, end in self._scan(text):
+            for pattern, start, end in self._scan(text, endings):
                 if pattern.kind == _EXCLUDE:
                     excluded.add(pattern.entity)
                 elif pattern.kind == _REQUIRE:
@@ -146,7 +154,7 @@ class Matcher:
             results.append(EntityMatch(self.entities[entity], _drop_contained(alias_hits[entity])))
         return results
 
-    def _scan(self, text: str) -> Iterable[tuple[_Pattern, int, int]]:
+    def _scan(self, text: str, endings: Endings | None = None) -> Iterable[tuple[_Pattern, int, int]]:
         if (self.automaton is None and self.parts is None) or not text:
             return
         source = _folded(text)
@@ -166,14 +174,33 @@ class Matcher:
                         continue
                 if pattern.start_edge and start > 0 and _is_spaced_word_char(folded[start - 1]):
                     continue
+                stem_end = end
                 if pattern.end_edge and end < length and _is_spaced_word_char(folded[end]):
+                    if pattern.inflect is None or endings is None:
+                        continue
+                    end = _continue_word(folded, end)
+                    if not endings.allows(pattern.inflect, folded[stem_end:end], folded[start:stem_end]):
+                        continue
+                elif pattern.inflect:  # a name without its tail ("Tesl"), and no ending after it
                     continue
                 original_start, original_end = source.span(start, end)
-                if pattern.cased is not None and not pattern.cased.fullmatch(
+                if stem_end != end:
+                    if not _written_as_name(text, source.span(start, stem_end), pattern):
+                        continue
+                elif pattern.cased is not None and not pattern.cased.fullmatch(
                     fold(text[original_start:original_end], casefold=False)
                 ):
                     continue
                 yield pattern, original_start, original_end
+
+
+def _written_as_name(text: str, span: tuple[int, int], pattern: _Pattern) -> bool:
+    """Whether the name before an ending is written as the alias: with its case, for a case-sensitive one; else with
+    a capital where the alias has its first ("Magnita", not "magnita": an ordinary word takes endings too)."""
+    written = fold(text[span[0] : span[1]], casefold=False)
+    if pattern.cased is not None:
+        return pattern.cased.fullmatch(written) is not None
+    return pattern.capital < 0 or pattern.capital >= len(written) or not written[pattern.capital].islower()
 
 
 def _match_rest(folded: str, end: int, rest: tuple[str, ...]) -> int:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from watcher.errors import ConfigError
+from watcher.match.endings import MIN_LETTERS, MIN_STEM, tails
 from watcher.match.fold import fold
-from watcher.match.words import _is_spaced_word_char
+from watcher.match.words import _is_spaced_word_char, written_unspaced
 
 if TYPE_CHECKING:  # the parse workers match too: they import no pydantic
     from watcher.config import EntityConfig
@@ -29,6 +31,10 @@ class _Pattern(NamedTuple):  # a tuple, not a dataclass: a Matcher makes one for
     cased: re.Pattern[str] | None  # for a case-sensitive alias: the surface must fullmatch this
     start_edge: bool  # the phrase starts with a spaced-script word character
     end_edge: bool  # ... and ends with one (and no '*')
+    # An alias that takes case endings (endings.py): None for none, else the tail of the alias the key leaves out
+    # ("" for the whole alias: Renault → Renaulta; "a" for a key without it: Tesl → Tesle).
+    inflect: str | None = None
+    capital: int = -1  # a case-insensitive alias's first capital: with an ending, the text must have it too
 
 
 # A Matcher as plain data (lists, strings, numbers: JSON as it is): what Matcher.build works out from the entities,
@@ -45,12 +51,21 @@ def compile_table(entities: Sequence[EntityConfig]) -> MatcherTable:
     """Every entity's phrases compiled, as plain data for Matcher.from_table; raises ConfigError for a bad phrase."""
     keys: dict[str, list[list[Any]]] = {}  # each key's rows, in the order of the entities and their phrases
     for index, entity in enumerate(entities):
-        phrases = [(_ALIAS, alias.text, alias.case_sensitive) for alias in entity.aliases]
-        phrases += [(_EXCLUDE, text, False) for text in entity.exclude]
-        phrases += [(_REQUIRE, text, False) for text in entity.require_any]
-        for kind, text, case_sensitive in phrases:
+        default = getattr(entity, "inflect", None)
+        phrases = [
+            (_ALIAS, alias.text, alias.case_sensitive, _setting(getattr(alias, "inflect", None), default))
+            for alias in entity.aliases
+        ]
+        phrases += [(_EXCLUDE, text, False, False) for text in entity.exclude]
+        phrases += [(_REQUIRE, text, False, False) for text in entity.require_any]
+        for kind, text, case_sensitive, inflect in phrases:
             row, key = _compile(index, kind, text, case_sensitive, entity.name)
             keys.setdefault(key, []).append(row)
+            if takes_endings(text, case_sensitive, inflect):
+                row[COLUMNS.index("inflect")] = ""
+                row[COLUMNS.index("capital")] = -1 if case_sensitive else _first_capital(text)
+                for stem_row, stem_key in _stems(index, text, case_sensitive, entity.name):
+                    keys.setdefault(stem_key, []).append(stem_row)
     rows = [row for key_rows in keys.values() for row in key_rows]
     return {
         "entities": [entity.name for entity in entities],
@@ -78,6 +93,68 @@ def select_table(table: MatcherTable, entities: Iterable[int]) -> MatcherTable:
     }
 
 
+def _setting(alias: bool | None, entity: bool | None) -> bool | None:
+    """An alias's `inflect`, else its entity's: True, False, or None to decide by the alias (takes_endings)."""
+    return alias if alias is not None else entity
+
+
+def takes_endings(phrase: str, case_sensitive: bool, inflect: bool | None) -> bool:
+    """Whether case endings may follow the alias: never with `inflect` false, nor after a '*', a digit or a
+    character of a script without spaces; by default (None) after a last word of MIN_LETTERS letters or more that
+    is no ordinary word unless case-sensitive ("Orange", "Bolt" and "Action" take none, "Samsung" does); with
+    `inflect` true after MIN_STEM letters or more."""
+    if inflect is False:
+        return False
+    words = fold(phrase).split()
+    last = words[-1] if words else ""
+    if not last or last.endswith("*") or not last[-1].isalpha() or written_unspaced(last):
+        return False
+    letters = sum(char.isalpha() for char in last)
+    if inflect:
+        return letters >= MIN_STEM
+    if letters < MIN_LETTERS:
+        return False
+    return case_sensitive or len(words) > 1 or not ordinary_word(last)
+
+
+def _first_capital(phrase: str) -> int:
+    """Where the alias has its first capital letter, folded with its case: 0 when it has none ("nokia"), -1 for a
+    Georgian one (Georgian writes no capitals: its Mkhedruli letters are lowercase to Unicode)."""
+    cased = " ".join(fold(phrase, casefold=False).split())
+    if "\u10d0" <= cased[0] <= "\u10ff":
+        return -1
+    return next((index for index, char in enumerate(cased) if char.isupper()), 0)
+
+
+def _stems(entity: int, phrase: str, case_sensitive: bool, entity_name: str) -> Iterable[tuple[list[Any], str]]:
+    """A row and key for the alias without each tail an ending may take the place of (Tesla: "Tesl")."""
+    written = " ".join(phrase.split())
+    folded = " ".join(fold(written).split())
+    for tail in tails().get(folded[-1], ()):
+        stem = folded[: -len(tail)]
+        if not folded.endswith(tail) or sum(char.isalpha() for char in stem.split(" ")[-1]) < MIN_STEM:
+            continue
+        if fold(written[-len(tail) :]) != tail:  # the tail written otherwise (a ligature): not cut off
+            continue
+        row, key = _compile(entity, _ALIAS, phrase, case_sensitive, entity_name, written[: -len(tail)])
+        row[COLUMNS.index("inflect")] = tail
+        row[COLUMNS.index("capital")] = -1 if case_sensitive else _first_capital(phrase)
+        yield row, key
+
+
+_ORDINARY: frozenset[str] | None = None
+
+
+def ordinary_word(word: str) -> bool:
+    """Whether a folded word is an ordinary word of English, French, Spanish, Portuguese or Catalan: frequent, and its
+    plural too (the alias linter's common-word test: data/ordinary-words.txt, scripts/build_ordinary_words.py)."""
+    global _ORDINARY
+    if _ORDINARY is None:
+        text = resources.files("watcher.match").joinpath("data", "ordinary-words.txt").read_text(encoding="utf-8")
+        _ORDINARY = frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+    return word in _ORDINARY
+
+
 def _pattern(columns: Mapping[str, list[Any]], row: int) -> _Pattern:
     rest, cased = columns["rest"][row], columns["cased"][row]
     return _Pattern(
@@ -89,11 +166,17 @@ def _pattern(columns: Mapping[str, list[Any]], row: int) -> _Pattern:
         re.compile(cased) if cased is not None else None,
         columns["start_edge"][row],
         columns["end_edge"][row],
+        columns["inflect"][row],
+        columns["capital"][row],
     )
 
 
-def _compile(entity: int, kind: int, phrase: str, case_sensitive: bool, entity_name: str) -> tuple[list[Any], str]:
-    """A table row for the phrase (_Pattern's fields, its rest and case-sensitive pattern as text), and its key."""
+def _compile(
+    entity: int, kind: int, phrase: str, case_sensitive: bool, entity_name: str, stem: str | None = None
+) -> tuple[list[Any], str]:
+    """A table row for the phrase (_Pattern's fields, its rest and case-sensitive pattern as text), and its key;
+    with `stem`, for that beginning of an alias (the row is the alias's, its key the stem's)."""
+    written, phrase = phrase, stem if stem is not None else phrase
     folded = " ".join(fold(phrase).split())
     words = folded.split(" ")
     if any("*" in word.rstrip("*") or word.startswith("*") for word in words):
@@ -111,7 +194,7 @@ def _compile(entity: int, kind: int, phrase: str, case_sensitive: bool, entity_n
     literal = folded.replace("*", "")
     start_edge = _is_spaced_word_char(literal[0])
     end_edge = not folded.endswith("*") and _is_spaced_word_char(literal[-1])
-    return [entity, kind, phrase, len(key), rest, cased, start_edge, end_edge], key
+    return [entity, kind, written, len(key), rest, cased, start_edge, end_edge, None, -1], key
 
 
 def entity_fingerprint(entity: EntityConfig) -> str:

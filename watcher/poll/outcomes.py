@@ -14,7 +14,7 @@ from watcher.config import Config
 from watcher.coverage.results import SearchResult
 from watcher.fetch.results import FetchLimits, FetchResult, HttpStatusError
 from watcher.hosts import HeldSlots, Hosts, host_of
-from watcher.match.matcher import Matcher
+from watcher.match.matcher import UNDETERMINED, Matcher
 from watcher.parse.entry import Entry
 from watcher.poll.parsing import _identity_prefixes, _Prepared
 from watcher.poll.summary import PollSummary
@@ -125,7 +125,9 @@ class FeedOutcomes:
                 every_entry=parsed.entries,
             )
             matches = [
-                found if (found := ready.get(entry.identity)) is not None else matcher.match(entry.fields)
+                found
+                if (found := ready.get(entry.identity)) is not None
+                else matcher.match(entry.fields, language=entry.language or UNDETERMINED)
                 for entry in fresh
             ]
             counts = store_items(

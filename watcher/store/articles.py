@@ -28,6 +28,7 @@ class ArticleToFetch:
     title: str
     summary: str
     content: str
+    language: str | None = None  # the item's, as its feed declared it
 
 
 def _waiting(now: datetime) -> object:
@@ -66,7 +67,9 @@ def claim_articles(session: Session, now: datetime, limit: int, max_age: timedel
         )
     )
     rows = session.execute(
-        select(_ITEMS.c.id, _ITEMS.c.link, Feed.url, _ITEMS.c.title, _ITEMS.c.summary, _ITEMS.c.content)
+        select(
+            _ITEMS.c.id, _ITEMS.c.link, Feed.url, _ITEMS.c.title, _ITEMS.c.summary, _ITEMS.c.content, _ITEMS.c.language
+        )
         .join(Feed, Feed.id == _ITEMS.c.feed_id)
         .where(_ITEMS.c.id.in_(claimed))
         .order_by(_ITEMS.c.id)
