@@ -37,6 +37,30 @@ LOCALES = (
 # A definite article CLDR writes before a name (Maltese "il-Kambodja", "iċ-Ċina", "l-Irlanda"; Irish "an Chambóid",
 # "an tSín"): a text says "fil-Kambodja", "f'Kambodja", "sa Chambóid", so the name without it is matched.
 ARTICLE = re.compile(r"^(?:(?:i[lċdnrstxzż]|l)-|(?:an t|an )(?=\w))")
+# Irish mutates a name's first letter after a preposition: lenition "margadh Pheiriú" (Peru's market), "sa Bhrasaíl";
+# eclipsis "i bPeiriú" (in Peru), "i mBrasaíl", "i nDanmhairg", "in Éirinn" → "i nÉirinn". CLDR writes the plain name.
+LENITES = frozenset("bcdfgmpt")
+ECLIPSES = {"b": "m", "c": "g", "d": "n", "f": "bh", "g": "n", "p": "b", "t": "d"}
+
+
+def irish_forms(name: str) -> set[str]:
+    """The name with its first letter lenited and eclipsed, as written after "i", "sa", "margadh" ...; S before a
+    vowel, l, n or r lenites too ("an tSín" is the article's)."""
+    forms = {name}
+    if name[1:2] == "h" and name[:1].lower() in LENITES | {"s"}:
+        name = name[:1] + name[2:]  # CLDR's "an Bhrasaíl": lenited after the article, "Brasaíl" its plain form
+    first, rest = name[:1], name[1:]
+    low = first.lower()
+    forms.add(name)
+    if low in LENITES or (low == "s" and rest[:1].lower() in "aeiouáéíóúlnr"):
+        forms.add(first + "h" + rest)
+    if low in ECLIPSES:
+        forms.add(ECLIPSES[low] + name)
+    elif low in "aeiouáéíóú":
+        forms.add("n" + name if first.isupper() else "n-" + name)
+    return forms
+
+
 # Vietnamese names of one syllable fold into common words of other languages (Mỹ → "my", Ý → "y"): only its names
 # of two syllables or more ("Việt Nam", "Hàn Quốc", "Ấn Độ") are kept, and no adjectives.
 WORDS_AT_LEAST = {"vi": 2}
@@ -59,7 +83,8 @@ def build() -> dict[str, dict[str, dict[str, list[str]]]]:
         for territory, name in locale.territories.items():
             country = territory.isalpha() and len(territory) == 2 and territory not in NOT_COUNTRIES
             if country and len(name.split()) >= WORDS_AT_LEAST.get(code, 1):
-                by_country.setdefault(territory, set()).add(ARTICLE.sub("", name) if code in ("mt", "ga") else name)
+                plain = ARTICLE.sub("", name) if code in ("mt", "ga") else name
+                by_country.setdefault(territory, set()).update(irish_forms(plain) if code == "ga" else {plain})
         # Kept apart: "Deutsch", "Türkçe", "Japanese" say "German", not "Germany" (and "Türkçe*" is no name for
         # "Turkcell"); the analysis weighs a country's name over its adjective.
         adjectives: dict[str, set[str]] = {}

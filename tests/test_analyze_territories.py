@@ -40,8 +40,11 @@ def test_the_shipped_names_are_what_the_script_builds() -> None:
 def test_the_names_hold_what_the_analysis_and_the_digest_read() -> None:
     territories = json.loads((DATA / "territories.json").read_text(encoding="utf-8"))
     assert len(territories) == 80 and "대한민국" in territories["ko"]["names"]["KR"]
-    # Maltese and Irish names without CLDR's article ("il-Kambodja", "an tSín"); no Basque adjectives.
-    assert territories["mt"]["names"]["KH"] == ["Kambodja"] and territories["ga"]["names"]["KH"] == ["Chambóid"]
+    # Maltese and Irish names without CLDR's article ("il-Kambodja", "an tSín"); Irish ones lenited and eclipsed
+    # too ("sa Chambóid", "i gCambóid"); no Basque adjectives.
+    assert territories["mt"]["names"]["KH"] == ["Kambodja"]
+    assert territories["ga"]["names"]["KH"] == ["Cambóid", "Chambóid", "gCambóid"]
+    assert territories["ga"]["names"]["PE"] == ["Peiriú", "Pheiriú", "bPeiriú"]
     assert territories["eu"]["adjectives"] == {}
     assert territories["vi"]["names"]["VN"] == ["Việt Nam"] and "MX" not in territories["vi"]["names"]  # "Mê-hi-cô"
     assert "TD" not in territories["lv"]["names"]  # "Čada" is Spanish "cada"

@@ -72,7 +72,8 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
     reports = {"earnings", "earnings?", "funding", "funding?"} & set(kinds)
     if "acquired_by" in kinds:
         events["acquisition"] = kinds["acquired_by"]  # the passive: its subject is the buyer after it
-    if "acquisition" not in events and not reports:
+    # "获得...专利 ... 约20%": a patent obtained, no stake.
+    if "acquisition" not in events and not reports and "patent" not in kinds:
         entering = kinds.get("stake_enter")
         taking = entering or kinds.get("stake_raise")
         if taking is not None and ("stake" in kinds or (entering is not None and _stake_size(sentence.text))):

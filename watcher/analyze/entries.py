@@ -209,7 +209,7 @@ def absent_until_now(sentence: Sentence) -> Cue | None:
 
 
 # A year: Gregorian, or the Thai Buddhist era's (2565 is 2022).
-_YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d|25[4-9]\d)(?![\d.,])")
+_YEAR = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d|25[4-9]\d)(?!\d|[.,]\d)")  # "in 2007.", not "2007.5"
 _BUDDHIST_ERA = 543
 _YEAR_REACH = 30  # characters between an entry's cue and the year that dates it ("primul magazin din România în 2007")
 _CLAUSE_BREAK = re.compile(r"[,;:()，、；。]")

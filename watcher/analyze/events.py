@@ -17,6 +17,7 @@ entry in entries.py and its country in entry_country.py, weak cues and conflicts
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from watcher.analyze.conflicts import has_figure
@@ -118,9 +119,11 @@ def extract_events(
             markets: list[str | None] = [None]
             if (only is not None and event_type not in only) or (previewed and event_type == "earnings"):
                 continue
+            if event_type != "earnings" and year is not None and _opens_with_a_past_year(sentence.text, year):
+                continue  # "Em 1996, a locadora ... inaugurava em Buenos Aires sua primeira loja": background
+            if event_type in _DATED and year is not None and dated_before(sentence.text, cue, year):
+                continue  # "since the Omega collaboration debuted in 2022": a past deal, told as background
             if event_type == "market_entry":
-                if year is not None and dated_before(sentence.text, cue, year):
-                    continue
                 candidates = [
                     hit for hit in sentence.markets if hit.code not in home and not in_the_past(sentence, cue, hit)
                 ]
@@ -167,6 +170,21 @@ def extract_events(
         event for key, same in found.items() if not (key[0] == "product_launch" and key[1] in entered) for event in same
     ]
     return sorted(events, key=lambda event: EVENT_TYPES.index(event.type))
+
+
+# Events a year in their clause dates to the company's past; not counts ("schrapt 2000 banen", "2000人削減").
+_DATED = ("market_entry", "partnership")
+# "In 1996, ...", "Em 1996, ...", "En 2019 ...", "Im Jahr 2015 ...": a sentence that opens on a year.
+_OPENING_YEAR = re.compile(
+    r"^\W*(?:in|em|en|im|nel|w|в|у|i|op|di|dans)\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\b(?!\s*[-–/]\s*\d)", re.IGNORECASE
+)
+
+
+def _opens_with_a_past_year(text: str, year: int) -> bool:
+    """A sentence opening on a year before the item's tells the company's past (results of a past year are the
+    exception: they are reported after it ends)."""
+    found = _OPENING_YEAR.match(text)
+    return found is not None and int(found.group(1)) < year
 
 
 def _reports_results(title: Sentence) -> bool:

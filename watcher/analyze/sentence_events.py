@@ -44,9 +44,19 @@ _PURPOSE_AFTER_COMMA = re.compile(r",\s*(?=(?:by|aby|żeby|чтобы|щоб|um|
 _LICENCE_ELSEWHERE = frozenset({"legal", "acquisition", "funding", "earnings"})
 
 
+# "Há 30 anos, Localiza abria ...", "hace 20 años", "il y a 25 ans", "vor 30 Jahren", "10 anni fa", "20 jaar geleden":
+# a look back, told as the past.
+_YEARS_AGO = re.compile(
+    r"(?<!\w)(?:(?:há|hace|il y a|vor)\s+\d+\s+(?:anos|años|ans|Jahren)|\d+\s+(?:anni fa|jaar geleden))(?!\w)",
+    re.IGNORECASE,
+)
+
+
 def sentence_blockers(sentence: Sentence) -> list[str]:
     """The blockers of a sentence, in text order. Shares sold to raise money are funding, not a share move
     ("размещение акций", "share placement")."""
+    if _YEARS_AGO.search(sentence.text):
+        return ["anniversary"]
     afters = [cue.end for cue in sentence.cues if cue.kind == "after"]
     # "terms were not disclosed", "โดยไม่เปิดเผยมูลค่าดีล": a detail withheld, not the news denied; "where it was not
     # present until now": a first, not a denial.
@@ -153,6 +163,10 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
     if chosen and "partnership" not in events and "market_entry" not in events and "facility" not in kinds:
         # "Nokia selected by Deutsche Telekom"; not "Hungary picked by Baowu for a plant", a site
         events["partnership"] = chosen
+
+    if _launched_there(sentence, kinds, events):
+        events.pop("market_entry")  # "unveiled X ..., with launches in the UK, the US and South Korea"
+
     made = resolve(sentence, kinds, events, figure)
     if "labour" in kinds:
         made = [(kind, cue) for kind, cue in made if kind != "partnership"]  # "l'accordo con i sindacati": no deal
@@ -170,6 +184,19 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         # company whose results are the news, no plant built.
         made = [(kind, cue) for kind, cue in made if not (kind == "market_entry" and cue.kind in ("facility", "build"))]
     return made
+
+
+_ENTRY_SAYS_FIRST = frozenset({"first", "first_time", "absent", "new_market", "enter", "market_word", "abroad"})
+
+
+def _launched_there(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue]) -> bool:
+    """A product launched, then "launches in" or "on sale in" a country, in a sentence that says no first nor a
+    market entered: "Haleon has unveiled X ..., with launches in the UK and the US", "เปิดตัว ... วางขายในไทย" (on
+    sale in Thailand). The product's launch where the company sells, not the company's entry."""
+    entry, launch = events.get("market_entry"), kinds.get("product_launch")
+    if entry is None or launch is None or entry.kind not in ("market_entry", "arrive", "product_launch"):
+        return False
+    return launch.start < entry.start and not (_ENTRY_SAYS_FIRST & set(kinds))
 
 
 def _bought_to_enter(sentence: Sentence, kinds: dict[str, Cue]) -> bool:

@@ -119,9 +119,10 @@ def subjects_of(
     if cue.kind in ("arrive", "first", "market_entry") or event_type == "market_entry":
         # Arriving, or a first shop, with the company named last: "Έρχεται στην Αθήνα το πρώτο κατάστημα Uniqlo".
         after = [party for party in parties if 0 <= party.start - cue.end <= SUBJECT_LAST_REACH]
+        after = [party for party in after if not _another_clause(text, cue, party)]
         return [after[0].entity] if after else []
     if event_type in _SUBJECT_AFTER or (language or "")[:2] in VERB_FIRST:
-        after = [party for party in parties if party.start >= cue.start]
+        after = [party for party in parties if party.start >= cue.start and not _another_clause(text, cue, party)]
         return [after[0].entity] if after else []
     return []
 
@@ -154,6 +155,15 @@ def _sells_unit(text: str, party: Party, bought: Cue, units: Sequence[Cue]) -> b
         )
         for unit in units
     )
+
+# A relative pronoun between an event's cue and a company named after it: "appointed Sarah Kendrick, who ran finance
+# for Haleon's North American business". The company is in a clause that describes someone, not the subject the
+# event lacks before its cue. (Not a comma alone: "En su reporte del segundo trimestre, Nu Holdings informó".)
+_CLAUSE_BETWEEN = re.compile(r"\b(?:who|whose|which|qui|dont|cui|quien|quienes|cuyo)\b", re.IGNORECASE)
+
+
+def _another_clause(text: str, cue: Cue, party: Party) -> bool:
+    return bool(text) and _CLAUSE_BETWEEN.search(text, cue.end, party.start) is not None
 
 
 def _sold_by(text: str, party: Party) -> bool:
