@@ -20,6 +20,11 @@ def main() -> None:
     from watcher import signals
 
     signals.defer()
+    # Before anything compiles a regular expression: the programs of the last run's ~300 (watcher/regex_cache.py).
+    from watcher import regex_cache
+    from watcher.cache_dir import default_cache_dir
+
+    regex_cache.install(default_cache_dir())
     # No collections while the process starts: importing the CLI, click, pydantic and SQLAlchemy made ~160 of
     # them (~0.03-0.07 CPU-s), and what a start makes is kept for the process's life (modules, classes, config).
     # Collecting resumes once the command is under way: for a polling pass when it has loaded its modules and

@@ -20,11 +20,12 @@ the same work on this 2-core machine, and the daemon has other work. OpenBLAS st
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from watcher.cache_dir import default_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -36,20 +37,6 @@ ENCODER_LANGUAGES = frozenset(
 
 _models: dict[Path | None, Any] = {}
 _models_lock = threading.Lock()
-
-
-def default_cache_dir() -> Path | None:
-    """Where the inflated embedding table is kept: systemd's CacheDirectory=, else the XDG cache."""
-    systemd = os.environ.get("CACHE_DIRECTORY", "").split(":")[0]
-    if systemd:
-        return Path(systemd)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        return Path(xdg) / "watcher"
-    try:
-        return Path.home() / ".cache" / "watcher"
-    except RuntimeError:  # no home to be found
-        return None
 
 
 def _shared_model(cache_dir: Path | None) -> Any:

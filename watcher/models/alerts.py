@@ -1,7 +1,5 @@
 """Instant alerts: one per rule and story, sent through the outbox."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint

@@ -1,7 +1,5 @@
 """The declarative base every model derives from, and the UTC datetime type its columns map datetime to."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 

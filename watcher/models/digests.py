@@ -1,7 +1,5 @@
 """The digests sent (one per route and day) and which matches each delivered."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +23,8 @@ class Delivery(Base):
     route: Mapped[str] = mapped_column(String(100))
     digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id", ondelete="CASCADE"), index=True)
 
-    match: Mapped[Match] = relationship(back_populates="deliveries")
-    digest: Mapped[Digest] = relationship(back_populates="deliveries")
+    match: Mapped["Match"] = relationship(back_populates="deliveries")
+    digest: Mapped["Digest"] = relationship(back_populates="deliveries")
 
 
 class Digest(Base):
@@ -56,4 +54,4 @@ class Digest(Base):
     send_lease_until: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
 
-    deliveries: Mapped[list[Delivery]] = relationship(back_populates="digest", passive_deletes=True)
+    deliveries: Mapped[list["Delivery"]] = relationship(back_populates="digest", passive_deletes=True)

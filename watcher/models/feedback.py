@@ -1,7 +1,5 @@
 """An analyst's verdict on a match, or watcher's hold on it."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text

@@ -1,7 +1,5 @@
 """A feed from config.yaml and its fetch state."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -52,7 +50,7 @@ class Feed(Base):
     # entity's aliases and a market (watcher/coverage/search.py).
     origin: Mapped[str | None] = mapped_column(String(16))
 
-    items: Mapped[list[Item]] = relationship(back_populates="feed", passive_deletes=True)
+    items: Mapped[list["Item"]] = relationship(back_populates="feed", passive_deletes=True)
 
     @property
     def display_name(self) -> str:

@@ -1,7 +1,5 @@
 """The items read from feeds, where else each was seen, the tracked entities and the matches between them."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -53,8 +51,8 @@ class Item(Base):
     fulltext_at: Mapped[datetime | None]
     fulltext_chars: Mapped[int | None]
 
-    feed: Mapped[Feed] = relationship(back_populates="items")
-    matches: Mapped[list[Match]] = relationship(back_populates="item", passive_deletes=True)
+    feed: Mapped["Feed"] = relationship(back_populates="items")
+    matches: Mapped[list["Match"]] = relationship(back_populates="item", passive_deletes=True)
 
     @property
     def fields(self) -> dict[str, str]:
@@ -110,6 +108,6 @@ class Match(Base):
     suppressed: Mapped[bool] = mapped_column(default=False)
     matched_at: Mapped[datetime] = mapped_column(index=True)
 
-    item: Mapped[Item] = relationship(back_populates="matches")
-    entity: Mapped[Entity] = relationship()
-    deliveries: Mapped[list[Delivery]] = relationship(back_populates="match", passive_deletes=True)
+    item: Mapped["Item"] = relationship(back_populates="matches")
+    entity: Mapped["Entity"] = relationship()
+    deliveries: Mapped[list["Delivery"]] = relationship(back_populates="match", passive_deletes=True)

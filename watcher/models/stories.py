@@ -1,7 +1,5 @@
 """Stories (the items that report one event, across languages) and the business events items report."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 
