@@ -156,6 +156,7 @@ def _sells_unit(text: str, party: Party, bought: Cue, units: Sequence[Cue]) -> b
         for unit in units
     )
 
+
 # A relative pronoun between an event's cue and a company named after it: "appointed Sarah Kendrick, who ran finance
 # for Haleon's North American business". The company is in a clause that describes someone, not the subject the
 # event lacks before its cue. (Not a comma alone: "En su reporte del segundo trimestre, Nu Holdings informó".)
