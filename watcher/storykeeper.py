@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 
 from watcher import clock
 from watcher.analyze import MOST_REPORTS, STORY_WINDOW, Analyzer, ItemAnalysis, ItemFacts, ItemInput, Story, StoryBook
-from watcher.analyze.analyzer import embed_items
+from watcher.analyze.analyzer import defer_vectors, embed_facts
 from watcher.analyze.corroborate import corroborate
 from watcher.analyze.embed import Encoder
 from watcher.analyze.markets import market_finder
@@ -114,11 +114,14 @@ class StoryKeeper:
         # The vectors last: every text is read by then, so a one-pass process no longer needs the tables.
         if self.one_pass:
             self._release_tables()
-        embed_items(self._encoder, inputs, analyses)
-        embed_items(self._encoder, *reread)
+        defer_vectors(inputs, analyses)
+        defer_vectors(*reread)
+        ordered = sorted(analyses, key=lambda analysis: (analysis.facts.published, analysis.id))
+        # Only the reports placing compares: those of the new items and the open stories' that meet another.
+        embed_facts(self._encoder, book.meeting([analysis.facts for analysis in ordered]))
         rows = {f"item:{row.id}": row for row in waiting}
         placed: list[tuple[ItemToAnalyse, ItemAnalysis, Story]] = []
-        for analysis in sorted(analyses, key=lambda analysis: (analysis.facts.published, analysis.id)):
+        for analysis in ordered:
             row = rows[analysis.id]
             if row.story_key is not None and row.id not in afresh:
                 # It stays in its story, which meets its new entities from now on.
@@ -155,7 +158,7 @@ class StoryKeeper:
     ) -> tuple[StoryBook, tuple[list[ItemInput], list[ItemAnalysis]]]:
         """The open stories given, their reports' analysis from memory or done again now (what is kept in memory:
         the analysis of every open story's reports, `open_ids`). Second: the reports analysed again, their vectors
-        still to make (embed_items) before the book places anything."""
+        still to make (defer_vectors) before the book places anything."""
         fresh = [row for row in members if row.id not in self.facts]
         inputs = [_input(row) for row in fresh]
         analyses = self.analyzer.analyse(inputs, embed=False) if fresh else []

@@ -179,21 +179,29 @@ def embed_items(encoder: Encoder, items: Sequence[ItemInput], analyses: Sequence
     one in it with another language by a vector that still carries names and shared word pieces (weighed
     on a lower scale: story_fit.similarity). Trigrams cost ~15 KB an item against the vector's 2 KB, and an
     open story's items are held for 72 hours: only those items keep both."""
-    wanted = [
-        (analysis, _lead(item.title, body_of(item.summary, item.content)))
-        for item, analysis in zip(items, analyses, strict=True)
-        if analysis.facts.actors
-    ]
-    vectors = None
-    if wanted and encoder.enabled:
-        vectors = encoder.encode([text for _analysis, text in wanted])
-    if vectors is not None:
-        for (analysis, _text), vector in zip(wanted, vectors, strict=True):
-            analysis.facts.vector = vector.copy()  # its own row: a view would keep the whole batch alive
-    for analysis, text in wanted:
-        analysis.facts.native = covered(analysis.language)
-        if analysis.facts.vector is None or not analysis.facts.native:
-            analysis.facts.trigrams = char_trigrams(text)
+    defer_vectors(items, analyses)
+    embed_facts(encoder, [analysis.facts for analysis in analyses if analysis.facts.unembedded is not None])
+
+
+def defer_vectors(items: Sequence[ItemInput], analyses: Sequence[ItemAnalysis]) -> None:
+    """Each item that can join a story keeps the text its vector is to be made of (embed_facts): made only where
+    placing it compares it with another report (StoryBook.meeting)."""
+    for item, analysis in zip(items, analyses, strict=True):
+        if analysis.facts.actors:
+            analysis.facts.unembedded = vector_text(item.title, body_of(item.summary, item.content))
+            analysis.facts.native = covered(analysis.language)
+
+
+def embed_facts(encoder: Encoder, waiting: Sequence[ItemFacts]) -> None:
+    """The vectors of reports whose text waits (defer_vectors), in one batch, and their trigrams where wanted."""
+    texts = [facts.unembedded or "" for facts in waiting]
+    vectors = encoder.encode(texts) if texts and encoder.enabled else None
+    for index, facts in enumerate(waiting):
+        if vectors is not None:
+            facts.vector = vectors[index].copy()  # its own row: a view would keep the whole batch alive
+        if facts.vector is None or not facts.native:
+            facts.trigrams = char_trigrams(texts[index])
+        facts.unembedded = None
 
 
 def body_of(summary: str, content: str) -> str:
@@ -207,6 +215,11 @@ def body_of(summary: str, content: str) -> str:
 def _lead(title: str, body: str) -> str:
     lead = " ".join(body.split())[:LEAD_CHARS]
     return f"{title}. {lead}" if lead else title
+
+
+def vector_text(title: str, body: str) -> str:
+    """What an item's vector is made of: the headline and the lead."""
+    return _lead(title, body)
 
 
 def title_names(title: str, lead_names: frozenset[str]) -> frozenset[str]:
