@@ -124,3 +124,15 @@ def test_stories_are_those_every_reports_vector_gives(encoder: Encoder) -> None:
         eagerly[analysis.id] = book.place(analysis.facts).key if placed else analysis.id
     assert lazily == eagerly
     assert len(set(lazily.values())) < len(rows) * 0.8  # stories of several reports
+
+
+def test_a_vector_is_made_of_the_headline_and_the_leads_first_sentence() -> None:
+    from watcher.analyze.analyzer import LEAD_CHARS, vector_text
+
+    lead = "Scania will build 500 buses a year in Nairobi. The company entered Kenya in 1998. It employs 300 people."
+    assert vector_text("Scania opens a plant in Kenya", lead) == (
+        "Scania opens a plant in Kenya. Scania will build 500 buses a year in Nairobi."
+    )
+    assert vector_text("Scania opens a plant in Kenya", "") == "Scania opens a plant in Kenya"
+    long = " ".join(["word"] * 400) + ". Second sentence."
+    assert vector_text("Headline", long) == "Headline. " + long[:LEAD_CHARS]
