@@ -27,7 +27,7 @@ from watcher.match.fold import fold
 from watcher.match.matcher import Matcher
 
 LEAD_SENTENCES = 3  # sentences of the summary read for events, after the headline
-LEAD_CHARS = 300  # characters of the summary embedded with the headline
+LEAD_CHARS = 300  # characters of the summary read with the headline for signals; the vector's lead sentence at most
 NAMES_REMEMBERED = 20_000  # names whose country test is kept (~3 MB at most), forgotten together past that
 # Entities tagged so are places or products, not actors: they take no event and tie no story (a product
 # acts through its maker, which is tracked under its own name).
