@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from watcher.analyze import Analyzer, ItemInput, StoryBook, analyze_items
+from watcher.analyze.analyzer import embed_items
 from watcher.analyze.embed import Encoder
 from watcher.analyze.evaluation import item_input, load_labelled
 from watcher.analyze.signals import Signals
@@ -127,12 +128,20 @@ def test_stories_are_those_every_reports_vector_gives(encoder: Encoder) -> None:
 
 
 def test_a_vector_is_made_of_the_headline_and_the_leads_first_sentence() -> None:
-    from watcher.analyze.analyzer import LEAD_CHARS, vector_text
+    from watcher.analyze.analyzer import LEAD_CHARS
 
+    analyzer = Analyzer([EntityConfig(name="Scania", aliases=["Scania"])], Encoder(enabled=False))
     lead = "Scania will build 500 buses a year in Nairobi. The company entered Kenya in 1998. It employs 300 people."
-    assert vector_text("Scania opens a plant in Kenya", lead) == (
-        "Scania opens a plant in Kenya. Scania will build 500 buses a year in Nairobi."
-    )
-    assert vector_text("Scania opens a plant in Kenya", "") == "Scania opens a plant in Kenya"
-    long = " ".join(["word"] * 400) + ". Second sentence."
-    assert vector_text("Headline", long) == "Headline. " + long[:LEAD_CHARS]
+    long = " ".join(["Scania"] * 100) + ". Second sentence."
+    plant, bare, endless, other = analyzer.analyse([
+        ItemInput("plant", "Scania opens a plant in Kenya", lead, published=START, language="en"),
+        ItemInput("bare", "Scania opens a plant in Kenya", published=START, language="en"),
+        ItemInput("endless", "Headline", long, published=START, language="en"),
+        ItemInput("other", "Volvo opens a plant in Kenya", lead.replace("Scania", "Volvo"), published=START),
+    ], embed=False)  # fmt: skip
+    assert plant.facts.unembedded == "Scania opens a plant in Kenya. Scania will build 500 buses a year in Nairobi."
+    assert bare.facts.unembedded == "Scania opens a plant in Kenya"
+    assert endless.facts.unembedded == "Headline. " + long[:LEAD_CHARS]
+    assert other.facts.unembedded is None  # no tracked company: it joins no story, no vector is made for it
+    embed_items(analyzer.encoder, [plant, other])  # no model: trigrams stand in
+    assert plant.facts.unembedded is None and plant.facts.vector is None and len(plant.facts.trigrams) > 40

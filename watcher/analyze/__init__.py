@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from watcher.analyze.analyzer import Analyzer, ItemAnalysis, ItemInput, defer_vectors, embed_facts
+from watcher.analyze.analyzer import Analyzer, ItemAnalysis, ItemInput, embed_facts
 from watcher.analyze.corroborate import corroborate
 from watcher.analyze.sentences import Event
 from watcher.analyze.stories import MOST_REPORTS, STORY_WINDOW, ItemFacts, Story, StoryBook
@@ -35,7 +35,6 @@ def analyze_items(analyzer: Analyzer, items: Sequence[ItemInput], book: StoryBoo
     are made for the reports placing compares (StoryBook.meeting), in one batch: an item that meets no other report
     keeps its text instead, for a later batch's (ItemFacts.unembedded)."""
     analyses = analyzer.analyse(items, embed=False)
-    defer_vectors(items, analyses)
     book = book if book is not None else StoryBook()
     ordered = sorted(analyses, key=lambda analysis: (analysis.facts.published, analysis.id))
     embed_facts(analyzer.encoder, book.meeting([a.facts for a in ordered if a.facts.actors or a.entities]))

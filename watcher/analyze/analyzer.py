@@ -92,11 +92,12 @@ class Analyzer:
         return not any(self.markets.is_country_name(text) for text in [entity.name, *(a.text for a in entity.aliases)])
 
     def analyse(self, items: Sequence[ItemInput], *, embed: bool = True) -> list[ItemAnalysis]:
-        """With `embed` false, the vectors are left to embed_items: a one-pass process embeds after it has let
+        """With `embed` false, the vectors are left to embed_facts (ItemFacts.unembedded: the text each is made of):
+        only the reports placing compares get one (StoryBook.meeting), and a one-pass process embeds after it has let
         the tables go (watcher/storykeeper.py)."""
         analyses = [self._analyse_one(item) for item in items]
         if embed:
-            embed_items(self.encoder, items, analyses)
+            embed_items(self.encoder, analyses)
         return analyses
 
     def _analyse_one(self, item: ItemInput) -> ItemAnalysis:
@@ -106,7 +107,8 @@ class Analyzer:
                                                                   "content": item.content})]  # fmt: skip
         actors = self.actors & set(entities)
         sentences = [self._sentence(0, item.title, language, actors)]
-        for index, text in enumerate(split_sentences(body)[:LEAD_SENTENCES], 1):
+        leading = split_sentences(body)[:LEAD_SENTENCES]
+        for index, text in enumerate(leading, 1):
             sentences.append(self._sentence(index, text, language, actors))
         known = frozenset(self.home[entity] for entity in actors if entity in self.home)
         year = (item.published or datetime.now(UTC)).year
@@ -134,6 +136,9 @@ class Analyzer:
             facts.title_names = title_names(item.title, facts.signals.names)
             facts.sounds = name_sounds(facts.signals.names, self.alias_sounds)
             facts.script_words = script_sounds(lead, self.alias_sounds)
+            # Its vector is made where placing it compares it with another report (StoryBook.meeting, embed_facts).
+            facts.unembedded = vector_text(item.title, leading[0] if leading else "")
+            facts.native = covered(language)
         return ItemAnalysis(item.id, language, entities, events, facts)
 
     def _signals(self, lead: str, language: str | None) -> Signals:
@@ -173,27 +178,17 @@ class Analyzer:
         )
 
 
-def embed_items(encoder: Encoder, items: Sequence[ItemInput], analyses: Sequence[ItemAnalysis]) -> None:
+def embed_items(encoder: Encoder, analyses: Sequence[ItemAnalysis]) -> None:
     """A vector for each item that can join a story, and character trigrams for those in a language the
     encoder was not trained on (or with no model): two reports in such a language compare by trigrams, and
     one in it with another language by a vector that still carries names and shared word pieces (weighed
     on a lower scale: story_fit.similarity). Trigrams cost ~15 KB an item against the vector's 2 KB, and an
     open story's items are held for 72 hours: only those items keep both."""
-    defer_vectors(items, analyses)
     embed_facts(encoder, [analysis.facts for analysis in analyses if analysis.facts.unembedded is not None])
 
 
-def defer_vectors(items: Sequence[ItemInput], analyses: Sequence[ItemAnalysis]) -> None:
-    """Each item that can join a story keeps the text its vector is to be made of (embed_facts): made only where
-    placing it compares it with another report (StoryBook.meeting)."""
-    for item, analysis in zip(items, analyses, strict=True):
-        if analysis.facts.actors:
-            analysis.facts.unembedded = vector_text(item.title, body_of(item.summary, item.content))
-            analysis.facts.native = covered(analysis.language)
-
-
 def embed_facts(encoder: Encoder, waiting: Sequence[ItemFacts]) -> None:
-    """The vectors of reports whose text waits (defer_vectors), in one batch, and their trigrams where wanted."""
+    """The vectors of reports whose text waits (ItemFacts.unembedded), in one batch, and their trigrams where wanted."""
     texts = [facts.unembedded or "" for facts in waiting]
     vectors = encoder.encode(texts) if texts and encoder.enabled else None
     for index, facts in enumerate(waiting):
@@ -217,13 +212,12 @@ def _lead(title: str, body: str) -> str:
     return f"{title}. {lead}" if lead else title
 
 
-def vector_text(title: str, body: str) -> str:
+def vector_text(title: str, first_sentence: str) -> str:
     """What an item's vector is made of: the headline and the lead's first sentence (at most LEAD_CHARS), what says
     which event it reports. The sentences after add background, at the encoder's cost per word piece: on the tuning
     sets, the first sentence found the same stories or more of them right than the lead's first 300 characters
     (docs/benchmarks.md)."""
-    first = split_sentences(body[: 4 * LEAD_CHARS])[:1]  # the lead's first sentence, not the article's every one
-    return _lead(title, first[0] if first else "")
+    return _lead(title, first_sentence)
 
 
 def title_names(title: str, lead_names: frozenset[str]) -> frozenset[str]:
