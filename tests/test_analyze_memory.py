@@ -76,28 +76,6 @@ def test_a_text_given_twice_is_encoded_once(tmp_path: Path) -> None:
     assert np.array_equal(vectors[:2], encode(texts[:2]))
 
 
-def test_a_text_encoded_lately_is_not_encoded_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from watcher.analyze import embed
-    from watcher.analyze.embed import Encoder
-
-    monkeypatch.setattr(embed, "REMEMBERED", 2)
-    encoder = Encoder(cache_dir=tmp_path)
-    given = []
-    model = encoder._load()
-    encode = model.encode
-    model.encode = lambda batch: given.append(list(batch)) or encode(batch)
-    wire, other, third = "Tesla opens a plant in Berlin", "BYD enters Hungary", "Volvo recalls 10,000 trucks"
-    try:
-        first = encoder.encode([wire, other])
-        again = encoder.encode([other, wire, other])  # a wire story another feed carries a pass later
-        encoder.encode([third])  # the last two kept: the wire story, met again last, and the third
-        encoder.encode([third, wire, other])
-    finally:
-        del model.encode  # the model is the process's: its own method again
-    assert given == [[wire, other], [third], [other]]
-    assert np.array_equal(again, first[[1, 0, 1]])
-
-
 def test_the_table_file_is_written_once_and_rewritten_when_damaged(tmp_path: Path) -> None:
     weights = use_model._resources() / "weights.npz"
     first = use_model.table_file(weights, tmp_path)

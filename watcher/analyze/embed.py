@@ -34,10 +34,6 @@ ENCODER_LANGUAGES = frozenset(
 )
 
 
-# Texts whose vector an Encoder keeps, the last encoded (2 KB each, ~2.5 MB with the texts): a wire story that another
-# feed carries a polling pass later is not encoded again.
-REMEMBERED = 1024
-
 _models: dict[Path | None, Any] = {}
 _models_lock = threading.Lock()
 
@@ -77,7 +73,6 @@ class Encoder:
         self._model: Any = None
         self._failed = False
         self._lock = threading.Lock()
-        self._recent: dict[str, Any] = {}  # text → its vector, the REMEMBERED last encoded, oldest first
 
     @property
     def available(self) -> bool:
@@ -97,23 +92,16 @@ class Encoder:
 
     def encode(self, texts: Sequence[str]) -> Any | None:
         """(N, 512) float32 unit rows, or None without a model. A text given twice (one wire story in several
-        feeds) is encoded once, and one of the REMEMBERED last encoded is not encoded again."""
+        feeds) is encoded once."""
         model = self._load()
         if model is None or not texts:
             return None
-        with self._lock:
-            known = {text: self._recent.pop(text) for text in dict.fromkeys(texts) if text in self._recent}
-        fresh = [text for text in dict.fromkeys(texts) if text not in known]
-        if fresh:
-            for text, vector in zip(fresh, model.encode(fresh), strict=True):
-                known[text] = vector.copy()  # its own row: the batch's array is not kept
-        with self._lock:
-            self._recent.update(known)  # the texts met now last: kept longest
-            while len(self._recent) > REMEMBERED:
-                del self._recent[next(iter(self._recent))]
-        import numpy  # loaded with the model
-
-        return numpy.stack([known[text] for text in texts])
+        distinct = list(dict.fromkeys(texts))
+        vectors = model.encode(distinct)
+        if len(distinct) == len(texts):
+            return vectors
+        row = {text: index for index, text in enumerate(distinct)}
+        return vectors[[row[text] for text in texts]]
 
 
 def covered(language: str | None) -> bool:
