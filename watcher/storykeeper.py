@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 
 from watcher import clock
 from watcher.analyze import MOST_REPORTS, STORY_WINDOW, Analyzer, ItemAnalysis, ItemFacts, ItemInput, Story, StoryBook
-from watcher.analyze.analyzer import embed_items
+from watcher.analyze.analyzer import embed_facts
 from watcher.analyze.corroborate import corroborate
 from watcher.analyze.embed import Encoder
 from watcher.analyze.markets import market_finder
@@ -110,15 +110,16 @@ class StoryKeeper:
             )
         # Analysed before and the only report of its story: placed afresh, it may join another story.
         afresh = {row.id for row in waiting if row.story_key is not None and row.story_reports <= 1}
-        book, reread = self._book([row for row in members if row.id not in afresh], open_ids)
+        book = self._book([row for row in members if row.id not in afresh], open_ids)
         # The vectors last: every text is read by then, so a one-pass process no longer needs the tables.
         if self.one_pass:
             self._release_tables()
-        embed_items(self._encoder, inputs, analyses)
-        embed_items(self._encoder, *reread)
+        ordered = sorted(analyses, key=lambda analysis: (analysis.facts.published, analysis.id))
+        # Only the reports placing compares: those of the new items and the open stories' that meet another.
+        embed_facts(self._encoder, book.meeting([analysis.facts for analysis in ordered]))
         rows = {f"item:{row.id}": row for row in waiting}
         placed: list[tuple[ItemToAnalyse, ItemAnalysis, Story]] = []
-        for analysis in sorted(analyses, key=lambda analysis: (analysis.facts.published, analysis.id)):
+        for analysis in ordered:
             row = rows[analysis.id]
             if row.story_key is not None and row.id not in afresh:
                 # It stays in its story, which meets its new entities from now on.
@@ -150,12 +151,10 @@ class StoryKeeper:
         )  # fmt: skip
         return len(results), events
 
-    def _book(
-        self, members: list[ItemToAnalyse], open_ids: set[int]
-    ) -> tuple[StoryBook, tuple[list[ItemInput], list[ItemAnalysis]]]:
+    def _book(self, members: list[ItemToAnalyse], open_ids: set[int]) -> StoryBook:
         """The open stories given, their reports' analysis from memory or done again now (what is kept in memory:
-        the analysis of every open story's reports, `open_ids`). Second: the reports analysed again, their vectors
-        still to make (embed_items) before the book places anything."""
+        the analysis of every open story's reports, `open_ids`). The vectors of those analysed again are still to
+        make (ItemFacts.unembedded: embed_facts, for those that meet a new item)."""
         fresh = [row for row in members if row.id not in self.facts]
         inputs = [_input(row) for row in fresh]
         analyses = self.analyzer.analyse(inputs, embed=False) if fresh else []
@@ -165,7 +164,7 @@ class StoryKeeper:
         stories: dict[str, Story] = {}
         for row in members:
             stories.setdefault(row.story_key or "", Story(row.story_key or "")).members.append(self.facts[row.id])
-        return StoryBook(stories.values()), (inputs, analyses)
+        return StoryBook(stories.values())
 
     def _release_tables(self) -> None:
         """Let the Analyzer and its tables go, and hand the memory they held back to the system (a one-pass process:

@@ -24,18 +24,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from watcher.analyze.analyzer import Analyzer, ItemAnalysis, ItemInput
+from watcher.analyze.analyzer import Analyzer, ItemAnalysis, ItemInput, embed_facts
 from watcher.analyze.corroborate import corroborate
 from watcher.analyze.sentences import Event
 from watcher.analyze.stories import MOST_REPORTS, STORY_WINDOW, ItemFacts, Story, StoryBook
 
 
 def analyze_items(analyzer: Analyzer, items: Sequence[ItemInput], book: StoryBook | None = None) -> list[ItemAnalysis]:
-    """Analyse items and group them into stories (with those already in `book`), in order of publication."""
-    analyses = analyzer.analyse(items)
+    """Analyse items and group them into stories (with those already in `book`), in order of publication. Vectors
+    are made for the reports placing compares (StoryBook.meeting), in one batch: an item that meets no other report
+    keeps its text instead, for a later batch's (ItemFacts.unembedded)."""
+    analyses = analyzer.analyse(items, embed=False)
     book = book if book is not None else StoryBook()
+    ordered = sorted(analyses, key=lambda analysis: (analysis.facts.published, analysis.id))
+    embed_facts(analyzer.encoder, book.meeting([a.facts for a in ordered if a.facts.actors or a.entities]))
     placed = []
-    for analysis in sorted(analyses, key=lambda analysis: (analysis.facts.published, analysis.id)):
+    for analysis in ordered:
         if analysis.facts.actors or analysis.entities:
             story = book.place(analysis.facts)
             analysis.story = story.key

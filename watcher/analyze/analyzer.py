@@ -27,7 +27,7 @@ from watcher.match.fold import fold
 from watcher.match.matcher import UNDETERMINED, Matcher
 
 LEAD_SENTENCES = 3  # sentences of the summary read for events, after the headline
-LEAD_CHARS = 300  # characters of the summary embedded with the headline
+LEAD_CHARS = 300  # characters of the summary read with the headline for signals; the vector's lead sentence at most
 NAMES_REMEMBERED = 20_000  # names whose country test is kept (~3 MB at most), forgotten together past that
 # Entities tagged so are places or products, not actors: they take no event and tie no story (a product
 # acts through its maker, which is tracked under its own name).
@@ -92,11 +92,12 @@ class Analyzer:
         return not any(self.markets.is_country_name(text) for text in [entity.name, *(a.text for a in entity.aliases)])
 
     def analyse(self, items: Sequence[ItemInput], *, embed: bool = True) -> list[ItemAnalysis]:
-        """With `embed` false, the vectors are left to embed_items: a one-pass process embeds after it has let
+        """With `embed` false, the vectors are left to embed_facts (ItemFacts.unembedded: the text each is made of):
+        only the reports placing compares get one (StoryBook.meeting), and a one-pass process embeds after it has let
         the tables go (watcher/storykeeper.py)."""
         analyses = [self._analyse_one(item) for item in items]
         if embed:
-            embed_items(self.encoder, items, analyses)
+            embed_items(self.encoder, analyses)
         return analyses
 
     def _analyse_one(self, item: ItemInput) -> ItemAnalysis:
@@ -106,7 +107,8 @@ class Analyzer:
         entities = [found.entity for found in self.matcher.match(fields, language=language or UNDETERMINED)]
         actors = self.actors & set(entities)
         sentences = [self._sentence(0, item.title, language, actors)]
-        for index, text in enumerate(split_sentences(body)[:LEAD_SENTENCES], 1):
+        leading = split_sentences(body)[:LEAD_SENTENCES]
+        for index, text in enumerate(leading, 1):
             sentences.append(self._sentence(index, text, language, actors))
         known = frozenset(self.home[entity] for entity in actors if entity in self.home)
         year = (item.published or datetime.now(UTC)).year
@@ -134,6 +136,9 @@ class Analyzer:
             facts.title_names = title_names(item.title, facts.signals.names)
             facts.sounds = name_sounds(facts.signals.names, self.alias_sounds)
             facts.script_words = script_sounds(lead, self.alias_sounds)
+            # Its vector is made where placing it compares it with another report (StoryBook.meeting, embed_facts).
+            facts.unembedded = vector_text(item.title, leading[0] if leading else "")
+            facts.native = covered(language)
         return ItemAnalysis(item.id, language, entities, events, facts)
 
     def _signals(self, lead: str, language: str | None) -> Signals:
@@ -173,27 +178,25 @@ class Analyzer:
         )
 
 
-def embed_items(encoder: Encoder, items: Sequence[ItemInput], analyses: Sequence[ItemAnalysis]) -> None:
+def embed_items(encoder: Encoder, analyses: Sequence[ItemAnalysis]) -> None:
     """A vector for each item that can join a story, and character trigrams for those in a language the
     encoder was not trained on (or with no model): two reports in such a language compare by trigrams, and
     one in it with another language by a vector that still carries names and shared word pieces (weighed
     on a lower scale: story_fit.similarity). Trigrams cost ~15 KB an item against the vector's 2 KB, and an
     open story's items are held for 72 hours: only those items keep both."""
-    wanted = [
-        (analysis, _lead(item.title, body_of(item.summary, item.content)))
-        for item, analysis in zip(items, analyses, strict=True)
-        if analysis.facts.actors
-    ]
-    vectors = None
-    if wanted and encoder.enabled:
-        vectors = encoder.encode([text for _analysis, text in wanted])
-    if vectors is not None:
-        for (analysis, _text), vector in zip(wanted, vectors, strict=True):
-            analysis.facts.vector = vector.copy()  # its own row: a view would keep the whole batch alive
-    for analysis, text in wanted:
-        analysis.facts.native = covered(analysis.language)
-        if analysis.facts.vector is None or not analysis.facts.native:
-            analysis.facts.trigrams = char_trigrams(text)
+    embed_facts(encoder, [analysis.facts for analysis in analyses if analysis.facts.unembedded is not None])
+
+
+def embed_facts(encoder: Encoder, waiting: Sequence[ItemFacts]) -> None:
+    """The vectors of reports whose text waits (ItemFacts.unembedded), in one batch, and their trigrams where wanted."""
+    texts = [facts.unembedded or "" for facts in waiting]
+    vectors = encoder.encode(texts) if texts and encoder.enabled else None
+    for index, facts in enumerate(waiting):
+        if vectors is not None:
+            facts.vector = vectors[index].copy()  # its own row: a view would keep the whole batch alive
+        if facts.vector is None or not facts.native:
+            facts.trigrams = char_trigrams(texts[index])
+        facts.unembedded = None
 
 
 def body_of(summary: str, content: str) -> str:
@@ -207,6 +210,14 @@ def body_of(summary: str, content: str) -> str:
 def _lead(title: str, body: str) -> str:
     lead = " ".join(body.split())[:LEAD_CHARS]
     return f"{title}. {lead}" if lead else title
+
+
+def vector_text(title: str, first_sentence: str) -> str:
+    """What an item's vector is made of: the headline and the lead's first sentence (at most LEAD_CHARS), what says
+    which event it reports. The sentences after add background, at the encoder's cost per word piece: on the tuning
+    sets, the first sentence found the same stories or more of them right than the lead's first 300 characters
+    (docs/benchmarks.md)."""
+    return _lead(title, first_sentence)
 
 
 def title_names(title: str, lead_names: frozenset[str]) -> frozenset[str]:

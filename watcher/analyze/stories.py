@@ -11,12 +11,13 @@ two stories about one company in three days that nothing tells apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from watcher.analyze.story_facts import ItemFacts, Story
 from watcher.analyze.story_fit import VETO, agree, contradiction, fit
 from watcher.analyze.story_index import StoryIndex
+from watcher.analyze.story_meeting import meeting
 
 __all__ = [
     "AGREE",
@@ -69,6 +70,15 @@ class StoryBook:
         return self._index.candidates(
             item, MOST_FITTED, STORY_WINDOW.total_seconds(), lambda story: _may_join(item, story)
         )
+
+    def meeting(self, items: Sequence[ItemFacts]) -> list[ItemFacts]:
+        """The reports whose vector waits that placing `items` (in order of publication) may compare: those of them
+        and of the book's reports that meet another (story_meeting.py). Their vectors are to be made before."""
+        found = meeting(self.stories, items, STORY_WINDOW)
+        placed = {id(item) for item in items}
+        if self._index is not None and any(id(report) not in placed for report in found):
+            self._index = None  # made again when next needed, with rows for the reports' vectors
+        return found
 
     def place(self, item: ItemFacts) -> Story:
         best: Story | None = None

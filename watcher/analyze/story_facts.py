@@ -25,6 +25,7 @@ class ItemFacts:
     vector: Any = None  # unit vector of headline + lead, or None (no encoder)
     trigrams: frozenset[str] = frozenset()  # of headline + lead, where there is no vector or it is not native
     native: bool = True  # the encoder was trained on the item's language
+    unembedded: str | None = None  # the text its vector is made of, while it waits (story_meeting.py)
     blocker: str | None = None  # the item is a review, opinion, rumour, denial, share move or anniversary
     entries: frozenset[tuple[str, str]] = frozenset()  # (entity, market) of its market entries
     place_evidence: dict[str, str] = field(default_factory=dict)  # country of `places` → the words that name it
