@@ -127,19 +127,24 @@ def test_stories_are_those_every_reports_vector_gives(encoder: Encoder) -> None:
     assert len(set(lazily.values())) < len(rows) * 0.8  # stories of several reports
 
 
-def test_a_vector_is_made_of_the_headline_and_the_leads_first_sentence() -> None:
+def test_a_vector_is_made_of_the_headline_and_the_leads_first_lead_chars() -> None:
     from watcher.analyze.analyzer import LEAD_CHARS
 
     analyzer = Analyzer([EntityConfig(name="Scania", aliases=["Scania"])], Encoder(enabled=False))
     lead = "Scania will build 500 buses a year in Nairobi. The company entered Kenya in 1998. It employs 300 people."
     long = " ".join(["Scania"] * 100) + ". Second sentence."
-    plant, bare, endless, other = analyzer.analyse([
+    quoted = '"We are delighted," a spokesperson said. ' + lead + " " + "More background follows here. " * 10
+    plant, bare, endless, other, quote = analyzer.analyse([
         ItemInput("plant", "Scania opens a plant in Kenya", lead, published=START, language="en"),
         ItemInput("bare", "Scania opens a plant in Kenya", published=START, language="en"),
         ItemInput("endless", "Headline", long, published=START, language="en"),
         ItemInput("other", "Volvo opens a plant in Kenya", lead.replace("Scania", "Volvo"), published=START),
+        ItemInput("quote", "Scania opens a plant in Kenya", quoted, published=START, language="en"),
     ], embed=False)  # fmt: skip
-    assert plant.facts.unembedded == "Scania opens a plant in Kenya. Scania will build 500 buses a year in Nairobi."
+    assert plant.facts.unembedded == "Scania opens a plant in Kenya. " + lead
+    # A lead opening on a quote: the sentence after it, that tells the event, is read too.
+    assert quote.facts.unembedded == "Scania opens a plant in Kenya. " + quoted[:LEAD_CHARS]
+    assert "500 buses" in quote.facts.unembedded
     assert bare.facts.unembedded == "Scania opens a plant in Kenya"
     assert endless.facts.unembedded == "Headline. " + long[:LEAD_CHARS]
     assert other.facts.unembedded is None  # no tracked company: it joins no story, no vector is made for it

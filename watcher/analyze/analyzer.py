@@ -27,7 +27,7 @@ from watcher.match.fold import fold
 from watcher.match.matcher import UNDETERMINED, Matcher
 
 LEAD_SENTENCES = 3  # sentences of the summary read for events, after the headline
-LEAD_CHARS = 300  # characters of the summary read with the headline for signals; the vector's lead sentence at most
+LEAD_CHARS = 300  # characters of the summary read with the headline, for signals and for the vector
 NAMES_REMEMBERED = 20_000  # names whose country test is kept (~3 MB at most), forgotten together past that
 # Entities tagged so are places or products, not actors: they take no event and tie no story (a product
 # acts through its maker, which is tracked under its own name).
@@ -136,8 +136,11 @@ class Analyzer:
             facts.title_names = title_names(item.title, facts.signals.names)
             facts.sounds = name_sounds(facts.signals.names, self.alias_sounds)
             facts.script_words = script_sounds(lead, self.alias_sounds)
-            # Its vector is made where placing it compares it with another report (StoryBook.meeting, embed_facts).
-            facts.unembedded = vector_text(item.title, leading[0] if leading else "")
+            # Its vector is made where placing it compares it with another report (StoryBook.meeting, embed_facts), of
+            # the headline and the lead's first LEAD_CHARS. Not of the first sentence alone, though it tells the event
+            # as often: a lead opening on a quote or a dateline made every report read alike (our own sets with a
+            # spokesperson's quote before each lead: story F1 on dev 0.891 -> 0.633; docs/benchmarks.md).
+            facts.unembedded = lead
             facts.native = covered(language)
         return ItemAnalysis(item.id, language, entities, events, facts)
 
@@ -210,14 +213,6 @@ def body_of(summary: str, content: str) -> str:
 def _lead(title: str, body: str) -> str:
     lead = " ".join(body.split())[:LEAD_CHARS]
     return f"{title}. {lead}" if lead else title
-
-
-def vector_text(title: str, first_sentence: str) -> str:
-    """What an item's vector is made of: the headline and the lead's first sentence (at most LEAD_CHARS), what says
-    which event it reports. The sentences after add background, at the encoder's cost per word piece: on the tuning
-    sets, the first sentence found the same stories or more of them right than the lead's first 300 characters
-    (docs/benchmarks.md)."""
-    return _lead(title, first_sentence)
 
 
 def title_names(title: str, lead_names: frozenset[str]) -> frozenset[str]:
