@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 
 from watcher.analyze.embed import Encoder, covered
 from watcher.analyze.events import evidence_at, extract_events, item_blocker
+from watcher.analyze.heap import release_free_pages
 from watcher.analyze.homes import homes
 from watcher.analyze.language import item_language
 from watcher.analyze.markets import market_finder
 from watcher.analyze.sentences import Cue, Event, Party, Sentence, cue_finder
-from watcher.analyze.signals import Signals, char_trigrams, signals
+from watcher.analyze.signals import Signals, char_trigrams, shared_empty, signals
 from watcher.analyze.sounds import name_sounds, script_sounds, skeleton
 from watcher.analyze.stories import ItemFacts
 from watcher.config import EntityConfig
@@ -133,9 +134,9 @@ class Analyzer:
             place_evidence={code: text for code, text in reversed(named) if code in places},
         )
         if facts.actors:
-            facts.title_names = title_names(item.title, facts.signals.names)
-            facts.sounds = name_sounds(facts.signals.names, self.alias_sounds)
-            facts.script_words = script_sounds(lead, self.alias_sounds)
+            facts.title_names = shared_empty(title_names(item.title, facts.signals.names))
+            facts.sounds = shared_empty(name_sounds(facts.signals.names, self.alias_sounds))
+            facts.script_words = shared_empty(script_sounds(lead, self.alias_sounds))
             # Its vector is made where placing it compares it with another report (StoryBook.meeting, embed_facts), of
             # the headline and the lead's first LEAD_CHARS. Not of the first sentence alone, though it tells the event
             # as often: a lead opening on a quote or a dateline made every report read alike (our own sets with a
@@ -194,11 +195,13 @@ def embed_facts(encoder: Encoder, waiting: Sequence[ItemFacts]) -> None:
     """The vectors of reports whose text waits (ItemFacts.unembedded), in one batch, and their trigrams where wanted."""
     texts = [facts.unembedded or "" for facts in waiting]
     vectors = encoder.encode(texts) if texts and encoder.enabled else None
+    if vectors is not None:
+        release_free_pages()  # the forward pass's arrays, freed into malloc's heap (heap.py)
     for index, facts in enumerate(waiting):
         if vectors is not None:
             facts.vector = vectors[index].copy()  # its own row: a view would keep the whole batch alive
         if facts.vector is None or not facts.native:
-            facts.trigrams = char_trigrams(texts[index])
+            facts.trigrams = shared_empty(char_trigrams(texts[index]))
         facts.unembedded = None
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from watcher.analyze.signals import Signals
+from watcher.analyze.signals import Signals, shared_empty
 
 
 @dataclass
@@ -34,13 +34,25 @@ class ItemFacts:
     title_names: frozenset[str] = frozenset()  # the names of `signals` its headline gives (none in Title Case)
     _types: tuple[frozenset[tuple[str, str]], frozenset[str]] | None = field(default=None, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        # An open report is held for 72 hours, and most of its sets are empty: each its own 216 bytes otherwise
+        # (~6 MB of the crowded bench's 3,000 open reports, docs/benchmarks.md).
+        for name in _SETS:
+            value = getattr(self, name)
+            if not value:
+                setattr(self, name, shared_empty(value))  # set after too where made later (analyzer.py)
+
     @property
     def event_types(self) -> frozenset[str]:
         # Asked of both reports of every fit; `events` may be replaced (corroborate), never changed in place.
         made = self._types
         if made is None or made[0] is not self.events:
-            made = self._types = (self.events, frozenset(event_type for event_type, _entity in self.events))
+            types = frozenset(event_type for event_type, _entity in self.events)
+            made = self._types = (self.events, shared_empty(types))
         return made[1]
+
+
+_SETS = ("actors", "events", "entry_markets", "places", "trigrams", "entries", "sounds", "script_words", "title_names")
 
 
 @dataclass
