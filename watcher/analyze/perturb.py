@@ -1,5 +1,6 @@
 """Leads as real feeds write them, made from a labelled set's clean ones: a spokesperson's quote before the lead, a
-wire dateline before it, or a summary that only repeats the headline (Google News). Used by bench/perturb-leads and
+wire dateline before it, or a summary that only repeats the headline (Google News); or the quote after the lead's
+first sentence, as press releases put it. Used by bench/perturb-leads and
 bench/analyze-quality --perturb to measure how much each costs the story grouping and the events. Deterministic:
 an item's choices follow from its id alone.
 
@@ -13,7 +14,9 @@ import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
-MODES = ("quote", "dateline", "headline")
+from watcher.analyze.analyzer import split_sentences
+
+MODES = ("quote", "quote-after", "dateline", "headline")
 
 # Per language: (quote marks, attributions, quotes). "{company}" is the item's tracked company (a quote without it is
 # chosen where the item names none); the figures and years vary by item.
@@ -179,9 +182,13 @@ def perturb(row: dict[str, Any], mode: str, companies: Sequence[str] = ()) -> di
     headline (one of them is named in some quotes)."""
     key, language = str(row["id"]), row.get("lang")
     title, summary = str(row.get("title") or ""), str(row.get("summary") or "")
-    if mode == "quote":
+    if mode in ("quote", "quote-after"):
         company = next((name for name in companies if name.casefold() in title.casefold()), None)
-        summary = f"{spokesperson_quote(key, language, company)} {summary}".strip()
+        quote = spokesperson_quote(key, language, company)
+        # quote-after: the press release's order, the news first, then what its chief says of it
+        parts = split_sentences(summary) if mode == "quote-after" else [summary]
+        at = 1 if mode == "quote-after" else 0
+        summary = " ".join(part for part in (*parts[:at], quote, *parts[at:]) if part)
     elif mode == "dateline":
         published = str(row.get("published") or "2025-01-01")
         month, day = int(published[5:7]), int(published[8:10])
