@@ -41,6 +41,11 @@ QUOTED = [
     ("he", "\"אנחנו מרוצים מאוד מהצעד הזה,\" אמר המנכ\"ל. וולוו תקים מפעל בסלובקיה.", "וולוו תקים מפעל בסלובקיה."),
     ("ar", "«نحن سعداء جدا بهذه الخطوة» قال متحدث باسم الشركة. فولفو تبني مصنعا في سلوفاكيا.",
      "فولفو تبني مصنعا في سلوفاكيا."),
+    # After the news, in a summary that keeps its HTML: the paragraph's end is the sentence's.
+    ("en", "<p>Volvo will build a plant in Kosice.</p> “We expect to reach 10,000 customers by 2027,” the chief "
+     "executive said.", "<p>Volvo will build a plant in Kosice.</p>"),
+    ("el", "Η Volvo θα χτίσει εργοστάσιο στη Σλοβακία. «Είναι σημαντικό ορόσημο για την Volvo,» είπε ο διευθύνων "
+     "σύμβουλος. Η παραγωγή ξεκινά το 2026.", "Η Volvo θα χτίσει εργοστάσιο στη Σλοβακία. Η παραγωγή ξεκινά το 2026."),
 ]  # fmt: skip
 
 

@@ -32,7 +32,8 @@ _QUOTE_LETTERS = 8
 # letters in a script written without spaces.
 _ATTRIBUTION_WORDS = 10
 _ATTRIBUTION_LETTERS = 24
-_SENTENCE_END = re.compile(r"[.!?。！？۔।؟։።](?=\s|$)|[。！？]|\n")
+# A paragraph's end in a summary that keeps its HTML ("…returns hub.</p> “We expect …”") ends a sentence too.
+_SENTENCE_END = re.compile(r"[.!?。！？۔।؟։።](?=\s|$|<)|[。！？]|\n|</p>|<br\s*/?>", re.IGNORECASE)
 _ENDS = frozenset(".!?。！？۔।؟։።")
 # Scripts written without spaces between words: kana, Han, Hangul (spaced, but its phrases long), Thai, Lao, Burmese,
 # Khmer.
