@@ -147,7 +147,7 @@ def test_the_event_read_after_a_quote_and_a_dateline_is_the_leads() -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_the_perturbations_are_deterministic_and_keep_the_labels(mode: str) -> None:
-    row = {"id": "d01-de", "lang": "de", "published": "2025-03-03T09:10:00Z", "feed": "Handelsblatt",
+    row = {"id": "d01-de", "lang": "de", "published": START.isoformat(), "feed": "Handelsblatt",
            "title": "Volvo baut ein Werk in der Slowakei", "summary": "Das Werk in Košice soll 2026 öffnen.",
            "story": "d01", "events": [{"type": "market_entry", "entity": "Volvo", "market": "SK"}]}  # fmt: skip
     once, again = perturb(row, mode, ["Volvo"]), perturb(dict(row), mode, ["Volvo"])
