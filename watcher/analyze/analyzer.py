@@ -18,6 +18,7 @@ from watcher.analyze.heap import release_free_pages
 from watcher.analyze.homes import homes
 from watcher.analyze.language import item_language
 from watcher.analyze.markets import market_finder
+from watcher.analyze.reporting import reporting_text
 from watcher.analyze.sentences import Cue, Event, Party, Sentence, cue_finder
 from watcher.analyze.signals import Signals, char_trigrams, shared_empty, signals
 from watcher.analyze.sounds import name_sounds, script_sounds, skeleton
@@ -102,7 +103,9 @@ class Analyzer:
         return analyses
 
     def _analyse_one(self, item: ItemInput) -> ItemAnalysis:
-        body = body_of(item.summary, item.content)
+        # Its facts and its language are the outlet's account: not a dateline, a spokesperson's quote (an English one
+        # in a Hausa report read as English) or the headline again.
+        body = reporting_text(body_of(item.summary, item.content), item.title, item.feed)
         language = item_language(item.language, item.title, body)
         fields = {"title": item.title, "summary": item.summary, "content": item.content}
         entities = [found.entity for found in self.matcher.match(fields, language=language or UNDETERMINED)]

@@ -84,8 +84,8 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
     # ("shipping from the fourth quarter" is a date; "sales rose 5% in the quarter" a result).
     for weak in ("earnings", "funding"):
         words = [sentence.text[cue.start : cue.end] for cue in sentence.cues if cue.kind == f"{weak}?"]
-        if not words or weak in events:
-            continue
+        if not words or weak in events or f"{weak}?" not in kinds:
+            continue  # not where its only weak cue was set aside (in a name, after "after"): it raised KeyError
         period = bool(quarters(sentence.text))
         undated = _CJK_DATE.sub(" ", without_quarters(sentence.text))
         quarter_only = all(_QUARTER_WORD.fullmatch(word) for word in words)
