@@ -12,9 +12,9 @@ instead of ~120 MB. Where no cache directory can be written, the table is held i
 process, shared by every Encoder.
 
 Measured here (docs/benchmarks.md): 0.6 ms CPU per headline and 1.4-1.8 ms per headline + lead, in
-batches on one thread. BLAS is held to one thread (threadpoolctl): two would double the CPU spent for
-the same work on this 2-core machine, and the daemon has other work. OpenBLAS starts no other thread either
-(use_model sets OPENBLAS_NUM_THREADS before numpy loads): idle, they spun for ~0.1 CPU-s of each start.
+batches on one thread. BLAS is held to one thread (threadpoolctl, where OpenBLAS has more): two would double the
+CPU spent for the same work on this 2-core machine, and the daemon has other work. OpenBLAS starts no other thread
+either (use_model sets OPENBLAS_NUM_THREADS before numpy loads): idle, they spun for ~0.1 CPU-s of each start.
 """
 
 from __future__ import annotations

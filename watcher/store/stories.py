@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import delete, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from watcher.models import Entity, Feed, Item, ItemEvent, Match, Story, StoryItem
@@ -42,15 +43,28 @@ class AnalysedItem:
     events: Sequence[tuple[str, str, str | None, str]]
 
 
-def _row(item: Item, feed: Feed, story_key: str | None = None, story_reports: int = 0) -> ItemToAnalyse:
+# The analysis stage's statements run on the tables (Core), not on ORM entities: in `watcher poll --once` they are the
+# only ORM use, and the first ORM statement of a process configures every mapper and compiles through the ORM's
+# layers (~10-20% of the stage's CPU for twenty items, docs/benchmarks.md). The same SQL, the same rows.
+_ITEMS, _FEEDS, _MATCHES = Item.__table__, Feed.__table__, Match.__table__
+_STORIES, _STORY_ITEMS, _EVENTS, _ENTITIES = Story.__table__, StoryItem.__table__, ItemEvent.__table__, Entity.__table__
+# An item's columns as _row reads them, and its feed's that make its display name (Feed.display_name).
+_ITEM_COLUMNS = (_ITEMS.c.id, _ITEMS.c.title, _ITEMS.c.summary, _ITEMS.c.content, _ITEMS.c.published_at,
+                 _ITEMS.c.first_seen_at, _ITEMS.c.publisher, _ITEMS.c.language,
+                 _FEEDS.c.name, _FEEDS.c.title, _FEEDS.c.url)  # fmt: skip
+
+
+def _row(row: Any, story_key: str | None = None, story_reports: int = 0) -> ItemToAnalyse:
+    """An ItemToAnalyse of a row of _ITEM_COLUMNS."""
+    item_id, title, summary, content, published, first_seen, publisher, language, name, feed_title, url = row[:11]
     return ItemToAnalyse(
-        id=item.id,
-        title=item.title,
-        summary=item.summary,
-        content=item.content,
-        published=item.published_at or item.first_seen_at,
-        feed=item.publisher or feed.display_name,  # a search result's outlet is its publisher
-        language=item.language,
+        id=item_id,
+        title=title,
+        summary=summary,
+        content=content,
+        published=published or first_seen,
+        feed=publisher or name or feed_title or url,  # a search result's outlet is its publisher, else display_name
+        language=language,
         story_key=story_key,
         story_reports=story_reports,
     )
@@ -64,20 +78,22 @@ def items_to_analyse(session: Session, since: datetime, limit: int = 5000) -> li
     """
     # The items of the matches, not a test of each item since `since`: every item polled in a week was scanned, its
     # matches looked up one by one (~40 ms a pass on SQLite with 50,000 items; the matches are far fewer).
-    mailable = Item.id.in_(select(Match.item_id).where(Match.suppressed.is_(False)))
+    mailable = _ITEMS.c.id.in_(select(_MATCHES.c.item_id).where(_MATCHES.c.suppressed.is_(False)))
     matched_since = exists().where(
-        Match.item_id == Item.id, Match.suppressed.is_(False), Match.matched_at > StoryItem.analysed_at
+        _MATCHES.c.item_id == _ITEMS.c.id,
+        _MATCHES.c.suppressed.is_(False),
+        _MATCHES.c.matched_at > _STORY_ITEMS.c.analysed_at,
     )
     rows = session.execute(
-        select(Item, Feed, Story.key, Story.item_count)
-        .join(Feed, Feed.id == Item.feed_id)
-        .outerjoin(StoryItem, StoryItem.item_id == Item.id)
-        .outerjoin(Story, Story.id == StoryItem.story_id)
-        .where(Item.first_seen_at >= since, mailable, or_(StoryItem.id.is_(None), matched_since))
-        .order_by(Item.id)
+        select(*_ITEM_COLUMNS, _STORIES.c.key, _STORIES.c.item_count)
+        .join(_FEEDS, _FEEDS.c.id == _ITEMS.c.feed_id)
+        .outerjoin(_STORY_ITEMS, _STORY_ITEMS.c.item_id == _ITEMS.c.id)
+        .outerjoin(_STORIES, _STORIES.c.id == _STORY_ITEMS.c.story_id)
+        .where(_ITEMS.c.first_seen_at >= since, mailable, or_(_STORY_ITEMS.c.id.is_(None), matched_since))
+        .order_by(_ITEMS.c.id)
         .limit(limit)
     )
-    return [_row(item, feed, key, count or 0) for item, feed, key, count in rows]
+    return [_row(row, row[11], row[12] or 0) for row in rows]
 
 
 def open_story_members(
@@ -96,10 +112,10 @@ def open_story_members(
     Members come in order of publication. Second: the ids of every open story's recent reports, taken or not
     (what the caller may keep in memory)."""
     rows = session.execute(
-        select(StoryItem.item_id, Story.key, Story.entities, StoryItem.published_at)
-        .join(Story, Story.id == StoryItem.story_id)
-        .where(Story.last_published_at >= since, StoryItem.published_at >= since)
-        .order_by(StoryItem.published_at, StoryItem.item_id)
+        select(_STORY_ITEMS.c.item_id, _STORIES.c.key, _STORIES.c.entities, _STORY_ITEMS.c.published_at)
+        .join(_STORIES, _STORIES.c.id == _STORY_ITEMS.c.story_id)
+        .where(_STORIES.c.last_published_at >= since, _STORY_ITEMS.c.published_at >= since)
+        .order_by(_STORY_ITEMS.c.published_at, _STORY_ITEMS.c.item_id)
     ).all()
     open_ids = {item_id for item_id, _key, _entities, _published in rows}
     taken = [
@@ -122,90 +138,104 @@ def open_story_members(
     }
     for start in range(0, len(missing), 500):
         chunk = missing[start : start + 500]
-        for item, feed in session.execute(
-            select(Item, Feed).join(Feed, Feed.id == Item.feed_id).where(Item.id.in_(chunk))
+        for row in session.execute(
+            select(*_ITEM_COLUMNS).join(_FEEDS, _FEEDS.c.id == _ITEMS.c.feed_id).where(_ITEMS.c.id.in_(chunk))
         ):
-            found[item.id] = _row(item, feed, keys_of[item.id])
+            found[row[0]] = _row(row, keys_of[row[0]])
     return [found[item_id] for item_id in keys_of if item_id in found], open_ids
+
+
+# The columns of a story that save_analysis keeps up to date, in the order it reads and writes them.
+_STORY_STATE = ("id", "first_published_at", "last_published_at", "item_count", "languages", "outlets", "entities",
+                "event_types")  # fmt: skip
 
 
 def save_analysis(session: Session, analysed: Sequence[AnalysedItem], now: datetime) -> int:
     """Store items' stories, languages and events; a story is created on its first report. → events stored."""
-    entity_ids = {name: entity_id for name, entity_id in session.execute(select(Entity.name, Entity.id))}
-    stories = {story.key: story for story in session.scalars(
-        select(Story).where(Story.key.in_({item.story_key for item in analysed}))
+    entity_ids = {name: entity_id for name, entity_id in session.execute(select(_ENTITIES.c.name, _ENTITIES.c.id))}
+    stories: dict[str, dict[str, Any]] = {
+        key: dict(zip(_STORY_STATE, values, strict=True))
+        for key, *values in session.execute(
+            select(_STORIES.c.key, *(_STORIES.c[name] for name in _STORY_STATE)).where(
+                _STORIES.c.key.in_({item.story_key for item in analysed})
+            )
+        )
+    }
+    links = {item_id: story_id for item_id, story_id in session.execute(
+        select(_STORY_ITEMS.c.item_id, _STORY_ITEMS.c.story_id).where(
+            _STORY_ITEMS.c.item_id.in_([item.item_id for item in analysed]))
     )}  # fmt: skip
-    links = {link.item_id: link for link in session.scalars(
-        select(StoryItem).where(StoryItem.item_id.in_([item.item_id for item in analysed]))
-    )}  # fmt: skip
+    changed: dict[int, dict[str, Any]] = {}  # story id → its row as it is to be written
     stored_events = 0
     for item in sorted(analysed, key=lambda item: (item.published, item.item_id)):
         story = stories.get(item.story_key)
         if story is None:
-            story = Story(
-                key=item.story_key,
-                first_item_id=item.item_id,
-                first_published_at=item.published,
-                last_published_at=item.published,
-                item_count=0,
-                languages=[],
-                outlets=[],
-                entities=[],
-                event_types=[],
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(story)
-            session.flush()
+            story = {"first_published_at": item.published, "last_published_at": item.published, "item_count": 0,
+                     "languages": [], "outlets": [], "entities": [], "event_types": []}  # fmt: skip
+            story["id"] = session.execute(
+                insert(_STORIES).values(key=item.story_key, first_item_id=item.item_id, created_at=now,
+                                        updated_at=now, **{name: story[name] for name in _STORY_STATE[1:]})
+            ).inserted_primary_key[0]  # fmt: skip
             stories[item.story_key] = story
         link = links.get(item.item_id)
-        if link is None or link.story_id != story.id:
-            story.item_count += 1
-        story.first_published_at = min(story.first_published_at, item.published)
-        story.last_published_at = max(story.last_published_at, item.published)
-        story.languages = _append(story.languages, [item.language] if item.language else [])
-        story.outlets = _append(story.outlets, [item.feed] if item.feed else [])
-        story.entities = _append(story.entities, list(item.actors))
-        story.event_types = _append(story.event_types, [event[0] for event in item.events])
-        story.updated_at = now
+        if link != story["id"]:
+            story["item_count"] += 1
+        story["first_published_at"] = min(story["first_published_at"], item.published)
+        story["last_published_at"] = max(story["last_published_at"], item.published)
+        story["languages"] = _append(story["languages"], [item.language] if item.language else [])
+        story["outlets"] = _append(story["outlets"], [item.feed] if item.feed else [])
+        story["entities"] = _append(story["entities"], list(item.actors))
+        story["event_types"] = _append(story["event_types"], [event[0] for event in item.events])
+        changed[story["id"]] = story
         if link is None:
             session.execute(
-                insert_or_ignore(session, StoryItem.__table__)
-                .values(item_id=item.item_id, story_id=story.id, language=item.language,
+                insert_or_ignore(session, _STORY_ITEMS)
+                .values(item_id=item.item_id, story_id=story["id"], language=item.language,
                         published_at=item.published, analysed_at=now)
                 .on_conflict_do_nothing(index_elements=["item_id"])
             )  # fmt: skip
         else:
-            _move(session, link, story.id)
-            link.language, link.analysed_at = item.language, now
+            _move(session, item.item_id, link, story["id"], stories)
+            session.execute(
+                update(_STORY_ITEMS)
+                .where(_STORY_ITEMS.c.item_id == item.item_id)
+                .values(language=item.language, analysed_at=now)
+            )
         for event_type, entity, market, evidence in item.events:
             entity_id = entity_ids.get(entity)
             if entity_id is None:
                 continue
             inserted = session.execute(
-                insert_or_ignore(session, ItemEvent.__table__)
-                .values(item_id=item.item_id, entity_id=entity_id, story_id=story.id, type=event_type, market=market,
+                insert_or_ignore(session, _EVENTS)
+                .values(item_id=item.item_id, entity_id=entity_id, story_id=story["id"], type=event_type, market=market,
                         evidence=evidence, created_at=now)
                 .on_conflict_do_nothing()  # stored before: the same market, or none, for this item, entity and type
-                .returning(ItemEvent.id)  # what was inserted (PostgreSQL's rowcount is -1 with RETURNING)
+                .returning(_EVENTS.c.id)  # what was inserted (PostgreSQL's rowcount is -1 with RETURNING)
             ).scalar_one_or_none()  # fmt: skip
             stored_events += inserted is not None
+    for story_id, story in changed.items():
+        session.execute(
+            update(_STORIES)
+            .where(_STORIES.c.id == story_id)
+            .values(updated_at=now, **{name: story[name] for name in _STORY_STATE[1:]})
+        )
     return stored_events
 
 
-def _move(session: Session, link: StoryItem, story_id: int) -> None:
+def _move(session: Session, item_id: int, left: int, story_id: int, stories: dict[str, dict[str, Any]]) -> None:
     """An item analysed again joins another story: its events go with it; the story it leaves goes when it
     has no report left."""
-    if link.story_id == story_id:
+    if left == story_id:
         return
-    left = link.story_id
-    link.story_id = story_id
-    session.execute(update(ItemEvent).where(ItemEvent.item_id == link.item_id).values(story_id=story_id))
-    session.flush()
-    if session.scalar(select(exists().where(StoryItem.story_id == left))):
-        session.execute(update(Story).where(Story.id == left).values(item_count=Story.item_count - 1))
+    session.execute(update(_STORY_ITEMS).where(_STORY_ITEMS.c.item_id == item_id).values(story_id=story_id))
+    session.execute(update(_EVENTS).where(_EVENTS.c.item_id == item_id).values(story_id=story_id))
+    held = next((story for story in stories.values() if story["id"] == left), None)  # a story of this batch too
+    if session.scalar(select(exists().where(_STORY_ITEMS.c.story_id == left))):
+        session.execute(update(_STORIES).where(_STORIES.c.id == left).values(item_count=_STORIES.c.item_count - 1))
+        if held is not None:
+            held["item_count"] -= 1
     else:
-        session.execute(delete(Story).where(Story.id == left))
+        session.execute(delete(_STORIES).where(_STORIES.c.id == left))
 
 
 def _append(values: list[str], new: Sequence[str]) -> list[str]:
