@@ -5,6 +5,7 @@ large, or a backlog sends the parses to the workers, and every feed is read the 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from watcher.app import Watcher
 from watcher.config import load_config
 from watcher.parse.feed import NeedsFeedparser, parse_feed, parse_feed_here
 from watcher.parse_pool import INLINE_MAX_BYTES, parse_inline
+from watcher.poll import parsing
 from watcher.store import Database
 
 # A DOCTYPE (no entities): feedparser reads it, parse_fast does not.
@@ -55,16 +57,40 @@ def test_a_large_feed_is_left_to_a_worker() -> None:
 
 def _poll(config: Path, one_pass: bool) -> tuple[object, bool]:
     """One pass of every feed; → (summary, whether a parse worker pool was started)."""
+    return _poll_watched(config, one_pass)[:2]
 
-    async def run() -> tuple[object, bool]:
+
+def _poll_watched(config: Path, one_pass: bool) -> tuple[object, bool, list[tuple[bool, int]]]:
+    """_poll's, and for each run of the pass's after_pass (the stories' analysis): (whether the poller still had a
+    parse pool, how many worker processes were alive) at its start."""
+    started: list[object] = []
+    seen: list[tuple[bool, int]] = []
+    make = parsing.make_parse_pool
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        started.append(make(*args, **kwargs))
+        return started[-1]
+
+    async def run() -> object:
         watcher = await asyncio.to_thread(Watcher.open, load_config(config), one_pass=one_pass)
         try:
-            summary = await watcher.poll(everything=True)
-            return summary, watcher.poller.parse_pool is not None
+            poller = watcher.poller
+            analyse = poller.after_pass
+            assert analyse is not None
+
+            def after_pass() -> object:
+                seen.append((poller.parse_pool is not None, len(multiprocessing.active_children())))
+                return analyse()
+
+            poller.after_pass = after_pass
+            return await watcher.poll(everything=True)
         finally:
             await watcher.aclose()
 
-    return asyncio.run(run())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parsing, "make_parse_pool", counted)
+        summary = asyncio.run(run())
+    return summary, bool(started), seen
 
 
 def test_a_one_pass_poll_of_plain_feeds_starts_no_worker(tmp_path: Path, feed_server: FeedServer) -> None:
@@ -81,18 +107,21 @@ def test_a_one_pass_poll_hands_what_it_cannot_read_to_a_worker(tmp_path: Path, f
     feed_server.routes["/it.xml"] = Route(body=founding_feed())
     feed_server.routes["/dtd.xml"] = Route(body=WITH_DOCTYPE)
     config = write_config(tmp_path, feeds=[{"url": feed_server.url("/it.xml")}, {"url": feed_server.url("/dtd.xml")}])
-    summary, pool = _poll(config, one_pass=True)
+    summary, pool, seen = _poll_watched(config, one_pass=True)
     assert (summary.feeds_ok, summary.feeds_failed, summary.new_items) == (2, 0, 4)  # type: ignore[attr-defined]
     assert pool
+    # Its pass over, a one-pass command's workers are gone before the analysis (and its encoder) loads.
+    assert seen == [(False, 0)]
 
 
 def test_the_daemon_parses_in_its_workers(tmp_path: Path, feed_server: FeedServer) -> None:
     """A daemon's workers, started once, serve every later pass, and keep hostile documents out of its process."""
     feed_server.routes["/it.xml"] = Route(body=founding_feed())
     config = write_config(tmp_path, feeds=[{"url": feed_server.url("/it.xml")}])
-    summary, pool = _poll(config, one_pass=False)
+    summary, pool, seen = _poll_watched(config, one_pass=False)
     assert (summary.feeds_ok, summary.new_items) == (1, 3)  # type: ignore[attr-defined]
     assert pool
+    assert seen and seen[0][0] and seen[0][1] >= 1  # kept for the next pass, the analysis's time included
 
 
 def test_a_backlog_moves_the_parses_to_the_workers(

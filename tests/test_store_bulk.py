@@ -273,3 +273,29 @@ def test_sqlite_page_cache_holds_the_random_key_indexes(tmp_path: Path) -> None:
     with db.session() as session:
         assert session.connection().exec_driver_sql("PRAGMA cache_size").scalar() == -8000  # KiB
     db.dispose()
+
+
+def test_release_memory_closes_the_idle_sqlite_connections_and_their_page_caches(tmp_path: Path) -> None:
+    """A one-pass process lets SQLite's page caches go before its encoder loads (storykeeper._release_tables):
+    the connections that held them are closed, and the next session opens another that reads the same rows."""
+    import sqlite3
+
+    db = Database(f"sqlite:///{tmp_path / 'release.db'}")
+    db.upgrade()
+    now = utcnow()
+    with db.session() as session:
+        sync_feeds(session, [FeedConfig(url="https://feeds.example/a.xml")], now)
+        feed_id = session.scalars(select(Feed.id)).one()
+        batch = [_entry(f"https://news.example/{index}", now) for index in range(200)]
+        store_items(session, feed_id, batch, [[]] * len(batch), {}, now)
+    with db.session() as session:
+        held = session.connection().connection.dbapi_connection
+        assert session.scalar(select(Item.id).where(Item.summary.like("%y%")).limit(1)) is None  # every page read
+    assert db.engine.pool.checkedin() == 1
+    db.release_memory()
+    assert db.engine.pool.checkedin() == 0
+    with pytest.raises(sqlite3.ProgrammingError):  # closed, its cache freed
+        held.execute("SELECT 1")
+    with db.session() as session:
+        assert len(session.scalars(select(Item.id)).all()) == 200
+    db.dispose()

@@ -167,11 +167,13 @@ class StoryKeeper:
         return StoryBook(stories.values())
 
     def _release_tables(self) -> None:
-        """Let the Analyzer and its tables go, and hand the memory they held back to the system (a one-pass process:
-        the encoder's memory comes on top of what the heap keeps otherwise). Made again if another run needs it."""
+        """Let the Analyzer and its tables go, and the database connections' page caches, and hand the memory they
+        held back to the system (a one-pass process: the encoder's memory comes on top of what the heap keeps
+        otherwise). Made again if another run needs it."""
         self._analyzer = None
         market_finder.cache_clear()
         cue_finder.cache_clear()
+        self.db.release_memory()  # SQLite's page caches (~8 MB a connection), read for the last time until the save
         _trim_heap()
 
 

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,6 +50,7 @@ class PollPass:
     _search_feeds: bool | None
     _storing: int
     _handed_over: Callable[[], object] | None
+    _close_pass_pool: Callable[[], Awaitable[None]]
 
     async def poll(
         self, *, everything: bool = False, now: datetime | None = None, progress: Progress | None = None
@@ -163,6 +164,7 @@ class PollPass:
                 await self._write(lambda: self._release(leftover))
             await self._flush_unchanged()
             await self._fetch_articles(summary)
+        await self._close_pass_pool()
         await self._after_pass(summary)
         self.metrics.FEED_POLLS.labels("ok").inc(summary.feeds_ok)
         self.metrics.FEED_POLLS.labels("unchanged").inc(summary.feeds_unchanged)

@@ -5,6 +5,7 @@ over the due feeds is passes.py; here one feed is fetched and handed on to be pa
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import importlib
 import logging
@@ -102,6 +103,7 @@ class Poller(PollPass, FeedOutcomes, GroupWrites, FeedParsing, FeedSchedule):
         # spread over many passes), that one parse runs in this process until it has parsed for INLINE_BUDGET
         # (then in the one worker) or the backlog opens the slots (then in every worker).
         self._inline = inline_parse and self._owns_pool
+        self._one_pass = inline_parse  # the workers go when the pass is over (FeedParsing._close_pass_pool)
         self._inline_seconds = 0.0  # CPU spent parsing here (parse_pool.INLINE_BUDGET)
         self._parse_slots = (
             ParseSlots(parse_workers(), on_open=self._allow_workers, worker_cpu=self._parse_cpu, queued=QUEUED)
@@ -188,6 +190,9 @@ class Poller(PollPass, FeedOutcomes, GroupWrites, FeedParsing, FeedSchedule):
             if body_hash == feed.body_hash:
                 return await self._unchanged(feed, result)
             parsed, prepared = await self._parse(result, feed)
+            # The body (~30 KB a feed) is read: not kept while the feed waits for the writer, which in an all-new
+            # pass holds up to STORE_WAITING feeds queued and a batch as many being written.
+            result = dataclasses.replace(result, body=b"")
         except HttpStatusError as exc:
             if exc.gone:
                 return await self._gone(feed, exc)
