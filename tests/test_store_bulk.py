@@ -299,3 +299,15 @@ def test_release_memory_closes_the_idle_sqlite_connections_and_their_page_caches
     with db.session() as session:
         assert len(session.scalars(select(Item.id)).all()) == 200
     db.dispose()
+
+
+def test_release_memory_keeps_an_in_memory_database() -> None:
+    """An in-memory SQLite database exists only in its connection: releasing memory must not close it."""
+    db = Database("sqlite:///:memory:")
+    db.upgrade()
+    with db.session() as session:
+        sync_feeds(session, [FeedConfig(url="https://feeds.example/a.xml")], utcnow())
+    db.release_memory()
+    with db.session() as session:
+        assert session.scalars(select(Feed.url)).all() == ["https://feeds.example/a.xml"]
+    db.dispose()

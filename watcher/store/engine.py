@@ -69,7 +69,8 @@ class Database:
         a pass's writes and the stories' query that scans the matches), for a one-pass process about to load
         what needs no database (the encoder). The next session opens a connection again (~1 ms). PostgreSQL's
         pages are the server's: its connections stay."""
-        if self.dialect == "sqlite":
+        # An in-memory database lives only in its connection: closing it would lose the data.
+        if self.dialect == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
             self.engine.dispose()
 
 
