@@ -78,8 +78,8 @@ def _prefixed_words() -> frozenset[str]:
 
 
 @cache
-def _language(base: str) -> Prefixes | None:
-    table = _TABLES.get(_SAME.get(base, base))
+def _language(name: str) -> Prefixes | None:
+    table = _TABLES.get(name)
     return Prefixes(table) if table is not None else None
 
 
@@ -98,7 +98,7 @@ def prefixes_for(language: str) -> Prefixes | None:
     base = language.strip().replace("_", "-").split("-")[0].lower()
     if not base or base == UNDETERMINED:
         return _undetermined()
-    return _language(base)
+    return _language(_SAME.get(base, base))
 
 
 def tables() -> dict[str, dict[str, frozenset[str]]]:
