@@ -197,8 +197,9 @@ class Matcher:
                         continue
                 elif pattern.inflect:  # a name without its tail ("Tesl"), and no ending after it
                     continue
+                # "لبنان" is Lebanon, not ل + بنان (the lists split whole words: not a key that left out an alef)
                 if begin != start and not pattern.head and reads_as_word(folded[begin:start], folded[start:end]):
-                    continue  # "لبنان" is Lebanon, not ل + بنان
+                    continue
                 original_start, original_end = source.span(begin, end)
                 if stem_end != end or begin != start:
                     if not _written_as_name(text, source.span(start, stem_end), pattern):
