@@ -211,7 +211,8 @@ def test_language_tags_choose_their_table() -> None:
 
 
 def test_ordinary_words_are_the_ones_wordfreq_gives_now() -> None:
-    """watcher/match/data/ordinary-words.txt as scripts/build_ordinary_words.py writes it with this wordfreq."""
+    """watcher/match/data/ordinary-words.txt and prefixed-words.txt as scripts/build_ordinary_words.py writes them
+    with this wordfreq."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("build_ordinary_words", ROOT / "scripts" / "build_ordinary_words.py")
@@ -221,6 +222,10 @@ def test_ordinary_words_are_the_ones_wordfreq_gives_now() -> None:
     shipped = (ROOT / "watcher" / "match" / "data" / "ordinary-words.txt").read_text(encoding="utf-8")
     assert shipped == script.text(), "run scripts/build_ordinary_words.py"
     assert "orange" in shipped.split() and "samsung" not in shipped.split()
+    assert "טבע" in shipped.split() and "שיאומי" not in shipped.split()  # nature; Xiaomi
+    prefixed = (ROOT / "watcher" / "match" / "data" / "prefixed-words.txt").read_text(encoding="utf-8")
+    assert prefixed == script.prefixed_text(shipped), "run scripts/build_ordinary_words.py"
+    assert "ل بنان" in prefixed.splitlines()
 
 
 def test_match_command_reads_the_items_language(tmp_path: Path) -> None:

@@ -56,8 +56,19 @@ def items() -> list[dict[str, str]]:
     ]
 
 
+def arabic_items() -> list[dict[str, str]]:
+    return [
+        {
+            "title": "هاتف جديد",
+            "link": "https://ar.example/1",
+            "description": "<p>شاومي تكشف عن هاتف جديد، ولشاومي خطط للتوسع في مصر.</p>",
+            "pubDate": rfc822_ago(days=3),
+        }
+    ]
+
+
 ENTITIES = [
-    {"name": "Xiaomi", "aliases": ["Xiaomi", "샤오미", "小米"]},
+    {"name": "Xiaomi", "aliases": ["Xiaomi", "샤오미", "小米", "شاومي"]},
     {"name": "Mi Pay", "aliases": [{"text": "Mi Pay", "case_sensitive": True}, "미페이", "小米支付"]},
 ]
 
@@ -65,10 +76,14 @@ ENTITIES = [
 @pytest.fixture(params=["sqlite", "postgresql"])
 def watcher(request: pytest.FixtureRequest, tmp_path: Path, feed_server: FeedServer) -> Iterator[Watcher]:
     feed_server.routes["/news.xml"] = Route(body=rss(*items(), title="Mixed news"))
+    feed_server.routes["/ar.xml"] = Route(body=rss(*arabic_items(), title="Arabic news", language="ar"))
     extra = {"database": request.getfixturevalue("pg_url")} if request.param == "postgresql" else {}
     path = write_config(
         tmp_path,
-        feeds=[{"url": feed_server.url("/news.xml"), "name": "Mixed news", "first_poll_alert_age": "30d"}],
+        feeds=[
+            {"url": feed_server.url("/news.xml"), "name": "Mixed news", "first_poll_alert_age": "30d"},
+            {"url": feed_server.url("/ar.xml"), "name": "Arabic news", "first_poll_alert_age": "30d"},
+        ],
         entities=ENTITIES,
         **extra,
     )
@@ -126,6 +141,15 @@ def test_results_highlight_what_was_found_and_never_carry_markup(watcher: Watche
     marked = [text for text, highlighted in hit.snippet.segments() if highlighted]
     assert marked == ["미페이"]
     assert "<p>" not in hit.snippet.text
+
+
+def test_highlights_take_in_the_forms_the_matcher_reads(watcher: Watcher) -> None:
+    """A name with a prefix joined to it is marked as the item's entities are found, in its language: "ولشاومي" with
+    "شاومي" (the feed says Arabic)."""
+    with watcher.db.session() as session:
+        [hit] = search(session, parse_query("شاومي", ago())).hits
+    assert hit.snippet is not None
+    assert [text for text, highlighted in hit.snippet.segments() if highlighted] == ["شاومي", "ولشاومي"]
 
 
 def test_new_items_are_indexed_once_and_deleted_items_leave_the_index(watcher: Watcher) -> None:

@@ -103,7 +103,7 @@ def yaml_key() -> str:
 def table_key() -> str:
     """The key of cue_table()'s sources: cues.yaml, this module and watcher.match's folding and compiling."""
     match_modules = ("watcher.match.words", "watcher.match.chars", "watcher.match.fold", "watcher.match.table",
-                     "watcher.match.endings")  # fmt: skip
+                     "watcher.match.endings", "watcher.match.prefixes")  # fmt: skip
     return shipped_tables.key(
         shipped_tables.data_bytes("cues.yaml"),
         shipped_tables.code(__name__),

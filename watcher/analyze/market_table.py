@@ -251,5 +251,5 @@ def table_key() -> str:
                "watcher.analyze.inflections", "watcher.analyze.markets", "watcher.analyze.companies",
                "watcher.analyze.cities", "watcher.analyze.hits",
                "watcher.match.words", "watcher.match.chars", "watcher.match.fold", "watcher.match.table",
-               "watcher.match.endings")  # fmt: skip
+               "watcher.match.endings", "watcher.match.prefixes")  # fmt: skip
     return shipped_tables.key(*files, *(shipped_tables.code(module) for module in modules))

@@ -32,9 +32,9 @@ from watcher.cli.entities import definition, definition_options
 @click.option(
     "--language",
     metavar="CODE",
-    help="The items' language, for the case endings names take (hr, fi, ru ...): by default a JSON item's "
-    '"language", else undetermined (endings by their script), as the daemon reads an item whose feed declares '
-    'none; "none" reads no endings.',
+    help="The items' language, for the case endings names take (hr, fi, ru ...) and the prefixes joined to them "
+    '(ar, he): by default a JSON item\'s "language", else undetermined (endings and prefixes by their script), as '
+    'the daemon reads an item whose feed declares none; "none" reads neither.',
 )
 @pass_state
 @_fail_cleanly

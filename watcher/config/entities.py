@@ -15,8 +15,9 @@ from watcher.config.values import Strict
 
 class AliasConfig(Strict):
     """One way an entity is written. A ``*`` ending a word lets that word continue. `inflect`: whether case endings
-    may follow it in the languages that inflect names ("Renaulta", "Nokian"); unset, the entity's, else decided by
-    the alias (watcher.match.table.takes_endings)."""
+    may follow it in the languages that inflect names ("Renaulta", "Nokian"), and Arabic or Hebrew prefixes precede
+    it ("لشاومي", "בשיאומי"); unset, the entity's, else decided by the alias (watcher.match.table.takes_endings,
+    takes_prefixes)."""
 
     text: str = Field(min_length=1)
     case_sensitive: bool = False
@@ -84,7 +85,8 @@ class EntityConfig(Strict):
     search_terms: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
     # The company's home country (ISO 3166-1 alpha-2, e.g. CN): the analyser never reports a market entry into it.
     home: str | None = None
-    # Whether case endings may follow its aliases (each alias may say otherwise); unset, decided by each alias.
+    # Whether case endings (and prefixes) may go with its aliases (each alias may say otherwise); unset, decided by
+    # each alias.
     inflect: bool | None = None
 
     @field_validator("name")

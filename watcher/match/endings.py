@@ -27,8 +27,13 @@ _HR = {
     "a": "e i u om o in ina ino ini ine inu inim inih inom inog inoj inoga inome inima je ji ju jom jin jina jino "
     "jini jine jinu jinim jinih jinom jinog jinoj",
     "o": "a u om ov ova ovo ovi ove ovu ovim ovih ovom ovog ovoj",
+    "e": "a u em",  # Gorenje → Gorenja, Gorenju
+    # The last consonant softened before the dative's -i (sibilarisation): Erste banka → Erste banci.
+    "ka": "ci",
+    "ga": "zi",
+    "ha": "si",
 }
-_SERBIAN_CYRILLIC = str.maketrans("aeioumvngjh", "аеиоумвнгјх")
+_SERBIAN_CYRILLIC = str.maketrans("aeioumvngjhkczs", "аеиоумвнгјхкцзс")
 
 
 def _both_scripts(table: dict[str, str]) -> dict[str, str]:
@@ -40,24 +45,44 @@ def _both_scripts(table: dict[str, str]) -> dict[str, str]:
 _TABLES: dict[str, dict[str, str]] = {
     "hr": _both_scripts(_HR),
     "sl": {
-        "": "a u om em ov ova ovo ovi ove ovega ovemu ovem ovim ovih ovimi ev eva evo evi eve evega evemu evem evim",
+        # -ja, -ju, -jem after a name in -r (Mercator → Mercatorja, Mercatorju)
+        "": "a u om em ov ova ovo ovi ove ovega ovemu ovem ovim ovih ovimi ev eva evo evi eve evega evemu evem evim "
+        "ja ju jem jev jeva jevo",
         "a": "e i o ino ina in ini ine inega inemu inem inim inih je ji jo jin jina jino",
         "o": "a u om",
+        "e": "a u em",  # Gorenje → Gorenja, Gorenju
     },
     "cs": {
         "": "a u em ovi ů ům ech ův ova ovo ovy ových ovým ovou ovu ově ovými ové",
         "a": "y e ě u ou o i í in ina ino iny ině inu inou iných iným",
         "o": "a u em ě",
+        # The last consonant softened before the locative's and dative's -e: Tatra → Tatře, banka → bance.
+        "ra": "ře",
+        "ka": "ce",
+        "ha": "ze",
+        "ga": "ze",
+        "cha": "še",
     },
     "sk": {
-        "": "a u om ovi ov ova ovo ove ových ovým ovou ovu ovej ovho ovom ovmu ovými",
+        "": "a u e om ovi ov ova ovo ove ových ovým ovou ovu ovej ovho ovom ovmu ovými",
         "a": "y e u ou o i in ina ino iny ine inu inou inej ách",
         "o": "a u om e",
     },
     "pl": {
-        "": "a u owi em iem ów om ami ach owy owa owe owej owego owemu owym owych ową",
+        "": "a u owi em iem ie ów om ami ach owy owa owe owej owego owemu owym owych ową",
         "a": "y i ie ę ą om ami ach",
         "o": "a u em",
+        # The last consonant softened before the locative's and dative's -e (Toyota → Toyocie, Škoda → Škodzie,
+        # Biedronka → Biedronce, Ford → Fordzie, Fiat → Fiacie).
+        "ta": "cie",
+        "da": "dzie",
+        "ra": "rze",
+        "ka": "ce",
+        "ga": "dze",
+        "cha": "sze",
+        "t": "cie",
+        "d": "dzie",
+        "r": "rze",
     },
     "fi": {
         "": "n a ssa sta han hen hin an en in on un yn lla lta lle na ksi tta ia issa ista iin illa ilta ille ina "
@@ -83,12 +108,14 @@ _TABLES: dict[str, dict[str, str]] = {
     "lv": {
         "": "s a am u i iem us os as ai ā",
         "a": "as ai u ā ām ās ja jas jai ju jā",
+        "e": "es ei ē i ēm",  # Citadele → Citadeles, Citadelē
     },
     "lt": {
         "": "as o ui ą u e ai ų ams us uose",
         "a": "os ai ą oje ų oms omis ose",
         "as": "o ui ą u e ai ų",
         "is": "io iui į iu yje ys",
+        "e": "ės ei ę ėje",  # Citadele → Citadelės
     },
     "ru": {
         "": "а у ом е ы ов ам ами ах",
@@ -123,6 +150,9 @@ _TABLES: dict[str, dict[str, str]] = {
         "ი": "ს ის მა ით ად ში ზე თან ისთვის იდან ისგან ისა",
     },
     "hy": {"": "ի ը ն ից ով ում ին յի յից յով յում յին"},
+    # Persian: the plural, the indefinite or adjectival -ی and the pronouns written onto a name, after a zero-width
+    # non-joiner that folding drops (سامسونگ‌ها, تسلاهای, شیائومی‌اش).
+    "fa": {"": "ها های هایی هایش هایشان ی یی ای اش ش شان یها یهای"},
 }
 # Languages read with another's table: Bosnian, Serbian and Montenegrin (either script) with Croatian's,
 # Norwegian and Danish genitives with Swedish's, Kyrgyz with Kazakh's.

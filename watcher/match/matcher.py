@@ -13,6 +13,7 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 
 from watcher.match.endings import UNDETERMINED, Endings, endings_for
 from watcher.match.fold import _fold_text, _FoldedText, fold
+from watcher.match.prefixes import Prefixes, prefixes_for, reads_as_word
 from watcher.match.results import EntityMatch, Hit, _drop_contained
 from watcher.match.table import _EXCLUDE, _REQUIRE, COLUMNS, MatcherTable, _Pattern, _pattern, compile_table
 from watcher.match.words import _continue_word, _is_spaced_word_char
@@ -94,6 +95,7 @@ class Matcher:
     made: list[tuple[_Pattern, ...] | None] = field(default_factory=list, repr=False)  # each key's patterns, once found
     parts: _Parts | None = field(default=None, repr=False)  # in place of `automaton`, for a large table
     inflects: bool = False  # whether an alias takes case endings
+    joins: bool = False  # whether an alias takes prefixes
 
     @classmethod
     def build(cls, entities: Sequence[EntityConfig]) -> Matcher:
@@ -115,6 +117,7 @@ class Matcher:
             made=[None] * len(keys),
             parts=parts,
             inflects=any(inflect is not None for inflect in table["inflect"]),
+            joins=any(head is not None for head in table["head"]),
         )
 
     def patterns(self, key: int) -> tuple[_Pattern, ...]:
@@ -132,13 +135,15 @@ class Matcher:
         """The entities recognised in an item's fields (title, summary, content, ...), by entity order. With
         `require` false, an entity's require_any words need not be in `fields`: the caller found them elsewhere
         (in the item, for one sentence of it). With `language` (the item's, or UNDETERMINED), an alias that takes
-        case endings matches with that language's too ("Renaulta", "Nokian": endings.py); without, as written."""
+        case endings matches with that language's too ("Renaulta", "Nokian": endings.py), and one that takes prefixes
+        with that language's before it ("لشاومي", "בשיאומי": prefixes.py); without, as written."""
         alias_hits: dict[int, list[Hit]] = {}
         excluded: set[int] = set()
         required: set[int] = set()
         endings = endings_for(language) if language is not None and self.inflects else None
+        prefixes = prefixes_for(language) if language is not None and self.joins else None
         for field_name, text in _ordered(fields):
-            for pattern, start, end in self._scan(text, endings):
+            for pattern, start, end in self._scan(text, endings, prefixes):
                 if pattern.kind == _EXCLUDE:
                     excluded.add(pattern.entity)
                 elif pattern.kind == _REQUIRE:
@@ -154,7 +159,9 @@ class Matcher:
             results.append(EntityMatch(self.entities[entity], _drop_contained(alias_hits[entity])))
         return results
 
-    def _scan(self, text: str, endings: Endings | None = None) -> Iterable[tuple[_Pattern, int, int]]:
+    def _scan(
+        self, text: str, endings: Endings | None = None, prefixes: Prefixes | None = None
+    ) -> Iterable[tuple[_Pattern, int, int]]:
         if (self.automaton is None and self.parts is None) or not text:
             return
         source = _folded(text)
@@ -172,7 +179,14 @@ class Matcher:
                     end = _match_rest(folded, end, pattern.rest)
                     if end < 0:
                         continue
+                begin = start
                 if pattern.start_edge and start > 0 and _is_spaced_word_char(folded[start - 1]):
+                    if pattern.head is None or prefixes is None:
+                        continue
+                    begin = prefixes.prefix(folded, start, pattern.head)
+                    if begin < 0:
+                        continue
+                elif pattern.head:  # a name without its first letter ("لراجحي"), and no prefix before it
                     continue
                 stem_end = end
                 if pattern.end_edge and end < length and _is_spaced_word_char(folded[end]):
@@ -183,8 +197,11 @@ class Matcher:
                         continue
                 elif pattern.inflect:  # a name without its tail ("Tesl"), and no ending after it
                     continue
-                original_start, original_end = source.span(start, end)
-                if stem_end != end:
+                # "لبنان" is Lebanon, not ل + بنان (the lists split whole words: not a key that left out an alef)
+                if begin != start and not pattern.head and reads_as_word(folded[begin:start], folded[start:end]):
+                    continue
+                original_start, original_end = source.span(begin, end)
+                if stem_end != end or begin != start:
                     if not _written_as_name(text, source.span(start, stem_end), pattern):
                         continue
                 elif pattern.cased is not None and not pattern.cased.fullmatch(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from watcher.errors import ConfigError
 from watcher.match.endings import MIN_LETTERS, MIN_STEM, tails
 from watcher.match.fold import fold
+from watcher.match.prefixes import ARABIC_ALEF, written_with_prefixes
 from watcher.match.words import _is_spaced_word_char, written_unspaced
 
 if TYPE_CHECKING:  # the parse workers match too: they import no pydantic
@@ -35,6 +36,9 @@ class _Pattern(NamedTuple):  # a tuple, not a dataclass: a Matcher makes one for
     # ("" for the whole alias: Renault → Renaulta; "a" for a key without it: Tesl → Tesle).
     inflect: str | None = None
     capital: int = -1  # a case-insensitive alias's first capital: with an ending, the text must have it too
+    # An alias that takes prefixes (prefixes.py): None for none, else the letter of the alias the key leaves out
+    # ("" for the whole alias: و + سامسونج; "ا" for the article's alef, which ل drops: للراجحي).
+    head: str | None = None
 
 
 # A Matcher as plain data (lists, strings, numbers: JSON as it is): what Matcher.build works out from the entities,
@@ -66,6 +70,10 @@ def compile_table(entities: Sequence[EntityConfig]) -> MatcherTable:
                 row[COLUMNS.index("capital")] = -1 if case_sensitive else _first_capital(text)
                 for stem_row, stem_key in _stems(index, text, case_sensitive, entity.name):
                     keys.setdefault(stem_key, []).append(stem_row)
+            if takes_prefixes(text, inflect):
+                row[COLUMNS.index("head")] = ""
+                for head_row, head_key in _headless(index, text, case_sensitive, entity.name):
+                    keys.setdefault(head_key, []).append(head_row)
     rows = [row for key_rows in keys.values() for row in key_rows]
     return {
         "entities": [entity.name for entity in entities],
@@ -115,6 +123,33 @@ def takes_endings(phrase: str, case_sensitive: bool, inflect: bool | None) -> bo
     if letters < MIN_LETTERS:
         return False
     return case_sensitive or len(words) > 1 or not ordinary_word(last)
+
+
+def takes_prefixes(phrase: str, inflect: bool | None) -> bool:
+    """Whether prefixes may be joined to the alias's front (prefixes.py): only in the scripts that join them (Arabic,
+    Hebrew), never with `inflect` false nor to fewer than MIN_STEM letters; by default not to a single word that is
+    an ordinary word (טבע, كريم: frequent, and with the article too)."""
+    if inflect is False or not written_with_prefixes(phrase):
+        return False
+    words = fold(phrase).split()
+    if sum(char.isalpha() for word in words for char in word) < MIN_STEM:
+        return False
+    return bool(inflect) or len(words) > 1 or not ordinary_word(words[0].rstrip("*"))
+
+
+def _headless(entity: int, phrase: str, case_sensitive: bool, entity_name: str) -> Iterable[tuple[list[Any], str]]:
+    """A row and key for an Arabic alias that starts with the article without its alef (الراجحي: "لراجحي"), which
+    ل writes in its place (للراجحي)."""
+    written = " ".join(phrase.split())
+    folded = fold(written)
+    if folded.startswith(ARABIC_ALEF + "\u0644") and written[0] == ARABIC_ALEF and _letters(folded.split(" ")[0]) > 3:
+        row, key = _compile(entity, _ALIAS, phrase, case_sensitive, entity_name, written[1:])
+        row[COLUMNS.index("head")] = ARABIC_ALEF
+        yield row, key
+
+
+def _letters(word: str) -> int:
+    return sum(char.isalpha() for char in word)
 
 
 def _first_capital(phrase: str) -> int:
@@ -168,6 +203,7 @@ def _pattern(columns: Mapping[str, list[Any]], row: int) -> _Pattern:
         columns["end_edge"][row],
         columns["inflect"][row],
         columns["capital"][row],
+        columns["head"][row],
     )
 
 
@@ -194,7 +230,7 @@ def _compile(
     literal = folded.replace("*", "")
     start_edge = _is_spaced_word_char(literal[0])
     end_edge = not folded.endswith("*") and _is_spaced_word_char(literal[-1])
-    return [entity, kind, written, len(key), rest, cased, start_edge, end_edge, None, -1], key
+    return [entity, kind, written, len(key), rest, cased, start_edge, end_edge, None, -1, None], key
 
 
 def entity_fingerprint(entity: EntityConfig) -> str:

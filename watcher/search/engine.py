@@ -16,7 +16,7 @@ from sqlalchemy import column, exists, func, or_, select, table, text
 from sqlalchemy.orm import Session
 
 from watcher.config import EntityConfig
-from watcher.match.matcher import Matcher
+from watcher.match.matcher import UNDETERMINED, Matcher
 from watcher.match.results import Snippet, make_snippet
 from watcher.match.words import is_no_space
 from watcher.models import Entity, Feed, Item, ItemEvent, Match, StoryItem
@@ -203,7 +203,8 @@ def _hits(session: Session, ids: list[int], query: Query) -> list[SearchHit]:
         item, feed = rows[item_id]
         snippet = None
         if highlighter is not None:
-            found = highlighter.match(item.fields)
+            # As the item's entities were found: with its language's endings and prefixes ("Renaulta", "وشاومي").
+            found = highlighter.match(item.fields, language=languages.get(item.id) or item.language or UNDETERMINED)
             if found:
                 # The longest hit (a phrase over a word), earliest field and place first: the snippet centres on it.
                 order = {"title": 0, "summary": 1, "content": 2}
