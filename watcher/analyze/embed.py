@@ -93,3 +93,19 @@ class Encoder:
 
 def covered(language: str | None) -> bool:
     return language in ENCODER_LANGUAGES
+
+
+# Scripts the encoder's word pieces cover: Latin, Greek-free Cyrillic, Arabic, Thai, Hangul, kana and Han. Text in
+# another (Gujarati, Tamil, Sinhala, Amharic, Khmer, Armenian ...) becomes unknown pieces, and any two such texts
+# read alike: two unrelated Gujarati and Tamil headlines had cosine 0.98, a Khmer pair 1.00.
+_READ_SCRIPTS = (
+    (0x0041, 0x024F), (0x0400, 0x04FF), (0x0600, 0x06FF), (0x0E00, 0x0E7F), (0x1100, 0x11FF), (0x3040, 0x30FF),
+    (0x3400, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
+)  # fmt: skip
+
+
+def readable(text: str) -> bool:
+    """Whether most of a text's letters are in a script the encoder reads (its vector says what the text says)."""
+    letters = [ord(char) for char in text if char.isalpha()]
+    known = sum(any(low <= code <= high for low, high in _READ_SCRIPTS) for code in letters)
+    return 2 * known >= len(letters)
