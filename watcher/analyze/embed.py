@@ -20,6 +20,7 @@ the same work on this 2-core machine, and the daemon has other work. OpenBLAS st
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -95,17 +96,16 @@ def covered(language: str | None) -> bool:
     return language in ENCODER_LANGUAGES
 
 
-# Scripts the encoder's word pieces cover: Latin, Greek-free Cyrillic, Arabic, Thai, Hangul, kana and Han. Text in
-# another (Gujarati, Tamil, Sinhala, Amharic, Khmer, Armenian ...) becomes unknown pieces, and any two such texts
-# read alike: two unrelated Gujarati and Tamil headlines had cosine 0.98, a Khmer pair 1.00.
-_READ_SCRIPTS = (
-    (0x0041, 0x024F), (0x0400, 0x04FF), (0x0600, 0x06FF), (0x0E00, 0x0E7F), (0x1100, 0x11FF), (0x3040, 0x30FF),
-    (0x3400, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
-)  # fmt: skip
+# Scripts the encoder's word pieces cover: Latin, Cyrillic, Arabic, Thai, Hangul, kana and Han. Text in another
+# (Gujarati, Tamil, Sinhala, Amharic, Khmer, Armenian ...) becomes unknown pieces, and any two such texts read alike:
+# two unrelated Gujarati and Tamil headlines had cosine 0.98, a Khmer pair 1.00.
+_READ_LETTERS = re.compile(
+    "[A-Za-z\u00c0-\u024f\u0400-\u04ff\u0600-\u06ff\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff]"
+)
+_LETTERS = re.compile(r"[^\W\d_]")
 
 
 def readable(text: str) -> bool:
     """Whether most of a text's letters are in a script the encoder reads (its vector says what the text says)."""
-    letters = [ord(char) for char in text if char.isalpha()]
-    known = sum(any(low <= code <= high for low, high in _READ_SCRIPTS) for code in letters)
-    return 2 * known >= len(letters)
+    return 2 * len(_READ_LETTERS.findall(text)) >= len(_LETTERS.findall(text))
