@@ -151,7 +151,7 @@ def test_a_former_investor_is_no_party() -> None:
 def _facts(key: str, language: str, vector: np.ndarray, text: str, hours: int = 0) -> ItemFacts:
     from watcher.analyze.embed import covered
 
-    return ItemFacts(key=key, published=datetime(2026, 5, 1, tzinfo=UTC) + timedelta(hours=hours), language=language,
+    return ItemFacts(key=key, published=datetime.now(UTC) + timedelta(hours=hours), language=language,
                      feed=key, actors=frozenset({"Nokia"}), events=frozenset(), entry_markets=frozenset(),
                      places=frozenset(), signals=Signals(frozenset(), frozenset(), frozenset()), vector=vector,
                      native=covered(language), readable=covered(language) or readable(text))  # fmt: skip
