@@ -41,8 +41,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("lv", "arrive2"): "a Latvian genitive of a name of one word with a prefix (Dienvidāfrikas) is not found",
     ("et", "arrive2"): "an Estonian illative of a compound name (Lõuna-Aafrikasse) is not found",
     ("en", "debut"): "'its Thailand debut': 'debut' alone would also be a listing ('its Hong Kong debut')",
-    ("en", "rival"): "an untracked rival enters ('enters' is an entry cue of its own): the tracked company after it is "
-    "taken as the subject",
     ("zh", "rumour"): "a headline opening with 传 (reportedly): 传 opens names too (传音, Transsion), a rule for it "
     "dropped a blind set's level",
     ("ka", "arrive"): "a Georgian genitive of a name (მექსიკის) before 'ბაზარზე' is not found",

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from watcher.analyze.embed import Encoder, covered
-from watcher.analyze.events import evidence_at, extract_events, item_blocker
+from watcher.analyze.embed import Encoder, covered, readable
+from watcher.analyze.events import evidence_at, extract_events, item_blocker, previews_results
 from watcher.analyze.heap import release_free_pages
 from watcher.analyze.homes import homes
 from watcher.analyze.language import item_language
@@ -37,9 +37,13 @@ NOT_ACTOR_TAGS = frozenset({"country", "countries", "place", "region", "market",
 # Not after a day or an ordinal ("zum 1. Januar", "im 3. Quartal"); a year ending a sentence still ends it.
 # Thai writes no full stop at a sentence's end: a point after a Thai letter ends an abbreviation ("ปตท.", "บมจ.").
 # Urdu (۔), Armenian (։), Hindi, Marathi, Nepali and Bengali (।), Amharic (።) end sentences with their own marks;
-# Arabic asks with ؟.
+# Arabic asks with ؟. Not after an abbreviated amount ("3 Mrd. US-Dollar", "1,3 mld. zł"). A summary's HTML blocks
+# (paragraphs, list items, line breaks: a live blog's entries, each of its own company) end sentences too, their tags
+# dropped.
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])(?<!\s\d\.)(?<!\s\d\d\.)(?<![\u0e00-\u0e7f]\.)(?<![A-Z]\.[A-Z]\.)\s+(?=[^a-z\d])|(?<=[。！？])|(?<=[۔։।؟።])\s*|\n+|(?<=…)\s*"
+    r"(?<=[.!?])(?<!\s\d\.)(?<!\s\d\d\.)(?<![\u0e00-\u0e7f]\.)(?<![A-Z]\.[A-Z]\.)"
+    r"(?<!Mrd\.)(?<!Mio\.)(?<!Tsd\.)(?<!mld\.)(?<!mln\.)\s+(?=[^a-z\d])|(?<=[。！？])|(?<=[۔։।؟።])\s*|\n+|(?<=…)\s*"
+    r"|\s*</?(?i:p|li|ul|ol|br|div|h[1-6])\b[^>]*>\s*"
 )
 
 
@@ -132,7 +136,7 @@ class Analyzer:
             entry_markets=frozenset(event.market for event in events if event.market),
             places=places,
             signals=self._signals(lead, language),
-            blocker=item_blocker(sentences[0]),
+            blocker=item_blocker(sentences[0]) or ("preview" if previews_results(sentences[0]) else None),
             entries=frozenset((event.entity, event.market) for event in events if event.market),
             place_evidence={code: text for code, text in reversed(named) if code in places},
         )
@@ -146,6 +150,7 @@ class Analyzer:
             # spokesperson's quote before each lead: story F1 on dev 0.891 -> 0.633; docs/benchmarks.md).
             facts.unembedded = lead
             facts.native = covered(language)
+            facts.readable = facts.native or readable(lead)
         return ItemAnalysis(item.id, language, entities, events, facts)
 
     def _signals(self, lead: str, language: str | None) -> Signals:

@@ -65,6 +65,18 @@ def _beside_role(appointing: Cue, role: Cue) -> bool:
     return 0 <= role.start - appointing.end <= _APPOINT_REACH or 0 <= appointing.start - role.end <= _APPOINT_REACH
 
 
+# A tracked company just after a naming verb is what it picks ("H&M picks Adyen to run payments"), not a person; not
+# "names Ericsson veteran Jane Doe", "taps Nokia's former CFO".
+_PERSON_AFTER = re.compile(r"\s*(?:['’]s\b|-?\s*(?i:veteran|alumn\w*|executive|exec)\b)")
+
+
+def _company_named(sentence: Sentence, appointing: Cue) -> bool:
+    return any(
+        0 <= party.start - appointing.end <= 2 and not _PERSON_AFTER.match(sentence.text, party.end)
+        for party in sentence.parties
+    )
+
+
 def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], figure: bool) -> list[tuple[str, Cue]]:
     """(event type, its cue) for each event that stands, in text order: `events` (what the sentence's event cues
     and entry rules make, changed in place) with the events cue pairs and weak cues make, conflicts resolved.
@@ -122,7 +134,13 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
     if "leadership" not in events and leaving:
         events["leadership"] = kinds["leave"]  # "Le PDG de Molson Coors quittera ses fonctions"
     appointing, role = kinds.get("appoint"), kinds.get("role")
-    if "leadership" not in events and appointing and role and _beside_role(appointing, role):
+    if (
+        "leadership" not in events
+        and appointing
+        and role
+        and _beside_role(appointing, role)
+        and not _company_named(sentence, appointing)
+    ):
         # "named Mariana Cortés chief executive", "designa a ... como directora general", "代表に...副社長を起用"
         events["leadership"] = appointing
     if "leadership" in events and "distributor" in kinds and "role" not in kinds:

@@ -215,12 +215,25 @@ _YEAR_REACH = 30  # characters between an entry's cue and the year that dates it
 _CLAUSE_BREAK = re.compile(r"[,;:()，、；。]")
 
 
+# "Last year" in words: a year before the item's, whatever it is ("estreou no ano passado", "entered Egypt last year").
+_LAST_YEAR = re.compile(
+    r"\b(?:last year|a year ago|no ano passado|el año pasado|l['’]an dernier|l['’]année dernière|lo scorso anno"
+    r"|l['’]anno scorso|im vergangenen Jahr|letztes Jahr|im Vorjahr|vorig jaar|vorige jaar|w ubiegłym roku"
+    r"|w zeszłym roku|в прошлом году|geçen yıl|tahun lalu|năm ngoái|förra året|sidste år|i fjor)\b"
+    r"|去年|昨年|작년|지난해",
+    re.IGNORECASE,
+)
+
+
 def dated_before(text: str, cue: Cue, year: int) -> bool:
     """An entry its clause dates to a year before `year` (the item's): the company's past, told as background
-    ("JYSK, care și-a deschis primul magazin din România în 2007", "หลังเปิดสาขาแรก ... เมื่อปี 2565")."""
+    ("JYSK, care și-a deschis primul magazin din România în 2007", "หลังเปิดสาขาแรก ... เมื่อปี 2565", "estreou no
+    ano passado")."""
     after = text[cue.end : cue.end + _YEAR_REACH]
     before = text[max(0, cue.start - _YEAR_REACH) : cue.start]
     near = _CLAUSE_BREAK.split(after)[0] + " " + _CLAUSE_BREAK.split(before)[-1]
+    if _LAST_YEAR.search(near):
+        return True
     for found in _YEAR.finditer(near):
         told = int(found.group())
         told -= _BUDDHIST_ERA if told >= 2400 else 0

@@ -45,7 +45,7 @@ def item_blocker(title: Sentence) -> str | None:
     return kinds[0] if kinds else None
 
 
-def _previews_results(title: Sentence) -> bool:
+def previews_results(title: Sentence) -> bool:
     """A title that previews results in one clause: not "Inditex sales rise 8%; H&M reports next week"."""
     previews = [cue for cue in title.cues if cue.kind == "preview"]
     results = [cue for cue in title.cues if cue.kind in ("earnings", "earnings?")]
@@ -70,7 +70,7 @@ def extract_events(
         return []
     # "Week ahead: Nokia to publish third-quarter results": a title that previews results makes none, nor does its
     # lead ("Analysts expect a 4% rise").
-    previewed = _previews_results(sentences[0])
+    previewed = previews_results(sentences[0])
     title_parties = parties_of(sentences[0], language)  # not "following Aramco": no subject to carry on
     title_subject = title_parties[0] if title_parties else None
     # A headline's figures are often in the lead: "Heineken sells less beer in the third quarter" (volumes -4%).

@@ -170,6 +170,8 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
     made = resolve(sentence, kinds, events, figure)
     if "labour" in kinds:
         made = [(kind, cue) for kind, cue in made if kind != "partnership"]  # "l'accordo con i sindacati": no deal
+    if "settlement_date" in kinds:
+        made = [(kind, cue) for kind, cue in made if kind != "legal"]  # a bond's settlement, no lawsuit settled
     if "fix" in kinds:
         made = [(kind, cue) for kind, cue in made if kind != "product_launch"]  # "releases a patch", "不具合を修正"
     if _numbered_another(sentence):
@@ -179,11 +181,28 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
     if _supplies_a_party(sentence):
         # "to supply 300 robots to Olympus for a new plant it is building in Fukushima": the plant is the customer's.
         made = [(kind, cue) for kind, cue in made if not (kind == "market_entry" and cue.kind in ("facility", "build"))]
+    made = _distributor_appointed(sentence, made)
     if any(kind == "earnings" for kind, _cue in made):
         # "The maker, investor in a plant complex in Quang Ninh, reported a net loss": a plant that describes the
         # company whose results are the news, no plant built.
         made = [(kind, cue) for kind, cue in made if not (kind == "market_entry" and cue.kind in ("facility", "build"))]
     return made
+
+
+# Characters between "appointed" and the distributor it names ("appointed Nairobi-based Savanna Distributors").
+_APPOINTED_REACH = 60
+
+
+def _distributor_appointed(sentence: Sentence, made: list[tuple[str, Cue]]) -> list[tuple[str, Cue]]:
+    """A distributor, importer or franchisee appointed ("has appointed Savanna Distributors to sell its drinks",
+    "ernennt Alpha zum Generalimporteur"): a deal with a company, no leadership change."""
+    appointed = next((cue for kind, cue in made if kind == "leadership"), None)
+    if appointed is None or not any(
+        cue.kind == "distributor" and 0 <= cue.start - appointed.end <= _APPOINTED_REACH for cue in sentence.cues
+    ):
+        return made
+    kept = [(kind, cue) for kind, cue in made if kind != "leadership"]
+    return kept if any(kind == "partnership" for kind, _cue in kept) else [*kept, ("partnership", appointed)]
 
 
 _ENTRY_SAYS_FIRST = frozenset({"first", "first_time", "absent", "new_market", "enter", "market_word", "abroad"})

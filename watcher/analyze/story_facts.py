@@ -25,8 +25,10 @@ class ItemFacts:
     vector: Any = None  # unit vector of headline + lead, or None (no encoder)
     trigrams: frozenset[str] = frozenset()  # of headline + lead, where there is no vector or it is not native
     native: bool = True  # the encoder was trained on the item's language
+    readable: bool = True  # most of its letters in a script the encoder reads (embed.readable)
     unembedded: str | None = None  # the text its vector is made of, while it waits (story_meeting.py)
-    blocker: str | None = None  # the item is a review, opinion, rumour, denial, share move or anniversary
+    # The item is a review, opinion, rumour, denial, share move, anniversary or results preview.
+    blocker: str | None = None
     entries: frozenset[tuple[str, str]] = frozenset()  # (entity, market) of its market entries
     place_evidence: dict[str, str] = field(default_factory=dict)  # country of `places` → the words that name it
     sounds: frozenset[str] = frozenset()  # the consonants of its Latin names (watcher.analyze.sounds)

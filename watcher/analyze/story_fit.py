@@ -54,11 +54,13 @@ def similarity(a: ItemFacts, b: ItemFacts) -> float:
         return float(a.vector @ b.vector) + (CROSS_SCRIPT_SHIFT if _latin(a) != _latin(b) else 0.0)
     if a.language == b.language and a.trigrams and b.trigrams:
         return min(1.0, 2.2 * jaccard(a.trigrams, b.trigrams))
-    if vectors:
+    if vectors and (a.readable or b.readable):
         # A language the encoder was not trained on: its cosines run lower (same story ~0.3, others ~0.15 on
         # heldout4's Swedish, Hindi, Vietnamese ... against the encoder's languages), so shifted up, never below
         # what knowing nothing gives.
         return max(NEUTRAL_SIMILARITY, float(a.vector @ b.vector) + NOT_NATIVE_SHIFT)
+    # Neither compares: or both are in scripts the encoder reads as unknown pieces, and two such texts have a high
+    # cosine whatever they say (embed.readable); with a text it reads, the names and figures they share still tell.
     return NEUTRAL_SIMILARITY
 
 
@@ -145,6 +147,10 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
     if other_names(a, b) or other_targets(a, b):
         return False
     types = types_a | types_b
+    if not types and not a.blocker and _unseen(a, b):
+        # Two reports that tell no event, in languages the encoder cannot compare ("cwmni ... Rio Tinto" in Welsh, a
+        # Malagasy report naming it in passing): only a fact both name says they tell one thing.
+        return _fact_in_common(a, b)
     if types_a and types_b and types <= MANY_AT_ONCE:
         return bool(
             a.places & b.places
@@ -155,6 +161,21 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
             or len({entity for _type, entity in a.events & b.events}) > 1  # one deal between two tracked companies
         )
     return True
+
+
+def _unseen(a: ItemFacts, b: ItemFacts) -> bool:
+    """Two languages neither the encoder nor trigrams compare."""
+    both_read = a.vector is not None and b.vector is not None and a.native and b.native
+    return not both_read and a.language != b.language
+
+
+def _fact_in_common(a: ItemFacts, b: ItemFacts) -> bool:
+    return bool(
+        a.places & b.places
+        or a.signals.same_figure(b.signals)
+        or a.signals.names & b.signals.names
+        or same_names_across(a, b)
+    )
 
 
 def contradiction(item: ItemFacts, members: Sequence[ItemFacts]) -> float:

@@ -99,6 +99,7 @@ def subjects_of(
     """`cues`: the sentence's; its words for a business ("unit", "filiale") name a seller before "bought by", and a
     cue of the event's type in a later clause makes that clause's party a party too ("; Bayer will in Berufung
     gehen")."""
+    parties = _own_clause(text, cue, parties, cues)
     if event_type in SHARED_EVENTS:
         shared = [party for party in parties if party.start < cue.end or _same_clause(text, cue, party, cues)]
         return list(dict.fromkeys(party.entity for party in shared))
@@ -109,7 +110,7 @@ def subjects_of(
         buyer = [after[0].entity] if after and after[0].start - cue.end <= _AGENT_REACH else []
         units = [unit for unit in cues if unit.kind == "asset"]
         return buyer + [party.entity for party in parties if _sells_unit(text, party, cue, units)]
-    before = [party for party in parties if party.start < cue.start]
+    before = [party for party in parties if party.start < cue.start and not _in_relative_clause(text, party, cue)]
     if event_type == "acquisition":
         before = [party for party in before if not _sold_by(text, party)]
     if before:
@@ -125,6 +126,30 @@ def subjects_of(
         after = [party for party in parties if party.start >= cue.start and not _another_clause(text, cue, party)]
         return [after[0].entity] if after else []
     return []
+
+
+# A break between the clauses of a round-up ("Husqvarna names CFO, Yakult files EU trademark, Uber fined in Italy").
+_LIST_BREAK = re.compile(r"[,;，；]\s*|\s[–—|]\s")
+
+
+def _own_clause(text: str, cue: Cue, parties: Sequence[Party], cues: Sequence[Cue]) -> list[Party]:
+    """The parties a cue can have where clauses list a company and what it did each: those after the last break
+    before the cue that has a party after it, where a company and an act come before that break. "Novo Nordisk
+    streicht Stellen, Rio Tinto platziert Anleihe": the bond is Rio Tinto's, not the first company's. Not "Renault,
+    Nissan sign a deal" (no act before the break), nor "Tesla, which opened a plant in 2019, is sued" (no company
+    after it)."""
+    breaks = [found.start() for found in _LIST_BREAK.finditer(text, 0, cue.start)]
+    for at in reversed(breaks):
+        if not any(at < party.start < cue.start for party in parties):
+            continue
+        earlier = [party for party in parties if party.start < at]
+        acted = any(
+            other.kind not in NOT_ACTS and other.kind != "org_noun" and other.end <= at
+            and any(party.end <= other.start for party in earlier)
+            for other in cues
+        )  # fmt: skip
+        return [party for party in parties if party.start > at] if acted else list(parties)
+    return list(parties)
 
 
 def _same_clause(text: str, cue: Cue, party: Party, cues: Sequence[Cue]) -> bool:
@@ -160,7 +185,25 @@ def _sells_unit(text: str, party: Party, bought: Cue, units: Sequence[Cue]) -> b
 # A relative pronoun between an event's cue and a company named after it: "appointed Sarah Kendrick, who ran finance
 # for Haleon's North American business". The company is in a clause that describes someone, not the subject the
 # event lacks before its cue. (Not a comma alone: "En su reporte del segundo trimestre, Nu Holdings informó".)
-_CLAUSE_BETWEEN = re.compile(r"\b(?:who|whose|which|qui|dont|cui|quien|quienes|cuyo)\b", re.IGNORECASE)
+# Swedish, Danish and Norwegian "som" is "who" after a comma ("Mette Kjær, som fram till i våras ledde Novo Nordisks
+# forskning"), "as" without one ("utser Anna som vd").
+# A place's relative ("a market where Keeta, Meituan's app, debuted", "em que", "où") is one too.
+_CLAUSE_BETWEEN = re.compile(
+    r"\b(?:who|whose|which|where|in which|qui|dont|où|cui|dove|quien|quienes|cuyo|donde|en el que|en la que|onde"
+    r"|em que|no qual|na qual)\b|,\s+som\b",
+    re.IGNORECASE,
+)
+
+
+def _in_relative_clause(text: str, party: Party, cue: Cue) -> bool:
+    """A company named inside a relative clause closed before the cue: "appointed Mette Kjær, who until spring ran
+    Novo Nordisk's research, as chief executive" (the clause describes the person, the company is not the subject)."""
+    if not text:
+        return False
+    opened = [
+        found for found in _CLAUSE_BETWEEN.finditer(text, 0, party.start) if "," not in text[found.end() : party.start]
+    ]
+    return bool(opened) and "," in text[party.end : cue.start]
 
 
 def _another_clause(text: str, cue: Cue, party: Party) -> bool:
