@@ -59,7 +59,7 @@ def _parser() -> Any:
     return _parsers.parser
 
 
-# Given the entries' ids and links (as _entry reads them, nothing else), {index: identity} of those stored already.
+# Given the entries' ids and links (as _entry reads them) and dates, {index: identity} of those stored already.
 StoredOf = Callable[[list[dict[str, Any]]], dict[int, str]]
 
 
@@ -109,17 +109,17 @@ class _Reader:
             feed["language"] = language.replace("_", "-")
         children = [(child, _feedparser_name(child)) for child in container]
         stored: dict[int, str] = {}
-        keys: list[dict[str, Any]] = []
+        skims: list[dict[str, Any]] = []
         if stored_of is not None:
-            keys = [self._keys(child) for child, name in children if name == entry_name]
-            stored = stored_of(keys)
+            skims = [self._skim(child) for child, name in children if name == entry_name]
+            stored = stored_of(skims)
         entries = []
         for child, name in children:
             if name == entry_name:
                 index = len(entries)
                 # A stored entry's text is not read (~80% of reading a changed feed whose ~45 entries of 50 are
                 # stored): entries are read independently of each other, so the others come out the same.
-                entries.append(self._stored_entry(child, keys[index]) if index in stored else self._entry(child))
+                entries.append(skims[index] if index in stored else self._entry(child))
                 self.has_content = False
             else:
                 self._feed_element(feed, child, name)
@@ -190,32 +190,30 @@ class _Reader:
                 _check_harmless(child, name, _ENTRY_LEAVES, _ENTRY_SUBTREES)
         return entry
 
-    def _keys(self, item: Any) -> dict[str, Any]:
-        """An item's id and link as _entry reads them: its guid and link elements, in order, and nothing else."""
+    def _skim(self, item: Any) -> dict[str, Any]:
+        """An item as a stored entry is read, in one pass over its elements: its id and link (its guid and link
+        elements, in order, as _entry reads them) and its dates; its text elements skipped. An element _entry would
+        refuse still refuses the document (feedparser reads it), as when every entry is read: so skimming an entry
+        that turns out new refuses nothing _entry would not. One pass, not one for the keys and another for the
+        dates of the stored ones (~45 of a changed feed's 50 entries)."""
+        if any(key != _XML_LANG for key in item.attrib):
+            raise _Unsupported("attributes on an item")
         keys: dict[str, Any] = {}
+        dates: dict[str, Any] = {}
         for child in item:
             name = _feedparser_name(child)
             if name == "link":
                 self._link(keys, child, in_entry=True)
             elif name in ("guid", "id"):
                 self._guid(keys, child)
-        return keys
-
-    def _stored_entry(self, item: Any, keys: dict[str, Any]) -> dict[str, Any]:
-        """A stored entry: its id and link (`keys`) and dates, as _entry reads them; its text elements skipped. An
-        element _entry would refuse still refuses the document (feedparser reads it), as when every entry is read."""
-        if any(key != _XML_LANG for key in item.attrib):
-            raise _Unsupported("attributes on an item")
-        entry = dict(keys)
-        for child in item:
-            name = _feedparser_name(child)
-            if name in ("pubdate", "published", "issued"):
-                self._date(entry, child, "published")
+            elif name in ("pubdate", "published", "issued"):
+                self._date(dates, child, "published")
             elif name in ("dc_date", "updated", "modified"):
-                self._date(entry, child, "updated")
+                self._date(dates, child, "updated")
             elif name not in _READ_BY_ENTRY:
                 _check_harmless(child, name, _ENTRY_LEAVES, _ENTRY_SUBTREES)
-        return entry
+        keys.update(dates)  # the id and link first, then the dates in document order, as before the one pass
+        return keys
 
     def _guid(self, entry: dict[str, Any], element: Any) -> None:
         flags = [value for key, value in element.attrib.items() if key.lower() == "ispermalink"]
