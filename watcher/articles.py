@@ -130,6 +130,7 @@ class ExtractorPool:
             self._kill(pool)
             raise FeedError(str(exc)) from None
         except asyncio.CancelledError:
+            future.cancel()  # its BrokenProcessPool, once killed, is nobody's to read
             self._kill(pool)
             raise
         except MemoryError:
