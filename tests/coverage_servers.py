@@ -147,3 +147,22 @@ def crashing_extractor(body: bytes, *, content_type: str | None = None, url: str
     if b"HANG" in body:
         time.sleep(600)
     return extract_article(body, content_type=content_type, url=url)
+
+
+class LateJob:
+    """An extractor job that reaches its process `seconds` after the process took it (unpickling it sleeps there),
+    as a page handed to a process still loading does; then it gives the page back as text."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __reduce__(self) -> tuple[Callable[[float], LateJob], tuple[float]]:
+        return _arriving, (self.seconds,)
+
+    def __call__(self, body: bytes, *, content_type: str | None = None, url: str | None = None) -> str:
+        return body.decode()
+
+
+def _arriving(seconds: float) -> LateJob:
+    time.sleep(seconds)
+    return LateJob(seconds)

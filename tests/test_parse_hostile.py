@@ -41,10 +41,10 @@ def bomb(*, encoding: str = "utf-8", before_doctype: str = "", declare: bool = T
 
 
 def refused_quickly(body: bytes, content_type: str | None = RSS_TYPE) -> FeedError:
-    started = time.monotonic()
+    started = time.process_time()  # CPU, not wall time: a loaded machine stretches the latter, not the former
     with pytest.raises(FeedError) as caught:
         parse_feed(body, content_type=content_type)
-    assert time.monotonic() - started < 1.0
+    assert time.process_time() - started < 1.0
     return caught.value
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import logging
 import multiprocessing
 import os
@@ -24,14 +25,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from watcher.clock import utcnow
 from watcher.config import Config
-from watcher.coverage.fulltext import extract_article
+from watcher.coverage.fulltext import extract_article, prepare_extraction
 from watcher.errors import FeedError, FetchError
 from watcher.fetch.request import fetch
 from watcher.fetch.results import FetchLimits, HttpStatusError
 from watcher.hosts import PAUSE_STATUSES, Hosts
 from watcher.match.matcher import UNDETERMINED, Matcher
 from watcher.store import ArticleToFetch, Database, add_matches, claim_articles, record_article, release_articles
-from watcher.worker import init_parse_worker
+from watcher.worker import begin_page, init_extract_worker
 
 if TYPE_CHECKING:
     import httpx
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EXTRACT_TIMEOUT = 20.0  # seconds of extraction per page before the page fails and its process is replaced
+# Seconds a page may wait for a process to begin it: a new process's start and imports (the pool hands over no
+# more pages than it has processes). Far beyond a start on a loaded machine; only a broken one reaches it.
+EXTRACT_START_TIMEOUT = 120.0
+BEGIN_POLL_SECONDS = 0.05  # how often a page handed over is looked for in its cell until its process begins it
 EXTRACTOR_MEMORY_LIMIT = 1024 * 2**20  # address space of an extractor process
 HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 T = TypeVar("T")
@@ -52,58 +57,102 @@ class ArticleSummary:
     new_matches: int = 0
 
 
+class _Overdue(Exception):
+    """A page's extraction did not begin, or did not end, in time (its message says which)."""
+
+
 class ExtractorPool:
     """Extractor processes: a page that crashes one or runs past EXTRACT_TIMEOUT fails alone.
 
     A timeout kills the pool (the only way to stop a running extraction). A page whose process died under it,
     by its own doing or another page's (a crash, a timeout's kill), is tried once more alone, in a process of
     its own: only a page that breaks that one too fails, and it takes no other page with it. No more pages are
-    handed over than there are processes, so the timeout runs from when a page's extraction starts, not while
-    it waits behind another.
+    handed over than there are processes, and each page's timeout runs from when its process begins it
+    (begin_page notes that in a shared cell): a new process's start and the extractor's loading (`prepare`,
+    ~0.4 CPU-s, several seconds on a loaded machine) are not the page's, and failed good pages when they
+    counted. The start has its own bound, EXTRACT_START_TIMEOUT. A page given up (its pass cancelled) kills
+    the pool too: nothing else would stop its extraction, and shutdown() would wait for it.
     """
 
-    def __init__(self, workers: int, job: Callable[..., str] = extract_article) -> None:
+    def __init__(
+        self, workers: int, job: Callable[..., str] = extract_article, prepare: Callable[[], None] = prepare_extraction
+    ) -> None:
         self.workers = workers
         self.job = job  # a module-level function: the processes import it by name
+        self.prepare = prepare  # run as each process starts, before it takes a page: the job's own loading
         self._pool: ProcessPoolExecutor | None = None
         self._free = asyncio.Semaphore(workers)
+        self._context = multiprocessing.get_context("forkserver")
+        self._begun = self._context.RawArray("q", workers)  # a cell per page in flight: the token it began
+        self._cells = list(range(workers))
+        self._tokens = itertools.count(1)
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=multiprocessing.get_context("forkserver"),
-            initializer=init_parse_worker,
-            initargs=(EXTRACTOR_MEMORY_LIMIT, os.getpid()),
+            mp_context=self._context,
+            initializer=init_extract_worker,
+            initargs=(self._begun, self.prepare, EXTRACTOR_MEMORY_LIMIT, os.getpid()),
         )
 
     async def extract(self, body: bytes, content_type: str | None, url: str) -> str:
         job = functools.partial(self.job, content_type=content_type, url=url)
         async with self._free:
-            if self._pool is None:
-                self._pool = self._new_pool(self.workers)
-            pool = self._pool
+            cell = self._cells.pop()
             try:
-                return await self._run(pool, job, body)
-            except BrokenProcessPool:
-                if self._pool is pool:
-                    self._pool = None
-            alone = self._new_pool(1)
-            try:
-                return await self._run(alone, job, body)
-            except BrokenProcessPool:
-                raise FeedError("the extractor process died on this page (memory limit?)") from None
+                return await self._extract(job, body, cell)
             finally:
-                alone.shutdown(wait=False, cancel_futures=True)
+                self._cells.append(cell)
 
-    async def _run(self, pool: ProcessPoolExecutor, job: Callable[[bytes], str], body: bytes) -> str:
-        future = asyncio.get_running_loop().run_in_executor(pool, job, body)
+    async def _extract(self, job: Callable[[bytes], str], body: bytes, cell: int) -> str:
+        if self._pool is None:
+            self._pool = self._new_pool(self.workers)
+        pool = self._pool
         try:
-            return await asyncio.wait_for(future, EXTRACT_TIMEOUT)
-        except TimeoutError:
+            return await self._run(pool, job, body, cell)
+        except BrokenProcessPool:
+            if self._pool is pool:
+                self._pool = None
+        alone = self._new_pool(1)
+        try:
+            return await self._run(alone, job, body, cell)
+        except BrokenProcessPool:
+            raise FeedError("the extractor process died on this page (memory limit?)") from None
+        finally:
+            alone.shutdown(wait=False, cancel_futures=True)
+
+    async def _run(self, pool: ProcessPoolExecutor, job: Callable[[bytes], str], body: bytes, cell: int) -> str:
+        token = next(self._tokens)
+        future = asyncio.get_running_loop().run_in_executor(pool, begin_page, job, cell, token, body)
+        try:
+            return await self._result(future, cell, token)
+        except _Overdue as exc:
             self._kill(pool)
-            raise FeedError(f"extracting the text took longer than {EXTRACT_TIMEOUT:g}s") from None
+            raise FeedError(str(exc)) from None
+        except asyncio.CancelledError:
+            future.cancel()  # its BrokenProcessPool, once killed, is nobody's to read
+            self._kill(pool)
+            raise
         except MemoryError:
             raise FeedError("extracting the text exceeded the extractor's memory limit") from None
+
+    async def _result(self, future: asyncio.Future[str], cell: int, token: int) -> str:
+        """The page's text, once its process began it within EXTRACT_START_TIMEOUT and ended within EXTRACT_TIMEOUT
+        of that (_Overdue otherwise). Its beginning is seen at most BEGIN_POLL_SECONDS late."""
+        loop = asyncio.get_running_loop()
+        deadline, begun = loop.time() + EXTRACT_START_TIMEOUT, False
+        while True:
+            if not begun and self._begun[cell] == token:
+                deadline, begun = loop.time() + EXTRACT_TIMEOUT, True
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                future.cancel()
+                if begun:
+                    raise _Overdue(f"extracting the text took longer than {EXTRACT_TIMEOUT:g}s")
+                raise _Overdue(f"no extractor process began the page within {EXTRACT_START_TIMEOUT:g}s")
+            await asyncio.wait({future}, timeout=remaining if begun else min(remaining, BEGIN_POLL_SECONDS))
+            if future.done():
+                return future.result()
 
     def _kill(self, pool: ProcessPoolExecutor) -> None:
         if self._pool is pool:

@@ -18,6 +18,8 @@ PARENT_CHECK_SECONDS = 2.0
 
 # (key, watcher.match.Matcher) of the entities this worker matches with (init_parse_worker), or None.
 _matcher: tuple[str, Any] | None = None
+# An extractor process's shared cells (init_extract_worker): it writes a page's token in its cell as it begins it.
+_begun: Any = None
 
 # The entities as plain values, to build the matcher in a worker without pydantic: per entity (name, aliases as
 # (text, case_sensitive, inflect), exclude, require_any, inflect).
@@ -59,6 +61,22 @@ def init_parse_worker(
         limit = memory_limit if hard == resource.RLIM_INFINITY else min(memory_limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     threading.Thread(target=_exit_with, args=(parent_pid,), name="watch-parent", daemon=True).start()
+
+
+def init_extract_worker(begun: Any, prepare: Callable[[], None], memory_limit: int, parent_pid: int) -> None:
+    """init_parse_worker for an extractor process (watcher.articles.ExtractorPool), then `prepare()` (the job's
+    imports); it also keeps `begun`: shared int64 cells where begin_page says which page it has begun."""
+    global _begun
+    _begun = begun
+    init_parse_worker(memory_limit, parent_pid)
+    prepare()
+
+
+def begin_page(job: Callable[[bytes], str], cell: int, token: int, body: bytes) -> str:
+    """`job(body)` in an extractor process, once `token` is in its cell: the parent's timer for the page runs
+    from here, not from the hand-over (the process's start and the job's imports came before)."""
+    _begun[cell] = token
+    return job(body)
 
 
 def _exit_with(parent_pid: int) -> None:

@@ -9,6 +9,7 @@ no markup, no script, no attribute reaches the item, and so none reaches the dig
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import statistics
@@ -91,3 +92,10 @@ def extract_article(body: bytes, *, content_type: str | None = None, url: str | 
     if not text:
         raise FeedError("no article text found on the page")
     return text[:MAX_TEXT_CHARS]
+
+
+def prepare_extraction() -> None:
+    """As an extractor process starts: one extraction of a small page, so that what extract_article loads on first
+    use (trafilatura and its settings, ~0.4 CPU-s) is loaded before a page's time limit runs (ExtractorPool)."""
+    with contextlib.suppress(FeedError):
+        extract_article(b"<html><body><article><p>Ready.</p></article></body></html>", content_type="text/html")
