@@ -8,11 +8,15 @@ the DOM). `--blink-settings=preferredColorScheme=0` makes `prefers-color-scheme:
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
+import time
 import zlib
 from collections import Counter
 from dataclasses import dataclass
@@ -25,6 +29,11 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium; .ci/run does)"
 )
+
+# Seconds a Chromium run (start, layout, screenshot or DOM dump, exit) may take. ~1-3 s on a quiet machine; 90 s
+# (the limit before) was reached under load, 2 cores shared by several test runs. Generous, as it costs a quick run
+# nothing: a Chromium that hangs fails its test after this, killed with its children, the message saying so.
+CHROMIUM_SECONDS = 300.0
 
 PAGE_BACKGROUND = (0xF4, 0xF4, 0xF4)  # body and .outer in templates/digest.html.j2
 PAGE = (0xFF, 0xFF, 0xFF)  # .page
@@ -200,7 +209,32 @@ def _chromium(profile: Path, width: int, height: int, dark: bool, *args: str) ->
         *(["--blink-settings=preferredColorScheme=0"] if dark else []),
         *args,
     ]
-    return subprocess.run(command, capture_output=True, timeout=90, check=False)
+    return _run_bounded(command, CHROMIUM_SECONDS)
+
+
+def _run_bounded(command: list[str], seconds: float) -> subprocess.CompletedProcess[bytes]:
+    """Run Chromium to its end, or fail the test after `seconds` saying so. Its own process group, killed whole on
+    time-out: subprocess.run's timeout kills the browser alone, and the renderer and zygote it started hold its
+    output pipes open, so the wait for their end that follows the kill had no bound of its own."""
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        try:
+            _, stderr = process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:  # an escapee of the group holds the pipes: its output is given up
+            stderr = b""
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        pytest.fail(
+            f"headless Chromium did not finish in {time.monotonic() - started:.0f} s (limit {seconds:g} s; load "
+            f"{load:.1f}); killed. Command: {' '.join(command)}\nIts stderr, last lines:\n"
+            + stderr.decode(errors="replace")[-2000:],
+            pytrace=False,
+        )
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def screenshot(html: Path, png: Path, width: int, height: int, profile: Path, *, dark: bool = False) -> Image:

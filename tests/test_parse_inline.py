@@ -158,6 +158,38 @@ def test_a_pass_that_parses_long_here_moves_the_parses_to_the_workers(
     assert pool
 
 
+def test_a_pass_of_many_new_feeds_parses_none_here(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More new feeds than INLINE_NEW_FEEDS (here 2): read whole, they would spend the inline budget anyway, so a
+    worker parses (and matches) every one from the first, and this process never loads the readers (~12 MB)."""
+    monkeypatch.setattr("watcher.poll.passes.INLINE_NEW_FEEDS", 2)
+    read_here: list[object] = []
+    inline = parsing.parse_inline
+
+    def counted(*args: Any) -> Any:
+        read_here.append(args[2])
+        return inline(*args)
+
+    monkeypatch.setattr(parsing, "parse_inline", counted)
+    feeds = []
+    for index in range(3):
+        feed_server.routes[f"/{index}.xml"] = Route(
+            body=rss({"title": f"Notizia {index}", "link": f"https://example.it/{index}/"})
+        )
+        feeds.append({"url": feed_server.url(f"/{index}.xml")})
+    config = write_config(tmp_path, feeds=feeds)
+    summary, pool = _poll(config, one_pass=True)
+    assert (summary.feeds_ok, summary.feeds_failed, summary.new_items) == (3, 0, 3)  # type: ignore[attr-defined]
+    assert pool and read_here == []
+    # As many as that, and no more: read here, as before.
+    (tmp_path / "two").mkdir()
+    config = write_config(tmp_path / "two", feeds=feeds[:2])
+    summary, pool = _poll(config, one_pass=True)
+    assert (summary.feeds_ok, summary.new_items) == (2, 2)  # type: ignore[attr-defined]
+    assert not pool and len(read_here) == 2
+
+
 _ITEMS = [
     {"title": "Uno", "link": "https://example.it/1", "guid": "g-1", "pubDate": rfc822_ago(days=2)},
     {"title": "Due", "link": "https://example.it/2", "pubDate": rfc822_ago(days=1)},  # no GUID: by link

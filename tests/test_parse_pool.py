@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 
-from watcher.parse_pool import ParseSlots, make_parse_pool
+import pytest
+
+from watcher.parse_pool import ParseSlots, make_parse_pool, parse_workers
 
 
 async def _parses(slots: ParseSlots, count: int, seconds: float) -> int:
@@ -44,6 +47,22 @@ def test_once_open_each_worker_may_have_its_next_parse_queued() -> None:
     slots = ParseSlots(2, patience=0.05, on_open=opened.append, queued=2)
     assert asyncio.run(_parses(slots, 8, 0.1)) == 4
     assert opened == [2] and slots.open == 2  # still two workers: the other two parses wait in their queue
+
+
+def test_one_worker_too_has_its_next_parse_queued_once_open() -> None:
+    # On 2 CPUs there is one worker (parse_workers): opening gives it no company, but its next feed waits in its queue.
+    opened: list[int] = []
+    slots = ParseSlots(1, patience=0.05, on_open=opened.append, queued=2)
+    assert asyncio.run(_parses(slots, 6, 0.1)) == 2
+    assert opened == [1] and slots.open == 1
+
+
+@pytest.mark.parametrize(("cpus", "workers"), [(None, 1), (1, 1), (2, 1), (4, 3), (8, 7)])
+def test_the_workers_leave_a_cpu_to_the_polling_process(
+    monkeypatch: pytest.MonkeyPatch, cpus: int | None, workers: int
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    assert parse_workers() == workers
 
 
 def test_the_other_slots_open_when_the_one_never_rests() -> None:

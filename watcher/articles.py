@@ -200,7 +200,11 @@ class ArticleStage:
         if not articles:
             return summary
         if self.extractors is None or self.extractors.workers != settings.workers:
-            self.extractors = ExtractorPool(settings.workers)
+            # full_text.workers changed on a reload: the old processes are shut, not left alive beside the new
+            # (nothing runs in them: the pass that used them is over; shutdown waits, so off the event loop).
+            previous, self.extractors = self.extractors, ExtractorPool(settings.workers)
+            if previous is not None:
+                await asyncio.to_thread(previous.shutdown)
         limits = replace(feed_limits, max_bytes=settings.max_bytes)
         slots = asyncio.Semaphore(settings.concurrency)
         released: list[int] = []

@@ -33,6 +33,11 @@ INLINE_MAX_BYTES = 1 * 2**20
 # is a large one (the first of 1,000 feeds), whose parsing a worker does beside the fetching and storing here. Not
 # the wait alone: parsing here holds the GIL that fetching and storing need too, so feeds never queue for long.
 INLINE_BUDGET = 0.5
+# New feeds due in a one-pass command's pass beyond which none of its feeds is parsed in its own process. A new feed
+# is read whole (50 entries' text: ~5-10 ms), so ~50 of them spend INLINE_BUDGET and a worker starts anyway; parsed
+# here first, they had loaded parse_fast, feedparser and lxml into this process as well: ~12 MB of the peak of the
+# all-new pass of 1,000 feeds (issue 12), for no CPU saved.
+INLINE_NEW_FEEDS = 50
 # Share of the time the one slot was busy that its worker spent on the CPU, below which the others stay shut: the
 # slot was busy waiting on this process (sending, receiving, the writer), and a second worker (~35 MB, ~0.1 CPU-s
 # to start) would have waited with it. In an all-new pass of 1,000 feeds the worker parses ~40% of the time.
@@ -41,7 +46,10 @@ QUEUED = 2  # parses in the pool at once per worker, once its workers all run (P
 
 
 def parse_workers() -> int:
-    return max(1, os.cpu_count() or 1)
+    """One per CPU but the one the polling process takes: it fetches, stores and matches what is parsed, on the CPU
+    throughout an all-new pass of 1,000 feeds, where its one worker parses ~40% of the time. On 2 CPUs a second
+    worker only took turns with the two, and added ~39 MB to the peak of the pass (188 MB, issue 12)."""
+    return max(1, (os.cpu_count() or 1) - 1)
 
 
 class ParsePool(ProcessPoolExecutor):
@@ -119,7 +127,7 @@ class ParseSlots:
         self._busy_cpu: float | None = None  # the worker's CPU seconds when the slot's busy time began
         self._slots = asyncio.Semaphore(1)
         self._workers = max(workers, 1)
-        self._closed = self._workers - 1  # slots not opened yet
+        self._opened = False  # the slots: one until then, `workers` × `queued` from then on
         # Parses in the pool at once per worker once the slots open: with 2, a worker has its next feed queued
         # when it sends a result back (the executor's pipe), not after this process has received the result, and
         # given the slot to the next feed: in an all-new pass the writer holds the GIL here, and that round trip
@@ -132,14 +140,14 @@ class ParseSlots:
     @property
     def open(self) -> int:
         """Workers that may parse at once now (each with `queued` parses in the pool, once the slots open)."""
-        return self._workers - self._closed
+        return self._workers if self._opened else 1
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         since = time.monotonic()
         self._waiting.append(since)
         self._open_if_late(since)
-        if self._closed:  # checked again when its patience is out: a parse stuck in the one worker must not hold
+        if not self._opened:  # checked again when its patience is out: a parse stuck in the one worker must not hold
             # every waiting feed until it times out, with no other feed arriving to notice
             asyncio.get_running_loop().call_later(self._patience * 1.01, self._check)
         try:
@@ -167,7 +175,7 @@ class ParseSlots:
         self._open_if_late(time.monotonic())
 
     def _open_if_late(self, now: float) -> None:
-        if not self._closed:
+        if self._opened:
             return
         waited = bool(self._waiting) and now - self._waiting[0] > self._patience
         busy = self._busy_since is not None and now - self._busy_since > self._patience
@@ -177,9 +185,10 @@ class ParseSlots:
                 self._busy_since, self._busy_cpu = now, cpu  # idle, or not measured yet: counted afresh
                 return
         if waited or busy:
-            for _ in range(self._closed + self._workers * (self._queued - 1)):
+            # One worker as well: its next parse queued behind the one it runs (see `queued`).
+            for _ in range(self._workers * self._queued - 1):
                 self._slots.release()
-            self._closed = 0
+            self._opened = True
             if self._on_open is not None:
                 self._on_open(self._workers)
 

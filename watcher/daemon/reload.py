@@ -44,19 +44,31 @@ class ConfigReload:
     config_signature: tuple[int, int, int] | None
     reload_retry_at: float
     reload_pending: bool
+    state: str
+    stop_requested: asyncio.Event
     watchdog_seconds: float | None
     http: HttpEndpoint
 
     async def watch_config(self) -> None:
-        if time.monotonic() < self.reload_retry_at:
-            return
+        if self.state != "running" or time.monotonic() < self.reload_retry_at:
+            return  # a change seen while starting is seen again once running (the signature is not taken)
         signature = _config_signature(self.config_path)
         if signature is not None and signature != self.config_signature:
             self.config_signature = signature
             await self.reload("file changed")
 
     def _on_sighup(self) -> None:
-        if self.scheduler is None:  # still starting: the config it opens with may be older than the signal
+        if self.state == "stopping" or self.stop_requested.is_set():
+            # Nothing left to reload into; the next start reads config.yaml anyway.
+            log.info("config.reload_ignored", extra={"fields": {"reason": "SIGHUP", "while": "stopping"}})
+            return
+        if self.state != "running":
+            # Still starting: the config it opens with may be older than the signal, and what a reload changes
+            # (the endpoint, the jobs) is not all up yet: reloaded once running (Daemon.run).
+            if not self.reload_pending:
+                log.info(
+                    "config.reload_requested", extra={"fields": {"reason": "SIGHUP", "while": "starting: once running"}}
+                )
             self.reload_pending = True
             return
         self.reload_pending = False

@@ -51,6 +51,9 @@ class Daemon(DaemonJobs, ConfigReload):
         self.watchdog_seconds = health.watchdog_seconds()
         self.http = HttpEndpoint(self._web_app)  # the page, /metrics and /healthz at http.listen
         self.reload_pending = False  # a SIGHUP while starting: reload once running
+        # starting -> running (scheduler, jobs and endpoint up: `daemon.started`) -> stopping. Only a running daemon
+        # reloads: a scheduler exists before the endpoint is up, and a reload then moved an endpoint not yet there.
+        self.state = "starting"
 
     async def run(self) -> int:
         # Signals first (the loop's handlers, then those noted before the loop ran): a SIGTERM while the
@@ -81,6 +84,7 @@ class Daemon(DaemonJobs, ConfigReload):
         self._schedule_jobs()
         self.scheduler.start()  # needs the running loop: we are inside it
         await self.http.start(self.config)
+        self.state = "running"
         log.info(
             "daemon.started",
             extra={
@@ -195,6 +199,7 @@ class Daemon(DaemonJobs, ConfigReload):
         return self.http.server
 
     async def shutdown(self) -> int:
+        self.state = "stopping"
         health.sd_notify("STOPPING=1")
         log.info("daemon.stopping", extra={"fields": {"inflight_jobs": len(self.inflight)}})
         if self.watcher is not None and self.watcher._poller is not None:

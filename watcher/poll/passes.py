@@ -17,6 +17,7 @@ from watcher.config import Config
 from watcher.fetch.results import FetchLimits
 from watcher.hosts import HeldSlots, Hosts
 from watcher.match.matcher import Matcher
+from watcher.parse_pool import INLINE_NEW_FEEDS
 from watcher.poll.parsing import PARSE_TIMEOUT
 from watcher.poll.summary import PollSummary, Progress
 from watcher.poll.writes import STORE_WAITING
@@ -48,6 +49,7 @@ class PollPass:
     after_pass: Callable[[], object] | None
     last_progress: float
     _search_feeds: bool | None
+    _inline: bool
     _storing: int
     _handed_over: Callable[[], object] | None
     _close_pass_pool: Callable[[], Awaitable[None]]
@@ -64,6 +66,9 @@ class PollPass:
         polled_before = now if everything else None
         with self.db.session() as session:
             total = count_due_feeds(session, now, everything=everything)
+            if self._inline and total > INLINE_NEW_FEEDS:
+                # Many new feeds: a worker will parse, so it parses from the first (parse_pool.INLINE_NEW_FEEDS).
+                self._inline = count_due_feeds(session, now, everything=everything, new=True) <= INLINE_NEW_FEEDS
             # Asked once a pass, not in each feed's store (a scan of the feeds table: ~0.4 CPU-s a 1,000-feed
             # pass). A search feed added meanwhile (a reload, another instance's config) counts from the next
             # pass; until then the unique url_key still hands its items over (store.item_sources._held_elsewhere).

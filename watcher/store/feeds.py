@@ -54,11 +54,13 @@ def _state(feed: Feed) -> FeedState:
     )
 
 
-def count_due_feeds(session: Session, now: datetime, *, everything: bool = False) -> int:
-    """len(due_feeds(...)) without loading the feeds."""
+def count_due_feeds(session: Session, now: datetime, *, everything: bool = False, new: bool = False) -> int:
+    """len(due_feeds(...)) without loading the feeds; with `new`, of those never polled successfully (is_new)."""
     query = select(func.count()).select_from(_FEEDS).where(_FEEDS.c.active, _FEEDS.c.disabled_reason.is_(None))
     if not everything:
         query = query.where(_FEEDS.c.next_poll_at <= now)
+    if new:
+        query = query.where(_FEEDS.c.last_success_at.is_(None))
     return session.scalar(query) or 0
 
 
