@@ -34,13 +34,13 @@ _NEPALI_ENDINGS = ("लाई", "ले")
 _PAIRS = {
     frozenset({"ms", "id"}): {
         "ms": frozenset({
-            "syarikat", "kerana", "bahawa", "kerajaan", "baharu", "kilang", "kereta", "wang", "percuma", "kakitangan",
-            "pejabat", "mahkamah", "perkhidmatan", "penghantaran", "laluan", "bilion", "peratus", "rm", "ringgit",
-            "tempatan", "akaun", "cukai", "bhd", "berhad", "kenderaan", "pengeluar", "cawangan", "jenama", "rasmi",
-            "dijangka", "serantau", "persefahaman", "rangkaian", "bimbang", "menjejaskan", "mahu", "khabar",
-            "dikhabarkan", "tiada", "perancangan", "kedai", "jawatan", "pengasas", "melabur", "pelaburan", "trak",
-            "jadual", "pemaju", "saman", "sekali", "gus", "mula", "memeterai", "pengedar", "melantik", "kewangan",
-            "perniagaan", "telefon", "syarikat-syarikat", "berkata", "semalam", "teksi", "universiti", "polis",
+            "syarikat", "kerana", "bahawa", "kerajaan", "baharu", "kereta", "percuma", "kakitangan", "pejabat",
+            "mahkamah", "perkhidmatan", "penghantaran", "laluan", "bilion", "peratus", "rm", "ringgit", "tempatan",
+            "akaun", "cukai", "bhd", "berhad", "kenderaan", "pengeluar", "cawangan", "jenama", "rasmi", "dijangka",
+            "serantau", "persefahaman", "rangkaian", "bimbang", "menjejaskan", "mahu", "khabar", "dikhabarkan", "tiada",
+            "perancangan", "kedai", "jawatan", "pengasas", "melabur", "pelaburan", "trak", "jadual", "pemaju", "saman",
+            "mula", "memeterai", "pengedar", "melantik", "kewangan", "perniagaan", "telefon", "syarikat-syarikat",
+            "teksi", "universiti",
         }),
         "id": frozenset({
             "perusahaan", "karena", "bahwa", "pemerintah", "pabrik", "mobil", "uang", "karyawan", "kantor", "gratis",
@@ -48,7 +48,7 @@ _PAIRS = {
             "polisi", "universitas", "keuangan", "bisnis", "telepon", "investasi", "berinvestasi", "meluncurkan",
             "diluncurkan", "luncurkan", "tbk", "kuartal", "laba", "resmi", "mau", "kabar", "toko", "pendiri", "truk",
             "merek", "cabang", "jaringan", "diperkirakan", "khawatir", "blokir", "jadwal", "pengembang", "pengadilan",
-            "menggugat", "konsumen", "penjualan", "ujar", "mengatakan", "sejumlah", "terbaru", "setelah",
+            "menggugat", "konsumen", "penjualan", "ujar",
         }),
     },
     frozenset({"af", "nl"}): {
