@@ -108,6 +108,7 @@ _PAIRS = {
         }),
     },
 }  # fmt: skip
+_KIN = frozenset().union(*_SECOND_GUESS_PAIRS, *_PAIRS)  # and _SLAVIC_SOUTH, below
 _SK_LETTERS = re.compile("[äôľĺŕÄÔĽĹŔ]")
 _CS_LETTERS = re.compile("[ěřůĚŘŮ]")
 _PT_LETTERS = re.compile("[ãõçÃÕÇ]")
@@ -162,8 +163,14 @@ _VIETNAMESE = re.compile("[ăâêôơưđĂÂÊÔƠƯĐ]")
 
 def igbo(text: str) -> bool:
     """Igbo by its letters: two of "ụ", "ị", "ṅ" and none of Vietnamese's own."""
-    text = unicodedata.normalize("NFC", text)
-    return len(_IGBO.findall(text)) >= 2 and _VIETNAMESE.search(text) is None
+    if len(_IGBO.findall(text)) < 2:  # (composed or not: the pattern has both)
+        return False
+    return _VIETNAMESE.search(unicodedata.normalize("NFC", text)) is None
+
+
+def kin_of(code: str | None) -> bool:
+    """Whether the detector's answer is one of a pair these rules tell apart (most answers are not: no words read)."""
+    return code in _KIN or code in _SLAVIC_SOUTH
 
 
 def closest(words: Sequence[str], text: str, found: str | None, second: str | None) -> str | None:

@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from watcher.analyze.close_languages import closest, igbo
+from watcher.analyze.close_languages import closest, igbo, kin_of
 
 log = logging.getLogger(__name__)
 
@@ -142,8 +142,9 @@ def detect_language(text: str) -> str | None:
         return "ig"
     if found != "yo" and (not len(scores) or scores[0] < 2 * _UNSURE) and _yoruba(sample):
         return "yo"
-    second = labels[1].removeprefix("__label__") if len(labels) == 2 else None
-    found = closest(_words(sample), sample, found, second)
+    if kin_of(found):
+        second = labels[1].removeprefix("__label__") if len(labels) == 2 else None
+        found = closest(_words(sample), sample, found, second)
     if found in ("ja", "zh", "wuu", "yue") or (found and _HAN.search(sample) and not _LATIN.search(sample[:40])):
         return "zh" if _HAN.search(sample) else found
     return found
