@@ -115,3 +115,71 @@ def test_a_declared_language_written_in_cyrillic_holds_over_a_cyrillic_headline(
     model took for Kyrgyz (and read with Kyrgyz cues, once Kyrgyz had a table of its own)."""
     assert language.item_language("kk", "Zantoria Бразилияда жұмысын бастады", "") == "kk"
     assert language.item_language("en", "Яндекс выходит на рынок Бразилии", "") == "ru"
+
+
+def test_close_languages_on_the_grid_of_pairs_the_model_confuses() -> None:
+    """tests/data/lang/close-pairs.jsonl: ten headlines with a lead per language of pairs the model takes for one
+    another (Malay and Indonesian, Afrikaans and Dutch, Igbo and Yoruba, Bosnian, Croatian, Serbian and Slovenian
+    ...). The model alone had 0.866 right, 0.941 of the right family; every item now reads in its family and nearly
+    every one in its language (bench/language_grid.py)."""
+    rows = load_labelled(ROOT / "tests" / "data" / "lang" / "close-pairs.jsonl")
+    assert len(rows) >= 290 and len({row["lang"] for row in rows}) == 29
+    found = {row["id"]: language.item_language(None, row["title"], row["summary"]) for row in rows}
+    wrong = [(row["id"], found[row["id"]]) for row in rows if found[row["id"]] != row["lang"]]
+    families = ({"bs", "hr", "sr"}, {"ms", "id"}, {"no", "da"}, {"cs", "sk"})
+    other_family = [
+        (row["id"], found[row["id"]])
+        for row in rows
+        if found[row["id"]] != row["lang"] and not any({row["lang"], found[row["id"]]} <= group for group in families)
+    ]
+    assert other_family == []
+    assert len(wrong) <= 3, wrong
+
+
+def test_igbo_by_its_letters_not_yoruba_nor_vietnamese() -> None:
+    """Igbo, which the model does not know, was read as Yoruba (three "ọ", which Igbo writes too) or Vietnamese: its
+    "ụ", "ị" and "ṅ" tell it; Yoruba's "ẹ", "ṣ" and Vietnamese's "ư", "ơ", "đ" keep theirs."""
+    assert language.detect_language("Ụlọ ọrụ Innoson ga-ewepụta ụgbọala eletrik n'afọ a") == "ig"
+    assert language.detect_language("Ndị ọrụ ụlọ ọgwụ abanyela na ngagharị iwe n'Abịa") == "ig"
+    assert language.detect_language("Àwọn òṣìṣẹ́ ilé ìwòsàn bẹ̀rẹ̀ ìyanṣẹ́lódì ní Ọ̀yọ́") == "yo"
+    assert language.detect_language("Công ty cổ phần Vinamilk đã công bố lợi nhuận quý một tăng mạnh") == "vi"
+    # Yoruba without its marks: the model guesses Esperanto under 0.3; its own words tell it.
+    assert language.detect_language("Ile ejo pase pe ki ile ise epo san owo fun awon ara ilu naa") == "yo"
+
+
+def test_serbo_croatian_standards_and_slovenian_by_their_words() -> None:
+    """The model's "sh" is none of the labels, and it took Bosnian for Slovenian: Slovenian's "v", "bo", "ki" against
+    the others' "u", "će", "koji"; then ekavian Serbian, and Croatian's or Bosnian's own words."""
+    bosnian = ("Uber razmatra dolazak u Sarajevo", "Kompanija je saopćila da će raditi 200 uposlenika, plata 2.000 KM.")
+    assert language.item_language(None, *bosnian) == "bs"
+    croatian = ("Tvrtka otvara tvornicu", "Tvrtka je priopćila da će posao dobiti tisuću radnika tijekom godine.")
+    assert language.item_language(None, *croatian) == "hr"
+    serbian = (
+        "Kompanija otvara fabriku",
+        "Vrednost ugovora je 20 miliona evra, a posao će dobiti radnici sledeće nedelje.",
+    )
+    assert language.item_language(None, *serbian) == "sr"
+    slovenian = ("Podjetje bo odprlo tovarno", "V nov obrat bodo vložili 40 milijonov evrov, ki jih je odobrila vlada.")
+    assert language.item_language(None, *slovenian) == "sl"
+
+
+def test_malay_and_afrikaans_by_their_own_words() -> None:
+    """Malay's "syarikat", "kerana", "bahawa" against Indonesian's "perusahaan", "karena", "bahwa"; Afrikaans' "die",
+    "nie", "sal" against Dutch's "de", "niet", "zal": whatever the model's second guess."""
+    malay = ("Grab lancar perkhidmatan percuma di Johor", "Syarikat itu berkata tawaran dibuat kerana permintaan naik.")
+    assert language.item_language(None, *malay) == "ms"
+    indonesian = (
+        "Gojek luncurkan layanan gratis di Surabaya",
+        "Perusahaan itu mengatakan promo diberikan karena permintaan naik.",
+    )
+    assert language.item_language(None, *indonesian) == "id"
+    afrikaans = (
+        "Hof beveel munisipaliteit om water te herstel",
+        "Inwoners het die hofsaak aanhangig gemaak nadat hulle sonder water was.",
+    )
+    assert language.item_language(None, *afrikaans) == "af"
+    dutch = (
+        "Rechter beveelt gemeente om speeltuin te herstellen",
+        "Bewoners stapten naar de rechter nadat de speeltuin gesloten was.",
+    )
+    assert language.item_language(None, *dutch) == "nl"

@@ -99,6 +99,31 @@ def test_best_sentence_names_the_most_entities_and_skips_the_headline() -> None:
     assert best_sentence("", headline, surfaces) is None
 
 
+def test_best_sentence_states_the_fact_rather_than_quote_it() -> None:
+    """A sentence that is only a quote and its attribution names the company as often as the one that says what
+    happened, and comes first: the digest shows the fact (watcher/parse/quotes.py, as the analysis reads past it)."""
+    headline = "Xiaomi enters South Korea"
+    surfaces = {"Xiaomi": ["Xiaomi"], "Mi Pay": ["Mi Pay"]}
+    body = (
+        "“Korea is a key market for Xiaomi and for Mi Pay,” said Xiaomi's country head. "
+        "Xiaomi will sell its phones and Mi Pay through two distributors from March."
+    )
+    assert best_sentence(body, headline, surfaces) == (
+        "Xiaomi will sell its phones and Mi Pay through two distributors from March."
+    )
+    german = (
+        "„Wir freuen uns sehr über diesen Schritt für Xiaomi“, sagte ein Sprecher. Xiaomi eröffnet zwei Läden in Seoul."
+    )
+    assert best_sentence(german, headline, surfaces) == "Xiaomi eröffnet zwei Läden in Seoul."
+    # A quote inside a sentence that reports stays the outlet's own words; a quote alone is still better than nothing.
+    inside = "Xiaomi said it would “double its Korean sales” next year. A busy week."
+    assert best_sentence(inside, headline, surfaces) == "Xiaomi said it would “double its Korean sales” next year."
+    only_quote = "“We are very pleased to bring Xiaomi to Korea,” said a spokesperson."
+    assert best_sentence(only_quote, headline, surfaces) == only_quote
+    unnamed = "“We are very pleased with this step,” said a spokesperson. The phones go on sale in March."
+    assert best_sentence(unnamed, headline, surfaces) == "The phones go on sale in March."
+
+
 def test_quote_marks_whole_words_in_spaced_scripts_and_substrings_in_cjk() -> None:
     found = quote("Xiaomi and XiaomiFans: Xiaomi's plan", ["Xiaomi"])
     assert [found.text[a:b] for a, b in found.highlights] == ["Xiaomi", "Xiaomi"]

@@ -1,6 +1,7 @@
 """The analyze stage: language, business events and cross-language stories of matched items.
 
 language  — the feed's language when plausible, else fastText's offline model
+close_languages — languages the model takes for one another (Malay, Indonesian), told apart by their words and letters
 markets   — country names in 43 languages (CLDR) in one automaton
 cues      — event cue words and the words that take an event back, per language (data)
 sentences — the sentence model (Event, Cue, Party, Sentence) and the cue finder: every cue phrase in one automaton

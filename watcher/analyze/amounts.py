@@ -11,19 +11,25 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from watcher.match.chars import ARABIC_LETTERS
+
 # Decimal digits of the scripts news is written in, as ASCII: Arabic-Indic, Persian, Devanagari, Bengali, Gurmukhi,
 # Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam, Thai, Lao, Tibetan, Myanmar, Khmer, Mongolian, full-width.
 _DIGIT_ZEROS = (0x0660, 0x06F0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66, 0x0E50,
                 0x0ED0, 0x0F20, 0x1040, 0x17E0, 0x1810, 0xFF10)  # fmt: skip
 _TO_ASCII = {zero + value: str(value) for zero in _DIGIT_ZEROS for value in range(10)}
 _TO_ASCII.update({0x066B: ".", 0x066C: ",", 0xFF0C: ",", 0xFF0E: "."})  # Arabic decimal and thousands marks
+# Arabic script's letter variants written one way, as the matcher folds them (one letter for one: offsets stay valid):
+# Persian "میلیون" typed with Arabic's ي and as Persian writes it, read by one pattern.
+_TO_ASCII.update(ARABIC_LETTERS)
 
 
 _OTHER_DIGIT = re.compile("[" + "".join(chr(code) for code in sorted(_TO_ASCII)) + "]")
 
 
 def ascii_digits(text: str) -> str:
-    """The text with every script's decimal digits written 0-9 (same length: offsets stay valid)."""
+    """The text with every script's decimal digits written 0-9, and Arabic script's letter variants one way (same
+    length: offsets stay valid)."""
     return text.translate(_TO_ASCII) if _OTHER_DIGIT.search(text) else text
 
 
@@ -34,19 +40,20 @@ _SCALES: dict[int, str] = {
     3: r"thousands?|tausend|тыс\w*|тисяч\w*|tys\w*|mil(?=\s+mil)|mil|bin|ribu|nghìn|ngàn|elfu|ezer|tuhat|tisíc\w*|"
     r"χιλ\w*|אלף|ألف|آلاف|هزار|हज़ार|हजार|হাজার|ஆயிரம்|พัน|千|천",
     4: r"万|萬|만|หมื่น",
-    5: r"lakhs?|लाख|লাখ|লক্ষ|แสน",
+    5: r"lakhs?|लाख|লাখ|লক্ষ|แสน|لاکھ",
     6: r"millions?|millionen|mil+i?o(?:n|ni|ne|nes|ns|nów|ny|nu|nů|ane|ner|ен|en)|miljoen\w*|miljon\w*|miljoon\w*|"
     r"millió\w*|millón|milhão|milhões|milyon\w*|mln|mio|mn|млн\w*|миллион\w*|мільйон\w*|милион\w*|triệu|juta|"
     r"מיליון|مليون|ملايين|میلیون|ล้าน|εκατ\w*|მილიონ\w*|ሚሊዮን|百万",
-    7: r"crores?|करोड़?\w*|कोटी|कोटि|কোটি|கோடி",
+    7: r"crores?|करोड़?\w*|कोटी|कोटि|কোটি|கோடி|کروڑ",
     8: r"亿|億|억",
     9: r"billions?|bn|bln|mil+i?ard\w*|miliar\w*|miljard\w*|milyar\w*|milliárd\w*|mrd|mld|mia|bilhão|bilhões|bilioni|"
-    r"bilion|млрд\w*|миллиард\w*|мільярд\w*|милијард\w*|tỷ|tỉ|מיליארד|مليار\w*|ميليار\w*|میلیارد|δισ\w*|十亿",
+    r"bilion|млрд\w*|миллиард\w*|мільярд\w*|милијард\w*|tỷ|tỉ|מיליארד|مليار\w*|ميليار\w*|میلیارد|ارب|δισ\w*|十亿",
     12: r"trillions?|tn|трлн\w*|triliun|trilioni|兆|조",
 }
 _BILLION_IS_TRILLION = frozenset({"de", "fr", "nl", "es", "it", "pt", "pl", "sv", "da", "no", "nb", "fi", "cs", "sk",
                                   "hu", "ro", "hr", "sr", "sl", "ca", "et", "lt", "lv"})  # fmt: skip
-_SCALE_WORD = "|".join(f"(?P<e{power}>{words})" for power, words in _SCALES.items())
+# Written as ascii_digits writes a text: "میلیون" as "ميليون", "ہزار" as "هزار".
+_SCALE_WORD = "|".join(f"(?P<e{power}>{words.translate(ARABIC_LETTERS)})" for power, words in _SCALES.items())
 # Indic vowel signs and viramas are not \w: a stem's case ending is written with them ("कोटींचा").
 _MARKS = r"[\u0900-\u0dff]*"
 _NUMBER = r"\d{1,3}(?:[.,' \u00a0]\d{3})+|\d+(?:[.,]\d+)?"
@@ -75,7 +82,7 @@ _PERCENT = re.compile(
     r"%(?<![\d.,]%)\s?(?P<before>\d+(?:[.,]\d+)?)|(?P<number>\d(?<![\d.,]\d)\d*(?:[.,]\d+)?)\s?(?:[%٪％]|"
     r"(?:per ?cent|percent|prozent|procent\w*|pour ?cent|por ?ciento|per ?cento|por ?cento|процент\w*|відсот\w*|"
     r"yüzde|persen|peratus|phần trăm|asilimia|százalék\w*|prosent|prosentti|τοις εκατό|אחוז|بالمئة|في المئة|درصد|"
-    r"प्रतिशत|শতাংশ)\b)",
+    r"प्रतिशत|শতাংশ|فیصد)\b)".translate(ARABIC_LETTERS),
     re.IGNORECASE,
 )
 

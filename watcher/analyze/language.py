@@ -10,7 +10,9 @@ of memory; py3langid 96.6 %, 0.05 ms, 93 MB; lingua (low accuracy mode) 89.8 %, 
 (docs/benchmarks.md).
 
 Script beats statistics where it can: Hangul is Korean and kana Japanese; Han without kana is
-Chinese (the model calls short Chinese headlines Japanese).
+Chinese (the model calls short Chinese headlines Japanese). Languages it takes for one another (Malay and Indonesian,
+Afrikaans and Dutch, Bosnian, Croatian, Serbian and Slovenian ...) are told apart by their own words and letters
+(close_languages.py).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from watcher.analyze.close_languages import closest, igbo, kin_of
 
 log = logging.getLogger(__name__)
 
@@ -62,20 +66,13 @@ _OWN_WORDS = {
 # Yoruba's letters with a dot below (ẹ, ọ, ṣ): Vietnamese has ẹ and ọ too, never ṣ; Igbo has ọ, never ẹ or ṣ.
 _YORUBA_S = re.compile("[ṣṢ]|[sS]\u0323")
 _YORUBA_EO = re.compile("[ẹọẸỌ]|[eoEO]\u0323")
-# Pairs the model confuses, told apart by their own little words: Nepali's "छ", "गरेको" and case endings written
-# onto a noun ("-लाई", "-ले") against Hindi's "है", "में", "की"; Galician's "e", "o", "do", "unha" against Spanish's
-# "y", "el", "del", "una".
-_PAIR_WORDS = {
-    frozenset({"hi", "ne"}): {
-        "ne": frozenset({"छ", "छन्", "गरेको", "भएको", "हो", "पनि", "गर्ने", "भने", "र", "मा", "थियो", "गरेका"}),
-        "hi": frozenset({"है", "हैं", "में", "की", "के", "से", "ने", "था", "थी", "और", "गया", "किया"}),
-    },
-    frozenset({"es", "gl"}): {
-        "gl": frozenset({"e", "o", "os", "do", "dos", "unha", "coa", "cos", "polo", "pola", "tamén", "máis", "xa"}),
-        "es": frozenset({"y", "el", "los", "del", "una", "las", "al", "también", "más", "ya"}),
-    },
-}  # fmt: skip
-_NEPALI_ENDINGS = ("लाई", "ले")
+# Yoruba written without its marks, which the model guesses Esperanto, Turkish ... under 0.3: two of its own words
+# ("awon", "naa", "ile", "ise") and a third, as Hausa's.
+_YORUBA_WORDS = frozenset({
+    "awon", "naa", "ile", "ise", "owo", "lati", "yoo", "ninu", "nipa", "sugbon", "ijoba", "eniyan", "oja", "oun",
+    "won", "ati", "fun", "orile", "ede",
+})  # fmt: skip
+_SHORT_YORUBA = frozenset({"pe", "ki", "ti", "si", "ni"})
 _WORD_GAP = re.compile(r"[\s\d.,;:!?()\[\]\"'«»“”‘’।|/—–-]+")
 
 
@@ -141,10 +138,13 @@ def detect_language(text: str) -> str | None:
         unknown = _unknown_language(sample)
         if unknown:
             return unknown
+    if igbo(sample):
+        return "ig"
     if found != "yo" and (not len(scores) or scores[0] < 2 * _UNSURE) and _yoruba(sample):
         return "yo"
-    if len(labels) == 2:
-        found = _pair_choice(sample, found, labels[1].removeprefix("__label__"))
+    if kin_of(found):
+        second = labels[1].removeprefix("__label__") if len(labels) == 2 else None
+        found = closest(_words(sample), sample, found, second)
     if found in ("ja", "zh", "wuu", "yue") or (found and _HAN.search(sample) and not _LATIN.search(sample[:40])):
         return "zh" if _HAN.search(sample) else found
     return found
@@ -159,13 +159,18 @@ def _hausa(sample: str) -> bool:
 
 
 def _unknown_language(sample: str) -> str | None:
-    """Hausa, Zulu or Somali, which the model does not know, by their own words; else None."""
+    """Hausa, Zulu or Somali, which the model does not know, or Yoruba without its marks, by their own words; else
+    None."""
     if _hausa(sample):
         return "ha"
     words = set(_words(sample))
     for code, own in _OWN_WORDS.items():
         if len(words & own) >= 3:
             return code
+    bare = {"".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)) for word in words}
+    own = len(bare & _YORUBA_WORDS)
+    if own >= 2 and own + len(bare & _SHORT_YORUBA) >= 3:
+        return "yo"
     return None
 
 
@@ -176,21 +181,9 @@ def _words(sample: str) -> list[str]:
 
 def _yoruba(sample: str) -> bool:
     """Yoruba, which the model mistakes for Irish or Catalan when its tone marks are written: an "ṣ", or three
-    "ẹ"/"ọ", dotted below."""
+    "ẹ"/"ọ", dotted below (Igbo's "ọ" too: igbo() is asked first)."""
     text = unicodedata.normalize("NFC", sample)
     return _YORUBA_S.search(text) is not None or len(_YORUBA_EO.findall(text)) >= 3
-
-
-def _pair_choice(sample: str, first: str | None, second: str) -> str | None:
-    """Of two languages the model often confuses, its second guess where the sample has more of that one's words."""
-    own = _PAIR_WORDS.get(frozenset({first or "", second}))
-    if own is None:
-        return first
-    words = _words(sample)
-    counts = {code: sum(word in table for word in words) for code, table in own.items()}
-    if second == "ne":
-        counts["ne"] += sum(word.endswith(_NEPALI_ENDINGS) and len(word) > 3 for word in words)
-    return second if counts[second] > counts[first or ""] else first
 
 
 def item_language(declared: str | None, title: str, text: str) -> str | None:

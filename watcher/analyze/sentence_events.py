@@ -36,6 +36,10 @@ _AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates 
 _MARKET_WORD_REACH = 25  # characters between a movement verb and the market it moves into ("into the Greek ")
 _PAST_ENTRY_REACH = 20  # ... and an entry's cue, across its verb ("after opening its first overseas office")
 _BUYERS_REACH = 40  # characters between shoppers and the verb they buy with ("shoppers on its Masoko platform buy")
+# ... and between a purchase and the shoppers after it, what they buy between ("a compra de veículos aos motoristas":
+# credit to drivers to buy cars); short, as a buyer's new customers come after the company it buys ("buys Careem,
+# gaining 30 million customers": 28 characters).
+_BUYERS_AFTER_REACH = 20
 # A licence fined, bought with a company or financed: not one won to operate in a new country.
 _BUY_TO_ENTER_REACH = 60  # characters between a purchase and the entry it is for ("compra la vietnamita PayGo para ")
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:which|that|who|qui|que|che|który|która|które|который|которая)\b")
@@ -98,7 +102,11 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         kinds.setdefault(cue.kind, cue)
     events: dict[str, Cue] = {kind: cue for kind, cue in kinds.items() if kind in EVENT_TYPES}
     buying = events.get("acquisition")
-    if buying and any(cue.kind == "buyers" and 0 <= buying.start - cue.end <= _BUYERS_REACH for cue in sentence.cues):
+    if buying and any(
+        cue.kind == "buyers"
+        and (0 <= buying.start - cue.end <= _BUYERS_REACH or 0 <= cue.start - buying.end <= _BUYERS_AFTER_REACH)
+        for cue in sentence.cues
+    ):
         events.pop("acquisition")  # "lets shoppers on its platform buy from retailers": shopping, not a takeover
     if "market_entry" not in events:
         # "first flagship store", "erste Filiale", "첫 매장": an ordinal just before a kind of site.

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from watcher.digest.names import base_language, country_name
 from watcher.match.results import Snippet
+from watcher.parse.quotes import without_quotes
 
 # The analyser's taxonomy (watcher.analyze.sentences.EVENT_TYPES; tests/test_digest_wording.py keeps them
 # the same), in its order, with the words the gist uses.
@@ -154,21 +155,39 @@ def quote(text: str, surfaces: Iterable[str]) -> Snippet:
 
 
 def best_sentence(body: str, headline: str, surfaces_by_entity: dict[str, Sequence[str]]) -> str | None:
-    """The body's sentence naming the most tracked entities, the earliest among equals; never the headline.
+    """The body's sentence naming the most tracked entities, the earliest among equals; never the headline. One that
+    states what happened comes before one that is only a quote and its attribution ("“We are thrilled to bring Mi Pay
+    to Korea,” said Xiaomi's country head.", which names as much): watcher/parse/quotes.py says which, as it does for
+    the analysis.
 
-    Without one that names any, the first sentence that is not the headline (what the report goes on to say).
+    Without one that names any, the first sentence that states something and is not the headline (what the report goes
+    on to say); else the first quote.
     """
+    stated = without_quotes(body)
+    texts = (stated, body) if stated != body else (body,)
+    for text in texts:
+        chosen = _most_named(text, headline, surfaces_by_entity)
+        if chosen is not None:
+            return chosen
+    for text in texts:
+        first = next((s for s in split_sentences(text)[:40] if not repeats_headline(s, headline)), None)
+        if first is not None:
+            return first
+    return None
+
+
+def _most_named(text: str, headline: str, surfaces_by_entity: dict[str, Sequence[str]]) -> str | None:
+    """The text's sentence (of its first 40) naming the most tracked entities, the earliest among equals; not the
+    headline; None where none names any."""
     best: tuple[int, int] | None = None
     chosen = None
-    first = None
-    for index, sentence in enumerate(split_sentences(body)[:40]):
+    for index, sentence in enumerate(split_sentences(text)[:40]):
         if repeats_headline(sentence, headline):
             continue
-        first = first or sentence
         named = sum(1 for surfaces in surfaces_by_entity.values() if find_surfaces(sentence, surfaces))
         if named and (best is None or (named, -index) > best):
             best, chosen = (named, -index), sentence
-    return chosen or first
+    return chosen
 
 
 # --- coverage and age ----------------------------------------------------------------------------

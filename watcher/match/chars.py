@@ -28,6 +28,19 @@ _EXTRA_FOLDS = {
 _APOSTROPHES = "\u2019\u2018\u02bc\u02b9\u2032\uff07"
 _HYPHENS = "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d"
 _ARABIC_TATWEEL = "\u0640"  # kashida: stretches a word, is not a letter of it
+# Letters Arabic, Persian and Urdu write differently for one letter, as Arabic writes them: Persian and Urdu yeh (ی)
+# and Egypt's final alef maksura (ى) as ي, keheh (ک, ڪ) as ك, teh marbuta (ة, "الجزيرة" / Persian "الجزیره"), Persian's
+# heh with a hamza (ۀ) and Urdu's heh goal and doachashmee (ہ, ۂ, ھ) as ه; Urdu's ٹ, ڈ, ڑ as ت, د, ر, which some text
+# writes with a small tah above (U+0615, dropped as a vowel point): an alias written with one matches text written with
+# the other ("نوكيا" / "نوکیا", "تويوتا" / "ٹویوٹا"). Arabic-Indic and Persian digits as ASCII ("آيفون ١٥", "S۲۴").
+ARABIC_LETTERS = {
+    0x06CC: "\u064a", 0x0649: "\u064a", 0x06A9: "\u0643", 0x06AA: "\u0643", 0x0629: "\u0647", 0x06C0: "\u0647",
+    0x06C1: "\u0647", 0x06C2: "\u0647", 0x06BE: "\u0647", 0x0679: "\u062a", 0x0688: "\u062f", 0x0691: "\u0631",
+}  # fmt: skip
+ARABIC_DIGITS = {zero + value: str(value) for zero in (0x0660, 0x06F0) for value in range(10)}
+ARABIC_LETTERS.update(ARABIC_DIGITS)
+# A hamza above or below that composes with no letter before it (Persian "خانهٔ", ه + hamza, is ۀ): optional, as ۀ is.
+_LOOSE_HAMZA = frozenset({"\u0654", "\u0655"})
 
 
 def _is_generic_mark(code: int) -> bool:
@@ -58,7 +71,14 @@ def _is_optional_point(code: int, category: str) -> bool:
 def _fold_char(ch: str, casefold: bool) -> str:
     """The fold of one character, or of a cluster of characters that compose (NFKC) into fewer."""
     out = []
-    for c in unicodedata.normalize("NFKC", ch):
+    # The caseless fold (what aliases are found by) writes Arabic script's letter variants one way, before NFKC (ۀ is
+    # ە + hamza after it) and after (presentation forms: ﯼ is ی); the cased one keeps them as written, as it keeps
+    # case (table.py: an alias that is an ordinary word is found only as written); both write its digits 0-9.
+    letters = ARABIC_LETTERS if casefold else ARABIC_DIGITS
+    normalized = unicodedata.normalize("NFKC", ch.translate(letters))
+    if normalized in _LOOSE_HAMZA:
+        return ""
+    for c in normalized.translate(letters):
         code = ord(c)
         category = unicodedata.category(c)
         if _is_generic_mark(code) or category == "Cf" or c == _ARABIC_TATWEEL or _is_optional_point(code, category):

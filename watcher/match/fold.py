@@ -58,9 +58,16 @@ def fold(text: str, *, casefold: bool = True) -> str:
     if casefold:
         return _fold_text(text).folded
     folded = text.translate(_CASED)
-    if not unicodedata.is_normalized("NFC", folded):
+    if not unicodedata.is_normalized("NFC", folded) or _has_hamza_mark(text):
         folded = _fold_mapped(text, _CASED)[0]
     return _SPACE_RUN.sub(" ", folded) if "  " in folded else folded
+
+
+def _has_hamza_mark(text: str) -> bool:
+    """A hamza written as a mark after its letter. Folding drops one that composes with no letter (Persian "هٔ", as
+    "ۀ" folds to "ه"); one character at a time, it would drop the one that does too (ي + hamza is ئ): the text is
+    folded by clusters instead (_fold_mapped)."""
+    return "\u0654" in text or "\u0655" in text
 
 
 class _FoldedText:
@@ -188,7 +195,7 @@ def _fold_text(text: str) -> _FoldedText:
                 parts[1::2] = map(_CASELESS.__getitem__, map(ord, unusual))
                 folded = "".join(parts)
                 exact = len(folded) == len(text) and _CASELESS.irregular.isdisjoint(unusual)
-        if not unicodedata.is_normalized("NFC", folded):
+        if not unicodedata.is_normalized("NFC", folded) or _has_hamza_mark(text):
             # Decomposed Hangul, halfwidth Katakana with voicing marks, ...: compose as NFKC would.
             folded, starts, ends = _fold_mapped(text, _CASELESS)
             return _FoldedText(text, folded, False, starts=starts, ends=ends)

@@ -70,6 +70,8 @@ def compile_table(entities: Sequence[EntityConfig]) -> MatcherTable:
                 row[COLUMNS.index("capital")] = -1 if case_sensitive else _first_capital(text)
                 for stem_row, stem_key in _stems(index, text, case_sensitive, entity.name):
                     keys.setdefault(stem_key, []).append(stem_row)
+            if kind == _ALIAS and not case_sensitive and found_as_written(text):
+                row[COLUMNS.index("cased")] = re.escape(" ".join(fold(text, casefold=False).split()))
             if takes_prefixes(text, inflect):
                 row[COLUMNS.index("head")] = ""
                 for head_row, head_key in _headless(index, text, case_sensitive, entity.name):
@@ -135,6 +137,14 @@ def takes_prefixes(phrase: str, inflect: bool | None) -> bool:
     if sum(char.isalpha() for word in words for char in word) < MIN_STEM:
         return False
     return bool(inflect) or len(words) > 1 or not ordinary_word(words[0].rstrip("*"))
+
+
+def found_as_written(phrase: str) -> bool:
+    """Whether the alias is found only where its letters are written as in it: a single word in the Arabic script
+    that is an ordinary word ("كريم", generous; Careem's alias), which Persian writes with its own letters ("قرآن کریم",
+    the word or the name Karim). A name's letters are read alike in every spelling (chars.ARABIC_LETTERS)."""
+    words = fold(phrase).split()
+    return len(words) == 1 and "\u0600" <= words[0][0] <= "\u06ff" and ordinary_word(words[0])
 
 
 def _headless(entity: int, phrase: str, case_sensitive: bool, entity_name: str) -> Iterable[tuple[list[Any], str]]:

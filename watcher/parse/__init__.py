@@ -8,5 +8,6 @@ The steps, one module each: feed.py (parse_feed: a document read by parse_fast, 
 (what is checked of the bytes first: their encoding, entity declarations, the prologue, a truncated or not-a-feed
 document), raw_entries.py (feedparser's entry dicts, or parse_fast's, made Entry values), entry.py (Entry,
 ParsedFeed and an entry's identity), text.py (the visible text of HTML) and links.py (a link reduced to what names
-the page).
+the page). quotes.py: the sentences of a text that are only a quote and its attribution, which the analysis reads
+past and the digest quotes last.
 """
