@@ -19,6 +19,7 @@ from watcher.config import AliasConfig, EntityConfig, load_config
 from watcher.errors import ConfigError
 from watcher.match.endings import UNDETERMINED, endings_for
 from watcher.match.matcher import Matcher
+from watcher.match.table import ordinary_word, sorted_line
 from watcher.parse.text import visible_text
 from watcher.worker import _entity, entity_spec
 
@@ -226,6 +227,20 @@ def test_ordinary_words_are_the_ones_wordfreq_gives_now() -> None:
     prefixed = (ROOT / "watcher" / "match" / "data" / "prefixed-words.txt").read_text(encoding="utf-8")
     assert prefixed == script.prefixed_text(shipped), "run scripts/build_ordinary_words.py"
     assert "ل بنان" in prefixed.splitlines()
+
+
+def test_ordinary_words_are_looked_up_in_the_sorted_file() -> None:
+    """ordinary_word searches the file's sorted lines (no set made at each start): every word of the file is found,
+    and nothing else, the header's comment and words next to the file's own included."""
+    shipped = (ROOT / "watcher" / "match" / "data" / "ordinary-words.txt").read_text(encoding="utf-8")
+    words = [line for line in shipped.splitlines() if line and not line.startswith("#")]
+    encoded = [word.encode("utf-8") for word in words]
+    assert encoded == sorted(encoded) and len(set(words)) == len(words) > 20_000
+    assert all(ordinary_word(word) for word in words)
+    near = [word[:-1] for word in words] + [word + "z" for word in words] + ["", "#", shipped.splitlines()[0]]
+    assert not any(ordinary_word(word) for word in near if word not in set(words))
+    assert sorted_line(b"# a comment\nb\nd\nf\n", b"d") and not sorted_line(b"# a comment\nb\nd\nf\n", b"c")
+    assert not sorted_line(b"# a comment\nb\nd\nf\n", b"# a comment") and not sorted_line(b"", b"a")
 
 
 def test_match_command_reads_the_items_language(tmp_path: Path) -> None:
