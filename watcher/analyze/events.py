@@ -73,10 +73,10 @@ def extract_events(
     previewed = previews_results(sentences[0])
     title_parties = parties_of(sentences[0], language)  # not "following Aramco": no subject to carry on
     title_subject = title_parties[0] if title_parties else None
-    if title_subject is not None and _later_clause(sentences[0].text, title_subject):
-        # "Operator picks Nokia – Huawei gear to be removed": a company the headline names only after its first clause
-        # is not what its lead goes on about ("The operator signed a deal with Nokia" is no deal of Huawei's).
-        title_subject = None
+    # "Operator picks Nokia – Huawei gear to be removed": a company the headline names only after its first clause is
+    # not what its lead goes on about ("The operator signed a deal with Nokia" is no deal of Huawei's).
+    aside = title_subject is not None and _later_clause(sentences[0].text, title_subject)
+    title_subject = None if aside else title_subject
     # A headline's figures are often in the lead: "Heineken sells less beer in the third quarter" (volumes -4%).
     lead_figure = len(sentences) > 1 and has_figure(sentences[1].text)
     # "Allegro wchodzi na rynek węgierski. ... na Węgrzech": an entry whose sentence names no country enters
@@ -102,7 +102,7 @@ def extract_events(
             # "Kedden letették az LG Energy Solution ... alapkövét. A dél-koreai vállalat első magyarországi gyára":
             # the company described is the one the sentence before named.
             parties = [Party(previous.entity, -1, -1)]
-        previous = parties[0] if parties else previous
+        previous = parties[0] if parties and not (aside and sentence.index == 0) else previous
         if sentence_blockers(sentence):
             continue
         demoted = any(party.entity == sole for party in sentence.parties)  # "Former Arm executive named CEO"

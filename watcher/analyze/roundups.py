@@ -22,7 +22,7 @@ _WORD = re.compile(r"[^\W\d_]{2,}|[^\W\d_]")
 
 
 def is_roundup(title: Sentence) -> bool:
-    """Two clauses parted by a semicolon, or three by commas, each naming a tracked company the others do not and
+    """Two clauses parted by a semicolon, or three by commas, each naming tracked companies the others do not and
     (with commas) a word besides it."""
     if len({party.entity for party in title.parties}) < 2:
         return False
@@ -35,7 +35,7 @@ def _distinct(title: Sentence, breaks: re.Pattern[str], least: int, *, own_words
     clauses = 0
     for start, end in pairwise(bounds):
         named = {party.entity for party in title.parties if start <= party.start < end}
-        if not named or named & seen or len(named) > 1:
+        if not named or named & seen:
             continue
         if own_words:
             rest = [title.text[start:end]]
