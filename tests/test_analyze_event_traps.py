@@ -20,8 +20,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("tr", "pos_acq"): "'Anlaşmayla' (with the deal) in the lead adds a partnership to the purchase",
     ("hu", "pos_entry"): "'belép a bosnyák piacra': 'belép a' is a cue, the Bosnian adjective after 'a' is not found",
     ("ro", "pos_legal"): "'Consiliul Concurenței amendează Carrefour România': the country after the name hides it",
-    ("en", "sued_bystander"): "'Apple sued ...; Samsung's store not affected': the lead's class action goes to the "
-    "title's one tracked name, though a semicolon parts it from the suit",
     ("fr", "supply_deal"): "'des batteries de CATL': the supplier of a deal, named after 'de', is not taken as a party",
     ("pt", "rival_results"): "'ultrapassa Ambev em vendas': no figure, so the weak 'vendas' makes no results",
     ("zh", "rumour3"): "a headline opening with 传 (reportedly): 传 opens names too (传音, Transsion)",

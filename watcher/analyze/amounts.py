@@ -59,7 +59,9 @@ _MARKS = r"[\u0900-\u0dff]*"
 _NUMBER = r"\d{1,3}(?:[.,' \u00a0]\d{3})+|\d+(?:[.,]\d+)?"
 # A scale word in an alphabet that spaces its words ends with its word ("mil", not "millones"); 億 and ล้าน do not.
 _WORD_END = r"(?![a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff])"
-_ONE_SCALE = re.compile(rf"\s*(?:{_SCALE_WORD}){_MARKS}{_WORD_END}", re.IGNORECASE)
+# ... and one written in Han, Hangul or Thai letters needs no end: "240萬TEU" is 2.4 million TEU.
+_UNSPACED_END = r"(?<=[\u0e00-\u0e7f\u3040-\u9fff\uac00-\ud7af])"
+_ONE_SCALE = re.compile(rf"\s*(?:{_SCALE_WORD}){_MARKS}(?:{_UNSPACED_END}|{_WORD_END})", re.IGNORECASE)
 # Romanian counts twenty and more "de": "40 de milioane"; English joins a sum to its noun: "a ₹2,500-crore order".
 # Scripts written without spaces put a word right before the number ("を100億ドル"); a Latin letter there is a
 # currency's ("RM450 million", "Rs15 crore") or a model's ("A350").

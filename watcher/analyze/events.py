@@ -73,6 +73,10 @@ def extract_events(
     previewed = previews_results(sentences[0])
     title_parties = parties_of(sentences[0], language)  # not "following Aramco": no subject to carry on
     title_subject = title_parties[0] if title_parties else None
+    # "Operator picks Nokia – Huawei gear to be removed": a company the headline names only after its first clause is
+    # not what its lead goes on about ("The operator signed a deal with Nokia" is no deal of Huawei's).
+    aside = title_subject is not None and _later_clause(sentences[0].text, title_subject)
+    title_subject = None if aside else title_subject
     # A headline's figures are often in the lead: "Heineken sells less beer in the third quarter" (volumes -4%).
     lead_figure = len(sentences) > 1 and has_figure(sentences[1].text)
     # "Allegro wchodzi na rynek węgierski. ... na Węgrzech": an entry whose sentence names no country enters
@@ -98,7 +102,7 @@ def extract_events(
             # "Kedden letették az LG Energy Solution ... alapkövét. A dél-koreai vállalat első magyarországi gyára":
             # the company described is the one the sentence before named.
             parties = [Party(previous.entity, -1, -1)]
-        previous = parties[0] if parties else previous
+        previous = parties[0] if parties and not (aside and sentence.index == 0) else previous
         if sentence_blockers(sentence):
             continue
         demoted = any(party.entity == sole for party in sentence.parties)  # "Former Arm executive named CEO"
@@ -170,6 +174,14 @@ def extract_events(
         event for key, same in found.items() if not (key[0] == "product_launch" and key[1] in entered) for event in same
     ]
     return sorted(events, key=lambda event: EVENT_TYPES.index(event.type))
+
+
+# A break between a headline's clauses: a semicolon, a comma not inside a number, a dash or bar between spaces.
+_CLAUSE_BREAK = re.compile(r"[;；，]|,(?!\d)|\s[-–—|]\s")
+
+
+def _later_clause(title: str, party: Party) -> bool:
+    return party.start > 0 and _CLAUSE_BREAK.search(title, 0, party.start) is not None
 
 
 # Events a year in their clause dates to the company's past; not counts ("schrapt 2000 banen", "2000人削減").

@@ -39,6 +39,10 @@ _CJK_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,' \u00a0]\d{3})+|\d+(?:[.,]\d+)?)(?!\w)")
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _HAS_DIGIT_AND_LETTER = re.compile(r"(?=.*\d)(?=.*[^\W\d_])")
+# Han, kana and Hangul letters: Chinese and Japanese write no space between words, nor between a word and a Latin name
+# or a number ("发布Mate 90系列", "昇腾960", "起售价5999元"), and Korean glues its particles on ("960을"). Blanked out
+# (one space each: offsets stay valid) before names and figures are read, a name or number next to them is a word.
+_CJK_LETTER = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 # Month names in the languages of the cue tables, as written (Polish and Russian with their case forms),
@@ -148,7 +152,7 @@ def figures(text: str) -> frozenset[str]:
     """Numbers as written in any locale and digit system, normalised: "6,000", "6.000", "6 000" and "६,०००" are
     "6000"; "3,4" is "3.4"."""
     found = set()
-    for match in _NUMBER.finditer(ascii_digits(text)):
+    for match in _NUMBER.finditer(_CJK_LETTER.sub(" ", ascii_digits(text))):
         value = number_value(match.group(1))
         if re.fullmatch(r"(?:19|20)\d\d", value):
             continue  # a year dates a story but names no fact of it
@@ -162,7 +166,7 @@ def names(text: str, skip: frozenset[str] = frozenset(), *, capitals: bool = Tru
     a sentence (not with `capitals` off: German capitalises every noun), in Latin script; `skip` holds
     folded words never to count (the entities' own aliases)."""
     found = set()
-    for match in _TOKEN.finditer(text):
+    for match in _TOKEN.finditer(_CJK_LETTER.sub(" ", text)):
         token = match.group()
         if not token.isascii() or len(token) < 2 or (token.islower() and token.isalpha()):
             continue  # a word in lower case (most): no digit, no capital

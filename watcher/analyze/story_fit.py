@@ -43,6 +43,7 @@ UNSEEN_FACTS = 0.12
 # countries): agreeing needs a fact both reports name (a country, a figure, a name), not only the absence of a
 # difference.
 SEPARATE_BLOCKERS = frozenset({"review", "opinion"})  # each outlet's own: two reviews of one phone are two stories
+ROUNDUP = "roundup"
 MANY_AT_ONCE = frozenset({"acquisition", "legal", "partnership", "market_entry"})
 _ENTRY_COMPANIONS = frozenset({"partnership", "acquisition", "product_launch"})  # what an entry comes with
 OTHER_TARGET = -0.3  # two takeovers whose headlines name two companies bought
@@ -76,6 +77,8 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         return VETO
     if a.entry_markets and b.entry_markets and not a.entry_markets & b.entry_markets:
         return VETO
+    if ROUNDUP in (a.blocker, b.blocker):
+        return VETO  # a briefing listing the day's news of several companies tells each story in passing (roundups.py)
     if a.blocker in SEPARATE_BLOCKERS and b.blocker in SEPARATE_BLOCKERS:
         return VETO  # two reviews of one phone are two stories, each outlet's own, however alike they read
     if "earnings" in a.event_types & b.event_types and _other_period(a, b.signals.quarters, b.signals.months):

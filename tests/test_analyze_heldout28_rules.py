@@ -1,0 +1,110 @@
+"""Rules heldout28's mistakes taught, each on sentences of its own: a round-up headline (what several companies did,
+one clause each) is a story of its own and joins none of the stories it lists; names and figures written next to
+Han, kana or Hangul letters are read; a scale character before Latin letters ("240萬TEU") is a scale; a lead goes on
+about the headline's company only where the headline names it in its first clause; Hungarian "értesülés" (a press
+report) marks a rumour."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.analyze_events import analyzer_of, events
+from watcher.analyze import ItemInput, analyze_items
+from watcher.analyze.amounts import scaled_amounts
+from watcher.analyze.roundups import is_roundup
+from watcher.analyze.sentences import Party, Sentence
+from watcher.analyze.signals import figures, names
+
+ANALYZER = analyzer_of(["Nokia", "Vodacom", "Tesla", "Orlen", "Renault"])
+MONDAY = datetime.now(UTC).replace(microsecond=0) - timedelta(days=5)
+
+
+def kinds(language: str, title: str, summary: str = "") -> set[tuple[str, str]]:
+    return {(kind, entity) for kind, entity, _market in events(ANALYZER, language, title, summary)}
+
+
+def title(text: str, *companies: str) -> Sentence:
+    parties = tuple(Party(name, text.index(name), text.index(name) + len(name)) for name in companies)
+    return Sentence(0, text, parties, (), ())
+
+
+def test_a_headline_listing_what_several_companies_did_is_a_round_up() -> None:
+    assert is_roundup(title("Business digest: Renault cuts jobs; Nokia names a finance chief", "Renault", "Nokia"))
+    assert is_roundup(
+        title(
+            "Market wrap: Tesla recalls cars, Orlen buys a refinery, Vodacom raises prices", "Tesla", "Orlen", "Vodacom"
+        )
+    )
+    # One act of two companies, or of three named in a row, is one story.
+    assert not is_roundup(title("Renault, Nokia sign a connected-car deal", "Renault", "Nokia"))
+    assert not is_roundup(title("Tesla, Orlen, Vodacom join a charging alliance", "Tesla", "Orlen", "Vodacom"))
+    assert not is_roundup(title("Nokia cuts 900 jobs; union calls a strike", "Nokia"))
+    # A deal of two companies is one clause of a round-up.
+    assert is_roundup(title("Briefing: Vodacom, Nokia sign deal; Orlen names CEO", "Vodacom", "Nokia", "Orlen"))
+
+
+def test_a_round_up_joins_none_of_the_stories_it_lists() -> None:
+    def item(key: str, hours: int, title: str, summary: str) -> ItemInput:
+        return ItemInput(key, title, summary, published=MONDAY + timedelta(hours=hours), feed=key, language="en")
+
+    items = [
+        item(
+            "deal",
+            0,
+            "Vodacom signs 5G network deal with Nokia",
+            "Vodacom agreed with Nokia to upgrade its 5G radio network in 12 provinces, the operator said on Monday.",
+        ),
+        item(
+            "digest",
+            3,
+            "Morning briefing: Vodacom signs 5G network deal with Nokia; Orlen names new CEO",
+            "Vodacom agreed with Nokia to upgrade its 5G radio network in 12 provinces. Orlen appointed a new chief "
+            "executive.",
+        ),
+        item(
+            "deal-again",
+            5,
+            "Nokia wins Vodacom 5G radio network upgrade",
+            "Nokia will upgrade Vodacom's 5G radio network in 12 provinces under the agreement.",
+        ),
+        item("ceo", 6, "Orlen names new CEO", "Orlen appointed a new chief executive on Monday."),
+    ]
+    story = {result.id: result.story for result in analyze_items(ANALYZER, items)}
+    assert story["digest"] not in (story["deal"], story["ceo"])
+    assert story["deal"] == story["deal-again"] != story["ceo"]
+
+
+def test_names_and_figures_next_to_cjk_letters() -> None:
+    assert names("特斯拉发布Cybercab车型，售价29999元") == {"cybercab"}
+    assert figures("特斯拉发布Cybercab车型，售价29999元") == {"29999"}
+    assert figures("テスラが新型モデル1500台を出荷") == {"1500"}
+    assert figures("르노가 전기차 450대를 인도했다") == {"450"}
+    # Elsewhere a number inside a word is still none ("A350" is a name, not 350).
+    assert figures("Airbus A350 deliveries") == frozenset()
+
+
+def test_a_scale_character_before_latin_letters() -> None:
+    assert scaled_amounts("年產能提升至120萬TEU", "zh") == {"1.2E+6"}
+    assert scaled_amounts("投资30亿USD", "zh") == {"3E+9"}
+    # A Latin scale word still needs its end: "2 millionsx" is no sum.
+    assert scaled_amounts("2 millionsx", "fr") == frozenset()
+
+
+def test_a_lead_goes_on_about_the_company_of_the_headlines_first_clause() -> None:
+    # The headline names Nokia only after its first clause: the deal of the lead is the operator's with another.
+    assert ("partnership", "Nokia") not in kinds(
+        "en",
+        "Operator picks Ericsson for 5G – Nokia gear to be removed",
+        "The operator signed a contract with Ericsson to renew its radio network.",
+    )
+    # Named in the first clause, it is the one the lead goes on about.
+    assert ("partnership", "Nokia") in kinds(
+        "en",
+        "Nokia picked for 5G upgrade – Ericsson loses out",
+        "The Finnish group signed a contract with an Indonesian operator to renew its radio network.",
+    )
+
+
+def test_hungarian_press_report_is_a_rumour() -> None:
+    assert kinds("hu", "Értesülés: gyárat építhet a Tesla Lengyelországban") == set()
+    assert kinds("hu", "Gyárat épít a Tesla Lengyelországban") == {("market_entry", "Tesla")}
