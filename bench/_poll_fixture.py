@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +65,26 @@ def write_config(directory: Path, feeds: int, port: int) -> Path:
     path = directory / "config.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
+
+
+def rss2email_setup(directory: Path, feeds: int, port: int) -> tuple[str, Path, Path] | None:
+    """rss2email's config and state over the same feeds (as `r2e add` writes them: one `r2e add` per feed would start
+    1,000 interpreters); (r2e, config, data), or None where rss2email is not installed."""
+    # In the venv, else on PATH (a venv of its own keeps its feedparser pin out of watcher's).
+    r2e = shutil.which("r2e", path=str(Path(sys.executable).parent)) or shutil.which("r2e")
+    if r2e is None:
+        return None
+    directory.mkdir(parents=True, exist_ok=True)
+    config, data = directory / "r2e.cfg", directory / "r2e.json"
+    subprocess.run(
+        [r2e, "-c", str(config), "-d", str(data), "new", "bench@example.invalid"], check=True, stderr=subprocess.DEVNULL
+    )
+    with config.open("a", encoding="utf-8") as handle:
+        for index in range(feeds):
+            handle.write(f"\n[feed.f{index}]\nurl = {_feedserver.feed_url(index, port)}\n")
+    state = {
+        "version": 2,
+        "feeds": [{"name": f"f{i}", "etag": None, "modified": None, "seen": {}} for i in range(feeds)],
+    }
+    data.write_text(json.dumps(state), encoding="utf-8")
+    return r2e, config, data

@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import _feedserver
-from _poll_fixture import FeedServer, write_config
+from _poll_fixture import FeedServer, rss2email_setup, write_config
 from _process_tree import WATCHER_ENV, run_measured
 
 HARNESS_CYCLES = (("all new", None), ("10% changed", "10"), ("unchanged", "none"))
-
-
-def rss2email_setup(directory: Path, feeds: int, port: int) -> tuple[str, Path, Path] | None:
-    # In the venv, else on PATH (a venv of its own keeps its feedparser pin out of watcher's).
-    r2e = shutil.which("r2e", path=str(Path(sys.executable).parent)) or shutil.which("r2e")
-    if r2e is None:
-        return None
-    directory.mkdir(parents=True, exist_ok=True)
-    config, data = directory / "r2e.cfg", directory / "r2e.json"
-    subprocess.run(
-        [r2e, "-c", str(config), "-d", str(data), "new", "bench@example.invalid"], check=True, stderr=subprocess.DEVNULL
-    )
-    with config.open("a", encoding="utf-8") as handle:
-        for index in range(feeds):
-            handle.write(f"\n[feed.f{index}]\nurl = {_feedserver.feed_url(index, port)}\n")
-    state = {
-        "version": 2,
-        "feeds": [{"name": f"f{i}", "etag": None, "modified": None, "seen": {}} for i in range(feeds)],
-    }
-    data.write_text(json.dumps(state), encoding="utf-8")
-    return r2e, config, data
 
 
 POLL_SUMMARY = re.compile(r"feeds: (\d+) ok \((\d+) unchanged\), (\d+) failed; new items: (\d+); new matches: (\d+)")

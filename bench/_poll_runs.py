@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import _feedserver
-from _poll_fixture import FeedServer
+from _poll_fixture import FeedServer, rss2email_setup
 from _process_tree import WATCHER_ENV, run_measured
 
 BENCH = Path(__file__).resolve().parent
@@ -38,26 +36,14 @@ def watcher_cycle(
 
 def peer_rss2email(directory: Path, feeds: int, port: int, server: FeedServer, log: Path) -> list[dict]:
     """rss2email over the same feeds: first run, every feed changed, 90% unchanged. Nothing is mailed."""
-    r2e = shutil.which("r2e", path=str(Path(sys.executable).parent))
-    if r2e is None:
-        print("  rss2email not installed (.venv/bin/pip install rss2email): skipped", flush=True)
+    peer = rss2email_setup(directory, feeds, port)
+    if peer is None:
+        print(
+            "  rss2email not installed (.venv/bin/pip install rss2email, or a venv of its own on PATH): skipped",
+            flush=True,
+        )
         return []
-    directory.mkdir(parents=True, exist_ok=True)
-    config, data = directory / "r2e.cfg", directory / "r2e.json"
-    subprocess.run(
-        [r2e, "-c", str(config), "-d", str(data), "new", "bench@example.invalid"],
-        check=True,
-        stderr=subprocess.DEVNULL,
-    )
-    # Feed sections as `r2e add` writes them (one `r2e add` per feed would start 1,000 interpreters).
-    with config.open("a", encoding="utf-8") as handle:
-        for index in range(feeds):
-            handle.write(f"\n[feed.f{index}]\nurl = {_feedserver.feed_url(index, port)}\n")
-    state = {
-        "version": 2,
-        "feeds": [{"name": f"f{i}", "etag": None, "modified": None, "seen": {}} for i in range(feeds)],
-    }
-    data.write_text(json.dumps(state), encoding="utf-8")
+    r2e, config, data = peer
     results = []
     for label, bump in (("first", None), ("changed", "all"), ("90%", "10")):
         if bump:
