@@ -124,17 +124,21 @@ def test_the_daemon_parses_in_its_workers(tmp_path: Path, feed_server: FeedServe
     assert seen and seen[0][0] and seen[0][1] >= 1  # kept for the next pass, the analysis's time included
 
 
+def _plain_feeds(feed_server: FeedServer, count: int) -> list[dict[str, str]]:
+    """`count` feeds of one new item each, served by feed_server: their config entries."""
+    for index in range(count):
+        feed_server.routes[f"/{index}.xml"] = Route(
+            body=rss({"title": f"Notizia {index}", "link": f"https://example.it/{index}/"})
+        )
+    return [{"url": feed_server.url(f"/{index}.xml")} for index in range(count)]
+
+
 def test_a_backlog_moves_the_parses_to_the_workers(
     tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Feeds waiting past patience (here at once) start the workers, which parse the rest."""
     monkeypatch.setattr(parse_pool, "PARSE_PATIENCE", -1.0)
-    feeds = []
-    for index in range(12):
-        feed_server.routes[f"/{index}.xml"] = Route(
-            body=rss({"title": f"Notizia {index}", "link": f"https://example.it/{index}/"})
-        )
-        feeds.append({"url": feed_server.url(f"/{index}.xml")})
+    feeds = _plain_feeds(feed_server, 12)
     config = write_config(tmp_path, feeds=feeds)
     summary, pool = _poll(config, one_pass=True)
     assert (summary.feeds_ok, summary.feeds_failed, summary.new_items) == (12, 0, 12)  # type: ignore[attr-defined]
@@ -146,12 +150,7 @@ def test_a_pass_that_parses_long_here_moves_the_parses_to_the_workers(
 ) -> None:
     """Past INLINE_BUDGET seconds of parsing in this process (here: after the first feed), a worker parses."""
     monkeypatch.setattr("watcher.poll.parsing.INLINE_BUDGET", 0.0)
-    feeds = []
-    for index in range(3):
-        feed_server.routes[f"/{index}.xml"] = Route(
-            body=rss({"title": f"Notizia {index}", "link": f"https://example.it/{index}/"})
-        )
-        feeds.append({"url": feed_server.url(f"/{index}.xml")})
+    feeds = _plain_feeds(feed_server, 3)
     config = write_config(tmp_path, feeds=feeds, poll={"concurrency": 1})
     summary, pool = _poll(config, one_pass=True)
     assert (summary.feeds_ok, summary.feeds_failed, summary.new_items) == (3, 0, 3)  # type: ignore[attr-defined]
@@ -172,12 +171,7 @@ def test_a_pass_of_many_new_feeds_parses_none_here(
         return inline(*args)
 
     monkeypatch.setattr(parsing, "parse_inline", counted)
-    feeds = []
-    for index in range(3):
-        feed_server.routes[f"/{index}.xml"] = Route(
-            body=rss({"title": f"Notizia {index}", "link": f"https://example.it/{index}/"})
-        )
-        feeds.append({"url": feed_server.url(f"/{index}.xml")})
+    feeds = _plain_feeds(feed_server, 3)
     config = write_config(tmp_path, feeds=feeds)
     summary, pool = _poll(config, one_pass=True)
     assert (summary.feeds_ok, summary.feeds_failed, summary.new_items) == (3, 0, 3)  # type: ignore[attr-defined]
