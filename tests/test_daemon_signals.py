@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import signal
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,17 +101,41 @@ def test_a_sighup_after_the_daemon_read_its_config_reloads_it_once_started(
     assert process.wait(timeout=60) == 0, watcher_log(tmp_path)
 
 
+@contextmanager
+def sigint_disposition(handler: Any) -> Iterator[None]:
+    """Ctrl-C's disposition here, which a process started meanwhile inherits where it is SIG_IGN (a handler is reset
+    to the default by exec). A run in the background (`make test &` without job control: the shell ignores SIGINT
+    for it) gives every watcher started here Ctrl-C ignored, and watcher then rightly keeps ignoring it."""
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_other_commands_still_end_on_sigterm_and_ctrl_c(
     config: Path, held: Path, watcher_processes: WatcherProcesses, signum: int
 ) -> None:
-    process = watcher_processes.start(config, "check-config")
+    with sigint_disposition(signal.default_int_handler):  # as a terminal starts it, however this test was started
+        process = watcher_processes.start(config, "check-config")
     sent_while_starting(process, held, signum)  # noted, then delivered again once check-config is known
     code, output = process.wait(timeout=60), watcher_processes.log(process)
     if signum == signal.SIGTERM:
         assert code == -signal.SIGTERM, (code, output)
     else:  # KeyboardInterrupt: Python's own exit by SIGINT, or click's "Aborted!" once the command runs
         assert code in (-signal.SIGINT, 1) and ": ok" not in output, (code, output)
+
+
+def test_a_command_started_with_ctrl_c_ignored_keeps_ignoring_it(
+    config: Path, held: Path, watcher_processes: WatcherProcesses
+) -> None:
+    """nohup, or `cmd &` in a script: a SIGINT noted while it starts is given back to the disposition it had."""
+    with sigint_disposition(signal.SIG_IGN):
+        process = watcher_processes.start(config, "check-config")
+    sent_while_starting(process, held, signal.SIGINT)
+    code, output = process.wait(timeout=60), watcher_processes.log(process)
+    assert code == 0 and ": ok" in output, (code, output)
 
 
 @pytest.mark.parametrize(
