@@ -19,7 +19,7 @@ from watcher.analyze.homes import homes
 from watcher.analyze.language import item_language
 from watcher.analyze.markets import market_finder
 from watcher.analyze.reporting import reporting_text
-from watcher.analyze.roundups import is_roundup
+from watcher.analyze.roundups import ROUNDUP, is_roundup
 from watcher.analyze.sentences import Cue, Event, Party, Sentence, cue_finder
 from watcher.analyze.signals import Signals, char_trigrams, shared_empty, signals
 from watcher.analyze.sounds import name_sounds, script_sounds, skeleton
@@ -139,7 +139,7 @@ class Analyzer:
             signals=self._signals(lead, language),
             blocker=item_blocker(sentences[0])
             or ("preview" if previews_results(sentences[0]) else None)
-            or ("roundup" if is_roundup(sentences[0]) else None),
+            or (ROUNDUP if is_roundup(sentences[0]) else None),
             entries=frozenset((event.entity, event.market) for event in events if event.market),
             place_evidence={code: text for code, text in reversed(named) if code in places},
         )

@@ -26,6 +26,7 @@ from watcher.analyze.entries import dated_before
 from watcher.analyze.entry_country import already_present, also_entered, entry_market, in_the_past, listed_before
 from watcher.analyze.homes import item_homes
 from watcher.analyze.local_press import written_locally
+from watcher.analyze.roundups import CLAUSE_BREAK
 from watcher.analyze.sentence_events import sentence_blockers, sentence_event_cues
 from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Event, Party, Sentence, apart, cue_language_of
 from watcher.analyze.subjects import described, parties_of, subjects_of
@@ -176,12 +177,8 @@ def extract_events(
     return sorted(events, key=lambda event: EVENT_TYPES.index(event.type))
 
 
-# A break between a headline's clauses: a semicolon, a comma not inside a number, a dash or bar between spaces.
-_CLAUSE_BREAK = re.compile(r"[;；，]|,(?!\d)|\s[-–—|]\s")
-
-
 def _later_clause(title: str, party: Party) -> bool:
-    return party.start > 0 and _CLAUSE_BREAK.search(title, 0, party.start) is not None
+    return party.start > 0 and CLAUSE_BREAK.search(title, 0, party.start) is not None
 
 
 # Events a year in their clause dates to the company's past; not counts ("schrapt 2000 banen", "2000人削減").

@@ -17,7 +17,8 @@ from watcher.analyze.sentences import Sentence
 # companies of one act ("Renault, Nissan sign a deal"), so commas count only where three clauses each name a company
 # and say something of it.
 _STRONG_BREAK = re.compile(r"\s*[;；|]\s*")
-_ANY_BREAK = re.compile(r"\s*[;；|,，、]\s*(?!\d)|\s[–—]\s")
+CLAUSE_BREAK = re.compile(r"\s*[;；|,，、]\s*(?!\d)|\s[-–—]\s")  # any break between a headline's clauses
+ROUNDUP = "roundup"  # an item's blocker: it tells several stories in passing (story_fit keeps it one of its own)
 _WORD = re.compile(r"[^\W\d_]{2,}|[^\W\d_]")
 
 
@@ -26,7 +27,7 @@ def is_roundup(title: Sentence) -> bool:
     (with commas) a word besides it."""
     if len({party.entity for party in title.parties}) < 2:
         return False
-    return _distinct(title, _STRONG_BREAK, 2, own_words=False) or _distinct(title, _ANY_BREAK, 3, own_words=True)
+    return _distinct(title, _STRONG_BREAK, 2, own_words=False) or _distinct(title, CLAUSE_BREAK, 3, own_words=True)
 
 
 def _distinct(title: Sentence, breaks: re.Pattern[str], least: int, *, own_words: bool) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from watcher.analyze.roundups import ROUNDUP
 from watcher.analyze.signals import FISCAL_YEAR, jaccard
 from watcher.analyze.story_facts import ItemFacts
 from watcher.analyze.story_names import other_names, other_targets, same_names_across
@@ -43,7 +44,6 @@ UNSEEN_FACTS = 0.12
 # countries): agreeing needs a fact both reports name (a country, a figure, a name), not only the absence of a
 # difference.
 SEPARATE_BLOCKERS = frozenset({"review", "opinion"})  # each outlet's own: two reviews of one phone are two stories
-ROUNDUP = "roundup"
 MANY_AT_ONCE = frozenset({"acquisition", "legal", "partnership", "market_entry"})
 _ENTRY_COMPANIONS = frozenset({"partnership", "acquisition", "product_launch"})  # what an entry comes with
 OTHER_TARGET = -0.3  # two takeovers whose headlines name two companies bought
