@@ -2,9 +2,9 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped
 
+from watcher import tables
 from watcher.models.base import Base
 
 
@@ -16,12 +16,12 @@ class MatchFeedback(Base):
     relevant (said by `by`: mailed as usual, and never held again).
     """
 
-    __tablename__ = "match_feedback"
+    __table__ = tables.match_feedback
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), unique=True)
-    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
-    verdict: Mapped[str] = mapped_column(String(16))
-    by: Mapped[str] = mapped_column(String(200))
+    id: Mapped[int]
+    match_id: Mapped[int]
+    entity_id: Mapped[int]
+    verdict: Mapped[str]
+    by: Mapped[str]
     at: Mapped[datetime]
-    note: Mapped[str | None] = mapped_column(Text)  # e.g. what a held match is close to
+    note: Mapped[str | None]
