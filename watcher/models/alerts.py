@@ -9,12 +9,7 @@ from watcher.models.base import Base
 
 
 class Alert(Base):
-    """An instant alert: one row per rule and story (created with the decision, in one transaction), then sent.
-
-    status: pending (due at due_at, sent at least once more if a crash hit between sending and marking),
-    sent, failed (every notification service refused it for good). `key` goes with each send so a receiver
-    can tell a repeat from a new alert.
-    """
+    """An instant alert: one row per rule and story, then sent (its statuses: watcher/tables.py)."""
 
     __table__ = tables.alerts
 

@@ -27,11 +27,7 @@ class Delivery(Base):
 
 
 class Digest(Base):
-    """A digest message: claimed matches, the rendered message, and where delivery stands.
-
-    status: pending (rendered, not yet accepted by the mail server), sent, failed (refused for good;
-    its matches were released to the next digest), empty (a scheduled day with nothing new).
-    """
+    """A digest message: claimed matches, the rendered message, and where delivery stands (watcher/tables.py)."""
 
     __table__ = tables.digests
 

@@ -10,10 +10,7 @@ from watcher.models.base import Base
 
 
 class Story(Base):
-    """Reports of one real-world event, from any feed and in any language (watcher.analyze.stories).
-
-    `key` is stable: the id of the item that started it ("item:<id>"), kept when later reports join.
-    """
+    """Reports of one real-world event, from any feed and in any language (watcher.analyze.stories)."""
 
     __table__ = tables.stories
 
