@@ -12,21 +12,20 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from watcher.clock import utcnow
 from watcher.config import Config
 from watcher.config.cache import write_waiting_cache
 from watcher.coverage.generated import generated_feeds
 from watcher.mailer import Mailer, OutboxMailer, SmtpMailer
 from watcher.match.matcher import UNDETERMINED, Matcher
-from watcher.models import Item
 from watcher.poll.poller import Poller
 from watcher.poll.summary import PollSummary, Progress
 from watcher.store import (
     Database,
     add_matches,
     entity_ids,
+    item_fields,
+    item_ids_since,
     prune_unmatched_items,
     sync_entities,
     sync_feeds,
@@ -101,7 +100,7 @@ class Watcher:
 
     def _sync_tables(self, config: Config, now: datetime) -> list[str]:
         """Make the feeds and entities tables follow `config`, in one transaction. → entities to backfill."""
-        with self.db.exclusive_session() as session:
+        with self.db.exclusive_transaction() as session:
             generated = generated_feeds(config)  # the news searches following the entities
             sync_feeds(session, config.feeds, now, generated=generated.feeds, first_polls=generated.first_polls())
             return sync_entities(session, config.entities, now)
@@ -155,17 +154,15 @@ class Watcher:
             return 0
         matcher = Matcher.build(entities)
         since = now - timedelta(days=days)
-        with self.db.session() as session:
-            item_ids = list(session.scalars(select(Item.id).where(Item.first_seen_at >= since).order_by(Item.id)))
+        with self.db.transaction() as session:
+            item_ids = item_ids_since(session, since)
             ids = entity_ids(session)
         added = 0
         for start in range(0, len(item_ids), BACKFILL_BATCH):
-            with self.db.session() as session:
-                items = session.scalars(select(Item).where(Item.id.in_(item_ids[start : start + BACKFILL_BATCH])))
-                for item in items:
-                    fields = item.fields
-                    found = matcher.match(fields, language=item.language or UNDETERMINED)
-                    added += add_matches(session, item.id, fields, found, ids, now, backfilled=True)
+            with self.db.transaction() as session:
+                for item_id, fields, language in item_fields(session, item_ids[start : start + BACKFILL_BATCH]):
+                    found = matcher.match(fields, language=language or UNDETERMINED)
+                    added += add_matches(session, item_id, fields, found, ids, now, backfilled=True)
             if progress is not None:
                 progress(min(start + BACKFILL_BATCH, len(item_ids)), len(item_ids))
         if added:
@@ -194,7 +191,7 @@ class Watcher:
         cutoff = (now or utcnow()) - timedelta(days=days)
         total = 0
         while True:
-            with self.db.session() as session:
+            with self.db.transaction() as session:
                 deleted = prune_unmatched_items(session, cutoff, limit=PRUNE_BATCH)
             total += deleted
             if deleted < PRUNE_BATCH:

@@ -192,7 +192,7 @@ class ArticleStage:
         now = utcnow()
 
         def claim() -> list[ArticleToFetch]:
-            with self.db.session() as session:
+            with self.db.transaction() as session:
                 return claim_articles(session, now, settings.budget, settings.max_age)
 
         articles = await self.write(claim)
@@ -257,7 +257,7 @@ class ArticleStage:
         self, article: ArticleToFetch, text: str | None, error: str | None, matcher: Matcher, ids: dict[str, int]
     ) -> int:
         now = utcnow()
-        with self.db.session() as session:
+        with self.db.transaction() as session:
             if text is None:
                 record_article(session, article.item_id, now, error=error)
                 log.info("articles.failed", extra={"fields": {"link": article.link, "error": error}})
@@ -269,7 +269,7 @@ class ArticleStage:
             return add_matches(session, article.item_id, fields, found, ids, now)
 
     def _release(self, item_ids: list[int]) -> None:
-        with self.db.session() as session:
+        with self.db.transaction() as session:
             release_articles(session, item_ids)
 
     def shutdown(self) -> None:

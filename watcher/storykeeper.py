@@ -92,7 +92,7 @@ class StoryKeeper:
 
     def _run(self, now: datetime, since: datetime | None) -> tuple[int, int]:
         started = time.process_time()
-        with self.db.session() as session:
+        with self.db.transaction() as session:
             waiting = items_to_analyse(session, since if since is not None else now - CATCH_UP)
         if not waiting:
             return 0, 0
@@ -104,7 +104,7 @@ class StoryKeeper:
         actors = frozenset().union(*(analysis.facts.actors for analysis in analyses))
         own = frozenset(row.story_key for row in waiting if row.story_key is not None)
         oldest = min(row.published for row in waiting)
-        with self.db.session() as session:
+        with self.db.transaction() as session:
             members, open_ids = open_story_members(
                 session, min(oldest, now) - STORY_WINDOW, set(self.facts), actors, own, per_story=MOST_REPORTS
             )
@@ -142,7 +142,7 @@ class StoryKeeper:
             )
             for row, analysis, story in placed
         ]
-        with self.db.session() as session:
+        with self.db.transaction() as session:
             events = save_analysis(session, results, now)
         log.info(
             "analyze.done",

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from watcher.config import Config, FeedConfig
-from watcher.coverage.search import SearchFeed, first_poll_offsets, search_feeds
+
+if TYPE_CHECKING:  # imported where a config has searches: the others (most polls) need neither it nor its vocabulary
+    from watcher.coverage.search import SearchFeed
 
 WILDCARD_FLOOR = 3.0  # zipf: the word lists a '*' alias is written out from (once per million words and up)
 
@@ -22,6 +25,10 @@ class Generated:
 
     def first_polls(self) -> dict[str, timedelta]:
         """How long after now each new search feed is first due: an engine's feeds spread over its interval."""
+        if not self.searches:
+            return {}
+        from watcher.coverage.search import first_poll_offsets
+
         return first_poll_offsets(self.searches)
 
 
@@ -41,6 +48,8 @@ def generated_feeds(config: Config) -> Generated:
 def _generate(config: Config) -> Generated:
     if not config.search.markets or not config.search.engines:
         return Generated()
+    from watcher.coverage.search import search_feeds
+
     searched = [entity for entity in config.entities if entity.search]
     vocabulary = None
     if any("*" in alias.text for entity in searched for alias in entity.aliases):

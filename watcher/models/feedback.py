@@ -2,26 +2,21 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped
 
+from watcher import tables
 from watcher.models.base import Base
 
 
 class MatchFeedback(Base):
-    """An analyst's verdict on a match, or watcher's hold on one like those rejected; one row per match.
+    """An analyst's verdict on a match, or watcher's hold on it; one row per match (watcher/tables.py)."""
 
-    verdict: not_relevant (said by `by`: left out of every later digest, counted against the entity's
-    aliases), held (watcher found it close to rejected ones: left out until someone says it is relevant),
-    relevant (said by `by`: mailed as usual, and never held again).
-    """
+    __table__ = tables.match_feedback
 
-    __tablename__ = "match_feedback"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), unique=True)
-    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
-    verdict: Mapped[str] = mapped_column(String(16))
-    by: Mapped[str] = mapped_column(String(200))
+    id: Mapped[int]
+    match_id: Mapped[int]
+    entity_id: Mapped[int]
+    verdict: Mapped[str]
+    by: Mapped[str]
     at: Mapped[datetime]
-    note: Mapped[str | None] = mapped_column(Text)  # e.g. what a held match is close to
+    note: Mapped[str | None]

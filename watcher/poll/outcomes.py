@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from watcher.clock import utcnow
 from watcher.config import Config
@@ -57,7 +57,7 @@ class FeedOutcomes:
             next_poll = max(next_poll, not_before)
 
         def write() -> None:
-            with self.db.session() as session:
+            with self.db.transaction() as session:
                 record_failure(session, feed.id, now, next_poll, str(exc))
 
         await self._write(write)
@@ -70,7 +70,7 @@ class FeedOutcomes:
         reason = f"{exc}; not polled again until its entry in the config changes"
 
         def write() -> None:
-            with self.db.session() as session:
+            with self.db.transaction() as session:
                 record_failure(session, feed.id, now, now, reason, disable=True)
 
         await self._write(write)
@@ -107,7 +107,7 @@ class FeedOutcomes:
             results = await self._follow_links(feed, results, search.host, silenced)
         by_identity = {result.entry.identity: result for result in results}
 
-        def write(session: Session) -> tuple[int, int]:
+        def write(session: Connection) -> tuple[int, int]:
             now = utcnow()
             entries = [result.entry for result in results]
             # A feed never polled with success has no items (a feed's items and its first success commit together;
@@ -172,7 +172,7 @@ class FeedOutcomes:
         """A search feed's new results, their links followed to the publisher where that can be done."""
 
         def unknown() -> set[str]:
-            with self.db.session() as session:
+            with self.db.transaction() as session:
                 entries = [result.entry for result in results]
                 return {entry.identity for entry in new_entries(session, feed.id, entries, utcnow(), with_sources=True)}
 
@@ -189,7 +189,7 @@ class FeedOutcomes:
         until = self.hosts.pause(location, exc.retry_after)
 
         def write() -> int:
-            with self.db.session() as session:
+            with self.db.transaction() as session:
                 return defer_host_feeds(session, host_of(location), until)
 
         deferred = await self._write(write)
@@ -200,7 +200,7 @@ class FeedOutcomes:
         """Not fetched: its host asked for a pause (429) that lasts until `until`. No failure is counted."""
 
         def write() -> None:
-            with self.db.session() as session:
+            with self.db.transaction() as session:
                 defer_feed(session, feed.id, utcnow(), until)
 
         await self._write(write)

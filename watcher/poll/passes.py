@@ -64,7 +64,7 @@ class PollPass:
         """
         now = now or utcnow()
         polled_before = now if everything else None
-        with self.db.session() as session:
+        with self.db.transaction() as session:
             total = count_due_feeds(session, now, everything=everything)
             if self._inline and total > INLINE_NEW_FEEDS:
                 # Many new feeds: a worker will parse, so it parses from the first (parse_pool.INLINE_NEW_FEEDS).
@@ -206,11 +206,11 @@ class PollPass:
                 log.exception("analyze.failed")
 
     def _claim(self, limit: int, polled_before: datetime | None) -> list[FeedState]:
-        with self.db.session() as session:
+        with self.db.transaction() as session:
             return claim_due_feeds(session, instance_id(), utcnow(), self.lease, limit, polled_before=polled_before)
 
     def _release(self, feed_ids: list[int]) -> None:
-        with self.db.session() as session:
+        with self.db.transaction() as session:
             release_leases(session, instance_id(), feed_ids)
 
     @property

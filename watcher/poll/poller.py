@@ -138,7 +138,7 @@ class Poller(PollPass, FeedOutcomes, GroupWrites, FeedParsing, FeedSchedule):
         self._known: dict[int, bytes] = {}
         self._feeds_by_url: tuple[Config, dict[str, FeedConfig]] | None = None
         self._search_feeds: bool | None = None  # whether a search feed exists, as of this pass's start
-        with db.session() as session:
+        with db.transaction() as session:
             self.entity_ids = entity_ids(session)
 
     def _progressed(self) -> None:
@@ -164,7 +164,7 @@ class Poller(PollPass, FeedOutcomes, GroupWrites, FeedParsing, FeedSchedule):
                 old.shutdown(wait=False)
         max_pause = config.poll.max_backoff.total_seconds()
         self.hosts.configure(config.poll.per_host, generated_feeds(config).rates, max_pause, config.poll.per_host_rate)
-        with self.db.session() as session:
+        with self.db.transaction() as session:
             self.entity_ids = entity_ids(session)
 
     async def aclose(self) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from watcher.clock import utcnow
 from watcher.config import Config
@@ -36,7 +36,9 @@ T = TypeVar("T")
 
 _Unchanged = tuple[FeedState, FetchResult, datetime, "asyncio.Future[None]"]  # a feed waiting to be recorded
 
-_Stored = tuple[Callable[[Session], tuple[int, int]], "asyncio.Future[tuple[int, int]]"]  # a feed waiting to be stored
+_Stored = tuple[
+    Callable[[Connection], tuple[int, int]], "asyncio.Future[tuple[int, int]]"
+]  # a feed waiting to be stored
 
 
 class GroupWrites:
@@ -58,7 +60,7 @@ class GroupWrites:
         async with self._write_lock:
             return await asyncio.to_thread(function)
 
-    def _note_redirect(self, session: Session, feed: FeedState, result: FetchResult) -> None:
+    def _note_redirect(self, session: Connection, feed: FeedState, result: FetchResult) -> None:
         if result.permanent_redirect is None and feed.redirect_candidate is None and not feed.redirect_streak:
             return  # no redirect now nor counted before: nothing to record (spares a SELECT per feed)
         remembered = record_redirect(session, feed.id, result.permanent_redirect, self.config.poll.redirect_after)
@@ -109,7 +111,7 @@ class GroupWrites:
                     next_poll, interval = self._schedule(feed, now, new_items=0, parsed=None, result=result)
                     etag, last_modified = result.etag or feed.etag, result.last_modified or feed.last_modified
                     polls.append((feed.id, now, next_poll, etag, last_modified, interval))
-                with self.db.session() as session:
+                with self.db.transaction() as session:
                     record_unchanged(session, polls)
                     for feed, result, _now, _future in batch:
                         self._note_redirect(session, feed, result)
@@ -131,7 +133,7 @@ class GroupWrites:
                         future.set_result(None)
 
     async def _store_in_batch(
-        self, work: Callable[[Session], tuple[int, int]], held: HeldSlots | None = None
+        self, work: Callable[[Connection], tuple[int, int]], held: HeldSlots | None = None
     ) -> tuple[int, int]:
         """Run a changed feed's store in the next group transaction (→ its counts, or its exception). The feed's
         slots (`held`) go to the next feeds meanwhile: the pass's window of claimed feeds bounds the queue."""
@@ -171,7 +173,7 @@ class GroupWrites:
 
             def write(batch: list[_Stored] = batch) -> list[tuple[int, int] | BaseException]:
                 try:
-                    with self.db.session() as session:
+                    with self.db.transaction() as session:
                         return [work(session) for work, _future in batch]
                 except Exception:
                     if len(batch) == 1:
@@ -179,7 +181,7 @@ class GroupWrites:
                 outcomes: list[tuple[int, int] | BaseException] = []
                 for work, _future in batch:
                     try:
-                        with self.db.session() as session:
+                        with self.db.transaction() as session:
                             outcomes.append(work(session))
                     except Exception as exc:
                         outcomes.append(exc)

@@ -15,24 +15,17 @@ stories — which matched items need analysing, the open stories, and the result
 feedback — verdicts on matches (not relevant, held, relevant) and alias precision
 alerts  — instant alerts' outbox: stories rules look at, one row per rule and story, sending state
 browse  — read-only views for the web page (an entity's stories and events, a story's reports)
+
+The polling path's modules work on the Core tables (watcher/tables.py). The digests' and status views read through
+the ORM's mapped classes (watcher.models): they are imported when one of their names is first asked for
+(_ORM_VIEWS), so a `watcher poll` never imports the ORM.
 """
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from watcher.store.articles import ArticleToFetch, claim_articles, record_article, release_articles
 from watcher.store.dedup import DEDUP_WINDOW, new_entries, stored_identities
-from watcher.store.digests import (
-    MatchRow,
-    claim_matches,
-    daily_volumes,
-    delivered_count,
-    digest_by_key,
-    digest_matches,
-    earliest_item_at,
-    pending_digests,
-    recent_matches,
-    release_matches,
-    take_send_lease,
-    undelivered_matches,
-)
 from watcher.store.engine import Database, copy_database, migrations_path, schema_revision, upgrade_schema
 from watcher.store.feeds import (
     FeedState,
@@ -49,11 +42,58 @@ from watcher.store.feeds import (
     release_leases,
 )
 from watcher.store.item_sources import ItemKeys, has_search_feeds
-from watcher.store.items import items_since, prune_unmatched_items, store_items
+from watcher.store.items import item_fields, item_ids_since, prune_unmatched_items, store_items
 from watcher.store.leases import instance_id
 from watcher.store.matches import add_matches
-from watcher.store.status import FeedStatus, StatusCounts, failing_feeds, feed_statuses, status_counts
 from watcher.store.sync import entity_ids, feed_fingerprint, sync_entities, sync_feeds
+
+if TYPE_CHECKING:
+    from watcher.store.digests import (
+        MatchRow,
+        claim_matches,
+        daily_volumes,
+        delivered_count,
+        digest_by_key,
+        digest_matches,
+        earliest_item_at,
+        pending_digests,
+        recent_matches,
+        release_matches,
+        take_send_lease,
+        undelivered_matches,
+    )
+    from watcher.store.status import FeedStatus, StatusCounts, failing_feeds, feed_statuses, status_counts
+
+_ORM_VIEWS = {
+    **dict.fromkeys(
+        (
+            "MatchRow",
+            "claim_matches",
+            "daily_volumes",
+            "delivered_count",
+            "digest_by_key",
+            "digest_matches",
+            "earliest_item_at",
+            "pending_digests",
+            "recent_matches",
+            "release_matches",
+            "take_send_lease",
+            "undelivered_matches",
+        ),
+        "digests",
+    ),
+    **dict.fromkeys(("FeedStatus", "StatusCounts", "failing_feeds", "feed_statuses", "status_counts"), "status"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A name of the digests' or status views: their module imported now (see the docstring)."""
+    if name in _ORM_VIEWS:
+        value = getattr(importlib.import_module(f"watcher.store.{_ORM_VIEWS[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEDUP_WINDOW",
@@ -84,7 +124,8 @@ __all__ = [
     "feed_statuses",
     "has_search_feeds",
     "instance_id",
-    "items_since",
+    "item_fields",
+    "item_ids_since",
     "migrations_path",
     "new_entries",
     "next_due_at",

@@ -10,14 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
 
-from watcher.models import Feed, Item
+from watcher import tables
+
+if TYPE_CHECKING:
+    from watcher.store.engine import Transaction
+
 
 FETCH_LEASE = timedelta(minutes=10)  # a claim older than this is free again (its instance died)
-_ITEMS = Item.__table__
+_ITEMS, _FEEDS = tables.items, tables.feeds
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ def _waiting(now: datetime) -> object:
     )
 
 
-def claim_articles(session: Session, now: datetime, limit: int, max_age: timedelta) -> list[ArticleToFetch]:
+def claim_articles(session: Transaction, now: datetime, limit: int, max_age: timedelta) -> list[ArticleToFetch]:
     """Claim up to `limit` waiting articles, oldest first; those waiting longer than max_age are given up."""
     session.execute(
         update(_ITEMS)
@@ -68,16 +72,22 @@ def claim_articles(session: Session, now: datetime, limit: int, max_age: timedel
     )
     rows = session.execute(
         select(
-            _ITEMS.c.id, _ITEMS.c.link, Feed.url, _ITEMS.c.title, _ITEMS.c.summary, _ITEMS.c.content, _ITEMS.c.language
+            _ITEMS.c.id,
+            _ITEMS.c.link,
+            _FEEDS.c.url,
+            _ITEMS.c.title,
+            _ITEMS.c.summary,
+            _ITEMS.c.content,
+            _ITEMS.c.language,
         )
-        .join(Feed, Feed.id == _ITEMS.c.feed_id)
+        .join(_FEEDS, _FEEDS.c.id == _ITEMS.c.feed_id)
         .where(_ITEMS.c.id.in_(claimed))
         .order_by(_ITEMS.c.id)
     )
     return [ArticleToFetch(*row) for row in rows]
 
 
-def release_articles(session: Session, item_ids: Sequence[int]) -> None:
+def release_articles(session: Transaction, item_ids: Sequence[int]) -> None:
     """Claimed but not fetched (the host is paused, the daemon stops): waiting again, for any instance."""
     for start in range(0, len(item_ids), 500):
         chunk = list(item_ids[start : start + 500])
@@ -89,7 +99,7 @@ def release_articles(session: Session, item_ids: Sequence[int]) -> None:
 
 
 def record_article(
-    session: Session, item_id: int, now: datetime, *, text: str | None = None, error: str | None = None
+    session: Transaction, item_id: int, now: datetime, *, text: str | None = None, error: str | None = None
 ) -> None:
     """The outcome of one fetch: the text becomes the item's content (ok), or the error is kept (failed)."""
     values: dict[str, object] = {"fulltext_at": now}
@@ -100,14 +110,14 @@ def record_article(
     session.execute(update(_ITEMS).where(_ITEMS.c.id == item_id).values(**values))
 
 
-def full_text_counts(session: Session) -> dict[str, dict[str, int]]:
+def full_text_counts(session: Transaction) -> dict[str, dict[str, int]]:
     """feed URL → {status: items} of the articles fetched or waiting ("ok", "failed", "pending"...)."""
     counts: dict[str, dict[str, int]] = {}
     rows = session.execute(
-        select(Feed.url, _ITEMS.c.fulltext_status, func.count())
-        .join(Feed, Feed.id == _ITEMS.c.feed_id)
+        select(_FEEDS.c.url, _ITEMS.c.fulltext_status, func.count())
+        .join(_FEEDS, _FEEDS.c.id == _ITEMS.c.feed_id)
         .where(_ITEMS.c.fulltext_status.is_not(None))
-        .group_by(Feed.url, _ITEMS.c.fulltext_status)
+        .group_by(_FEEDS.c.url, _ITEMS.c.fulltext_status)
     )
     for url, status, count in rows:
         counts.setdefault(url, {})[status] = count

@@ -19,9 +19,13 @@ import json
 from datetime import UTC, datetime
 from functools import cache
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
+from watcher.store.engine import cursor_of, dialect_of
+
+if TYPE_CHECKING:
+    from watcher.store.engine import Transaction
+
 
 # Column order of the tuples store_items builds (the items' and matches' own columns; the others keep their
 # defaults: NULL).
@@ -90,10 +94,10 @@ class Bulk:
         """The parameters of an IN list of `values` (query)."""
         return [_json_rows(values)]
 
-    def insert_items(self, session: Session, rows: list[tuple[Any, ...]]) -> dict[str, int]:
+    def insert_items(self, session: Transaction, rows: list[tuple[Any, ...]]) -> dict[str, int]:
         """Rows of ITEM_COLUMNS. → {identity: id} of the rows inserted (a conflicting row is skipped and absent)."""
         inserted: dict[str, int] = {}
-        cursor = session.connection().connection.cursor()
+        cursor = cursor_of(session)
         try:
             for start in range(0, len(rows), ROWS_PER_STATEMENT):
                 chunk = rows[start : start + ROWS_PER_STATEMENT]
@@ -103,12 +107,12 @@ class Bulk:
             cursor.close()
         return inserted
 
-    def insert_matches(self, session: Session, rows: list[tuple[Any, ...]]) -> int:
+    def insert_matches(self, session: Transaction, rows: list[tuple[Any, ...]]) -> int:
         """Rows of MATCH_COLUMNS; a match already stored for its item and entity is skipped. → how many were added."""
         if not rows:
             return 0
         added = 0
-        cursor = session.connection().connection.cursor()
+        cursor = cursor_of(session)
         try:
             for start in range(0, len(rows), ROWS_PER_STATEMENT):
                 chunk = rows[start : start + ROWS_PER_STATEMENT]
@@ -209,5 +213,5 @@ def _sqlite_stamp(value: datetime | None) -> str | None:
 BULK: dict[str, Bulk] = {"sqlite": SQLiteBulk(), "postgresql": PostgreSQLBulk()}
 
 
-def bulk_for(session: Session) -> Bulk:
-    return BULK[session.get_bind().dialect.name]
+def bulk_for(session: Transaction) -> Bulk:
+    return BULK[dialect_of(session).name]

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from watcher.parse.entry import Entry
 from watcher.store.bulk import BULK, bulk_for
+from watcher.store.engine import cursor_of
+
+if TYPE_CHECKING:
+    from watcher.store.engine import Transaction
 
 DEDUP_WINDOW = timedelta(days=14)  # an entry whose GUID changed is still caught by its link this long
 
 
 def new_entries(
-    session: Session, feed_id: int, entries: Sequence[Entry], now: datetime, *, with_sources: bool = False
+    session: Transaction, feed_id: int, entries: Sequence[Entry], now: datetime, *, with_sources: bool = False
 ) -> list[Entry]:
     """The entries not stored yet for this feed, by identity or, within DEDUP_WINDOW, by normalised link.
 
@@ -63,11 +66,11 @@ def stored_identities(engine: Engine, feed_id: int, identities: Sequence[str]) -
         connection.close()
 
 
-def _existing(session: Session, template: str, values: list[str], first: Any, *after: Any) -> set[str]:
+def _existing(session: Transaction, template: str, values: list[str], first: Any, *after: Any) -> set[str]:
     """The `values` found by `template`'s query, given its parameters before and after the IN list."""
     found: set[str] = set()
     bulk = bulk_for(session)
-    cursor = session.connection().connection.cursor()
+    cursor = cursor_of(session)
     try:
         for start in range(0, len(values), 500):
             chunk = values[start : start + 500]

@@ -1,4 +1,5 @@
-"""Engine and session helper, schema upgrades (Alembic) and copying a database to another engine.
+"""Engine, transactions (Core connections, and ORM sessions for the readers of the mapped classes), schema
+upgrades (Alembic) and copying a database to another engine.
 
 Works on SQLite (the embedded default: WAL, busy timeout, foreign keys, files private to the service
 user) and PostgreSQL (postgresql+psycopg://). Write transactions are short and never span network I/O.
@@ -13,19 +14,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, func, select
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from sqlalchemy.engine.interfaces import DBAPICursor
+    from sqlalchemy.orm import Session, sessionmaker
+
+    # What the store's functions run on: a Core connection in its transaction (the polling path), or a session.
+    Transaction: TypeAlias = Session | Connection
 
 ADVISORY_LOCK = 0x7761746368  # "watch": serialises schema upgrades and config syncs across instances
 TEMP_STORE = "MEMORY"  # SQLite's temporary storage on watcher's connections (_sqlite_pragmas)
 
 
 class Database:
-    """One engine and its session factory; ``with db.session() as s:`` is one transaction."""
+    """One engine; ``with db.transaction() as c:`` is one transaction on a Core connection, ``with db.session() as
+    s:`` one in an ORM session. The store's functions take either (watcher/store/: Core statements on the tables);
+    the polling path opens transactions only, so a `watcher poll` never imports the ORM (sqlalchemy.orm and the
+    mapped classes of watcher.models: ~0.1 CPU-s of its start)."""
 
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
@@ -35,28 +47,37 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
         else:
-            from watcher.models import postgresql_options
+            from watcher.tables import postgresql_options
 
             postgresql_options()
             self.engine = create_engine(self.url, pool_pre_ping=True)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions: sessionmaker[Session] | None = None  # made when a session is first asked for
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
     def session(self) -> Iterator[Session]:
+        if self._sessions is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         with self._sessions.begin() as session:
             yield session
 
     @contextmanager
-    def exclusive_session(self) -> Iterator[Session]:
+    def exclusive_transaction(self) -> Iterator[Connection]:
         """A transaction no other instance runs at the same time (config sync at start and on reload)."""
-        with self.session() as session:
+        with self.transaction() as connection:
             if self.dialect == "postgresql":
-                session.execute(select(func.pg_advisory_xact_lock(ADVISORY_LOCK)))
-            yield session
+                connection.execute(select(func.pg_advisory_xact_lock(ADVISORY_LOCK)))
+            yield connection
 
     def upgrade(self) -> None:
         upgrade_schema(self.engine)
@@ -207,17 +228,17 @@ def copy_database(source: Engine, target: Engine, progress: Any = None) -> dict[
     The target is upgraded to the same schema first and must hold no watcher data yet. Rows keep
     their ids; PostgreSQL sequences are moved past them afterwards.
     """
-    from watcher.models import Base
+    from watcher.tables import metadata
 
     upgrade_schema(target)
     if schema_revision(source) != schema_revision(target):
         raise RuntimeError("upgrade the source database first: `watcher db upgrade`")
     copied: dict[str, int] = {}
     with source.connect() as reading, target.begin() as writing:
-        for table in Base.metadata.sorted_tables:
+        for table in metadata.sorted_tables:
             if writing.execute(select(func.count()).select_from(table)).scalar():
                 raise RuntimeError(f"the target database already holds {table.name}: copy into an empty one")
-        for table in Base.metadata.sorted_tables:
+        for table in metadata.sorted_tables:
             count = 0
             result = reading.execution_options(stream_results=True).execute(select(table).order_by(*table.primary_key))
             for rows in result.mappings().partitions(1000):
@@ -240,10 +261,24 @@ def schema_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def insert_or_ignore(session: Session, model: Any) -> Any:
+def connection_of(session: Transaction) -> Connection:
+    """The Core connection a store function runs on: the one given, or the session's (in its transaction)."""
+    return session if isinstance(session, Connection) else session.connection()
+
+
+def dialect_of(session: Transaction) -> Dialect:
+    return session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+
+
+def cursor_of(session: Transaction) -> DBAPICursor:
+    """A DB-API cursor of the connection's, in its transaction (the caller closes it)."""
+    return connection_of(session).connection.cursor()
+
+
+def insert_or_ignore(session: Transaction, model: Any) -> Any:
     """INSERT … ON CONFLICT DO NOTHING in the session's dialect."""
     # The dialect's module imported here: PostgreSQL's costs ~0.04 CPU-s, which a SQLite start need not pay.
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect_of(session).name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert

@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, bindparam, func, or_, select, update
 
-from watcher.models import Feed
+from watcher import tables
+from watcher.store.engine import cursor_of, dialect_of
 from watcher.store.items import bind_time, execute_sql
 from watcher.store.leases import dead_owners
 
-# The polling hot path runs Core statements on the tables rather than ORM-enabled ones: the same SQL at a
-# fraction of the Python overhead per row.
-_FEEDS = Feed.__table__
+if TYPE_CHECKING:
+    from watcher.store.engine import Transaction
+
+_FEEDS = tables.feeds
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class FeedState:
     interval_seconds: int | None = None  # the feed's adaptive polling interval, once learnt
 
 
-def _state(feed: Feed) -> FeedState:
+def _state(feed: Row[Any]) -> FeedState:
     return FeedState(
         feed.id,
         feed.url,
@@ -54,7 +55,7 @@ def _state(feed: Feed) -> FeedState:
     )
 
 
-def count_due_feeds(session: Session, now: datetime, *, everything: bool = False, new: bool = False) -> int:
+def count_due_feeds(session: Transaction, now: datetime, *, everything: bool = False, new: bool = False) -> int:
     """len(due_feeds(...)) without loading the feeds; with `new`, of those never polled successfully (is_new)."""
     query = select(func.count()).select_from(_FEEDS).where(_FEEDS.c.active, _FEEDS.c.disabled_reason.is_(None))
     if not everything:
@@ -64,16 +65,26 @@ def count_due_feeds(session: Session, now: datetime, *, everything: bool = False
     return session.scalar(query) or 0
 
 
-def due_feeds(session: Session, now: datetime, *, everything: bool = False) -> list[FeedState]:
+def due_feeds(session: Transaction, now: datetime, *, everything: bool = False) -> list[FeedState]:
     """The due feeds (or every active one), without claiming them: for status displays and tests."""
-    query = select(Feed).where(Feed.active, Feed.disabled_reason.is_(None)).order_by(Feed.next_poll_at, Feed.id)
+    query = (
+        select(_FEEDS)
+        .where(_FEEDS.c.active, _FEEDS.c.disabled_reason.is_(None))
+        .order_by(_FEEDS.c.next_poll_at, _FEEDS.c.id)
+    )
     if not everything:
-        query = query.where(Feed.next_poll_at <= now)
-    return [_state(feed) for feed in session.scalars(query)]
+        query = query.where(_FEEDS.c.next_poll_at <= now)
+    return [_state(feed) for feed in session.execute(query)]
 
 
 def claim_due_feeds(
-    session: Session, owner: str, now: datetime, lease: timedelta, limit: int, *, polled_before: datetime | None = None
+    session: Transaction,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    *,
+    polled_before: datetime | None = None,
 ) -> list[FeedState]:
     """Lease up to `limit` due feeds to `owner`, so that no other instance polls them meanwhile.
 
@@ -94,7 +105,7 @@ def claim_due_feeds(
         if polled_before is not None
         else ("next_poll_at <= ?", now)
     )
-    lock = "" if session.get_bind().dialect.name == "sqlite" else " FOR UPDATE SKIP LOCKED"
+    lock = "" if dialect_of(session).name == "sqlite" else " FOR UPDATE SKIP LOCKED"
     candidates = [
         row[0]
         for row in _fetch(
@@ -136,11 +147,11 @@ def _state_of_row(row: Sequence[Any]) -> FeedState:
     )
 
 
-def _fetch(session: Session, sql: str, parameters: Sequence[Any]) -> list[Any]:
+def _fetch(session: Transaction, sql: str, parameters: Sequence[Any]) -> list[Any]:
     """The rows of one statement with "?" placeholders, on the session's DB-API cursor, in its transaction."""
-    if session.get_bind().dialect.name != "sqlite":
+    if dialect_of(session).name != "sqlite":
         sql = sql.replace("?", "%s")
-    cursor = session.connection().connection.cursor()
+    cursor = cursor_of(session)
     try:
         cursor.execute(sql, parameters)
         return cursor.fetchall()
@@ -148,21 +159,23 @@ def _fetch(session: Session, sql: str, parameters: Sequence[Any]) -> list[Any]:
         cursor.close()
 
 
-def release_leases(session: Session, owner: str, feed_ids: Sequence[int]) -> None:
+def release_leases(session: Transaction, owner: str, feed_ids: Sequence[int]) -> None:
     """Give back feeds claimed but not polled (the daemon is stopping): another instance may take them."""
     for start in range(0, len(feed_ids), 500):
         chunk = list(feed_ids[start : start + 500])
         session.execute(
-            update(Feed).where(Feed.id.in_(chunk), Feed.lease_owner == owner).values(lease_owner=None, lease_until=None)
+            update(_FEEDS)
+            .where(_FEEDS.c.id.in_(chunk), _FEEDS.c.lease_owner == owner)
+            .values(lease_owner=None, lease_until=None)
         )
 
 
-def next_due_at(session: Session) -> datetime | None:
-    return session.scalar(select(func.min(Feed.next_poll_at)).where(Feed.active))
+def next_due_at(session: Transaction) -> datetime | None:
+    return session.scalar(select(func.min(_FEEDS.c.next_poll_at)).where(_FEEDS.c.active))
 
 
 def record_success(
-    session: Session,
+    session: Transaction,
     feed_id: int,
     now: datetime,
     next_poll_at: datetime,
@@ -220,7 +233,7 @@ _RECORD_UNCHANGED = (
 
 
 def record_unchanged(
-    session: Session, polls: Iterable[tuple[int, datetime, datetime, str | None, str | None, int]]
+    session: Transaction, polls: Iterable[tuple[int, datetime, datetime, str | None, str | None, int]]
 ) -> None:
     """record_success(body_hash=None, no title) for many feeds at once, as one executemany.
 
@@ -241,37 +254,37 @@ def record_unchanged(
         session.execute(_RECORD_UNCHANGED, params)
 
 
-def record_redirect(session: Session, feed_id: int, target: str | None, remember_after: int) -> str | None:
+def record_redirect(session: Transaction, feed_id: int, target: str | None, remember_after: int) -> str | None:
     """Count consecutive permanent redirects to one target; remember it after `remember_after`. → newly remembered."""
-    feed = session.get_one(Feed, feed_id)
-    if target is None or len(target) > Feed.redirect_url.type.length:
+    by_id = _FEEDS.c.id == feed_id
+    if target is None or len(target) > _FEEDS.c.redirect_url.type.length:
         # A target too long for the column (PostgreSQL would refuse it, failing the poll's write) is
         # never remembered: the feed keeps being fetched from its configured URL and redirected.
-        feed.redirect_candidate, feed.redirect_streak = None, 0
+        session.execute(update(_FEEDS).where(by_id).values(redirect_candidate=None, redirect_streak=0))
         return None
-    if feed.redirect_candidate == target:
-        feed.redirect_streak += 1
-    else:
-        feed.redirect_candidate, feed.redirect_streak = target, 1
-    if feed.redirect_streak >= remember_after and feed.redirect_url != target:
-        feed.redirect_url = target
-        return target
-    return None
+    feed = session.execute(
+        select(_FEEDS.c.redirect_candidate, _FEEDS.c.redirect_streak, _FEEDS.c.redirect_url).where(by_id)
+    ).one()
+    streak = feed.redirect_streak + 1 if feed.redirect_candidate == target else 1
+    remember = streak >= remember_after and feed.redirect_url != target
+    values = {"redirect_candidate": target, "redirect_streak": streak, **({"redirect_url": target} if remember else {})}
+    session.execute(update(_FEEDS).where(by_id).values(**values))
+    return target if remember else None
 
 
 def record_failure(
-    session: Session, feed_id: int, now: datetime, next_poll_at: datetime, error: str, *, disable: bool = False
+    session: Transaction, feed_id: int, now: datetime, next_poll_at: datetime, error: str, *, disable: bool = False
 ) -> None:
     """A failed poll; with disable (410 Gone) the feed is not polled again until its config entry changes."""
     session.execute(
-        update(Feed)
-        .where(Feed.id == feed_id)
+        update(_FEEDS)
+        .where(_FEEDS.c.id == feed_id)
         .values(
             last_polled_at=now,
             last_error_at=now,
             last_error=error[:2000],
             next_poll_at=next_poll_at,
-            consecutive_failures=Feed.consecutive_failures + 1,
+            consecutive_failures=_FEEDS.c.consecutive_failures + 1,
             lease_owner=None,
             lease_until=None,
             **({"disabled_reason": error[:2000]} if disable else {}),
@@ -279,27 +292,27 @@ def record_failure(
     )
 
 
-def defer_feed(session: Session, feed_id: int, now: datetime, until: datetime) -> None:
+def defer_feed(session: Transaction, feed_id: int, now: datetime, until: datetime) -> None:
     """Not fetched now (its host asked for a pause): due again at `until`, its lease given back, no failure.
 
     Counted as polled now, so a pass over every feed (`poll --once`) does not claim it again.
     """
     session.execute(
-        update(Feed)
-        .where(Feed.id == feed_id)
+        update(_FEEDS)
+        .where(_FEEDS.c.id == feed_id)
         .values(last_polled_at=now, next_poll_at=until, lease_owner=None, lease_until=None)
     )
 
 
-def defer_host_feeds(session: Session, host: str, until: datetime) -> int:
+def defer_host_feeds(session: Transaction, host: str, until: datetime) -> int:
     """Every active feed of `host` (any scheme and port) due before `until` waits until then. → feeds deferred."""
     escaped = host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     patterns = [f"{scheme}://{escaped}{end}%" for scheme in ("http", "https") for end in ("/", ":")]
     on_host = or_(
-        *(Feed.url.like(pattern, escape="\\") for pattern in patterns),
-        *(Feed.redirect_url.like(pattern, escape="\\") for pattern in patterns),
+        *(_FEEDS.c.url.like(pattern, escape="\\") for pattern in patterns),
+        *(_FEEDS.c.redirect_url.like(pattern, escape="\\") for pattern in patterns),
     )
     result = session.execute(
-        update(Feed).where(Feed.active, Feed.next_poll_at < until, on_host).values(next_poll_at=until)
+        update(_FEEDS).where(_FEEDS.c.active, _FEEDS.c.next_poll_at < until, on_host).values(next_poll_at=until)
     )
     return result.rowcount or 0

@@ -6,18 +6,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
+from watcher import tables
 from watcher.match.results import EntityMatch
-from watcher.models import Feed, Item, ItemSource
 from watcher.parse.entry import Entry
 from watcher.store.bulk import ITEM_COLUMNS, bulk_for
 from watcher.store.dedup import _KNOWN_IDENTITIES, _existing
-from watcher.store.engine import insert_or_ignore
+from watcher.store.engine import cursor_of, insert_or_ignore
 from watcher.stored_matches import PreparedMatches
+
+if TYPE_CHECKING:
+    from watcher.store.engine import Transaction
+
 
 TITLE_WINDOW = timedelta(days=7)  # a search result is the article of the same site and title this long
 SEARCH = "search"  # feeds.origin of a generated search feed
@@ -33,13 +36,11 @@ class ItemKeys:
     full_text: bool = False
 
 
-# The polling hot path runs Core statements on the tables rather than ORM-enabled ones: the same SQL at a
-# fraction of the Python overhead per row.
-_ITEMS = Item.__table__
+_ITEMS, _FEEDS = tables.items, tables.feeds
 
 
 def _stored_elsewhere(
-    session: Session,
+    session: Transaction,
     feed_id: int,
     entries: Sequence[Entry],
     matches: Sequence[Sequence[EntityMatch] | PreparedMatches],
@@ -60,7 +61,7 @@ def _stored_elsewhere(
     holders: dict[int, Any] = {}
     query = select(_ITEMS.c.id, _ITEMS.c.feed_id, _ITEMS.c.identity, _ITEMS.c.url_key, _ITEMS.c.title_key)
     if not search:  # a direct feed takes over search results only
-        query = query.join(Feed, Feed.id == _ITEMS.c.feed_id).where(Feed.origin == SEARCH)
+        query = query.join(_FEEDS, _FEEDS.c.id == _ITEMS.c.feed_id).where(_FEEDS.c.origin == SEARCH)
     for start in range(0, len(url_keys), 500):
         for row in session.execute(query.where(_ITEMS.c.url_key.in_(url_keys[start : start + 500]))):
             holders[row.url_key] = row
@@ -87,10 +88,10 @@ def _stored_elsewhere(
     return kept
 
 
-def has_search_feeds(session: Session) -> bool:
+def has_search_feeds(session: Transaction) -> bool:
     """Whether any feed is a search feed (without one, two queries per direct feed are spared). A scan of the
     feeds table (~0.4 ms at 1,000 feeds): a polling pass asks once, not once per feed (store_items)."""
-    cursor = session.connection().connection.cursor()
+    cursor = cursor_of(session)
     try:
         cursor.execute(bulk_for(session).query(_SEARCH_FEED, 0))
         return cursor.fetchone() is not None
@@ -102,7 +103,7 @@ _SEARCH_FEED = f"SELECT 1 FROM feeds WHERE origin = '{SEARCH}' LIMIT 1"
 
 
 def _held_elsewhere(
-    session: Session, feed_id: int, rows: list[dict[str, Any]], now: datetime, *, search: bool
+    session: Transaction, feed_id: int, rows: list[dict[str, Any]], now: datetime, *, search: bool
 ) -> dict[str, int]:
     """Rows the insert skipped. Stored by a racing instance: nothing to do. Their url_key held by another
     item: a search result becomes its source, a direct feed's entry takes a search item over, and the same
@@ -115,8 +116,8 @@ def _held_elsewhere(
         holder = None
         if row["url_key"] is not None:
             holder = session.execute(
-                select(_ITEMS.c.id, _ITEMS.c.feed_id, _ITEMS.c.identity, Feed.origin)
-                .join(Feed, Feed.id == _ITEMS.c.feed_id)
+                select(_ITEMS.c.id, _ITEMS.c.feed_id, _ITEMS.c.identity, _FEEDS.c.origin)
+                .join(_FEEDS, _FEEDS.c.id == _ITEMS.c.feed_id)
                 .where(_ITEMS.c.url_key == row["url_key"])
             ).first()
         if holder is not None and search:
@@ -130,15 +131,15 @@ def _held_elsewhere(
     return bulk_for(session).insert_items(session, [tuple(row[column] for column in ITEM_COLUMNS) for row in again])
 
 
-def _add_source(session: Session, feed_id: int, identity: str, item_id: int, now: datetime) -> None:
+def _add_source(session: Transaction, feed_id: int, identity: str, item_id: int, now: datetime) -> None:
     session.execute(
-        insert_or_ignore(session, ItemSource.__table__)
+        insert_or_ignore(session, tables.item_sources)
         .values(feed_id=feed_id, identity=identity, item_id=item_id, created_at=now)
         .on_conflict_do_nothing()
     )
 
 
-def _take_over(session: Session, holder: Any, feed_id: int, entry: Entry | dict[str, Any], now: datetime) -> None:
+def _take_over(session: Transaction, holder: Any, feed_id: int, entry: Entry | dict[str, Any], now: datetime) -> None:
     """The publisher's feed now carries the article a search found first: the item becomes that feed's (its
     text, matches and story stay), and the search feed's entry is recorded as a source of it."""
     _add_source(session, holder.feed_id, holder.identity, holder.id, now)

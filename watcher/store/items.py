@@ -3,24 +3,30 @@ the other store modules share."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
+from watcher import tables
 from watcher.match.results import EntityMatch
-from watcher.models import Item, Match
 from watcher.parse.entry import Entry
 from watcher.store.bulk import ITEM_COLUMNS, bulk_for
+from watcher.store.engine import cursor_of
 from watcher.store.item_sources import ItemKeys, _held_elsewhere, _stored_elsewhere
 from watcher.store.matches import _match_rows
 from watcher.stored_matches import PreparedMatches
 
+if TYPE_CHECKING:
+    from watcher.store.engine import Transaction
+
+_ITEMS = tables.items
+_MATCHES = tables.matches
+
 
 def store_items(
-    session: Session,
+    session: Transaction,
     feed_id: int,
     entries: Sequence[Entry],
     matches: Sequence[Sequence[EntityMatch] | PreparedMatches],
@@ -107,28 +113,44 @@ def store_items(
     return item_count, bulk.insert_matches(session, match_rows)
 
 
-def bind_time(session: Session) -> Any:
+def bind_time(session: Transaction) -> Any:
     """The function that turns an aware datetime (or None) into what the session's DB-API driver is given."""
     return bulk_for(session).stamp
 
 
-def execute_sql(session: Session, sql: str, parameters: Sequence[Any]) -> None:
+def execute_sql(session: Transaction, sql: str, parameters: Sequence[Any]) -> None:
     """One statement with "?" placeholders on the session's DB-API cursor, in its transaction."""
-    cursor = session.connection().connection.cursor()
+    cursor = cursor_of(session)
     try:
         cursor.execute(bulk_for(session).query(sql, 0), parameters)
     finally:
         cursor.close()
 
 
-def prune_unmatched_items(session: Session, older_than: datetime, limit: int = 5000) -> int:
+def prune_unmatched_items(session: Transaction, older_than: datetime, limit: int = 5000) -> int:
     """Delete items first seen before `older_than` that matched nothing; matches and digests are kept."""
-    matched = select(Match.id).where(Match.item_id == Item.id).exists()
-    doomed = list(session.scalars(select(Item.id).where(Item.first_seen_at < older_than, ~matched).limit(limit)))
+    matched = select(_MATCHES.c.id).where(_MATCHES.c.item_id == _ITEMS.c.id).exists()
+    doomed = list(
+        session.scalars(select(_ITEMS.c.id).where(_ITEMS.c.first_seen_at < older_than, ~matched).limit(limit))
+    )
     if doomed:
-        session.execute(delete(Item).where(Item.id.in_(doomed)))
+        session.execute(delete(_ITEMS).where(_ITEMS.c.id.in_(doomed)))
     return len(doomed)
 
 
-def items_since(session: Session, since: datetime) -> Iterator[Item]:
-    yield from session.scalars(select(Item).where(Item.first_seen_at >= since).order_by(Item.id)).yield_per(500)
+def item_ids_since(session: Transaction, since: datetime) -> list[int]:
+    """The items first seen since then, oldest first (a backfill's items)."""
+    return list(session.scalars(select(_ITEMS.c.id).where(_ITEMS.c.first_seen_at >= since).order_by(_ITEMS.c.id)))
+
+
+def item_fields(session: Transaction, item_ids: Sequence[int]) -> list[tuple[int, dict[str, str], str | None]]:
+    """(id, the fields the matcher reads, language) of these items."""
+    rows = session.execute(
+        select(_ITEMS.c.id, _ITEMS.c.title, _ITEMS.c.summary, _ITEMS.c.content, _ITEMS.c.language).where(
+            _ITEMS.c.id.in_(item_ids)
+        )
+    ).all()
+    return [
+        (item_id, {"title": title, "summary": summary, "content": content}, language)
+        for item_id, title, summary, content, language in rows
+    ]

@@ -8,10 +8,12 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from watcher.store.engine import Transaction
 
 
 @cache
@@ -35,7 +37,7 @@ def _owner_is_dead(owner: str) -> bool:
     return False
 
 
-def lease_free(column_owner: Any, column_until: Any, session: Session, now: datetime) -> Any:
+def lease_free(column_owner: Any, column_until: Any, session: Transaction, now: datetime) -> Any:
     """Lease free: never taken, expired, or held by a dead process on this host."""
     dead = dead_owners(session.execute(select(column_owner).where(column_until >= now).distinct()))
     condition = column_until.is_(None) | (column_until < now)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from watcher.match.results import EntityMatch
 from watcher.store.bulk import bulk_for
 from watcher.stored_matches import PreparedMatches, prepare_matches
 
+if TYPE_CHECKING:
+    from watcher.store.engine import Transaction
+
 
 def add_matches(
-    session: Session,
+    session: Transaction,
     item_id: int,
     fields: dict[str, str],
     matches: Iterable[EntityMatch],

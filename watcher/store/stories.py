@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, exists, insert, or_, select, update
-from sqlalchemy.orm import Session
 
-from watcher.models import Entity, Feed, Item, ItemEvent, Match, Story, StoryItem
+from watcher import tables
 from watcher.store.engine import insert_or_ignore
+
+if TYPE_CHECKING:
+    from watcher.store.engine import Transaction
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,11 @@ class AnalysedItem:
     events: Sequence[tuple[str, str, str | None, str]]
 
 
-# The analysis stage's statements run on the tables (Core), not on ORM entities: in `watcher poll --once` they are the
-# only ORM use, and the first ORM statement of a process configures every mapper and compiles through the ORM's
-# layers (~10-20% of the stage's CPU for twenty items, docs/benchmarks.md). The same SQL, the same rows.
-_ITEMS, _FEEDS, _MATCHES = Item.__table__, Feed.__table__, Match.__table__
-_STORIES, _STORY_ITEMS, _EVENTS, _ENTITIES = Story.__table__, StoryItem.__table__, ItemEvent.__table__, Entity.__table__
+# The analysis stage's statements run on the tables (Core), as all of the polling path's: the first ORM statement of a
+# process configures every mapper and compiles through the ORM's layers (~10-20% of the stage's CPU for twenty items,
+# docs/benchmarks.md), and importing the ORM costs every start more (watcher/tables.py).
+_ITEMS, _FEEDS, _MATCHES = tables.items, tables.feeds, tables.matches
+_STORIES, _STORY_ITEMS, _EVENTS, _ENTITIES = tables.stories, tables.story_items, tables.item_events, tables.entities
 # An item's columns as _row reads them, and its feed's that make its display name (Feed.display_name).
 _ITEM_COLUMNS = (_ITEMS.c.id, _ITEMS.c.title, _ITEMS.c.summary, _ITEMS.c.content, _ITEMS.c.published_at,
                  _ITEMS.c.first_seen_at, _ITEMS.c.publisher, _ITEMS.c.language,
@@ -70,7 +72,7 @@ def _row(row: Any, story_key: str | None = None, story_reports: int = 0) -> Item
     )
 
 
-def items_to_analyse(session: Session, since: datetime, limit: int = 5000) -> list[ItemToAnalyse]:
+def items_to_analyse(session: Transaction, since: datetime, limit: int = 5000) -> list[ItemToAnalyse]:
     """Items first seen since `since` with a match that can be mailed (not suppressed), not analysed yet,
     or matched again since their analysis (a backfill found a new entity in them: analysed again).
 
@@ -97,7 +99,7 @@ def items_to_analyse(session: Session, since: datetime, limit: int = 5000) -> li
 
 
 def open_story_members(
-    session: Session,
+    session: Transaction,
     since: datetime,
     known: set[int],
     actors: frozenset[str] | None = None,
@@ -150,7 +152,7 @@ _STORY_STATE = ("id", "first_published_at", "last_published_at", "item_count", "
                 "event_types")  # fmt: skip
 
 
-def save_analysis(session: Session, analysed: Sequence[AnalysedItem], now: datetime) -> int:
+def save_analysis(session: Transaction, analysed: Sequence[AnalysedItem], now: datetime) -> int:
     """Store items' stories, languages and events; a story is created on its first report. → events stored."""
     entity_ids = {name: entity_id for name, entity_id in session.execute(select(_ENTITIES.c.name, _ENTITIES.c.id))}
     stories: dict[str, dict[str, Any]] = {
@@ -222,7 +224,7 @@ def save_analysis(session: Session, analysed: Sequence[AnalysedItem], now: datet
     return stored_events
 
 
-def _move(session: Session, item_id: int, left: int, story_id: int, stories: dict[str, dict[str, Any]]) -> None:
+def _move(session: Transaction, item_id: int, left: int, story_id: int, stories: dict[str, dict[str, Any]]) -> None:
     """An item analysed again joins another story: its events go with it; the story it leaves goes when it
     has no report left."""
     if left == story_id:
@@ -271,12 +273,12 @@ class StoredStories:
     events: dict[int, tuple[StoryEvent, ...]]  # story id → every event of its reports
 
 
-def stored_stories(session: Session, item_ids: Sequence[int]) -> StoredStories:
+def stored_stories(session: Transaction, item_ids: Sequence[int]) -> StoredStories:
     """The stories of these items, with all their reports and events (reports mailed earlier included)."""
     story_of: dict[int, int] = {}
     for start in range(0, len(item_ids), 500):
         chunk = list(item_ids[start : start + 500])
-        query = select(StoryItem.item_id, StoryItem.story_id).where(StoryItem.item_id.in_(chunk))
+        query = select(_STORY_ITEMS.c.item_id, _STORY_ITEMS.c.story_id).where(_STORY_ITEMS.c.item_id.in_(chunk))
         story_of.update((item_id, story_id) for item_id, story_id in session.execute(query))
     story_ids = sorted(set(story_of.values()))
     reports: dict[int, list[StoryReport]] = {}
@@ -285,23 +287,35 @@ def stored_stories(session: Session, item_ids: Sequence[int]) -> StoredStories:
         chunk = story_ids[start : start + 500]
         rows = session.execute(
             select(
-                StoryItem.story_id, StoryItem.item_id, StoryItem.language, StoryItem.published_at, Item.publisher, Feed
+                _STORY_ITEMS.c.story_id,
+                _STORY_ITEMS.c.item_id,
+                _STORY_ITEMS.c.language,
+                _STORY_ITEMS.c.published_at,
+                _ITEMS.c.publisher,
+                _FEEDS.c.name,
+                _FEEDS.c.title,
+                _FEEDS.c.url,
             )
-            .join(Item, Item.id == StoryItem.item_id)
-            .join(Feed, Feed.id == Item.feed_id)
-            .where(StoryItem.story_id.in_(chunk))
-            .order_by(StoryItem.published_at, StoryItem.item_id)
+            .join(_ITEMS, _ITEMS.c.id == _STORY_ITEMS.c.item_id)
+            .join(_FEEDS, _FEEDS.c.id == _ITEMS.c.feed_id)
+            .where(_STORY_ITEMS.c.story_id.in_(chunk))
+            .order_by(_STORY_ITEMS.c.published_at, _STORY_ITEMS.c.item_id)
         )
-        for story_id, item_id, language, published, publisher, feed in rows:
-            outlet = publisher or feed.display_name  # a search result's outlet is the publisher it names
+        for story_id, item_id, language, published, publisher, name, feed_title, url in rows:
+            outlet = publisher or name or feed_title or url  # a search result's outlet is the publisher it names
             reports.setdefault(story_id, []).append(StoryReport(item_id, outlet, language, published))
         rows = session.execute(
             select(
-                ItemEvent.story_id, ItemEvent.item_id, Entity.name, ItemEvent.type, ItemEvent.market, ItemEvent.evidence
+                _EVENTS.c.story_id,
+                _EVENTS.c.item_id,
+                _ENTITIES.c.name,
+                _EVENTS.c.type,
+                _EVENTS.c.market,
+                _EVENTS.c.evidence,
             )
-            .join(Entity, Entity.id == ItemEvent.entity_id)
-            .where(ItemEvent.story_id.in_(chunk))
-            .order_by(ItemEvent.id)
+            .join(_ENTITIES, _ENTITIES.c.id == _EVENTS.c.entity_id)
+            .where(_EVENTS.c.story_id.in_(chunk))
+            .order_by(_EVENTS.c.id)
         )
         for story_id, item_id, entity, event_type, market, evidence in rows:
             events.setdefault(story_id, []).append(StoryEvent(item_id, entity, event_type, market, evidence))

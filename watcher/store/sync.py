@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, Table, insert, select, update
 
+from watcher import tables
 from watcher.config import EntityConfig, FeedConfig
 from watcher.match.table import entity_fingerprint
-from watcher.models import Entity, Feed
+from watcher.store.engine import cursor_of
+
+if TYPE_CHECKING:
+    from watcher.store.engine import Transaction
+
+_FEEDS, _ENTITIES = tables.feeds, tables.entities
 
 
 def feed_fingerprint(feed: FeedConfig) -> str:
@@ -19,7 +24,7 @@ def feed_fingerprint(feed: FeedConfig) -> str:
 
 
 def sync_feeds(
-    session: Session,
+    session: Transaction,
     feeds: Sequence[FeedConfig],
     now: datetime,
     *,
@@ -39,41 +44,73 @@ def sync_feeds(
     if _feeds_in_sync(session, wanted, searches):
         return
     offsets = first_polls or {}
-    existing = {feed.url: feed for feed in session.scalars(select(Feed))}
+    existing = {row.url: row for row in session.execute(select(*_SYNCED_FEED_COLUMNS))}
+    new = []
     for url, config in wanted.items():
         row = existing.get(url)
-        fingerprint = feed_fingerprint(config)
         origin = "search" if url in searches else None
         if row is None:
-            session.add(
-                Feed(
-                    url=url,
-                    name=config.name,
-                    active=True,
-                    next_poll_at=now + offsets.get(url, timedelta(0)),
-                    created_at=now,
-                    config_fingerprint=fingerprint,
-                    origin=origin,
-                )
+            new.append(
+                {
+                    "url": url,
+                    "name": config.name,
+                    "active": True,
+                    "next_poll_at": now + offsets.get(url, timedelta(0)),
+                    "created_at": now,
+                    "config_fingerprint": feed_fingerprint(config),
+                    "origin": origin,
+                }
             )
-            continue
-        row.origin = origin
-        if not row.active:
-            row.next_poll_at = now
-        if row.config_fingerprint != fingerprint:
-            if row.disabled_reason or row.redirect_url:
-                row.next_poll_at = now
-            row.config_fingerprint = fingerprint
-            row.disabled_reason = row.redirect_url = row.redirect_candidate = None
-            row.redirect_streak = 0
-        row.active = True
-        row.name = config.name
-    for url, row in existing.items():
-        if url not in wanted:
-            row.active = False
+        elif changes := _feed_changes(row, config, origin, now):
+            session.execute(update(_FEEDS).where(_FEEDS.c.id == row.id).values(**changes))
+    if new:
+        session.execute(insert(_FEEDS), new)
+    _deactivate(session, _FEEDS, [row.id for url, row in existing.items() if url not in wanted and row.active])
 
 
-def _feeds_in_sync(session: Session, wanted: Mapping[str, FeedConfig], searches: set[str]) -> bool:
+_SYNCED_FEED_COLUMNS = [
+    _FEEDS.c[name]
+    for name in (
+        "id",
+        "url",
+        "name",
+        "origin",
+        "active",
+        "next_poll_at",
+        "config_fingerprint",
+        "disabled_reason",
+        "redirect_url",
+        "redirect_candidate",
+        "redirect_streak",
+    )
+]
+
+
+def _feed_changes(row: Row[Any], config: FeedConfig, origin: str | None, now: datetime) -> dict[str, Any]:
+    """The columns of a feed's row that its config entry changes (none: {}). A changed entry starts afresh."""
+    fingerprint = feed_fingerprint(config)
+    wanted: dict[str, Any] = {"origin": origin, "active": True, "name": config.name}
+    if not row.active:
+        wanted["next_poll_at"] = now
+    if row.config_fingerprint != fingerprint:
+        if row.disabled_reason or row.redirect_url:
+            wanted["next_poll_at"] = now
+        wanted |= {
+            "config_fingerprint": fingerprint,
+            "disabled_reason": None,
+            "redirect_url": None,
+            "redirect_candidate": None,
+            "redirect_streak": 0,
+        }
+    return {column: value for column, value in wanted.items() if getattr(row, column) != value}
+
+
+def _deactivate(session: Transaction, table: Table, ids: list[int]) -> None:
+    for start in range(0, len(ids), 500):
+        session.execute(update(table).where(table.c.id.in_(ids[start : start + 500])).values(active=False))
+
+
+def _feeds_in_sync(session: Transaction, wanted: Mapping[str, FeedConfig], searches: set[str]) -> bool:
     """Whether sync_feeds would change nothing: every start of `watcher poll` with the config as it was. Read as
     plain rows: loading 1,000 feeds as ORM objects to compare them cost ~0.05 CPU-s of each start."""
     active = set()
@@ -92,7 +129,7 @@ def _feeds_in_sync(session: Session, wanted: Mapping[str, FeedConfig], searches:
     return len(active) == len(wanted)  # else a feed is new
 
 
-def _entities_in_sync(session: Session, entities: Sequence[EntityConfig]) -> bool:
+def _entities_in_sync(session: Transaction, entities: Sequence[EntityConfig]) -> bool:
     """Whether sync_entities would change nothing (see _feeds_in_sync)."""
     wanted = {config.name: entity_fingerprint(config) for config in entities}
     found = 0
@@ -107,8 +144,8 @@ def _entities_in_sync(session: Session, entities: Sequence[EntityConfig]) -> boo
     return found == len(wanted)
 
 
-def _rows(session: Session, sql: str) -> list[Any]:
-    cursor = session.connection().connection.cursor()
+def _rows(session: Transaction, sql: str) -> list[Any]:
+    cursor = cursor_of(session)
     try:
         cursor.execute(sql)
         return cursor.fetchall()
@@ -116,32 +153,40 @@ def _rows(session: Session, sql: str) -> list[Any]:
         cursor.close()
 
 
-def sync_entities(session: Session, entities: Sequence[EntityConfig], now: datetime) -> list[str]:
+def sync_entities(session: Transaction, entities: Sequence[EntityConfig], now: datetime) -> list[str]:
     """Make the entities table follow the config; return the names that are new or whose aliases changed."""
     if _entities_in_sync(session, entities):
         return []
-    existing = {entity.name: entity for entity in session.scalars(select(Entity))}
+    existing = {
+        row.name: row
+        for row in session.execute(
+            select(_ENTITIES.c.id, _ENTITIES.c.name, _ENTITIES.c.fingerprint, _ENTITIES.c.active)
+        )
+    }
     changed = []
+    new = []
     for config in entities:
         fingerprint = entity_fingerprint(config)
         row = existing.get(config.name)
         if row is None:
-            session.add(Entity(name=config.name, fingerprint=fingerprint, active=True, created_at=now, updated_at=now))
+            new.append(
+                {"name": config.name, "fingerprint": fingerprint, "active": True, "created_at": now, "updated_at": now}
+            )
             changed.append(config.name)
         elif row.fingerprint != fingerprint or not row.active:
-            row.fingerprint, row.active, row.updated_at = fingerprint, True, now
+            session.execute(
+                update(_ENTITIES)
+                .where(_ENTITIES.c.id == row.id)
+                .values(fingerprint=fingerprint, active=True, updated_at=now)
+            )
             changed.append(config.name)
+    if new:
+        session.execute(insert(_ENTITIES), new)
     names = {config.name for config in entities}
-    for name, row in existing.items():
-        if name not in names:
-            row.active = False
-    session.flush()
+    _deactivate(session, _ENTITIES, [row.id for name, row in existing.items() if name not in names and row.active])
     return changed
 
 
-def entity_ids(session: Session) -> dict[str, int]:
-    # On the table, not the mapped class: the first ORM statement of a process configures every mapper (~12 ms CPU),
-    # which a polling pass that stores no match never needs otherwise.
-    table = Entity.__table__
-    rows = session.execute(select(table.c.name, table.c.id).where(table.c.active))
+def entity_ids(session: Transaction) -> dict[str, int]:
+    rows = session.execute(select(_ENTITIES.c.name, _ENTITIES.c.id).where(_ENTITIES.c.active))
     return {name: entity_id for name, entity_id in rows}
