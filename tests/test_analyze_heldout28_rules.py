@@ -2,7 +2,7 @@
 one clause each) is a story of its own and joins none of the stories it lists; names and figures written next to
 Han, kana or Hangul letters are read; a scale character before Latin letters ("240萬TEU") is a scale; a lead goes on
 about the headline's company only where the headline names it in its first clause; Hungarian "értesülés" (a press
-report) marks a rumour."""
+report) marks a rumour; a launch naming none of a launch story's figures and names is another product."""
 
 from __future__ import annotations
 
@@ -108,3 +108,21 @@ def test_a_lead_goes_on_about_the_company_of_the_headlines_first_clause() -> Non
 def test_hungarian_press_report_is_a_rumour() -> None:
     assert kinds("hu", "Értesülés: gyárat építhet a Tesla Lengyelországban") == set()
     assert kinds("hu", "Gyárat épít a Tesla Lengyelországban") == {("market_entry", "Tesla")}
+
+
+def test_a_launch_naming_none_of_a_launch_storys_figures_is_another_product() -> None:
+    def item(key: str, hours: int, language: str, title: str, summary: str) -> ItemInput:
+        return ItemInput(key, title, summary, published=MONDAY + timedelta(hours=hours), feed=key, language=language)
+
+    items = [
+        item("phone", 0, "en", "Nokia unveils X500 phone", "Nokia unveiled the X500 with a 6200 mAh battery."),
+        # A report naming no figure, in a language nothing compares with English: it joins by the launch alone.
+        item("phone-de", 3, "de", "Nokia stellt neues Smartphone vor", "Nokia hat am Montag ein Smartphone gezeigt."),
+        # Two days on, another launch of Nokia's: its figures and names are none of the phone's.
+        item("radio", 48, "es", "Nokia presenta el módulo AirScale 7700", "El módulo AirScale 7700 llegará en 2027."),
+        # A report of the phone naming one of its figures still joins it.
+        item("phone-fr", 20, "fr", "Nokia présente le X500", "Le X500 de Nokia a une batterie de 6200 mAh."),
+    ]
+    story = {result.id: result.story for result in analyze_items(ANALYZER, items)}
+    assert story["phone"] == story["phone-de"] == story["phone-fr"]
+    assert story["radio"] != story["phone"]

@@ -47,6 +47,10 @@ SEPARATE_BLOCKERS = frozenset({"review", "opinion"})  # each outlet's own: two r
 MANY_AT_ONCE = frozenset({"acquisition", "legal", "partnership", "market_entry"})
 _ENTRY_COMPANIONS = frozenset({"partnership", "acquisition", "product_launch"})  # what an entry comes with
 OTHER_TARGET = -0.3  # two takeovers whose headlines name two companies bought
+# A launch whose figures and names are none of a launch story's ("Mate 90 ... Kirin 9100" and "昇腾960"): another
+# product. Weighed against the story's launches together, as quarters are, so a report naming no figure does not
+# bridge two launches of one company in three days.
+OTHER_PRODUCT = -0.35
 
 
 def similarity(a: ItemFacts, b: ItemFacts) -> float:
@@ -193,6 +197,9 @@ def contradiction(item: ItemFacts, members: Sequence[ItemFacts]) -> float:
         months = frozenset().union(*(member.signals.months for member in results))
         if _other_period(item, frozenset().union(*(member.signals.quarters for member in results)), months):
             return VETO
+    launches = [member for member in members if "product_launch" in member.event_types]
+    if "product_launch" in item.event_types and launches and _other_product(item, launches):
+        return OTHER_PRODUCT
     entered = frozenset().union(*(member.entry_markets for member in members))
     if item.entry_markets and entered and not item.entry_markets & entered:
         return VETO
@@ -206,6 +213,16 @@ def contradiction(item: ItemFacts, members: Sequence[ItemFacts]) -> float:
         if mine.names and names and not mine.names & names and mine.figures and figures and not mine.figures & figures:
             return SECOND_SITE
     return 0.0
+
+
+def _other_product(item: ItemFacts, launches: Sequence[ItemFacts]) -> bool:
+    """The item names a figure, the story's launches name figures, and no figure or name of the item is theirs."""
+    mine = item.signals
+    figures = frozenset().union(*(launch.signals.figures for launch in launches))
+    if not (mine.figures and figures) or any(mine.same_figure(launch.signals) for launch in launches):
+        return False
+    names = frozenset().union(*(launch.signals.names for launch in launches))
+    return not mine.names & names
 
 
 def _other_period(item: ItemFacts, quarters: frozenset[str], months: frozenset[str]) -> bool:
