@@ -2,7 +2,8 @@
 one clause each) is a story of its own and joins none of the stories it lists; names and figures written next to
 Han, kana or Hangul letters are read; a scale character before Latin letters ("240萬TEU") is a scale; a lead goes on
 about the headline's company only where the headline names it in its first clause; Hungarian "értesülés" (a press
-report) marks a rumour; a launch naming none of a launch story's figures and names is another product."""
+report) marks a rumour; a launch naming none of a launch story's figures and names is another product; Russian
+sales that start ("Продажи ... стартуют") are no results."""
 
 from __future__ import annotations
 
@@ -126,3 +127,17 @@ def test_a_launch_naming_none_of_a_launch_storys_figures_is_another_product() ->
     story = {result.id: result.story for result in analyze_items(ANALYZER, items)}
     assert story["phone"] == story["phone-de"] == story["phone-fr"]
     assert story["radio"] != story["phone"]
+
+
+def test_russian_sales_that_start_are_no_results() -> None:
+    # What is sold and where stand between "Продажи" and the plural "стартуют": sales that begin, priced.
+    assert ("earnings", "Nokia") not in kinds(
+        "ru",
+        "Nokia представила смартфон X500",
+        "Продажи нового смартфона в России стартуют 1 декабря, цена составит 49 990 рублей.",
+    )
+    assert ("earnings", "Nokia") not in kinds(
+        "ru", "Nokia представила смартфон X500", "Продажи в Европе начнутся в декабре по цене 499 евро."
+    )
+    # Sales that grew are results.
+    assert ("earnings", "Nokia") in kinds("ru", "Продажи Nokia в третьем квартале выросли до 4,2 млрд евро")
