@@ -3,7 +3,8 @@ one clause each) is a story of its own and joins none of the stories it lists; n
 Han, kana or Hangul letters are read; a scale character before Latin letters ("240萬TEU") is a scale; a lead goes on
 about the headline's company only where the headline names it in its first clause; Hungarian "értesülés" (a press
 report) marks a rumour; a launch naming none of a launch story's figures and names is another product; Russian
-sales that start ("Продажи ... стартуют") are no results."""
+sales that start ("Продажи ... стартуют") are no results; a hundredth site ("setny oddział", "100. oddział") is no
+first; Polish "obecny w" (present in) a country marks a site there as no entry."""
 
 from __future__ import annotations
 
@@ -141,3 +142,24 @@ def test_russian_sales_that_start_are_no_results() -> None:
     )
     # Sales that grew are results.
     assert ("earnings", "Nokia") in kinds("ru", "Продажи Nokia в третьем квартале выросли до 4,2 млрд евро")
+
+
+def test_a_numbered_site_is_no_first() -> None:
+    # A hundredth branch, in words or digits, is no entry; the first is.
+    assert kinds("pl", "Orlen otworzył setny oddział w Czechach") == set()
+    assert kinds("pl", "Orlen otworzył 100. oddział w Czechach") == set()
+    assert kinds("pl", "Orlen otworzył pierwszy oddział w Czechach") == {("market_entry", "Orlen")}
+
+
+def test_polish_present_in_a_country_is_no_entry_there() -> None:
+    # "obecny w Czechach od 2021 roku": already there, so a new office there is no entry.
+    assert ("market_entry", "Orlen") not in kinds(
+        "pl",
+        "Orlen otwiera oddział w Brnie",
+        "Koncern, obecny w Czechach od 2021 roku, otworzył oddział w Brnie.",
+    )
+    assert ("market_entry", "Orlen") in kinds(
+        "pl",
+        "Orlen otwiera oddział w Brnie",
+        "Koncern, obecny w Niemczech od 2021 roku, otworzył pierwszy oddział w Czechach, w Brnie.",
+    )

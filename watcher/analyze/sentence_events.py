@@ -22,6 +22,7 @@ from watcher.analyze.entries import (
     first_venture,
     launches_a_shop,
     new_market,
+    numeric_ordinals,
     ordinal_near,
 )
 from watcher.analyze.entry_country import ARRIVE_REACH, arrives, country_near, present_cues
@@ -276,7 +277,5 @@ def _numbered_another(sentence: Sentence) -> bool:
         cue for cue in sentence.cues
         if cue.kind in ("outlet", "office") and not any(plant.start <= cue.start < plant.end for plant in plants)
     ]  # fmt: skip
-    return any(
-        ordinal_near(sentence.text, another, site) for another in sentence.cues if another.kind == "another"
-        for site in sites
-    )  # fmt: skip
+    numbered = [cue for cue in sentence.cues if cue.kind == "another"] + numeric_ordinals(sentence.text)
+    return any(ordinal_near(sentence.text, another, site) for another in numbered for site in sites)
