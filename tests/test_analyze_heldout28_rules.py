@@ -4,7 +4,8 @@ Han, kana or Hangul letters are read; a scale character before Latin letters ("2
 about the headline's company only where the headline names it in its first clause; Hungarian "értesülés" (a press
 report) marks a rumour; a launch naming none of a launch story's figures and names is another product; Russian
 sales that start ("Продажи ... стартуют") are no results; a hundredth site ("setny oddział", "100. oddział") is no
-first; Polish "obecny w" (present in) a country marks a site there as no entry."""
+first; Polish "obecny w" (present in) a country marks a site there as no entry; a summary keeping its HTML is read as
+its visible text."""
 
 from __future__ import annotations
 
@@ -163,3 +164,14 @@ def test_polish_present_in_a_country_is_no_entry_there() -> None:
         "Orlen otwiera oddział w Brnie",
         "Koncern, obecny w Niemczech od 2021 roku, otworzył pierwszy oddział w Czechach, w Brnie.",
     )
+
+
+def test_a_summary_keeping_its_html_is_read_as_its_visible_text() -> None:
+    # A news aggregator's summary: the headline as a link, the outlet in a coloured font.
+    summary = (
+        '<a href="https://news.example.com/rss/articles/CBMiq7Zx9" target="_blank">Renault cuts 900 jobs at Flins</a>'
+        '&nbsp;&nbsp;<font color="#6f6f6f">Le Monde</font>'
+    )
+    (result,) = analyze_items(ANALYZER, [ItemInput("x", "Renault cuts 900 jobs at Flins", summary, language="en")])
+    assert not {"cbmiq7zx9", "6f6f6f", "_blank"} & result.facts.signals.names
+    assert ("layoffs", "Renault") in {(event.type, event.entity) for event in result.events}

@@ -28,6 +28,7 @@ from watcher.config import EntityConfig
 from watcher.coverage.fulltext import TEASER_CHARS
 from watcher.match.fold import fold
 from watcher.match.matcher import UNDETERMINED, Matcher
+from watcher.parse.text import visible_text
 
 LEAD_SENTENCES = 3  # sentences of the summary read for events, after the headline
 LEAD_CHARS = 300  # characters of the summary read with the headline, for signals and for the vector
@@ -218,10 +219,17 @@ def embed_facts(encoder: Encoder, waiting: Sequence[ItemFacts]) -> None:
 
 def body_of(summary: str, content: str) -> str:
     """The text whose first sentences are read: the summary, unless it is a teaser of the article the content
-    holds (fetched in full, watcher/articles.py): then the article's own lead, where the evidence is."""
+    holds (fetched in full, watcher/articles.py): then the article's own lead, where the evidence is. Its visible
+    text, as the feed parser gives it, where it keeps its HTML (`watcher analyze` reads what it is given): a link's
+    address and a font's colour ("CBMit3q8", "6f6f6f") are no names of the story."""
+    summary, content = _visible(summary), _visible(content)
     if content and (not summary or (len(summary) < TEASER_CHARS and len(content) >= 2 * len(summary))):
         return content
     return summary
+
+
+def _visible(text: str) -> str:
+    return visible_text(text) if "<" in text else text
 
 
 def _lead(title: str, body: str) -> str:
