@@ -5,7 +5,7 @@ about the headline's company only where the headline names it in its first claus
 report) marks a rumour; a launch naming none of a launch story's figures and names is another product; Russian
 sales that start ("Продажи ... стартуют") are no results; a hundredth site ("setny oddział", "100. oddział") is no
 first; Polish "obecny w" (present in) a country marks a site there as no entry; a summary keeping its HTML is read as
-its visible text."""
+its visible text; a sum with its scale glued on ("€1.4bn") is no name."""
 
 from __future__ import annotations
 
@@ -175,3 +175,10 @@ def test_a_summary_keeping_its_html_is_read_as_its_visible_text() -> None:
     (result,) = analyze_items(ANALYZER, [ItemInput("x", "Renault cuts 900 jobs at Flins", summary, language="en")])
     assert not {"cbmiq7zx9", "6f6f6f", "_blank"} & result.facts.signals.names
     assert ("layoffs", "Renault") in {(event.type, event.entity) for event in result.events}
+
+
+def test_a_sum_with_its_scale_glued_on_is_no_name() -> None:
+    assert names("Renault agrees €1.4bn sale of its van unit") == set()
+    assert names("Orlen raises $10bn and 3.5mn shares") == set()
+    # Names with digits stay names.
+    assert names("Tesla Model 3 and the Airbus A350, 4K screens") == {"model", "airbus", "a350", "4k"}
