@@ -5,7 +5,8 @@ about the headline's company only where the headline names it in its first claus
 report) marks a rumour; a launch naming none of a launch story's figures and names is another product; Russian
 sales that start ("Продажи ... стартуют") are no results; a hundredth site ("setny oddział", "100. oddział") is no
 first; Polish "obecny w" (present in) a country marks a site there as no entry; a summary keeping its HTML is read as
-its visible text; a sum with its scale glued on ("€1.4bn") is no name."""
+its visible text; a sum with its scale glued on ("€1.4bn") is no name; "Atlantic" is no Atlanta; an airline's route
+launched is no product."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from tests.analyze_events import analyzer_of, events
 from watcher.analyze import ItemInput, analyze_items
 from watcher.analyze.amounts import scaled_amounts
+from watcher.analyze.markets import market_finder
 from watcher.analyze.roundups import is_roundup
 from watcher.analyze.sentences import Party, Sentence
 from watcher.analyze.signals import figures, names
@@ -182,3 +184,18 @@ def test_a_sum_with_its_scale_glued_on_is_no_name() -> None:
     assert names("Orlen raises $10bn and 3.5mn shares") == set()
     # Names with digits stay names.
     assert names("Tesla Model 3 and the Airbus A350, 4K screens") == {"model", "airbus", "a350", "4k"}
+
+
+def test_the_atlantic_is_no_atlanta() -> None:
+    finder = market_finder()
+    assert finder.find("Renault ships its first vans across the Atlantic") == []
+    assert [hit.code for hit in finder.find("Renault opens an office in Atlanta")] == ["US"]
+    assert [hit.code for hit in finder.find("Orlen otworzył biuro w Warszawie")] == ["PL"]  # a case ending still
+
+
+def test_a_route_launched_is_no_product() -> None:
+    airline = analyzer_of(["Finnair"])
+    launches = {("product_launch", "Finnair", None)}
+    assert not launches & events(airline, "en", "Finnair to launch Helsinki–Dallas, its first European route to Texas")
+    assert not launches & events(airline, "en", "Finnair launches direct flights to Dallas")
+    assert launches & events(airline, "en", "Finnair launches a new loyalty app")

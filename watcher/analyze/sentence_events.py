@@ -183,6 +183,9 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         made = [(kind, cue) for kind, cue in made if kind != "legal"]  # a bond's settlement, no lawsuit settled
     if "fix" in kinds:
         made = [(kind, cue) for kind, cue in made if kind != "product_launch"]  # "releases a patch", "不具合を修正"
+    if "route" in kinds:
+        # "to launch Panama City–Lisbon, its first European route": an airline's route, no product
+        made = [pair for pair in made if not (pair[0] == "product_launch" and _launches_a_route(sentence, pair[1]))]
     if _numbered_another(sentence):
         made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "to build second Brazilian plant"
     if _exports(sentence):
@@ -265,6 +268,17 @@ def _in_a_name(text: str, cue: Cue, language: str | None) -> bool:
 def _past(entry: Cue, afters: list[int]) -> bool:
     """An entry just after "after", across its verb: "a week after opening its first overseas office in Dubai"."""
     return any(0 <= entry.start - end <= _PAST_ENTRY_REACH for end in afters)
+
+
+_ROUTE_REACH = 48  # characters from a launch to the route it opens ("to launch Panama City–Lisbon, its first route")
+
+
+def _launches_a_route(sentence: Sentence, launch: Cue) -> bool:
+    """A route or flights just after the launch, or just before it ("新航线开通"): an airline's route opened."""
+    return any(
+        cue.kind == "route" and (0 <= cue.start - launch.end <= _ROUTE_REACH or 0 <= launch.start - cue.end <= 8)
+        for cue in sentence.cues
+    )
 
 
 def _numbered_another(sentence: Sentence) -> bool:
