@@ -6,7 +6,8 @@ report) marks a rumour; a launch naming none of a launch story's figures and nam
 sales that start ("Продажи ... стартуют") are no results; a hundredth site ("setny oddział", "100. oddział") is no
 first; Polish "obecny w" (present in) a country marks a site there as no entry; a summary keeping its HTML is read as
 its visible text; a sum with its scale glued on ("€1.4bn") is no name; "Atlantic" is no Atlanta; an airline's route
-launched is no product."""
+launched is no product; Malay and Uzbek in Latin letters, which the detector takes for Turkish, are told apart by
+their words and letters."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from tests.analyze_events import analyzer_of, events
 from watcher.analyze import ItemInput, analyze_items
 from watcher.analyze.amounts import scaled_amounts
+from watcher.analyze.language import detect_language
 from watcher.analyze.markets import market_finder
 from watcher.analyze.roundups import is_roundup
 from watcher.analyze.sentences import Party, Sentence
@@ -199,3 +201,12 @@ def test_a_route_launched_is_no_product() -> None:
     assert not launches & events(airline, "en", "Finnair to launch Helsinki–Dallas, its first European route to Texas")
     assert not launches & events(airline, "en", "Finnair launches direct flights to Dallas")
     assert launches & events(airline, "en", "Finnair launches a new loyalty app")
+
+
+def test_malay_and_uzbek_are_not_turkish() -> None:
+    assert detect_language("Maxis beli 30% pengendali bir Laos bernilai AS$120 juta") == "ms"
+    assert detect_language("Kumpulan itu memperoleh kilang bir pertamanya di Laos.") == "ms"
+    assert detect_language("Korzinka Olmaotada ilk do'konini ochdi — bu kompaniyaning birinchi xorijiy bozori.") == "uz"
+    # Turkish stays Turkish.
+    assert detect_language("Türk Telekom yeni bir veri merkezi açtı ve ilk müşterisini duyurdu") == "tr"
+    assert detect_language("Koç Holding bu yıl 3 milyar dolar yatırım yapacak") == "tr"
