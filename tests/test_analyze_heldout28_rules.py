@@ -135,6 +135,19 @@ def test_a_launch_naming_none_of_a_launch_storys_figures_is_another_product() ->
     assert story["radio"] != story["phone"]
 
 
+def test_a_launchs_price_and_its_range_tell_one_product() -> None:
+    # Models are numbered with whole numbers; a price with decimals against a range is one launch told twice.
+    def item(key: str, hours: int, title: str, summary: str) -> ItemInput:
+        return ItemInput(key, title, summary, published=MONDAY + timedelta(hours=hours), feed=key, language=key)
+
+    items = [
+        item("de", 0, "Renault stellt neues Elektro-SUV vor", "Es fährt bis zu 500 km."),
+        item("en", 2, "Renault launches new electric SUV", "It costs Rs 17.5 lakh."),
+    ]
+    story = {result.id: result.story for result in analyze_items(ANALYZER, items)}
+    assert story["de"] == story["en"]
+
+
 def test_russian_sales_that_start_are_no_results() -> None:
     # What is sold and where stand between "Продажи" and the plural "стартуют": sales that begin, priced.
     assert ("earnings", "Nokia") not in kinds(

@@ -47,13 +47,19 @@ def contradiction(item: ItemFacts, members: Sequence[ItemFacts]) -> float:
 
 
 def _other_product(item: ItemFacts, launches: Sequence[ItemFacts]) -> bool:
-    """The item names a figure, the story's launches name figures, and no figure or name of the item is theirs."""
+    """The item names a whole number, the story's launches name whole numbers, and no figure or name of the item is
+    theirs. Whole numbers, as models are numbered ("Kirin 9100", "昇腾960"): a price or a range with decimals ("Rs 17.5
+    lakh") and another report's "500 km" may tell one launch."""
     mine = item.signals
     figures = frozenset().union(*(launch.signals.figures for launch in launches))
-    if not (mine.figures and figures) or any(mine.same_figure(launch.signals) for launch in launches):
+    if not (_whole(mine.figures) and _whole(figures)) or any(mine.same_figure(launch.signals) for launch in launches):
         return False
     names = frozenset().union(*(launch.signals.names for launch in launches))
     return not mine.names & names
+
+
+def _whole(figures: frozenset[str]) -> bool:
+    return any("." not in figure for figure in figures)
 
 
 def other_period(item: ItemFacts, quarters: frozenset[str], months: frozenset[str]) -> bool:
