@@ -7,7 +7,7 @@ sales that start ("Продажи ... стартуют") are no results; a hundr
 first; Polish "obecny w" (present in) a country marks a site there as no entry; a summary keeping its HTML is read as
 its visible text; a sum with its scale glued on ("€1.4bn") is no name; "Atlantic" is no Atlanta; an airline's route
 launched is no product; Malay and Uzbek in Latin letters, which the detector takes for Turkish, are told apart by
-their words and letters."""
+their words and letters; a live blog's entries, a period then a time, are sentences of their own."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from tests.analyze_events import analyzer_of, events
 from watcher.analyze import ItemInput, analyze_items
 from watcher.analyze.amounts import scaled_amounts
+from watcher.analyze.analyzer import split_sentences
 from watcher.analyze.language import detect_language
 from watcher.analyze.markets import market_finder
 from watcher.analyze.roundups import is_roundup
@@ -223,3 +224,26 @@ def test_malay_and_uzbek_are_not_turkish() -> None:
     # Turkish stays Turkish.
     assert detect_language("Türk Telekom yeni bir veri merkezi açtı ve ilk müşterisini duyurdu") == "tr"
     assert detect_language("Koç Holding bu yıl 3 milyar dolar yatırım yapacak") == "tr"
+
+
+def test_a_live_blogs_entries_are_sentences_of_their_own() -> None:
+    # A period after a word, then an entry's time: a new sentence, where the HTML that parted them is gone.
+    assert split_sentences("Nokia named a finance chief. 16:12 Orlen filed a trademark. 15:55 Tesla was fined.") == [
+        "Nokia named a finance chief.",
+        "16:12 Orlen filed a trademark.",
+        "15:55 Tesla was fined.",
+    ]
+    # Not after a short abbreviation nor a number's own period.
+    assert len(split_sentences("Sales reached Rs. 500 crore at plant No. 5 in Pune.")) == 1
+
+
+def test_a_quote_taken_out_of_html_leaves_its_blocks_apart() -> None:
+    # Blocks with no period of their own: the tags part them, so the HTML goes after the quote is taken out (which
+    # joins what is left with spaces).
+    summary = (
+        "“We expect to reach 10,000 customers by 2027,” a company spokeswoman told reporters. <ul><li><b>16:40</b> "
+        "Nokia has appointed Anna Berg as chief financial officer</li><li><b>16:12</b> Orlen has filed an application "
+        "to register an EU trademark</li></ul>"
+    )
+    (result,) = analyze_items(ANALYZER, [ItemInput("x", "Business live", summary, language="en")])
+    assert {(event.type, event.entity) for event in result.events} == {("leadership", "Nokia"), ("patent", "Orlen")}

@@ -45,6 +45,7 @@ NOT_ACTOR_TAGS = frozenset({"country", "countries", "place", "region", "market",
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])(?<!\s\d\.)(?<!\s\d\d\.)(?<![\u0e00-\u0e7f]\.)(?<![A-Z]\.[A-Z]\.)"
     r"(?<!Mrd\.)(?<!Mio\.)(?<!Tsd\.)(?<!mld\.)(?<!mln\.)\s+(?=[^a-z\d])|(?<=[。！？])|(?<=[۔։।؟።])\s*|\n+|(?<=…)\s*"
+    r"|(?<=[^\W\d_A-Z]{4}\.)\s+(?=\d)"
     r"|\s*</?(?i:p|li|ul|ol|br|div|h[1-6])\b[^>]*>\s*"
 )
 
@@ -111,7 +112,10 @@ class Analyzer:
     def _analyse_one(self, item: ItemInput) -> ItemAnalysis:
         # Its facts and its language are the outlet's account: not a dateline, a spokesperson's quote (an English one
         # in a Hausa report read as English) or the headline again.
-        body = reporting_text(body_of(item.summary, item.content), item.title, item.feed)
+        # Read as its visible text where it keeps its HTML (`watcher analyze` reads what it is given; the daemon's is
+        # the feed parser's): a link's address and a font's colour ("CBMit3q8", "6f6f6f") are no names of the story.
+        # After the quotes are taken out, which join the sentences left with spaces: the tags still part them then.
+        body = visible_body(reporting_text(body_of(item.summary, item.content), item.title, item.feed))
         language = item_language(item.language, item.title, body)
         fields = {"title": item.title, "summary": item.summary, "content": item.content}
         entities = [found.entity for found in self.matcher.match(fields, language=language or UNDETERMINED)]
@@ -219,16 +223,14 @@ def embed_facts(encoder: Encoder, waiting: Sequence[ItemFacts]) -> None:
 
 def body_of(summary: str, content: str) -> str:
     """The text whose first sentences are read: the summary, unless it is a teaser of the article the content
-    holds (fetched in full, watcher/articles.py): then the article's own lead, where the evidence is. Its visible
-    text, as the feed parser gives it, where it keeps its HTML (`watcher analyze` reads what it is given): a link's
-    address and a font's colour ("CBMit3q8", "6f6f6f") are no names of the story."""
-    summary, content = _visible(summary), _visible(content)
+    holds (fetched in full, watcher/articles.py): then the article's own lead, where the evidence is."""
     if content and (not summary or (len(summary) < TEASER_CHARS and len(content) >= 2 * len(summary))):
         return content
     return summary
 
 
-def _visible(text: str) -> str:
+def visible_body(text: str) -> str:
+    """The text without its HTML, a block's end kept as a line's (a sentence's) end."""
     return visible_text(text) if "<" in text else text
 
 
