@@ -28,6 +28,7 @@ from watcher.config import EntityConfig
 from watcher.coverage.fulltext import TEASER_CHARS
 from watcher.match.fold import fold
 from watcher.match.matcher import UNDETERMINED, Matcher
+from watcher.parse.text import visible_text
 
 LEAD_SENTENCES = 3  # sentences of the summary read for events, after the headline
 LEAD_CHARS = 300  # characters of the summary read with the headline, for signals and for the vector
@@ -44,6 +45,7 @@ NOT_ACTOR_TAGS = frozenset({"country", "countries", "place", "region", "market",
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])(?<!\s\d\.)(?<!\s\d\d\.)(?<![\u0e00-\u0e7f]\.)(?<![A-Z]\.[A-Z]\.)"
     r"(?<!Mrd\.)(?<!Mio\.)(?<!Tsd\.)(?<!mld\.)(?<!mln\.)\s+(?=[^a-z\d])|(?<=[。！？])|(?<=[۔։।؟።])\s*|\n+|(?<=…)\s*"
+    r"|(?<=[^\W\d_A-Z]{4}\.)\s+(?=\d)"
     r"|\s*</?(?i:p|li|ul|ol|br|div|h[1-6])\b[^>]*>\s*"
 )
 
@@ -110,7 +112,10 @@ class Analyzer:
     def _analyse_one(self, item: ItemInput) -> ItemAnalysis:
         # Its facts and its language are the outlet's account: not a dateline, a spokesperson's quote (an English one
         # in a Hausa report read as English) or the headline again.
-        body = reporting_text(body_of(item.summary, item.content), item.title, item.feed)
+        # Read as its visible text where it keeps its HTML (`watcher analyze` reads what it is given; the daemon's is
+        # the feed parser's): a link's address and a font's colour ("CBMit3q8", "6f6f6f") are no names of the story.
+        # After the quotes are taken out, which join the sentences left with spaces: the tags still part them then.
+        body = visible_body(reporting_text(body_of(item.summary, item.content), item.title, item.feed))
         language = item_language(item.language, item.title, body)
         fields = {"title": item.title, "summary": item.summary, "content": item.content}
         entities = [found.entity for found in self.matcher.match(fields, language=language or UNDETERMINED)]
@@ -222,6 +227,11 @@ def body_of(summary: str, content: str) -> str:
     if content and (not summary or (len(summary) < TEASER_CHARS and len(content) >= 2 * len(summary))):
         return content
     return summary
+
+
+def visible_body(text: str) -> str:
+    """The text without its HTML, a block's end kept as a line's (a sentence's) end."""
+    return visible_text(text) if "<" in text else text
 
 
 def _lead(title: str, body: str) -> str:

@@ -20,6 +20,7 @@ _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]+
 _CLITICS = ("وب", "وال", "بال", "لل", "ب", "و", "ل", "ف")  # Arabic prefixes: "بالمغرب", "وطنجة"
 _VOWEL = re.compile(r"[aeiouyäöüåæøąęėįųūıаеиоуыэюяєії]")
 _CLITIC_STARTS = frozenset(clitic[0] for clitic in _CLITICS)
+_ADJECTIVE_ENDINGS = frozenset({"ic", "ics"})
 CITY_ENDING = 4  # letters a case ending may add to a city's name: "Tallinnas", "Taline", "Lisabonu"
 CITY_STEM = 5  # letters a name needs before an ending may follow it ("Rabat" does, "Kyiv" does not)
 MAX_CITY_WORDS = 4
@@ -169,12 +170,15 @@ class CityFinder:
         if written.isalpha() and not _UNSPACED.search(written):
             for end in range(len(folded) - 1, max(CITY_STEM, len(folded) - CITY_ENDING) - 1, -1):
                 code = self._stem(folded[:end])
-                if code and _VOWEL.search(folded[end:]):  # a case ending ("-as", "-e", "-ssa"), not "Turin-g"
+                ending = folded[end:]
+                # A case ending ("-as", "-e", "-ssa"), not "Turin-g", nor an adjective's "-ic" (below: "Atlantic" is
+                # no "Atlanta").
+                if code and _VOWEL.search(ending) and ending not in _ADJECTIVE_ENDINGS:
                     return code
             # A Slavic case ending in place of a name's final "-a": "v Prahe", "w Warszawie", "в Москве".
             for end in range(len(folded) - 1, max(CITY_STEM - 1, len(folded) - 3) - 1, -1):
                 code = self._stem(folded[:end] + "a") or self._stem(folded[:end] + "а")
-                if code and _VOWEL.match(folded[end:]):
+                if code and _VOWEL.match(folded[end:]) and folded[end:] not in _ADJECTIVE_ENDINGS:
                     return code
         elif is_abugida(written):
             # A postposition written on: "দুবাইতে", "চট্টগ্রামে", "मुंबईमध्ये", "दुबईमा" (the endings country names take,

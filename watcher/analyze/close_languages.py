@@ -1,11 +1,11 @@
 """Languages the detector takes for one another, told apart by their own words and letters. Pure.
 
 lid.176 reads a Malay headline as Indonesian, Afrikaans as Dutch, Bosnian as Croatian, Serbian or Slovenian, Igbo as
-Yoruba or Vietnamese (it does not know Igbo), Norwegian as Danish, Galician as Portuguese, Portuguese as Spanish
-(tests/data/lang/close-pairs.jsonl, bench/language_grid.py: 0.866 right before these rules). Each pair below lists
-words one side writes and the other does not (Malay "syarikat", "kerana", "bahawa" against Indonesian "perusahaan",
-"karena", "bahwa"); where the detector's answer is one of a pair and the text has more of the other's words, the
-other is the language. A tie keeps the detector's answer.
+Yoruba or Vietnamese (it does not know Igbo), Norwegian as Danish, Galician as Portuguese, Portuguese as Spanish,
+Malay and Uzbek as Turkish (tests/data/lang/close-pairs.jsonl, bench/language_grid.py: 0.866 right before these
+rules). Each pair (close_language_words.py) lists words one side writes and the other does not (Malay "syarikat",
+"kerana", "bahawa" against Indonesian "perusahaan", "karena", "bahwa"); where the detector's answer is one of a pair
+and the text has more of the other's words, the other is the language. A tie keeps the detector's answer.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+
+from watcher.analyze.close_language_words import PAIRS
 
 # Pairs where the detector's second guess must be the other language too (tuned so on the labelled sets before the
 # grid: Nepali's "छ", "गरेको" and case endings written onto a noun against Hindi's "है", "में"; Galician's "e", "o",
@@ -29,86 +31,9 @@ _SECOND_GUESS_PAIRS = {
 }  # fmt: skip
 _NEPALI_ENDINGS = ("लाई", "ले")
 
-# Pairs decided by their words whatever the second guess (the detector's second guess for a Malay headline is as
-# often English or Javanese as Malay).
-_PAIRS = {
-    frozenset({"ms", "id"}): {
-        "ms": frozenset({
-            "syarikat", "kerana", "bahawa", "kerajaan", "baharu", "kereta", "percuma", "kakitangan", "pejabat",
-            "mahkamah", "perkhidmatan", "penghantaran", "laluan", "bilion", "peratus", "rm", "ringgit", "tempatan",
-            "akaun", "cukai", "bhd", "berhad", "kenderaan", "pengeluar", "cawangan", "jenama", "rasmi", "dijangka",
-            "serantau", "persefahaman", "rangkaian", "bimbang", "menjejaskan", "mahu", "khabar", "dikhabarkan", "tiada",
-            "perancangan", "kedai", "jawatan", "pengasas", "melabur", "pelaburan", "trak", "jadual", "pemaju", "saman",
-            "mula", "memeterai", "pengedar", "melantik", "kewangan", "perniagaan", "telefon", "syarikat-syarikat",
-            "teksi", "universiti",
-        }),
-        "id": frozenset({
-            "perusahaan", "karena", "bahwa", "pemerintah", "pabrik", "mobil", "uang", "karyawan", "kantor", "gratis",
-            "rp", "triliun", "miliar", "persen", "phk", "ponsel", "bisa", "kemarin", "rekening", "pajak", "bandara",
-            "polisi", "universitas", "keuangan", "bisnis", "telepon", "investasi", "berinvestasi", "meluncurkan",
-            "diluncurkan", "luncurkan", "tbk", "kuartal", "laba", "resmi", "mau", "kabar", "toko", "pendiri", "truk",
-            "merek", "cabang", "jaringan", "diperkirakan", "khawatir", "blokir", "jadwal", "pengembang", "pengadilan",
-            "menggugat", "konsumen", "penjualan", "ujar",
-        }),
-    },
-    frozenset({"af", "nl"}): {
-        "af": frozenset({
-            "die", "'n", "nie", "sal", "vir", "sy", "hul", "hulle", "nuwe", "maatskappy", "sê", "gesê", "deur", "oor",
-            "teen", "baie", "hierdie", "dié", "word", "ná", "hy", "ek", "jy", "se", "by", "kry", "gekry", "danksy",
-            "volgende", "gaan", "maak", "ons", "wees", "verkoop", "kwartaal",
-        }),
-        "nl": frozenset({
-            "de", "een", "niet", "zal", "zullen", "voor", "zijn", "hun", "nieuwe", "bedrijf", "zegt", "door", "over",
-            "tegen", "veel", "deze", "wordt", "worden", "werd", "hij", "ik", "jij", "bij", "zich", "zo", "er", "naar",
-            "heeft", "hebben", "gaat", "maakt", "zei", "procent", "miljoen", "kabinet",
-        }),
-    },
-    frozenset({"no", "da"}): {
-        "no": frozenset({
-            "av", "etter", "ble", "nå", "mye", "noe", "hva", "opp", "ut", "gjennom", "mellom", "uke", "uken",
-            "selskapet", "selskap", "virksomhet", "virksomheten", "kjøper", "kjøpe", "regjeringen", "sier", "mer",
-            "å", "hittil", "kjede", "kjeden", "permitterer", "ifølge", "bot", "selger", "opplyser", "ansatte",
-            "bedriften", "ikkje", "norske",
-        }),
-        "da": frozenset({
-            "af", "efter", "blev", "nu", "meget", "noget", "hvad", "op", "ud", "gennem", "mellem", "uge", "ugen",
-            "selskabet", "selskab", "virksomhed", "virksomheder", "køber", "købe", "regeringen", "siger", "mere",
-            "at", "kæde", "kæden", "bøde", "sælger", "oplyser", "medarbejdere", "give", "danske", "flere",
-        }),
-    },
-    frozenset({"sk", "cs"}): {
-        "sk": frozenset({
-            "sú", "aj", "ako", "ktorý", "ktorá", "ktoré", "ktorí", "tiež", "podľa", "pre", "spoločnosť", "spoločnosti",
-            "ešte", "vyše", "roku", "eur", "miliónov", "zamestnancov", "ľudí", "bude", "budú", "má", "sa", "alebo",
-        }),
-        "cs": frozenset({
-            "jsou", "i", "jako", "který", "která", "které", "kteří", "také", "podle", "pro", "společnost",
-            "společnosti", "ještě", "přes", "roce", "korun", "milionů", "zaměstnanců", "lidí", "budou", "mají", "se",
-            "nebo", "letos",
-        }),
-    },
-    frozenset({"pt", "gl"}): {
-        "pt": frozenset({
-            "uma", "não", "já", "também", "mais", "com", "pelo", "pela", "num", "numa", "há", "até", "são", "está",
-            "sem", "milhões", "trabalhadores", "seu", "sua", "muito", "ele", "ela",
-        }),
-        "gl": frozenset({
-            "unha", "non", "xa", "tamén", "máis", "coa", "co", "cos", "coas", "polo", "pola", "dun", "dunha", "nun",
-            "nunha", "hai", "ata", "sen", "millóns", "traballadores", "súa", "moito", "el", "ela",
-        }),
-    },
-    frozenset({"pt", "es"}): {
-        "pt": frozenset({
-            "em", "com", "o", "os", "as", "e", "ao", "aos", "do", "dos", "das", "na", "nas", "uma", "um", "não", "seu",
-            "sua", "são", "também", "mais", "já", "pelo", "pela", "muito", "é", "sem",
-        }),
-        "es": frozenset({
-            "en", "con", "el", "la", "los", "las", "y", "al", "del", "una", "un", "su", "sus", "es", "también", "más",
-            "ya", "muy", "sin", "lo",
-        }),
-    },
-}  # fmt: skip
-_KIN = frozenset().union(*_SECOND_GUESS_PAIRS, *_PAIRS)  # and _SLAVIC_SOUTH, below
+_KIN = frozenset().union(*_SECOND_GUESS_PAIRS, *PAIRS)  # and _SLAVIC_SOUTH, below
+_TR_LETTERS = re.compile("[şğıŞĞİ]")
+_UZ_LETTERS = re.compile("[xqXQ]|[oOgG][ʻʼ'‘’]")  # "xorijiy", "Qozog'iston": letters Turkish does not write
 _SK_LETTERS = re.compile("[äôľĺŕÄÔĽĹŔ]")
 _CS_LETTERS = re.compile("[ěřůĚŘŮ]")
 _PT_LETTERS = re.compile("[ãõçÃÕÇ]")
@@ -187,15 +112,25 @@ def closest(words: Sequence[str], text: str, found: str | None, second: str | No
                 counts["ne"] += sum(word.endswith(_NEPALI_ENDINGS) and len(word) > 3 for word in words)
             if counts[second] - counts[found] > margin:
                 best, margin = second, counts[second] - counts[found]
-    for pair, own in _PAIRS.items():
-        if found not in pair:
+    best, margin = _by_pairs(words, text, found, best, margin)
+    if best != found:
+        # Taken from one language to its kin, and that one has kin of its own: Turkish to Malay, then Indonesian.
+        best, _margin = _by_pairs(words, text, best, best, 0, skip=found)
+    return best
+
+
+def _by_pairs(
+    words: Sequence[str], text: str, found: str, best: str, margin: int, skip: str | None = None
+) -> tuple[str, int]:
+    for pair, own in PAIRS.items():
+        if found not in pair or skip in pair:
             continue
         (other,) = pair - {found}
         counts = {code: sum(word in table for word in words) for code, table in own.items()}
         _count_letters(counts, text)
         if counts[other] - counts[found] > margin:
             best, margin = other, counts[other] - counts[found]
-    return best
+    return best, margin
 
 
 def _count_letters(counts: dict[str, int], text: str) -> None:
@@ -208,6 +143,10 @@ def _count_letters(counts: dict[str, int], text: str) -> None:
         counts["pt"] += len(_PT_LETTERS.findall(text))
         other = "gl" if "gl" in counts else "es"
         counts[other] += len(_GL_ES_LETTERS.findall(text))
+    if "tr" in counts:
+        counts["tr"] += len(_TR_LETTERS.findall(text))
+        if "uz" in counts:
+            counts["uz"] += len(_UZ_LETTERS.findall(text))
 
 
 def _south_slavic(words: Sequence[str], found: str) -> str:

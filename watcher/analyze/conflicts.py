@@ -30,7 +30,10 @@ _CHANGE_BEFORE = {"by", "um", "на", "o", "met", "with", "up", "down", "rose", 
 _CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "más", "menos", "mais", "больше", "меньше",
                  "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise",
                  "coupon", "interest", "yield"}  # fmt: skip  # a rate, not a stake: "notes at a 12% coupon"
-_BEGIN_REACH = 16  # characters between a weak results word and the start beside it ("satışına Mayıs ayında başlanacak")
+# Characters between a weak results word and the start beside it, in one clause ("satışına Mayıs ayında başlanacak",
+# "Продажи нового смартфона в России стартуют": Russian puts what is sold and where between).
+_BEGIN_REACH = 32
+_CLAUSE_END = re.compile(r"[.;:!?,，。；：]")
 # A merger of the company's own units: the merging verb, then "its" ("merges its food and grocery businesses",
 # "fusionne ses filiales", "fusiona sus dos negocios", "fonde le sue controllate", "funde suas operações").
 # So is one of units named as such, a word or two after the verb: "merges regional offices", "fusionne deux filiales",
@@ -203,12 +206,14 @@ def _sales_begin(sentence: Sentence) -> bool:
         return False
     begins = [cue for cue in sentence.cues if cue.kind == "begin"]
     return any(
-        -_BEGIN_REACH <= begin.start - weak.end <= _BEGIN_REACH
-        or -_BEGIN_REACH <= weak.start - begin.end <= _BEGIN_REACH
-        for weak in sentence.cues
-        if weak.kind == "earnings?"
-        for begin in begins
+        _beside(sentence.text, weak, begin) for weak in sentence.cues if weak.kind == "earnings?" for begin in begins
     )
+
+
+def _beside(text: str, a: Cue, b: Cue) -> bool:
+    """Two cues of one clause at most _BEGIN_REACH characters apart (or overlapping)."""
+    gap = text[min(a.end, b.end) : max(a.start, b.start)]
+    return len(gap) <= _BEGIN_REACH and not _CLAUSE_END.search(gap)
 
 
 def has_figure(text: str) -> bool:

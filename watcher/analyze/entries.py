@@ -34,6 +34,16 @@ _ABSENT_ACTS = frozenset({
 ORDINAL_AFTER = ("id", "ms", "vi", "th", "he", "ar", "sw", "ha")  # "the store first": "toko pertama", "المتجر الأول"
 
 
+# An ordinal written with digits: "100th", "100." (Polish, German, Czech ...), "100-й", "100e", "100º". A count of
+# sites that is no first: "otworzyła 100. oddział w Polsce", "opens its 50th store in Spain".
+_NUMERIC_ORDINAL = re.compile(r"(?<![\w.,])\d+(?:st|nd|rd|th|\.|-[а-яёіїє]{1,3}|e|ème|º|ª)(?=\s)")
+
+
+def numeric_ordinals(text: str) -> list[Cue]:
+    """Ordinals written with digits, as cues of another site."""
+    return [Cue("another", match.start(), match.end()) for match in _NUMERIC_ORDINAL.finditer(text)]
+
+
 def ordinal_near(text: str, first: Cue, outlet: Cue, either_way: bool = False) -> bool:
     """An ordinal close enough before a site to number it ("first flagship store", "erste Filiale", "首家门店");
     `either_way`: after it too, where the ordinal follows its noun ("toko pertama")."""

@@ -22,6 +22,7 @@ from watcher.analyze.entries import (
     first_venture,
     launches_a_shop,
     new_market,
+    numeric_ordinals,
     ordinal_near,
 )
 from watcher.analyze.entry_country import ARRIVE_REACH, arrives, country_near, present_cues
@@ -182,6 +183,9 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         made = [(kind, cue) for kind, cue in made if kind != "legal"]  # a bond's settlement, no lawsuit settled
     if "fix" in kinds:
         made = [(kind, cue) for kind, cue in made if kind != "product_launch"]  # "releases a patch", "不具合を修正"
+    if "route" in kinds:
+        # "to launch Panama City–Lisbon, its first European route": an airline's route, no product
+        made = [pair for pair in made if not (pair[0] == "product_launch" and _launches_a_route(sentence, pair[1]))]
     if _numbered_another(sentence):
         made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "to build second Brazilian plant"
     if _exports(sentence):
@@ -266,6 +270,17 @@ def _past(entry: Cue, afters: list[int]) -> bool:
     return any(0 <= entry.start - end <= _PAST_ENTRY_REACH for end in afters)
 
 
+_ROUTE_REACH = 48  # characters from a launch to the route it opens ("to launch Panama City–Lisbon, its first route")
+
+
+def _launches_a_route(sentence: Sentence, launch: Cue) -> bool:
+    """A route or flights just after the launch, or just before it ("新航线开通"): an airline's route opened."""
+    return any(
+        cue.kind == "route" and (0 <= cue.start - launch.end <= _ROUTE_REACH or 0 <= launch.start - cue.end <= 8)
+        for cue in sentence.cues
+    )
+
+
 def _numbered_another(sentence: Sentence) -> bool:
     """A second or another shop or office, in a sentence that says no first: "opens its second store in Riyadh". Not
     a plant: a new factory abroad is an entry, the second too (the taxonomy; "segunda fábrica en España")."""
@@ -276,7 +291,5 @@ def _numbered_another(sentence: Sentence) -> bool:
         cue for cue in sentence.cues
         if cue.kind in ("outlet", "office") and not any(plant.start <= cue.start < plant.end for plant in plants)
     ]  # fmt: skip
-    return any(
-        ordinal_near(sentence.text, another, site) for another in sentence.cues if another.kind == "another"
-        for site in sites
-    )  # fmt: skip
+    numbered = [cue for cue in sentence.cues if cue.kind == "another"] + numeric_ordinals(sentence.text)
+    return any(ordinal_near(sentence.text, another, site) for another in numbered for site in sites)

@@ -161,6 +161,11 @@ def figures(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# A number with its scale glued on ("10bn", "1.4bn", "3.5mn", "1,2mld"), and the tail of one after its decimal mark.
+_SCALED = re.compile(r"\d+(?:bn|b|mn|m|mln|mld|mlrd|mrd|bln|mio|tn|cr)", re.IGNORECASE)
+_NUMBER_TAIL = re.compile(r"\d[.,]")
+
+
 def names(text: str, skip: frozenset[str] = frozenset(), *, capitals: bool = True) -> frozenset[str]:
     """Tokens that look like names of things: with digits and letters (SU7, A350), or capitalised inside
     a sentence (not with `capitals` off: German capitalises every noun), in Latin script; `skip` holds
@@ -170,6 +175,8 @@ def names(text: str, skip: frozenset[str] = frozenset(), *, capitals: bool = Tru
         token = match.group()
         if not token.isascii() or len(token) < 2 or (token.islower() and token.isalpha()):
             continue  # a word in lower case (most): no digit, no capital
+        if _SCALED.fullmatch(token) or _NUMBER_TAIL.match(text, max(0, match.start() - 2), match.start()):
+            continue  # a sum ("$10bn", "€1.4bn": amounts reads it), not a product's name
         digit_and_letter = bool(_HAS_DIGIT_AND_LETTER.match(token))
         # "Investors sold ...": capitalised as any first word
         capitalised = capitals and token[0].isupper() and len(token) >= 4 and not _opens_sentence(text, match.start())

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
+from watcher.analyze.story_contradiction import VETO, contradiction
 from watcher.analyze.story_facts import ItemFacts, Story
-from watcher.analyze.story_fit import VETO, agree, contradiction, fit
+from watcher.analyze.story_fit import agree, fit
 from watcher.analyze.story_index import StoryIndex
 from watcher.analyze.story_meeting import meeting
 

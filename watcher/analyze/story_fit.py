@@ -5,7 +5,8 @@ it does not reach) and is moved by what embeddings miss:
 - the events: the same type for the same entity pulls together, different types push apart;
 - figures and product names both carry ("6,000", "SU7"), countries both name, the same outlet (a feed
   rarely tells one event twice);
-- contradictions veto: different quarters (Q2 vs Q3 results), different markets entered;
+- contradictions veto: different quarters (Q2 vs Q3 results), different markets entered (a story's reports together:
+  story_contradiction.py);
 - `agree`: nothing tells two reports apart (for acquisitions, lawsuits and deals, of which a company often has
   several at once, a fact in common too); stories.py gives a story whose recent reports all agree a prior.
 Measured on the 44 shared examples: same-story title cosines go down to 0.43 while different stories
@@ -14,16 +15,13 @@ of one company reach 0.73, so the cosine alone cannot decide (docs/benchmarks.md
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from watcher.analyze.roundups import ROUNDUP
-from watcher.analyze.signals import FISCAL_YEAR, jaccard
+from watcher.analyze.signals import jaccard
+from watcher.analyze.story_contradiction import VETO, other_period
 from watcher.analyze.story_facts import ItemFacts
 from watcher.analyze.story_names import other_names, other_targets, same_names_across
 
 NEUTRAL_SIMILARITY = 0.35  # two languages neither the encoder nor trigrams can compare
-VETO = -1.0
-SECOND_SITE = -0.35  # undoes the same-market bonus and more: "a second plant in Spain, in Valencia"
 NOT_NATIVE_SHIFT = 0.15  # added to a cosine where a language is not the encoder's
 # The encoder's cosines run lower between a language in Latin letters and one in another script: on the tuning sets,
 # pairs of one company within 72 h, medians 0.62 against 0.68 (one story) and 0.29 against 0.36 (two), the quartiles
@@ -81,7 +79,7 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         return VETO  # a briefing listing the day's news of several companies tells each story in passing (roundups.py)
     if a.blocker in SEPARATE_BLOCKERS and b.blocker in SEPARATE_BLOCKERS:
         return VETO  # two reviews of one phone are two stories, each outlet's own, however alike they read
-    if "earnings" in a.event_types & b.event_types and _other_period(a, b.signals.quarters, b.signals.months):
+    if "earnings" in a.event_types & b.event_types and other_period(a, b.signals.quarters, b.signals.months):
         return VETO
     score = similarity(a, b)
     unseen = not (a.vector is not None and b.vector is not None and a.native and b.native) and a.language != b.language
@@ -179,57 +177,3 @@ def _fact_in_common(a: ItemFacts, b: ItemFacts) -> bool:
         or a.signals.names & b.signals.names
         or same_names_across(a, b)
     )
-
-
-def contradiction(item: ItemFacts, members: Sequence[ItemFacts]) -> float:
-    """What a story's reports (`members`) as a whole say against the item, beyond its best fit with one report: a
-    report that names no quarter must not bridge Q2 and Q3 results, nor one without a place two plants. VETO, or a
-    penalty to add to the best fit."""
-    quarters = frozenset().union(*(member.signals.quarters for member in members))
-    if item.signals.quarters and quarters and not item.signals.quarters & quarters:
-        return VETO
-    results = [member for member in members if "earnings" in member.event_types]
-    if "earnings" in item.event_types and results:
-        months = frozenset().union(*(member.signals.months for member in results))
-        if _other_period(item, frozenset().union(*(member.signals.quarters for member in results)), months):
-            return VETO
-    entered = frozenset().union(*(member.entry_markets for member in members))
-    if item.entry_markets and entered and not item.entry_markets & entered:
-        return VETO
-    if item.entry_markets & entered:
-        # One market entered twice in three days: two sites when the reports' names (towns, partners) and
-        # figures (sums, jobs, capacity) both differ; either alone differs between reports of one event.
-        entries = [member for member in members if member.entry_markets]
-        names = frozenset().union(*(member.signals.names for member in entries))
-        figures = frozenset().union(*(member.signals.figures for member in entries))
-        mine = item.signals
-        if mine.names and names and not mine.names & names and mine.figures and figures and not mine.figures & figures:
-            return SECOND_SITE
-    return 0.0
-
-
-def _other_period(item: ItemFacts, quarters: frozenset[str], months: frozenset[str]) -> bool:
-    """Results of another period, for two reports of results: other months ("sales rose 9% in May" and "in
-    June"), or a month against a quarter (May's sales are not the second quarter's results). Elsewhere a month
-    dates a plan ("production from December") and differs between reports of one event."""
-    mine_fy, other_fy = _fiscal(item.signals.months), _fiscal(months)
-    mine_q, mine_m, months = item.signals.quarters, item.signals.months - mine_fy, months - other_fy
-    if mine_m and months and not mine_m & months:
-        return True
-    month_only, quarter_only = bool(mine_m and not mine_q), bool(mine_q and not mine_m)
-    # A month's sales ("2月の既存店売上高") are not the results of a fiscal year that ends in another month
-    # ("2027年3月期"); the month a year ends in may be a report's way to name it ("l'exercice clos fin août").
-    if (month_only and not months and _other_year(mine_m, other_fy)) or (
-        not mine_m and not quarters and _other_year(months, mine_fy)
-    ):
-        return True
-    return (month_only and bool(quarters) and not months) or (quarter_only and bool(months) and not quarters)
-
-
-def _other_year(months: frozenset[str], years: frozenset[str]) -> bool:
-    """Months named, and fiscal years none of which ends in one of them."""
-    return bool(months and years) and not {f"M{year.removeprefix(FISCAL_YEAR)}" for year in years} & months
-
-
-def _fiscal(months: frozenset[str]) -> frozenset[str]:
-    return frozenset(month for month in months if month.startswith(FISCAL_YEAR))
