@@ -8,9 +8,10 @@ ROOT: the checkout whose watcher/ and bench/ are used (A/B: this one and another
 entries (50 a feed, every one naming two entities: 1,000,000 matches at 10,000 feeds), matched and prepared as the
 parse workers hand them over, with the url_key and title_key the daemon stores, made outside the timing one group at a
 time (not all 500,000 entries in memory). Timed: the group's transaction only (CPU and wall). --cache KIB sets the
-writer's SQLite page cache on every connection; --cache fit calls store.fit_cache at each transaction, as the
-daemon's writer does. Also printed: the process's I/O during the stores (/proc/self/io: bytes and calls; SQLite's
-page reads and WAL writes, the same every run, unlike CPU on a shared machine) and its peak RSS.
+writer's SQLite page cache on every connection; --cache fit calls store.fit_cache at each transaction, as branch
+writer10k's writer does (not landed on main: ROOT must be that branch's checkout). Also printed: the process's I/O
+during the stores (/proc/self/io: bytes and calls; SQLite's page reads and WAL writes, the same every run, unlike CPU
+on a shared machine) and its peak RSS.
 Not a test: it prints one line.
 """
 
