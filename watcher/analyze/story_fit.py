@@ -15,11 +15,13 @@ of one company reach 0.73, so the cosine alone cannot decide (docs/benchmarks.md
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from watcher.analyze.roundups import ROUNDUP
 from watcher.analyze.signals import FISCAL_YEAR, jaccard
 from watcher.analyze.story_facts import ItemFacts
 from watcher.analyze.story_names import other_names, other_targets, same_names_across
+from watcher.analyze.succession import LEAVES, NAMED
 
 NEUTRAL_SIMILARITY = 0.35  # two languages neither the encoder nor trigrams can compare
 VETO = -1.0
@@ -47,6 +49,10 @@ SEPARATE_BLOCKERS = frozenset({"review", "opinion"})  # each outlet's own: two r
 MANY_AT_ONCE = frozenset({"acquisition", "legal", "partnership", "market_entry"})
 _ENTRY_COMPANIONS = frozenset({"partnership", "acquisition", "product_launch"})  # what an entry comes with
 OTHER_TARGET = -0.3  # two takeovers whose headlines name two companies bought
+# A chief named this long or more after a report that one leaves is the sequel, not the same news (succession.py):
+# reports of one announcement of a departure and its successor come within hours of each other, a successor chosen
+# later a day or two after.
+SUCCESSION_GAP = timedelta(hours=12)
 
 
 def similarity(a: ItemFacts, b: ItemFacts) -> float:
@@ -81,6 +87,8 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         return VETO  # a briefing listing the day's news of several companies tells each story in passing (roundups.py)
     if a.blocker in SEPARATE_BLOCKERS and b.blocker in SEPARATE_BLOCKERS:
         return VETO  # two reviews of one phone are two stories, each outlet's own, however alike they read
+    if successive(a, b):
+        return VETO  # a chief leaving, then the successor named
     if "earnings" in a.event_types & b.event_types and _other_period(a, b.signals.quarters, b.signals.months):
         return VETO
     score = similarity(a, b)
@@ -117,6 +125,17 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
     return score
 
 
+def successive(a: ItemFacts, b: ItemFacts) -> bool:
+    """One report says a chief leaves and names no successor, the other, SUCCESSION_GAP or more later, that one is
+    named: two events of the company's leadership ("Sandviks vd lämnar", then "Sandvik utser ... till ny vd")."""
+    leaving, named = (a, b) if a.published <= b.published else (b, a)
+    return (
+        leaving.succession == LEAVES
+        and named.succession == NAMED
+        and named.published - leaving.published >= SUCCESSION_GAP
+    )
+
+
 def _entry_unnamed(entry: ItemFacts, other: ItemFacts) -> bool:
     """One report enters a country the other never names: the deal they both read is likely two deals ("a joint
     venture to build buses in Uzbekistan" and "an order of 400 buses for Santiago")."""
@@ -147,7 +166,7 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
         return False
     if a.signals.other_figures(b.signals):
         return False
-    if other_names(a, b) or other_targets(a, b):
+    if other_names(a, b) or other_targets(a, b) or successive(a, b):
         return False
     types = types_a | types_b
     if not types and not a.blocker and _unseen(a, b):
