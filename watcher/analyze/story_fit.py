@@ -105,7 +105,9 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
     if a.blocker != b.blocker:
         score -= 0.3  # a review of a phone is not its launch, a denial not the report denied
     types_a, types_b = a.event_types, b.event_types
-    if types_a and types_b:
+    if types_a and types_b and (legal_sequel(a, b) or legal_sequel(b, a)):
+        score -= 0.25  # a probe of a deal, a fine on an offering: what the other report told, then the authorities
+    elif types_a and types_b:
         same = a.events & b.events and not (_entry_unnamed(a, b) or _entry_unnamed(b, a))
         score += 0.2 if same else (0.05 if _related(a, b) else -0.25)
     elif types_a or types_b:
@@ -123,6 +125,16 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
     if other_targets(a, b):
         score += OTHER_TARGET
     return score
+
+
+def legal_sequel(legal: ItemFacts, other: ItemFacts) -> bool:
+    """A report of legal action against a company, the other of something else the company did and no legal action:
+    the probe, suit or fine that follows a deal, an offering or a launch ("Chile antitrust agency probes Codelco's
+    concentrate deal with Mitsui", two days after the deal). A report of the probe often names the deal too, so its
+    events are the deal's and more; the deal's report has no legal action."""
+    sued = {entity for event_type, entity in legal.events if event_type == "legal"}
+    other_types = {entity: event_type for event_type, entity in other.events}
+    return any(entity in other_types and ("legal", entity) not in other.events for entity in sued)
 
 
 def successive(a: ItemFacts, b: ItemFacts) -> bool:
@@ -166,7 +178,7 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
         return False
     if a.signals.other_figures(b.signals):
         return False
-    if other_names(a, b) or other_targets(a, b) or successive(a, b):
+    if other_names(a, b) or other_targets(a, b) or successive(a, b) or legal_sequel(a, b) or legal_sequel(b, a):
         return False
     types = types_a | types_b
     if not types and not a.blocker and _unseen(a, b):
