@@ -122,9 +122,20 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         score += 0.05 if a.places & b.places else -0.15
     if a.feed and a.feed == b.feed:
         score -= 0.1
-    if other_targets(a, b):
+    if other_targets(a, b) or other_partner(a, b) or other_partner(b, a):
         score += OTHER_TARGET
     return score
+
+
+def other_partner(deal: ItemFacts, other: ItemFacts) -> bool:
+    """A deal between two tracked companies, and a deal of one of them that never names the other: two deals ("Codelco
+    awards Sandvik a ten-year contract", then "Sandvik to supply 30 rigs to the Zangezur combine")."""
+    partners = {entity for event_type, entity in deal.events if event_type == "partnership"}
+    return (
+        len(partners) > 1
+        and any(event_type == "partnership" for event_type, _entity in other.events)
+        and not partners <= other.actors
+    )
 
 
 def legal_sequel(legal: ItemFacts, other: ItemFacts) -> bool:
@@ -179,6 +190,8 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
     if a.signals.other_figures(b.signals):
         return False
     if other_names(a, b) or other_targets(a, b) or successive(a, b) or legal_sequel(a, b) or legal_sequel(b, a):
+        return False
+    if other_partner(a, b) or other_partner(b, a):
         return False
     types = types_a | types_b
     if not types and not a.blocker and _unseen(a, b):
