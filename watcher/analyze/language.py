@@ -147,6 +147,9 @@ def detect_language(text: str) -> str | None:
         found = closest(_words(sample), sample, found, second)
     if found in ("ja", "zh", "wuu", "yue") or (found and _HAN.search(sample) and not _LATIN.search(sample[:40])):
         return "zh" if _HAN.search(sample) else found
+    if len(_HAN.findall(sample)) > len(_LATIN.findall(sample)):
+        # "亿纬锂能发布628Ah储能电芯": a model's Latin letters in a Chinese headline (kana and Hangul returned above)
+        return "zh"
     return found
 
 
