@@ -149,7 +149,7 @@ class Analyzer:
             facts.sounds = shared_empty(name_sounds(facts.signals.names, self.alias_sounds))
             facts.script_words = shared_empty(script_sounds(lead, self.alias_sounds))
             if "leadership" in facts.event_types:
-                facts.succession = succession(lead)
+                facts.succession = succession(lead, {cue.kind for sentence in sentences for cue in sentence.cues})
             # Its vector is made where placing it compares it with another report (StoryBook.meeting, embed_facts), of
             # the headline and the lead's first LEAD_CHARS. Not of the first sentence alone, though it tells the event
             # as often: a lead opening on a quote or a dateline made every report read alike (our own sets with a

@@ -11,6 +11,7 @@ stories.py keeps its other reasons.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 LEAVES = "leaves"
 NAMED = "named"
@@ -47,10 +48,11 @@ _NAMING = re.compile(
 )
 
 
-def succession(text: str) -> str | None:
-    """NAMED where the text says a chief is named (whatever else it says), LEAVES where it only says one leaves."""
-    if _NAMING.search(text):
+def succession(text: str, kinds: Collection[str] = ()) -> str | None:
+    """NAMED where the text says a chief is named (whatever else it says), LEAVES where it only says one leaves.
+    `kinds`: the kinds of the cues its sentences hold, the cue tables' "appoint" and "leave" words in more languages."""
+    if "appoint" in kinds or _NAMING.search(text):
         return NAMED
-    if _LEAVING.search(text):
+    if "leave" in kinds or _LEAVING.search(text):
         return LEAVES
     return None
