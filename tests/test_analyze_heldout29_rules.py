@@ -3,8 +3,8 @@ then the successor named; a deal, then the authorities' probe of it; a deal with
 another), an update of one event is not; in a verb-last language an IPO or a launch named before its company is the
 company's; entering mass production is no market entry, "llega dos días después" no launch; a Chinese headline naming
 a model in Latin letters is Chinese, "dos días" Spanish, tone marks on two vowels of a word Yoruba; "pact" is a deal,
-"qué esperar" a results preview, 澄清 a denial, Thai ปรับเพิ่ม (revises up) no fine; the labelled sets are read as the
-feed parser gives their text."""
+"qué esperar" a results preview, 澄清 a denial, Thai ปรับเพิ่ม (revises up) no fine, Arabic تشيد مصنعا a plant
+built; the labelled sets are read as the feed parser gives their text."""
 
 from __future__ import annotations
 
@@ -124,6 +124,8 @@ def test_cues_heldout29_taught() -> None:
     assert kinds("zh", "诺基亚澄清：未获沃达丰网络订单") == set()
     assert ("legal", "Nokia") not in kinds("th", "Nokia ปรับเพิ่มคาดการณ์กำไรทั้งปี")
     assert ("legal", "Nokia") in kinds("th", "กสทช. สั่งปรับ Nokia 10 ล้านบาท")
+    # Arabic "تشيد مصنعا" (erects a plant: the verb, the noun's accusative) builds abroad.
+    assert ("market_entry", "Renault", "EG") in events(ANALYZER, "ar", "Renault الفرنسية تشيد مصنعا للسيارات في مصر")
 
 
 def test_labelled_items_are_read_as_the_feed_parser_gives_them(tmp_path: Path) -> None:
