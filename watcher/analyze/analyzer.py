@@ -24,6 +24,7 @@ from watcher.analyze.sentences import Cue, Event, Party, Sentence, cue_finder
 from watcher.analyze.signals import Signals, char_trigrams, shared_empty, signals
 from watcher.analyze.sounds import name_sounds, script_sounds, skeleton
 from watcher.analyze.stories import ItemFacts
+from watcher.analyze.succession import succession
 from watcher.config import EntityConfig
 from watcher.coverage.fulltext import TEASER_CHARS
 from watcher.match.fold import fold
@@ -152,6 +153,8 @@ class Analyzer:
             facts.title_names = shared_empty(title_names(item.title, facts.signals.names))
             facts.sounds = shared_empty(name_sounds(facts.signals.names, self.alias_sounds))
             facts.script_words = shared_empty(script_sounds(lead, self.alias_sounds))
+            if "leadership" in facts.event_types:
+                facts.succession = succession(lead, {cue.kind for sentence in sentences for cue in sentence.cues})
             # Its vector is made where placing it compares it with another report (StoryBook.meeting, embed_facts), of
             # the headline and the lead's first LEAD_CHARS. Not of the first sentence alone, though it tells the event
             # as often: a lead opening on a quote or a dateline made every report read alike (our own sets with a

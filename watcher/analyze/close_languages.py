@@ -25,8 +25,9 @@ _SECOND_GUESS_PAIRS = {
         "hi": frozenset({"है", "हैं", "में", "की", "के", "से", "ने", "था", "थी", "और", "गया", "किया"}),
     },
     frozenset({"es", "gl"}): {
-        "gl": frozenset({"e", "o", "os", "do", "dos", "unha", "coa", "cos", "polo", "pola", "tamén", "máis", "xa"}),
-        "es": frozenset({"y", "el", "los", "del", "una", "las", "al", "también", "más", "ya"}),
+        # Not "dos", Spanish for two: "dos días después de la renuncia" is Spanish.
+        "gl": frozenset({"e", "o", "os", "do", "unha", "coa", "cos", "polo", "pola", "tamén", "máis", "xa"}),
+        "es": frozenset({"y", "el", "los", "del", "una", "las", "al", "también", "más", "ya", "la", "su"}),
     },
 }  # fmt: skip
 _NEPALI_ENDINGS = ("लाई", "ले")

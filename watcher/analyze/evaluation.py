@@ -12,10 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from watcher.analyze.analyzer import ItemAnalysis, ItemInput
+from watcher.parse.text import visible_text
 
 
 def load_labelled(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The labelled items, their text as the analysis is given it: the feed parser and `watcher analyze` hand it
+    what a reader sees of each field (watcher.parse.text.visible_text), not a Google-News summary's markup (its link
+    and `<font color="#6f6f6f">`, read as the names "6f6f6f" and "cbmi..." that no other report shares)."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for row in rows:
+        for name in ("title", "summary", "content"):
+            if isinstance(row.get(name), str):
+                row[name] = visible_text(row[name])
+    return rows
 
 
 def item_input(row: dict[str, Any], *, keep_language: bool = True) -> ItemInput:

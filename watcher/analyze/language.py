@@ -73,6 +73,8 @@ _YORUBA_WORDS = frozenset({
     "won", "ati", "fun", "orile", "ede",
 })  # fmt: skip
 _SHORT_YORUBA = frozenset({"pe", "ki", "ti", "si", "ni"})
+# A word whose vowels carry a grave or an acute accent twice or more (decomposed: a vowel, maybe a dot below, the mark).
+_TONED_TWICE = re.compile(r"\w*[aeiouAEIOU]\u0323?[\u0300\u0301]\w*?[aeiouAEIOU]\u0323?[\u0300\u0301]\w*")
 _WORD_GAP = re.compile(r"[\s\d.,;:!?()\[\]\"'«»“”‘’।|/—–-]+")
 
 
@@ -147,6 +149,9 @@ def detect_language(text: str) -> str | None:
         found = closest(_words(sample), sample, found, second)
     if found in ("ja", "zh", "wuu", "yue") or (found and _HAN.search(sample) and not _LATIN.search(sample[:40])):
         return "zh" if _HAN.search(sample) else found
+    if len(_HAN.findall(sample)) > len(_LATIN.findall(sample)):
+        # "亿纬锂能发布628Ah储能电芯": a model's Latin letters in a Chinese headline (kana and Hangul returned above)
+        return "zh"
     return found
 
 
@@ -181,9 +186,14 @@ def _words(sample: str) -> list[str]:
 
 def _yoruba(sample: str) -> bool:
     """Yoruba, which the model mistakes for Irish or Catalan when its tone marks are written: an "ṣ", or three
-    "ẹ"/"ọ", dotted below (Igbo's "ọ" too: igbo() is asked first)."""
+    "ẹ"/"ọ", dotted below (Igbo's "ọ" too: igbo() is asked first), or two words that each mark the tone of two
+    vowels ("gòkè", "dúró", "àgbà"): Spanish, Catalan and Italian mark one vowel a word."""
     text = unicodedata.normalize("NFC", sample)
-    return _YORUBA_S.search(text) is not None or len(_YORUBA_EO.findall(text)) >= 3
+    return (
+        _YORUBA_S.search(text) is not None
+        or len(_YORUBA_EO.findall(text)) >= 3
+        or len(_TONED_TWICE.findall(unicodedata.normalize("NFD", text))) >= 2
+    )
 
 
 def item_language(declared: str | None, title: str, text: str) -> str | None:

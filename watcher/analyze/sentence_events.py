@@ -190,6 +190,9 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "to build second Brazilian plant"
     if _exports(sentence):
         made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "ships a new batch ... to Australia"
+    if _enters_a_stage(sentence, made):
+        made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "the cell enters mass production"
+    made = [(kind, cue) for kind, cue in made if not (kind == "product_launch" and _comes_after(sentence.text, cue))]
     if _supplies_a_party(sentence):
         # "to supply 300 robots to Olympus for a new plant it is building in Fukushima": the plant is the customer's.
         made = [(kind, cue) for kind, cue in made if not (kind == "market_entry" and cue.kind in ("facility", "build"))]
@@ -199,6 +202,36 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         # company whose results are the news, no plant built.
         made = [(kind, cue) for kind, cue in made if not (kind == "market_entry" and cue.kind in ("facility", "build"))]
     return made
+
+
+# What a product or a company enters that is no country: a stage of its making, talks ("the cell enters mass
+# production in the second quarter", "entra en producción en serie", "enters talks with").
+_STAGE_AFTER = re.compile(
+    r"\s+(?:(?:into|in|en|a)\s+)?(?:(?:mass|series|serial|volume|full|commercial|trial|pilot|en serie|en masa)\s+)?"
+    r"(?:production|producción|produção|operation|service|servicio|talks|negotiations|negociaciones|administration)\b"
+    r"|\s+(?:la |a )?(?:producción|produção|production)\b",
+    re.IGNORECASE,
+)
+_ENTERING = re.compile(r"ent(?:er|ra|re)", re.IGNORECASE)  # enters, entering, entra, entre (not "first service")
+# A word for arriving that, followed by "after", dates a report ("La designación llega dos días después de la
+# renuncia", "El anuncio llega 48 horas después"): the news comes after another, no product arrives.
+_ARRIVAL_WORDS = frozenset(
+    {"llega", "llegará", "llegan", "chega", "chegará", "arrive", "arrives", "arriva", "arrivera"}
+)
+_AFTER_WORDS = re.compile(r"[^.;]{0,40}?\b(?:después|tras|depois|após|after|dopo|après)\b", re.IGNORECASE)
+
+
+def _enters_a_stage(sentence: Sentence, made: list[tuple[str, Cue]]) -> bool:
+    return any(
+        kind == "market_entry"
+        and _ENTERING.match(sentence.text, cue.start) is not None
+        and _STAGE_AFTER.match(sentence.text, cue.end) is not None
+        for kind, cue in made
+    )
+
+
+def _comes_after(text: str, cue: Cue) -> bool:
+    return text[cue.start : cue.end].lower() in _ARRIVAL_WORDS and _AFTER_WORDS.match(text, cue.end) is not None
 
 
 # Characters between "appointed" and the distributor it names ("appointed Nairobi-based Savanna Distributors").

@@ -34,6 +34,7 @@ class ItemFacts:
     sounds: frozenset[str] = frozenset()  # the consonants of its Latin names (watcher.analyze.sounds)
     script_words: frozenset[str] = frozenset()  # ... and of its words in other scripts
     title_names: frozenset[str] = frozenset()  # the names of `signals` its headline gives (none in Title Case)
+    succession: str | None = None  # of a leadership report: a chief leaving or one named (succession.py)
     _types: tuple[frozenset[tuple[str, str]], frozenset[str]] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:

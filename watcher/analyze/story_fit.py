@@ -15,11 +15,14 @@ of one company reach 0.73, so the cosine alone cannot decide (docs/benchmarks.md
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from watcher.analyze.roundups import ROUNDUP
 from watcher.analyze.signals import jaccard
 from watcher.analyze.story_contradiction import VETO, other_period
 from watcher.analyze.story_facts import ItemFacts
 from watcher.analyze.story_names import other_names, other_targets, same_names_across
+from watcher.analyze.succession import LEAVES, NAMED
 
 NEUTRAL_SIMILARITY = 0.35  # two languages neither the encoder nor trigrams can compare
 NOT_NATIVE_SHIFT = 0.15  # added to a cosine where a language is not the encoder's
@@ -45,6 +48,10 @@ SEPARATE_BLOCKERS = frozenset({"review", "opinion"})  # each outlet's own: two r
 MANY_AT_ONCE = frozenset({"acquisition", "legal", "partnership", "market_entry"})
 _ENTRY_COMPANIONS = frozenset({"partnership", "acquisition", "product_launch"})  # what an entry comes with
 OTHER_TARGET = -0.3  # two takeovers whose headlines name two companies bought
+# A chief named this long or more after a report that one leaves is the sequel, not the same news (succession.py):
+# reports of one announcement of a departure and its successor come within hours of each other, a successor chosen
+# later a day or two after.
+SUCCESSION_GAP = timedelta(hours=12)
 
 
 def similarity(a: ItemFacts, b: ItemFacts) -> float:
@@ -79,6 +86,8 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         return VETO  # a briefing listing the day's news of several companies tells each story in passing (roundups.py)
     if a.blocker in SEPARATE_BLOCKERS and b.blocker in SEPARATE_BLOCKERS:
         return VETO  # two reviews of one phone are two stories, each outlet's own, however alike they read
+    if successive(a, b):
+        return VETO  # a chief leaving, then the successor named
     if "earnings" in a.event_types & b.event_types and other_period(a, b.signals.quarters, b.signals.months):
         return VETO
     score = similarity(a, b)
@@ -95,7 +104,9 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
     if a.blocker != b.blocker:
         score -= 0.3  # a review of a phone is not its launch, a denial not the report denied
     types_a, types_b = a.event_types, b.event_types
-    if types_a and types_b:
+    if types_a and types_b and (legal_sequel(a, b) or legal_sequel(b, a)):
+        score -= 0.25  # a probe of a deal, a fine on an offering: what the other report told, then the authorities
+    elif types_a and types_b:
         same = a.events & b.events and not (_entry_unnamed(a, b) or _entry_unnamed(b, a))
         score += 0.2 if same else (0.05 if _related(a, b) else -0.25)
     elif types_a or types_b:
@@ -110,9 +121,41 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         score += 0.05 if a.places & b.places else -0.15
     if a.feed and a.feed == b.feed:
         score -= 0.1
-    if other_targets(a, b):
+    if other_targets(a, b) or other_partner(a, b) or other_partner(b, a):
         score += OTHER_TARGET
     return score
+
+
+def other_partner(deal: ItemFacts, other: ItemFacts) -> bool:
+    """A deal between two tracked companies, and a deal of one of them that never names the other: two deals ("Codelco
+    awards Sandvik a ten-year contract", then "Sandvik to supply 30 rigs to the Zangezur combine")."""
+    partners = {entity for event_type, entity in deal.events if event_type == "partnership"}
+    return (
+        len(partners) > 1
+        and any(event_type == "partnership" for event_type, _entity in other.events)
+        and not partners <= other.actors
+    )
+
+
+def legal_sequel(legal: ItemFacts, other: ItemFacts) -> bool:
+    """A report of legal action against a company, the other of something else the company did and no legal action:
+    the probe, suit or fine that follows a deal, an offering or a launch ("Chile antitrust agency probes Codelco's
+    concentrate deal with Mitsui", two days after the deal). A report of the probe often names the deal too, so its
+    events are the deal's and more; the deal's report has no legal action."""
+    sued = {entity for event_type, entity in legal.events if event_type == "legal"}
+    other_types = {entity: event_type for event_type, entity in other.events}
+    return any(entity in other_types and ("legal", entity) not in other.events for entity in sued)
+
+
+def successive(a: ItemFacts, b: ItemFacts) -> bool:
+    """One report says a chief leaves and names no successor, the other, SUCCESSION_GAP or more later, that one is
+    named: two events of the company's leadership ("Sandviks vd lämnar", then "Sandvik utser ... till ny vd")."""
+    leaving, named = (a, b) if a.published <= b.published else (b, a)
+    return (
+        leaving.succession == LEAVES
+        and named.succession == NAMED
+        and named.published - leaving.published >= SUCCESSION_GAP
+    )
 
 
 def _entry_unnamed(entry: ItemFacts, other: ItemFacts) -> bool:
@@ -145,7 +188,9 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
         return False
     if a.signals.other_figures(b.signals):
         return False
-    if other_names(a, b) or other_targets(a, b):
+    if other_names(a, b) or other_targets(a, b) or successive(a, b) or legal_sequel(a, b) or legal_sequel(b, a):
+        return False
+    if other_partner(a, b) or other_partner(b, a):
         return False
     types = types_a | types_b
     if not types and not a.blocker and _unseen(a, b):

@@ -11,7 +11,16 @@ from collections.abc import Sequence
 
 from watcher.analyze.cues import SHARED_EVENTS
 from watcher.analyze.entry_country import SUBJECT_LAST_REACH
-from watcher.analyze.sentences import NOT_ACTS, POSTPOSITIONAL, VERB_FIRST, Cue, Party, Sentence, cue_language_of
+from watcher.analyze.sentences import (
+    NOT_ACTS,
+    POSTPOSITIONAL,
+    VERB_FIRST,
+    VERB_LAST,
+    Cue,
+    Party,
+    Sentence,
+    cue_language_of,
+)
 
 NOT_PARTY_REACH = 14  # characters between "following"/"après" and the entity it demotes (after it in CJK)
 # "Embraer-backed Eve"; "Volkswagen supplier ZF", "Airbus customer Wizz Air": the name qualifies another company's;
@@ -40,6 +49,9 @@ _SELLER_REACH = 25  # characters between the seller or its unit and "bought by"
 _AGENT_REACH = 12  # characters between "acquired by" and the buyer ("by the Canadian fund Brookfield" is too far)
 # Events whose subject may follow its cue anywhere: "Profit at Almarai rises", "odwołała prezesa Orlenu".
 _SUBJECT_AFTER = ("earnings", "leadership")
+# ... and, in a verb-last language, events a noun names ahead of its doer: an IPO, a launch, job cuts (not a patent:
+# "पेटेंट विवाद: ... एरिक्सन के पक्ष में", a patent dispute ruled in its favour, is no patent of its own).
+_NOUN_BEFORE_SUBJECT = ("funding", "product_launch", "layoffs")
 _DESCRIBED_WORDS = 3  # words before the word for a company that describes a headline's subject
 # A name something is bought from: a case ending or postposition on it ("CRRC-ден", "Stadler-ისგან", "CRRC'den",
 # "CRRCから", "CRRC로부터"), or a preposition just before it ("from CRRC", "у Stadler", "从中车"). Its company
@@ -124,6 +136,11 @@ def subjects_of(
         return [after[0].entity] if after else []
     if event_type in _SUBJECT_AFTER or (language or "")[:2] in VERB_FIRST:
         after = [party for party in parties if party.start >= cue.start and not _another_clause(text, cue, party)]
+        return [after[0].entity] if after else []
+    if event_type in _NOUN_BEFORE_SUBJECT and cue_language_of(language) in VERB_LAST:
+        # A verb-last language names what is done first, as a noun, and its doer after it, before the verb at the
+        # end: "जिओच्या आयपीओसाठी रिलायन्स ... दाखल" (for Jio's IPO, Reliance filed), "জিও-র আইপিও: ... জমা দিল রিলায়েন্স".
+        after = [party for party in parties if party.start >= cue.end and not _another_clause(text, cue, party)]
         return [after[0].entity] if after else []
     return []
 
