@@ -75,3 +75,12 @@ def test_a_sorted_map_answers_as_its_dict() -> None:
         assert found.get(missing) == ()
     assert SortedMap(SortedMap.pack({})).get("korea") == ()
     assert found == SortedMap(SortedMap.pack(dict(reversed(values.items()))))  # sorted: the same lines
+
+
+def test_a_sorted_map_finds_each_key_of_many_blocks() -> None:
+    values = {f"{word}{index}": [f"C{index % 7}"] for index in range(1000) for word in ("kyiv", "київ", "a")}
+    found = SortedMap(SortedMap.pack(values))
+    assert len(found.firsts) > 50  # many blocks
+    assert all(found.get(key) == tuple(kinds) for key, kinds in values.items())
+    for missing in ("kyiv", "kyiv1000", "a00", "київ-1", "b", "", "zz"):
+        assert found.get(missing) == (), missing
