@@ -41,9 +41,11 @@ def test_the_shipped_tables_are_what_the_script_builds() -> None:
     assert sorted(path.name for path in built) == sorted([tables.MARKETS, tables.CUES, tables.CUES_YAML])
     for path, (table, key) in built.items():
         assert tables.shipped(path.name, key) is not None, f"{path.name} is stale: run scripts/build_finder_tables.py"
-        # As JSON text: in its order too (a finder's rows follow the order of the cue tables and the names).
+        # As JSON text: in its order too (a finder's rows follow the order of the cue tables and the names); a packed
+        # column's buffer (watcher/match/packed.py) as its bytes in hex.
         found, expected = tables.loads(path.read_bytes()), tables.plain({"key": key, **table})
-        assert json.dumps(found, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False), (
+        as_text = {"ensure_ascii": False, "default": bytes.hex}
+        assert json.dumps(found, **as_text) == json.dumps(expected, **as_text), (
             f"{path.name} is not what the code builds now: run scripts/build_finder_tables.py"
         )
 

@@ -13,9 +13,11 @@ its story's only report (it named no tracked organisation before: a country, a p
 and may join another story.
 
 A one-pass process (`watcher poll --once`, `run --once`) analyses once and exits: it lets the Analyzer's tables
-go (the country names' and cues' automata, ~35 MB) once the texts are read, before the encoder loads (numpy, the
-model's weights and its forward pass, ~45 MB), so the two never add up. `poll --once` of 1,000 feeds, 10%
-changed, 20 matches: peak RSS ~150-160 -> ~130-140 MB (docs/benchmarks.md). The daemon keeps them for its next pass.
+go (the country names' and cues' automata and tables, ~20 MB) once the texts are read, before the encoder loads
+(numpy, the model's weights and its forward pass, ~45-55 MB), so the two never add up. `poll --once` of 1,000 feeds,
+10% changed, 20 matches: peak RSS ~150-160 -> ~130-140 MB; the tables packed into few buffers (watcher/match/
+packed.py), which go back to the system whole, ~138 -> ~127 MB, and with 500 items analysed ~153 -> ~142 MB
+(docs/benchmarks.md). The daemon keeps them for its next pass.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from typing import Any
 from watcher.analyze.hits import MarketHit, lower_written
 from watcher.analyze.inflections import INDIC_ENDINGS, is_abugida
 from watcher.match.fold import fold
+from watcher.match.packed import SortedMap
 
 # A word: letters, and the vowel signs and viramas of the Indic scripts, which \w leaves out ("दुबई", "দুবাই"), not
 # their dandas (U+0964, U+0965); Hebrew and Arabic points.
@@ -25,6 +26,7 @@ CITY_ENDING = 4  # letters a case ending may add to a city's name: "Tallinnas", 
 CITY_STEM = 5  # letters a name needs before an ending may follow it ("Rabat" does, "Kyiv" does not)
 MAX_CITY_WORDS = 4
 WORDS_REMEMBERED = 4096  # words whose city (or none) is kept (~0.5 MB)
+WHOLE = "whole"  # after a name's country: a name matched whole, with no case ending (a province's)
 
 
 @lru_cache(maxsize=4096)
@@ -47,30 +49,41 @@ class CityFinder:
     def __init__(self, table: dict[str, list[str]], whole: dict[str, list[str]] | None = None) -> None:
         """`table`: code → its cities' names; `whole`: code → names matched whole, with no case ending (states and
         provinces: "Pando" is no "Pandora", "Cauca" no "Caucasus"), unless a city has the name too."""
-        self.names: dict[str, str] = {}
-        self.unspaced: dict[str, str] = {}
+        names: dict[str, str] = {}
+        unspaced: dict[str, str] = {}
         cities = set()
         for taking_endings, source in ((True, table), (False, whole or {})):
             for code, values in source.items():
                 for value in values:
                     key = " ".join(fold(value).split())
                     if _UNSPACED.fullmatch(value.replace(" ", "")):
-                        self.unspaced.setdefault(key.replace(" ", ""), code)
-                    elif key not in self.names:
-                        self.names[key] = code
+                        unspaced.setdefault(key.replace(" ", ""), code)
+                    elif key not in names:
+                        names[key] = code
                         if taking_endings:
                             cities.add(key)
-        self.whole = frozenset(self.names.keys() - cities)
-        # The first word of each spaced name → most words a name starting with it has; the first character of each
-        # unspaced name → its names' lengths, longest first: most words and characters start none.
-        self.first_words: dict[str, int] = {}
-        for key in self.names:
+        # The first word of each spaced name → most words a name starting with it has, where more than one; the
+        # first character of each unspaced name → its names' lengths, longest first: most words and characters start
+        # none.
+        first_words: dict[str, int] = {}
+        for key in names:
             words = key.split()
-            self.first_words[words[0]] = max(self.first_words.get(words[0], 1), len(words))
+            first_words[words[0]] = max(first_words.get(words[0], 1), len(words))
         starts: dict[str, set[int]] = {}
-        for key in self.unspaced:
+        for key in unspaced:
             starts.setdefault(key[0], set()).add(len(key))
-        self.starts = {char: sorted(lengths, reverse=True) for char, lengths in starts.items()}
+        # A spaced name's country, and WHOLE after it for a name matched whole (a province's): sorted lines in one
+        # buffer (watcher/match/packed.py), not a dict and a set of ~25,000 names (~4 MB of small objects).
+        spaced = {key: [code] if key in cities else [code, WHOLE] for key, code in names.items()}
+        self._hold({"names": SortedMap.pack(spaced), "unspaced": unspaced,
+                    "first_words": {word: most for word, most in first_words.items() if most > 1},
+                    "starts": {char: sorted(lengths, reverse=True) for char, lengths in starts.items()}})  # fmt: skip
+
+    def _hold(self, parts: dict[str, Any]) -> None:
+        self.names = SortedMap(parts["names"])
+        self.unspaced: dict[str, str] = parts["unspaced"]
+        self.first_words: dict[str, int] = parts["first_words"]
+        self.starts: dict[str, list[int]] = parts["starts"]
         self._remember()
 
     def _remember(self) -> None:
@@ -80,17 +93,19 @@ class CityFinder:
 
     def parts(self) -> dict[str, Any]:
         """What the finder holds, as plain data for from_parts (watcher/analyze/tables.py ships it)."""
-        return {"names": self.names, "unspaced": self.unspaced, "first_words": self.first_words, "starts": self.starts,
-                "whole": sorted(self.whole)}  # fmt: skip
+        return {"names": self.names.lines, "unspaced": self.unspaced, "first_words": self.first_words,
+                "starts": self.starts}  # fmt: skip
 
     @classmethod
     def from_parts(cls, parts: dict[str, Any]) -> CityFinder:
         finder = cls.__new__(cls)
-        finder.names, finder.unspaced = parts["names"], parts["unspaced"]
-        finder.first_words, finder.starts = parts["first_words"], parts["starts"]
-        finder.whole = frozenset(parts["whole"])
-        finder._remember()
+        finder._hold(parts)
         return finder
+
+    def _code(self, folded: str) -> str | None:
+        """The country of a spaced name, a city's or a province's."""
+        found = self.names.get(folded)
+        return found[0] if found else None
 
     def _tokens(self, text: str) -> list[tuple[int, int, str]]:
         """The text's words; a capitalised word joined to a lower-case one by a hyphen is the first alone
@@ -101,7 +116,7 @@ class CityFinder:
             cut = 0
             if "-" in token:  # _JOINERS: most words have none
                 cut = next((join.start() for join in _JOINERS.finditer(token) if _lower_rest(token[join.end() :])), 0)
-            if cut and not lower_written(token) and _folded(token) not in self.names:
+            if cut and not lower_written(token) and self._code(_folded(token)) is None:
                 token = token[:cut]
             tokens.append((start, start + len(token), token))
         return tokens
@@ -127,7 +142,7 @@ class CityFinder:
                     gaps = zip(tokens[index : index + count], tokens[index + 1 : index + count], strict=False)
                     if any(text[a[1] : b[0]] != " " for a, b in gaps):
                         continue
-                    code = self.names.get(" ".join(word(position) for position in range(index, index + count)))
+                    code = self._code(" ".join(word(position) for position in range(index, index + count)))
                 else:
                     code = self._city_of(first)
                 if code:
@@ -158,13 +173,13 @@ class CityFinder:
         return self._word(written, _folded(written))
 
     def _word(self, written: str, folded: str) -> str | None:
-        code = self.names.get(folded)
+        code = self._code(folded)
         if code:
             return code
         for clitic in _CLITICS if folded[:1] in _CLITIC_STARTS else ():
             if folded.startswith(clitic) and len(folded) - len(clitic) >= 3:
                 rest = folded[len(clitic) :]
-                code = self.names.get(rest) or (self.names.get("ال" + rest[1:]) if clitic == "لل" else None)
+                code = self._code(rest) or (self._code("ال" + rest[1:]) if clitic == "لل" else None)
                 if code:
                     return code
         if written.isalpha() and not _UNSPACED.search(written):
@@ -191,4 +206,5 @@ class CityFinder:
 
     def _stem(self, folded: str) -> str | None:
         """The country of a city's name that may take an ending (a province's may not)."""
-        return None if folded in self.whole else self.names.get(folded)
+        found = self.names.get(folded)
+        return found[0] if found and found[1:] != (WHOLE,) else None

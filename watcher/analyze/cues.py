@@ -69,6 +69,7 @@ from typing import Any
 
 from watcher.analyze import tables as shipped_tables
 from watcher.config import EntityConfig
+from watcher.match.packed import pack
 from watcher.match.table import MatcherTable, compile_table
 
 Table = dict[str, dict[str, list[str]]]
@@ -104,7 +105,7 @@ def yaml_key() -> str:
 def table_key() -> str:
     """The key of cue_table()'s sources: cues.yaml, this module and watcher.match's folding and compiling."""
     match_modules = ("watcher.match.words", "watcher.match.chars", "watcher.match.fold", "watcher.match.table",
-                     "watcher.match.endings", "watcher.match.prefixes")  # fmt: skip
+                     "watcher.match.endings", "watcher.match.prefixes", "watcher.match.packed")  # fmt: skip
     return shipped_tables.key(
         shipped_tables.data_bytes("cues.yaml"),
         shipped_tables.code(__name__),
@@ -129,7 +130,7 @@ def cue_table() -> MatcherTable:
                 if whole:
                     # A cue's forms are listed or written with '*': no case endings (and no stems in the automaton).
                     entities.append(EntityConfig(name=f"{kind}|{language}", aliases=whole, inflect=False))
-    return compile_table(entities)
+    return pack(compile_table(entities))  # read a language at a time (select_table), the rest left in its buffers
 
 
 def arabic_forms(phrase: object, articled: bool = True) -> list[object]:

@@ -40,6 +40,7 @@ from watcher.analyze.market_sources import (
 )
 from watcher.config import EntityConfig
 from watcher.match.fold import fold
+from watcher.match.packed import SortedMap, pack
 from watcher.match.table import compile_table
 from watcher.match.words import written_unspaced
 
@@ -237,8 +238,8 @@ def market_table() -> dict[str, Any]:
             if "*" not in alias.text:
                 exact.setdefault(" ".join(fold(alias.text).split()), set()).add(entity.name)
     return {
-        "matcher": compile_table(entities),
-        "exact": {text: sorted(kinds) for text, kinds in exact.items()},
+        "matcher": pack(compile_table(entities)),
+        "exact": SortedMap.pack({text: sorted(kinds) for text, kinds in exact.items()}),
         "cities": CityFinder(city_names(), subdivision_names()).parts(),
     }
 
@@ -251,5 +252,5 @@ def table_key() -> str:
                "watcher.analyze.inflections", "watcher.analyze.markets", "watcher.analyze.companies",
                "watcher.analyze.cities", "watcher.analyze.hits",
                "watcher.match.words", "watcher.match.chars", "watcher.match.fold", "watcher.match.table",
-               "watcher.match.endings", "watcher.match.prefixes")  # fmt: skip
+               "watcher.match.endings", "watcher.match.prefixes", "watcher.match.packed")  # fmt: skip
     return shipped_tables.key(*files, *(shipped_tables.code(module) for module in modules))

@@ -21,6 +21,7 @@ from watcher.analyze.inflections import letters
 from watcher.analyze.market_table import market_table, table_key
 from watcher.match.fold import fold
 from watcher.match.matcher import Matcher
+from watcher.match.packed import SortedMap
 
 __all__ = ["MarketFinder", "MarketHit", "lower_written", "market_finder", "market_table", "table_key"]
 
@@ -52,8 +53,9 @@ class MarketFinder:
     def __init__(self, table: dict[str, Any] | None = None) -> None:
         table = table if table is not None else market_table()
         self.matcher = Matcher.from_table(table["matcher"], in_parts=True)  # an English text needs a third of it
-        # folded name or adjective as written → ("KR:name", ...): tuples, which the garbage collector leaves alone
-        self.exact = {text: tuple(kinds) for text, kinds in table["exact"].items()}
+        # folded name or adjective as written → ("KR:name", ...), looked up a few times an item: sorted lines in one
+        # buffer, not a dict of ~23,000 (~5 MB of small objects; watcher/match/packed.py)
+        self.exact = SortedMap(table["exact"])
         self.cities = CityFinder.from_parts(table["cities"])
 
     def _run_on(self, text: str, code: str) -> bool:

@@ -9,11 +9,13 @@ folding reads, and FORMAT. A finder uses its table only when that key is the key
 otherwise it builds the same thing from them, as before the tables: an edit to the names, the cues or the code
 takes effect at once, and tests/test_analyze_tables.py fails until the tables are made again.
 
-A table is plain data (dicts, lists, strings, numbers, booleans, None: exactly what JSON gives) in a pickle, each
+A table is plain data (dicts, lists, strings, numbers, booleans, None: what JSON gives, and bytes) in a pickle, each
 distinct string stored once: reading the three took ~0.1 CPU-s of `poll --once`'s analysis as JSON (4.6 MB for the
 markets, ~120,000 numbers parsed from text), about half as a pickle (docs/benchmarks.md, issue 12, session 13). Its
 reader makes nothing else: a pickle naming any class or function is refused (PlainUnpickler), so reading one runs
-no code whatever its bytes.
+no code whatever its bytes. The automata's phrases and the names looked up are packed into few buffers (FORMAT 4:
+watcher/match/packed.py): ~27 MB and ~90 ms of small objects to unpickle became ~11 MB and ~30 ms, which a one-pass
+process gives back when it lets them go (docs/benchmarks.md, "analysis-lean").
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3  # of the tables' layout: a change makes every shipped table stale
+FORMAT = 4  # of the tables' layout: a change makes every shipped table stale
 MARKETS = "markets-table.pickle"
 CUES = "cues-table.pickle"
 CUES_YAML = "cues-yaml.pickle"  # cues.yaml as read: PyYAML's import and libyaml take ~60 ms, this ~2
@@ -97,20 +99,29 @@ def write(path: Path, table: dict[str, Any], wanted: str) -> None:
 
 
 def plain(value: object) -> Any:
-    """`value` as a finder reads it: what JSON makes of it (tuples as lists, sets sorted), each distinct string one
-    object (the pickle then stores it once: ~31,000 names and ~20,000 kinds of the markets' table repeat)."""
+    """`value` as a finder reads it: what JSON makes of it (tuples as lists, sets sorted, keys strings) but bytes (a
+    packed table's buffers, watcher/match/packed.py), each distinct string one object (the pickle then stores it
+    once: ~31,000 names of the cities repeat)."""
     strings: dict[str, str] = {}
 
     def shared(item: Any) -> Any:
         if isinstance(item, str):
             return strings.setdefault(item, item)
-        if isinstance(item, list):
+        if isinstance(item, bytes):
+            return item
+        if isinstance(item, list | tuple):
             return [shared(part) for part in item]
-        if isinstance(item, dict):
-            return {shared(name): shared(part) for name, part in item.items()}
-        return item
+        if isinstance(item, set | frozenset):
+            return [shared(part) for part in sorted(item)]
+        if isinstance(item, dict):  # in its order (a finder's rows follow it), its keys strings as in JSON
+            return {shared(_json_key(name)): shared(part) for name, part in item.items()}
+        return item if item is None or type(item) in (bool, int, float) else json.loads(json.dumps(item))
 
-    return shared(json.loads(json.dumps(value, ensure_ascii=False)))  # in its order: a finder's rows follow it
+    return shared(value)
+
+
+def _json_key(name: object) -> str:
+    return name if isinstance(name, str) else json.dumps(name)
 
 
 def dumps(value: object) -> bytes:

@@ -13,6 +13,8 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 
 from watcher.match.endings import UNDETERMINED, Endings, endings_for
 from watcher.match.fold import _fold_text, _FoldedText, fold
+from watcher.match.packed import columns as packed_columns
+from watcher.match.packed import is_packed, numbers
 from watcher.match.prefixes import Prefixes, prefixes_for, reads_as_word
 from watcher.match.results import EntityMatch, Hit, _drop_contained
 from watcher.match.table import _EXCLUDE, _REQUIRE, COLUMNS, MatcherTable, _Pattern, _pattern, compile_table
@@ -53,11 +55,17 @@ class _Parts:
     twice, so only for a table made once per process (bench/match's 10,000 aliases over texts of many scripts, in
     parts by script with a step of Python's for each hit: ~28,600 -> ~17,000 items/s)."""
 
-    def __init__(self, keys: Sequence[str]) -> None:
-        self.members: tuple[list[int], list[int]] = ([], [])  # the indexes of the keys of each part
-        for index, key in enumerate(keys):
-            self.members[not key[0].isascii()].append(index)
-        firsts = sorted({keys[index][0] for index in self.members[1]})
+    def __init__(self, keys: Sequence[str], packed: MatcherTable | None = None) -> None:
+        # The indexes of the keys of each part (a packed table's, worked out when it was packed).
+        self.members: tuple[Sequence[int], Sequence[int]]
+        if packed is not None:
+            self.members = (numbers(packed["parts"][0]), numbers(packed["parts"][1]))
+            firsts = list(packed["second_firsts"])
+        else:
+            self.members = ([], [])
+            for index, key in enumerate(keys):
+                self.members[not key[0].isascii()].append(index)  # type: ignore[attr-defined]
+            firsts = sorted({keys[index][0] for index in self.members[1]})
         # A letter that starts a key of the second part (a class of a regular expression: searched in C).
         self.second = re.compile(f"[{''.join(map(re.escape, firsts))}]") if firsts else None
         self.automata: list[AhoCorasick | None] = [None, None]
@@ -89,7 +97,7 @@ class Matcher:
     are kept)."""
 
     entities: tuple[str, ...]
-    columns: dict[str, list[Any]]  # the table's COLUMNS and key_starts, read as keys are found
+    columns: dict[str, Sequence[Any]]  # the table's COLUMNS and key_starts, read as keys are found
     automaton: AhoCorasick | None
     has_require: frozenset[int] = field(default_factory=frozenset)
     made: list[tuple[_Pattern, ...] | None] = field(default_factory=list, repr=False)  # each key's patterns, once found
@@ -105,19 +113,21 @@ class Matcher:
     def from_table(cls, table: MatcherTable, in_parts: bool = False) -> Matcher:
         """The Matcher compile_table's table describes: Matcher.build's, whether the table was made now or shipped.
         With `in_parts`, its automaton made in parts as texts need them (_Parts)."""
-        keys = table["keys"]
-        parts = _Parts(keys) if in_parts and keys else None
+        packed = is_packed(table)
+        columns = packed_columns(table) if packed else {name: table[name] for name in (*COLUMNS, "keys", "key_starts")}
+        keys = columns.pop("keys")
+        parts = _Parts(keys, table if packed else None) if in_parts and len(keys) else None
         # Standard match kind: every occurrence of every key, overlapping ones included.
-        automaton = AhoCorasick(keys, matchkind=MatchKind.Standard) if keys and parts is None else None
+        automaton = AhoCorasick(list(keys), matchkind=MatchKind.Standard) if len(keys) and parts is None else None
         return cls(
             entities=tuple(table["entities"]),
-            columns={name: table[name] for name in (*COLUMNS, "key_starts")},
+            columns=columns,
             automaton=automaton,
             has_require=frozenset(table["has_require"]),
             made=[None] * len(keys),
             parts=parts,
-            inflects=any(inflect is not None for inflect in table["inflect"]),
-            joins=any(head is not None for head in table["head"]),
+            inflects=table["inflects"] if packed else any(inflect is not None for inflect in table["inflect"]),
+            joins=table["joins"] if packed else any(head is not None for head in table["head"]),
         )
 
     def patterns(self, key: int) -> tuple[_Pattern, ...]:

@@ -90,6 +90,9 @@ def select_table(table: MatcherTable, entities: Iterable[int]) -> MatcherTable:
     """`table` with the phrases of `entities` (indexes into its entities) only. Its Matcher finds what the whole
     table's finds of them, in the same order and by the same indexes (the other entities are kept, unused): every
     occurrence of every key is found, whichever other keys an automaton holds."""
+    from watcher.match.packed import columns, is_packed  # it reads this module's COLUMNS
+
+    table = {**table, **columns(table)} if is_packed(table) else table  # a packed table's values, read in place
     wanted = frozenset(entities)
     rows = [row for row, owner in enumerate(table["entity"]) if owner in wanted]
     key_of = [bisect_right(table["key_starts"], row) - 1 for row in rows]  # rows ascend: their keys too
