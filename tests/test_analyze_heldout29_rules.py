@@ -50,6 +50,9 @@ def test_a_departure_told_with_its_successor_is_one_side() -> None:
     # Recalling the departure, the report of the appointment is the appointment.
     assert succession("Board names new chief two days after predecessor resigned") == NAMED
     assert succession("Orlen reports results") is None
+    # Spanish and Portuguese "designa" is an appointment; English "design" is a post's name, not one.
+    assert succession("Acme's chief design officer steps down") == LEAVES
+    assert succession("Acme designa a Ana López consejera delegada") == NAMED
     # The cue tables' words of leaving count too, in their languages.
     assert succession("Le PDG quittera ses fonctions", {"leave"}) == LEAVES
 

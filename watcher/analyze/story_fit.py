@@ -143,8 +143,8 @@ def legal_sequel(legal: ItemFacts, other: ItemFacts) -> bool:
     concentrate deal with Mitsui", two days after the deal). A report of the probe often names the deal too, so its
     events are the deal's and more; the deal's report has no legal action."""
     sued = {entity for event_type, entity in legal.events if event_type == "legal"}
-    other_types = {entity: event_type for event_type, entity in other.events}
-    return any(entity in other_types and ("legal", entity) not in other.events for entity in sued)
+    acting = {entity for _event_type, entity in other.events}
+    return any(entity in acting and ("legal", entity) not in other.events for entity in sued)
 
 
 def successive(a: ItemFacts, b: ItemFacts) -> bool:

@@ -34,7 +34,7 @@ _NAMING = re.compile(
     r"|to replace|taps\b|picks\b|hires\b|poach|takes (?:the helm|over)|promot"
     r"|ernenn|ernannt|beruft|berufen|neuer? (?:chef|ceo|vorstand)"
     r"|nomm|succède|remplac|nouveau (?:pdg|patron|directeur|président)|nouvelle (?:pdg|directrice|présidente)"
-    r"|nombr|design|nuev[oa] (?:president|director|consejer|ceo|gerente)"
+    r"|nombr|designa|designó|designou|nuev[oa] (?:president|director|consejer|ceo|gerente)"
     r"|nomei|nomead|nov[oa] (?:president|diretor|ceo)|nomin|nuov[oa] (?:president|amministratore|ceo)"
     r"|benoem|nieuwe (?:ceo|topman|voorzitter|baas)"
     r"|utser|utsedd|ny (?:vd|sjef|konsernsjef|ceo|direktør|administrerende|ordförande|styreleder)"
