@@ -140,7 +140,8 @@ def _cached_class(name: str, mixins: tuple[str, ...], fields: tuple[str, ...]) -
         bases: list[type] = []
         for mixin in mixins:
             found = getattr(shared, mixin, None)
-            if not (isinstance(found, type) and found.__module__ == shared.__name__):
+            # shared.py's mixins, by their names' ending: not its other classes (Route), nor what it imports.
+            if not (isinstance(found, type) and found.__module__ == shared.__name__ and mixin.endswith("Methods")):
                 raise pickle.UnpicklingError(f"not a config mixin: {mixin}")
             bases.append(found)
         made = type(name, (*bases, CachedModel), {"_fields": fields, "__module__": __name__, "__qualname__": name})

@@ -41,6 +41,7 @@ class Route:
     subject: str
 
 
+# A mixin's name ends with "Methods" (the cache makes no other class of this module a base of its copies).
 # The mixins read their block's settings as attributes (`self.state_dir`): declared by the models, not here.
 Self = Any
 
