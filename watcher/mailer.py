@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # smtplib, ssl and the email package (~0.05 CPU-s) imported w
     import smtplib
     from email.message import EmailMessage
 
-    from pydantic import SecretStr
+    from watcher.config.shared import Secret
 
 
 class Mailer(Protocol):
@@ -37,7 +37,7 @@ class SmtpMailer:
     port: int = 587
     security: str = "starttls"  # starttls | ssl | none
     username: str | None = None
-    password: SecretStr | None = None
+    password: Secret | None = None
     timeout: float = 30.0
 
     @property

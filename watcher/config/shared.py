@@ -20,8 +20,6 @@ from watcher.errors import ConfigError
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from pydantic import SecretStr
-
 DEFAULT_CONFIG_NAME = "config.yaml"
 CONFIG_ENV = "WATCHER_CONFIG"
 
@@ -114,26 +112,45 @@ class DigestMethods:
 class SmtpMethods:
     """SmtpConfig's (digest.py)."""
 
-    def password(self: Self, base_dir: Path) -> SecretStr | None:
+    def password(self: Self, base_dir: Path) -> Secret | None:
         """The SMTP password from the environment or the credentials file, never from config.yaml."""
         if self.password_env:
             value = os.environ.get(self.password_env)
             if value is None:
                 raise ConfigError(f"smtp.password_env: environment variable {self.password_env} is not set")
-            return _secret(value)
+            return Secret(value)
         if self.password_file:
             path = resolve(base_dir, self.password_file)
             try:
-                return _secret(path.read_text(encoding="utf-8").rstrip("\r\n"))
+                return Secret(path.read_text(encoding="utf-8").rstrip("\r\n"))
             except OSError as exc:
                 raise ConfigError(f"smtp.password_file: cannot read {path}: {exc.strerror}") from None
         return None
 
 
-def _secret(value: str) -> SecretStr:
-    from pydantic import SecretStr  # only where a password is set: pydantic's import is ~0.1 CPU-s of a start
+class Secret:
+    """A password, kept out of reprs and logs as pydantic's SecretStr keeps it (without importing pydantic for it at
+    every start that mails through a server with a password)."""
 
-    return SecretStr(value)
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __str__(self) -> str:
+        return "**********"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
 
 
 class EngineMethods:
