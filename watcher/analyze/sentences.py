@@ -29,7 +29,7 @@ VERB_FIRST = ("ar", "ga", "cy")
 # Languages that put the verb last: the country entered comes just before it ("태국 진출", "タイに上陸").
 VERB_LAST = (
     "ko", "ja", "tr", "hi", "bn", "fa", "ur", "az", "ka", "hy", "kk", "uz", "ky", "tk", "ta", "te", "kn", "ml", "mr",
-    "ne", "si", "pa", "gu", "am",
+    "ne", "si", "pa", "gu", "am", "my",
 )  # fmt: skip
 # Cues that say what a sentence is about, not what its subject does.
 NOT_ACTS = frozenset(

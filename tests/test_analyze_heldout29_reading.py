@@ -1,0 +1,56 @@
+"""Rules heldout29's second reading taught, each on sentences of its own: two rumours (or two denials) of one company
+are most often one report the market talks of; CLDR's bracketed names ("เมียนมา (พม่า)") are names without the
+aside; a distributor's own country is not the one it sells in; Burmese "start selling in <country>" enters it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.analyze_events import analyzer_of, events
+from watcher.analyze import ItemFacts, ItemInput, analyze_items
+from watcher.analyze.story_fit import SAME_TELLING, fit
+
+ANALYZER = analyzer_of(["Nokia", "Vodacom", "Orlen"])
+MONDAY = datetime.now(UTC).replace(microsecond=0) - timedelta(days=6)
+
+
+def facts(key: str, hours: int, title: str, summary: str = "", language: str = "en") -> ItemFacts:
+    """What story grouping knows of an item published `hours` after Monday, from a feed of its own."""
+    item = ItemInput(key, title, summary, published=MONDAY + timedelta(hours=hours), feed=key, language=language)
+    (result,) = analyze_items(ANALYZER, [item])
+    return result.facts
+
+
+def test_two_rumours_of_one_company_pull_together() -> None:
+    said = facts("said", 0, "Nokia is said to weigh bid for Chilean fibre operator", "No decision has been made.")
+    again = facts("again", 9, "Nokia reportedly eyes offer for Chilean network firm", "Nokia declined to comment.")
+    assert said.blocker == again.blocker == "rumour"
+    plain = fit(replace(said, blocker=None), replace(again, blocker=None))
+    assert fit(said, again) == pytest.approx(plain + SAME_TELLING)
+    # A rumour and a denial are two tellings: no pull, the penalty of two kinds of report.
+    denied = facts("denied", 12, "Nokia denies report it plans Chilean takeover")
+    assert denied.blocker == "denial"
+    assert fit(said, denied) < fit(replace(said, blocker=None), replace(denied, blocker=None))
+
+
+def test_a_bracketed_cldr_name_is_a_name_without_its_aside() -> None:
+    find = ANALYZER.markets.find
+    assert [hit.code for hit in find("ขยายตลาดเมียนมา")] == ["MM"]  # CLDR: "เมียนมา (พม่า)"
+    assert [hit.code for hit in find("навлиза в Мианмар")] == ["MM"]  # CLDR: "Мианмар (Бирма)"
+
+
+def test_a_distributors_country_is_not_the_one_it_sells_in() -> None:
+    # Thai: appoints a Vietnamese distributor, pushes into Laos.
+    assert ("market_entry", "Nokia", "LA") in events(ANALYZER, "th", "Nokia ตั้งผู้จัดจำหน่ายเวียดนาม บุกลาว")
+    assert ("market_entry", "Nokia", "VN") not in events(ANALYZER, "th", "Nokia ตั้งผู้จัดจำหน่ายเวียดนาม บุกลาว")
+    deal = "Nokia signs distribution deal with Kenya's Savanna Ltd to sell its phones in Uganda"
+    found = events(ANALYZER, "en", deal)
+    assert ("market_entry", "Nokia", "UG") in found and ("market_entry", "Nokia", "KE") not in found
+
+
+def test_burmese_selling_that_starts_in_a_country_enters_it() -> None:
+    # "Nokia phones will start selling in Thailand"; the country before the verb, as Burmese puts it.
+    assert ("market_entry", "Nokia", "TH") in events(ANALYZER, "my", "Nokia ဖုန်းများ ထိုင်းနိုင်ငံတွင် စတင်ရောင်းချမည်")
