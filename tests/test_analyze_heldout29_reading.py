@@ -54,3 +54,20 @@ def test_a_distributors_country_is_not_the_one_it_sells_in() -> None:
 def test_burmese_selling_that_starts_in_a_country_enters_it() -> None:
     # "Nokia phones will start selling in Thailand"; the country before the verb, as Burmese puts it.
     assert ("market_entry", "Nokia", "TH") in events(ANALYZER, "my", "Nokia ဖုန်းများ ထိုင်းနိုင်ငံတွင် စတင်ရောင်းချမည်")
+
+
+def test_a_process_patented_is_no_lawsuit() -> None:
+    # Portuguese "processo" is a lawsuit and a process: after "patente ... para" it is what the patent is for.
+    found = events(ANALYZER, "pt", "Nokia obtém patente na Índia para processo de fabricação de antenas")
+    assert ("patent", "Nokia", None) in found and ("legal", "Nokia", None) not in found
+    assert ("legal", "Nokia", None) in events(ANALYZER, "pt", "Nokia abre processo de patente contra a Vivo")
+
+
+def test_a_new_chief_alone_in_a_sentence_is_an_appointment() -> None:
+    assert ("leadership", "Orlen", None) in events(ANALYZER, "en", "Orlen shareholders approve new managing director")
+    assert ("leadership", "Orlen", None) in events(ANALYZER, "id", "RUPS Orlen angkat Direktur Utama baru")
+    # Beside another event the new chief is the one acting, no appointment.
+    assert ("leadership", "Nokia", None) not in events(
+        ANALYZER, "en", "Nokia to cut 2,000 jobs as new CEO reshapes the group"
+    )
+    assert ("leadership", "Orlen", None) in events(ANALYZER, "en", "Orlen confirms interim head as group CEO")

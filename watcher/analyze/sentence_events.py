@@ -176,7 +176,14 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
     if _launched_there(sentence, kinds, events):
         events.pop("market_entry")  # "unveiled X ..., with launches in the UK, the US and South Korea"
 
+    if "legal" in events and _patented_only(sentence):
+        events.pop("legal")  # "obtém patente ... para processo de nixtamalização": the process patented, no lawsuit
     made = resolve(sentence, kinds, events, figure)
+    if not made:
+        # Alone: beside another event the new chief is the one who acts ("cuts 6,000 jobs as new CEO deepens ...").
+        named = _new_in_role(sentence)
+        if named is not None:
+            made = [("leadership", named)]  # "approve new president director", "angkat Presiden Direktur baru"
     if "labour" in kinds:
         made = [(kind, cue) for kind, cue in made if kind != "partnership"]  # "l'accordo con i sindacati": no deal
     if "settlement_date" in kinds:
@@ -326,3 +333,37 @@ def _numbered_another(sentence: Sentence) -> bool:
     ]  # fmt: skip
     numbered = [cue for cue in sentence.cues if cue.kind == "another"] + numeric_ordinals(sentence.text)
     return any(ordinal_near(sentence.text, another, site) for another in numbered for site in sites)
+
+
+# What a patent is for, between it and a legal word that is its object: "patente nos EUA para processo de ...", "patente
+# de um processo" (Portuguese "processo" is a lawsuit and a process), "brevet pour un procédé". A lawsuit over a patent
+# names it with no preposition between ("patent lawsuit", "processo de patente" comes before it).
+_PATENTED = re.compile(
+    r"[^.;:!?,]{0,24}?\b(?:for|of|on|para|de|do|da|pour|für|per|por|sobre)\s+(?:(?:a|an|the|um|uma|un|une|el|la|le|o|"
+    r"seu|sua|its|einen?)\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _patented_only(sentence: Sentence) -> bool:
+    """Every legal word of the sentence is what a patent before it is for."""
+    patents = [cue for cue in sentence.cues if cue.kind == "patent"]
+    legal = [cue for cue in sentence.cues if cue.kind == "legal"]
+    text = sentence.text
+    return bool(patents) and all(
+        any(patent.end <= cue.start and _PATENTED.fullmatch(text[patent.end : cue.start]) for patent in patents)
+        for cue in legal
+    )
+
+
+def _new_in_role(sentence: Sentence) -> Cue | None:
+    """A post with "new" beside it, before or after as the language puts its adjectives: "new president director",
+    "Presiden Direktur baru", "nuevo director general". The tables' "new" words are the build kind's ("new plant");
+    a building verb is never written beside a post."""
+    for role in (cue for cue in sentence.cues if cue.kind == "role"):
+        for new in (cue for cue in sentence.cues if cue.kind == "build"):
+            first, last = (new, role) if new.end <= role.start else (role, new)
+            between = sentence.text[first.end : last.start]
+            if first.end <= last.start and between.strip() == "" and len(between) <= 2:
+                return Cue("leadership", min(new.start, role.start), max(new.end, role.end))
+    return None
