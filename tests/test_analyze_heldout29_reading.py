@@ -1,6 +1,8 @@
 """Rules heldout29's second reading taught, each on sentences of its own: two rumours (or two denials) of one company
 are most often one report the market talks of; CLDR's bracketed names ("เมียนมา (พม่า)") are names without the
-aside; a distributor's own country is not the one it sells in; Burmese "start selling in <country>" enters it."""
+aside; a distributor's own country is not the one it sells in; Burmese "start selling in <country>" enters it; a
+process patented is no lawsuit; a new chief alone in a sentence is an appointment; names behind a prefix
+("nge-WhatsApp"), Vietnamese one-syllable country names after a preposition, sums in naira and trillions."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import pytest
 
 from tests.analyze_events import analyzer_of, events
 from watcher.analyze import ItemFacts, ItemInput, analyze_items
+from watcher.analyze.amounts import scaled_amounts
+from watcher.analyze.signals import names
 from watcher.analyze.story_fit import SAME_TELLING, fit
 
 ANALYZER = analyzer_of(["Nokia", "Vodacom", "Orlen"])
@@ -71,3 +75,31 @@ def test_a_new_chief_alone_in_a_sentence_is_an_appointment() -> None:
         ANALYZER, "en", "Nokia to cut 2,000 jobs as new CEO reshapes the group"
     )
     assert ("leadership", "Orlen", None) in events(ANALYZER, "en", "Orlen confirms interim head as group CEO")
+
+
+def test_a_name_behind_a_prefix_is_the_name() -> None:
+    # Zulu and Xhosa noun-class prefixes, an Arabic article: the name the other languages write alone.
+    assert {"instagram", "nokia"} <= names("UNokia wethula isevisi nge-Instagram e-Kenya, ku-Nokia")
+    assert "jaber" in names("the al-Jaber family")
+    assert "commerce" not in names("the e-commerce boom")  # a lower-case word behind it is no name
+
+
+def test_a_word_that_makes_a_city_another_place_is_no_case_ending() -> None:
+    find = ANALYZER.markets.find
+    assert [hit.code for hit in find("a coal mine in Queensland")] == []  # not Queens (New York)
+    assert [hit.code for hit in find("opened an office in Tallinnas")] == ["EE"]  # an Estonian case ending
+
+
+def test_vietnamese_short_country_names_after_a_preposition() -> None:
+    find = ANALYZER.markets.find
+    assert [hit.code for hit in find("Nokia bán mảng mạng tại Úc")] == ["AU"]
+    assert [hit.code for hit in find("xuất khẩu sang Mỹ")] == ["US"]
+    assert [hit.code for hit in find("ở anh ấy")] == []  # lower case: a pronoun, no country
+    assert ("acquisition", "Orlen", None) in events(ANALYZER, "vi", "Orlen bán cổ phần nhà máy lọc dầu tại Séc")
+
+
+def test_sums_in_trillions_and_in_naira() -> None:
+    assert scaled_amounts("Vodacom posts N2.4trn revenue") == {"2.4E+12"}
+    assert scaled_amounts("Riba ta haura tiriliyan") == set()  # a scale word with no number is no amount
+    assert scaled_amounts("Èrè Vodacom gòkè sí N2.4 tiriliọnu") == {"2.4E+12"}
+    assert scaled_amounts("KSh 12bn bond") == {"1.2E+10"}

@@ -48,7 +48,8 @@ _SCALES: dict[int, str] = {
     8: r"亿|億|억",
     9: r"billions?|bn|bln|mil+i?ard\w*|miliar\w*|miljard\w*|milyar\w*|milliárd\w*|mrd|mld|mia|bilhão|bilhões|bilioni|"
     r"bilion|млрд\w*|миллиард\w*|мільярд\w*|милијард\w*|tỷ|tỉ|מיליארד|مليار\w*|ميليار\w*|میلیارد|ارب|δισ\w*|十亿",
-    12: r"trillions?|tn|трлн\w*|triliun|trilioni|兆|조",
+    # "trn": the Nigerian and British press ("N1.2trn"); Hausa "tiriliyan", Yoruba "tiriliọnu".
+    12: r"trillions?|tn|trn|трлн\w*|triliun|trilioni|tiriliyan|tiriliọn\w*|tirilion\w*|兆|조",
 }
 _BILLION_IS_TRILLION = frozenset({"de", "fr", "nl", "es", "it", "pt", "pl", "sv", "da", "no", "nb", "fi", "cs", "sk",
                                   "hu", "ro", "hr", "sr", "sl", "ca", "et", "lt", "lv"})  # fmt: skip
@@ -74,7 +75,10 @@ _AMOUNT = re.compile(
     rf"(?:\s+de(?=\s)|-(?=[^\W\d_]))?(?:{_ONE_SCALE.pattern})+",
     re.IGNORECASE,
 )
-_CURRENCY_BEFORE = re.compile(r"(?:^|[^a-z])(?:rs|rm|r|us|usd|eur|inr|hk|nt|rmb|sar|aed|zar|idr|php|kes|ngn)\s?$", re.I)
+# "N1.2trn": Nigerian papers write the naira's sign (₦) as N; "KSh", "GH₵" for shillings and cedis.
+_CURRENCY_BEFORE = re.compile(
+    r"(?:^|[^a-z])(?:rs|rm|r|us|usd|eur|inr|hk|nt|rmb|sar|aed|zar|idr|php|kes|ngn|n|ksh|gh|egp)\s?$", re.I
+)
 # "€32m", "$45m", "$10b", "R1.2b": one letter is a scale only right after a sum of money.
 _MONEY = re.compile(rf"(?P<number>\d{_FIRST}\d*(?:[.,]\d+)?)(?P<unit>[mbk])\b", re.I)
 _MONEY_BEFORE = re.compile(r"(?:[$€£¥₹₩₽]|(?<![a-z])(?:rs|rm|r|us\$|usd|eur))\s?$", re.I)
