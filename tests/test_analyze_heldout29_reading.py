@@ -2,7 +2,8 @@
 are most often one report the market talks of; CLDR's bracketed names ("เมียนมา (พม่า)") are names without the
 aside; a distributor's own country is not the one it sells in; Burmese "start selling in <country>" enters it; a
 process patented is no lawsuit; a new chief alone in a sentence is an appointment; names behind a prefix
-("nge-WhatsApp"), Vietnamese one-syllable country names after a preposition, sums in naira and trillions."""
+("nge-WhatsApp"), Vietnamese one-syllable country names after a preposition, sums in naira and trillions; an
+authority halting an offering is legal action, and a report telling neither does not bridge the two."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.analyze_events import analyzer_of, events
-from watcher.analyze import ItemFacts, ItemInput, analyze_items
+from watcher.analyze import ItemFacts, ItemInput, analyze_items, stories
 from watcher.analyze.amounts import scaled_amounts
 from watcher.analyze.signals import names
 from watcher.analyze.story_fit import SAME_TELLING, fit
@@ -103,3 +104,29 @@ def test_sums_in_trillions_and_in_naira() -> None:
     assert scaled_amounts("Riba ta haura tiriliyan") == set()  # a scale word with no number is no amount
     assert scaled_amounts("Èrè Vodacom gòkè sí N2.4 tiriliọnu") == {"2.4E+12"}
     assert scaled_amounts("KSh 12bn bond") == {"1.2E+10"}
+
+
+def test_an_offering_halted_by_an_authority_is_legal_action() -> None:
+    found = events(ANALYZER, "en", "SEC suspends Vodacom rights issue over disclosure lapses")
+    assert ("legal", "Vodacom", None) in found and ("funding", "Vodacom", None) not in found
+    assert ("legal", "Orlen", None) in events(ANALYZER, "es", "La CNMV suspende la ampliación de capital de Orlen")
+    # The company halting its own offering: no authority's act.
+    assert ("legal", "Vodacom", None) not in events(ANALYZER, "en", "Vodacom halts rights issue amid market turmoil")
+
+
+def test_a_report_telling_neither_does_not_bridge_an_offering_and_its_halt(monkeypatch: pytest.MonkeyPatch) -> None:
+    offering = facts("offering", 0, "Vodacom launches rights issue", "Shareholders can buy one new share for five.")
+    plain = replace(facts("plain", 3, "Vodacom rights issue: the details"), events=frozenset())
+    halted = facts("halted", 48, "SEC suspends Vodacom rights issue over disclosure lapses")
+    assert ("funding", "Vodacom") in offering.events and ("legal", "Vodacom") in halted.events
+    # The report that tells neither reads like the suspension; the offering's report does not.
+    fits = {("halted", "plain"): 0.8, ("halted", "offering"): 0.2, ("plain", "offering"): 0.8}
+    monkeypatch.setattr(stories, "fit", lambda item, member: fits.get((item.key, member.key), 0.0))
+    monkeypatch.setattr(stories, "agree", lambda item, member: False)
+    book = stories.StoryBook()
+    assert book.place(offering).key == book.place(plain).key == "offering"
+    assert book.place(halted).key == "halted"
+    # Told as no legal action, the same report joins.
+    again = replace(halted, key="again", events=frozenset({("funding", "Vodacom")}))
+    fits[("again", "plain")] = 0.8
+    assert book.place(again).key == "offering"

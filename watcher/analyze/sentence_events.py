@@ -204,6 +204,7 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         # "to supply 300 robots to Olympus for a new plant it is building in Fukushima": the plant is the customer's.
         made = [(kind, cue) for kind, cue in made if not (kind == "market_entry" and cue.kind in ("facility", "build"))]
     made = _distributor_appointed(sentence, made)
+    made = _offering_halted(sentence, made)
     if any(kind == "earnings" for kind, _cue in made):
         # "The maker, investor in a plant complex in Quang Ninh, reported a net loss": a plant that describes the
         # company whose results are the news, no plant built.
@@ -367,3 +368,20 @@ def _new_in_role(sentence: Sentence) -> Cue | None:
             if first.end <= last.start and between.strip() == "" and len(between) <= 2:
                 return Cue("leadership", min(new.start, role.start), max(new.end, role.end))
     return None
+
+
+_HALT_REACH = 60  # characters between an authority's halting verb and the offering it halts, the company between
+
+
+def _offering_halted(sentence: Sentence, made: list[tuple[str, Cue]]) -> list[tuple[str, Cue]]:
+    """An offering stopped by someone else: a halting verb, the company after it, its offering after that ("SEC
+    suspends Acme Holdings rights issue", "la CNMV suspende la ampliación de capital de Acme"): legal action."""
+    funding = next((cue for kind, cue in made if kind == "funding"), None)
+    if funding is None:
+        return made
+    for halt in (cue for cue in sentence.cues if cue.kind == "halt"):
+        named = any(halt.end <= party.start and party.end <= funding.end + _HALT_REACH for party in sentence.parties)
+        if 0 <= funding.start - halt.end <= _HALT_REACH and named:
+            kept = [(kind, cue) for kind, cue in made if kind != "funding"]
+            return sorted([*kept, ("legal", halt)], key=lambda pair: pair[1].start)
+    return made

@@ -54,6 +54,7 @@ SAME_TELLING = 0.1
 MANY_AT_ONCE = frozenset({"acquisition", "legal", "partnership", "market_entry"})
 _ENTRY_COMPANIONS = frozenset({"partnership", "acquisition", "product_launch"})  # what an entry comes with
 OTHER_TARGET = -0.3  # two takeovers whose headlines name two companies bought
+SEQUEL = -0.25  # legal action against what the other report told (legal_sequel), to a pair or a whole story
 # A chief named this long or more after a report that one leaves is the sequel, not the same news (succession.py):
 # reports of one announcement of a departure and its successor come within hours of each other, a successor chosen
 # later a day or two after.
@@ -111,7 +112,7 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         score -= 0.3  # a review of a phone is not its launch, a denial not the report denied
     types_a, types_b = a.event_types, b.event_types
     if types_a and types_b and (legal_sequel(a, b) or legal_sequel(b, a)):
-        score -= 0.25  # a probe of a deal, a fine on an offering: what the other report told, then the authorities
+        score += SEQUEL  # a probe of a deal, a fine on an offering: what the other report told, then the authorities
     elif types_a and types_b:
         same = a.events & b.events and not (_entry_unnamed(a, b) or _entry_unnamed(b, a))
         score += 0.2 if same else (0.05 if _related(a, b) else -0.25)
