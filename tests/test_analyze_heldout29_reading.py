@@ -130,3 +130,15 @@ def test_a_report_telling_neither_does_not_bridge_an_offering_and_its_halt(monke
     again = replace(halted, key="again", events=frozenset({("funding", "Vodacom")}))
     fits[("again", "plain")] = 0.8
     assert book.place(again).key == "offering"
+
+
+def test_swahili_and_hausa_write_the_scale_before_the_number() -> None:
+    assert scaled_amounts("Vodacom yapata faida ya shilingi bilioni 12") == {"1.2E+10"}
+    assert scaled_amounts("Ribar Vodacom ta haura Naira biliyan 350") == {"3.5E+11"}
+    assert scaled_amounts("to the million 5G users") == set()  # English: no scale before a number
+
+
+def test_a_gujarati_plant_abroad_and_the_company_home() -> None:
+    # "Nokia will set up a plant in Vietnam"; "Finnish company Nokia ... plant": Finland is its home, no entry.
+    assert ("market_entry", "Nokia", "VN") in events(ANALYZER, "gu", "Nokia વિયેતનામમાં પ્લાન્ટ સ્થાપશે")
+    assert events(ANALYZER, "gu", "ફિનિશ કંપની Nokia નવો પ્લાન્ટ સ્થાપશે") == set()
