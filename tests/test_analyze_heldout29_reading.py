@@ -3,7 +3,8 @@ are most often one report the market talks of; CLDR's bracketed names ("เม�
 aside; a distributor's own country is not the one it sells in; Burmese "start selling in <country>" enters it; a
 process patented is no lawsuit; a new chief alone in a sentence is an appointment; names behind a prefix
 ("nge-WhatsApp"), Vietnamese one-syllable country names after a preposition, sums in naira and trillions; an
-authority halting an offering is legal action, and a report telling neither does not bridge the two."""
+authority halting an offering is legal action, and a report telling neither does not bridge the two; Hausa, Wolof,
+Zulu and Xhosa headlines by their words; Gujarati plants."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from tests.analyze_events import analyzer_of, events
 from watcher.analyze import ItemFacts, ItemInput, analyze_items, stories
 from watcher.analyze.amounts import scaled_amounts
+from watcher.analyze.language import detect_language
 from watcher.analyze.signals import names
 from watcher.analyze.story_fit import SAME_TELLING, fit
 
@@ -142,3 +144,13 @@ def test_a_gujarati_plant_abroad_and_the_company_home() -> None:
     # "Nokia will set up a plant in Vietnam"; "Finnish company Nokia ... plant": Finland is its home, no entry.
     assert ("market_entry", "Nokia", "VN") in events(ANALYZER, "gu", "Nokia વિયેતનામમાં પ્લાન્ટ સ્થાપશે")
     assert events(ANALYZER, "gu", "ફિનિશ કંપની Nokia નવો પ્લાન્ટ સ્થાપશે") == set()
+
+
+def test_headlines_in_languages_the_model_does_not_know() -> None:
+    # Hausa: profit exceeded ... in nine months; Wolof: opens a bank in Dakar; Zulu and Xhosa behind a prefixed name,
+    # which makes the model say English.
+    assert detect_language("Ribar Vodacom ta haura Naira biliyan 90 a wata shida") == "ha"
+    assert detect_language("Vodacom dafay ubbi banque ci Ndakaaru") == "wo"
+    assert detect_language("I-Vodacom yethula ukubhanga nge-Instagram") == "zu"
+    assert detect_language("I-Vodacom isungula ibhanki nge-Instagram") == "xh"
+    assert detect_language("Mercedes E-Class review: the best saloon for motorway driving") == "en"
