@@ -154,3 +154,10 @@ def test_headlines_in_languages_the_model_does_not_know() -> None:
     assert detect_language("I-Vodacom yethula ukubhanga nge-Instagram") == "zu"
     assert detect_language("I-Vodacom isungula ibhanki nge-Instagram") == "xh"
     assert detect_language("Mercedes E-Class review: the best saloon for motorway driving") == "en"
+
+
+def test_a_turkish_share_move_names_the_exchange() -> None:
+    # "Banks soared on Borsa Istanbul: Orlen rose 5%": a share move, no event; a listing there is funding still.
+    bourse = facts("bourse", 0, "Borsa İstanbul'da bankalar uçtu: Orlen yüzde 5 yükseldi", language="tr")
+    assert bourse.blocker == "stock" and not bourse.events
+    assert ("funding", "Orlen", None) in events(ANALYZER, "tr", "Orlen Borsa İstanbul'da halka arz ediyor")
