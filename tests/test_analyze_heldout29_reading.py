@@ -161,3 +161,11 @@ def test_a_turkish_share_move_names_the_exchange() -> None:
     bourse = facts("bourse", 0, "Borsa İstanbul'da bankalar uçtu: Orlen yüzde 5 yükseldi", language="tr")
     assert bourse.blocker == "stock" and not bourse.events
     assert ("funding", "Orlen", None) in events(ANALYZER, "tr", "Orlen Borsa İstanbul'da halka arz ediyor")
+
+
+def test_launches_in_zulu_and_xhosa_and_a_yoruba_new_chief() -> None:
+    assert ("product_launch", "Vodacom", None) in events(ANALYZER, "zu", "I-Vodacom yethula isevisi entsha")
+    # Xhosa reads Zulu's cues too, as the detector may take one for the other.
+    assert ("product_launch", "Vodacom", None) in events(ANALYZER, "xh", "I-Vodacom isungula inkonzo entsha")
+    assert ("product_launch", "Vodacom", None) in events(ANALYZER, "xh", "I-Vodacom yethula inkonzo entsha")
+    assert ("leadership", "Vodacom", None) in events(ANALYZER, "yo", "Vodacom yan ọ̀gá àgbà tuntun")

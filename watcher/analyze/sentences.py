@@ -60,7 +60,8 @@ NOT_ACTS = frozenset(
 )
 # Languages close enough that each reads the other's cues too, as a detector often takes one for the other (a
 # Malay headline for Indonesian, Danish for Norwegian).
-_SISTERS = {"id": ("ms",), "ms": ("id",), "no": ("da",), "da": ("no",), "cs": ("sk",), "sk": ("cs",)}
+_SISTERS = {"id": ("ms",), "ms": ("id",), "no": ("da",), "da": ("no",), "cs": ("sk",), "sk": ("cs",), "xh": ("zu",),
+            "zu": ("xh",)}  # fmt: skip
 # Languages that share one cue table.
 _SAME_CUES = {"nb": "no", "nn": "no", "zh-tw": "zh", "zh-hant": "zh", "sr": "hr", "bs": "hr", "sh": "hr"}
 
