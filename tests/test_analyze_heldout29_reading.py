@@ -169,3 +169,9 @@ def test_launches_in_zulu_and_xhosa_and_a_yoruba_new_chief() -> None:
     assert ("product_launch", "Vodacom", None) in events(ANALYZER, "xh", "I-Vodacom isungula inkonzo entsha")
     assert ("product_launch", "Vodacom", None) in events(ANALYZER, "xh", "I-Vodacom yethula inkonzo entsha")
     assert ("leadership", "Vodacom", None) in events(ANALYZER, "yo", "Vodacom yan ọ̀gá àgbà tuntun")
+
+
+def test_a_chinese_listing_on_an_exchange_is_funding_not_a_launch() -> None:
+    found = events(ANALYZER, "zh", "Nokia拟发行H股并在香港联交所主板上市，募集资金用于研发")
+    assert ("funding", "Nokia", None) in found and ("product_launch", "Nokia", None) not in found
+    assert ("product_launch", "Nokia", None) in events(ANALYZER, "zh", "Nokia新款手机正式上市")
