@@ -175,3 +175,14 @@ def test_a_chinese_listing_on_an_exchange_is_funding_not_a_launch() -> None:
     found = events(ANALYZER, "zh", "Nokia拟发行H股并在香港联交所主板上市，募集资金用于研发")
     assert ("funding", "Nokia", None) in found and ("product_launch", "Nokia", None) not in found
     assert ("product_launch", "Nokia", None) in events(ANALYZER, "zh", "Nokia新款手机正式上市")
+
+
+def test_goods_bought_by_quantity_and_shares_bought_by_shareholders_are_no_takeover() -> None:
+    supply = "Orlen will buy up to 400,000 tonnes a year of diesel from Vodacom under a five-year agreement"
+    found = events(ANALYZER, "en", supply)
+    assert ("acquisition", "Orlen", None) not in found and any(kind == "partnership" for kind, _name, _market in found)
+    assert ("acquisition", "Orlen", None) in events(ANALYZER, "en", "Orlen to buy 30% of Vodacom's unit")
+    lead = "Shareholders can buy one new share for every four held."
+    offer = events(ANALYZER, "en", "Orlen launches rights issue", lead)
+    assert ("acquisition", "Orlen", None) not in offer and ("funding", "Orlen", None) in offer
+    assert ("acquisition", "Orlen", None) in events(ANALYZER, "en", "Orlen shareholders back plan to buy Vodacom unit")

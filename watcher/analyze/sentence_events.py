@@ -40,6 +40,7 @@ from watcher.analyze.sentence_entries import (
 from watcher.analyze.sentence_readings import (
     comes_after,
     distributor_appointed,
+    goods_bought,
     launches_a_route,
     new_in_role,
     offering_halted,
@@ -190,6 +191,8 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
     if launched_there(sentence, kinds, events):
         events.pop("market_entry")  # "unveiled X ..., with launches in the UK, the US and South Korea"
 
+    if "acquisition" in events and goods_bought(sentence.text, events["acquisition"]):
+        events.pop("acquisition")  # "will buy up to 250,000 tonnes a year of copper concentrate": a supply deal
     if "legal" in events and patented_only(sentence):
         events.pop("legal")  # "obtém patente ... para processo de nixtamalização": the process patented, no lawsuit
     made = resolve(sentence, kinds, events, figure)

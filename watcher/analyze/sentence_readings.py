@@ -1,7 +1,7 @@
 """How one sentence's events of a type are read beyond their cue words, for sentence_events.py: news that arrives after
 other news is no launch, a route launched is an airline's, a distributor appointed is a deal and no post, a post with
 "new" beside it an appointment, a process patented no lawsuit, an offering an authority halts legal action and no
-funding. Pure.
+funding, goods bought by the tonne no acquisition. Pure.
 """
 
 from __future__ import annotations
@@ -98,3 +98,19 @@ def offering_halted(sentence: Sentence, made: list[tuple[str, Cue]]) -> list[tup
             kept = [(kind, cue) for kind, cue in made if kind != "funding"]
             return sorted([*kept, ("legal", halt)], key=lambda pair: pair[1].start)
     return made
+
+
+# A quantity of goods just after a purchase: "buy up to 250,000 tonnes a year of copper concentrate", "comprará 2
+# millones de barriles", "kauft 500.000 Tonnen": goods bought under a supply deal, no company.
+_GOODS_AFTER = re.compile(
+    r"\s+(?:up to|about|around|some|more than|at least|hasta|até|bis zu|jusqu'à)?\s*\d[\d,.\s]*"
+    r"(?:million|billion|millones|milhões|Millionen|millions)?\s*(?:metric\s+)?"
+    r"(?:tonnes|tons|toneladas|Tonnen|barrels|barriles|barris|cubic metres|cubic meters|megawatt-hours|MWh|GWh|"
+    r"units)\b",
+    re.IGNORECASE,
+)
+
+
+def goods_bought(text: str, buying: Cue) -> bool:
+    """A purchase whose object is a quantity of goods, right after the verb."""
+    return _GOODS_AFTER.match(text, buying.end) is not None
