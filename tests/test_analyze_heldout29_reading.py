@@ -186,3 +186,10 @@ def test_goods_bought_by_quantity_and_shares_bought_by_shareholders_are_no_takeo
     offer = events(ANALYZER, "en", "Orlen launches rights issue", lead)
     assert ("acquisition", "Orlen", None) not in offer and ("funding", "Orlen", None) in offer
     assert ("acquisition", "Orlen", None) in events(ANALYZER, "en", "Orlen shareholders back plan to buy Vodacom unit")
+
+
+def test_kyrgyz_javanese_and_malay_headlines_the_model_takes_for_their_neighbours() -> None:
+    assert detect_language("Vodacom Өзбекстанга кирди: Ташкентте биринчи кеңсе") == "ky"
+    assert detect_language("Vodacom открыла первый офис в Бишкеке") == "ru"
+    assert detect_language("Orlen tuku saham 40 persen perusahaan pupuk") == "jv"
+    assert detect_language("Orlen dan Vodacom tubuh usaha sama kitar semula bateri") == "ms"
