@@ -193,3 +193,8 @@ def test_kyrgyz_javanese_and_malay_headlines_the_model_takes_for_their_neighbour
     assert detect_language("Vodacom открыла первый офис в Бишкеке") == "ru"
     assert detect_language("Orlen tuku saham 40 persen perusahaan pupuk") == "jv"
     assert detect_language("Orlen dan Vodacom tubuh usaha sama kitar semula bateri") == "ms"
+
+
+def test_an_indonesian_report_said_to_be_is_a_rumour() -> None:
+    said = facts("said", 0, "Orlen dikabarkan melirik pasar Vietnam, manajemen belum berkomentar", language="id")
+    assert said.blocker == "rumour" and not said.events
