@@ -97,7 +97,7 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         # same figure ("18.99", "500", "१५ हजार कोटी"), a name one writes in the other's script ("पीथमपुर").
         facts = bool(a.places & b.places) + bool(a.signals.same_figure(b.signals)) + bool(same_names_across(a, b))
         score += UNSEEN_FACTS * facts
-    if unseen and a.events & b.events:
+    if unseen and a.events & b.events and _same_event_told(a, b):
         # Two languages the encoder cannot compare ("Saab höjer prognosen", "סאאב העלתה את התחזית"): the same
         # events of the same company in three days are what is left to go by.
         score += UNSEEN_SAME_EVENTS
@@ -124,6 +124,13 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
     if other_targets(a, b) or other_partner(a, b) or other_partner(b, a):
         score += OTHER_TARGET
     return score
+
+
+def _same_event_told(a: ItemFacts, b: ItemFacts) -> bool:
+    """Whether the events two reports in languages the encoder cannot compare both read are likely one event: not
+    where one enters a country the other never names (as `fit` weighs the same events where it compares them): "GAC
+    signs a Turkish importer" and "滴滴、広州汽車と合弁会社" both read a partnership, two deals."""
+    return not (_entry_unnamed(a, b) or _entry_unnamed(b, a))
 
 
 def other_partner(deal: ItemFacts, other: ItemFacts) -> bool:

@@ -1,0 +1,41 @@
+"""Rules heldout30's mistakes taught (one story told from many angles), each on sentences of its own: a report in a
+language the encoder cannot compare that enters a country is not joined by the deal it comes with to a deal that
+never names the country."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from tests.analyze_events import analyzer_of
+from watcher.analyze import ItemFacts, ItemInput, analyze_items
+from watcher.analyze.stories import AGREE, JOIN_AT
+from watcher.analyze.story_fit import fit
+
+ANALYZER = analyzer_of(["Nokia", "Vodacom", "Orlen", "Renault"])
+MONDAY = datetime.now(UTC).replace(microsecond=0) - timedelta(days=6)
+
+
+def facts(key: str, hours: int, title: str, summary: str = "") -> ItemFacts:
+    """What story grouping knows of an English item published `hours` after Monday, from a feed of its own."""
+    item = ItemInput(key, title, summary, published=MONDAY + timedelta(hours=hours), feed=key, language="en")
+    (result,) = analyze_items(ANALYZER, [item])
+    return result.facts
+
+
+def unseen(report: ItemFacts, language: str = "sw") -> ItemFacts:
+    """The report as if written in a language the encoder was not trained on (what it compares is the same)."""
+    return replace(report, language=language, native=False)
+
+
+def test_an_entry_with_its_importer_is_not_a_deal_that_never_names_the_country() -> None:
+    entry = facts("entry", 0, "Renault enters Peru through a deal with a Lima importer", "Sales start in March.")
+    venture = facts("venture", 40, "Renault and Geely form joint venture for hybrid engines", "Signed on Monday.")
+    assert {("market_entry", "Renault"), ("partnership", "Renault")} <= entry.events
+    assert ("partnership", "Renault") in venture.events and not venture.places
+    # In a language the encoder cannot compare, the deal both read is no reason to join: even with the prior of
+    # agreeing reports the fit stays short of a join.
+    assert fit(unseen(entry), venture) + AGREE < JOIN_AT
+    # Another report of the entry into Peru, in such a language, still joins.
+    again = facts("again", 5, "Renault signs Peruvian importer to enter Peru", "The deal was signed in Lima.")
+    assert fit(unseen(again), entry) >= JOIN_AT
