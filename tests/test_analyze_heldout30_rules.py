@@ -1,6 +1,7 @@
 """Rules heldout30's mistakes taught (one story told from many angles), each on sentences of its own: a report in a
 language the encoder cannot compare that enters a country is not joined by the deal it comes with to a deal that
-never names the country."""
+never names the country; a report that enters one of two countries another report names is not vetoed as
+another entry."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 from tests.analyze_events import analyzer_of
 from watcher.analyze import ItemFacts, ItemInput, analyze_items
 from watcher.analyze.stories import AGREE, JOIN_AT
-from watcher.analyze.story_fit import fit
+from watcher.analyze.story_contradiction import VETO, contradiction
+from watcher.analyze.story_fit import fit, other_markets
 
 ANALYZER = analyzer_of(["Nokia", "Vodacom", "Orlen", "Renault"])
 MONDAY = datetime.now(UTC).replace(microsecond=0) - timedelta(days=6)
@@ -39,3 +41,16 @@ def test_an_entry_with_its_importer_is_not_a_deal_that_never_names_the_country()
     # Another report of the entry into Peru, in such a language, still joins.
     again = facts("again", 5, "Renault signs Peruvian importer to enter Peru", "The deal was signed in Lima.")
     assert fit(unseen(again), entry) >= JOIN_AT
+
+
+def test_an_entry_into_one_of_two_countries_the_other_report_names_is_no_other_entry() -> None:
+    both = facts("both", 0, "Renault signs 40 dealers in Chile and Peru", "It starts selling in both countries in May.")
+    peru = facts("peru", 3, "Renault enters Peru", "The carmaker will start sales in Lima in May.")
+    # As a report reads it that takes only the first country for the entry (the other named beside it).
+    chile_read = replace(both, entry_markets=frozenset({"CL"}), places=frozenset({"CL", "PE"}))
+    assert peru.entry_markets == {"PE"}
+    assert not other_markets(peru, chile_read) and fit(peru, chile_read) > VETO
+    assert contradiction(peru, [chile_read]) > VETO
+    # An entry into Chile whose report never names Peru is another entry.
+    chile = facts("chile", 30, "Renault enters Chile", "The carmaker will start sales in Santiago in May.")
+    assert other_markets(peru, chile) and fit(peru, chile) == VETO and contradiction(peru, [chile]) == VETO

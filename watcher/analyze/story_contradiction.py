@@ -33,7 +33,11 @@ def contradiction(item: ItemFacts, members: Sequence[ItemFacts]) -> float:
         return OTHER_PRODUCT
     entered = frozenset().union(*(member.entry_markets for member in members))
     if item.entry_markets and entered and not item.entry_markets & entered:
-        return VETO
+        # Unless the reports that enter name the item's countries too: one entry into two countries, of which a
+        # report read only the first ("signs 60 hotels in Egypt and Morocco ... operating in both countries").
+        named = frozenset().union(*(member.places for member in members if member.entry_markets))
+        if not item.entry_markets <= named:
+            return VETO
     if item.entry_markets & entered:
         # One market entered twice in three days: two sites when the reports' names (towns, partners) and
         # figures (sums, jobs, capacity) both differ; either alone differs between reports of one event.

@@ -80,7 +80,7 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         return VETO
     if a.signals.quarters and b.signals.quarters and not a.signals.quarters & b.signals.quarters:
         return VETO
-    if a.entry_markets and b.entry_markets and not a.entry_markets & b.entry_markets:
+    if other_markets(a, b):
         return VETO
     if ROUNDUP in (a.blocker, b.blocker):
         return VETO  # a briefing listing the day's news of several companies tells each story in passing (roundups.py)
@@ -131,6 +131,14 @@ def _same_event_told(a: ItemFacts, b: ItemFacts) -> bool:
     where one enters a country the other never names (as `fit` weighs the same events where it compares them): "GAC
     signs a Turkish importer" and "滴滴、広州汽車と合弁会社" both read a partnership, two deals."""
     return not (_entry_unnamed(a, b) or _entry_unnamed(b, a))
+
+
+def other_markets(a: ItemFacts, b: ItemFacts) -> bool:
+    """Both enter countries and none the same: two entries, unless one report enters only countries the other names
+    too (one entry into two countries, each report reading one: "enters Egypt and Morocco", "débarque au Maroc")."""
+    if not (a.entry_markets and b.entry_markets) or a.entry_markets & b.entry_markets:
+        return False
+    return not (a.entry_markets <= b.places or b.entry_markets <= a.places)
 
 
 def other_partner(deal: ItemFacts, other: ItemFacts) -> bool:
