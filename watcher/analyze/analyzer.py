@@ -18,6 +18,7 @@ from watcher.analyze.heap import release_free_pages
 from watcher.analyze.homes import homes
 from watcher.analyze.language import item_language
 from watcher.analyze.markets import market_finder
+from watcher.analyze.questions import stated
 from watcher.analyze.reporting import reporting_text
 from watcher.analyze.roundups import ROUNDUP, is_roundup
 from watcher.analyze.sentences import Cue, Event, Party, Sentence, cue_finder
@@ -121,7 +122,9 @@ class Analyzer:
         fields = {"title": item.title, "summary": item.summary, "content": item.content}
         entities = [found.entity for found in self.matcher.match(fields, language=language or UNDETERMINED)]
         actors = self.actors & set(entities)
-        sentences = [self._sentence(0, item.title, language, actors)]
+        # A question asked after the headline's statement is no rumour of the statement ("X lands in Brazil: will
+        # Argentina be next?"): the headline's facts and events are the statement's.
+        sentences = [self._sentence(0, stated(item.title), language, actors)]
         leading = split_sentences(body)[:LEAD_SENTENCES]
         for index, text in enumerate(leading, 1):
             sentences.append(self._sentence(index, text, language, actors))

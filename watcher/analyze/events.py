@@ -26,18 +26,18 @@ from watcher.analyze.entries import dated_before
 from watcher.analyze.entry_country import already_present, also_entered, entry_market, in_the_past, listed_before
 from watcher.analyze.homes import item_homes
 from watcher.analyze.local_press import written_locally
+from watcher.analyze.questions import QUESTION_MARKS
 from watcher.analyze.roundups import CLAUSE_BREAK
 from watcher.analyze.sentence_events import sentence_blockers, sentence_event_cues
 from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Event, Party, Sentence, apart, cue_language_of
 from watcher.analyze.subjects import described, parties_of, subjects_of
 
 EVIDENCE_CHARS = 240
-_QUESTION_MARKS = ("?", "\uff1f", "؟", "\u055e")  # Latin, full-width, Arabic-script and Armenian question marks
 
 
 def item_blocker(title: Sentence) -> str | None:
     """What a title is when it is a review, opinion, denial, rumour, share move or anniversary: no event at all."""
-    if any(mark in title.text for mark in _QUESTION_MARKS):
+    if any(mark in title.text for mark in QUESTION_MARKS):
         return "rumour"  # "Costco guarda all'Italia?", "Is Tesco coming to Greece?": asked, not reported
     kinds = [kind for kind in sentence_blockers(title) if kind in ITEM_BLOCKERS]
     if "stock" in kinds and "rumour" in kinds:
