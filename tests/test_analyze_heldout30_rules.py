@@ -1,15 +1,17 @@
 """Rules heldout30's mistakes taught (one story told from many angles), each on sentences of its own: a report in a
 language the encoder cannot compare that enters a country is not joined by the deal it comes with to a deal that
 never names the country; a report that enters one of two countries another report names is not vetoed as
-another entry."""
+another entry; a headline that states the news and then asks about it reports the statement; Hebrew results
+previews and Indonesian "not yet confirmed"."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from tests.analyze_events import analyzer_of
+from tests.analyze_events import analyzer_of, events
 from watcher.analyze import ItemFacts, ItemInput, analyze_items
+from watcher.analyze.questions import stated
 from watcher.analyze.stories import AGREE, JOIN_AT
 from watcher.analyze.story_contradiction import VETO, contradiction
 from watcher.analyze.story_fit import fit, other_markets
@@ -18,9 +20,9 @@ ANALYZER = analyzer_of(["Nokia", "Vodacom", "Orlen", "Renault"])
 MONDAY = datetime.now(UTC).replace(microsecond=0) - timedelta(days=6)
 
 
-def facts(key: str, hours: int, title: str, summary: str = "") -> ItemFacts:
-    """What story grouping knows of an English item published `hours` after Monday, from a feed of its own."""
-    item = ItemInput(key, title, summary, published=MONDAY + timedelta(hours=hours), feed=key, language="en")
+def facts(key: str, hours: int, title: str, summary: str = "", language: str = "en") -> ItemFacts:
+    """What story grouping knows of an item published `hours` after Monday, from a feed of its own."""
+    item = ItemInput(key, title, summary, published=MONDAY + timedelta(hours=hours), feed=key, language=language)
     (result,) = analyze_items(ANALYZER, [item])
     return result.facts
 
@@ -54,3 +56,33 @@ def test_an_entry_into_one_of_two_countries_the_other_report_names_is_no_other_e
     # An entry into Chile whose report never names Peru is another entry.
     chile = facts("chile", 30, "Renault enters Chile", "The carmaker will start sales in Santiago in May.")
     assert other_markets(peru, chile) and fit(peru, chile) == VETO and contradiction(peru, [chile]) == VETO
+
+
+def test_a_question_asked_after_the_statement_leaves_the_statement() -> None:
+    assert stated("Renault llega a Perú: ¿desembarcará también en Chile?") == "Renault llega a Perú"
+    assert (
+        stated("Renault opens first showroom in Lima, Bolivia and Chile next year?")
+        == "Renault opens first showroom in Lima"
+    )
+    # Asked from the first clause, or too short a part to tell: the whole headline, a question.
+    for title in (
+        "Is Renault coming to Peru?",
+        "Renault to buy Nokia? Analysts doubt it",
+        "Renault-Nissan merger: done deal?",
+    ):
+        assert stated(title) == title
+    assert stated("雷诺进军秘鲁：能成功吗？") == "雷诺进军秘鲁：能成功吗？"
+    assert stated("Renault enters Peru") == "Renault enters Peru"
+    assert events(ANALYZER, "es", "Renault desembarca en Perú: ¿llegará también a Chile?") == {
+        ("market_entry", "Renault", "PE")
+    }
+    assert events(ANALYZER, "en", "Is Renault coming to Peru?") == set()
+
+
+def test_a_results_preview_in_hebrew_and_an_unconfirmed_distributor_in_indonesian() -> None:
+    preview = facts("preview", 0, "לקראת הדוחות: מה לחפש בדוח הרבעוני של Nokia", "האנליסטים יתמקדו במכירות.", "he")
+    assert preview.blocker == "preview" and not preview.events
+    lead = "Renault memperkenalkan mobil listrik pertamanya; distributor di Malaysia {} jadwal."
+    title = "Mobil listrik baru diperkenalkan di Prancis"
+    assert ("market_entry", "Renault", "MY") in events(ANALYZER, "id", title, lead.format("memastikan"))
+    assert not events(ANALYZER, "id", title, lead.format("belum memastikan"))  # not yet confirmed
