@@ -2,7 +2,7 @@
 language the encoder cannot compare that enters a country is not joined by the deal it comes with to a deal that
 never names the country; a report that enters one of two countries another report names is not vetoed as
 another entry; a headline that states the news and then asks about it reports the statement; Hebrew results
-previews and Indonesian "not yet confirmed"."""
+previews and Indonesian "not yet confirmed"; a model's number written apart from its letters is the model."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.analyze_events import analyzer_of, events
 from watcher.analyze import ItemFacts, ItemInput, analyze_items
 from watcher.analyze.questions import stated
 from watcher.analyze.stories import AGREE, JOIN_AT
-from watcher.analyze.story_contradiction import VETO, contradiction
+from watcher.analyze.story_contradiction import OTHER_PRODUCT, VETO, contradiction
 from watcher.analyze.story_fit import fit, other_markets
 
 ANALYZER = analyzer_of(["Nokia", "Vodacom", "Orlen", "Renault"])
@@ -86,3 +86,12 @@ def test_a_results_preview_in_hebrew_and_an_unconfirmed_distributor_in_indonesia
     title = "Mobil listrik baru diperkenalkan di Prancis"
     assert ("market_entry", "Renault", "MY") in events(ANALYZER, "id", title, lead.format("memastikan"))
     assert not events(ANALYZER, "id", title, lead.format("belum memastikan"))  # not yet confirmed
+
+
+def test_a_model_number_written_apart_from_its_letters_is_the_same_model() -> None:
+    launch = facts("launch", 0, "Nokia launches X300 smartphone at 499 euros", "Sales start on Friday.")
+    spaced = facts("spaced", 4, "Nokia presenta su nuevo teléfono X 300", "Llega a las tiendas el viernes.", "es")
+    other = facts("other", 4, "Nokia presenta su nuevo teléfono G 420", "Llega a las tiendas el viernes.", "es")
+    assert "x300" in launch.signals.names and "300" in spaced.signals.figures
+    assert contradiction(spaced, [launch]) == 0.0
+    assert contradiction(other, [launch]) == OTHER_PRODUCT
