@@ -1,8 +1,9 @@
 """Rules heldout30's mistakes taught (one story told from many angles), each on sentences of its own: a report in a
-language the encoder cannot compare that enters a country is not joined by the deal it comes with to a deal that
-never names the country; a report that enters one of two countries another report names is not vetoed as
-another entry; a headline that states the news and then asks about it reports the statement; Hebrew results
-previews and Indonesian "not yet confirmed"; a model's number written apart from its letters is the model."""
+language the encoder cannot compare that enters a country is not joined by the deal it comes with to a deal that never
+names the country; a report entering one of two countries another report names is no other entry; a headline that
+states the news and then asks about it reports the statement; Hebrew results previews and Indonesian "not yet
+confirmed"; a model's number written apart from its letters is the model; Tamil and Malayalam country names with an
+ending written onto them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 from tests.analyze_events import analyzer_of, events
 from watcher.analyze import ItemFacts, ItemInput, analyze_items
+from watcher.analyze.inflections import bound_stem
+from watcher.analyze.markets import market_finder
 from watcher.analyze.questions import stated
 from watcher.analyze.stories import AGREE, JOIN_AT
 from watcher.analyze.story_contradiction import OTHER_PRODUCT, VETO, contradiction
@@ -95,3 +98,12 @@ def test_a_model_number_written_apart_from_its_letters_is_the_same_model() -> No
     assert "x300" in launch.signals.names and "300" in spaced.signals.figures
     assert contradiction(spaced, [launch]) == 0.0
     assert contradiction(other, [launch]) == OTHER_PRODUCT
+
+
+def test_tamil_and_malayalam_names_with_an_ending_that_replaces_their_last_sign() -> None:
+    finder = market_finder()
+    # A virama replaced by the ending's vowel sign (Tamil France, Vietnam; Malayalam Egypt), a chillu turned back
+    # into its consonant (Malayalam Iran).
+    for text, code in (("பிரான்ஸில் புதிய ஆலை", "FR"), ("வியட்நாமில்", "VN"), ("ഇറാനിൽ", "IR"), ("ഈജിപ്തിൽ", "EG")):
+        assert [hit.code for hit in finder.find(text)] == [code], text
+    assert bound_stem("ഇറാൻ", "ml") == ["ഇറാന*"] and bound_stem("ஜெர்மனி", "ta") == []
