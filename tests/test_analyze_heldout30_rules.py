@@ -3,7 +3,7 @@ language the encoder cannot compare that enters a country is not joined by the d
 names the country; a report entering one of two countries another report names is no other entry; a headline that
 states the news and then asks about it reports the statement; Hebrew results previews and Indonesian "not yet
 confirmed"; a model's number written apart from its letters is the model; Tamil and Malayalam country names with an
-ending written onto them."""
+ending written onto them; results that moved the shares are told by the headline that says both."""
 
 from __future__ import annotations
 
@@ -107,3 +107,11 @@ def test_tamil_and_malayalam_names_with_an_ending_that_replaces_their_last_sign(
     for text, code in (("பிரான்ஸில் புதிய ஆலை", "FR"), ("வியட்நாமில்", "VN"), ("ഇറാനിൽ", "IR"), ("ഈജിപ്തിൽ", "EG")):
         assert [hit.code for hit in finder.find(text)] == [code], text
     assert bound_stem("ഇറാൻ", "ml") == ["ഇറാന*"] and bound_stem("ஜெர்மனி", "ta") == []
+
+
+def test_results_that_moved_the_shares_are_told_by_the_headline_that_says_both() -> None:
+    assert events(ANALYZER, "en", "Orlen raises profit forecast, shares jump") == {("earnings", "Orlen", None)}
+    assert events(ANALYZER, "de", "Orlen senkt Prognose – Aktie fällt nachbörslich") == {("earnings", "Orlen", None)}
+    # A share move alone is no event, nor a rumour that moved them.
+    assert events(ANALYZER, "en", "Orlen shares jump 5% in Warsaw") == set()
+    assert events(ANALYZER, "en", "Orlen shares jump on report it weighs a sale of its retail arm") == set()

@@ -104,8 +104,9 @@ def extract_events(
             # the company described is the one the sentence before named.
             parties = [Party(previous.entity, -1, -1)]
         previous = parties[0] if parties and not (aside and sentence.index == 0) else previous
-        if sentence_blockers(sentence):
-            continue
+        blocked = sentence_blockers(sentence)
+        if blocked and not (only is not None and set(blocked) == {"stock"}):
+            continue  # where results moved the shares, the sentence that says both still tells the results
         demoted = any(party.entity == sole for party in sentence.parties)  # "Former Arm executive named CEO"
         if not parties and sentence.index == 0 and sole is not None and not demoted and described(sentence):
             # "Philippinische Fastfood-Kette eröffnet erste deutsche Filiale" and only Jollibee named below: the
