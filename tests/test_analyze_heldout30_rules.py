@@ -3,7 +3,8 @@ language the encoder cannot compare that enters a country is not joined by the d
 names the country; a report entering one of two countries another report names is no other entry; a headline that
 states the news and then asks about it reports the statement; Hebrew results previews and Indonesian "not yet
 confirmed"; a model's number written apart from its letters is the model; Tamil and Malayalam country names with an
-ending written onto them; results that moved the shares are told by the headline that says both."""
+ending written onto them; results that moved the shares are told by the headline that says both; an outlet's opinion
+section carries no event."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from watcher.analyze import ItemFacts, ItemInput, analyze_items
 from watcher.analyze.inflections import bound_stem
 from watcher.analyze.markets import market_finder
 from watcher.analyze.questions import stated
+from watcher.analyze.sections import opinion_feed
 from watcher.analyze.stories import AGREE, JOIN_AT
 from watcher.analyze.story_contradiction import OTHER_PRODUCT, VETO, contradiction
 from watcher.analyze.story_fit import fit, other_markets
@@ -115,3 +117,15 @@ def test_results_that_moved_the_shares_are_told_by_the_headline_that_says_both()
     # A share move alone is no event, nor a rumour that moved them.
     assert events(ANALYZER, "en", "Orlen shares jump 5% in Warsaw") == set()
     assert events(ANALYZER, "en", "Orlen shares jump on report it weighs a sale of its retail arm") == set()
+
+
+def test_an_outlets_opinion_section_carries_columns() -> None:
+    title, lead = "Renault's Peru bet is a test of its patience", "Renault enters Peru with a local importer."
+    column = analyze_items(
+        ANALYZER, [ItemInput("c", title, lead, published=MONDAY, feed="Reuters Breakingviews Opinion")]
+    )
+    news = analyze_items(ANALYZER, [ItemInput("n", title, lead, published=MONDAY, feed="Reuters")])
+    assert column[0].facts.blocker == "opinion" and not column[0].events
+    assert news[0].events
+    # Newspapers named so are newspapers.
+    assert opinion_feed("FAZ Meinung") and not opinion_feed("L'Opinion") and not opinion_feed("La Opinión")

@@ -21,6 +21,7 @@ from watcher.analyze.markets import market_finder
 from watcher.analyze.questions import stated
 from watcher.analyze.reporting import reporting_text
 from watcher.analyze.roundups import ROUNDUP, is_roundup
+from watcher.analyze.sections import opinion_feed
 from watcher.analyze.sentences import Cue, Event, Party, Sentence, cue_finder
 from watcher.analyze.signals import Signals, char_trigrams, shared_empty, signals
 from watcher.analyze.sounds import name_sounds, script_sounds, skeleton
@@ -130,7 +131,9 @@ class Analyzer:
             sentences.append(self._sentence(index, text, language, actors))
         known = frozenset(self.home[entity] for entity in actors if entity in self.home)
         year = (item.published or datetime.now(UTC)).year
-        events = extract_events(sentences, language, known, year) if actors else []
+        # An outlet's opinion section ("Bloomberg Opinion") carries columns: no event, however its headline reads.
+        column = opinion_feed(item.feed)
+        events = extract_events(sentences, language, known, year) if actors and not column else []
         lead = _lead(item.title, body)
         # Countries the headline and lead name, not the company's own ("the Spanish group", "西班牙企业").
         named = [(hit.code, evidence_at(sentence.text, hit.start)) for sentence in sentences[:2]
@@ -147,6 +150,7 @@ class Analyzer:
             places=places,
             signals=self._signals(lead, language),
             blocker=item_blocker(sentences[0])
+            or ("opinion" if column else None)
             or ("preview" if previews_results(sentences[0]) else None)
             or (ROUNDUP if is_roundup(sentences[0]) else None),
             entries=frozenset((event.entity, event.market) for event in events if event.market),
