@@ -4,7 +4,7 @@ names the country; a report entering one of two countries another report names i
 states the news and then asks about it reports the statement; Hebrew results previews and Indonesian "not yet
 confirmed"; a model's number written apart from its letters is the model; Tamil and Malayalam country names with an
 ending written onto them; results that moved the shares are told by the headline that says both; an outlet's opinion
-section carries no event."""
+section carries no event; the country a company went to before is neither the market nor a place of the story."""
 
 from __future__ import annotations
 
@@ -129,3 +129,13 @@ def test_an_outlets_opinion_section_carries_columns() -> None:
     assert news[0].events
     # Newspapers named so are newspapers.
     assert opinion_feed("FAZ Meinung") and not opinion_feed("L'Opinion") and not opinion_feed("La Opinión")
+
+
+def test_the_country_a_company_went_to_before_is_no_place_of_the_story() -> None:
+    hindi = facts("hi", 0, "वियतनाम के बाद थाईलैंड: बैंकॉक में खुलेगा Renault का शोरूम", "", "hi")
+    assert hindi.places == {"TH"}
+    english = facts("en", 0, "After Vietnam, Thailand: Renault to open Bangkok showroom", "Sales start in May.")
+    assert english.places == {"TH"}
+    # German "nach" before a country says "to": the country entered.
+    german = facts("de", 0, "Renault expandiert nach Polen", "Der Verkauf beginnt im Mai.", "de")
+    assert german.places == {"PL"} and german.entry_markets == {"PL"}

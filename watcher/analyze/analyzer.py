@@ -18,6 +18,7 @@ from watcher.analyze.heap import release_free_pages
 from watcher.analyze.homes import homes
 from watcher.analyze.language import item_language
 from watcher.analyze.markets import market_finder
+from watcher.analyze.previous_market import after_another
 from watcher.analyze.questions import stated
 from watcher.analyze.reporting import reporting_text
 from watcher.analyze.roundups import ROUNDUP, is_roundup
@@ -136,8 +137,9 @@ class Analyzer:
         events = extract_events(sentences, language, known, year) if actors and not column else []
         lead = _lead(item.title, body)
         # Countries the headline and lead name, not the company's own ("the Spanish group", "西班牙企业").
+        # Nor the one it went to before ("बांग्लादेश के बाद नेपाल", after Bangladesh, Nepal).
         named = [(hit.code, evidence_at(sentence.text, hit.start)) for sentence in sentences[:2]
-                 for hit in sentence.markets if hit.is_name]  # fmt: skip
+                 for hit in sentence.markets if hit.is_name and not after_another(sentence, hit)]  # fmt: skip
         places = frozenset(code for code, _text in named) - homes(sentences[:2], language)
         facts = ItemFacts(
             key=item.id,

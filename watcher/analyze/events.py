@@ -26,6 +26,7 @@ from watcher.analyze.entries import dated_before
 from watcher.analyze.entry_country import already_present, also_entered, entry_market, in_the_past, listed_before
 from watcher.analyze.homes import item_homes
 from watcher.analyze.local_press import written_locally
+from watcher.analyze.previous_market import after_another
 from watcher.analyze.questions import QUESTION_MARKS
 from watcher.analyze.roundups import CLAUSE_BREAK
 from watcher.analyze.sentence_events import sentence_blockers, sentence_event_cues
@@ -131,7 +132,9 @@ def extract_events(
                 continue  # "since the Omega collaboration debuted in 2022": a past deal, told as background
             if event_type == "market_entry":
                 candidates = [
-                    hit for hit in sentence.markets if hit.code not in home and not in_the_past(sentence, cue, hit)
+                    hit
+                    for hit in sentence.markets
+                    if hit.code not in home and not in_the_past(sentence, cue, hit) and not after_another(sentence, hit)
                 ]
                 there = any(other.kind == "there" and other.start >= cue.start for other in sentence.cues)
                 building = cue.kind in ("facility", "build")
