@@ -4,7 +4,8 @@ names the country; a report entering one of two countries another report names i
 states the news and then asks about it reports the statement; Hebrew results previews and Indonesian "not yet
 confirmed"; a model's number written apart from its letters is the model; Tamil and Malayalam country names with an
 ending written onto them; results that moved the shares are told by the headline that says both; an outlet's opinion
-section carries no event; the country a company went to before is neither the market nor a place of the story."""
+section carries no event; the country a company went to before is neither the market nor a place of the story; a
+percentage that prices a product or changes sales sizes no stake sold."""
 
 from __future__ import annotations
 
@@ -139,3 +140,10 @@ def test_the_country_a_company_went_to_before_is_no_place_of_the_story() -> None
     # German "nach" before a country says "to": the country entered.
     german = facts("de", 0, "Renault expandiert nach Polen", "Der Verkauf beginnt im Mai.", "de")
     assert german.places == {"PL"} and german.entry_markets == {"PL"}
+
+
+def test_a_percentage_that_prices_or_changes_is_no_stake_sold() -> None:
+    assert events(ANALYZER, "en", "Nokia cuts prices", "The phone, sold as the G60, lists at a 25% discount.") == set()
+    russian = "Выручка Orlen выросла, сопоставимые продажи прибавили 4,5%."
+    assert ("acquisition", "Orlen", None) not in events(ANALYZER, "ru", russian)
+    assert ("acquisition", "Orlen", None) in events(ANALYZER, "en", "Orlen sells 25% of its retail arm")
