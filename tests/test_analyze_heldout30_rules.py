@@ -5,7 +5,8 @@ states the news and then asks about it reports the statement; Hebrew results pre
 confirmed"; a model's number written apart from its letters is the model; Tamil and Malayalam country names with an
 ending written onto them; results that moved the shares are told by the headline that says both; an outlet's opinion
 section carries no event; the country a company went to before is neither the market nor a place of the story; a
-percentage that prices a product or changes sales sizes no stake sold."""
+percentage that prices a product or changes sales sizes no stake sold; Sinhala launches, Latin American "utilidad",
+Hungarian "bocsátanak el"."""
 
 from __future__ import annotations
 
@@ -147,3 +148,9 @@ def test_a_percentage_that_prices_or_changes_is_no_stake_sold() -> None:
     russian = "Выручка Orlen выросла, сопоставимые продажи прибавили 4,5%."
     assert ("acquisition", "Orlen", None) not in events(ANALYZER, "ru", russian)
     assert ("acquisition", "Orlen", None) in events(ANALYZER, "en", "Orlen sells 25% of its retail arm")
+
+
+def test_cues_heldout30_taught() -> None:
+    assert events(ANALYZER, "si", "Nokia නව දුරකථනයක් හඳුන්වා දෙයි") == {("product_launch", "Nokia", None)}
+    assert events(ANALYZER, "es", "Orlen eleva 15% su utilidad neta trimestral") == {("earnings", "Orlen", None)}
+    assert events(ANALYZER, "hu", "Az Orlen 200 embert bocsát el Płockban") == {("layoffs", "Orlen", None)}
