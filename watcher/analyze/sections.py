@@ -4,6 +4,7 @@ items are columns, whatever their headlines state. Not a newspaper named so ("L'
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from watcher.match.fold import fold
 
@@ -13,6 +14,7 @@ _ARTICLES = frozenset({"the", "la", "le", "el", "il", "o", "a", "die", "der", "d
 _WORD = re.compile(r"[\w'’-]+")
 
 
+@lru_cache(maxsize=4096)  # a feed's name comes back with each of its items
 def opinion_feed(feed: str) -> bool:
     words = [fold(word) for word in _WORD.findall(feed)]
     return len(words) >= 2 and words[-1] in _SECTION_WORDS and any(word not in _ARTICLES for word in words[:-1])
