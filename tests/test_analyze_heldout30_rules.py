@@ -6,7 +6,7 @@ confirmed"; a model's number written apart from its letters is the model; Tamil 
 ending written onto them; results that moved the shares are told by the headline that says both; an outlet's opinion
 section carries no event; the country a company went to before is neither the market nor a place of the story; a
 percentage that prices a product or changes sales sizes no stake sold; Sinhala launches, Latin American "utilidad",
-Hungarian "bocsátanak el"."""
+Hungarian "bocsátanak el"; "both countries" after two are named enters both."""
 
 from __future__ import annotations
 
@@ -154,3 +154,11 @@ def test_cues_heldout30_taught() -> None:
     assert events(ANALYZER, "si", "Nokia නව දුරකථනයක් හඳුන්වා දෙයි") == {("product_launch", "Nokia", None)}
     assert events(ANALYZER, "es", "Orlen eleva 15% su utilidad neta trimestral") == {("earnings", "Orlen", None)}
     assert events(ANALYZER, "hu", "Az Orlen 200 embert bocsát el Płockban") == {("layoffs", "Orlen", None)}
+
+
+def test_both_countries_are_the_two_the_item_named() -> None:
+    lead = "It will start selling in both countries in May, its first foray into South America."
+    found = events(ANALYZER, "en", "Renault signs 40 dealers in Chile and Peru", lead)
+    assert {market for _kind, _entity, market in found} == {"CL", "PE"}
+    # Three countries named: which two "both" means is not said.
+    assert not events(ANALYZER, "en", "Renault signs 40 dealers in Chile, Peru and Bolivia", lead)

@@ -26,7 +26,7 @@ from watcher.analyze.entries import dated_before
 from watcher.analyze.entry_country import already_present, also_entered, entry_market, in_the_past, listed_before
 from watcher.analyze.homes import item_homes
 from watcher.analyze.local_press import written_locally
-from watcher.analyze.previous_market import after_another
+from watcher.analyze.previous_market import after_another, both_countries
 from watcher.analyze.questions import QUESTION_MARKS
 from watcher.analyze.roundups import CLAUSE_BREAK
 from watcher.analyze.sentence_events import sentence_blockers, sentence_event_cues
@@ -144,6 +144,10 @@ def extract_events(
                 market = entry_market(
                     candidates, cue, elsewhere, cue_language_of(language) in VERB_LAST, there=there, text=sentence.text
                 )
+                # "signs 60 hotels in Egypt and Morocco ... will start operating in both countries this month": the
+                # two countries the item names, where the entry's sentence names none and says "both".
+                both = not candidates and len(named) == 2 and both_countries(sentence.text)
+                market = sorted(named)[0] if market is None and both else market
                 if market is None or market in home:
                     continue  # without a country too unsure to report; at home ("the German group's plant in
                     # Germany") no entry
@@ -154,7 +158,7 @@ def extract_events(
                     continue
                 listed = also_entered(sentence.text, candidates, market, cue)
                 listed = listed or listed_before(sentence.text, candidates, market, cue)
-                markets = [market, *listed]
+                markets = sorted(named) if both else [market, *listed]
             for entity in subjects_of(event_type, cue, parties, language, sentence.text, sentence.cues):
                 key = (event_type, entity)
                 evidence = evidence_at(sentence.text, cue.start)

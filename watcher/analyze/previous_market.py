@@ -3,7 +3,8 @@ Kathmandu", "बांग्लादेश के बाद नेपाल"): 
 
 entry_country.in_the_past takes "following launches in ..." after the entry's cue; this takes "after X" wherever it
 is, and the postpositions that say "after" behind the country in the languages that put them there. Neither is a
-place of the item's story either (analyzer.py)."""
+place of the item's story either (analyzer.py). And the other way: "both countries" after two were named ("signs 60
+hotels in Egypt and Morocco ... operating in both countries"), the entry's two markets (events.py)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,17 @@ def after_another(sentence: Sentence, hit: MarketHit) -> bool:
         for other in sentence.cues
     )
     return before or _AFTER_BEHIND.match(sentence.text, hit.end) is not None
+
+
+# "both countries", "the two markets", in the languages whose news names two countries and then refers back to them.
+_BOTH = re.compile(
+    r"\b(?:both|the two) (?:countries|markets)\b|\bles deux (?:pays|marchés)\b|\b(?:ambos|los dos|os dois|ambos os) "
+    r"(?:países|mercados)\b|\bbeiden (?:Ländern?|Märkten?)\b|\b(?:entrambi i|i due) (?:paesi|mercati)\b|"
+    r"البلدين|السوقين|दोनों देश",
+    re.IGNORECASE,
+)
+
+
+def both_countries(text: str) -> bool:
+    """The sentence refers to two countries named elsewhere in the item as "both countries"."""
+    return _BOTH.search(text) is not None
