@@ -87,7 +87,7 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         return VETO
     if a.signals.quarters and b.signals.quarters and not a.signals.quarters & b.signals.quarters:
         return VETO
-    if a.entry_markets and b.entry_markets and not a.entry_markets & b.entry_markets:
+    if other_markets(a, b):
         return VETO
     if ROUNDUP in (a.blocker, b.blocker):
         return VETO  # a briefing listing the day's news of several companies tells each story in passing (roundups.py)
@@ -104,7 +104,7 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         # same figure ("18.99", "500", "१५ हजार कोटी"), a name one writes in the other's script ("पीथमपुर").
         facts = bool(a.places & b.places) + bool(a.signals.same_figure(b.signals)) + bool(same_names_across(a, b))
         score += UNSEEN_FACTS * facts
-    if unseen and a.events & b.events:
+    if unseen and a.events & b.events and _same_event_told(a, b):
         # Two languages the encoder cannot compare ("Saab höjer prognosen", "סאאב העלתה את התחזית"): the same
         # events of the same company in three days are what is left to go by.
         score += UNSEEN_SAME_EVENTS
@@ -133,6 +133,21 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
     if other_targets(a, b) or other_partner(a, b) or other_partner(b, a):
         score += OTHER_TARGET
     return score
+
+
+def _same_event_told(a: ItemFacts, b: ItemFacts) -> bool:
+    """Whether the events two reports in languages the encoder cannot compare both read are likely one event: not
+    where one enters a country the other never names (as `fit` weighs the same events where it compares them): "GAC
+    signs a Turkish importer" and "滴滴、広州汽車と合弁会社" both read a partnership, two deals."""
+    return not (_entry_unnamed(a, b) or _entry_unnamed(b, a))
+
+
+def other_markets(a: ItemFacts, b: ItemFacts) -> bool:
+    """Both enter countries and none the same: two entries, unless one report enters only countries the other names
+    too (one entry into two countries, each report reading one: "enters Egypt and Morocco", "débarque au Maroc")."""
+    if not (a.entry_markets and b.entry_markets) or a.entry_markets & b.entry_markets:
+        return False
+    return not (a.entry_markets <= b.places or b.entry_markets <= a.places)
 
 
 def other_partner(deal: ItemFacts, other: ItemFacts) -> bool:
