@@ -48,7 +48,8 @@ _SCALES: dict[int, str] = {
     8: r"亿|億|억",
     9: r"billions?|bn|bln|mil+i?ard\w*|miliar\w*|miljard\w*|milyar\w*|milliárd\w*|mrd|mld|mia|bilhão|bilhões|bilioni|"
     r"bilion|млрд\w*|миллиард\w*|мільярд\w*|милијард\w*|tỷ|tỉ|מיליארד|مليار\w*|ميليار\w*|میلیارد|ارب|δισ\w*|十亿",
-    12: r"trillions?|tn|трлн\w*|triliun|trilioni|兆|조",
+    # "trn": the Nigerian and British press ("N1.2trn"); Hausa "tiriliyan", Yoruba "tiriliọnu".
+    12: r"trillions?|tn|trn|трлн\w*|triliun|trilioni|tiriliyan|tiriliọn\w*|tirilion\w*|兆|조",
 }
 _BILLION_IS_TRILLION = frozenset({"de", "fr", "nl", "es", "it", "pt", "pl", "sv", "da", "no", "nb", "fi", "cs", "sk",
                                   "hu", "ro", "hr", "sr", "sl", "ca", "et", "lt", "lv"})  # fmt: skip
@@ -74,11 +75,22 @@ _AMOUNT = re.compile(
     rf"(?:\s+de(?=\s)|-(?=[^\W\d_]))?(?:{_ONE_SCALE.pattern})+",
     re.IGNORECASE,
 )
-_CURRENCY_BEFORE = re.compile(r"(?:^|[^a-z])(?:rs|rm|r|us|usd|eur|inr|hk|nt|rmb|sar|aed|zar|idr|php|kes|ngn)\s?$", re.I)
+# "N1.2trn": Nigerian papers write the naira's sign (₦) as N; "KSh", "GH₵" for shillings and cedis.
+_CURRENCY_BEFORE = re.compile(
+    r"(?:^|[^a-z])(?:rs|rm|r|us|usd|eur|inr|hk|nt|rmb|sar|aed|zar|idr|php|kes|ngn|n|ksh|gh|egp)\s?$", re.I
+)
 # "€32m", "$45m", "$10b", "R1.2b": one letter is a scale only right after a sum of money.
 _MONEY = re.compile(rf"(?P<number>\d{_FIRST}\d*(?:[.,]\d+)?)(?P<unit>[mbk])\b", re.I)
 _MONEY_BEFORE = re.compile(r"(?:[$€£¥₹₩₽]|(?<![a-z])(?:rs|rm|r|us\$|usd|eur))\s?$", re.I)
 _LETTER_SCALE = {"k": 3, "m": 6, "b": 9}
+# Swahili and Hausa put the scale word before the number: "shilingi bilioni 12", "Naira tiriliyan 1.2" (a pattern of
+# their words only: "million 5" in another language is no sum).
+_SCALE_FIRST = re.compile(
+    r"(?<!\w)(?P<scale>milioni|bilioni|trilioni|miliyan|biliyan|tiriliyan)\s+"
+    r"(?P<number>\d(?<![\d,]\d)(?:\d{0,2}(?:[.,' \u00a0]\d{3})+|\d*(?:[.,]\d+)?))(?!\d)",
+    re.IGNORECASE,
+)
+_SCALE_FIRST_POWER = {"mil": 6, "bil": 9, "tri": 12, "tir": 12}
 # Shares as every language writes them: "16%", "16 %", "%16" (Turkish), "16٪", "16 per cent", "16 Prozent".
 _PERCENT = re.compile(
     r"%(?<![\d.,]%)\s?(?P<before>\d+(?:[.,]\d+)?)|(?P<number>\d(?<![\d.,]\d)\d*(?:[.,]\d+)?)\s?(?:[%٪％]|"
@@ -114,6 +126,9 @@ def scaled_amounts(text: str, language: str | None = None) -> frozenset[str]:
         else:
             values.append(value)
         last_end, last_power = match.end(), power
+    for match in _SCALE_FIRST.finditer(text):
+        power = _SCALE_FIRST_POWER[match.group("scale")[:3].lower()]
+        values.append(Decimal(number_value(match.group("number"))).scaleb(power))
     for match in _MONEY.finditer(text):
         if _MONEY_BEFORE.search(text, max(match.start() - 7, 0), match.start()):
             unit = _LETTER_SCALE[match.group("unit").lower()]

@@ -19,8 +19,11 @@ from watcher.analyze.heap import release_free_pages
 from watcher.analyze.homes import homes
 from watcher.analyze.language import item_language
 from watcher.analyze.markets import market_finder
+from watcher.analyze.previous_market import after_another
+from watcher.analyze.questions import stated
 from watcher.analyze.reporting import reporting_text
 from watcher.analyze.roundups import ROUNDUP, is_roundup
+from watcher.analyze.sections import opinion_feed
 from watcher.analyze.sentences import Cue, Event, Party, Sentence, cue_finder
 from watcher.analyze.signals import Signals, char_trigrams, shared_empty, signals
 from watcher.analyze.sounds import name_sounds, script_sounds, skeleton
@@ -124,17 +127,22 @@ class Analyzer:
         fields = {"title": item.title, "summary": item.summary, "content": item.content}
         entities = [found.entity for found in self.matcher.match(fields, language=language or UNDETERMINED)]
         actors = self.actors & set(entities)
-        sentences = [self._sentence(0, item.title, language, actors)]
+        # A question asked after the headline's statement is no rumour of the statement ("X lands in Brazil: will
+        # Argentina be next?"): the headline's facts and events are the statement's.
+        sentences = [self._sentence(0, stated(item.title), language, actors)]
         leading = split_sentences(body)[:LEAD_SENTENCES]
         for index, text in enumerate(leading, 1):
             sentences.append(self._sentence(index, text, language, actors))
         known = frozenset(self.home[entity] for entity in actors if entity in self.home)
         year = (item.published or datetime.now(UTC)).year
-        events = extract_events(sentences, language, known, year) if actors else []
+        # An outlet's opinion section ("Bloomberg Opinion") carries columns: no event, however its headline reads.
+        column = opinion_feed(item.feed)
+        events = extract_events(sentences, language, known, year) if actors and not column else []
         lead = _lead(item.title, body)
         # Countries the headline and lead name, not the company's own ("the Spanish group", "西班牙企业").
+        # Nor the one it went to before ("बांग्लादेश के बाद नेपाल", after Bangladesh, Nepal).
         named = [(hit.code, evidence_at(sentence.text, hit.start)) for sentence in sentences[:2]
-                 for hit in sentence.markets if hit.is_name]  # fmt: skip
+                 for hit in sentence.markets if hit.is_name and not after_another(sentence, hit)]  # fmt: skip
         places = frozenset(code for code, _text in named) - homes(sentences[:2], language)
         facts = ItemFacts(
             key=item.id,
@@ -147,6 +155,7 @@ class Analyzer:
             places=places,
             signals=self._signals(lead, language),
             blocker=item_blocker(sentences[0])
+            or ("opinion" if column else None)
             or ("preview" if previews_results(sentences[0]) else None)
             or (ROUNDUP if is_roundup(sentences[0]) else None),
             entries=frozenset((event.entity, event.market) for event in events if event.market),

@@ -22,6 +22,9 @@ _CLITICS = ("وب", "وال", "بال", "لل", "ب", "و", "ل", "ف")  # Arabi
 _VOWEL = re.compile(r"[aeiouyäöüåæøąęėįųūıаеиоуыэюяєії]")
 _CLITIC_STARTS = frozenset(clitic[0] for clitic in _CLITICS)
 _ADJECTIVE_ENDINGS = frozenset({"ic", "ics"})
+# Words that make a city's name into another place's, never a case ending: "Queensland" is no "Queens", "Kingstown"
+# no "Kings...", "Friedrichsdorf" no "Friedrichs".
+_PLACE_WORDS = frozenset({"land", "town", "burg", "berg", "stad", "dorf"})
 CITY_ENDING = 4  # letters a case ending may add to a city's name: "Tallinnas", "Taline", "Lisabonu"
 CITY_STEM = 5  # letters a name needs before an ending may follow it ("Rabat" does, "Kyiv" does not)
 MAX_CITY_WORDS = 4
@@ -188,7 +191,7 @@ class CityFinder:
                 ending = folded[end:]
                 # A case ending ("-as", "-e", "-ssa"), not "Turin-g", nor an adjective's "-ic" (below: "Atlantic" is
                 # no "Atlanta").
-                if code and _VOWEL.search(ending) and ending not in _ADJECTIVE_ENDINGS:
+                if code and _VOWEL.search(ending) and ending not in _ADJECTIVE_ENDINGS and ending not in _PLACE_WORDS:
                     return code
             # A Slavic case ending in place of a name's final "-a": "v Prahe", "w Warszawie", "в Москве".
             for end in range(len(folded) - 1, max(CITY_STEM - 1, len(folded) - 3) - 1, -1):

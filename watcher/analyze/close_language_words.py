@@ -14,7 +14,7 @@ PAIRS = {
             "serantau", "persefahaman", "rangkaian", "bimbang", "menjejaskan", "mahu", "khabar", "dikhabarkan", "tiada",
             "perancangan", "kedai", "jawatan", "pengasas", "melabur", "pelaburan", "trak", "jadual", "pemaju", "saman",
             "mula", "memeterai", "pengedar", "melantik", "kewangan", "perniagaan", "telefon", "syarikat-syarikat",
-            "teksi", "universiti",
+            "teksi", "universiti", "kitar",
         }),
         "id": frozenset({
             "perusahaan", "karena", "bahwa", "pemerintah", "pabrik", "mobil", "uang", "karyawan", "kantor", "gratis",
@@ -104,6 +104,17 @@ PAIRS = {
         "tr": frozenset({
             "ve", "için", "ile", "da", "de", "olarak", "milyon", "milyar", "şirket", "şirketi", "yüzde", "yeni",
             "olan", "en", "daha", "çok", "ise", "gibi", "sonra", "kadar", "yıl", "yılında", "tl",
+        }),
+    },
+    # Javanese headlines in a Solo or Surabaya paper: the model reads them as Indonesian ("Astra tuku saham ...": buys).
+    frozenset({"jv", "id"}): {
+        "jv": frozenset({
+            "tuku", "ing", "lan", "saka", "kanggo", "sing", "uga", "wis", "arep", "dadi", "karo", "bakal", "ora",
+            "iki", "kuwi", "ngedol", "didol", "nambah", "anyar",
+        }),
+        "id": frozenset({
+            "yang", "dan", "dari", "untuk", "akan", "sudah", "juga", "dengan", "membeli", "beli", "tidak", "ini",
+            "itu", "menjual", "dijual", "menambah", "baru",
         }),
     },
 }  # fmt: skip

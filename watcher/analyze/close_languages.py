@@ -24,6 +24,13 @@ _SECOND_GUESS_PAIRS = {
         "ne": frozenset({"छ", "छन्", "गरेको", "भएको", "हो", "पनि", "गर्ने", "भने", "र", "मा", "थियो", "गरेका"}),
         "hi": frozenset({"है", "हैं", "में", "की", "के", "से", "ने", "था", "थी", "और", "गया", "किया"}),
     },
+    # Kyrgyz headlines the model reads as Russian ("... Казакстанга кирди: Алматыда биринчи соода борбору").
+    frozenset({"ru", "ky"}): {
+        "ky": frozenset({"жана", "менен", "үчүн", "боюнча", "биринчи", "кирди", "соода", "борбору", "дагы", "болот",
+                         "болду", "ачты", "ачат", "өлкөдө", "жылы", "миң", "компаниясы", "мамлекет", "сатып"}),
+        "ru": frozenset({"и", "в", "на", "с", "по", "для", "что", "из", "от", "первый", "первую", "первого", "вышла",
+                         "открыла", "года", "году", "открывает"}),
+    },
     frozenset({"es", "gl"}): {
         # Not "dos", Spanish for two: "dos días después de la renuncia" is Spanish.
         "gl": frozenset({"e", "o", "os", "do", "unha", "coa", "cos", "polo", "pola", "tamén", "máis", "xa"}),
@@ -33,6 +40,7 @@ _SECOND_GUESS_PAIRS = {
 _NEPALI_ENDINGS = ("लाई", "ले")
 
 _KIN = frozenset().union(*_SECOND_GUESS_PAIRS, *PAIRS)  # and _SLAVIC_SOUTH, below
+_KY_LETTERS = re.compile("[өүңӨҮҢ]")
 _TR_LETTERS = re.compile("[şğıŞĞİ]")
 _UZ_LETTERS = re.compile("[xqXQ]|[oOgG][ʻʼ'‘’]")  # "xorijiy", "Qozog'iston": letters Turkish does not write
 _SK_LETTERS = re.compile("[äôľĺŕÄÔĽĹŔ]")
@@ -111,6 +119,8 @@ def closest(words: Sequence[str], text: str, found: str | None, second: str | No
             counts = {code: sum(word in table for word in words) for code, table in own.items()}
             if second == "ne":
                 counts["ne"] += sum(word.endswith(_NEPALI_ENDINGS) and len(word) > 3 for word in words)
+            if "ky" in counts:
+                counts["ky"] += len(_KY_LETTERS.findall(text))  # "ө", "ү", "ң": never Russian
             if counts[second] - counts[found] > margin:
                 best, margin = second, counts[second] - counts[found]
     best, margin = _by_pairs(words, text, found, best, margin)

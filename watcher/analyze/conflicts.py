@@ -26,10 +26,13 @@ _MONEY = re.compile(
     r"miliard\w*|milion\w*|millones|miliardi|milioni|bilhões|milhões|млрд|млн|miljard\w*|miljoen\w*)\b|억|조|亿|万|億|兆",
     re.IGNORECASE,
 )
-_CHANGE_BEFORE = {"by", "um", "на", "o", "met", "with", "up", "down", "rose", "fell", "rises", "falls"}
+_CHANGE_BEFORE = {"by", "um", "на", "o", "met", "with", "up", "down", "rose", "fell", "rises", "falls", "grew",
+                  "jumped", "climbed", "dropped", "slid", "выросли", "выросла", "вырос", "прибавили", "прибавила",
+                  "прибавил", "снизились", "снизилась", "упали", "упала"}  # fmt: skip  # "продажи прибавили 9,1%"
 _CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "más", "menos", "mais", "больше", "меньше",
                  "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise",
-                 "coupon", "interest", "yield"}  # fmt: skip  # a rate, not a stake: "notes at a 12% coupon"
+                 "coupon", "interest", "yield", "discount", "off", "premium", "growth", "drop", "decline"}  # fmt: skip
+# ... a rate or a price, not a stake: "notes at a 12% coupon", "lists at a 30% discount"
 # Characters between a weak results word and the start beside it, in one clause ("satışına Mayıs ayında başlanacak",
 # "Продажи нового смартфона в России стартуют": Russian puts what is sold and where between).
 _BEGIN_REACH = 32
@@ -250,6 +253,7 @@ def _stake_size(text: str) -> bool:
     for found in _PERCENT.finditer(text):
         before = text[: found.start()].split()[-2:]
         after = text[found.end() :].split()[:1]
-        if not (_CHANGE_BEFORE & {word.lower() for word in before} or _CHANGE_AFTER & {w.lower() for w in after}):
+        after = [word.lower().strip(".,;:!?") for word in after]  # "at a 30% discount."
+        if not (_CHANGE_BEFORE & {word.lower() for word in before} or _CHANGE_AFTER & set(after)):
             return True
     return False

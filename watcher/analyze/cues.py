@@ -51,6 +51,7 @@ Kinds beyond the taxonomy's event types:
 - `chosen` ("selected by", "ales de"): a partnership, unless the sentence names a plant or makes a market entry (a
   site picked: "Hungary picked by Baowu for a steel plant");
 - `fix` ("patch", "不具合を修正"): no product launch in its sentence;
+- `halt` ("suspends", "bloquea") before the company and its offering: the authorities' action, legal, no funding;
 - `settlement_date` ("settlement is expected on", "date de règlement"): a bond's settlement, no lawsuit in its sentence;
 - `labour` ("unions", "sindacati", "IG Metall"): no partnership in its sentence (a pay or job-cuts agreement);
 - `minor_role` ("spokesperson", "directeur artistique", "広報部長") anywhere in an item that names no `role`: no

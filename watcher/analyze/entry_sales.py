@@ -97,7 +97,9 @@ def deal_to_sell(sentence: Sentence) -> Cue | None:
             if selling.kind not in ("sell", "selling", "arrive") and not _opens_outlets(sentence, selling):
                 continue
             if any(hit.is_name and 0 <= hit.start - selling.end <= ARRIVE_REACH for hit in sentence.markets):
-                return deal
+                # From the selling on: the country entered is the one it sells in, not the distributor's own named
+                # between ("ตั้งผู้จัดจำหน่ายไทย บุกกัมพูชา", appoints a Thai distributor to push into Cambodia).
+                return Cue(deal.kind, selling.start, selling.end)
     return None
 
 

@@ -26,18 +26,19 @@ from watcher.analyze.entries import dated_before
 from watcher.analyze.entry_country import already_present, also_entered, entry_market, in_the_past, listed_before
 from watcher.analyze.homes import item_homes
 from watcher.analyze.local_press import written_locally
+from watcher.analyze.previous_market import after_another, both_countries
+from watcher.analyze.questions import QUESTION_MARKS
 from watcher.analyze.roundups import CLAUSE_BREAK
 from watcher.analyze.sentence_events import sentence_blockers, sentence_event_cues
 from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Event, Party, Sentence, apart, cue_language_of
 from watcher.analyze.subjects import described, parties_of, subjects_of
 
 EVIDENCE_CHARS = 240
-_QUESTION_MARKS = ("?", "\uff1f", "؟", "\u055e")  # Latin, full-width, Arabic-script and Armenian question marks
 
 
 def item_blocker(title: Sentence) -> str | None:
     """What a title is when it is a review, opinion, denial, rumour, share move or anniversary: no event at all."""
-    if any(mark in title.text for mark in _QUESTION_MARKS):
+    if any(mark in title.text for mark in QUESTION_MARKS):
         return "rumour"  # "Costco guarda all'Italia?", "Is Tesco coming to Greece?": asked, not reported
     kinds = [kind for kind in sentence_blockers(title) if kind in ITEM_BLOCKERS]
     if "stock" in kinds and "rumour" in kinds:
@@ -104,8 +105,9 @@ def extract_events(
             # the company described is the one the sentence before named.
             parties = [Party(previous.entity, -1, -1)]
         previous = parties[0] if parties and not (aside and sentence.index == 0) else previous
-        if sentence_blockers(sentence):
-            continue
+        blocked = sentence_blockers(sentence)
+        if blocked and not (only is not None and set(blocked) == {"stock"}):
+            continue  # where results moved the shares, the sentence that says both still tells the results
         demoted = any(party.entity == sole for party in sentence.parties)  # "Former Arm executive named CEO"
         if not parties and sentence.index == 0 and sole is not None and not demoted and described(sentence):
             # "Philippinische Fastfood-Kette eröffnet erste deutsche Filiale" and only Jollibee named below: the
@@ -130,7 +132,9 @@ def extract_events(
                 continue  # "since the Omega collaboration debuted in 2022": a past deal, told as background
             if event_type == "market_entry":
                 candidates = [
-                    hit for hit in sentence.markets if hit.code not in home and not in_the_past(sentence, cue, hit)
+                    hit
+                    for hit in sentence.markets
+                    if hit.code not in home and not in_the_past(sentence, cue, hit) and not after_another(sentence, hit)
                 ]
                 there = any(other.kind == "there" and other.start >= cue.start for other in sentence.cues)
                 building = cue.kind in ("facility", "build")
@@ -140,6 +144,10 @@ def extract_events(
                 market = entry_market(
                     candidates, cue, elsewhere, cue_language_of(language) in VERB_LAST, there=there, text=sentence.text
                 )
+                # "signs 60 hotels in Egypt and Morocco ... will start operating in both countries this month": the
+                # two countries the item names, where the entry's sentence names none and says "both".
+                both = not candidates and len(named) == 2 and both_countries(sentence.text)
+                market = sorted(named)[0] if market is None and both else market
                 if market is None or market in home:
                     continue  # without a country too unsure to report; at home ("the German group's plant in
                     # Germany") no entry
@@ -150,7 +158,7 @@ def extract_events(
                     continue
                 listed = also_entered(sentence.text, candidates, market, cue)
                 listed = listed or listed_before(sentence.text, candidates, market, cue)
-                markets = [market, *listed]
+                markets = sorted(named) if both else [market, *listed]
             for entity in subjects_of(event_type, cue, parties, language, sentence.text, sentence.cues):
                 key = (event_type, entity)
                 evidence = evidence_at(sentence.text, cue.start)

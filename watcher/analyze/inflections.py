@@ -87,9 +87,29 @@ def abugida_forms(name: str, language: str) -> list[str]:
         return [form for base in bases for form in (base, base + "*")] if letters(name.split()[-1]) >= 3 else bases
     bases = [name, *(prefix + name for prefix in AMHARIC_PREFIXES)] if language == "am" else [name]
     if letters(name) >= 3:
-        return [form for base in bases for form in (base, base + "*")]
+        return [form for base in bases for form in (base, base + "*")] + bound_stem(name, language)
     endings = SHORT_ENDINGS.get(language, ())
     return [form for base in bases for form in (base, *(base + ending for ending in endings))]
+
+
+# Malayalam's chillu letters, a consonant with no vowel ending a word, and the consonant an ending writes instead:
+# "ജപ്പാൻ" (Japan), "ജപ്പാനിൽ" (in Japan).
+_CHILLU = {"\u0d7a": "\u0d23", "\u0d7b": "\u0d28", "\u0d7c": "\u0d30", "\u0d7d": "\u0d32", "\u0d7e": "\u0d33",
+           "\u0d7f": "\u0d15"}  # fmt: skip
+_VIRAMA = {"ta": "\u0bcd", "ml": "\u0d4d"}
+
+
+def bound_stem(name: str, language: str) -> list[str]:
+    """The stem an ending is written onto where it takes the place of the name's last sign: Tamil and Malayalam
+    names end in a consonant with its vowel killed (a virama: "ஜப்பான்", "ഈജിപ്ത്") or a chillu ("ജപ്പാൻ"), and
+    the endings' vowel signs replace the virama ("ஜப்பானில்", "ഈജിപ്തിൽ") or turn the chillu back into its
+    consonant ("ജപ്പാനിൽ"): the '*' after the whole name never finds them."""
+    last = name[-1:]
+    if language == "ml" and last in _CHILLU:
+        return [name[:-1] + _CHILLU[last] + "*"]
+    if last and last == _VIRAMA.get(language):
+        return [name[:-1] + "*"]
+    return []
 
 
 def greek_forms(name: str) -> list[str]:

@@ -80,11 +80,15 @@ for _code, _more in {
     EXTRA_NAMES[_code].extend(_more)
 
 # Vietnamese names of one syllable (left out of the CLDR table: folded, "Mỹ" is "my", "Lào" is "lao", as in "lao động",
-# labour) are safe after "thị trường" (market), capitalised as written: "thị trường Lào", not "thị trường lao động".
+# labour) are safe after "thị trường" (market), capitalised as written: "thị trường Lào", not "thị trường lao động";
+# and after "tại", "ở", "sang" (in, at, to), where a capitalised syllable is a place: "mỏ than tại Úc" (a coal mine in
+# Australia), "xuất khẩu sang Mỹ".
 _VIETNAMESE_SHORT = {"US": "Mỹ", "IT": "Ý", "LA": "Lào", "FR": "Pháp", "DE": "Đức", "RU": "Nga", "GB": "Anh",
                      "JP": "Nhật", "KR": "Hàn", "TH": "Thái", "AU": "Úc", "BE": "Bỉ", "CZ": "Séc"}  # fmt: skip
 for _code, _name in _VIETNAMESE_SHORT.items():
-    EXTRA_NAMES.setdefault(_code, []).append({"text": f"thị trường {_name}", "case_sensitive": True})
+    EXTRA_NAMES.setdefault(_code, []).extend(
+        {"text": f"{before} {_name}", "case_sensitive": True} for before in ("thị trường", "tại", "ở", "sang")
+    )
 
 # Adjectives of countries whose language name is not the adjective (or not one country's), per language.
 EXTRA_ADJECTIVES: dict[str, list[str]] = {

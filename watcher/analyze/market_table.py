@@ -167,6 +167,27 @@ def _usable(text: str) -> bool:
     return len(folded) >= (3 if semitic else 4) if spaced else len(folded) >= 2
 
 
+_BRACKETED = re.compile(r"\s*\([^)]*\)\s*")
+
+
+def _unbracketed(countries: dict[str, list[str]]) -> dict[str, list[str]]:
+    """CLDR's names with a bracketed aside ("เมียนมา (พม่า)", "Myanmar (Burma)") also without it, as the news writes
+    them: bracketed, a name is unusable (_usable). Not where the name left is another country's too ("Конго
+    (Киншаса)", "Конго (Бразавил)"); the aside itself is often no name ("Hong Kong (SAR Kina)")."""
+    bare = {
+        code: [_BRACKETED.sub(" ", value).strip() for value in written if "(" in value]
+        for code, written in countries.items()
+    }
+    owners: dict[str, set[str]] = {}
+    for code, values in bare.items():
+        for value in values:
+            owners.setdefault(value, set()).add(code)
+    return {
+        code: [*written, *(value for value in bare[code] if value and len(owners[value]) == 1)]
+        for code, written in countries.items()
+    }
+
+
 def _entities() -> list[EntityConfig]:
     from watcher.config import EntityConfig  # pydantic: only where the table is made, not where it is read
 
@@ -175,7 +196,7 @@ def _entities() -> list[EntityConfig]:
     for language, tables in territory_names().items():
         base = language.split("_")[0]
         for kind, countries in tables.items():
-            for code, written in countries.items():
+            for code, written in _unbracketed(countries).items():
                 for value in (form for typed in written for form in spellings(typed)):
                     if kind == "cased":  # "Läti", "Čada": as written, where folded they are everyday words
                         forms = [value, *short_forms(value, base)[1:], *_declined(value, base)]

@@ -1,6 +1,8 @@
 """Which events one sentence's cues make, by the rules of each type: cues taken back by "after" or a span that
 holds them, a market entry made of two cues (a first and a kind of site, an arrival and a country, an office
 opened ...), conflicts between types resolved (conflicts.py). Pure: a sentence in, (event type, cue) pairs out.
+The entries a sentence makes or takes back beyond that are sentence_entries.py's, how other types are read beyond
+their cue words sentence_readings.py's.
 
 Who the events are about, and a market entry's country, are events.py's (the item's sentences together).
 """
@@ -22,11 +24,28 @@ from watcher.analyze.entries import (
     first_venture,
     launches_a_shop,
     new_market,
-    numeric_ordinals,
     ordinal_near,
 )
 from watcher.analyze.entry_country import ARRIVE_REACH, arrives, country_near, present_cues
 from watcher.analyze.entry_sales import deal_to_sell, sales_begin_in
+from watcher.analyze.sentence_entries import (
+    bought_to_enter,
+    enters_a_stage,
+    entry_after,
+    exports,
+    launched_there,
+    numbered_another,
+    supplies_a_party,
+)
+from watcher.analyze.sentence_readings import (
+    comes_after,
+    distributor_appointed,
+    goods_bought,
+    launches_a_route,
+    new_in_role,
+    offering_halted,
+    patented_only,
+)
 from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Cue, Sentence, cue_language_of
 
 # Between "after" and the event it dates back, its size: "after the $69bn takeover", "nach der 5-Mrd-Übernahme".
@@ -35,17 +54,12 @@ _SIZED = re.compile(
 )
 _AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates back ("after the deal")
 _MARKET_WORD_REACH = 25  # characters between a movement verb and the market it moves into ("into the Greek ")
-_PAST_ENTRY_REACH = 20  # ... and an entry's cue, across its verb ("after opening its first overseas office")
 _BUYERS_REACH = 40  # characters between shoppers and the verb they buy with ("shoppers on its Masoko platform buy")
 # ... and between a purchase and the shoppers after it, what they buy between ("a compra de veículos aos motoristas":
 # credit to drivers to buy cars); short, as a buyer's new customers come after the company it buys ("buys Careem,
 # gaining 30 million customers": 28 characters).
 _BUYERS_AFTER_REACH = 20
 # A licence fined, bought with a company or financed: not one won to operate in a new country.
-_BUY_TO_ENTER_REACH = 60  # characters between a purchase and the entry it is for ("compra la vietnamita PayGo para ")
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:which|that|who|qui|que|che|który|która|które|который|которая)\b")
-# A comma before a purpose word joins the clauses: "PayGo, by wejść", "PayGo, чтобы выйти".
-_PURPOSE_AFTER_COMMA = re.compile(r",\s*(?=(?:by|aby|żeby|чтобы|щоб|um|in order|so as)\b)", re.IGNORECASE)
 _LICENCE_ELSEWHERE = frozenset({"legal", "acquisition", "funding", "earnings"})
 
 
@@ -117,7 +131,8 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         near = [
             first
             for first in firsts
-            if any(ordinal_near(sentence.text, first, outlet, after) for outlet in outlets) and not _past(first, afters)
+            if any(ordinal_near(sentence.text, first, outlet, after) for outlet in outlets)
+            and not entry_after(first, afters)
         ]
         if near:
             events["market_entry"] = near[0]
@@ -133,7 +148,7 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
             or first_in_country(sentence)
             or absent_until_now(sentence)
         )
-        if entry is not None and not _past(entry, afters):
+        if entry is not None and not entry_after(entry, afters):
             events["market_entry"] = entry
     launched = kinds.get("product_launch")
     if "market_entry" not in events and launched and launches_a_shop(sentence, launched):
@@ -150,9 +165,9 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
             events["market_entry"] = moving
     if "market_entry" not in events:
         selling = sales_begin_in(sentence, language)
-        if selling is not None and not _past(selling, afters):
+        if selling is not None and not entry_after(selling, afters):
             events["market_entry"] = selling  # "rozpoczyna sprzedaż w Korei", "Güney Kore'de satışına başladı"
-    if "market_entry" not in events and _bought_to_enter(sentence, kinds):
+    if "market_entry" not in events and bought_to_enter(sentence, kinds):
         events["market_entry"] = kinds["enter"]  # "rachète la start-up PayGo pour entrer au Vietnam"
     licence = kinds.get("licence")
     if "market_entry" not in events and licence and "operator" in kinds and not _LICENCE_ELSEWHERE & set(kinds):
@@ -173,10 +188,19 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         # "Nokia selected by Deutsche Telekom"; not "Hungary picked by Baowu for a plant", a site
         events["partnership"] = chosen
 
-    if _launched_there(sentence, kinds, events):
+    if launched_there(sentence, kinds, events):
         events.pop("market_entry")  # "unveiled X ..., with launches in the UK, the US and South Korea"
 
+    if "acquisition" in events and goods_bought(sentence.text, events["acquisition"]):
+        events.pop("acquisition")  # "will buy up to 250,000 tonnes a year of copper concentrate": a supply deal
+    if "legal" in events and patented_only(sentence):
+        events.pop("legal")  # "obtém patente ... para processo de nixtamalização": the process patented, no lawsuit
     made = resolve(sentence, kinds, events, figure)
+    if not made:
+        # Alone: beside another event the new chief is the one who acts ("cuts 6,000 jobs as new CEO deepens ...").
+        named = new_in_role(sentence)
+        if named is not None:
+            made = [("leadership", named)]  # "approve new president director", "angkat Presiden Direktur baru"
     if "labour" in kinds:
         made = [(kind, cue) for kind, cue in made if kind != "partnership"]  # "l'accordo con i sindacati": no deal
     if "settlement_date" in kinds:
@@ -185,106 +209,24 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         made = [(kind, cue) for kind, cue in made if kind != "product_launch"]  # "releases a patch", "不具合を修正"
     if "route" in kinds:
         # "to launch Panama City–Lisbon, its first European route": an airline's route, no product
-        made = [pair for pair in made if not (pair[0] == "product_launch" and _launches_a_route(sentence, pair[1]))]
-    if _numbered_another(sentence):
+        made = [pair for pair in made if not (pair[0] == "product_launch" and launches_a_route(sentence, pair[1]))]
+    if numbered_another(sentence):
         made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "to build second Brazilian plant"
-    if _exports(sentence):
+    if exports(sentence):
         made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "ships a new batch ... to Australia"
-    if _enters_a_stage(sentence, made):
+    if enters_a_stage(sentence, made):
         made = [(kind, cue) for kind, cue in made if kind != "market_entry"]  # "the cell enters mass production"
-    made = [(kind, cue) for kind, cue in made if not (kind == "product_launch" and _comes_after(sentence.text, cue))]
-    if _supplies_a_party(sentence):
+    made = [(kind, cue) for kind, cue in made if not (kind == "product_launch" and comes_after(sentence.text, cue))]
+    if supplies_a_party(sentence):
         # "to supply 300 robots to Olympus for a new plant it is building in Fukushima": the plant is the customer's.
         made = [(kind, cue) for kind, cue in made if not (kind == "market_entry" and cue.kind in ("facility", "build"))]
-    made = _distributor_appointed(sentence, made)
+    made = distributor_appointed(sentence, made)
+    made = offering_halted(sentence, made)
     if any(kind == "earnings" for kind, _cue in made):
         # "The maker, investor in a plant complex in Quang Ninh, reported a net loss": a plant that describes the
         # company whose results are the news, no plant built.
         made = [(kind, cue) for kind, cue in made if not (kind == "market_entry" and cue.kind in ("facility", "build"))]
     return made
-
-
-# What a product or a company enters that is no country: a stage of its making, talks ("the cell enters mass
-# production in the second quarter", "entra en producción en serie", "enters talks with").
-_STAGE_AFTER = re.compile(
-    r"\s+(?:(?:into|in|en|a)\s+)?(?:(?:mass|series|serial|volume|full|commercial|trial|pilot|en serie|en masa)\s+)?"
-    r"(?:production|producción|produção|operation|service|servicio|talks|negotiations|negociaciones|administration)\b"
-    r"|\s+(?:la |a )?(?:producción|produção|production)\b",
-    re.IGNORECASE,
-)
-_ENTERING = re.compile(r"ent(?:er|ra|re)", re.IGNORECASE)  # enters, entering, entra, entre (not "first service")
-# A word for arriving that, followed by "after", dates a report ("La designación llega dos días después de la
-# renuncia", "El anuncio llega 48 horas después"): the news comes after another, no product arrives.
-_ARRIVAL_WORDS = frozenset(
-    {"llega", "llegará", "llegan", "chega", "chegará", "arrive", "arrives", "arriva", "arrivera"}
-)
-_AFTER_WORDS = re.compile(r"[^.;]{0,40}?\b(?:después|tras|depois|após|after|dopo|après)\b", re.IGNORECASE)
-
-
-def _enters_a_stage(sentence: Sentence, made: list[tuple[str, Cue]]) -> bool:
-    return any(
-        kind == "market_entry"
-        and _ENTERING.match(sentence.text, cue.start) is not None
-        and _STAGE_AFTER.match(sentence.text, cue.end) is not None
-        for kind, cue in made
-    )
-
-
-def _comes_after(text: str, cue: Cue) -> bool:
-    return text[cue.start : cue.end].lower() in _ARRIVAL_WORDS and _AFTER_WORDS.match(text, cue.end) is not None
-
-
-# Characters between "appointed" and the distributor it names ("appointed Nairobi-based Savanna Distributors").
-_APPOINTED_REACH = 60
-
-
-def _distributor_appointed(sentence: Sentence, made: list[tuple[str, Cue]]) -> list[tuple[str, Cue]]:
-    """A distributor, importer or franchisee appointed ("has appointed Savanna Distributors to sell its drinks",
-    "ernennt Alpha zum Generalimporteur"): a deal with a company, no leadership change."""
-    appointed = next((cue for kind, cue in made if kind == "leadership"), None)
-    if appointed is None or not any(
-        cue.kind == "distributor" and 0 <= cue.start - appointed.end <= _APPOINTED_REACH for cue in sentence.cues
-    ):
-        return made
-    kept = [(kind, cue) for kind, cue in made if kind != "leadership"]
-    return kept if any(kind == "partnership" for kind, _cue in kept) else [*kept, ("partnership", appointed)]
-
-
-_ENTRY_SAYS_FIRST = frozenset({"first", "first_time", "absent", "new_market", "enter", "market_word", "abroad"})
-
-
-def _launched_there(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue]) -> bool:
-    """A product launched, then "launches in" or "on sale in" a country, in a sentence that says no first nor a
-    market entered: "Haleon has unveiled X ..., with launches in the UK and the US", "เปิดตัว ... วางขายในไทย" (on
-    sale in Thailand). The product's launch where the company sells, not the company's entry."""
-    entry, launch = events.get("market_entry"), kinds.get("product_launch")
-    if entry is None or launch is None or entry.kind not in ("market_entry", "arrive", "product_launch"):
-        return False
-    return launch.start < entry.start and not (_ENTRY_SAYS_FIRST & set(kinds))
-
-
-def _bought_to_enter(sentence: Sentence, kinds: dict[str, Cue]) -> bool:
-    """A company that buys a business to enter a country, in one clause or with a purpose word after a comma:
-    "compra la vietnamita PayGo para entrar en Vietnam", "przejmuje PayGo, by wejść do Wietnamu"; the buyer is the
-    subject, just before its verb. Not "buys PayGo, which entered Vietnam in 2019"."""
-    entering, buying = kinds.get("enter"), kinds.get("acquisition")
-    if entering is None or buying is None or not 0 <= entering.start - buying.end <= _BUY_TO_ENTER_REACH:
-        return False
-    between = _PURPOSE_AFTER_COMMA.sub(" ", sentence.text[buying.end : entering.start])
-    return not _CLAUSE_BREAK.search(between) and country_near(sentence, entering) and arrives(sentence, buying)
-
-
-def _supplies_a_party(sentence: Sentence) -> bool:
-    """One tracked company supplying another, in a sentence that names a plant: the plant is the customer's (or
-    the supplier's own, at home or abroad; either way no entry the sentence can tell)."""
-    return any(cue.kind == "supply" for cue in sentence.cues) and len({party.entity for party in sentence.parties}) >= 2
-
-
-def _exports(sentence: Sentence) -> bool:
-    """Goods shipped or exported to a country, in a sentence that says no first: exports from a plant, no entry (the
-    taxonomy), whatever else the sentence says of the plant ("a new batch of coaches made at its plant")."""
-    kinds = {cue.kind for cue in sentence.cues}
-    return "export" in kinds and not kinds & {"first", "first_time", "absent"}
 
 
 _NAME_BEFORE = re.compile(r"(?<=\S\s)[A-Z][\w.&'-]*[\s-]+$")  # a capitalised word, not the sentence's first
@@ -296,33 +238,3 @@ def _in_a_name(text: str, cue: Cue, language: str | None) -> bool:
     if cue_language_of(language) == "de" or not text[cue.start : cue.start + 1].isupper():
         return False
     return _NAME_BEFORE.search(text, 0, cue.start) is not None
-
-
-def _past(entry: Cue, afters: list[int]) -> bool:
-    """An entry just after "after", across its verb: "a week after opening its first overseas office in Dubai"."""
-    return any(0 <= entry.start - end <= _PAST_ENTRY_REACH for end in afters)
-
-
-_ROUTE_REACH = 48  # characters from a launch to the route it opens ("to launch Panama City–Lisbon, its first route")
-
-
-def _launches_a_route(sentence: Sentence, launch: Cue) -> bool:
-    """A route or flights just after the launch, or just before it ("新航线开通"): an airline's route opened."""
-    return any(
-        cue.kind == "route" and (0 <= cue.start - launch.end <= _ROUTE_REACH or 0 <= launch.start - cue.end <= 8)
-        for cue in sentence.cues
-    )
-
-
-def _numbered_another(sentence: Sentence) -> bool:
-    """A second or another shop or office, in a sentence that says no first: "opens its second store in Riyadh". Not
-    a plant: a new factory abroad is an entry, the second too (the taxonomy; "segunda fábrica en España")."""
-    if any(cue.kind in ("first", "first_time", "absent") for cue in sentence.cues):
-        return False
-    plants = [cue for cue in sentence.cues if cue.kind == "facility"]
-    sites = [
-        cue for cue in sentence.cues
-        if cue.kind in ("outlet", "office") and not any(plant.start <= cue.start < plant.end for plant in plants)
-    ]  # fmt: skip
-    numbered = [cue for cue in sentence.cues if cue.kind == "another"] + numeric_ordinals(sentence.text)
-    return any(ordinal_near(sentence.text, another, site) for another in numbered for site in sites)

@@ -29,7 +29,7 @@ VERB_FIRST = ("ar", "ga", "cy")
 # Languages that put the verb last: the country entered comes just before it ("태국 진출", "タイに上陸").
 VERB_LAST = (
     "ko", "ja", "tr", "hi", "bn", "fa", "ur", "az", "ka", "hy", "kk", "uz", "ky", "tk", "ta", "te", "kn", "ml", "mr",
-    "ne", "si", "pa", "gu", "am",
+    "ne", "si", "pa", "gu", "am", "my",
 )  # fmt: skip
 # Cues that say what a sentence is about, not what its subject does.
 NOT_ACTS = frozenset(
@@ -60,7 +60,8 @@ NOT_ACTS = frozenset(
 )
 # Languages close enough that each reads the other's cues too, as a detector often takes one for the other (a
 # Malay headline for Indonesian, Danish for Norwegian).
-_SISTERS = {"id": ("ms",), "ms": ("id",), "no": ("da",), "da": ("no",), "cs": ("sk",), "sk": ("cs",)}
+_SISTERS = {"id": ("ms",), "ms": ("id",), "no": ("da",), "da": ("no",), "cs": ("sk",), "sk": ("cs",), "xh": ("zu",),
+            "zu": ("xh",)}  # fmt: skip
 # Languages that share one cue table.
 _SAME_CUES = {"nb": "no", "nn": "no", "zh-tw": "zh", "zh-hant": "zh", "sr": "hr", "bs": "hr", "sh": "hr"}
 

@@ -162,6 +162,7 @@ def figures(text: str) -> frozenset[str]:
 
 
 # A number with its scale glued on ("10bn", "1.4bn", "3.5mn", "1,2mld"), and the tail of one after its decimal mark.
+_PREFIX = re.compile(r"[a-z]{1,4}|[A-Z]")  # before a dash: "nge", "ku", "al", "I", "E"
 _SCALED = re.compile(r"\d+(?:bn|b|mn|m|mln|mld|mlrd|mrd|bln|mio|tn|cr)", re.IGNORECASE)
 _NUMBER_TAIL = re.compile(r"\d[.,]")
 
@@ -189,9 +190,14 @@ def names(text: str, skip: frozenset[str] = frozenset(), *, capitals: bool = Tru
                 found.add(folded)
             # "Berlin-based", "Premium-kunder": the capitalised head of a compound names what the other
             # languages name alone ("Berlin", "Premium").
-            head = token.split("-")[0]
+            head, tail = token.split("-")[0], token.rsplit("-", 1)[-1]
             if "-" in token and len(head) >= 4 and head[0].isupper() and fold(head) not in skip:
                 found.add(fold(head))
+            # "nge-WhatsApp", "I-Samsung", "al-Futtaim": a name behind a prefix (Zulu's and Xhosa's noun classes, an
+            # article) is the name the other languages write alone.
+            prefixed = "-" in token and len(tail) >= 4 and tail[0].isupper()
+            if prefixed and _PREFIX.fullmatch(token[: -len(tail) - 1]) and fold(tail) not in skip:
+                found.add(fold(tail))
     return frozenset(found)
 
 

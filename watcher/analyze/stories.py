@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from watcher.analyze.story_contradiction import VETO, contradiction
 from watcher.analyze.story_facts import ItemFacts, Story
-from watcher.analyze.story_fit import agree, fit
+from watcher.analyze.story_fit import SEQUEL, agree, fit, legal_sequel
 from watcher.analyze.story_index import StoryIndex
 from watcher.analyze.story_meeting import meeting
 
@@ -94,7 +94,13 @@ class StoryBook:
             recent = [member for member in weighed if abs(item.published - member.published) <= STORY_WINDOW]
             if not recent:
                 continue
-            story_fit = max(fit(item, member) for member in recent) + against
+            best_member_fit, nearest = max(((fit(item, member), member) for member in recent), key=lambda pair: pair[0])
+            story_fit = best_member_fit + against
+            if not _sequel(item, nearest) and any(_sequel(item, member) for member in recent):
+                # The probe, suit or fine of what one of the story's reports told ("SEC suspends the rights issue"
+                # two days after it was launched): a report that tells neither must not bridge the two (the fit
+                # with the report told before has the penalty already).
+                story_fit += SEQUEL
             if all(agree(item, member) for member in recent):
                 story_fit += AGREE
                 if all(bool(item.event_types) != bool(member.event_types) for member in recent):
@@ -140,6 +146,10 @@ def _weighed(item: ItemFacts, members: list[ItemFacts]) -> list[ItemFacts]:
     MOST_REPORTS that joined it last (items are placed in order of publication; the storykeeper reads a story's
     latest that many): each costs a fit, and weighing them all made every new report of such a story dearer."""
     return members if len(members) <= MOST_REPORTS else members[-MOST_REPORTS:]
+
+
+def _sequel(item: ItemFacts, member: ItemFacts) -> bool:
+    return legal_sequel(item, member) or legal_sequel(member, item)
 
 
 def _may_join(item: ItemFacts, story: Story) -> bool:

@@ -3,6 +3,7 @@ quarters or periods of results, other markets entered, a second site, another pr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from watcher.analyze.signals import FISCAL_YEAR
@@ -14,6 +15,7 @@ SECOND_SITE = -0.35  # undoes the same-market bonus and more: "a second plant in
 # product. Weighed against the story's launches together, as quarters are, so a report naming no figure does not
 # bridge two launches of one company in three days.
 OTHER_PRODUCT = -0.35
+_DIGITS = re.compile(r"\d+")
 
 
 def contradiction(item: ItemFacts, members: Sequence[ItemFacts]) -> float:
@@ -33,7 +35,11 @@ def contradiction(item: ItemFacts, members: Sequence[ItemFacts]) -> float:
         return OTHER_PRODUCT
     entered = frozenset().union(*(member.entry_markets for member in members))
     if item.entry_markets and entered and not item.entry_markets & entered:
-        return VETO
+        # Unless the reports that enter name the item's countries too: one entry into two countries, of which a
+        # report read only the first ("signs 60 hotels in Egypt and Morocco ... operating in both countries").
+        named = frozenset().union(*(member.places for member in members if member.entry_markets))
+        if not item.entry_markets <= named:
+            return VETO
     if item.entry_markets & entered:
         # One market entered twice in three days: two sites when the reports' names (towns, partners) and
         # figures (sums, jobs, capacity) both differ; either alone differs between reports of one event.
@@ -55,7 +61,14 @@ def _other_product(item: ItemFacts, launches: Sequence[ItemFacts]) -> bool:
     if not (_whole(mine.figures) and _whole(figures)) or any(mine.same_figure(launch.signals) for launch in launches):
         return False
     names = frozenset().union(*(launch.signals.names for launch in launches))
+    if mine.figures & _model_numbers(names) or figures & _model_numbers(mine.names):
+        return False  # "ایکس 500 الٹرا" is the "X500 Ultra": a model's number, its letters in another script
     return not mine.names & names
+
+
+def _model_numbers(names: frozenset[str]) -> frozenset[str]:
+    """The numbers of model names that join letters and digits ("x500" → "500", "su7" → "7")."""
+    return frozenset(number for name in names for number in _DIGITS.findall(name) if number != name)
 
 
 def _whole(figures: frozenset[str]) -> bool:
