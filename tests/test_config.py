@@ -146,7 +146,8 @@ def test_password_comes_from_environment_or_file(tmp_path: Path, monkeypatch: py
         config.smtp.password(config.base_dir)
     monkeypatch.setenv("WATCHER_TEST_PW", "s3cret")
     secret = config.smtp.password(config.base_dir)
-    assert secret is not None and secret.get_secret_value() == "s3cret" and "s3cret" not in repr(secret)
+    assert secret is not None and secret.get_secret_value() == "s3cret"
+    assert "s3cret" not in repr(secret) and "s3cret" not in str(secret) and "s3cret" not in f"{secret}"
 
     (tmp_path / "pw").write_text("from-file\n")
     (tmp_path / "config.yaml").write_text(GOOD + "smtp:\n  host: mail\n  password_file: pw\n")

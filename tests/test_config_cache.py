@@ -267,3 +267,35 @@ def test_every_block_of_the_config_comes_back_from_the_cache(tmp_path: Path, mon
     assert cached.search.engines[1].interval == fresh.search.engines[1].interval
     assert cached.routes() == fresh.routes()
     assert cached.state_path == fresh.state_path and cached.database_url == fresh.database_url
+
+
+def test_a_cached_config_is_plain_data_with_the_models_methods(tmp_path: Path) -> None:
+    # Read back without pydantic (watcher/config/cache.py): frozen as the models are, equal to them both ways (a
+    # daemon started from the cache compares its blocks with a reloaded, validated config), and with their methods.
+    path = written(tmp_path, EVERY_BLOCK)
+    fresh = load_config(path)
+    cached = load_config(path)
+    assert isinstance(cached, cache.CachedModel) and not isinstance(fresh, cache.CachedModel)
+    assert cached == fresh and fresh == cached
+    assert (cached != fresh) is False and (fresh != cached) is False
+    assert cached.web == fresh.web and cached.feeds == fresh.feeds and cached.entities == fresh.entities
+    assert cached.poll != fresh.poll.model_copy(update={"per_host": 3})
+    assert hash(cached.http) == hash(load_config(path).http)
+    assert repr(cached.http) == "HttpConfig(listen='127.0.0.1:9464')"
+    assert cached.http.address == fresh.http.address == ("127.0.0.1", 9464)
+    assert cached.digest.zone == fresh.digest.zone and cached.outbox_path == fresh.outbox_path
+    assert cached.search.engines[1].host == "search.example.com"
+    assert cached.feed_location("news.xml") == fresh.feed_location("news.xml")
+    with pytest.raises(AttributeError, match="frozen"):
+        cached.poll.per_host = 3  # type: ignore[misc]
+
+
+def test_a_cache_naming_a_mixin_that_is_none_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = written(tmp_path)
+    load_config(path)
+    kept = tmp_path / "state" / cache.CACHE_NAME
+    header = kept.read_bytes().split(b"\n", 2)
+    data = (cache._MODEL, "Config", ("Route",), ("feeds",), [[]], {})  # a class of shared.py that is no mixin
+    kept.write_bytes(header[0] + b"\n" + header[1] + b"\n" + pickle.dumps(data))
+    seen = validations(monkeypatch)
+    assert len(load_config(path).feeds) == 2 and seen == [path]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import FeedServer, Route, founding_feed, write_config
+from tests.conftest import FeedServer, Route, founding_feed, rss, write_config
 from watcher import cli, tables
 from watcher.config import load_config
 from watcher.models import Item
@@ -141,7 +141,8 @@ def test_a_proxy_is_looked_for_only_where_one_could_be_found(monkeypatch: pytest
 _POLL_AND_LIST_ORM = """
 import atexit, sys
 from watcher.__main__ import main
-atexit.register(lambda: print(sorted(name for name in sys.modules if name.startswith(sys.argv[2])), file=sys.stderr))
+prefix = sys.argv[2]  # taken before sys.argv is the command's (below): at exit, sys.argv[2] is the config's path
+atexit.register(lambda: print(sorted(name for name in sys.modules if name.startswith(prefix)), file=sys.stderr))
 sys.argv = ["watcher", "--config", sys.argv[1], "poll", "--once"]
 main()
 """
@@ -227,3 +228,32 @@ def test_other_commands_collect_from_their_start(tmp_path: Path) -> None:
     output, seen = counted("--config", str(config), "check-config")
     assert "ok" in output.lower(), output
     assert seen["enabled_at_read"] is True, seen
+
+
+def test_a_poll_whose_config_comes_from_the_cache_imports_no_pydantic(tmp_path: Path, feed_server: FeedServer) -> None:
+    # The cached config is plain data made into objects with the models' methods (watcher/config/cache.py): a start
+    # that finds it imports neither pydantic nor the config's models (~0.1 CPU-s), through a pass that stores,
+    # matches and analyses new items (the analysis' tables, the stories). The first start validates config.yaml.
+    feed_server.routes["/it.xml"] = Route(body=rss({"title": "Fibra ottica", "link": "https://example.it/fibra/"}))
+    config = write_config(tmp_path, feeds=[{"url": feed_server.url("/it.xml")}])
+    listed = []
+    for body in (None, founding_feed()):
+        if body is not None:
+            feed_server.routes["/it.xml"] = Route(body=body)
+        done = subprocess.run(
+            [sys.executable, "-c", _POLL_AND_LIST_ORM, str(config), "pydantic"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        listed.append(done.stderr.splitlines()[-1])
+        assert done.stdout.strip().endswith("new matches: 0" if body is None else "new items: 3; new matches: 4")
+    assert listed[0] != "[]" and listed[1] == "[]"
+    database = Database(load_config(config).database_url)
+    try:
+        with database.transaction() as connection:
+            assert connection.scalar(select(func.count()).select_from(tables.story_items)) == 2
+    finally:
+        database.dispose()

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from watcher.clock import utcnow
-from watcher.config import Config
 from watcher.config.cache import write_waiting_cache
 from watcher.coverage.generated import generated_feeds
 from watcher.mailer import Mailer, OutboxMailer, SmtpMailer
@@ -32,6 +31,7 @@ from watcher.store import (
 )
 
 if TYPE_CHECKING:  # the digest stage (jinja2, css_inline: ~0.2 s to import) only when a digest is made
+    from watcher.config import Config
     from watcher.deliver import DigestOutcome
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,6 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from watcher.clock import utcnow
-from watcher.config import Config
 from watcher.coverage.fulltext import extract_article, prepare_extraction
 from watcher.errors import FeedError, FetchError
 from watcher.fetch.request import fetch
@@ -36,6 +35,8 @@ from watcher.worker import begin_page, init_extract_worker
 
 if TYPE_CHECKING:
     import httpx
+
+    from watcher.config import Config
 
 log = logging.getLogger(__name__)
 

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from pydantic import SecretStr
-
 from watcher.errors import PermanentDeliveryError, TemporaryDeliveryError
 
 if TYPE_CHECKING:  # smtplib, ssl and the email package (~0.05 CPU-s) imported when a message is sent, not at
     # every start (a mailer is made whenever a watcher is opened, `watcher poll` too)
     import smtplib
     from email.message import EmailMessage
+
+    from watcher.config.shared import Secret
 
 
 class Mailer(Protocol):
@@ -37,7 +37,7 @@ class SmtpMailer:
     port: int = 587
     security: str = "starttls"  # starttls | ssl | none
     username: str | None = None
-    password: SecretStr | None = None
+    password: Secret | None = None
     timeout: float = 30.0
 
     @property

@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from watcher import clock
 from watcher.analyze import MOST_REPORTS, STORY_WINDOW, Analyzer, ItemAnalysis, ItemFacts, ItemInput, Story, StoryBook
@@ -37,9 +38,11 @@ from watcher.analyze.corroborate import corroborate
 from watcher.analyze.embed import Encoder
 from watcher.analyze.markets import market_finder
 from watcher.analyze.sentences import cue_finder
-from watcher.config import Config
 from watcher.store import Database
 from watcher.store.stories import AnalysedItem, ItemToAnalyse, items_to_analyse, open_story_members, save_analysis
+
+if TYPE_CHECKING:
+    from watcher.config import Config
 
 log = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from watcher.analyze.embed import Encoder, covered, readable
 from watcher.analyze.events import evidence_at, extract_events, item_blocker, previews_results
@@ -28,11 +29,13 @@ from watcher.analyze.signals import Signals, char_trigrams, shared_empty, signal
 from watcher.analyze.sounds import name_sounds, script_sounds, skeleton
 from watcher.analyze.stories import ItemFacts
 from watcher.analyze.succession import succession
-from watcher.config import EntityConfig
 from watcher.coverage.fulltext import TEASER_CHARS
 from watcher.match.fold import fold
 from watcher.match.matcher import UNDETERMINED, Matcher
 from watcher.parse.text import visible_text
+
+if TYPE_CHECKING:
+    from watcher.config import EntityConfig
 
 LEAD_SENTENCES = 3  # sentences of the summary read for events, after the headline
 LEAD_CHARS = 300  # characters of the summary read with the headline, for signals and for the vector

@@ -69,7 +69,6 @@ from importlib import resources
 from typing import Any
 
 from watcher.analyze import tables as shipped_tables
-from watcher.config import EntityConfig
 from watcher.match.packed import pack
 from watcher.match.table import MatcherTable, compile_table
 
@@ -117,6 +116,8 @@ def table_key() -> str:
 def cue_table() -> MatcherTable:
     """The automaton's table of every cue phrase but the separable verbs, built from the cue tables (~0.1 CPU-s):
     the cue finder's (watcher.analyze.sentences)."""
+    from watcher.config import EntityConfig  # pydantic: only where the table is made, not where it is read
+
     entities = []
     for table in (event_cues(), blockers()):
         for kind, by_language in table.items():

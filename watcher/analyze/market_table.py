@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from watcher.analyze import tables as shipped_tables  # `tables` names CLDR's in _entities
 from watcher.analyze.cities import CityFinder
@@ -38,11 +38,13 @@ from watcher.analyze.market_sources import (
     subdivision_names,
     territory_names,
 )
-from watcher.config import EntityConfig
 from watcher.match.fold import fold
 from watcher.match.packed import SortedMap, pack
 from watcher.match.table import compile_table
 from watcher.match.words import written_unspaced
+
+if TYPE_CHECKING:
+    from watcher.config import EntityConfig
 
 # Names in these languages change their ending: a '*' replaces the final vowels of each word.
 _STEMMED = {"ru", "uk", "pl", "cs", "sk", "hr", "sr", "sl", "lt", "lv", "bg"}
@@ -187,6 +189,8 @@ def _unbracketed(countries: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def _entities() -> list[EntityConfig]:
+    from watcher.config import EntityConfig  # pydantic: only where the table is made, not where it is read
+
     names: dict[str, list[object]] = {}
     adjectives: dict[str, list[object]] = {}
     for language, tables in territory_names().items():

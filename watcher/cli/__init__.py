@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from watcher import __version__
-from watcher.config import CONFIG_ENV, DEFAULT_CONFIG_NAME, Config, load_config
+from watcher.config import CONFIG_ENV, DEFAULT_CONFIG_NAME, load_config
 from watcher.errors import ConfigError, WatcherError
 from watcher.logs import setup_logging
 
 if TYPE_CHECKING:
+    from watcher.config import Config
     from watcher.store import Database
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from watcher.config.shared import EngineMethods
 from watcher.config.values import ByteSize, Duration, Strict
 
 FullTextMode = Literal["auto", "always", "never"]
@@ -42,7 +43,7 @@ def _engine_from_name(value: Any) -> Any:
     return {"name": value} if isinstance(value, str) else value
 
 
-class EngineConfig(Strict):
+class EngineConfig(EngineMethods, Strict):
     """A news search answering in RSS or Atom: a built-in one by name, or any through a URL template."""
 
     name: str = Field(min_length=1, max_length=40, pattern=r"^[\w.-]+$")
@@ -74,10 +75,6 @@ class EngineConfig(Strict):
         if self.interval is not None and self.interval.total_seconds() < 60:
             raise ValueError("interval: at least 1m (a news search is not polled faster)")
         return self
-
-    @property
-    def host(self) -> str:
-        return (urlsplit(self.url or "").hostname or "").lower()
 
 
 _MARKET = re.compile(r"^([a-zA-Z]{2,3})[-_]([a-zA-Z]{2})$")

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from datetime import time, timedelta
-from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from watcher.config.values import ADDRESS, Duration, Strict, TimeOfDay, check_addresses, resolve
-from watcher.errors import ConfigError
+from watcher.config.shared import DigestMethods, SmtpMethods
+from watcher.config.shared import Route as Route  # resolved routes: defined beside Config.routes()
+from watcher.config.values import ADDRESS, Duration, Strict, TimeOfDay, check_addresses
 
 
 class RouteConfig(Strict):
@@ -27,17 +25,7 @@ class RouteConfig(Strict):
     _recipients = field_validator("recipients")(classmethod(lambda cls, value: check_addresses(value)))
 
 
-@dataclass(frozen=True)
-class Route:
-    """A route resolved against the config's entities."""
-
-    name: str
-    recipients: tuple[str, ...]
-    entities: tuple[str, ...]
-    subject: str
-
-
-class DigestConfig(Strict):
+class DigestConfig(DigestMethods, Strict):
     time: TimeOfDay = time(8, 0)
     timezone: str = "UTC"
     recipients: list[str] = Field(default_factory=list)
@@ -93,12 +81,8 @@ class DigestConfig(Strict):
     def _one_line(cls, value: str) -> str:
         return " ".join(value.split())
 
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
 
-
-class SmtpConfig(Strict):
+class SmtpConfig(SmtpMethods, Strict):
     host: str | None = None
     port: int = Field(default=587, ge=1, le=65535)
     security: Literal["starttls", "ssl", "none"] = "starttls"
@@ -116,18 +100,3 @@ class SmtpConfig(Strict):
                 "variable) or smtp.password_file (a file readable only by the service user)"
             )
         return data
-
-    def password(self, base_dir: Path) -> SecretStr | None:
-        """The SMTP password from the environment or the credentials file, never from config.yaml."""
-        if self.password_env:
-            value = os.environ.get(self.password_env)
-            if value is None:
-                raise ConfigError(f"smtp.password_env: environment variable {self.password_env} is not set")
-            return SecretStr(value)
-        if self.password_file:
-            path = resolve(base_dir, self.password_file)
-            try:
-                return SecretStr(path.read_text(encoding="utf-8").rstrip("\r\n"))
-            except OSError as exc:
-                raise ConfigError(f"smtp.password_file: cannot read {path}: {exc.strerror}") from None
-        return None

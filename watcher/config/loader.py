@@ -11,16 +11,16 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from watcher.config.cache import read_cached, write_cache
-from watcher.config.entities import EntityConfig
-from watcher.config.models import Config
-from watcher.config.values import CONFIG_ENV, DEFAULT_CONFIG_NAME
+from watcher.config.shared import CONFIG_ENV, DEFAULT_CONFIG_NAME
 from watcher.errors import ConfigError
 
-if TYPE_CHECKING:  # PyYAML is imported when a file is read, not when the config comes from its cache
+if TYPE_CHECKING:  # PyYAML, pydantic and the models are imported when a file is read, not for a cached config
     import yaml
+    from pydantic import ValidationError
+
+    from watcher.config.entities import EntityConfig
+    from watcher.config.models import Config
 
 
 def default_config_path() -> Path:
@@ -59,6 +59,10 @@ def parse_config(text: str, path: Path) -> Config:
     if "base_dir" in data:
         raise ConfigError(f"{path}: base_dir: not a setting (paths are relative to the config file)")
     data["base_dir"] = path.resolve().parent
+    from pydantic import ValidationError
+
+    from watcher.config.models import Config
+
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
@@ -120,6 +124,10 @@ def load_entities(path: Path) -> list[EntityConfig]:
         raise ConfigError(f"{path}:1: expected a list of entities (- name: ..., aliases: [...]) or a config file")
     key = yaml.ScalarNode("tag:yaml.org,2002:str", "entities", start_mark=tree.start_mark)
     wrapped = yaml.MappingNode("tag:yaml.org,2002:map", [(key, tree)], start_mark=tree.start_mark)
+    from pydantic import ValidationError
+
+    from watcher.config.models import Config
+
     try:
         return Config.model_validate({"entities": data}).entities
     except ValidationError as exc:
@@ -129,6 +137,10 @@ def load_entities(path: Path) -> list[EntityConfig]:
 def entity_from_options(data: dict[str, Any], where: Path | None = None) -> EntityConfig:
     """An entity given on the command line (`entities add`, `match --entity`), its errors worded as
     check-config's: ``config.yaml: entity Bad: alias 1: '*x': '*' may only end a word ...``."""
+    from pydantic import ValidationError
+
+    from watcher.config.entities import EntityConfig
+
     try:
         return EntityConfig.model_validate(data)
     except ValidationError as exc:

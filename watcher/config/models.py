@@ -5,7 +5,6 @@ web.py)."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from datetime import timedelta
 from functools import cached_property
@@ -16,14 +15,10 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 
 from watcher.config.coverage import FullTextConfig, FullTextMode, SearchConfig
-from watcher.config.digest import DigestConfig, Route, SmtpConfig
+from watcher.config.digest import DigestConfig, SmtpConfig
 from watcher.config.entities import EntityConfig
-from watcher.config.values import (
-    ByteSize,
-    Duration,
-    Strict,
-    resolve,
-)
+from watcher.config.shared import ConfigMethods, HttpMethods
+from watcher.config.values import ByteSize, Duration, Strict
 from watcher.config.web import AlertsConfig, WebConfig
 
 # Feed settings added after feeds were first fingerprinted: left out while they hold their default, so an
@@ -101,7 +96,7 @@ class PollConfig(Strict):
         return value
 
 
-class HttpConfig(Strict):
+class HttpConfig(HttpMethods, Strict):
     """The optional status endpoint: /healthz and Prometheus /metrics. Off unless `listen` is set."""
 
     listen: str | None = None  # e.g. "127.0.0.1:9464"
@@ -116,13 +111,6 @@ class HttpConfig(Strict):
             raise ValueError(f"expected host:port such as 127.0.0.1:9464, got {value!r}")
         return value
 
-    @property
-    def address(self) -> tuple[str, int] | None:
-        if self.listen is None:
-            return None
-        host, _, port = self.listen.rpartition(":")
-        return host.strip("[]"), int(port)
-
 
 class RetentionConfig(Strict):
     # Items that matched nothing are deleted after this many days (0: kept for ever); items with
@@ -134,7 +122,7 @@ class MatchingConfig(Strict):
     backfill_days: int = Field(default=30, ge=0, le=3650)
 
 
-class Config(Strict):
+class Config(ConfigMethods, Strict):
     state_dir: str | None = None  # default: $STATE_DIRECTORY under systemd, else ./state beside the config
     database: str | None = None  # default: sqlite:///<state_dir>/watcher.db
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -191,18 +179,6 @@ class Config(Strict):
                 raise ValueError(f"alerts.rules.{index}: names unknown entities: {', '.join(unknown)}")
         return self
 
-    def routes(self) -> list[Route]:
-        """The digests to send: each configured route, or one "default" route of every entity."""
-        every = tuple(entity.name for entity in self.entities)
-        if not self.digest.routes:
-            return [Route("default", tuple(self.digest.recipients), every, self.digest.subject)]
-        resolved = []
-        for route in self.digest.routes:
-            tagged = {entity.name for entity in self.entities if set(route.tags) & set(entity.tags)}
-            chosen = tuple(name for name in every if name in set(route.entities) | tagged)
-            resolved.append(Route(route.name, tuple(route.recipients), chosen, route.subject or self.digest.subject))
-        return resolved
-
     @field_validator("database")
     @classmethod
     def _database_url(cls, value: str | None) -> str | None:
@@ -211,31 +187,3 @@ class Config(Strict):
                 "expected an SQLAlchemy URL such as sqlite:///state/watcher.db or postgresql+psycopg://user@host/dbname"
             )
         return value
-
-    @property
-    def state_path(self) -> Path:
-        if self.state_dir is not None:
-            return resolve(self.base_dir, self.state_dir)
-        systemd_state = os.environ.get("STATE_DIRECTORY", "").split(":")[0]
-        return Path(systemd_state) if systemd_state else self.base_dir / "state"
-
-    @property
-    def database_url(self) -> str:
-        if self.database is None:
-            return f"sqlite:///{self.state_path / 'watcher.db'}"
-        if self.database.startswith("sqlite:///") and not self.database.startswith("sqlite:////"):
-            relative = self.database.removeprefix("sqlite:///")
-            if relative and relative != ":memory:":
-                return f"sqlite:///{resolve(self.base_dir, relative)}"
-        return self.database
-
-    @property
-    def outbox_path(self) -> Path:
-        return resolve(self.state_path, self.digest.outbox)
-
-    def feed_location(self, feed_url: str) -> str:
-        """The URL to fetch: http(s) and file:// as written, a bare path made absolute."""
-        scheme = urlsplit(feed_url).scheme.lower()
-        if scheme in ("http", "https", "file"):
-            return feed_url
-        return resolve(self.base_dir, feed_url).as_uri()

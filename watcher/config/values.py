@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
-from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-DEFAULT_CONFIG_NAME = "config.yaml"
-CONFIG_ENV = "WATCHER_CONFIG"
+# Defined with the models' methods (shared.py), which the cached config uses without pydantic; named here as before.
+from watcher.config.shared import CONFIG_ENV as CONFIG_ENV
+from watcher.config.shared import DEFAULT_CONFIG_NAME as DEFAULT_CONFIG_NAME
+from watcher.config.shared import resolve as resolve
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
 _DURATION_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
@@ -72,8 +73,3 @@ def check_addresses(value: list[str]) -> list[str]:
         if not ADDRESS.match(address.strip()):
             raise ValueError(f"not an email address: {address!r}")
     return [address.strip() for address in value]
-
-
-def resolve(base: Path, path: str) -> Path:
-    candidate = Path(path).expanduser()
-    return candidate if candidate.is_absolute() else (base / candidate).resolve()

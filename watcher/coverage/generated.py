@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from watcher.config import Config, FeedConfig
-
 if TYPE_CHECKING:  # imported where a config has searches: the others (most polls) need neither it nor its vocabulary
+    from watcher.config import Config, FeedConfig
     from watcher.coverage.search import SearchFeed
 
 WILDCARD_FLOOR = 3.0  # zipf: the word lists a '*' alias is written out from (once per million words and up)
@@ -48,6 +47,7 @@ def generated_feeds(config: Config) -> Generated:
 def _generate(config: Config) -> Generated:
     if not config.search.markets or not config.search.engines:
         return Generated()
+    from watcher.config import FeedConfig
     from watcher.coverage.search import search_feeds
 
     searched = [entity for entity in config.entities if entity.search]

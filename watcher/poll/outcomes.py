@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection
 
 from watcher.clock import utcnow
-from watcher.config import Config
 from watcher.coverage.results import SearchResult
 from watcher.fetch.results import FetchLimits, FetchResult, HttpStatusError
 from watcher.hosts import HeldSlots, Hosts, host_of
@@ -30,6 +30,9 @@ from watcher.store import (
     store_items,
 )
 from watcher.stored_matches import PreparedMatches
+
+if TYPE_CHECKING:
+    from watcher.config import Config
 
 log = logging.getLogger("watcher.poll")  # one logger for the package, as when it was one module (the JSON logs name it)
 

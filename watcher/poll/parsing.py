@@ -8,8 +8,8 @@ import contextlib
 import functools
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
-from watcher.config import Config
 from watcher.errors import FeedError
 from watcher.fetch.results import FetchResult
 from watcher.parse.entry import ParsedFeed
@@ -19,6 +19,9 @@ from watcher.sources import Parsed, reader_for
 from watcher.store import Database, FeedState, stored_identities
 from watcher.stored_matches import PreparedMatches
 from watcher.worker import EntitySpec, read_and_match
+
+if TYPE_CHECKING:
+    from watcher.config import Config
 
 PARSE_TIMEOUT = 60.0  # seconds of parsing per feed before the feed is recorded as failed
 

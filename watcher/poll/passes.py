@@ -9,11 +9,10 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from watcher.articles import ArticleStage
 from watcher.clock import utcnow
-from watcher.config import Config
 from watcher.fetch.results import FetchLimits
 from watcher.hosts import HeldSlots, Hosts
 from watcher.match.matcher import Matcher
@@ -30,6 +29,9 @@ from watcher.store import (
     instance_id,
     release_leases,
 )
+
+if TYPE_CHECKING:
+    from watcher.config import Config
 
 log = logging.getLogger("watcher.poll")  # one logger for the package, as when it was one module (the JSON logs name it)
 

@@ -15,7 +15,6 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from watcher.articles import ArticleStage
-from watcher.config import Config, FeedConfig
 from watcher.coverage.generated import generated_feeds
 from watcher.errors import FeedError, FetchError
 from watcher.fetch.client import make_client
@@ -36,6 +35,8 @@ from watcher.worker import EntitySpec, entity_spec
 
 if TYPE_CHECKING:
     import httpx
+
+    from watcher.config import Config, FeedConfig
 
 log = logging.getLogger("watcher.poll")  # one logger for the package, as when it was one module (the JSON logs name it)
 

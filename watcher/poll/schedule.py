@@ -8,12 +8,15 @@ import random
 import re
 import statistics
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from watcher.config import Config, FeedConfig
 from watcher.coverage.generated import Generated, generated_feeds
 from watcher.fetch.results import FetchResult
 from watcher.parse.entry import ParsedFeed
 from watcher.store import FeedState
+
+if TYPE_CHECKING:
+    from watcher.config import Config, FeedConfig
 
 JITTER = 0.1
 

@@ -8,16 +8,18 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.engine import Connection
 
 from watcher.clock import utcnow
-from watcher.config import Config
 from watcher.fetch.results import FetchResult
 from watcher.hosts import HeldSlots
 from watcher.poll.summary import PollSummary
 from watcher.store import Database, FeedState, record_redirect, record_unchanged
+
+if TYPE_CHECKING:
+    from watcher.config import Config
 
 log = logging.getLogger("watcher.poll")  # one logger for the package, as when it was one module (the JSON logs name it)
 

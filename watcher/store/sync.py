@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Row, Table, insert, select, update
 
 from watcher import tables
-from watcher.config import EntityConfig, FeedConfig
 from watcher.match.table import entity_fingerprint
 from watcher.store.engine import cursor_of
 
 if TYPE_CHECKING:
+    from watcher.config import EntityConfig, FeedConfig
     from watcher.store.engine import Transaction
 
 _FEEDS, _ENTITIES = tables.feeds, tables.entities
