@@ -190,8 +190,8 @@ class GroupWrites:
             ) -> list[tuple[int, int] | BaseException]:
                 try:
                     with self.db.transaction() as session:
-                        if cache_kib > CACHE_KIB:  # each time: the pool may hand over another connection
-                            set_page_cache(session, cache_kib)
+                        # Each time: the pool may hand over another connection. PostgreSQL: nothing to set back.
+                        if cache_kib > CACHE_KIB and set_page_cache(session, cache_kib):
                             self._cache_raised = True
                         return [work(session) for work, _future in batch]
                 except Exception:

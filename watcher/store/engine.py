@@ -133,11 +133,13 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def set_page_cache(connection: Connection, kib: int) -> None:
+def set_page_cache(connection: Connection, kib: int) -> bool:
     """SQLite: this connection's page cache, in KiB (shrunk, it frees the pages beyond it). PostgreSQL's pages are
-    the server's: nothing to do."""
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+    the server's: nothing to do (→ False)."""
+    if connection.dialect.name != "sqlite":
+        return False
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+    return True
 
 
 def _sqlite_begin(connection: Any) -> None:
