@@ -52,6 +52,8 @@ def _report():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     sys.stderr.write("PROBE-CPU %.3f %.3f\\n" % (usage.ru_utime, usage.ru_stime))
     sys.stderr.write("PROBE-GC %s\\n" % " ".join("%d:%d:%.3f" % (g, n, s) for g, (n, s) in _gc.items()))
+    with open("/proc/self/io") as io:  # SQLite's page reads and WAL writes (and the pipes' and sockets' bytes)
+        sys.stderr.write("PROBE-IO %s\\n" % " ".join(line.replace(": ", "=") for line in io.read().splitlines()))
     sys.stderr.flush()
 atexit.register(_report)
 _run = threading.Thread.run
@@ -143,6 +145,7 @@ def main() -> int:
         names = {0: "main (event loop)"}
         user = system = 0.0
         collections = ""
+        io: dict[str, int] = {}
         for line in lines:
             if line.startswith("PROBE-THREAD "):
                 _, offset, name = line.split(maxsplit=2)
@@ -151,6 +154,8 @@ def main() -> int:
                 user, system = (float(value) for value in line.split()[1:3])
             elif line.startswith("PROBE-GC "):
                 collections = line.split(maxsplit=1)[1]
+            elif line.startswith("PROBE-IO "):
+                io = {key: int(value) for key, value in (pair.split("=") for pair in line.split()[1:])}
         own = user + system
         print(
             json.dumps(
@@ -169,6 +174,9 @@ def main() -> int:
                     "watcher_process_us_per_item": round(own / max(items, 1) * 1e6, 1),
                     "peak_tree_mb": round(outcome["tree_peak_mb"]),
                     "gc_generation_count_s": collections,
+                    # the watcher process's own I/O: MB and calls read, MB and calls written
+                    "io_read_mb_calls": [round(io.get("rchar", 0) / 1e6), io.get("syscr", 0)],
+                    "io_written_mb_calls": [round(io.get("wchar", 0) / 1e6), io.get("syscw", 0)],
                     "threads_s": sorted(
                         ((round(cpu, 2), names.get(offset, "?")) for offset, cpu in threads.items() if cpu >= 0.05),
                         reverse=True,

@@ -45,12 +45,16 @@ def test_the_start_is_frozen_only_where_the_command_is_the_whole_process(monkeyp
     assert gc.get_freeze_count() == 0
     cli.settled()  # a command run in this test process (CliRunner) freezes nothing of it
     assert gc.get_freeze_count() == 0
+    threshold = gc.get_threshold()
+    assert threshold[0] != cli.PASS_GC_YOUNG  # nor does it change this process's collector
     monkeypatch.setattr(cli, "WHOLE_PROCESS", True)
     try:
         cli.settled()
         assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (cli.PASS_GC_YOUNG, *threshold[1:])  # a pass's short-lived objects die first
     finally:
         gc.unfreeze()
+        gc.set_threshold(*threshold)
 
 
 _NOT_FOR_A_POLL = {

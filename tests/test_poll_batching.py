@@ -136,3 +136,48 @@ def test_held_slots_give_back_the_first_when_cancelled_waiting_for_the_second() 
         return first.locked()
 
     assert asyncio.run(go()) is False
+
+
+def test_the_writer_page_cache_grows_with_the_pass_items_and_goes_back_after() -> None:
+    """8 MB up to an all-new pass of 1,000 feeds × 50 items (its memory unchanged), more as a larger pass's items
+    outgrow it (the random-key indexes' pages, read back commit after commit), never beyond CACHE_MAX_KIB."""
+    assert writes.writer_cache_kib(0) == writes.CACHE_KIB
+    assert writes.writer_cache_kib(50_000) == writes.CACHE_KIB
+    sizes = [writes.writer_cache_kib(items) for items in range(0, 2_000_000, 10_000)]
+    assert sizes == sorted(sizes) and writes.CACHE_KIB < writes.writer_cache_kib(200_000) < writes.CACHE_MAX_KIB
+    assert writes.writer_cache_kib(500_000) == writes.writer_cache_kib(5_000_000) == writes.CACHE_MAX_KIB
+
+
+def test_a_large_pass_raises_the_writer_page_cache_and_sets_it_back_when_over(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index in range(FEEDS):
+        items = [{"title": f"Story {index}-{n}", "link": f"https://news.example/{index}/{n}"} for n in range(5)]
+        feed_server.routes[f"/feed/{index}"] = Route(body=rss(*items))
+    feeds = [{"url": feed_server.url(f"/feed/{index}")} for index in range(FEEDS)]
+    watcher = Watcher.open(load_config(write_config(tmp_path, feeds=feeds)))
+    # A pass of 30 items "large": 4 MB more of cache for each item stored before a group's transaction.
+    monkeypatch.setattr(writes, "CACHE_BYTES_PER_ITEM", writes.CACHE_STEP_KIB * 1024)
+    monkeypatch.setattr(writes, "STORE_BATCH", 1)  # a transaction for each feed: later ones see the items before
+    sizes: list[int] = []
+    store_items = outcomes.store_items
+
+    def sized_store(session: Any, *args: Any, **kwargs: Any) -> tuple[int, int]:
+        sizes.append(-session.exec_driver_sql("PRAGMA cache_size").scalar())
+        return store_items(session, *args, **kwargs)
+
+    monkeypatch.setattr(outcomes, "store_items", sized_store)
+
+    async def one_pass() -> tuple[Any, int]:
+        try:
+            summary = await watcher.poll(everything=True)
+            with watcher.db.transaction() as session:  # the pool's one connection: the writer's
+                return summary, session.exec_driver_sql("PRAGMA cache_size").scalar()
+        finally:
+            await watcher.aclose()
+
+    summary, after = asyncio.run(one_pass())
+    assert summary.new_items == FEEDS * 5
+    assert sizes[0] == writes.CACHE_KIB and sizes == sorted(sizes) and sizes[-1] == writes.CACHE_MAX_KIB
+    assert after == -writes.CACHE_KIB
+    assert watcher.poller._pass_items == 0 and not watcher.poller._cache_raised

@@ -36,6 +36,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Set by watcher.__main__ when a one-shot command is the whole process: not the daemon, nor a test's CliRunner.
 WHOLE_PROCESS = False
+PASS_GC_YOUNG = 10_000  # the collector's youngest generation's threshold once a one-pass command settles
 
 
 def settled() -> None:
@@ -48,6 +49,12 @@ def settled() -> None:
     (watcher/__main__.py), runs again from there."""
     if WHOLE_PROCESS:
         gc.freeze()
+        # A young generation of PASS_GC_YOUNG objects, not 700: a pass makes objects by the million (entries,
+        # rows, parameters) that die within a feed, and at 700 the collector ran ~3,400 times in an all-new pass
+        # of 10,000 feeds (2.1-2.2 of the watcher process's ~45 CPU-s, 0.9 of it in the middle generation's ~300
+        # collections over the feeds in flight); at 10,000, 79 times and 0.6 CPU-s, the same peak
+        # (docs/benchmarks.md, branch scale10k). A cycle of garbage waits at most that many allocations longer.
+        gc.set_threshold(PASS_GC_YOUNG, *gc.get_threshold()[1:])
         gc.enable()
 
 

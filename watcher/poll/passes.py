@@ -55,6 +55,8 @@ class PollPass:
     _storing: int
     _handed_over: Callable[[], object] | None
     _close_pass_pool: Callable[[], Awaitable[None]]
+    _reset_writer_cache: Callable[[], Awaitable[None]]
+    _pass_items: int
 
     async def poll(
         self, *, everything: bool = False, now: datetime | None = None, progress: Progress | None = None
@@ -76,6 +78,7 @@ class PollPass:
             # pass; until then the unique url_key still hands its items over (store.item_sources._held_elsewhere).
             self._search_feeds = has_search_feeds(session) if total else None
         summary = PollSummary()
+        self._pass_items = 0  # the writer's page cache grows with this pass's items (writes.writer_cache_kib)
         log.debug("poll.start", extra={"fields": {"due": total, "everything": everything}})
         if not total:
             await self._fetch_articles(summary)  # articles left waiting by an earlier pass (the budget)
@@ -170,6 +173,7 @@ class PollPass:
                 leftover = [feed.id for feed in claimed]
                 await self._write(lambda: self._release(leftover))
             await self._flush_unchanged()
+            await self._reset_writer_cache()
             await self._fetch_articles(summary)
         await self._close_pass_pool()
         await self._after_pass(summary)

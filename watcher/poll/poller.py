@@ -120,6 +120,8 @@ class Poller(PollPass, FeedOutcomes, GroupWrites, FeedParsing, FeedSchedule):
         self._store_queue: list[_Stored] = []
         self._store_writer: asyncio.Task[None] | None = None
         self._storing = 0
+        self._pass_items = 0
+        self._cache_raised = False
         self._handed_over: Callable[[], object] | None = None
         self.hosts = Hosts(
             config.poll.per_host,

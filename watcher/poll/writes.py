@@ -17,6 +17,7 @@ from watcher.fetch.results import FetchResult
 from watcher.hosts import HeldSlots
 from watcher.poll.summary import PollSummary
 from watcher.store import Database, FeedState, record_redirect, record_unchanged
+from watcher.store.engine import CACHE_KIB, set_page_cache
 
 if TYPE_CHECKING:
     from watcher.config import Config
@@ -34,6 +35,17 @@ STORE_BATCH = 128
 STORE_GROUP = 32  # ... and, when fewer are waiting, the writer waits up to STORE_GATHER seconds for this many
 STORE_GATHER = 0.1
 STORE_WAITING = 128  # changed feeds waiting for the writer that leave the pass's window of claimed feeds (passes.py)
+# The writer's SQLite page cache grows with the items the pass has stored: 64 bytes an item (the url_key and title_key
+# indexes' share of a row, ~20 bytes an entry each in leaves ~70% full, with room) in 4 MB steps, up to 32 MB, and
+# goes back to CACHE_KIB when the pass is over. Each group's inserts land all over those two random-key indexes;
+# once they outgrow the 8 MB cache, every commit read most of their pages back from the OS (a pread a page) and
+# pages spilled mid-transaction were written twice: in an all-new pass of 10,000 feeds × 50 items, 1.9 million
+# reads (8.5 GB) and ~10 of the process's ~48 CPU-s system time; with this, 0.57 million and ~6-8 (docs/benchmarks.md,
+# branch scale10k), for ~25 MB more at its end. Up to ~65,000 items (an all-new pass of 1,000 feeds) the cache stays
+# at 8 MB, and so does that pass's memory.
+CACHE_BYTES_PER_ITEM = 64
+CACHE_STEP_KIB = 4096
+CACHE_MAX_KIB = 32768
 T = TypeVar("T")
 
 _Unchanged = tuple[FeedState, FetchResult, datetime, "asyncio.Future[None]"]  # a feed waiting to be recorded
@@ -56,6 +68,8 @@ class GroupWrites:
     _store_writer: asyncio.Task[None] | None
     _storing: int  # feeds handed to the writer whose store is not done
     _handed_over: Callable[[], object] | None  # told when a feed is handed over (the pass claims another)
+    _pass_items: int  # items the pass's stores have stored so far (writer_cache_kib)
+    _cache_raised: bool  # the writer's page cache is above CACHE_KIB (set back by _reset_writer_cache)
 
     async def _write(self, function: Callable[[], T]) -> T:
         # One writer at a time, off the event loop: SQLite has one write lock, and fetching goes on meanwhile.
@@ -173,9 +187,14 @@ class GroupWrites:
             batch = self._store_queue[:STORE_BATCH]
             del self._store_queue[:STORE_BATCH]
 
-            def write(batch: list[_Stored] = batch) -> list[tuple[int, int] | BaseException]:
+            def write(
+                batch: list[_Stored] = batch, cache_kib: int = writer_cache_kib(self._pass_items)
+            ) -> list[tuple[int, int] | BaseException]:
                 try:
                     with self.db.transaction() as session:
+                        # Each time: the pool may hand over another connection. PostgreSQL: nothing to set back.
+                        if cache_kib > CACHE_KIB and set_page_cache(session, cache_kib):
+                            self._cache_raised = True
                         return [work(session) for work, _future in batch]
                 except Exception:
                     if len(batch) == 1:
@@ -199,9 +218,31 @@ class GroupWrites:
             except Exception as exc:
                 outcomes = [exc] * len(batch)
             for (_work, future), outcome in zip(batch, outcomes, strict=True):
+                if not isinstance(outcome, BaseException):
+                    self._pass_items += outcome[0]
                 if future.done():
                     continue
                 if isinstance(outcome, BaseException):
                     future.set_exception(outcome)
                 else:
                     future.set_result(outcome)
+
+    async def _reset_writer_cache(self) -> None:
+        """The pass is over: the writer's page cache back to CACHE_KIB (SQLite frees the pages beyond it), so that a
+        daemon does not hold a large pass's cache between passes; the next pass counts its items afresh."""
+        self._pass_items = 0
+        if not self._cache_raised:
+            return
+
+        def write() -> None:
+            with self.db.transaction() as session:
+                set_page_cache(session, CACHE_KIB)
+
+        await self._write(write)
+        self._cache_raised = False
+
+
+def writer_cache_kib(items: int) -> int:
+    """KiB of page cache for the writer once the pass has stored `items` items (CACHE_BYTES_PER_ITEM)."""
+    steps = items * CACHE_BYTES_PER_ITEM // (CACHE_STEP_KIB * 1024)
+    return max(CACHE_KIB, min(CACHE_KIB + steps * CACHE_STEP_KIB, CACHE_MAX_KIB))

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 ADVISORY_LOCK = 0x7761746368  # "watch": serialises schema upgrades and config syncs across instances
 TEMP_STORE = "MEMORY"  # SQLite's temporary storage on watcher's connections (_sqlite_pragmas)
+CACHE_KIB = 8000  # SQLite's page cache a connection (_sqlite_pragmas); a large pass's writer raises its own for a time
 
 
 class Database:
@@ -122,7 +123,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     # (url_key, title_key), and with 2 MB most were read back from the OS (a pread a page) commit after
     # commit. 8 MB: ~0.5 of ~1.4 s of system CPU spared in an all-new 1,000 × 50 pass, ~+6 MB of RSS; 16 MB
     # spared no more. Per connection: the daemon's writer holds one, the web UI's readers use few pages.
-    cursor.execute("PRAGMA cache_size=-8000")
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     # Statement journals in memory: a multi-row INSERT (a feed's items) keeps one, and past 64 KiB SQLite spilled
     # it to a temporary file, a pwrite a page: ~550 MB of writes, a third of the inserts' CPU, in an all-new pass
     # of 1,000 feeds. A journal holds the pages one statement changes (500 rows at most); transient tables and
@@ -130,6 +131,15 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     # upgrade, whose CREATE INDEX sorts a whole table, sets temp files back (upgrade_schema).
     cursor.execute(f"PRAGMA temp_store={TEMP_STORE}")
     cursor.close()
+
+
+def set_page_cache(connection: Connection, kib: int) -> bool:
+    """SQLite: this connection's page cache, in KiB (shrunk, it frees the pages beyond it). PostgreSQL's pages are
+    the server's: nothing to do (→ False)."""
+    if connection.dialect.name != "sqlite":
+        return False
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+    return True
 
 
 def _sqlite_begin(connection: Any) -> None:
