@@ -172,12 +172,7 @@ def test_a_one_shot_poll_imports_no_orm(tmp_path: Path, feed_server: FeedServer,
         assert done.stderr.splitlines()[-1] == "[]"
         outputs.append(done.stdout.strip())
         if len(outputs) == 1:
-            database = Database(load_config(config).database_url)
-            try:
-                with database.transaction() as connection:
-                    assert connection.scalar(select(func.count()).select_from(tables.story_items)) == 2
-            finally:
-                database.dispose()
+            assert _stored_story_items(config) == 2
     assert outputs[0].endswith("new items: 3; new matches: 4")
     assert outputs[1].endswith("(1 unchanged), 0 failed; new items: 0; new matches: 0")
 
@@ -255,9 +250,14 @@ def test_a_poll_whose_config_comes_from_the_cache_imports_no_pydantic(tmp_path: 
         listed.append(done.stderr.splitlines()[-1])
         assert done.stdout.strip().endswith("new matches: 0" if body is None else "new items: 3; new matches: 4")
     assert listed[0] != "[]" and listed[1] == "[]"
+    assert _stored_story_items(config) == 2
+
+
+def _stored_story_items(config: Path) -> int:
+    """How many items the analysis filed into stories in this config's database."""
     database = Database(load_config(config).database_url)
     try:
         with database.transaction() as connection:
-            assert connection.scalar(select(func.count()).select_from(tables.story_items)) == 2
+            return connection.scalar(select(func.count()).select_from(tables.story_items))
     finally:
         database.dispose()
