@@ -3,36 +3,17 @@
 Weak cues (`earnings?`, `funding?`) that count only beside a figure ("sales rose 9%"); the cues that make an
 event together ("cut" + "jobs", "sell" + a stake, "facility" + "build") or in the passive ("acquired by"); and
 the conflicts between events: a patent lawsuit is legal, a plant closing no entry, "raises its stake to 30%" no
-funding.
+funding. Figures and stake sizes are read in sentence_figures.py.
 """
 
 from __future__ import annotations
 
 import re
 
+from watcher.analyze.sentence_figures import CJK_DATE, FIGURE, MONEY, PERCENT, stake_size
 from watcher.analyze.sentences import Cue, Sentence, apart
 from watcher.analyze.signals import quarters, without_quarters
 
-# A figure that is not a year: "sales rose 9%", "2分기", not "in 2026".
-FIGURE = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d")
-# "41%", "28 Prozent", "25 per cento": a stake's size.
-_PERCENT = re.compile(
-    r"\d\s?(?:%|％|٪|pct\b|percent|per ?cent|prozent|pour ?cent|por ?ciento|por ?cento|procent|процент|퍼센트"
-    r"|パーセント)|[%٪]\s?\d|yüzde\s?\d",  # "%20", "yüzde 20": Turkish puts the sign first
-    re.IGNORECASE,
-)
-_MONEY = re.compile(
-    r"[$€£¥₩]|\d\s?(?:bn|mn|m|k)\b|\b(?:billion|million|Milliarde\w*|Million\w*|Mrd|Mio|milliard\w*|million\w*|"
-    r"miliard\w*|milion\w*|millones|miliardi|milioni|bilhões|milhões|млрд|млн|miljard\w*|miljoen\w*)\b|억|조|亿|万|億|兆",
-    re.IGNORECASE,
-)
-_CHANGE_BEFORE = {"by", "um", "на", "o", "met", "with", "up", "down", "rose", "fell", "rises", "falls", "grew",
-                  "jumped", "climbed", "dropped", "slid", "выросли", "выросла", "вырос", "прибавили", "прибавила",
-                  "прибавил", "снизились", "снизилась", "упали", "упала"}  # fmt: skip  # "продажи прибавили 9,1%"
-_CHANGE_AFTER = {"more", "less", "plus", "mehr", "weniger", "più", "meno", "más", "menos", "mais", "больше", "меньше",
-                 "meer", "minder", "więcej", "mniej", "daha", "higher", "lower", "increase", "rise",
-                 "coupon", "interest", "yield", "discount", "off", "premium", "growth", "drop", "decline"}  # fmt: skip
-# ... a rate or a price, not a stake: "notes at a 12% coupon", "lists at a 30% discount"
 # Characters between a weak results word and the start beside it, in one clause ("satışına Mayıs ayında başlanacak",
 # "Продажи нового смартфона в России стартуют": Russian puts what is sold and where between).
 _BEGIN_REACH = 32
@@ -49,11 +30,8 @@ _OWN_UNITS = re.compile(
 )
 _APPOINT_REACH = 30  # characters between a naming verb and the post ("named Mariana Cortés chief executive")
 _RELEASED_RESULTS = 4  # characters between a release verb and the results it releases ("发布中期业绩")
-# A day, a month or an hour written with its number, as Chinese, Japanese and Korean do ("8日", "6月から", "8일"): a
-# date, not a figure.
 _COUNT_BETWEEN = re.compile(r"\s*(?:its|their|all|ses|seine|sus|i suoi|os seus|свои)?\s*\d[\d.,\s]*\s*", re.I)
 _SET_UP_REACH = 16  # characters between a build word and the unit it sets up ("sets up a Kenyan subsidiary")
-_CJK_DATE = re.compile(r"\d{1,2}\s?(?:日|月|時|时|일|월|시)")
 _DIVIDEND = re.compile(
     r"dividend|dywidend|дивиденд|temettü|배당|配当|股息|分红|توزيعات|dividendo|utdelning|udbytte|osinko|\bprices\b|\bfares\b",
     re.IGNORECASE,
@@ -94,7 +72,7 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
     if "acquisition" not in events and not reports and "patent" not in kinds:
         entering = kinds.get("stake_enter")
         taking = entering or kinds.get("stake_raise")
-        if taking is not None and ("stake" in kinds or (entering is not None and _stake_size(sentence.text))):
+        if taking is not None and ("stake" in kinds or (entering is not None and stake_size(sentence.text))):
             events["acquisition"] = taking
     weak_only = set()
     # A quarter named counts as a figure for a weak cue other than the quarter's own word ("third-quarter margin");
@@ -105,10 +83,10 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
         if not words or weak in events or f"{weak}?" not in kinds:
             continue  # not where its only weak cue was set aside (in a name, after "after"): it raised KeyError
         period = bool(quarters(sentence.text))
-        undated = _CJK_DATE.sub(" ", without_quarters(sentence.text))
+        undated = CJK_DATE.sub(" ", without_quarters(sentence.text))
         quarter_only = all(_QUARTER_WORD.fullmatch(word) for word in words)
         if quarter_only:
-            found = bool(_PERCENT.search(undated) or _MONEY.search(undated))
+            found = bool(PERCENT.search(undated) or MONEY.search(undated))
         else:
             found = figure or period or bool(FIGURE.search(undated))
         if found:
@@ -133,7 +111,7 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
         # "Shell gaat lng leveren aan CMA CGM": a supply deal between two tracked companies; one supplying "food
         # makers across the region" makes none.
         events["partnership"] = kinds["supply"]
-    sold = "asset" in kinds or "stake" in kinds or _stake_size(sentence.text) or _shops_sold(sentence)
+    sold = "asset" in kinds or "stake" in kinds or stake_size(sentence.text) or _shops_sold(sentence)
     if "sell" in kinds and sold and not _set_up(sentence) and "acquisition" not in events:
         events["acquisition"] = kinds["sell"]  # "sells its Italian business", "vende su 20%"
     leaving = "role" in kinds and "leave" in kinds and kinds["role"].start < kinds["leave"].start
@@ -205,7 +183,7 @@ def resolve(sentence: Sentence, kinds: dict[str, Cue], events: dict[str, Cue], f
 def _sales_begin(sentence: Sentence) -> bool:
     """A weak results word beside a start ("판매를 시작한다", "satışına Mayıs ayında başlanacak") and no percentage:
     selling or deliveries that start, not figures of results."""
-    if _PERCENT.search(sentence.text):
+    if PERCENT.search(sentence.text):
         return False
     begins = [cue for cue in sentence.cues if cue.kind == "begin"]
     return any(
@@ -217,11 +195,6 @@ def _beside(text: str, a: Cue, b: Cue) -> bool:
     """Two cues of one clause at most _BEGIN_REACH characters apart (or overlapping)."""
     gap = text[min(a.end, b.end) : max(a.start, b.start)]
     return len(gap) <= _BEGIN_REACH and not _CLAUSE_END.search(gap)
-
-
-def has_figure(text: str) -> bool:
-    """A figure that is not a year nor a CJK date ("8日", "6월")."""
-    return FIGURE.search(_CJK_DATE.sub(" ", text)) is not None
 
 
 def _shops_sold(sentence: Sentence) -> bool:
@@ -246,14 +219,3 @@ def _set_up(sentence: Sentence) -> bool:
         for asset in sentence.cues
         if asset.kind == "asset"
     )
-
-
-def _stake_size(text: str) -> bool:
-    """A percentage that sizes a stake ("con il 41%", "pour 25% de"), not a change ("by 10%", "10% more")."""
-    for found in _PERCENT.finditer(text):
-        before = text[: found.start()].split()[-2:]
-        after = text[found.end() :].split()[:1]
-        after = [word.lower().strip(".,;:!?") for word in after]  # "at a 30% discount."
-        if not (_CHANGE_BEFORE & {word.lower() for word in before} or _CHANGE_AFTER & set(after)):
-            return True
-    return False

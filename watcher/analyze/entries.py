@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from watcher.analyze.conflicts import has_figure
 from watcher.analyze.entry_country import ARRIVE_REACH
+from watcher.analyze.sentence_figures import has_figure
 from watcher.analyze.sentences import CJK_LANGUAGES, EVENT_TYPES, VERB_LAST, Cue, Sentence, cue_language_of
 from watcher.match.words import written_unspaced
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from watcher.analyze.conflicts import has_figure
 from watcher.analyze.entry_country import ARRIVE_REACH, arrives
+from watcher.analyze.sentence_figures import has_figure
 from watcher.analyze.sentences import CJK_LANGUAGES, VERB_LAST, Cue, Sentence, cue_language_of
 
 _SELLING = frozenset({"selling", "sell", "earnings?"})  # "earnings?": a sales noun ("sprzedaż", "продажи")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from watcher.analyze.conflicts import has_figure
 from watcher.analyze.cues import ITEM_BLOCKERS
 from watcher.analyze.entries import dated_before
 from watcher.analyze.entry_country import already_present, also_entered, entry_market, in_the_past, listed_before
@@ -30,6 +29,7 @@ from watcher.analyze.previous_market import after_another, both_countries
 from watcher.analyze.questions import QUESTION_MARKS
 from watcher.analyze.roundups import CLAUSE_BREAK
 from watcher.analyze.sentence_events import sentence_blockers, sentence_event_cues
+from watcher.analyze.sentence_figures import has_figure
 from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Event, Party, Sentence, apart, cue_language_of
 from watcher.analyze.subjects import described, parties_of, subjects_of
 
