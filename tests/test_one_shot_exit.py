@@ -106,13 +106,7 @@ def test_a_poll_loads_the_cli_module_of_its_command_only(tmp_path: Path, feed_se
     # Seen in sys.modules: -X importtime (above) does not time importlib.import_module, which loads the commands.
     feed_server.routes["/it.xml"] = Route(body=founding_feed())
     config = write_config(tmp_path, feeds=[{"url": feed_server.url("/it.xml")}])
-    done = subprocess.run(
-        [sys.executable, "-c", _POLL_AND_LIST_CLI, str(config)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _run_python(_POLL_AND_LIST_CLI, str(config))
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines()[-1] == "['watcher.cli.run']"
 
@@ -161,13 +155,7 @@ def test_a_one_shot_poll_imports_no_orm(tmp_path: Path, feed_server: FeedServer,
     config = write_config(tmp_path, feeds=[{"url": feed_server.url("/it.xml")}])
     outputs = []
     for _ in range(2):
-        done = subprocess.run(
-            [sys.executable, "-c", _POLL_AND_LIST_ORM, str(config), prefix],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        done = _run_python(_POLL_AND_LIST_ORM, str(config), prefix)
         assert done.returncode == 0, done.stderr
         assert done.stderr.splitlines()[-1] == "[]"
         outputs.append(done.stdout.strip())
@@ -239,13 +227,7 @@ def test_a_poll_whose_config_comes_from_the_cache_imports_no_pydantic(tmp_path: 
     for body in (None, founding_feed()):
         if body is not None:
             feed_server.routes["/it.xml"] = Route(body=body)
-        done = subprocess.run(
-            [sys.executable, "-c", _POLL_AND_LIST_ORM, str(config), "pydantic"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        done = _run_python(_POLL_AND_LIST_ORM, str(config), "pydantic")
         assert done.returncode == 0, done.stderr
         listed.append(done.stderr.splitlines()[-1])
         assert done.stdout.strip().endswith("new matches: 0" if body is None else "new items: 3; new matches: 4")
@@ -261,3 +243,10 @@ def _stored_story_items(config: Path) -> int:
             return connection.scalar(select(func.count()).select_from(tables.story_items))
     finally:
         database.dispose()
+
+
+def _run_python(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -c script args...` in a child process, its output as text."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120, check=False
+    )
