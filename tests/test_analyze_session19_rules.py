@@ -1,18 +1,21 @@
 """Rules session 19 took from heldout29's and heldout30's remaining mistakes, each on text of its own: capitals and
 big cities named in the scripts GeoNames' table leaves out (Amharic, Georgian, Armenian, Khmer ...), with the affixes
 their language writes on a place's name, stand for their country (CLDR's time-zone exemplar cities,
-scripts/build_cldr_city_names.py)."""
+scripts/build_cldr_city_names.py); mass production dated to a later year than the item's is a plan, no launch."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
 import unicodedata
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
 from tests.analyze_events import analyzer_of, events
 from watcher.analyze.markets import market_finder
+from watcher.analyze.production_plans import planned_production
+from watcher.analyze.sentences import Cue
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "watcher" / "analyze" / "data"
@@ -61,3 +64,31 @@ def test_the_cldr_cities_are_the_big_cities_table_s_in_other_scripts() -> None:
     assert "አዲስ አበባ" in table["am"]["ET"] and "თბილისი" in table["ka"]["GE"]
     # Only the zones of a capital or a big city: not Anadyr (RU, 15,000 people), whose zone CLDR names in Georgian.
     assert all("ანადირი" not in names for names in table["ka"].values())
+
+
+def test_mass_production_in_a_later_year_is_a_plan_not_a_launch() -> None:
+    this_year = datetime.now(UTC).year  # the item's year, as the analyser takes it when no date is given
+    later, later_short = this_year + 2, (this_year + 2) % 100
+    renault = analyzer_of(["Renault", "Geely"])
+    planned = (
+        ("zh", f"Renault与Geely成立混动合资公司 {later}年量产新车型"),
+        ("ja", f"Renault、Geelyと合弁会社 {later_short}年に量産"),
+        ("ko", f"Renault·Geely 합작사 설립…신차 {later}년 양산"),
+        ("en", f"Renault and Geely form joint venture for hybrids; mass production in {later}"),
+    )
+    for language, title in planned:
+        found = events(renault, language, title)
+        assert ("partnership", "Renault", None) in found, title
+        assert all(kind != "product_launch" for kind, _entity, _market in found), title
+    # This year's or undated mass production is the product's launch.
+    now = (("zh", f"Renault新电动车{this_year}年量产"), ("en", "Renault starts mass production of the R5"))
+    for language, title in now:
+        assert ("product_launch", "Renault", None) in events(renault, language, title), title
+
+
+def test_planned_production_reads_the_year_beside_the_cue_only() -> None:
+    text = f"合资公司成立，{datetime.now(UTC).year + 3}年目标，新车量产"
+    cue = Cue("product_launch", text.index("量产"), text.index("量产") + 2)
+    assert not planned_production(text, cue, datetime.now(UTC).year)  # the year is another clause's
+    dated = f"新车{datetime.now(UTC).year + 3}年量产"
+    assert planned_production(dated, Cue("product_launch", dated.index("量产"), len(dated)), datetime.now(UTC).year)
