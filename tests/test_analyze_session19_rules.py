@@ -92,3 +92,13 @@ def test_planned_production_reads_the_year_beside_the_cue_only() -> None:
     assert not planned_production(text, cue, datetime.now(UTC).year)  # the year is another clause's
     dated = f"新车{datetime.now(UTC).year + 3}年量产"
     assert planned_production(dated, Cue("product_launch", dated.index("量产"), len(dated)), datetime.now(UTC).year)
+
+
+def test_a_sale_closed_or_a_tender_won_is_a_supply_deal() -> None:
+    nokia = analyzer_of(["Nokia"])
+    for language, title in (
+        ("pt", "Nokia fecha venda de 300 estações de rádio para operadora chilena"),
+        ("pt", "Operadora chilena encomendou 300 estações de rádio à Nokia"),
+        ("zh", "智利运营商5G网络扩建项目 Nokia中标"),
+    ):
+        assert ("partnership", "Nokia", None) in events(nokia, language, title), title
