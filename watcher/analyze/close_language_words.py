@@ -39,13 +39,13 @@ PAIRS = {
     },
     # German headlines the model reads as Dutch ("Amgen verklagt Teva in Delaware wegen ..."): German's function words
     # and the business verbs and nouns it spells otherwise ("verklagt", "übernimmt", "Konzern"); not "die", "der",
-    # "wegen", which Dutch writes too.
+    # "wegen", "stellen", "werk", which Dutch writes too.
     frozenset({"de", "nl"}): {
         "de": frozenset({
             "und", "das", "dem", "ein", "eine", "einen", "einem", "einer", "nicht", "für", "über", "mit", "auch",
             "wird", "werden", "wurde", "ist", "sich", "bei", "nach", "zum", "zur", "vom", "gegen", "neue", "neuen",
             "millionen", "milliarden", "prozent", "verklagt", "übernimmt", "kauft", "baut", "eröffnet", "erhält",
-            "streicht", "steigt", "sinkt", "unternehmen", "konzern", "gericht", "jahr", "stellen", "werk",
+            "streicht", "steigt", "sinkt", "unternehmen", "konzern", "gericht", "jahr",
         }),
         "nl": frozenset({
             "de", "het", "een", "van", "niet", "voor", "zijn", "wordt", "worden", "werd", "bij", "naar", "heeft",
