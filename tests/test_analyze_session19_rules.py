@@ -119,3 +119,12 @@ def test_a_german_headline_the_detector_reads_as_dutch_is_german_by_its_words() 
     dutch = "Philips schrapt 300 banen in Eindhoven"
     assert closest(["philips", "schrapt", "300", "banen", "in", "eindhoven"], dutch, "de", None) == "nl"
     assert item_language(None, dutch, "") == "nl"
+
+
+def test_a_first_move_into_the_country_a_purchase_names_enters_it() -> None:
+    renault = analyzer_of(["Renault"])
+    bought = events(renault, "en", "Renault to buy Kenya's CMC Motors in first move into the country")
+    assert bought == {("acquisition", "Renault", None), ("market_entry", "Renault", "KE")}
+    assert ("market_entry", "Renault", "KE") in events(renault, "en", "Renault makes first move into Kenya")
+    # A first move into anything but a country enters none.
+    assert not events(renault, "en", "Renault makes first move into electric vans")
