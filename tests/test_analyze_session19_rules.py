@@ -128,3 +128,16 @@ def test_a_first_move_into_the_country_a_purchase_names_enters_it() -> None:
     assert ("market_entry", "Renault", "KE") in events(renault, "en", "Renault makes first move into Kenya")
     # A first move into anything but a country enters none.
     assert not events(renault, "en", "Renault makes first move into electric vans")
+
+
+def test_a_lease_signed_for_a_site_is_no_partnership() -> None:
+    renault = analyzer_of(["Renault"])
+    for language, title in (
+        ("en", "Renault signed a lease agreement with the Westgate mall"),
+        ("en", "Renault signs lease deal with Sandton City mall owner"),
+        ("ru", "Renault подписала договор аренды торгового помещения в Алматы"),
+        ("de", "Renault unterschreibt Mietvertrag für neues Autohaus in Wien"),
+    ):
+        assert all(kind != "partnership" for kind, _entity, _market in events(renault, language, title)), title
+    # An agreement that is no lease stays a deal.
+    assert ("partnership", "Renault", None) in events(renault, "ru", "Renault подписала договор с дистрибьютором")

@@ -201,8 +201,9 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         named = new_in_role(sentence)
         if named is not None:
             made = [("leadership", named)]  # "approve new president director", "angkat Presiden Direktur baru"
-    if "labour" in kinds:
-        made = [(kind, cue) for kind, cue in made if kind != "partnership"]  # "l'accordo con i sindacati": no deal
+    if "labour" in kinds or "lease" in kinds:
+        # "l'accordo con i sindacati": no deal; "signed a lease at the mall": a site rented, no partner
+        made = [(kind, cue) for kind, cue in made if kind != "partnership"]
     if "settlement_date" in kinds:
         made = [(kind, cue) for kind, cue in made if kind != "legal"]  # a bond's settlement, no lawsuit settled
     if "fix" in kinds:
