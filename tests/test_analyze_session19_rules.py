@@ -141,3 +141,15 @@ def test_a_lease_signed_for_a_site_is_no_partnership() -> None:
         assert all(kind != "partnership" for kind, _entity, _market in events(renault, language, title)), title
     # An agreement that is no lease stays a deal.
     assert ("partnership", "Renault", None) in events(renault, "ru", "Renault подписала договор с дистрибьютором")
+
+
+def test_an_agreement_to_buy_is_a_purchase_not_a_partnership() -> None:
+    renault = analyzer_of(["Renault"])
+    for language, title in (
+        ("es", "Renault firma un acuerdo para comprar la chilena Derco"),
+        ("fr", "Renault signe un accord pour racheter le chilien Derco"),
+        ("pt", "Renault assina acordo para comprar a chilena Derco"),
+    ):
+        assert events(renault, language, title) == {("acquisition", "Renault", None)}, title
+    # An agreement to sell cars stays a deal.
+    assert ("partnership", "Renault", None) in events(renault, "es", "Renault firma un acuerdo con Derco para vender")
