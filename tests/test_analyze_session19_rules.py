@@ -153,3 +153,17 @@ def test_an_agreement_to_buy_is_a_purchase_not_a_partnership() -> None:
         assert events(renault, language, title) == {("acquisition", "Renault", None)}, title
     # An agreement to sell cars stays a deal.
     assert ("partnership", "Renault", None) in events(renault, "es", "Renault firma un acuerdo con Derco para vender")
+
+
+def test_to_court_someone_is_no_lawsuit() -> None:
+    renault = analyzer_of(["Renault", "Amgen"])
+    wooing = events(renault, "en", "Renault opens first office in India to court cable makers")
+    assert wooing == {("market_entry", "Renault", "IN")}
+    assert not events(renault, "en", "Renault to court investors at Mumbai roadshow")
+    # The court of law: a preposition, a date word or the clause's end after it.
+    for title in (
+        "Amgen takes Renault to court over patents",
+        "Renault heads to court in May",
+        "Amgen took Renault to court.",
+    ):
+        assert ("legal", "Renault", None) in events(renault, "en", title), title

@@ -45,6 +45,7 @@ from watcher.analyze.sentence_readings import (
     new_in_role,
     offering_halted,
     patented_only,
+    wooed,
 )
 from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Cue, Sentence, cue_language_of
 
@@ -108,6 +109,8 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
             continue  # "where it has had no business": no sale of a business; "présente en France": no launch
         if sentence.index >= 1 and _in_a_name(sentence.text, cue, language):
             continue  # "the Star Alliance carrier": a name, not an alliance made
+        if cue.kind == "legal" and wooed(sentence.text, cue):
+            continue  # "opens first office in India to court cable makers": wooed, no lawsuit
         if cue.kind in EVENT_TYPES and any(
             0 <= cue.start - end <= _AFTER_REACH or _SIZED.fullmatch(sentence.text[end : cue.start])
             for end in afters
