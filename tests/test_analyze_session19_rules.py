@@ -167,3 +167,13 @@ def test_to_court_someone_is_no_lawsuit() -> None:
         "Amgen took Renault to court.",
     ):
         assert ("legal", "Renault", None) in events(renault, "en", title), title
+
+
+def test_a_chief_hired_is_a_leadership_change() -> None:
+    renault = analyzer_of(["Renault"])
+    assert events(renault, "en", "Renault hires Ford veteran as chief executive") == {("leadership", "Renault", None)}
+    hired = events(renault, "en", "Renault hires Stellantis veteran as international president")
+    assert hired == {("leadership", "Renault", None)}
+    # Hiring staff, or an adviser, names no chief.
+    assert not events(renault, "en", "Renault hires 500 workers for new plant")
+    assert not events(renault, "en", "Renault hired Goldman Sachs as adviser")
