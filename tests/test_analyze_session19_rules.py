@@ -9,17 +9,21 @@ from __future__ import annotations
 import importlib.util
 import json
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
 from tests.analyze_events import analyzer_of, events
-from watcher.analyze import ItemInput, analyze_items
+from watcher.analyze import ItemFacts, ItemInput, analyze_items
 from watcher.analyze.close_languages import closest
 from watcher.analyze.language import item_language
 from watcher.analyze.markets import market_finder
 from watcher.analyze.production_plans import planned_production
 from watcher.analyze.sentences import Cue
+from watcher.analyze.signals import names
+from watcher.analyze.stories import JOIN_AT
+from watcher.analyze.story_fit import agree, fit
+from watcher.analyze.story_names import other_targets
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "watcher" / "analyze" / "data"
@@ -61,8 +65,8 @@ def test_the_cldr_cities_are_the_big_cities_table_s_in_other_scripts() -> None:
     )
     covered = cldr_cities_script().COVERED
     for countries in table.values():
-        for names in countries.values():
-            for name in names:
+        for written in countries.values():
+            for name in written:
                 first = next(ch for ch in name if ch.isalpha())
                 assert unicodedata.name(first).split()[0] not in covered, name
     assert "አዲስ አበባ" in table["am"]["ET"] and "თბილისი" in table["ka"]["GE"]
@@ -177,3 +181,30 @@ def test_a_chief_hired_is_a_leadership_change() -> None:
     # Hiring staff, or an adviser, names no chief.
     assert not events(renault, "en", "Renault hires 500 workers for new plant")
     assert not events(renault, "en", "Renault hired Goldman Sachs as adviser")
+
+
+def _facts(title: str, language: str, hours: int = 0) -> ItemFacts:
+    published = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3) + timedelta(hours=hours)
+    item = ItemInput(id=title, title=title, summary="", published=published, feed=title, language=language)
+    (result,) = analyze_items(analyzer_of(["Nokia"]), [item])
+    return result.facts
+
+
+def test_a_counterpart_listed_first_with_the_company_is_a_name() -> None:
+    assert "afreximbank" in names("Afreximbank na Nokia zasaini mkataba", frozenset({"nokia"}))
+    assert "mastercard" in names("Mastercard, Nokia sign payments deal", frozenset({"nokia"}))
+    # A first word listed with no tracked company, or followed by none, is any sentence's capital.
+    assert "investors" not in names("Investors and analysts cheer Nokia", frozenset({"nokia"}))
+    assert "afreximbank" not in names("Afreximbank na Nokia", frozenset())
+
+
+def test_two_deals_with_partners_their_headlines_name_are_two_stories() -> None:
+    mastercard = _facts("Nokia and Mastercard team up on payments for small firms", "en")
+    afrexim = _facts("Afreximbank na Nokia zasaini mkataba wa dola bilioni 1", "sw", 30)
+    again = _facts("Mastercard na Nokia zasaini mkataba wa malipo", "sw", 5)
+    assert {"partnership"} <= mastercard.event_types & afrexim.event_types
+    assert other_targets(mastercard, afrexim) and fit(mastercard, afrexim) < JOIN_AT
+    assert not other_targets(mastercard, again) and agree(mastercard, again) and not agree(mastercard, afrexim)
+    # A country or a model a headline names is no partner: nothing to compare.
+    kenya = _facts("Nokia signs 5G deal in Kenya", "en")
+    assert not other_targets(kenya, afrexim)
