@@ -208,3 +208,14 @@ def test_two_deals_with_partners_their_headlines_name_are_two_stories() -> None:
     # A country or a model a headline names is no partner: nothing to compare.
     kenya = _facts("Nokia signs 5G deal in Kenya", "en")
     assert not other_targets(kenya, afrexim)
+
+
+def test_czech_and_slovak_plant_closures_and_lost_jobs_are_layoffs() -> None:
+    renault = analyzer_of(["Renault"])
+    for language, title in (
+        ("cs", "Renault zavře závod v Kolíně, o práci přijde 800 lidí"),
+        ("cs", "Při restrukturalizaci Renaultu přijdou o práci stovky lidí"),
+        ("sk", "Renault zatvorí závod v Trnave, o prácu príde 500 ľudí"),
+    ):
+        assert ("layoffs", "Renault", None) in events(renault, language, title), title
+    assert not events(renault, "cs", "Renault otevře závod v Kolíně")  # opens one: no layoffs
