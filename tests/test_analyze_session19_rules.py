@@ -219,3 +219,13 @@ def test_czech_and_slovak_plant_closures_and_lost_jobs_are_layoffs() -> None:
     ):
         assert ("layoffs", "Renault", None) in events(renault, language, title), title
     assert not events(renault, "cs", "Renault otevře závod v Kolíně")  # opens one: no layoffs
+
+
+def test_chinese_and_hindi_courts_are_legal_news() -> None:
+    renault = analyzer_of(["Renault"])
+    for language, title in (
+        ("zh", "法院驳回Renault上诉"),
+        ("zh", "巴西法院裁定Renault赔偿经销商"),
+        ("hi", "Renault को दिल्ली हाईकोर्ट से झटका"),
+    ):
+        assert events(renault, language, title) == {("legal", "Renault", None)}, title
