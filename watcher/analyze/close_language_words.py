@@ -37,6 +37,23 @@ PAIRS = {
             "heeft", "hebben", "gaat", "maakt", "zei", "procent", "miljoen", "kabinet",
         }),
     },
+    # German headlines the model reads as Dutch ("Amgen verklagt Teva in Delaware wegen ..."): German's function words
+    # and the business verbs and nouns it spells otherwise ("verklagt", "übernimmt", "Konzern"); not "die", "der",
+    # "wegen", "stellen", "werk", which Dutch writes too.
+    frozenset({"de", "nl"}): {
+        "de": frozenset({
+            "und", "das", "dem", "ein", "eine", "einen", "einem", "einer", "nicht", "für", "über", "mit", "auch",
+            "wird", "werden", "wurde", "ist", "sich", "bei", "nach", "zum", "zur", "vom", "gegen", "neue", "neuen",
+            "millionen", "milliarden", "prozent", "verklagt", "übernimmt", "kauft", "baut", "eröffnet", "erhält",
+            "streicht", "steigt", "sinkt", "unternehmen", "konzern", "gericht", "jahr",
+        }),
+        "nl": frozenset({
+            "de", "het", "een", "van", "niet", "voor", "zijn", "wordt", "worden", "werd", "bij", "naar", "heeft",
+            "hebben", "ook", "met", "procent", "miljoen", "miljard", "nieuwe", "bedrijf", "tegen", "zegt", "dat",
+            "deze", "maar", "aan", "uit", "koopt", "neemt", "opent", "bouwt", "krijgt", "schrapt", "stijgt", "daalt",
+            "jaar",
+        }),
+    },
     frozenset({"no", "da"}): {
         "no": frozenset({
             "av", "etter", "ble", "nå", "mye", "noe", "hva", "opp", "ut", "gjennom", "mellom", "uke", "uken",

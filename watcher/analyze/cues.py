@@ -54,6 +54,7 @@ Kinds beyond the taxonomy's event types:
 - `halt` ("suspends", "bloquea") before the company and its offering: the authorities' action, legal, no funding;
 - `settlement_date` ("settlement is expected on", "date de règlement"): a bond's settlement, no lawsuit in its sentence;
 - `labour` ("unions", "sindacati", "IG Metall"): no partnership in its sentence (a pay or job-cuts agreement);
+- `lease` ("signed a lease", "договор аренды", "Mietvertrag"): no partnership in its sentence (a site rented);
 - `minor_role` ("spokesperson", "directeur artistique", "広報部長") anywhere in an item that names no `role`: no
   leadership change (a post below the board);
 - blockers: `rumour`, `denial`, `negation`, `review`, `opinion`, `stock`, `anniversary` drop the sentence

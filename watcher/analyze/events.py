@@ -26,6 +26,7 @@ from watcher.analyze.entry_country import already_present, also_entered, entry_m
 from watcher.analyze.homes import item_homes
 from watcher.analyze.local_press import written_locally
 from watcher.analyze.previous_market import after_another, both_countries
+from watcher.analyze.production_plans import planned_production
 from watcher.analyze.questions import QUESTION_MARKS
 from watcher.analyze.roundups import CLAUSE_BREAK
 from watcher.analyze.sentence_events import sentence_blockers, sentence_event_cues
@@ -130,6 +131,8 @@ def extract_events(
                 continue  # "Em 1996, a locadora ... inaugurava em Buenos Aires sua primeira loja": background
             if event_type in _DATED and year is not None and dated_before(sentence.text, cue, year):
                 continue  # "since the Omega collaboration debuted in 2022": a past deal, told as background
+            if event_type == "product_launch" and year is not None and planned_production(sentence.text, cue, year):
+                continue  # "2027年量产Robotaxi": production planned for a later year, nothing launched yet
             if event_type == "market_entry":
                 candidates = [
                     hit

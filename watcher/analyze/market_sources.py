@@ -9,7 +9,7 @@ from importlib import resources
 
 from watcher.match.fold import fold
 
-SOURCES = ("territories.json", "territory_alt_names.json", "cities.json", "subdivisions.json")  # in data/
+SOURCES = ("territories.json", "territory_alt_names.json", "cities.json", "subdivisions.json", "cldr_cities.json")
 
 
 @cache
@@ -39,6 +39,13 @@ def english_demonyms() -> dict[str, list[str]]:
 def city_names() -> dict[str, list[str]]:
     """ISO code → names of its capital and its big cities (data/cities.json, scripts/build_city_names.py)."""
     data = resources.files("watcher.analyze").joinpath("data", "cities.json").read_text(encoding="utf-8")
+    return json.loads(data)
+
+
+def cldr_city_names() -> dict[str, dict[str, list[str]]]:
+    """locale → ISO code → names of its capital and big cities in the scripts cities.json leaves out (Amharic
+    "አዲስ አበባ", Georgian "თბილისი": CLDR's time-zone exemplar cities, scripts/build_cldr_city_names.py)."""
+    data = resources.files("watcher.analyze").joinpath("data", "cldr_cities.json").read_text(encoding="utf-8")
     return json.loads(data)
 
 

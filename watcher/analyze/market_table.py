@@ -15,6 +15,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from watcher.analyze import tables as shipped_tables  # `tables` names CLDR's in _entities
+from watcher.analyze.arabic_adjectives import arabic_adjectives, with_and
 from watcher.analyze.cities import CityFinder
 from watcher.analyze.hits import lower_written
 from watcher.analyze.inflections import (
@@ -33,6 +34,7 @@ from watcher.analyze.market_sources import (
     SOURCES,
     alternate_names,
     city_names,
+    cldr_city_names,
     english_demonyms,
     names_folded,
     subdivision_names,
@@ -123,30 +125,6 @@ def _letter(char: str) -> bool:
     return char.isalpha() or unicodedata.category(char or " ") in ("Mc", "Mn")
 
 
-def _arabic_adjectives(name: str) -> list[str]:
-    """The relative adjective (nisba) of a one-word Arabic country name, as the news writes it: "مصر" → "المصرية",
-    "السوق المصرية" (the Egyptian market); "كينيا" → "الكيني"; "فرنسا" → "الفرنسية". CLDR gives Arabic no adjectives
-    but its languages' names, and a country's language is not its adjective ("the Egyptian market")."""
-    if " " in name or not name.isalpha():
-        return []
-    stem = name[2:] if name.startswith("ال") else name
-    if stem.endswith("ية"):
-        base = stem[:-1]  # "السعودية" → "سعودي"
-    elif stem.endswith("يا"):
-        base = stem[:-1]  # "كينيا" → "كيني", "إيطاليا" → "إيطالي"
-    elif stem.endswith("ا"):
-        base = stem[:-1] + "ي"  # "فرنسا" → "فرنسي"
-    else:
-        base = stem + "ي"  # "مصر" → "مصري", "المغرب" → "مغربي"
-    return _with_and([base, base + "ة", "ال" + base, "ال" + base + "ة"]) if len(base) >= 4 else []
-
-
-def _with_and(adjectives: list[Any]) -> list[Any]:
-    """Arabic adjectives with "and" written onto the article, as in a list: "السوق السعودية والإماراتية" (the Saudi
-    and Emirati market), "المصرية والأردنية"."""
-    return [*adjectives, *("و" + value for value in adjectives if isinstance(value, str) and value.startswith("ال"))]
-
-
 _SEMITIC = re.compile("[\u0590-\u06ff]")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")  # an Arabic letter first: Arabic's names, Persian's and Urdu's
 _PREFIXES = {"he": ("ב", "ל", "מ", "ו", "וב", "ול", "ומ", "שב")}  # Amharic's: inflections.py
@@ -211,7 +189,7 @@ def _entities() -> list[EntityConfig]:
                         continue
                     target.setdefault(code, []).extend(_variants(value, base, adjective))
                     if base == "ar" and not adjective:
-                        adjectives.setdefault(code, []).extend(_arabic_adjectives(value))
+                        adjectives.setdefault(code, []).extend(arabic_adjectives(value))
     for language, countries in alternate_names().items():
         base = language.split("_")[0]
         for code, values in countries.items():
@@ -230,8 +208,13 @@ def _entities() -> list[EntityConfig]:
             )
     for table in (EXTRA_ADJECTIVES, english_demonyms()):
         for code, values in table.items():
-            adjectives.setdefault(code, []).extend(_with_and(list(values)) if table is EXTRA_ADJECTIVES else values)
+            adjectives.setdefault(code, []).extend(with_and(list(values)) if table is EXTRA_ADJECTIVES else values)
     regions: dict[str, list[object]] = {codes: list(values) for codes, values in REGIONS.items()}
+    # Cities in the scripts GeoNames' table leaves out, with the affixes their language writes on a country's name
+    # ("በአዲስ አበባ", "თბილისში", "சென்னையில்"): in the automaton, which knows those forms, not the cities' finder.
+    for language, countries in cldr_city_names().items():
+        for code, values in countries.items():
+            regions.setdefault(code, []).extend(form for value in values for form in _variants(value, language, False))
     entities = []
     for kind, table in (("name", names), ("adjective", adjectives), ("city", regions)):
         for code, values in sorted(table.items()):
@@ -274,8 +257,8 @@ def table_key() -> str:
     built and read, and watcher.match's folding and compiling."""
     files = [shipped_tables.data_bytes(name) for name in SOURCES]
     modules = (__name__, "watcher.analyze.market_sources", "watcher.analyze.market_names",
-               "watcher.analyze.inflections", "watcher.analyze.markets", "watcher.analyze.companies",
-               "watcher.analyze.cities", "watcher.analyze.hits",
+               "watcher.analyze.arabic_adjectives", "watcher.analyze.inflections", "watcher.analyze.markets",
+               "watcher.analyze.companies", "watcher.analyze.cities", "watcher.analyze.hits",
                "watcher.match.words", "watcher.match.chars", "watcher.match.fold", "watcher.match.table",
                "watcher.match.endings", "watcher.match.prefixes", "watcher.match.packed")  # fmt: skip
     return shipped_tables.key(*files, *(shipped_tables.code(module) for module in modules))

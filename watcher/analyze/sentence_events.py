@@ -45,6 +45,7 @@ from watcher.analyze.sentence_readings import (
     new_in_role,
     offering_halted,
     patented_only,
+    wooed,
 )
 from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Cue, Sentence, cue_language_of
 
@@ -108,6 +109,8 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
             continue  # "where it has had no business": no sale of a business; "présente en France": no launch
         if sentence.index >= 1 and _in_a_name(sentence.text, cue, language):
             continue  # "the Star Alliance carrier": a name, not an alliance made
+        if cue.kind == "legal" and wooed(sentence.text, cue):
+            continue  # "opens first office in India to court cable makers": wooed, no lawsuit
         if cue.kind in EVENT_TYPES and any(
             0 <= cue.start - end <= _AFTER_REACH or _SIZED.fullmatch(sentence.text[end : cue.start])
             for end in afters
@@ -201,8 +204,9 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         named = new_in_role(sentence)
         if named is not None:
             made = [("leadership", named)]  # "approve new president director", "angkat Presiden Direktur baru"
-    if "labour" in kinds:
-        made = [(kind, cue) for kind, cue in made if kind != "partnership"]  # "l'accordo con i sindacati": no deal
+    if "labour" in kinds or "lease" in kinds:
+        # "l'accordo con i sindacati": no deal; "signed a lease at the mall": a site rented, no partner
+        made = [(kind, cue) for kind, cue in made if kind != "partnership"]
     if "settlement_date" in kinds:
         made = [(kind, cue) for kind, cue in made if kind != "legal"]  # a bond's settlement, no lawsuit settled
     if "fix" in kinds:

@@ -1,7 +1,7 @@
 """How one sentence's events of a type are read beyond their cue words, for sentence_events.py: news that arrives after
 other news is no launch, a route launched is an airline's, a distributor appointed is a deal and no post, a post with
 "new" beside it an appointment, a process patented no lawsuit, an offering an authority halts legal action and no
-funding, goods bought by the tonne no acquisition. Pure.
+funding, goods bought by the tonne no acquisition, "to court" someone no lawsuit. Pure.
 """
 
 from __future__ import annotations
@@ -114,3 +114,16 @@ _GOODS_AFTER = re.compile(
 def goods_bought(text: str, buying: Cue) -> bool:
     """A purchase whose object is a quantity of goods, right after the verb."""
     return _GOODS_AFTER.match(text, buying.end) is not None
+
+
+# "to court cable makers", "to court investors": the verb (to woo), no court of law; "took Amgen to court over ...",
+# "heads to court in May" are the court, which a preposition, a date word or the clause's end follows.
+_WOOED = re.compile(
+    r"(?<=\bto )court (?!(?:over|in|on|for|against|after|again|and|or|but|to|with|by|at|as|this|last|next|if|before|"
+    r"until|from|soon|today|tomorrow|yesterday|early|later)\b)[a-z]"
+)
+
+
+def wooed(text: str, cue: Cue) -> bool:
+    """Whether the legal cue "court" is the verb "to court" someone ("to court cable makers")."""
+    return _WOOED.match(text, cue.start) is not None
