@@ -84,9 +84,9 @@ def load_bench_poll(root: Path) -> ModuleType:
     return module
 
 
-def thread_cpu(pid: int) -> dict[int, float]:
-    """CPU seconds of each thread of `pid`, by native id less the pid (0: the main thread)."""
-    found: dict[int, float] = {}
+def thread_cpu(pid: int) -> dict[int, tuple[float, float]]:
+    """(CPU seconds, of which system) of each thread of `pid`, by native id less the pid (0: the main thread)."""
+    found: dict[int, tuple[float, float]] = {}
     tick = os.sysconf("SC_CLK_TCK")
     try:
         tids = os.listdir(f"/proc/{pid}/task")
@@ -98,7 +98,7 @@ def thread_cpu(pid: int) -> dict[int, float]:
                 fields = stat.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        found[int(tid) - pid] = (int(fields[11]) + int(fields[12])) / tick
+        found[int(tid) - pid] = ((int(fields[11]) + int(fields[12])) / tick, int(fields[12]) / tick)
     return found
 
 
@@ -134,7 +134,7 @@ def main() -> int:
     bench._feedserver.configure(args.hosts, args.rate, "all")
     shape = ("--hosts", str(args.hosts), "--match-rate", f"{args.rate:g}", "--validators", "all")
     server = bench.FeedServer(args.feeds, log, shape)
-    threads: dict[int, float] = {}
+    threads: dict[int, tuple[float, float]] = {}
     states: dict[str, int] = {}
     stop = threading.Event()
 
@@ -227,8 +227,13 @@ def main() -> int:
                     "worker_states": {
                         state: round(count / max(sum(states.values()), 1), 2) for state, count in sorted(states.items())
                     },
+                    # each thread's CPU seconds, and of them system time (its syscalls: I/O, the GIL's futexes)
                     "threads_s": sorted(
-                        ((round(cpu, 2), names.get(offset, "?")) for offset, cpu in threads.items() if cpu >= 0.05),
+                        (
+                            (round(cpu, 2), round(system, 2), names.get(offset, "?"))
+                            for offset, (cpu, system) in threads.items()
+                            if cpu >= 0.05
+                        ),
                         reverse=True,
                     ),
                 }
