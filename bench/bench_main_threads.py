@@ -8,7 +8,9 @@ The cycle is bench/poll's own (its FeedServer, write_config, run_measured and co
 ETag and Last-Modified, --rate matches per 100 items), `watcher poll --once` in a fresh process. Beside the whole
 tree's CPU (parse workers included) it prints the watcher process's own (getrusage at its exit), the CPU of each of
 its threads (/proc/PID/task/TID/stat, sampled every 0.2 s: the event loop, the asyncio.to_thread workers that run
-the writer, the process pool's result reader and queue feeder) and the time its garbage collections took. A/B on a
+the writer, the process pool's result reader and queue feeder), the time its garbage collections took, and what
+the parse workers did (worker_states, sampled every 10 ms: running, or blocked sending a result, or waiting for
+work, from /proc/PID/stat and wchan). A/B on a
 loaded machine: --root another checkout (its watcher/ and bench/ are used; this Python's packages), runs
 alternated in the same minutes; the process's own CPU is steadier than wall time.
 
@@ -66,6 +68,14 @@ runpy.run_module("watcher", run_name="__main__", alter_sys=True)
 """
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read()
+    except OSError:
+        return b""
+
+
 def load_bench_poll(root: Path) -> ModuleType:
     loader = importlib.machinery.SourceFileLoader("bench_poll", str(root / "bench" / "poll"))
     spec = importlib.util.spec_from_loader("bench_poll", loader)
@@ -74,9 +84,9 @@ def load_bench_poll(root: Path) -> ModuleType:
     return module
 
 
-def thread_cpu(pid: int) -> dict[int, float]:
-    """CPU seconds of each thread of `pid`, by native id less the pid (0: the main thread)."""
-    found: dict[int, float] = {}
+def thread_cpu(pid: int) -> dict[int, tuple[float, float]]:
+    """(CPU seconds, of which system) of each thread of `pid`, by native id less the pid (0: the main thread)."""
+    found: dict[int, tuple[float, float]] = {}
     tick = os.sysconf("SC_CLK_TCK")
     try:
         tids = os.listdir(f"/proc/{pid}/task")
@@ -88,8 +98,23 @@ def thread_cpu(pid: int) -> dict[int, float]:
                 fields = stat.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        found[int(tid) - pid] = (int(fields[11]) + int(fields[12])) / tick
+        found[int(tid) - pid] = ((int(fields[11]) + int(fields[12])) / tick, int(fields[12]) / tick)
     return found
+
+
+def worker_state(pid: int) -> str | None:
+    """What a parse worker's main thread is doing now: "running" (on or waiting for a CPU), "sending" (blocked
+    writing its result pipe: full), "waiting" (blocked reading its job pipe: nothing to parse), or "other"."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+        with open(f"/proc/{pid}/wchan") as wchan:
+            blocked_in = wchan.read()
+    except OSError:
+        return None
+    if state == "R":
+        return "running"
+    return {"pipe_write": "sending", "pipe_read": "waiting"}.get(blocked_in.removeprefix("anon_"), "other")
 
 
 def main() -> int:
@@ -109,7 +134,8 @@ def main() -> int:
     bench._feedserver.configure(args.hosts, args.rate, "all")
     shape = ("--hosts", str(args.hosts), "--match-rate", f"{args.rate:g}", "--validators", "all")
     server = bench.FeedServer(args.feeds, log, shape)
-    threads: dict[int, float] = {}
+    threads: dict[int, tuple[float, float]] = {}
+    states: dict[str, int] = {}
     stop = threading.Event()
 
     def sample() -> None:
@@ -124,6 +150,23 @@ def main() -> int:
                 if b"PROBE-CPU" in b" ".join(words) and b"py-spy" not in words[0]:
                     threads.update(thread_cpu(child))
 
+    def sample_workers() -> None:
+        # Every 10 ms: the parse workers' states, which say whether the worker waited on its result pipe
+        # (the parent not reading) or for work (the parent not sending), the two ways it idles.
+        workers: list[int] = []
+        while not stop.wait(0.01):
+            if not workers or stop.is_set():
+                for child in bench._children(os.getpid()):
+                    workers = [
+                        pid
+                        for pid in bench._children(child)
+                        if b"spawn_main" in _cmdline(pid) and b"resource_tracker" not in _cmdline(pid)
+                    ] or workers
+            for pid in workers:
+                state = worker_state(pid)
+                if state is not None:
+                    states[state] = states.get(state, 0) + 1
+
     try:
         config = bench.write_config(work / "watcher", args.feeds, server.port)
         command = [sys.executable, "-c", f"CONFIG = {str(config)!r}\n" + PROBE]
@@ -132,11 +175,14 @@ def main() -> int:
         server.stats()
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
+        worker_sampler = threading.Thread(target=sample_workers, daemon=True)
+        worker_sampler.start()
         try:
             outcome = bench.run_measured(command, log=log, env=bench.WATCHER_ENV)
         finally:
             stop.set()
             sampler.join()
+            worker_sampler.join()
         found = bench.POLL_SUMMARY.search(outcome["output"].decode())
         if found is None:
             raise SystemExit(f"`watcher poll --once` printed no summary (see {log})")
@@ -177,8 +223,17 @@ def main() -> int:
                     # the watcher process's own I/O: MB and calls read, MB and calls written
                     "io_read_mb_calls": [round(io.get("rchar", 0) / 1e6), io.get("syscr", 0)],
                     "io_written_mb_calls": [round(io.get("wchar", 0) / 1e6), io.get("syscw", 0)],
+                    # the parse workers' main threads, sampled every 10 ms: shares of the samples
+                    "worker_states": {
+                        state: round(count / max(sum(states.values()), 1), 2) for state, count in sorted(states.items())
+                    },
+                    # each thread's CPU seconds, and of them system time (its syscalls: I/O, the GIL's futexes)
                     "threads_s": sorted(
-                        ((round(cpu, 2), names.get(offset, "?")) for offset, cpu in threads.items() if cpu >= 0.05),
+                        (
+                            (round(cpu, 2), round(system, 2), names.get(offset, "?"))
+                            for offset, (cpu, system) in threads.items()
+                            if cpu >= 0.05
+                        ),
                         reverse=True,
                     ),
                 }

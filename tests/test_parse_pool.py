@@ -1,15 +1,19 @@
-"""The parse pool runs one worker until feeds wait too long for it, or it is busy on the CPU, then the others
-(watcher/parse_pool.py)."""
+"""The parse pool runs one worker until feeds wait too long for it, or it is busy on the CPU, then the others; its
+pipes hold many feeds' results where the system lets them (watcher/parse_pool.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from watcher.parse_pool import ParseSlots, make_parse_pool, parse_workers
+from watcher.parse_pool import PIPE_BYTES, ParseSlots, enlarge_pipe, make_parse_pool, parse_workers
 
 
 async def _parses(slots: ParseSlots, count: int, seconds: float) -> int:
@@ -149,3 +153,62 @@ def test_the_pool_tells_its_workers_cpu_time() -> None:
         assert before is not None and after is not None and after - before >= 0.05
     finally:
         pool.shutdown(wait=True)
+
+
+def _capacity(fd: int) -> int:
+    return fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="pipe capacities are Linux's")
+def test_the_pools_pipes_hold_many_feeds_results() -> None:
+    pool = make_parse_pool(workers=1)
+    try:
+        # Larger than the 64 KB default: a worker's ~57 KB result does not wait for the parent to read the last.
+        assert _capacity(pool._result_queue._writer.fileno()) >= PIPE_BYTES
+        assert _capacity(pool._call_queue._writer.fileno()) >= PIPE_BYTES
+        assert pool.submit(bytes, 3 * 2**20).result(timeout=60) == bytes(3 * 2**20)  # larger than the pipe: still whole
+    finally:
+        pool.shutdown(wait=True)
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="pipe capacities are Linux's")
+def test_a_refused_enlargement_leaves_the_pipe_as_it_was(tmp_path: Path) -> None:
+    reader, writer = os.pipe()
+    try:
+        before = _capacity(writer)
+        assert enlarge_pipe(writer, 4096) == before  # never made smaller
+        assert enlarge_pipe(writer, 2**40) >= before  # beyond what any kernel takes (and what fcntl passes on)
+        assert _capacity(writer) >= before
+        with (tmp_path / "plain").open("wb") as plain:
+            assert enlarge_pipe(plain.fileno()) is None  # not a pipe: refused, nothing raised
+    finally:
+        os.close(reader)
+        os.close(writer)
+
+
+UNPRIVILEGED = """
+import os
+from watcher.parse_pool import _pipe_max_size, enlarge_pipe  # imported first: nobody may not read the venv
+if os.getuid() == 0:
+    os.setgid(65534)
+    os.setuid(65534)
+reader, writer = os.pipe()
+print(enlarge_pipe(writer, 4 * _pipe_max_size()), _pipe_max_size())
+"""
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="pipe capacities are Linux's")
+def test_an_unprivileged_process_gets_the_largest_pipe_it_may_have() -> None:
+    # Above /proc/sys/fs/pipe-max-size the kernel refuses an unprivileged process (EPERM): it gets the limit.
+    done = subprocess.run(
+        [sys.executable, "-c", UNPRIVILEGED],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parent.parent,
+    )
+    if done.returncode != 0 and "PermissionError" in done.stderr:
+        pytest.skip("cannot drop privileges here")
+    assert done.returncode == 0, done.stderr
+    got, limit = done.stdout.split()
+    assert got == limit  # refused the size asked (EPERM), then given the limit

@@ -13,6 +13,8 @@ the workers only when a backlog builds or a document needs feedparser.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import multiprocessing
 import os
 import time
@@ -44,6 +46,10 @@ INLINE_NEW_FEEDS = 50
 # slot was busy waiting on this process (sending, receiving, the writer), and a second worker (~35 MB, ~0.1 CPU-s
 # to start) would have waited with it. In an all-new pass of 1,000 feeds the worker parses ~40% of the time.
 BUSY_SHARE = 0.75
+# Capacity asked of the pool's pipes (enlarge_pipe): a worker's results, up to ~57 KB a feed, go into the pipe without
+# waiting for this process to read the one before. Linux's default limit for an unprivileged process; the kernel
+# takes the pages only as the pipe fills.
+PIPE_BYTES = 2**20
 QUEUED = 2  # parses in the pool at once per worker, once its workers all run (ParseSlots)
 
 
@@ -69,6 +75,12 @@ class ParsePool(ProcessPoolExecutor):
         )
         self.workers = workers
         self.allow(allowed)
+        # The executor's two pipes (jobs out, results back; made above, before any worker starts) hold 64 KB on
+        # Linux: less than one feed's result (~57 KB pickled: entries, matches), so a worker blocked writing each
+        # result until this process's reader thread, waiting for the GIL, had read the one before.
+        for pipe in (getattr(self, "_result_queue", None), getattr(self, "_call_queue", None)):
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                enlarge_pipe(pipe._writer.fileno())  # type: ignore[union-attr]
 
     def cpu_seconds(self) -> float | None:
         """CPU seconds so far of the live workers (Linux's /proc), or None where that cannot be read."""
@@ -87,6 +99,37 @@ class ParsePool(ProcessPoolExecutor):
         # to _max_workers, read at each submit. Capped here, not only by ParseSlots: the executor marks a worker
         # idle after it hands its result back, so the next job, submitted at once, often started another.
         self._max_workers = max(1, min(workers, self.workers))
+
+
+def enlarge_pipe(fd: int, size: int = PIPE_BYTES) -> int | None:
+    """Raise the capacity of the pipe `fd` is an end of to `size` bytes, or as near as the system allows (Linux's
+    F_SETPIPE_SZ; an unprivileged process up to /proc/sys/fs/pipe-max-size, 1 MB by default, and while the user's
+    pipes stay under pipe-user-pages-soft). → the capacity it has now (the one it had where the system refuses:
+    that only costs waiting); None where it cannot be asked (another system, not a pipe)."""
+    setting, asking = getattr(fcntl, "F_SETPIPE_SZ", None), getattr(fcntl, "F_GETPIPE_SZ", None)
+    if setting is None or asking is None:
+        return None
+    try:
+        capacity = fcntl.fcntl(fd, asking)
+    except OSError:
+        return None  # not a pipe
+    # Never smaller than it is; nor above 2 GiB: fcntl passes a C int unchecked, a larger size wraps to a small one.
+    for wanted in sorted({min(size, 2**31), min(size, _pipe_max_size(), 2**31)}, reverse=True):
+        if wanted <= capacity:
+            return capacity
+        try:
+            return fcntl.fcntl(fd, setting, wanted)
+        except OSError:  # above the limit (EPERM), or the user's pipes over their soft limit
+            continue
+    return capacity
+
+
+def _pipe_max_size() -> int:
+    try:
+        with open("/proc/sys/fs/pipe-max-size", "rb") as limit:
+            return int(limit.read())
+    except (OSError, ValueError):
+        return 2**16
 
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") and "SC_CLK_TCK" in os.sysconf_names else 0
