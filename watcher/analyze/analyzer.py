@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from watcher.analyze.article_prose import article_prose
 from watcher.analyze.embed import Encoder, covered, readable
 from watcher.analyze.events import evidence_at, extract_events, item_blocker, previews_results
 from watcher.analyze.heap import release_free_pages
@@ -122,9 +123,12 @@ class Analyzer:
         # Read as its visible text where it keeps its HTML (`watcher analyze` reads what it is given; the daemon's is
         # the feed parser's): a link's address and a font's colour ("CBMit3q8", "6f6f6f") are no names of the story.
         # After the quotes are taken out, which join the sentences left with spaces: the tags still part them then.
-        body = visible_body(reporting_text(body_of(item.summary, item.content), item.title, item.feed))
+        # A fetched page's text read as its article's prose: not the consent banner, byline, captions' credits and
+        # the lists of other headlines ("Related": other tracked companies, older events) around it (article_prose).
+        content = article_prose(visible_body(item.content)) if item.content else ""
+        body = visible_body(reporting_text(body_of(item.summary, content), item.title, item.feed))
         language = item_language(item.language, item.title, body)
-        fields = {"title": item.title, "summary": item.summary, "content": item.content}
+        fields = {"title": item.title, "summary": item.summary, "content": content}
         entities = [found.entity for found in self.matcher.match(fields, language=language or UNDETERMINED)]
         actors = self.actors & set(entities)
         # A question asked after the headline's statement is no rumour of the statement ("X lands in Brazil: will

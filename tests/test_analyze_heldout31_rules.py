@@ -1,0 +1,62 @@
+"""Rules heldout31's mistakes taught (full text as a fetcher extracts it), each on text of its own: a fetched page is
+read as its article's prose, without the consent banner above it, the byline, a photo's credit and the lists of
+other headlines ("Related", "Most read") that name other companies and their older events."""
+
+from __future__ import annotations
+
+from tests.analyze_events import analyzer_of
+from watcher.analyze import ItemInput, analyze_items
+from watcher.analyze.article_prose import article_prose
+
+ANALYZER = analyzer_of(["Nokia", "Vodacom", "Orlen"])
+
+PAGE = """We use cookies to give you the best experience. By continuing you agree to our use of cookies. Settings
+
+By Jane Example
+
+Morning commuters in Gdansk found a new fuel brand at the ring road last month, and few stopped to ask.
+
+A forecourt on the ring road. Photo: Example Press
+
+Vodacom said on Monday it would open its first office in Poland, hiring 200 engineers in Gdansk.
+
+In 2019 the group sold a tower business.
+
+Related
+Nokia wins a 5G contract in Chile
+Orlen opens a refinery in Lithuania
+Most read
+Markets slip as oil falls
+
+Sign up for our newsletter. Jane Example covers telecoms for the business desk."""
+
+
+def test_a_page_is_read_as_its_articles_sentences() -> None:
+    prose = article_prose(PAGE)
+    assert prose.startswith("Morning commuters in Gdansk")
+    assert "Vodacom said on Monday" in prose
+    for furniture in ["cookies", "By Jane Example", "Photo:", "Related", "Nokia wins", "Most read"]:
+        assert furniture not in prose
+
+
+def test_a_wrapped_sentence_is_kept_whole() -> None:
+    wrapped = "Vodacom said on Monday it would open its first office\nin Poland, hiring 200 engineers.\n\n" + "x. " * 150
+    assert article_prose(wrapped).startswith("Vodacom said on Monday it would open its first office in Poland")
+
+
+def test_a_summary_and_a_page_of_headlines_stay_as_they_are() -> None:
+    assert article_prose("Vodacom enters Poland\nIts first office") == "Vodacom enters Poland\nIts first office"
+    headlines = "\n".join(f"Headline number {n} about something" for n in range(30))
+    assert article_prose(headlines) == headlines
+
+
+def test_a_cookie_makers_news_in_the_article_is_kept() -> None:
+    page = "By Jane Example\n\nOrlen will sell cookies at its stations from May, it said.\n\n" + "More text here. " * 30
+    assert "Orlen will sell cookies" in article_prose(page)
+
+
+def test_the_related_list_names_no_entity_and_the_lead_finds_the_event() -> None:
+    item = ItemInput("p1", "A new name on the ring road", "", content=PAGE, feed="Example", language="en")
+    (result,) = analyze_items(ANALYZER, [item])
+    assert result.entities == ["Vodacom"]
+    assert [(event.type, event.entity, event.market) for event in result.events] == [("market_entry", "Vodacom", "PL")]
