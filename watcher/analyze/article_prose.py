@@ -57,4 +57,3 @@ def _joined_lines(paragraph: str) -> list[str]:
         else:
             lines.append(line)
     return lines
-
