@@ -40,7 +40,8 @@ def test_a_page_is_read_as_its_articles_sentences() -> None:
 
 
 def test_a_wrapped_sentence_is_kept_whole() -> None:
-    wrapped = "Vodacom said on Monday it would open its first office\nin Poland, hiring 200 engineers.\n\n" + "x. " * 99
+    opening = "Vodacom said on Monday it would open its first office\nin Poland, hiring 200 engineers."
+    wrapped = f"{opening}\n\n" + "More. " * 60
     assert article_prose(wrapped).startswith("Vodacom said on Monday it would open its first office in Poland")
 
 
