@@ -4,6 +4,8 @@ other headlines ("Related", "Most read") that name other companies and their old
 
 from __future__ import annotations
 
+import pytest
+
 from tests.analyze_events import analyzer_of
 from watcher.analyze import ItemInput, analyze_items
 from watcher.analyze.article_prose import article_prose
@@ -28,14 +30,15 @@ Orlen opens a refinery in Lithuania
 Most read
 Markets slip as oil falls
 
-Sign up for our newsletter. Jane Example covers telecoms for the business desk."""
+Sign up for our newsletter. Jane Example covers telecoms for the business desk. © 2026 Example Press."""
 
 
-def test_a_page_is_read_as_its_articles_sentences() -> None:
-    prose = article_prose(PAGE)
+@pytest.mark.parametrize("page", [PAGE, PAGE.replace("\n\n", "\n")], ids=["blank lines", "a block a line"])
+def test_a_page_is_read_as_its_articles_sentences(page: str) -> None:
+    prose = article_prose(page)
     assert prose.startswith("Morning commuters in Gdansk")
     assert "Vodacom said on Monday" in prose
-    for furniture in ["cookies", "By Jane Example", "Photo:", "Related", "Nokia wins", "Most read"]:
+    for furniture in ["cookies", "By Jane Example", "Photo:", "Related", "Nokia wins", "Most read", "newsletter"]:
         assert furniture not in prose
 
 

@@ -5,7 +5,9 @@ A fetched page keeps what a reader skips: the consent banner above the article, 
 its credit, "Related" and "Most read" lists of other headlines (naming other tracked companies and their older
 events), the author's one-line bio. Read as the article's lead, the banner and the byline were its first sentences
 and the lists its names. What they share, in every language, is that they are not sentences: a byline, a credit, a
-list's heading and its headlines end without a full stop. The consent banner is sentences, but it is about cookies.
+list's heading and its headlines end without a full stop. The consent banner is sentences, but it is about cookies;
+the footer (newsletter and app offers, the author's bio, sharing buttons) ends on the page's copyright notice.
+The feed parser and the extractor give a block a line (watcher.parse.text.visible_text): blocks are lines here.
 """
 
 from __future__ import annotations
@@ -21,39 +23,40 @@ _CONTINUED = re.compile(r"^[^\W\d_A-Z]", re.UNICODE)
 # the languages that translate it (Turkish çerez, Japanese クッキー, Korean 쿠키, Arabic "files of identifying the
 # link", Hindi कुकी, Swahili vidakuzi, Polish ciasteczka).
 _COOKIES = re.compile(r"cookie|çerez|クッキー|쿠키|تعريف الارتباط|कुकी|vidakuzi|ciasteczk", re.IGNORECASE)
-# Paragraphs of a text longer than this many characters are read as a page's: a summary is kept as it is.
+# A page's footer: its copyright notice, with the newsletter, app and sharing offers and the author's bio around it.
+_COPYRIGHT = re.compile(r"[©ⓒ]|\(c\) ?(?:19|20)\d\d")
+# A text longer than this many characters is read as a page's: a summary is kept as it is.
 PAGE_CHARS = 400
 
 
 def article_prose(text: str) -> str:
-    """The paragraphs and lines of a fetched page's text that read as the article's sentences, one paragraph a line;
-    the text as it was where it is a summary's length or where nothing would be left (a page of headlines only)."""
+    """The blocks (paragraphs, one a line as the feed parser and the extractor give them) of a fetched page's text
+    that read as the article's sentences, one a line; the text as it was where it is a summary's length or where
+    nothing would be left (a page of headlines only)."""
     if len(text) < PAGE_CHARS or "\n" not in text:
         return text
-    kept: list[str] = []
-    paragraphs = re.split(r"\n\s*\n", text)
-    for index, paragraph in enumerate(paragraphs):
-        lines = _joined_lines(paragraph)
-        prose = [line for line in lines if _SENTENCE_ENDING.search(line)]
-        if not prose:
-            continue
-        joined = " ".join(prose)
+    blocks = _blocks(text)
+    last = len(blocks) - 1
+    kept = [
+        block
+        for index, block in enumerate(blocks)
+        if _SENTENCE_ENDING.search(block)
         # A banner opens the page or closes it: past a byline a cookie is the article's (a biscuit maker's news).
-        if index in (0, len(paragraphs) - 1) and _COOKIES.search(joined):
-            continue
-        kept.append(joined)
+        and not (index in (0, last) and _COOKIES.search(block))
+        and not (index == last and _COPYRIGHT.search(block))
+    ]
     return "\n".join(kept) if kept else text
 
 
-def _joined_lines(paragraph: str) -> list[str]:
-    """The paragraph's lines, a line wrapped onto the next one joined with it."""
-    lines: list[str] = []
-    for raw in paragraph.split("\n"):
+def _blocks(text: str) -> list[str]:
+    """The text's non-empty lines, a line wrapped onto the next one (a plain-text page's width) joined with it."""
+    blocks: list[str] = []
+    for raw in text.split("\n"):
         line = raw.strip()
         if not line:
             continue
-        if lines and not _SENTENCE_ENDING.search(lines[-1]) and _CONTINUED.match(line):
-            lines[-1] = f"{lines[-1]} {line}"
+        if blocks and not _SENTENCE_ENDING.search(blocks[-1]) and _CONTINUED.match(line):
+            blocks[-1] = f"{blocks[-1]} {line}"
         else:
-            lines.append(line)
-    return lines
+            blocks.append(line)
+    return blocks
