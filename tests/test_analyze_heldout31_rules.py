@@ -1,12 +1,15 @@
 """Rules heldout31's mistakes taught (full text as a fetcher extracts it), each on text of its own: a fetched page is
 read as its article's prose, without the consent banner above it, the byline, a photo's credit and the lists of
-other headlines ("Related", "Most read") that name other companies and their older events."""
+other headlines ("Related", "Most read") that name other companies and their older events, and the footer ending on the
+copyright notice; past the headline, an event its clause dates to a past year is the article's background, whatever
+its type but results ("raised 12 million dollars last year"), as is a sentence opening on a past year in Vietnamese
+("Năm 2021, ..."); Vietnamese "bán" sells a stake."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.analyze_events import analyzer_of
+from tests.analyze_events import analyzer_of, events
 from watcher.analyze import ItemInput, analyze_items
 from watcher.analyze.article_prose import article_prose
 
@@ -64,3 +67,26 @@ def test_the_related_list_names_no_entity_and_the_lead_finds_the_event() -> None
     (result,) = analyze_items(ANALYZER, [item])
     assert result.entities == ["Vodacom"]
     assert [(event.type, event.entity, event.market) for event in result.events] == [("market_entry", "Vodacom", "PL")]
+
+
+def test_a_byline_in_a_script_without_case_is_no_part_of_the_lead() -> None:
+    page = "（山田太郎）\nノキアは11日、東京に新しい研究所を開設した。\n" + "同社の研究所は世界で十カ所目となる。" * 30
+    assert article_prose(page).startswith("ノキアは11日")
+
+
+def test_background_past_the_headline_is_no_event() -> None:
+    lead = "Vodacom said on Monday it would open a data centre in Cape Town. It raised 80 million dollars last year."
+    assert ("funding", "Vodacom", None) not in events(ANALYZER, "en", "Vodacom plans a data centre", lead)
+    news = "Vodacom raised 80 million dollars from investors on Monday."
+    assert ("funding", "Vodacom", None) in events(ANALYZER, "en", "A new round for the operator", news)
+    dated = "Vodacom raised 80 million dollars in 2019."
+    assert ("funding", "Vodacom", None) not in events(ANALYZER, "en", "A new round for the operator", dated)
+
+
+def test_a_vietnamese_sentence_opening_on_a_past_year_is_background() -> None:
+    sentence = "Năm 2019, Orlen mua lại một chuỗi cửa hàng tại Séc."
+    assert not any(kind == "acquisition" for kind, _entity, _market in events(ANALYZER, "vi", "Orlen ở Séc", sentence))
+
+
+def test_vietnamese_sells_a_stake() -> None:
+    assert ("acquisition", "Orlen", None) in events(ANALYZER, "vi", "Orlen bán 30% cổ phần một nhà máy lọc dầu")

@@ -17,8 +17,6 @@ import re
 # A line ends as a sentence does: a full stop, question or exclamation mark (Latin, CJK, Devanagari, Arabic,
 # Ethiopic, Armenian, Urdu), an ellipsis, maybe closed by a quote or a bracket ('... he said."', '（〜した。）').
 _SENTENCE_ENDING = re.compile(r"[.!?…。！？।॥؟۔።։][\"'”’»」』）)\]]*\s*$")
-# A line carried on the next one (text wrapped at a width): the next one opens in lower case, a sentence's middle.
-_CONTINUED = re.compile(r"^[^\W\d_A-Z]", re.UNICODE)
 # A site's consent banner names its cookies: in Latin script nearly every language says "cookie(s)"; the words of
 # the languages that translate it (Turkish çerez, Japanese クッキー, Korean 쿠키, Arabic "files of identifying the
 # link", Hindi कुकी, Swahili vidakuzi, Polish ciasteczka).
@@ -55,7 +53,9 @@ def _blocks(text: str) -> list[str]:
         line = raw.strip()
         if not line:
             continue
-        if blocks and not _SENTENCE_ENDING.search(blocks[-1]) and _CONTINUED.match(line):
+        # Carried on: the next line opens in lower case, a sentence's middle (not a script without case: "（鈴木大輔）"
+        # then "ローソンは11日…" are a byline and the lead).
+        if blocks and not _SENTENCE_ENDING.search(blocks[-1]) and line[:1].islower():
             blocks[-1] = f"{blocks[-1]} {line}"
         else:
             blocks.append(line)
