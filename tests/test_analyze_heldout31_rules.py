@@ -11,7 +11,7 @@ import pytest
 
 from tests.analyze_events import analyzer_of, events
 from watcher.analyze import ItemInput, analyze_items
-from watcher.analyze.article_prose import article_prose
+from watcher.analyze.article_prose import article_prose, from_the_news
 
 ANALYZER = analyzer_of(["Nokia", "Vodacom", "Orlen"])
 
@@ -90,3 +90,21 @@ def test_a_vietnamese_sentence_opening_on_a_past_year_is_background() -> None:
 
 def test_vietnamese_sells_a_stake() -> None:
     assert ("acquisition", "Orlen", None) in events(ANALYZER, "vi", "Orlen bán 30% cổ phần một nhà máy lọc dầu")
+
+
+def test_a_features_opening_scene_is_left_out() -> None:
+    prose = "For years the ring road had one petrol station.\nThat changed when Orlen opened its first one there.\nMore."
+    assert from_the_news(prose, [prose.index("Orlen")]) == "That changed when Orlen opened its first one there.\nMore."
+    assert from_the_news(prose, []) == prose
+    opening = "Orlen opened a station. It is its first.\nMore."
+    assert from_the_news(opening, [0]) == opening
+    assert from_the_news(prose, [prose.index("Orlen")], read=3) == prose  # the company named within three sentences
+
+
+def test_reports_of_one_event_compare_by_the_news_not_the_scene() -> None:
+    scene = "For years commuters on the Westerplatte road had one choice of fuel and long queues every morning.\n"
+    page = scene + PAGE.split("\n\n", 4)[4]
+    item = ItemInput("p2", "A new name on the ring road", "", content=page, feed="Example", language="en")
+    (result,) = analyze_items(ANALYZER, [item])
+    assert "westerplatte" not in result.facts.signals.names
+    assert "gdansk" in result.facts.signals.names

@@ -21,6 +21,8 @@ _SENTENCE_ENDING = re.compile(r"[.!?…。！？।॥؟۔።։][\"'”’»」�
 # the languages that translate it (Turkish çerez, Japanese クッキー, Korean 쿠키, Arabic "files of identifying the
 # link", Hindi कुकी, Swahili vidakuzi, Polish ciasteczka).
 _COOKIES = re.compile(r"cookie|çerez|クッキー|쿠키|تعريف الارتباط|कुकी|vidakuzi|ciasteczk", re.IGNORECASE)
+# Where a sentence ends, roughly (the analyser's splitter knows abbreviations): to count the sentences of a scene.
+_SENTENCE_BREAK = re.compile(r"[.!?…。！？।॥؟۔።։](?:\s|$)|[。！？]|\n")
 # A page's footer: its copyright notice, with the newsletter, app and sharing offers and the author's bio around it.
 _COPYRIGHT = re.compile(r"[©ⓒ]|\(c\) ?(?:19|20)\d\d")
 # A text longer than this many characters is read as a page's: a summary is kept as it is.
@@ -60,3 +62,15 @@ def _blocks(text: str) -> list[str]:
         else:
             blocks.append(line)
     return blocks
+
+
+def from_the_news(prose: str, named_at: list[int], read: int = 1) -> str:
+    """An article's prose from the block that first names one of its companies (`named_at`: where they are named in
+    it), where its first `read` sentences name none: the scene a feature opens on left out. The prose itself where
+    it names none, or early enough."""
+    if not named_at:
+        return prose
+    start = prose.rfind("\n", 0, min(named_at)) + 1
+    if not start or len(_SENTENCE_BREAK.findall(prose, 0, start)) < read:
+        return prose
+    return prose[start:]
