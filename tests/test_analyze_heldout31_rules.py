@@ -93,7 +93,7 @@ def test_vietnamese_sells_a_stake() -> None:
 
 
 def test_a_features_opening_scene_is_left_out() -> None:
-    prose = "For years the ring road had one petrol station.\nThat changed when Orlen opened its first one there.\nMore."
+    prose = "For years the ring road had one station.\nThat changed when Orlen opened its first one there.\nMore."
     assert from_the_news(prose, [prose.index("Orlen")]) == "That changed when Orlen opened its first one there.\nMore."
     assert from_the_news(prose, []) == prose
     opening = "Orlen opened a station. It is its first.\nMore."
