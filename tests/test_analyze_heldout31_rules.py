@@ -3,7 +3,8 @@ read as its article's prose, without the consent banner above it, the byline, a 
 other headlines ("Related", "Most read") that name other companies and their older events, and the footer ending on the
 copyright notice; past the headline, an event its clause dates to a past year is the article's background, whatever
 its type but results ("raised 12 million dollars last year"), as is a sentence opening on a past year in Vietnamese
-("Năm 2021, ..."); Vietnamese "bán" sells a stake."""
+("Năm 2021, ..."); Vietnamese "bán" sells a stake; a feature is compared with other reports from where it first names
+the company, not by the scene it opens on."""
 
 from __future__ import annotations
 
