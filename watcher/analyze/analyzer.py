@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from watcher.analyze.article_prose import article_prose, from_the_news
 from watcher.analyze.embed import Encoder, covered, readable
 from watcher.analyze.events import evidence_at, extract_events, item_blocker, previews_results
 from watcher.analyze.heap import release_free_pages
@@ -122,11 +123,23 @@ class Analyzer:
         # Read as its visible text where it keeps its HTML (`watcher analyze` reads what it is given; the daemon's is
         # the feed parser's): a link's address and a font's colour ("CBMit3q8", "6f6f6f") are no names of the story.
         # After the quotes are taken out, which join the sentences left with spaces: the tags still part them then.
-        body = visible_body(reporting_text(body_of(item.summary, item.content), item.title, item.feed))
+        # A fetched page's text read as its article's prose: not the consent banner, byline, captions' credits and
+        # the lists of other headlines ("Related": other tracked companies, older events) around it (article_prose).
+        content = article_prose(visible_body(item.content)) if item.content else ""
+        body = visible_body(reporting_text(body_of(item.summary, content), item.title, item.feed))
         language = item_language(item.language, item.title, body)
-        fields = {"title": item.title, "summary": item.summary, "content": item.content}
-        entities = [found.entity for found in self.matcher.match(fields, language=language or UNDETERMINED)]
+        fields = {"title": item.title, "summary": item.summary, "content": content}
+        matched = self.matcher.match(fields, language=language or UNDETERMINED)
+        entities = [found.entity for found in matched]
         actors = self.actors & set(entities)
+        named_at = [hit.start for found in matched if found.entity in actors for hit in found.hits
+                    if hit.field == "content"]  # fmt: skip
+        news = from_the_news(content, named_at)
+        # A feature's opening scene ("For years, travellers between Istanbul and Tashkent ...") is no report: the text
+        # compared with other reports (vector, names, figures) starts where the article first names the company.
+        told = body
+        if news is not content and body_of(item.summary, content) is content:
+            told = visible_body(reporting_text(news, item.title, item.feed))
         # A question asked after the headline's statement is no rumour of the statement ("X lands in Brazil: will
         # Argentina be next?"): the headline's facts and events are the statement's.
         sentences = [self._sentence(0, stated(item.title), language, actors)]
@@ -138,7 +151,7 @@ class Analyzer:
         # An outlet's opinion section ("Bloomberg Opinion") carries columns: no event, however its headline reads.
         column = opinion_feed(item.feed)
         events = extract_events(sentences, language, known, year) if actors and not column else []
-        lead = _lead(item.title, body)
+        lead = _lead(item.title, told)
         # Countries the headline and lead name, not the company's own ("the Spanish group", "西班牙企业").
         # Nor the one it went to before ("बांग्लादेश के बाद नेपाल", after Bangladesh, Nepal).
         named = [(hit.code, evidence_at(sentence.text, hit.start)) for sentence in sentences[:2]

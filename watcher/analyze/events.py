@@ -129,7 +129,8 @@ def extract_events(
                 continue
             if event_type != "earnings" and year is not None and _opens_with_a_past_year(sentence.text, year):
                 continue  # "Em 1996, a locadora ... inaugurava em Buenos Aires sua primeira loja": background
-            if event_type in _DATED and year is not None and dated_before(sentence.text, cue, year):
+            dated = event_type in _DATED or (sentence.index >= 1 and event_type != "earnings")
+            if dated and year is not None and dated_before(sentence.text, cue, year):
                 continue  # "since the Omega collaboration debuted in 2022": a past deal, told as background
             if event_type == "product_launch" and year is not None and planned_production(sentence.text, cue, year):
                 continue  # "2027年量产Robotaxi": production planned for a later year, nothing launched yet
@@ -192,11 +193,13 @@ def _later_clause(title: str, party: Party) -> bool:
     return party.start > 0 and CLAUSE_BREAK.search(title, 0, party.start) is not None
 
 
-# Events a year in their clause dates to the company's past; not counts ("schrapt 2000 banen", "2000人削減").
+# Events a year in their clause dates to the company's past; not counts ("schrapt 2000 banen", "2000人削減"). Past the
+# headline, any event but results: an article's background ("The company raised 12 million dollars last year").
 _DATED = ("market_entry", "partnership")
 # "In 1996, ...", "Em 1996, ...", "En 2019 ...", "Im Jahr 2015 ...": a sentence that opens on a year.
 _OPENING_YEAR = re.compile(
-    r"^\W*(?:in|em|en|im|nel|w|в|у|i|op|di|dans)\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\b(?!\s*[-–/]\s*\d)", re.IGNORECASE
+    r"^\W*(?:in|em|en|im|nel|w|в|у|i|op|di|dans|năm|pada|tahun)\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\b(?!\s*[-–/]\s*\d)",
+    re.IGNORECASE,
 )
 
 
