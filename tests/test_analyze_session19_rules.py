@@ -21,9 +21,6 @@ from watcher.analyze.markets import market_finder
 from watcher.analyze.production_plans import planned_production
 from watcher.analyze.sentences import Cue
 from watcher.analyze.signals import names
-from watcher.analyze.stories import JOIN_AT
-from watcher.analyze.story_fit import agree, fit
-from watcher.analyze.story_names import other_targets
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "watcher" / "analyze" / "data"
@@ -196,36 +193,3 @@ def test_a_counterpart_listed_first_with_the_company_is_a_name() -> None:
     # A first word listed with no tracked company, or followed by none, is any sentence's capital.
     assert "investors" not in names("Investors and analysts cheer Nokia", frozenset({"nokia"}))
     assert "afreximbank" not in names("Afreximbank na Nokia", frozenset())
-
-
-def test_two_deals_with_partners_their_headlines_name_are_two_stories() -> None:
-    mastercard = _facts("Nokia and Mastercard team up on payments for small firms", "en")
-    afrexim = _facts("Afreximbank na Nokia zasaini mkataba wa dola bilioni 1", "sw", 30)
-    again = _facts("Mastercard na Nokia zasaini mkataba wa malipo", "sw", 5)
-    assert {"partnership"} <= mastercard.event_types & afrexim.event_types
-    assert other_targets(mastercard, afrexim) and fit(mastercard, afrexim) < JOIN_AT
-    assert not other_targets(mastercard, again) and agree(mastercard, again) and not agree(mastercard, afrexim)
-    # A country or a model a headline names is no partner: nothing to compare.
-    kenya = _facts("Nokia signs 5G deal in Kenya", "en")
-    assert not other_targets(kenya, afrexim)
-
-
-def test_czech_and_slovak_plant_closures_and_lost_jobs_are_layoffs() -> None:
-    renault = analyzer_of(["Renault"])
-    for language, title in (
-        ("cs", "Renault zavře závod v Kolíně, o práci přijde 800 lidí"),
-        ("cs", "Při restrukturalizaci Renaultu přijdou o práci stovky lidí"),
-        ("sk", "Renault zatvorí závod v Trnave, o prácu príde 500 ľudí"),
-    ):
-        assert ("layoffs", "Renault", None) in events(renault, language, title), title
-    assert not events(renault, "cs", "Renault otevře závod v Kolíně")  # opens one: no layoffs
-
-
-def test_chinese_and_hindi_courts_are_legal_news() -> None:
-    renault = analyzer_of(["Renault"])
-    for language, title in (
-        ("zh", "法院驳回Renault上诉"),
-        ("zh", "巴西法院裁定Renault赔偿经销商"),
-        ("hi", "Renault को दिल्ली हाईकोर्ट से झटका"),
-    ):
-        assert events(renault, language, title) == {("legal", "Renault", None)}, title
