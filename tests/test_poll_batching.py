@@ -105,6 +105,38 @@ def test_the_writer_gathers_a_group_of_feeds_before_a_transaction(
     assert time.monotonic() - started < 20  # the writer started when the group was there, not at its deadline
 
 
+def test_the_writer_stops_gathering_when_no_feed_is_left_to_come(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index in range(FEEDS):
+        item = {"title": f"Story {index}", "link": f"https://news.example/{index}"}
+        feed_server.routes[f"/feed/{index}"] = Route(body=rss(item))
+    feeds = [{"url": feed_server.url(f"/feed/{index}")} for index in range(FEEDS)]
+    watcher = Watcher.open(load_config(write_config(tmp_path, feeds=feeds)))
+    sessions: list[int] = []
+    store_items = outcomes.store_items
+
+    def counted_store(session: Any, *args: Any, **kwargs: Any) -> tuple[int, int]:
+        sessions.append(id(session))
+        return store_items(session, *args, **kwargs)
+
+    monkeypatch.setattr(outcomes, "store_items", counted_store)
+    monkeypatch.setattr(writes, "STORE_GROUP", FEEDS + 1)  # a group the pass can never fill...
+    monkeypatch.setattr(writes, "STORE_GATHER", 30.0)  # ... and a deadline the pass must not wait for
+
+    async def one_pass() -> Any:
+        try:
+            return await watcher.poll(everything=True)
+        finally:
+            await watcher.aclose()
+
+    started = time.monotonic()
+    summary = asyncio.run(one_pass())
+    assert summary.feeds_ok == FEEDS and summary.new_items == FEEDS
+    assert len(sessions) == FEEDS and len(set(sessions)) == 1  # still gathered: every feed came to one group
+    assert time.monotonic() - started < 15  # written once the last feed came, not at the deadline (30 s)
+
+
 def test_held_slots_are_released_once() -> None:
     async def go() -> tuple[int, int]:
         first, second = asyncio.Semaphore(1), asyncio.Semaphore(2)

@@ -54,6 +54,7 @@ class PollPass:
     _inline: bool
     _storing: int
     _handed_over: Callable[[], object] | None
+    _more_to_store: Callable[[], bool] | None
     _close_pass_pool: Callable[[], Awaitable[None]]
     _reset_writer_cache: Callable[[], Awaitable[None]]
     _pass_items: int
@@ -127,6 +128,13 @@ class PollPass:
         over = False  # ... and so did one made with nothing in flight: the pass is over
         concurrency = self.config.poll.concurrency
 
+        def more_to_store() -> bool:
+            # Whether a feed may still join the writer's group: one claimed, being claimed or fetched and parsed
+            # (in flight but not storing). At the pass's end none is, and the writer stops gathering at once.
+            return bool(claimed) or claiming is not None or not exhausted or len(in_flight) > self._storing
+
+        self._more_to_store = more_to_store
+
         with self.metrics.POLL_PASS_SECONDS.time():
             while True:
                 woken.clear()
@@ -172,6 +180,7 @@ class PollPass:
             if claimed:  # stopping: feeds claimed and never started go back to the others
                 leftover = [feed.id for feed in claimed]
                 await self._write(lambda: self._release(leftover))
+            self._more_to_store = None
             await self._flush_unchanged()
             await self._reset_writer_cache()
             await self._fetch_articles(summary)
