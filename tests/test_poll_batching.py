@@ -21,7 +21,8 @@ from watcher.app import Watcher
 from watcher.config import load_config
 from watcher.hosts import HeldSlots
 from watcher.models import Item
-from watcher.poll import outcomes, writes
+from watcher.poll import outcomes, passes, writes
+from watcher.poll.poller import Poller
 
 FEEDS = 6
 
@@ -103,6 +104,71 @@ def test_the_writer_gathers_a_group_of_feeds_before_a_transaction(
     assert summary.feeds_ok == FEEDS and summary.new_items == FEEDS
     assert len(sessions) == FEEDS and len(set(sessions)) == 1  # without gathering, the first feed went alone
     assert time.monotonic() - started < 20  # the writer started when the group was there, not at its deadline
+
+
+def test_the_writer_stops_gathering_when_no_feed_is_left_to_come(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index in range(FEEDS):
+        item = {"title": f"Story {index}", "link": f"https://news.example/{index}"}
+        feed_server.routes[f"/feed/{index}"] = Route(body=rss(item))
+    feeds = [{"url": feed_server.url(f"/feed/{index}")} for index in range(FEEDS)]
+    watcher = Watcher.open(load_config(write_config(tmp_path, feeds=feeds)))
+    sessions: list[int] = []
+    store_items = outcomes.store_items
+
+    def counted_store(session: Any, *args: Any, **kwargs: Any) -> tuple[int, int]:
+        sessions.append(id(session))
+        return store_items(session, *args, **kwargs)
+
+    monkeypatch.setattr(outcomes, "store_items", counted_store)
+    monkeypatch.setattr(writes, "STORE_GROUP", FEEDS + 1)  # a group the pass can never fill...
+    monkeypatch.setattr(writes, "STORE_GATHER", 30.0)  # ... and a deadline the pass must not wait for
+
+    async def one_pass() -> Any:
+        try:
+            return await watcher.poll(everything=True)
+        finally:
+            await watcher.aclose()
+
+    started = time.monotonic()
+    summary = asyncio.run(one_pass())
+    assert summary.feeds_ok == FEEDS and summary.new_items == FEEDS
+    assert len(sessions) == FEEDS and len(set(sessions)) == 1  # still gathered: every feed came to one group
+    assert time.monotonic() - started < 15  # written once the last feed came, not at the deadline (30 s)
+
+
+def test_a_pass_claims_its_feeds_in_few_transactions(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feeds = 150  # more than one claim's worth ahead (passes.CLAIM_AHEAD)
+    for index in range(feeds):
+        feed_server.routes[f"/many/{index}"] = Route(
+            body=rss({"title": f"Story {index}", "link": f"https://a.example/{index}"})
+        )
+    config = write_config(tmp_path, feeds=[{"url": feed_server.url(f"/many/{index}")} for index in range(feeds)])
+    watcher = Watcher.open(load_config(config))
+    claims: list[int] = []
+    claim = Poller._claim
+
+    def counted_claim(poller: Poller, limit: int, polled_before: Any) -> Any:
+        claimed = claim(poller, limit, polled_before)
+        claims.append(len(claimed))
+        return claimed
+
+    monkeypatch.setattr(Poller, "_claim", counted_claim)
+
+    async def one_pass() -> Any:
+        try:
+            return await watcher.poll(everything=True)
+        finally:
+            await watcher.aclose()
+
+    summary = asyncio.run(one_pass())
+    assert summary.feeds_ok == feeds and sum(claims) == feeds
+    # 128 ahead of need, then the rest, then the two that find none (the pass's end). Claiming a window of twice the
+    # concurrency (16) ahead, as before, took one transaction per 16-32 feeds: 7-11 of them here.
+    assert claims[0] == passes.CLAIM_AHEAD and len(claims) <= 4, claims
 
 
 def test_held_slots_are_released_once() -> None:

@@ -17,6 +17,7 @@ from watcher.store import (
     claim_due_feeds,
     instance_id,
     record_success,
+    record_unchanged,
     release_leases,
     sync_feeds,
     upgrade_schema,
@@ -127,3 +128,30 @@ def test_a_claimed_feed_says_whether_it_was_ever_polled(database: Database) -> N
         again = {feed.id: feed for feed in claim_due_feeds(session, instance_id(), NOW, lease, limit=3)}
     assert not again[first[0].id].is_new and again[first[0].id].etag == '"e"'
     assert again[first[1].id].is_new
+
+
+def test_unchanged_feeds_are_recorded_as_record_success_records_one(database: Database) -> None:
+    # record_unchanged is record_success's UPDATE for many feeds at once: the rows must come out the same (times
+    # stored in the engine's format, so that the claims' comparisons and the ORM read them back alike).
+    lease = timedelta(minutes=5)
+    with database.session() as session:
+        one, other = claim_due_feeds(session, instance_id(), NOW, lease, limit=2)
+        session.query(Feed).filter(Feed.id.in_([one.id, other.id])).update({"body_hash": "kept", "last_error": "x"})
+    later = NOW + timedelta(seconds=90, microseconds=123456)
+    with database.session() as session:
+        record_success(
+            session, one.id, later, later + timedelta(hours=2), etag='"e"', last_modified="Tue", body_hash=None,
+            interval_seconds=7200,
+        )  # fmt: skip
+        record_unchanged(session, [(other.id, later, later + timedelta(hours=2), '"e"', "Tue", 7200)])
+    columns = ("etag", "last_modified", "last_polled_at", "last_success_at", "next_poll_at", "consecutive_failures",
+               "last_error", "lease_owner", "lease_until", "interval_seconds", "body_hash", "title")  # fmt: skip
+    with database.session() as session:
+        rows = {feed.id: {name: getattr(feed, name) for name in columns} for feed in session.query(Feed)}
+    assert rows[other.id] == rows[one.id]
+    assert rows[one.id]["next_poll_at"].replace(tzinfo=UTC) == later + timedelta(hours=2)
+    assert rows[one.id]["lease_owner"] is None and rows[one.id]["body_hash"] == "kept"
+    with database.session() as session:  # recorded as polled after NOW: neither is due in a pass begun at NOW
+        assert {feed.id for feed in claim_due_feeds(session, "host-e:5:v", NOW, lease, 20, polled_before=NOW)} == {
+            feed_id for feed_id in rows if feed_id not in (one.id, other.id)
+        }

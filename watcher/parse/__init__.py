@@ -11,3 +11,8 @@ ParsedFeed and an entry's identity), text.py (the visible text of HTML) and link
 the page). quotes.py: the sentences of a text that are only a quote and its attribution, which the analysis reads
 past and the digest quotes last.
 """
+
+from watcher.parse.deferred import defer_chardet
+
+# Before any module of this package imports feedparser, which imports chardet with itself (deferred.py).
+defer_chardet()

@@ -33,6 +33,13 @@ from watcher.store import (
 if TYPE_CHECKING:
     from watcher.config import Config
 
+# Feeds a pass keeps claimed ahead of need, at least: it claims again once half are started, so a claim takes 64 or
+# more. Each claim's commit writes to the WAL the feeds table's pages its rows are on, about as many for 16 rows as for
+# 64: a 1,000-feed pass that kept twice the concurrency ahead (32 by default, a claim once 16 were started) made ~60
+# claims and spent ~60 ms of CPU on them, ~8% of its 10%-changed cycle (issue 12); with 128, 17 claims and ~25 ms.
+# A lease is minutes long; feeds another instance could have taken wait here a fraction of a second longer.
+CLAIM_AHEAD = 128
+
 log = logging.getLogger("watcher.poll")  # one logger for the package, as when it was one module (the JSON logs name it)
 
 
@@ -54,6 +61,7 @@ class PollPass:
     _inline: bool
     _storing: int
     _handed_over: Callable[[], object] | None
+    _more_to_store: Callable[[], bool] | None
     _close_pass_pool: Callable[[], Awaitable[None]]
     _reset_writer_cache: Callable[[], Awaitable[None]]
     _pass_items: int
@@ -126,6 +134,14 @@ class PollPass:
         exhausted = False  # the last claim found no feed: the next is made when nothing is left in flight
         over = False  # ... and so did one made with nothing in flight: the pass is over
         concurrency = self.config.poll.concurrency
+        ahead = max(2 * concurrency, CLAIM_AHEAD)
+
+        def more_to_store() -> bool:
+            # Whether a feed may still join the writer's group: one claimed, being claimed or fetched and parsed
+            # (in flight but not storing). At the pass's end none is, and the writer stops gathering at once.
+            return bool(claimed) or claiming is not None or not exhausted or len(in_flight) > self._storing
+
+        self._more_to_store = more_to_store
 
         with self.metrics.POLL_PASS_SECONDS.time():
             while True:
@@ -147,13 +163,13 @@ class PollPass:
                     in_flight.add(task)
                     room -= 1
                 # Claim in batches (a claim is a write transaction of its own, and claiming one feed costs as much
-                # as sixteen), a window's worth ahead of need; once one finds none, again only when nothing is in
+                # as sixteen), `ahead` feeds ahead of need; once one finds none, again only when nothing is in
                 # flight (the pass's end, or feeds another instance's lease held a moment ago).
-                wanted = 2 * concurrency - len(claimed)
+                wanted = ahead - len(claimed)
                 if (
                     claiming is None
                     and not self.stopping
-                    and wanted >= concurrency
+                    and wanted >= ahead // 2
                     and (not exhausted or not in_flight)
                     and not over
                 ):
@@ -172,6 +188,7 @@ class PollPass:
             if claimed:  # stopping: feeds claimed and never started go back to the others
                 leftover = [feed.id for feed in claimed]
                 await self._write(lambda: self._release(leftover))
+            self._more_to_store = None
             await self._flush_unchanged()
             await self._reset_writer_cache()
             await self._fetch_articles(summary)

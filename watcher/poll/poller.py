@@ -123,6 +123,7 @@ class Poller(PollPass, FeedOutcomes, GroupWrites, FeedParsing, FeedSchedule):
         self._pass_items = 0
         self._cache_raised = False
         self._handed_over: Callable[[], object] | None = None
+        self._more_to_store: Callable[[], bool] | None = None  # set by a pass (PollPass.poll); None: may be more
         self.hosts = Hosts(
             config.poll.per_host,
             generated_feeds(config).rates,

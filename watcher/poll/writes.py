@@ -68,6 +68,7 @@ class GroupWrites:
     _store_writer: asyncio.Task[None] | None
     _storing: int  # feeds handed to the writer whose store is not done
     _handed_over: Callable[[], object] | None  # told when a feed is handed over (the pass claims another)
+    _more_to_store: Callable[[], bool] | None  # whether more feeds may come to the writer (None: they may)
     _pass_items: int  # items the pass's stores have stored so far (writer_cache_kib)
     _cache_raised: bool  # the writer's page cache is above CACHE_KIB (set back by _reset_writer_cache)
 
@@ -182,7 +183,7 @@ class GroupWrites:
         """
         while self._store_queue:
             deadline = time.monotonic() + STORE_GATHER
-            while len(self._store_queue) < STORE_GROUP and time.monotonic() < deadline and not self.stopping:
+            while len(self._store_queue) < STORE_GROUP and time.monotonic() < deadline and self._gathering():
                 await asyncio.sleep(STORE_GATHER / 10)
             batch = self._store_queue[:STORE_BATCH]
             del self._store_queue[:STORE_BATCH]
@@ -226,6 +227,12 @@ class GroupWrites:
                     future.set_exception(outcome)
                 else:
                     future.set_result(outcome)
+
+    def _gathering(self) -> bool:
+        """Whether the writer waits on for more feeds to join its group: not when stopping, nor when no feed is
+        left to come (the pass's last ones: waiting, it only made the pass STORE_GATHER longer, idle)."""
+        more = self._more_to_store
+        return not self.stopping and (more is None or more())
 
     async def _reset_writer_cache(self) -> None:
         """The pass is over: the writer's page cache back to CACHE_KIB (SQLite frees the pages beyond it), so that a

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, bindparam, func, or_, select, update
+from sqlalchemy import Row, func, or_, select, update
 
 from watcher import tables
+from watcher.store.bulk import bulk_for
 from watcher.store.engine import cursor_of, dialect_of
 from watcher.store.items import bind_time, execute_sql
 from watcher.store.leases import dead_owners
@@ -213,45 +214,27 @@ _RECORD_SUCCESS = (
 )
 
 
-# record_success for a poll that found nothing new: the same UPDATE for every feed, so one executemany.
-_RECORD_UNCHANGED = (
-    update(_FEEDS)
-    .where(_FEEDS.c.id == bindparam("b_id"))
-    .values(
-        etag=bindparam("b_etag"),
-        last_modified=bindparam("b_last_modified"),
-        last_polled_at=bindparam("b_now"),
-        last_success_at=bindparam("b_now"),
-        next_poll_at=bindparam("b_next_poll_at"),
-        consecutive_failures=0,
-        last_error=None,
-        lease_owner=None,
-        lease_until=None,
-        interval_seconds=bindparam("b_interval"),
-    )
-)
-
-
 def record_unchanged(
     session: Transaction, polls: Iterable[tuple[int, datetime, datetime, str | None, str | None, int]]
 ) -> None:
-    """record_success(body_hash=None, no title) for many feeds at once, as one executemany.
+    """record_success(body_hash=None, no title) for many feeds at once: its UPDATE as one executemany.
 
-    Each poll is (feed_id, now, next_poll_at, etag, last_modified, interval_seconds).
+    Each poll is (feed_id, now, next_poll_at, etag, last_modified, interval_seconds). On the DB-API cursor, as
+    record_success: SQLAlchemy's executemany of the same UPDATE spent ~10 µs a feed on each row's parameters and bind
+    processors, twice the statement's own cost (~16 vs ~7 ms for the 900 unchanged feeds of a 10%-changed pass).
     """
-    params = [
-        {
-            "b_id": feed_id,
-            "b_now": now,
-            "b_next_poll_at": next_poll_at,
-            "b_etag": etag,
-            "b_last_modified": last_modified,
-            "b_interval": interval,
-        }
+    stamp = bind_time(session)
+    rows = [
+        (etag, last_modified, stamp(now), stamp(now), stamp(next_poll_at), interval, None, None, feed_id)
         for feed_id, now, next_poll_at, etag, last_modified, interval in polls
     ]
-    if params:
-        session.execute(_RECORD_UNCHANGED, params)
+    if not rows:
+        return
+    cursor = cursor_of(session)
+    try:
+        cursor.executemany(bulk_for(session).query(_RECORD_SUCCESS, 0), rows)
+    finally:
+        cursor.close()
 
 
 def record_redirect(session: Transaction, feed_id: int, target: str | None, remember_after: int) -> str | None:
