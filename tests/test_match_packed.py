@@ -9,7 +9,7 @@ from watcher.analyze.tables import loads
 from watcher.config import EntityConfig
 from watcher.match.matcher import Matcher
 from watcher.match.packed import SortedMap, Texts, columns, pack
-from watcher.match.table import COLUMNS, compile_table, select_table
+from watcher.match.table import COLUMNS, compile_table, select_table, values_at
 
 ENTITIES = [
     EntityConfig.model_validate(entity)
@@ -84,3 +84,23 @@ def test_a_sorted_map_finds_each_key_of_many_blocks() -> None:
     assert all(found.get(key) == tuple(kinds) for key, kinds in values.items())
     for missing in ("kyiv", "kyiv1000", "a00", "київ-1", "b", "", "zz"):
         assert found.get(missing) == (), missing
+
+
+def test_a_sorted_map_of_whole_blocks_starts_each_block_at_its_first_key() -> None:
+    for count in (SortedMap.BLOCK - 1, SortedMap.BLOCK, SortedMap.BLOCK + 1, 3 * SortedMap.BLOCK):
+        values = {f"ville {index:03d}": [f"C{index}"] for index in range(count)}
+        found = SortedMap(SortedMap.pack(values))
+        assert len(found.starts) == len(found.firsts) + 1 and found.starts[-1] == len(found.lines), count
+        blocks = zip(found.starts[:-1], found.firsts, strict=True)
+        assert all(found.lines[start:].startswith(first + b"\t") for start, first in blocks)
+        assert all(found.get(key) == tuple(kinds) for key, kinds in values.items())
+
+
+def test_texts_give_many_rows_at_once_as_one_at_a_time() -> None:
+    values = ["Corea", None, "", "韩国", None, "Korea"]
+    texts = Texts(*pack({**compile_table([]), "rest": values})["rest"])
+    rows = [5, 0, 1, 3, 3, 2]
+    assert texts.take(rows) == [texts[row] for row in rows] == ["Korea", "Corea", None, "韩国", "韩国", ""]
+    assert values_at(texts, rows) == values_at(values, rows)
+    present = Texts(*pack({**compile_table([]), "rest": ["a", "bc"]})["rest"])  # no row absent: the other loop
+    assert present.take([1, 0]) == ["bc", "a"]

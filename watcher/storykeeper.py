@@ -39,7 +39,8 @@ from watcher.analyze.embed import Encoder
 from watcher.analyze.markets import market_finder
 from watcher.analyze.sentences import cue_finder
 from watcher.store import Database
-from watcher.store.stories import AnalysedItem, ItemToAnalyse, items_to_analyse, open_story_members, save_analysis
+from watcher.store.stories import ItemToAnalyse, items_to_analyse, open_story_members
+from watcher.store.story_saving import AnalysedItem, save_analysis
 
 if TYPE_CHECKING:
     from watcher.config import Config

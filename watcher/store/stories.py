@@ -1,4 +1,5 @@
-"""Stories and events: which matched items still need analysing, the open stories, and the results."""
+"""Stories and events: which matched items still need analysing, the open stories, and what the digest reads of them
+(the analysis's results are written by watcher/store/story_saving.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, exists, insert, or_, select, update
+from sqlalchemy import exists, or_, select
 
 from watcher import tables
-from watcher.store.engine import insert_or_ignore
 
 if TYPE_CHECKING:
     from watcher.store.engine import Transaction
@@ -27,22 +27,6 @@ class ItemToAnalyse:
     language: str | None  # as the feed declares it
     story_key: str | None = None  # its story's, when it is in one (members of open stories; items analysed again)
     story_reports: int = 0  # with story_key: how many reports that story has
-
-
-@dataclass(frozen=True)
-class AnalysedItem:
-    """One analysed item, ready to store: its story (by key), language and events (type, entity, market, evidence).
-
-    An item analysed again (a backfill matched a new entity in it) may name another story than the one it
-    is in: it moves there, and the story it leaves, where it was the only report, is deleted."""
-
-    item_id: int
-    story_key: str
-    published: datetime
-    language: str | None
-    feed: str
-    actors: Sequence[str]
-    events: Sequence[tuple[str, str, str | None, str]]
 
 
 # The analysis stage's statements run on the tables (Core), as all of the polling path's: the first ORM statement of a
@@ -145,104 +129,6 @@ def open_story_members(
         ):
             found[row[0]] = _row(row, keys_of[row[0]])
     return [found[item_id] for item_id in keys_of if item_id in found], open_ids
-
-
-# The columns of a story that save_analysis keeps up to date, in the order it reads and writes them.
-_STORY_STATE = ("id", "first_published_at", "last_published_at", "item_count", "languages", "outlets", "entities",
-                "event_types")  # fmt: skip
-
-
-def save_analysis(session: Transaction, analysed: Sequence[AnalysedItem], now: datetime) -> int:
-    """Store items' stories, languages and events; a story is created on its first report. → events stored."""
-    entity_ids = {name: entity_id for name, entity_id in session.execute(select(_ENTITIES.c.name, _ENTITIES.c.id))}
-    stories: dict[str, dict[str, Any]] = {
-        key: dict(zip(_STORY_STATE, values, strict=True))
-        for key, *values in session.execute(
-            select(_STORIES.c.key, *(_STORIES.c[name] for name in _STORY_STATE)).where(
-                _STORIES.c.key.in_({item.story_key for item in analysed})
-            )
-        )
-    }
-    links = {item_id: story_id for item_id, story_id in session.execute(
-        select(_STORY_ITEMS.c.item_id, _STORY_ITEMS.c.story_id).where(
-            _STORY_ITEMS.c.item_id.in_([item.item_id for item in analysed]))
-    )}  # fmt: skip
-    changed: dict[int, dict[str, Any]] = {}  # story id → its row as it is to be written
-    stored_events = 0
-    for item in sorted(analysed, key=lambda item: (item.published, item.item_id)):
-        story = stories.get(item.story_key)
-        if story is None:
-            story = {"first_published_at": item.published, "last_published_at": item.published, "item_count": 0,
-                     "languages": [], "outlets": [], "entities": [], "event_types": []}  # fmt: skip
-            story["id"] = session.execute(
-                insert(_STORIES).values(key=item.story_key, first_item_id=item.item_id, created_at=now,
-                                        updated_at=now, **{name: story[name] for name in _STORY_STATE[1:]})
-            ).inserted_primary_key[0]  # fmt: skip
-            stories[item.story_key] = story
-        link = links.get(item.item_id)
-        if link != story["id"]:
-            story["item_count"] += 1
-        story["first_published_at"] = min(story["first_published_at"], item.published)
-        story["last_published_at"] = max(story["last_published_at"], item.published)
-        story["languages"] = _append(story["languages"], [item.language] if item.language else [])
-        story["outlets"] = _append(story["outlets"], [item.feed] if item.feed else [])
-        story["entities"] = _append(story["entities"], list(item.actors))
-        story["event_types"] = _append(story["event_types"], [event[0] for event in item.events])
-        changed[story["id"]] = story
-        if link is None:
-            session.execute(
-                insert_or_ignore(session, _STORY_ITEMS)
-                .values(item_id=item.item_id, story_id=story["id"], language=item.language,
-                        published_at=item.published, analysed_at=now)
-                .on_conflict_do_nothing(index_elements=["item_id"])
-            )  # fmt: skip
-        else:
-            _move(session, item.item_id, link, story["id"], stories)
-            session.execute(
-                update(_STORY_ITEMS)
-                .where(_STORY_ITEMS.c.item_id == item.item_id)
-                .values(language=item.language, analysed_at=now)
-            )
-        for event_type, entity, market, evidence in item.events:
-            entity_id = entity_ids.get(entity)
-            if entity_id is None:
-                continue
-            inserted = session.execute(
-                insert_or_ignore(session, _EVENTS)
-                .values(item_id=item.item_id, entity_id=entity_id, story_id=story["id"], type=event_type, market=market,
-                        evidence=evidence, created_at=now)
-                .on_conflict_do_nothing()  # stored before: the same market, or none, for this item, entity and type
-                .returning(_EVENTS.c.id)  # what was inserted (PostgreSQL's rowcount is -1 with RETURNING)
-            ).scalar_one_or_none()  # fmt: skip
-            stored_events += inserted is not None
-    for story_id, story in changed.items():
-        session.execute(
-            update(_STORIES)
-            .where(_STORIES.c.id == story_id)
-            .values(updated_at=now, **{name: story[name] for name in _STORY_STATE[1:]})
-        )
-    return stored_events
-
-
-def _move(session: Transaction, item_id: int, left: int, story_id: int, stories: dict[str, dict[str, Any]]) -> None:
-    """An item analysed again joins another story: its events go with it; the story it leaves goes when it
-    has no report left."""
-    if left == story_id:
-        return
-    session.execute(update(_STORY_ITEMS).where(_STORY_ITEMS.c.item_id == item_id).values(story_id=story_id))
-    session.execute(update(_EVENTS).where(_EVENTS.c.item_id == item_id).values(story_id=story_id))
-    held = next((story for story in stories.values() if story["id"] == left), None)  # a story of this batch too
-    if session.scalar(select(exists().where(_STORY_ITEMS.c.story_id == left))):
-        session.execute(update(_STORIES).where(_STORIES.c.id == left).values(item_count=_STORIES.c.item_count - 1))
-        if held is not None:
-            held["item_count"] -= 1
-    else:
-        session.execute(delete(_STORIES).where(_STORIES.c.id == left))
-
-
-def _append(values: list[str], new: Sequence[str]) -> list[str]:
-    """A new list (JSON columns notice assignment, not mutation) with `new` values not in it yet."""
-    return values + [value for value in dict.fromkeys(new) if value not in values]
 
 
 @dataclass(frozen=True)
