@@ -74,9 +74,11 @@ def test_a_feed_waiting_for_the_writer_leaves_its_host_to_the_next_feeds(
         assert session.scalar(select(func.count()).select_from(Item)) == FEEDS
 
 
-def test_the_writer_gathers_a_group_of_feeds_before_a_transaction(
-    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _gathered_pass(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch, group: int
+) -> tuple[Any, list[int], float]:
+    """One pass over FEEDS feeds with the writer's group size set and a gathering deadline of 30 s: its summary,
+    the session of each feed's store, and the seconds it took."""
     for index in range(FEEDS):
         item = {"title": f"Story {index}", "link": f"https://news.example/{index}"}
         feed_server.routes[f"/feed/{index}"] = Route(body=rss(item))
@@ -90,8 +92,8 @@ def test_the_writer_gathers_a_group_of_feeds_before_a_transaction(
         return store_items(session, *args, **kwargs)
 
     monkeypatch.setattr(outcomes, "store_items", counted_store)
-    monkeypatch.setattr(writes, "STORE_GROUP", FEEDS)  # the whole pass is one group...
-    monkeypatch.setattr(writes, "STORE_GATHER", 30.0)  # ... gathered as long as it takes to come
+    monkeypatch.setattr(writes, "STORE_GROUP", group)
+    monkeypatch.setattr(writes, "STORE_GATHER", 30.0)
 
     async def one_pass() -> Any:
         try:
@@ -101,41 +103,28 @@ def test_the_writer_gathers_a_group_of_feeds_before_a_transaction(
 
     started = time.monotonic()
     summary = asyncio.run(one_pass())
+    return summary, sessions, time.monotonic() - started
+
+
+def test_the_writer_gathers_a_group_of_feeds_before_a_transaction(
+    tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary, sessions, seconds = _gathered_pass(
+        tmp_path, feed_server, monkeypatch, group=FEEDS
+    )  # the pass is one group
     assert summary.feeds_ok == FEEDS and summary.new_items == FEEDS
     assert len(sessions) == FEEDS and len(set(sessions)) == 1  # without gathering, the first feed went alone
-    assert time.monotonic() - started < 20  # the writer started when the group was there, not at its deadline
+    assert seconds < 20  # the writer started when the group was there, not at its deadline
 
 
 def test_the_writer_stops_gathering_when_no_feed_is_left_to_come(
     tmp_path: Path, feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for index in range(FEEDS):
-        item = {"title": f"Story {index}", "link": f"https://news.example/{index}"}
-        feed_server.routes[f"/feed/{index}"] = Route(body=rss(item))
-    feeds = [{"url": feed_server.url(f"/feed/{index}")} for index in range(FEEDS)]
-    watcher = Watcher.open(load_config(write_config(tmp_path, feeds=feeds)))
-    sessions: list[int] = []
-    store_items = outcomes.store_items
-
-    def counted_store(session: Any, *args: Any, **kwargs: Any) -> tuple[int, int]:
-        sessions.append(id(session))
-        return store_items(session, *args, **kwargs)
-
-    monkeypatch.setattr(outcomes, "store_items", counted_store)
-    monkeypatch.setattr(writes, "STORE_GROUP", FEEDS + 1)  # a group the pass can never fill...
-    monkeypatch.setattr(writes, "STORE_GATHER", 30.0)  # ... and a deadline the pass must not wait for
-
-    async def one_pass() -> Any:
-        try:
-            return await watcher.poll(everything=True)
-        finally:
-            await watcher.aclose()
-
-    started = time.monotonic()
-    summary = asyncio.run(one_pass())
+    # A group the pass can never fill, and a deadline (30 s) the pass must not wait for.
+    summary, sessions, seconds = _gathered_pass(tmp_path, feed_server, monkeypatch, group=FEEDS + 1)
     assert summary.feeds_ok == FEEDS and summary.new_items == FEEDS
     assert len(sessions) == FEEDS and len(set(sessions)) == 1  # still gathered: every feed came to one group
-    assert time.monotonic() - started < 15  # written once the last feed came, not at the deadline (30 s)
+    assert seconds < 15  # written once the last feed came, not at the deadline
 
 
 def test_a_pass_claims_its_feeds_in_few_transactions(
