@@ -280,3 +280,33 @@ def test_the_encoders_freed_arrays_go_back_to_the_system() -> None:
         pytest.skip("no malloc_trim in this C library")
     assert returned > 30  # most of the 78 MB freed, back to the system
     assert freed_after("keep")[1] < 10  # and without the trim they stay in the heap: the trim is what returns them
+
+
+def test_reports_are_encoded_by_language_each_with_its_own_vector(tmp_path: Path) -> None:
+    """embed_facts gives the encoder its texts grouped by language (a batch's texts share more word pieces), in their
+    order within a language; each report's vector is its own text's, as encoded in the order given (float32
+    rounding: a product's rounding depends on the rows beside it)."""
+    from watcher.analyze import embed_facts
+    from watcher.analyze.embed import Encoder
+
+    rows = [row for row in load_labelled(STORIES / "dev.jsonl") if row["lang"] in ("en", "it", "ko")][:12]
+    waiting = [facts(f"r{index}", datetime.now(UTC)) for index in range(len(rows))]
+    for report, row in zip(waiting, rows, strict=True):
+        report.language, report.unembedded, report.native = row["lang"], f"{row['title']}. {row['summary']}", True
+    texts = [report.unembedded for report in waiting]
+    assert len({report.language for report in waiting}) == 3 and len(set(texts)) == len(texts)
+    encoder = Encoder(cache_dir=tmp_path)
+    model = encoder._load()
+    in_order = model.encode(texts)
+    given: list[list[str]] = []
+    encode = model.encode
+    model.encode = lambda batch: given.append(list(batch)) or encode(batch)
+    try:
+        embed_facts(encoder, waiting)
+    finally:
+        del model.encode  # the model is the process's: its own method again
+    by_language = sorted(range(len(rows)), key=lambda index: rows[index]["lang"])
+    assert given == [[texts[index] for index in by_language]] != [texts]
+    vectors = np.stack([report.vector for report in waiting])
+    assert np.abs(vectors - in_order).max() < 2e-6
+    assert all(report.unembedded is None for report in waiting)
