@@ -33,7 +33,7 @@ def _poll(config: Path, package: str) -> tuple[str, list[str]]:
         [sys.executable, "-c", _LISTED, str(config), package], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr
-    return done.stdout.strip(), eval(done.stderr.splitlines()[-1])  # noqa: S307 - our own child's list of names
+    return done.stdout.strip(), eval(done.stderr.splitlines()[-1])  # our own child's list of names
 
 
 def test_a_poll_on_a_current_sqlite_database_never_imports_sqlalchemy(tmp_path: Path, feed_server: FeedServer) -> None:
