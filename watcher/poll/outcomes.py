@@ -8,8 +8,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Connection
-
 from watcher.clock import utcnow
 from watcher.coverage.results import SearchResult
 from watcher.fetch.results import FetchLimits, FetchResult, HttpStatusError
@@ -33,6 +31,7 @@ from watcher.stored_matches import PreparedMatches
 
 if TYPE_CHECKING:
     from watcher.config import Config
+    from watcher.store.engine import Transaction
 
 log = logging.getLogger("watcher.poll")  # one logger for the package, as when it was one module (the JSON logs name it)
 
@@ -110,7 +109,7 @@ class FeedOutcomes:
             results = await self._follow_links(feed, results, search.host, silenced)
         by_identity = {result.entry.identity: result for result in results}
 
-        def write(session: Connection) -> tuple[int, int]:
+        def write(session: Transaction) -> tuple[int, int]:
             now = utcnow()
             entries = [result.entry for result in results]
             # A feed never polled with success has no items (a feed's items and its first success commit together;

@@ -127,7 +127,7 @@ class FeedParsing:
         configured = self._feed_config(feed.url)
         if feed.is_new or configured is None or configured.type != "feed" or configured.full_text == "auto":
             return None
-        return functools.partial(stored_identities, self.db.engine, feed.id)
+        return functools.partial(stored_identities, self.db, feed.id)
 
     def _parse_cpu(self) -> float | None:
         """The parse workers' CPU seconds so far (ParseSlots' measure of their load), None without a pool."""

@@ -10,8 +10,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy.engine import Connection
-
 from watcher.clock import utcnow
 from watcher.fetch.results import FetchResult
 from watcher.hosts import HeldSlots
@@ -21,6 +19,7 @@ from watcher.store.engine import CACHE_KIB, set_page_cache
 
 if TYPE_CHECKING:
     from watcher.config import Config
+    from watcher.store.engine import Transaction
 
 log = logging.getLogger("watcher.poll")  # one logger for the package, as when it was one module (the JSON logs name it)
 
@@ -51,7 +50,7 @@ T = TypeVar("T")
 _Unchanged = tuple[FeedState, FetchResult, datetime, "asyncio.Future[None]"]  # a feed waiting to be recorded
 
 _Stored = tuple[
-    Callable[[Connection], tuple[int, int]], "asyncio.Future[tuple[int, int]]"
+    Callable[["Transaction"], tuple[int, int]], "asyncio.Future[tuple[int, int]]"
 ]  # a feed waiting to be stored
 
 
@@ -77,7 +76,7 @@ class GroupWrites:
         async with self._write_lock:
             return await asyncio.to_thread(function)
 
-    def _note_redirect(self, session: Connection, feed: FeedState, result: FetchResult) -> None:
+    def _note_redirect(self, session: Transaction, feed: FeedState, result: FetchResult) -> None:
         if result.permanent_redirect is None and feed.redirect_candidate is None and not feed.redirect_streak:
             return  # no redirect now nor counted before: nothing to record (spares a SELECT per feed)
         remembered = record_redirect(session, feed.id, result.permanent_redirect, self.config.poll.redirect_after)
@@ -150,7 +149,7 @@ class GroupWrites:
                         future.set_result(None)
 
     async def _store_in_batch(
-        self, work: Callable[[Connection], tuple[int, int]], held: HeldSlots | None = None
+        self, work: Callable[[Transaction], tuple[int, int]], held: HeldSlots | None = None
     ) -> tuple[int, int]:
         """Run a changed feed's store in the next group transaction (→ its counts, or its exception). The feed's
         slots (`held`) go to the next feeds meanwhile: the pass's window of claimed feeds bounds the queue."""

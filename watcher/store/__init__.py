@@ -1,6 +1,7 @@
 """The database edge, one module per concern; everything a stage needs is importable from here.
 
-engine  — Database (engine + session helper), schema upgrades, copying to another engine
+engine  — Database (transactions, session helper), schema upgrades; lean: its SQLite connections
+copying — a database copied to another engine
 sync    — config.yaml → feeds and entities tables
 leases  — which instance holds a feed or a digest send
 feeds   — due feeds, claims, and the outcome of each poll
@@ -16,7 +17,9 @@ feedback — verdicts on matches (not relevant, held, relevant) and alias precis
 alerts  — instant alerts' outbox: stories rules look at, one row per rule and story, sending state
 browse  — read-only views for the web page (an entity's stories and events, a story's reports)
 
-The polling path's modules work on the Core tables (watcher/tables.py). The digests' and status views read through
+The polling path's statements are SQL text on DB-API cursors (watcher/store/bulk.py's execute and fetch), so that a
+`watcher poll` on SQLite imports no SQLAlchemy (watcher/store/lean.py); the rest work on the Core tables
+(watcher/tables.py), imported where they are used. The digests' and status views read through
 the ORM's mapped classes (watcher.models): they are imported when one of their names is first asked for
 (_ORM_VIEWS), so a `watcher poll` never imports the ORM.
 """
@@ -25,8 +28,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from watcher.store.articles import ArticleToFetch, claim_articles, record_article, release_articles
+from watcher.store.copying import copy_database
 from watcher.store.dedup import DEDUP_WINDOW, new_entries, stored_identities
-from watcher.store.engine import Database, copy_database, migrations_path, schema_revision, upgrade_schema
+from watcher.store.engine import Database, migrations_path, schema_revision, upgrade_schema
 from watcher.store.feeds import (
     FeedState,
     claim_due_feeds,

@@ -12,16 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, func, or_, select, update
-
-from watcher import tables
+from watcher.store.bulk import bulk_for, execute, fetch
 
 if TYPE_CHECKING:
     from watcher.store.engine import Transaction
 
 
 FETCH_LEASE = timedelta(minutes=10)  # a claim older than this is free again (its instance died)
-_ITEMS, _FEEDS = tables.items, tables.feeds
 
 
 @dataclass(frozen=True)
@@ -35,83 +32,93 @@ class ArticleToFetch:
     language: str | None = None  # the item's, as its feed declared it
 
 
-def _waiting(now: datetime) -> object:
-    return or_(
-        _ITEMS.c.fulltext_status == "pending",
-        and_(_ITEMS.c.fulltext_status == "fetching", _ITEMS.c.fulltext_at < now - FETCH_LEASE),
-    )
+# Plain SQL on the DB-API cursor (the polling path imports no SQLAlchemy: watcher/store/lean.py). Waiting: pending,
+# or claimed longer than FETCH_LEASE ago (its second parameter: the time before which a claim is stale).
+_WAITING = "(fulltext_status = 'pending' OR (fulltext_status = 'fetching' AND fulltext_at < ?))"
 
 
 def claim_articles(session: Transaction, now: datetime, limit: int, max_age: timedelta) -> list[ArticleToFetch]:
     """Claim up to `limit` waiting articles, oldest first; those waiting longer than max_age are given up."""
-    session.execute(
-        update(_ITEMS)
-        .where(_waiting(now), _ITEMS.c.first_seen_at < now - max_age)
-        .values(fulltext_status="skipped", fulltext_error="not fetched within full_text.max_age", fulltext_at=now)
+    bulk = bulk_for(session)
+    stamp, stale = bulk.stamp(now), bulk.stamp(now - FETCH_LEASE)
+    execute(
+        session,
+        "UPDATE items SET fulltext_status = 'skipped', fulltext_error = ?, fulltext_at = ? "
+        f"WHERE {_WAITING} AND first_seen_at < ?",
+        ["not fetched within full_text.max_age", stamp, stale, bulk.stamp(now - max_age)],
     )
     if limit <= 0:
         return []
-    candidates = list(
-        session.scalars(
-            select(_ITEMS.c.id)
-            .where(_waiting(now))
-            .order_by(_ITEMS.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-    )
+    lock = "" if bulk.sqlite else " FOR UPDATE SKIP LOCKED"
+    candidates = [row[0] for row in fetch(session, f"SELECT id FROM items WHERE {_WAITING} ORDER BY id LIMIT ?{lock}",
+                                          [stale, limit])]  # fmt: skip
     if not candidates:
         return []
-    claimed = set(
-        session.scalars(
-            update(_ITEMS)
-            .where(_ITEMS.c.id.in_(candidates), _waiting(now))
-            .values(fulltext_status="fetching", fulltext_at=now)
-            .returning(_ITEMS.c.id)
+    claimed = [
+        row[0]
+        for row in fetch(
+            session,
+            bulk.query(
+                "UPDATE items SET fulltext_status = 'fetching', fulltext_at = ? "
+                f"WHERE id IN ({{values}}) AND {_WAITING} RETURNING id",
+                len(candidates),
+                "bigint",
+            ),
+            [stamp, *bulk.in_list(candidates), stale],
         )
-    )
-    rows = session.execute(
-        select(
-            _ITEMS.c.id,
-            _ITEMS.c.link,
-            _FEEDS.c.url,
-            _ITEMS.c.title,
-            _ITEMS.c.summary,
-            _ITEMS.c.content,
-            _ITEMS.c.language,
-        )
-        .join(_FEEDS, _FEEDS.c.id == _ITEMS.c.feed_id)
-        .where(_ITEMS.c.id.in_(claimed))
-        .order_by(_ITEMS.c.id)
+    ]
+    if not claimed:
+        return []
+    rows = fetch(
+        session,
+        bulk.query(
+            "SELECT items.id, items.link, feeds.url, items.title, items.summary, items.content, items.language "
+            "FROM items JOIN feeds ON feeds.id = items.feed_id WHERE items.id IN ({values}) ORDER BY items.id",
+            len(claimed),
+        ),
+        bulk.in_list(claimed),
     )
     return [ArticleToFetch(*row) for row in rows]
 
 
 def release_articles(session: Transaction, item_ids: Sequence[int]) -> None:
     """Claimed but not fetched (the host is paused, the daemon stops): waiting again, for any instance."""
+    bulk = bulk_for(session)
     for start in range(0, len(item_ids), 500):
         chunk = list(item_ids[start : start + 500])
-        session.execute(
-            update(_ITEMS)
-            .where(_ITEMS.c.id.in_(chunk), _ITEMS.c.fulltext_status == "fetching")
-            .values(fulltext_status="pending")
+        statement = (
+            "UPDATE items SET fulltext_status = 'pending' WHERE id IN ({values}) AND fulltext_status = 'fetching'"
         )
+        execute(session, bulk.query(statement, len(chunk), "bigint"), bulk.in_list(chunk))
 
 
 def record_article(
     session: Transaction, item_id: int, now: datetime, *, text: str | None = None, error: str | None = None
 ) -> None:
     """The outcome of one fetch: the text becomes the item's content (ok), or the error is kept (failed)."""
-    values: dict[str, object] = {"fulltext_at": now}
+    stamp = bulk_for(session).stamp(now)
     if text is not None:
-        values.update(fulltext_status="ok", fulltext_error=None, fulltext_chars=len(text), content=text)
+        execute(
+            session,
+            "UPDATE items SET fulltext_at = ?, fulltext_status = 'ok', fulltext_error = NULL, fulltext_chars = ?, "
+            "content = ? WHERE id = ?",
+            [stamp, len(text), text, item_id],
+        )
     else:
-        values.update(fulltext_status="failed", fulltext_error=(error or "unknown error")[:2000])
-    session.execute(update(_ITEMS).where(_ITEMS.c.id == item_id).values(**values))
+        execute(
+            session,
+            "UPDATE items SET fulltext_at = ?, fulltext_status = 'failed', fulltext_error = ? WHERE id = ?",
+            [stamp, (error or "unknown error")[:2000], item_id],
+        )
 
 
 def full_text_counts(session: Transaction) -> dict[str, dict[str, int]]:
     """feed URL → {status: items} of the articles fetched or waiting ("ok", "failed", "pending"...)."""
+    from sqlalchemy import func, select
+
+    from watcher import tables
+
+    _ITEMS, _FEEDS = tables.items, tables.feeds
     counts: dict[str, dict[str, int]] = {}
     rows = session.execute(
         select(_FEEDS.c.url, _ITEMS.c.fulltext_status, func.count())

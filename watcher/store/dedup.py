@@ -6,14 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-
 from watcher.parse.entry import Entry
 from watcher.store.bulk import BULK, bulk_for
 from watcher.store.engine import cursor_of
 
 if TYPE_CHECKING:
-    from watcher.store.engine import Transaction
+    from watcher.store.engine import Database, Transaction
 
 DEDUP_WINDOW = timedelta(days=14)  # an entry whose GUID changed is still caught by its link this long
 
@@ -47,23 +45,21 @@ _KNOWN_SOURCES = "SELECT identity FROM item_sources WHERE feed_id = ? AND identi
 _RECENT_DEDUP_KEYS = "SELECT dedup_key FROM items WHERE feed_id = ? AND dedup_key IN ({values}) AND first_seen_at >= ?"
 
 
-def stored_identities(engine: Engine, feed_id: int, identities: Sequence[str]) -> set[str]:
+def stored_identities(db: Database, feed_id: int, identities: Sequence[str]) -> set[str]:
     """Which of `identities` the feed has stored, asked on a connection of the pool's own, outside the writer's
     transactions (SQLite's WAL lets it read meanwhile): a one-pass command's reader asks it of a changed feed's
     entries before reading their text (parse.parse_feed_here). new_entries still decides what is stored."""
-    connection = engine.raw_connection()
-    try:
+    with db.reader() as connection:
         cursor = connection.cursor()
         found: set[str] = set()
-        bulk = BULK[engine.dialect.name]
+        bulk = BULK[db.dialect]
         for start in range(0, len(identities), 500):
             chunk = list(identities[start : start + 500])
             cursor.execute(bulk.query(_KNOWN_IDENTITIES, len(chunk)), [feed_id, *bulk.in_list(chunk)])
             found.update(value for (value,) in cursor.fetchall())
         cursor.close()
+        connection.rollback()  # PostgreSQL's driver began a transaction: end it
         return found
-    finally:
-        connection.close()
 
 
 def _existing(session: Transaction, template: str, values: list[str], first: Any, *after: Any) -> set[str]:

@@ -1,5 +1,6 @@
-"""Engine, transactions (Core connections, and ORM sessions for the readers of the mapped classes), schema
-upgrades (Alembic) and copying a database to another engine.
+"""Database: transactions (on SQLite over the stdlib sqlite3 module, watcher/store/lean.py; on PostgreSQL Core
+connections), ORM sessions for the readers of the mapped classes, schema upgrades (Alembic, for a database that is
+behind) and copying a database to another engine.
 
 Works on SQLite (the embedded default: WAL, busy timeout, foreign keys, files private to the service
 user) and PostgreSQL (postgresql+psycopg://). Write transactions are short and never span network I/O.
@@ -10,58 +11,113 @@ from __future__ import annotations
 import ast
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
-from sqlalchemy.engine import Connection, Dialect, make_url
-from sqlalchemy.exc import DBAPIError
+from watcher.store.lean import (
+    BEGIN,
+    CACHE_KIB,
+    MEMORY,
+    TEMP_STORE,
+    LeanConnection,
+    LeanPool,
+    SQLiteDialectName,
+    sqlite_database,
+)
 
 if TYPE_CHECKING:
     from typing import TypeAlias
 
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import URL, Connection, Dialect
     from sqlalchemy.engine.interfaces import DBAPICursor
     from sqlalchemy.orm import Session, sessionmaker
 
-    # What the store's functions run on: a Core connection in its transaction (the polling path), or a session.
-    Transaction: TypeAlias = Session | Connection
+    # What the store's functions run on: a connection in its transaction (the polling path: a lean one on SQLite,
+    # a Core one on PostgreSQL), or a session.
+    Transaction: TypeAlias = Session | Connection | LeanConnection
 
+__all__ = ["CACHE_KIB", "TEMP_STORE", "Database"]
 ADVISORY_LOCK = 0x7761746368  # "watch": serialises schema upgrades and config syncs across instances
-TEMP_STORE = "MEMORY"  # SQLite's temporary storage on watcher's connections (_sqlite_pragmas)
-CACHE_KIB = 8000  # SQLite's page cache a connection (_sqlite_pragmas); a large pass's writer raises its own for a time
 
 
 class Database:
-    """One engine; ``with db.transaction() as c:`` is one transaction on a Core connection, ``with db.session() as
-    s:`` one in an ORM session. The store's functions take either (watcher/store/: Core statements on the tables);
-    the polling path opens transactions only, so a `watcher poll` never imports the ORM (sqlalchemy.orm and the
-    mapped classes of watcher.models: ~0.1 CPU-s of its start)."""
+    """One database; ``with db.transaction() as c:`` is one transaction, ``with db.session() as s:`` one in an ORM
+    session. The store's functions take either. On SQLite a transaction is on a stdlib sqlite3 connection
+    (watcher/store/lean.py), and SQLAlchemy's engine is made only when something asks for it (a session, a
+    migration, a statement still written in Core): a `watcher poll` on a current schema never imports SQLAlchemy.
+    PostgreSQL's transactions are on SQLAlchemy's engine."""
 
     def __init__(self, url: str) -> None:
-        self.url = make_url(url)
-        if self.url.get_backend_name() == "sqlite":
-            _prepare_sqlite_file(self.url.database)
-            self.engine = create_engine(self.url, connect_args={"check_same_thread": False, "timeout": 30})
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-            event.listen(self.engine, "begin", _sqlite_begin)
+        self._url = url
+        path = sqlite_database(url)
+        self._lean = LeanPool(path) if path is not None else None
+        if path is not None:
+            _prepare_sqlite_file(path)
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None  # made when a session is first asked for
+        if path is None:
+            self.engine  # noqa: B018 - PostgreSQL's engine at once, as before: its options set first
+
+    @property
+    def url(self) -> URL:
+        from sqlalchemy.engine import make_url
+
+        return make_url(self._url)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = self._make_engine()
+        return self._engine
+
+    def _make_engine(self) -> Engine:
+        from sqlalchemy import create_engine, event
+
+        if self._lean is not None and self._lean.memory is not None:
+            from sqlalchemy.pool import StaticPool
+
+            engine = create_engine("sqlite://", creator=self._lean.connect, poolclass=StaticPool)
+        elif self._lean is not None:
+            engine = create_engine(self._url, creator=self._lean.connect)
         else:
             from watcher.tables import postgresql_options
 
             postgresql_options()
-            self.engine = create_engine(self.url, pool_pre_ping=True)
-        self._sessions: sessionmaker[Session] | None = None  # made when a session is first asked for
+            return create_engine(self._url, pool_pre_ping=True)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
 
     @property
     def dialect(self) -> str:
-        return self.engine.dialect.name
+        return "sqlite" if self._lean is not None else self.engine.dialect.name
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self) -> Iterator[Connection | LeanConnection]:
+        if self._lean is not None:
+            with self._lean.transaction() as lean:
+                yield lean
+            return
         with self.engine.begin() as connection:
             yield connection
+
+    @contextmanager
+    def reader(self) -> Iterator[Any]:
+        """A DB-API connection for reads outside the caller's transactions (SQLite's WAL lets it read while a
+        writer writes); not for writes."""
+        if self._lean is not None:
+            with self._lean.reader() as raw:
+                yield raw
+            return
+        connection = self.engine.raw_connection()
+        try:
+            yield connection
+        finally:
+            connection.close()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -73,32 +129,44 @@ class Database:
             yield session
 
     @contextmanager
-    def exclusive_transaction(self) -> Iterator[Connection]:
-        """A transaction no other instance runs at the same time (config sync at start and on reload)."""
+    def exclusive_transaction(self) -> Iterator[Connection | LeanConnection]:
+        """A transaction no other instance runs at the same time (config sync at start and on reload); SQLite's
+        BEGIN IMMEDIATE is one already."""
         with self.transaction() as connection:
             if self.dialect == "postgresql":
-                connection.execute(select(func.pg_advisory_xact_lock(ADVISORY_LOCK)))
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})")
             yield connection
 
     def upgrade(self) -> None:
+        if self._lean is not None:
+            # Read on the lean connection: a current schema (every start but the first after an upgrade) is
+            # told without SQLAlchemy or Alembic.
+            with self._lean.reader() as raw:
+                if _schema_is_current(raw) or _created_from_schema(raw):
+                    return
         upgrade_schema(self.engine)
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
+        if self._lean is not None:
+            self._lean.close_idle()
 
     def release_memory(self) -> None:
-        """SQLite: close the idle pooled connections, and with them their page caches (up to 8 MB each, filled by
-        a pass's writes and the stories' query that scans the matches), for a one-pass process about to load
-        what needs no database (the encoder). The next session opens a connection again (~1 ms). PostgreSQL's
-        pages are the server's: its connections stay."""
+        """SQLite: close the idle connections, and with them their page caches (up to 8 MB each, filled by a pass's
+        writes and the stories' query that scans the matches), for a one-pass process about to load what needs
+        no database (the encoder). The next transaction opens a connection again (~1 ms). PostgreSQL's pages
+        are the server's: its connections stay."""
         # An in-memory database lives only in its connection: closing it would lose the data.
-        if self.dialect == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
-            self.engine.dispose()
+        if self._lean is not None and self._lean.memory is None:
+            if self._engine is not None:
+                self._engine.dispose()
+            self._lean.close_idle()
 
 
 def _prepare_sqlite_file(path: str | None) -> None:
     """Create the state directory 0700 and the database file 0600 before SQLite does (umask 022)."""
-    if not path or path == ":memory:":
+    if not path or path == MEMORY:
         return
     file = Path(path)
     if not file.parent.exists():
@@ -107,46 +175,19 @@ def _prepare_sqlite_file(path: str | None) -> None:
         os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    # pysqlite's own transaction handling defers BEGIN badly; we issue BEGIN ourselves (_sqlite_begin).
-    connection.isolation_level = None
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    # Checkpoint the WAL every ~40 MB rather than SQLite's 4 MB: a pass's inserts dirty the same pages of the
-    # random-key indexes (url_key, title_key) commit after commit, and each checkpoint copied them back again
-    # (a pread and a pwrite a page: ~0.5 of the ~3 s of system CPU of an all-new 1,000-feed pass).
-    cursor.execute("PRAGMA wal_autocheckpoint=10000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    # An 8 MB page cache, not SQLite's 2 MB: an all-new pass's inserts touch pages all over the random-key indexes
-    # (url_key, title_key), and with 2 MB most were read back from the OS (a pread a page) commit after
-    # commit. 8 MB: ~0.5 of ~1.4 s of system CPU spared in an all-new 1,000 × 50 pass, ~+6 MB of RSS; 16 MB
-    # spared no more. Per connection: the daemon's writer holds one, the web UI's readers use few pages.
-    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-    # Statement journals in memory: a multi-row INSERT (a feed's items) keeps one, and past 64 KiB SQLite spilled
-    # it to a temporary file, a pwrite a page: ~550 MB of writes, a third of the inserts' CPU, in an all-new pass
-    # of 1,000 feeds. A journal holds the pages one statement changes (500 rows at most); transient tables and
-    # sorts are in memory too, then: watcher's queries sort small sets or read in index order, and a schema
-    # upgrade, whose CREATE INDEX sorts a whole table, sets temp files back (upgrade_schema).
-    cursor.execute(f"PRAGMA temp_store={TEMP_STORE}")
-    cursor.close()
-
-
-def set_page_cache(connection: Connection, kib: int) -> bool:
+def set_page_cache(connection: Transaction, kib: int) -> bool:
     """SQLite: this connection's page cache, in KiB (shrunk, it frees the pages beyond it). PostgreSQL's pages are
     the server's: nothing to do (→ False)."""
-    if connection.dialect.name != "sqlite":
+    if dialect_of(connection).name != "sqlite":
         return False
-    connection.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+    cursor = cursor_of(connection)
+    cursor.execute(f"PRAGMA cache_size=-{int(kib)}")
+    cursor.close()
     return True
 
 
 def _sqlite_begin(connection: Any) -> None:
-    # IMMEDIATE: take the write lock up front. A deferred transaction that reads and then writes fails
-    # at once with SQLITE_BUSY_SNAPSHOT in WAL mode if another connection wrote meanwhile (the busy
-    # timeout does not apply to that case); waiting for the lock instead is what we want.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    connection.exec_driver_sql(BEGIN)
 
 
 def migrations_path() -> Path:
@@ -158,20 +199,30 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
     made from the dumped schema (watcher/store/schema.py); Alembic runs only for a database that is behind."""
     if revision == "head":
         # Importing Alembic (and the Mako and Pygments it pulls in) costs ~0.2 CPU-s of every start.
-        if _schema_is_current(engine):
-            return
-        if engine.dialect.name == "sqlite":
-            from watcher.store.schema import create_from_schema
-
-            if create_from_schema(engine, _head_revision()):
+        raw = engine.raw_connection()
+        try:
+            if _schema_is_current(raw, engine.dialect.loaded_dbapi.Error):
                 return
+        finally:
+            raw.close()
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as connection:
+                if _created_from_schema(connection.connection.driver_connection):
+                    return
     migrate(engine, revision)
+
+
+def _created_from_schema(raw: sqlite3.Connection) -> bool:
+    from watcher.store.schema import create_from_schema
+
+    return create_from_schema(raw, _head_revision())
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Run Alembic's migrations up to `revision` (scripts/build_sqlite_schema.py: on an empty database)."""
     from alembic import command
     from alembic.config import Config as AlembicConfig
+    from sqlalchemy import func, select
 
     config = AlembicConfig()
     config.set_main_option("script_location", str(migrations_path()))
@@ -220,48 +271,23 @@ def _head_revision() -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
-def _schema_is_current(engine: Engine) -> bool:
+def _schema_is_current(connection: Any, errors: type[Exception] = sqlite3.Error) -> bool:
+    """Whether the database (a DB-API connection, outside a transaction) is stamped at the migrations' head;
+    `errors`: its driver's error class."""
     head = _head_revision()
     if head is None:
         return False
+    cursor = connection.cursor()
     try:
-        with engine.connect() as connection:
-            stamped = [row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")]
-    except DBAPIError:  # no alembic_version table yet: a new database
+        cursor.execute("SELECT version_num FROM alembic_version")
+        stamped = [row[0] for row in cursor.fetchall()]
+    except errors:  # no alembic_version table yet: a new database
+        connection.rollback()
         return False
+    finally:
+        cursor.close()
+    connection.rollback()  # PostgreSQL's driver began a transaction: end it
     return stamped == [head]
-
-
-def copy_database(source: Engine, target: Engine, progress: Any = None) -> dict[str, int]:
-    """Copy every row of watcher's tables to another database (e.g. SQLite → PostgreSQL). → rows per table.
-
-    The target is upgraded to the same schema first and must hold no watcher data yet. Rows keep
-    their ids; PostgreSQL sequences are moved past them afterwards.
-    """
-    from watcher.tables import metadata
-
-    upgrade_schema(target)
-    if schema_revision(source) != schema_revision(target):
-        raise RuntimeError("upgrade the source database first: `watcher db upgrade`")
-    copied: dict[str, int] = {}
-    with source.connect() as reading, target.begin() as writing:
-        for table in metadata.sorted_tables:
-            if writing.execute(select(func.count()).select_from(table)).scalar():
-                raise RuntimeError(f"the target database already holds {table.name}: copy into an empty one")
-        for table in metadata.sorted_tables:
-            count = 0
-            result = reading.execution_options(stream_results=True).execute(select(table).order_by(*table.primary_key))
-            for rows in result.mappings().partitions(1000):
-                writing.execute(table.insert(), [dict(row) for row in rows])
-                count += len(rows)
-                if progress is not None:
-                    progress(table.name, count)
-            copied[table.name] = count
-            if target.dialect.name == "postgresql" and count:
-                writing.exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT MAX(id) FROM {table.name}))"
-                )
-    return copied
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -272,16 +298,28 @@ def schema_revision(engine: Engine) -> str | None:
 
 
 def connection_of(session: Transaction) -> Connection:
-    """The Core connection a store function runs on: the one given, or the session's (in its transaction)."""
+    """The Core connection a store function runs on: the one given, a lean one's (made now), or the session's (in
+    its transaction)."""
+    if isinstance(session, LeanConnection):
+        return session.sqlalchemy()
+    from sqlalchemy.engine import Connection
+
     return session if isinstance(session, Connection) else session.connection()
 
 
-def dialect_of(session: Transaction) -> Dialect:
+def dialect_of(session: Transaction) -> Dialect | SQLiteDialectName:
+    """The dialect of the session's connection: `.name` is what the store asks of it."""
+    if isinstance(session, LeanConnection):
+        return session.dialect
+    from sqlalchemy.engine import Connection
+
     return session.dialect if isinstance(session, Connection) else session.get_bind().dialect
 
 
 def cursor_of(session: Transaction) -> DBAPICursor:
     """A DB-API cursor of the connection's, in its transaction (the caller closes it)."""
+    if isinstance(session, LeanConnection):
+        return session.cursor()
     return connection_of(session).connection.cursor()
 
 

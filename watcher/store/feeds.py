@@ -7,18 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, func, or_, select, update
-
-from watcher import tables
-from watcher.store.bulk import bulk_for
+from watcher.store.bulk import bulk_for, execute, fetch, read_time
 from watcher.store.engine import cursor_of, dialect_of
 from watcher.store.items import bind_time, execute_sql
 from watcher.store.leases import dead_owners
 
 if TYPE_CHECKING:
     from watcher.store.engine import Transaction
-
-_FEEDS = tables.feeds
 
 
 @dataclass(frozen=True)
@@ -39,43 +34,28 @@ class FeedState:
     interval_seconds: int | None = None  # the feed's adaptive polling interval, once learnt
 
 
-def _state(feed: Row[Any]) -> FeedState:
-    return FeedState(
-        feed.id,
-        feed.url,
-        feed.name,
-        feed.etag,
-        feed.last_modified,
-        feed.body_hash,
-        feed.consecutive_failures,
-        feed.last_success_at is None,
-        feed.redirect_url,
-        feed.redirect_candidate,
-        feed.redirect_streak,
-        feed.interval_seconds,
-    )
+# Plain SQL on the DB-API cursor throughout: the polling path imports no SQLAlchemy (watcher/store/lean.py).
+_ACTIVE = "active = ? AND disabled_reason IS NULL"
 
 
 def count_due_feeds(session: Transaction, now: datetime, *, everything: bool = False, new: bool = False) -> int:
     """len(due_feeds(...)) without loading the feeds; with `new`, of those never polled successfully (is_new)."""
-    query = select(func.count()).select_from(_FEEDS).where(_FEEDS.c.active, _FEEDS.c.disabled_reason.is_(None))
+    sql, parameters = f"SELECT COUNT(*) FROM feeds WHERE {_ACTIVE}", [True]
     if not everything:
-        query = query.where(_FEEDS.c.next_poll_at <= now)
+        sql += " AND next_poll_at <= ?"
+        parameters.append(bulk_for(session).stamp(now))
     if new:
-        query = query.where(_FEEDS.c.last_success_at.is_(None))
-    return session.scalar(query) or 0
+        sql += " AND last_success_at IS NULL"
+    return fetch(session, sql, parameters)[0][0] or 0
 
 
 def due_feeds(session: Transaction, now: datetime, *, everything: bool = False) -> list[FeedState]:
     """The due feeds (or every active one), without claiming them: for status displays and tests."""
-    query = (
-        select(_FEEDS)
-        .where(_FEEDS.c.active, _FEEDS.c.disabled_reason.is_(None))
-        .order_by(_FEEDS.c.next_poll_at, _FEEDS.c.id)
-    )
+    sql, parameters = f"SELECT {_STATE_COLUMNS} FROM feeds WHERE {_ACTIVE}", [True]
     if not everything:
-        query = query.where(_FEEDS.c.next_poll_at <= now)
-    return [_state(feed) for feed in session.execute(query)]
+        sql += " AND next_poll_at <= ?"
+        parameters.append(bulk_for(session).stamp(now))
+    return [_state_of_row(row) for row in fetch(session, sql + " ORDER BY next_poll_at, id", parameters)]
 
 
 def claim_due_feeds(
@@ -95,7 +75,7 @@ def claim_due_feeds(
     Plain SQL on the DB-API cursor: a pass claims ~60 times, and the ORM statements cost ~2.5 ms each.
     """
     stamp = bind_time(session)
-    dead = dead_owners(_fetch(session, "SELECT DISTINCT lease_owner FROM feeds WHERE lease_until >= ?", [stamp(now)]))
+    dead = dead_owners(fetch(session, "SELECT DISTINCT lease_owner FROM feeds WHERE lease_until >= ?", [stamp(now)]))
     # Free: never taken, expired, or held by a dead process on this host (leases.lease_free, as SQL text).
     free = "(lease_until IS NULL OR lease_until < ?"
     if dead:
@@ -109,7 +89,7 @@ def claim_due_feeds(
     lock = "" if dialect_of(session).name == "sqlite" else " FOR UPDATE SKIP LOCKED"
     candidates = [
         row[0]
-        for row in _fetch(
+        for row in fetch(
             session,
             f"SELECT id FROM feeds WHERE active = ? AND disabled_reason IS NULL AND {free}) AND {due} "
             f"ORDER BY next_poll_at, id LIMIT ?{lock}",
@@ -118,7 +98,7 @@ def claim_due_feeds(
     ]
     if not candidates:
         return []
-    claimed = _fetch(
+    claimed = fetch(
         session,
         f"UPDATE feeds SET lease_owner = ?, lease_until = ? WHERE id IN ({', '.join('?' * len(candidates))}) "
         f"AND {free}) RETURNING {_STATE_COLUMNS}",
@@ -148,31 +128,17 @@ def _state_of_row(row: Sequence[Any]) -> FeedState:
     )
 
 
-def _fetch(session: Transaction, sql: str, parameters: Sequence[Any]) -> list[Any]:
-    """The rows of one statement with "?" placeholders, on the session's DB-API cursor, in its transaction."""
-    if dialect_of(session).name != "sqlite":
-        sql = sql.replace("?", "%s")
-    cursor = cursor_of(session)
-    try:
-        cursor.execute(sql, parameters)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
 def release_leases(session: Transaction, owner: str, feed_ids: Sequence[int]) -> None:
     """Give back feeds claimed but not polled (the daemon is stopping): another instance may take them."""
+    bulk = bulk_for(session)
     for start in range(0, len(feed_ids), 500):
         chunk = list(feed_ids[start : start + 500])
-        session.execute(
-            update(_FEEDS)
-            .where(_FEEDS.c.id.in_(chunk), _FEEDS.c.lease_owner == owner)
-            .values(lease_owner=None, lease_until=None)
-        )
+        sql = "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id IN ({values}) AND lease_owner = ?"
+        execute(session, bulk.query(sql, len(chunk), "bigint"), [*bulk.in_list(chunk), owner])
 
 
 def next_due_at(session: Transaction) -> datetime | None:
-    return session.scalar(select(func.min(_FEEDS.c.next_poll_at)).where(_FEEDS.c.active))
+    return read_time(fetch(session, "SELECT MIN(next_poll_at) FROM feeds WHERE active = ?", [True])[0][0])
 
 
 def record_success(
@@ -237,21 +203,26 @@ def record_unchanged(
         cursor.close()
 
 
+REDIRECT_URL_LENGTH = 2048  # feeds.redirect_url's length (watcher/tables.py)
+
+
 def record_redirect(session: Transaction, feed_id: int, target: str | None, remember_after: int) -> str | None:
     """Count consecutive permanent redirects to one target; remember it after `remember_after`. → newly remembered."""
-    by_id = _FEEDS.c.id == feed_id
-    if target is None or len(target) > _FEEDS.c.redirect_url.type.length:
+    if target is None or len(target) > REDIRECT_URL_LENGTH:
         # A target too long for the column (PostgreSQL would refuse it, failing the poll's write) is
         # never remembered: the feed keeps being fetched from its configured URL and redirected.
-        session.execute(update(_FEEDS).where(by_id).values(redirect_candidate=None, redirect_streak=0))
+        execute(session, "UPDATE feeds SET redirect_candidate = NULL, redirect_streak = 0 WHERE id = ?", [feed_id])
         return None
-    feed = session.execute(
-        select(_FEEDS.c.redirect_candidate, _FEEDS.c.redirect_streak, _FEEDS.c.redirect_url).where(by_id)
-    ).one()
-    streak = feed.redirect_streak + 1 if feed.redirect_candidate == target else 1
-    remember = streak >= remember_after and feed.redirect_url != target
-    values = {"redirect_candidate": target, "redirect_streak": streak, **({"redirect_url": target} if remember else {})}
-    session.execute(update(_FEEDS).where(by_id).values(**values))
+    sql = "SELECT redirect_candidate, redirect_streak, redirect_url FROM feeds WHERE id = ?"
+    ((candidate, streak, remembered),) = fetch(session, sql, [feed_id])
+    streak = streak + 1 if candidate == target else 1
+    remember = streak >= remember_after and remembered != target
+    execute(
+        session,
+        "UPDATE feeds SET redirect_candidate = ?, redirect_streak = ?, redirect_url = COALESCE(?, redirect_url) "
+        "WHERE id = ?",
+        [target, streak, target if remember else None, feed_id],
+    )
     return target if remember else None
 
 
@@ -259,19 +230,13 @@ def record_failure(
     session: Transaction, feed_id: int, now: datetime, next_poll_at: datetime, error: str, *, disable: bool = False
 ) -> None:
     """A failed poll; with disable (410 Gone) the feed is not polled again until its config entry changes."""
-    session.execute(
-        update(_FEEDS)
-        .where(_FEEDS.c.id == feed_id)
-        .values(
-            last_polled_at=now,
-            last_error_at=now,
-            last_error=error[:2000],
-            next_poll_at=next_poll_at,
-            consecutive_failures=_FEEDS.c.consecutive_failures + 1,
-            lease_owner=None,
-            lease_until=None,
-            **({"disabled_reason": error[:2000]} if disable else {}),
-        )
+    stamp = bulk_for(session).stamp
+    execute(
+        session,
+        "UPDATE feeds SET last_polled_at = ?, last_error_at = ?, last_error = ?, next_poll_at = ?, "
+        "consecutive_failures = consecutive_failures + 1, lease_owner = NULL, lease_until = NULL, "
+        "disabled_reason = COALESCE(?, disabled_reason) WHERE id = ?",
+        [stamp(now), stamp(now), error[:2000], stamp(next_poll_at), error[:2000] if disable else None, feed_id],
     )
 
 
@@ -280,10 +245,11 @@ def defer_feed(session: Transaction, feed_id: int, now: datetime, until: datetim
 
     Counted as polled now, so a pass over every feed (`poll --once`) does not claim it again.
     """
-    session.execute(
-        update(_FEEDS)
-        .where(_FEEDS.c.id == feed_id)
-        .values(last_polled_at=now, next_poll_at=until, lease_owner=None, lease_until=None)
+    stamp = bulk_for(session).stamp
+    execute(
+        session,
+        "UPDATE feeds SET last_polled_at = ?, next_poll_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+        [stamp(now), stamp(until), feed_id],
     )
 
 
@@ -291,11 +257,7 @@ def defer_host_feeds(session: Transaction, host: str, until: datetime) -> int:
     """Every active feed of `host` (any scheme and port) due before `until` waits until then. → feeds deferred."""
     escaped = host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     patterns = [f"{scheme}://{escaped}{end}%" for scheme in ("http", "https") for end in ("/", ":")]
-    on_host = or_(
-        *(_FEEDS.c.url.like(pattern, escape="\\") for pattern in patterns),
-        *(_FEEDS.c.redirect_url.like(pattern, escape="\\") for pattern in patterns),
-    )
-    result = session.execute(
-        update(_FEEDS).where(_FEEDS.c.active, _FEEDS.c.next_poll_at < until, on_host).values(next_poll_at=until)
-    )
-    return result.rowcount or 0
+    like = " OR ".join(["url LIKE ? ESCAPE '\\'"] * 4 + ["redirect_url LIKE ? ESCAPE '\\'"] * 4)
+    stamp = bulk_for(session).stamp(until)
+    sql = f"UPDATE feeds SET next_poll_at = ? WHERE active = ? AND next_poll_at < ? AND ({like})"
+    return execute(session, sql, [stamp, True, stamp, *patterns, *patterns]) or 0

@@ -6,16 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import select, update
-
-from watcher import tables
 from watcher.match.results import EntityMatch
 from watcher.parse.entry import Entry
-from watcher.store.bulk import ITEM_COLUMNS, bulk_for
+from watcher.store.bulk import ITEM_COLUMNS, bulk_for, execute, fetch
 from watcher.store.dedup import _KNOWN_IDENTITIES, _existing
-from watcher.store.engine import cursor_of, insert_or_ignore
+from watcher.store.engine import cursor_of
 from watcher.stored_matches import PreparedMatches
 
 if TYPE_CHECKING:
@@ -36,7 +33,22 @@ class ItemKeys:
     full_text: bool = False
 
 
-_ITEMS, _FEEDS = tables.items, tables.feeds
+class _Holder(NamedTuple):
+    """The item that holds an article (its url_key or title_key), and its feed's origin."""
+
+    id: int
+    feed_id: int
+    identity: str
+    url_key: int | None
+    title_key: int | None
+    origin: str | None
+
+
+# Plain SQL on the DB-API cursor: the polling path imports no SQLAlchemy (watcher/store/lean.py).
+_HOLDERS = (
+    "SELECT items.id, items.feed_id, items.identity, items.url_key, items.title_key, feeds.origin "
+    "FROM items JOIN feeds ON feeds.id = items.feed_id WHERE items.{key} IN ({{values}})"
+)
 
 
 def _stored_elsewhere(
@@ -59,16 +71,20 @@ def _stored_elsewhere(
     url_keys = [key.url_key for key in keys if key.url_key is not None]
     title_keys = [key.title_key for key in keys if key.title_key is not None]
     holders: dict[int, Any] = {}
-    query = select(_ITEMS.c.id, _ITEMS.c.feed_id, _ITEMS.c.identity, _ITEMS.c.url_key, _ITEMS.c.title_key)
-    if not search:  # a direct feed takes over search results only
-        query = query.join(_FEEDS, _FEEDS.c.id == _ITEMS.c.feed_id).where(_FEEDS.c.origin == SEARCH)
+    bulk = bulk_for(session)
+    only_search = "" if search else f" AND feeds.origin = '{SEARCH}'"  # a direct feed takes over search results only
     for start in range(0, len(url_keys), 500):
-        for row in session.execute(query.where(_ITEMS.c.url_key.in_(url_keys[start : start + 500]))):
-            holders[row.url_key] = row
-    recent = query.where(_ITEMS.c.first_seen_at >= now - TITLE_WINDOW)
+        chunk = url_keys[start : start + 500]
+        sql = bulk.query(_HOLDERS.format(key="url_key") + only_search, len(chunk), "bigint")
+        for row in fetch(session, sql, bulk.in_list(chunk)):
+            holders[row[3]] = _Holder(*row)
     for start in range(0, len(title_keys), 500):
-        for row in session.execute(recent.where(_ITEMS.c.title_key.in_(title_keys[start : start + 500]))):
-            holders.setdefault(row.title_key, row)
+        chunk = title_keys[start : start + 500]
+        sql = bulk.query(
+            _HOLDERS.format(key="title_key") + only_search + " AND items.first_seen_at >= ?", len(chunk), "bigint"
+        )
+        for row in fetch(session, sql, [*bulk.in_list(chunk), bulk.stamp(now - TITLE_WINDOW)]):
+            holders.setdefault(row[4], _Holder(*row))
     if not holders:
         return list(entries), list(matches), list(keys)
     kept: tuple[list[Entry], list[Sequence[EntityMatch] | PreparedMatches], list[ItemKeys]] = ([], [], [])
@@ -115,11 +131,8 @@ def _held_elsewhere(
             continue
         holder = None
         if row["url_key"] is not None:
-            holder = session.execute(
-                select(_ITEMS.c.id, _ITEMS.c.feed_id, _ITEMS.c.identity, _FEEDS.c.origin)
-                .join(_FEEDS, _FEEDS.c.id == _ITEMS.c.feed_id)
-                .where(_ITEMS.c.url_key == row["url_key"])
-            ).first()
+            found = fetch(session, _HOLDERS.format(key="url_key").format(values="?") + " LIMIT 1", [row["url_key"]])
+            holder = _Holder(*found[0]) if found else None
         if holder is not None and search:
             _add_source(session, feed_id, row["identity"], holder.id, now)
         elif holder is not None and holder.origin == SEARCH and holder.feed_id != feed_id:
@@ -132,10 +145,10 @@ def _held_elsewhere(
 
 
 def _add_source(session: Transaction, feed_id: int, identity: str, item_id: int, now: datetime) -> None:
-    session.execute(
-        insert_or_ignore(session, tables.item_sources)
-        .values(feed_id=feed_id, identity=identity, item_id=item_id, created_at=now)
-        .on_conflict_do_nothing()
+    execute(
+        session,
+        "INSERT INTO item_sources (feed_id, identity, item_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [feed_id, identity, item_id, bulk_for(session).stamp(now)],
     )
 
 
@@ -148,4 +161,8 @@ def _take_over(session: Transaction, holder: Any, feed_id: int, entry: Entry | d
         if isinstance(entry, dict)
         else {"identity": entry.identity, "dedup_key": entry.dedup_key, "guid": entry.guid}
     )
-    session.execute(update(_ITEMS).where(_ITEMS.c.id == holder.id).values(feed_id=feed_id, **values))
+    execute(
+        session,
+        "UPDATE items SET feed_id = ?, identity = ?, dedup_key = ?, guid = ? WHERE id = ?",
+        [feed_id, values["identity"], values["dedup_key"], values["guid"], holder.id],
+    )

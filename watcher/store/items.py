@@ -7,9 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
-
-from watcher import tables
 from watcher.match.results import EntityMatch
 from watcher.parse.entry import Entry
 from watcher.store.bulk import ITEM_COLUMNS, bulk_for
@@ -20,9 +17,6 @@ from watcher.stored_matches import PreparedMatches
 
 if TYPE_CHECKING:
     from watcher.store.engine import Transaction
-
-_ITEMS = tables.items
-_MATCHES = tables.matches
 
 
 def store_items(
@@ -129,6 +123,11 @@ def execute_sql(session: Transaction, sql: str, parameters: Sequence[Any]) -> No
 
 def prune_unmatched_items(session: Transaction, older_than: datetime, limit: int = 5000) -> int:
     """Delete items first seen before `older_than` that matched nothing; matches and digests are kept."""
+    from sqlalchemy import delete, select  # retention and backfill: not the polling path (watcher/store/lean.py)
+
+    from watcher.tables import items as _ITEMS
+    from watcher.tables import matches as _MATCHES
+
     matched = select(_MATCHES.c.id).where(_MATCHES.c.item_id == _ITEMS.c.id).exists()
     doomed = list(
         session.scalars(select(_ITEMS.c.id).where(_ITEMS.c.first_seen_at < older_than, ~matched).limit(limit))
@@ -140,11 +139,19 @@ def prune_unmatched_items(session: Transaction, older_than: datetime, limit: int
 
 def item_ids_since(session: Transaction, since: datetime) -> list[int]:
     """The items first seen since then, oldest first (a backfill's items)."""
+    from sqlalchemy import select  # retention and backfill: not the polling path (watcher/store/lean.py)
+
+    from watcher.tables import items as _ITEMS
+
     return list(session.scalars(select(_ITEMS.c.id).where(_ITEMS.c.first_seen_at >= since).order_by(_ITEMS.c.id)))
 
 
 def item_fields(session: Transaction, item_ids: Sequence[int]) -> list[tuple[int, dict[str, str], str | None]]:
     """(id, the fields the matcher reads, language) of these items."""
+    from sqlalchemy import select  # retention and backfill: not the polling path (watcher/store/lean.py)
+
+    from watcher.tables import items as _ITEMS
+
     rows = session.execute(
         select(_ITEMS.c.id, _ITEMS.c.title, _ITEMS.c.summary, _ITEMS.c.content, _ITEMS.c.language).where(
             _ITEMS.c.id.in_(item_ids)

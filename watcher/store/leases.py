@@ -10,8 +10,6 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 if TYPE_CHECKING:
     from watcher.store.engine import Transaction
 
@@ -39,6 +37,8 @@ def _owner_is_dead(owner: str) -> bool:
 
 def lease_free(column_owner: Any, column_until: Any, session: Transaction, now: datetime) -> Any:
     """Lease free: never taken, expired, or held by a dead process on this host."""
+    from sqlalchemy import select  # the digests' leases; the feeds' are SQL text (store.feeds)
+
     dead = dead_owners(session.execute(select(column_owner).where(column_until >= now).distinct()))
     condition = column_until.is_(None) | (column_until < now)
     return condition | column_owner.in_(dead) if dead else condition

@@ -11,9 +11,6 @@ import re
 import sqlite3
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine
 
 SCHEMA_FILE = "sqlite_schema.sql"
 _KINDS = ("table", "index", "view", "trigger")  # the order they are made in: each needs a table
@@ -75,10 +72,10 @@ def read_schema(text: str) -> tuple[str | None, list[str]]:
     return (found.group(1) if found else None), statements
 
 
-def create_from_schema(engine: Engine, head: str | None) -> bool:
+def create_from_schema(raw: sqlite3.Connection, head: str | None) -> bool:
     """Make a new (empty) SQLite database from the schema file when it is at `head`, the migrations' head, and stamp
-    it so. False, with nothing done, when the database holds anything or the file is missing or of another
-    revision: Alembic decides then."""
+    it so, on `raw`, a connection outside any transaction. False, with nothing done, when the database holds
+    anything or the file is missing or of another revision: Alembic decides then."""
     if head is None:
         return False
     try:
@@ -87,18 +84,16 @@ def create_from_schema(engine: Engine, head: str | None) -> bool:
         return False
     if revision != head or not statements:
         return False
-    with engine.connect() as connection:
-        raw: Any = connection.connection.driver_connection
-        raw.execute("BEGIN IMMEDIATE")  # another process making the same new database waits, then finds it made
-        try:
-            if raw.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None:
-                raw.execute("ROLLBACK")
-                return False
-            for statement in statements:
-                raw.execute(statement)
-            raw.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (revision,))
-            raw.execute("COMMIT")
-        except BaseException:
+    raw.execute("BEGIN IMMEDIATE")  # another process making the same new database waits, then finds it made
+    try:
+        if raw.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None:
             raw.execute("ROLLBACK")
-            raise
+            return False
+        for statement in statements:
+            raw.execute(statement)
+        raw.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (revision,))
+        raw.execute("COMMIT")
+    except BaseException:
+        raw.execute("ROLLBACK")
+        raise
     return True

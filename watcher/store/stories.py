@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, or_, select
-
-from watcher import tables
+from watcher.store.bulk import bulk_for, fetch, read_json, read_time
 
 if TYPE_CHECKING:
     from watcher.store.engine import Transaction
@@ -29,15 +27,12 @@ class ItemToAnalyse:
     story_reports: int = 0  # with story_key: how many reports that story has
 
 
-# The analysis stage's statements run on the tables (Core), as all of the polling path's: the first ORM statement of a
-# process configures every mapper and compiles through the ORM's layers (~10-20% of the stage's CPU for twenty items,
-# docs/benchmarks.md), and importing the ORM costs every start more (watcher/tables.py).
-_ITEMS, _FEEDS, _MATCHES = tables.items, tables.feeds, tables.matches
-_STORIES, _STORY_ITEMS, _EVENTS, _ENTITIES = tables.stories, tables.story_items, tables.item_events, tables.entities
-# An item's columns as _row reads them, and its feed's that make its display name (Feed.display_name).
-_ITEM_COLUMNS = (_ITEMS.c.id, _ITEMS.c.title, _ITEMS.c.summary, _ITEMS.c.content, _ITEMS.c.published_at,
-                 _ITEMS.c.first_seen_at, _ITEMS.c.publisher, _ITEMS.c.language,
-                 _FEEDS.c.name, _FEEDS.c.title, _FEEDS.c.url)  # fmt: skip
+# The analysis stage's statements are SQL text on the DB-API cursor, as all of the polling path's: no ORM (its first
+# statement of a process configures every mapper: ~10-20% of the stage's CPU for twenty items, docs/benchmarks.md),
+# and no SQLAlchemy at all on SQLite (watcher/store/lean.py). An item's columns as _row reads them, and its feed's
+# that make its display name (Feed.display_name).
+_ITEM_COLUMNS = ("items.id, items.title, items.summary, items.content, items.published_at, items.first_seen_at, "
+                 "items.publisher, items.language, feeds.name, feeds.title, feeds.url")  # fmt: skip
 
 
 def _row(row: Any, story_key: str | None = None, story_reports: int = 0) -> ItemToAnalyse:
@@ -48,7 +43,7 @@ def _row(row: Any, story_key: str | None = None, story_reports: int = 0) -> Item
         title=title,
         summary=summary,
         content=content,
-        published=published or first_seen,
+        published=read_time(published or first_seen),
         feed=publisher or name or feed_title or url,  # a search result's outlet is its publisher, else display_name
         language=language,
         story_key=story_key,
@@ -64,20 +59,18 @@ def items_to_analyse(session: Transaction, since: datetime, limit: int = 5000) -
     """
     # The items of the matches, not a test of each item since `since`: every item polled in a week was scanned, its
     # matches looked up one by one (~40 ms a pass on SQLite with 50,000 items; the matches are far fewer).
-    mailable = _ITEMS.c.id.in_(select(_MATCHES.c.item_id).where(_MATCHES.c.suppressed.is_(False)))
-    matched_since = exists().where(
-        _MATCHES.c.item_id == _ITEMS.c.id,
-        _MATCHES.c.suppressed.is_(False),
-        _MATCHES.c.matched_at > _STORY_ITEMS.c.analysed_at,
-    )
-    rows = session.execute(
-        select(*_ITEM_COLUMNS, _STORIES.c.key, _STORIES.c.item_count)
-        .join(_FEEDS, _FEEDS.c.id == _ITEMS.c.feed_id)
-        .outerjoin(_STORY_ITEMS, _STORY_ITEMS.c.item_id == _ITEMS.c.id)
-        .outerjoin(_STORIES, _STORIES.c.id == _STORY_ITEMS.c.story_id)
-        .where(_ITEMS.c.first_seen_at >= since, mailable, or_(_STORY_ITEMS.c.id.is_(None), matched_since))
-        .order_by(_ITEMS.c.id)
-        .limit(limit)
+    bulk = bulk_for(session)
+    mailable = f"matches.suppressed IS {bulk.false_sql}"
+    rows = fetch(
+        session,
+        f"SELECT {_ITEM_COLUMNS}, stories.key, stories.item_count FROM items "
+        "JOIN feeds ON feeds.id = items.feed_id "
+        "LEFT OUTER JOIN story_items ON story_items.item_id = items.id "
+        "LEFT OUTER JOIN stories ON stories.id = story_items.story_id "
+        f"WHERE items.first_seen_at >= ? AND items.id IN (SELECT matches.item_id FROM matches WHERE {mailable}) "
+        "AND (story_items.id IS NULL OR EXISTS (SELECT * FROM matches WHERE matches.item_id = items.id "
+        f"AND {mailable} AND matches.matched_at > story_items.analysed_at)) ORDER BY items.id LIMIT ?",
+        [bulk.stamp(since), limit],
     )
     return [_row(row, row[11], row[12] or 0) for row in rows]
 
@@ -97,17 +90,20 @@ def open_story_members(
     with `per_story`, only that many of each story's latest reports (those a new report is weighed against).
     Members come in order of publication. Second: the ids of every open story's recent reports, taken or not
     (what the caller may keep in memory)."""
-    rows = session.execute(
-        select(_STORY_ITEMS.c.item_id, _STORIES.c.key, _STORIES.c.entities, _STORY_ITEMS.c.published_at)
-        .join(_STORIES, _STORIES.c.id == _STORY_ITEMS.c.story_id)
-        .where(_STORIES.c.last_published_at >= since, _STORY_ITEMS.c.published_at >= since)
-        .order_by(_STORY_ITEMS.c.published_at, _STORY_ITEMS.c.item_id)
-    ).all()
-    open_ids = {item_id for item_id, _key, _entities, _published in rows}
+    bulk = bulk_for(session)
+    rows = fetch(
+        session,
+        "SELECT story_items.item_id, stories.key, stories.entities FROM story_items "
+        "JOIN stories ON stories.id = story_items.story_id "
+        "WHERE stories.last_published_at >= ? AND story_items.published_at >= ? "
+        "ORDER BY story_items.published_at, story_items.item_id",
+        [bulk.stamp(since), bulk.stamp(since)],
+    )
+    open_ids = {item_id for item_id, _key, _entities in rows}
     taken = [
         (item_id, key)
-        for item_id, key, entities, _published in rows
-        if actors is None or key in keys or not actors.isdisjoint(entities or ())
+        for item_id, key, entities in rows
+        if actors is None or key in keys or not actors.isdisjoint(read_json(entities) or ())
     ]
     if per_story is not None:
         latest: dict[str, list[int]] = {}
@@ -124,9 +120,8 @@ def open_story_members(
     }
     for start in range(0, len(missing), 500):
         chunk = missing[start : start + 500]
-        for row in session.execute(
-            select(*_ITEM_COLUMNS).join(_FEEDS, _FEEDS.c.id == _ITEMS.c.feed_id).where(_ITEMS.c.id.in_(chunk))
-        ):
+        sql = f"SELECT {_ITEM_COLUMNS} FROM items JOIN feeds ON feeds.id = items.feed_id WHERE items.id IN ({{values}})"
+        for row in fetch(session, bulk.query(sql, len(chunk), "bigint"), bulk.in_list(chunk)):
             found[row[0]] = _row(row, keys_of[row[0]])
     return [found[item_id] for item_id in keys_of if item_id in found], open_ids
 
@@ -161,6 +156,14 @@ class StoredStories:
 
 def stored_stories(session: Transaction, item_ids: Sequence[int]) -> StoredStories:
     """The stories of these items, with all their reports and events (reports mailed earlier included)."""
+    from sqlalchemy import select  # the digest's, not the polling path's
+
+    from watcher.tables import entities as _ENTITIES
+    from watcher.tables import feeds as _FEEDS
+    from watcher.tables import item_events as _EVENTS
+    from watcher.tables import items as _ITEMS
+    from watcher.tables import story_items as _STORY_ITEMS
+
     story_of: dict[int, int] = {}
     for start in range(0, len(item_ids), 500):
         chunk = list(item_ids[start : start + 500])

@@ -6,17 +6,18 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, Table, insert, select, update
-
-from watcher import tables
 from watcher.match.table import entity_fingerprint
-from watcher.store.engine import cursor_of
+from watcher.store.bulk import fetch
 
 if TYPE_CHECKING:
+    from sqlalchemy import Row, Table
+
     from watcher.config import EntityConfig, FeedConfig
     from watcher.store.engine import Transaction
 
-_FEEDS, _ENTITIES = tables.feeds, tables.entities
+# A start whose config is as it was (every `watcher poll` but the first after an edit) reads the rows as plain SQL
+# on the DB-API cursor and changes nothing (_feeds_in_sync, _entities_in_sync): SQLAlchemy is imported only to
+# write the changes of an edited config (watcher/store/lean.py).
 
 
 def feed_fingerprint(feed: FeedConfig) -> str:
@@ -43,8 +44,12 @@ def sync_feeds(
     wanted.update((feed.url, feed) for feed in generated if feed.url in searches)
     if _feeds_in_sync(session, wanted, searches):
         return
+    from sqlalchemy import insert, select, update
+
+    from watcher.tables import feeds as _FEEDS
+
     offsets = first_polls or {}
-    existing = {row.url: row for row in session.execute(select(*_SYNCED_FEED_COLUMNS))}
+    existing = {row.url: row for row in session.execute(select(*(_FEEDS.c[name] for name in _SYNCED_FEED_COLUMNS)))}
     new = []
     for url, config in wanted.items():
         row = existing.get(url)
@@ -68,22 +73,19 @@ def sync_feeds(
     _deactivate(session, _FEEDS, [row.id for url, row in existing.items() if url not in wanted and row.active])
 
 
-_SYNCED_FEED_COLUMNS = [
-    _FEEDS.c[name]
-    for name in (
-        "id",
-        "url",
-        "name",
-        "origin",
-        "active",
-        "next_poll_at",
-        "config_fingerprint",
-        "disabled_reason",
-        "redirect_url",
-        "redirect_candidate",
-        "redirect_streak",
-    )
-]
+_SYNCED_FEED_COLUMNS = (
+    "id",
+    "url",
+    "name",
+    "origin",
+    "active",
+    "next_poll_at",
+    "config_fingerprint",
+    "disabled_reason",
+    "redirect_url",
+    "redirect_candidate",
+    "redirect_streak",
+)
 
 
 def _feed_changes(row: Row[Any], config: FeedConfig, origin: str | None, now: datetime) -> dict[str, Any]:
@@ -106,6 +108,8 @@ def _feed_changes(row: Row[Any], config: FeedConfig, origin: str | None, now: da
 
 
 def _deactivate(session: Transaction, table: Table, ids: list[int]) -> None:
+    from sqlalchemy import update
+
     for start in range(0, len(ids), 500):
         session.execute(update(table).where(table.c.id.in_(ids[start : start + 500])).values(active=False))
 
@@ -114,7 +118,7 @@ def _feeds_in_sync(session: Transaction, wanted: Mapping[str, FeedConfig], searc
     """Whether sync_feeds would change nothing: every start of `watcher poll` with the config as it was. Read as
     plain rows: loading 1,000 feeds as ORM objects to compare them cost ~0.05 CPU-s of each start."""
     active = set()
-    for url, origin, is_active, fingerprint, name in _rows(
+    for url, origin, is_active, fingerprint, name in fetch(
         session, "SELECT url, origin, active, config_fingerprint, name FROM feeds"
     ):
         config = wanted.get(url)
@@ -133,7 +137,7 @@ def _entities_in_sync(session: Transaction, entities: Sequence[EntityConfig]) ->
     """Whether sync_entities would change nothing (see _feeds_in_sync)."""
     wanted = {config.name: entity_fingerprint(config) for config in entities}
     found = 0
-    for name, fingerprint, is_active in _rows(session, "SELECT name, fingerprint, active FROM entities"):
+    for name, fingerprint, is_active in fetch(session, "SELECT name, fingerprint, active FROM entities"):
         if name not in wanted:
             if is_active:
                 return False
@@ -144,19 +148,14 @@ def _entities_in_sync(session: Transaction, entities: Sequence[EntityConfig]) ->
     return found == len(wanted)
 
 
-def _rows(session: Transaction, sql: str) -> list[Any]:
-    cursor = cursor_of(session)
-    try:
-        cursor.execute(sql)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
 def sync_entities(session: Transaction, entities: Sequence[EntityConfig], now: datetime) -> list[str]:
     """Make the entities table follow the config; return the names that are new or whose aliases changed."""
     if _entities_in_sync(session, entities):
         return []
+    from sqlalchemy import insert, select, update
+
+    from watcher.tables import entities as _ENTITIES
+
     existing = {
         row.name: row
         for row in session.execute(
@@ -188,5 +187,4 @@ def sync_entities(session: Transaction, entities: Sequence[EntityConfig], now: d
 
 
 def entity_ids(session: Transaction) -> dict[str, int]:
-    rows = session.execute(select(_ENTITIES.c.name, _ENTITIES.c.id).where(_ENTITIES.c.active))
-    return {name: entity_id for name, entity_id in rows}
+    return dict(fetch(session, "SELECT name, id FROM entities WHERE active = ?", [True]))
