@@ -18,6 +18,7 @@ from feedparser.encodings import parse_content_type as feedparser_content_type
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import ago, rfc822_ago
 from watcher.parse_fast import copied
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +77,19 @@ _CONTENT_TYPES = [None, "application/xml", "application/rss+xml", "application/a
                   "text/xml; charset=utf-8", "text/html; charset=utf-8", "text/plain", "Application/RSS+XML", "",
                   "application/xml; charset=bogus", "application/xml; charset=utf-8-sig",
                   "application/octet-stream"]  # fmt: skip
-_ENCODINGS = [None, "none", "utf-8", "UTF-8", "utf8", "iso-8859-1", "windows-1252", "utf-16", "bogus", "gb2312"]
+_ENCODINGS = [
+    None,
+    "none",
+    "utf-8",
+    "UTF-8",
+    "utf8",
+    "iso-8859-1",
+    "windows-1252",
+    "utf-16",
+    "bogus",
+    "gb2312",
+    "utf-8\x00",
+]
 _TEXTS = ["<rss><channel><title>plain</title></channel></rss>", "<rss><channel><title>café ☕</title></channel></rss>",
           "\n  <feed xmlns='http://www.w3.org/2005/Atom'><title>x</title></feed>"]  # fmt: skip
 
@@ -132,16 +145,18 @@ import sys
 from watcher.parse.feed import parse_feed_here
 rss = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
        b'<channel><title>T</title><link>/</link><item><title>A &amp;#8217; \\xc2\\x93quoted\\xc2\\x94</title>'
-       b'<link>/a</link><dc:creator>me</dc:creator><pubDate>Sun, 01 Jun 2025 12:00:00 GMT</pubDate>'
+       b'<link>/a</link><dc:creator>me</dc:creator><pubDate>PUBLISHED</pubDate>'
        b'<description>&lt;p&gt;x&lt;/p&gt;</description><unknown>y</unknown></item></channel></rss>')
 parsed = parse_feed_here(rss, content_type="application/rss+xml", url="http://news.example/feed.xml")
 assert parsed.entries[0].link == "http://news.example/a", parsed
 print(sorted(name for name in sys.modules if name.startswith("feedparser")))
 atom = (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><title>A</title>'
-        b'<link href="http://news.example/b"/><id>b</id><updated>2025-06-01T12:00:00Z</updated></entry></feed>')
+        b'<link href="http://news.example/b"/><id>b</id><updated>UPDATED</updated></entry></feed>')
 parse_feed_here(atom, content_type="application/atom+xml", url="http://news.example/atom.xml")
 print("feedparser" in sys.modules)
 """
+    published, updated = rfc822_ago(hours=1), ago(hours=2).strftime("%Y-%m-%dT%H:%M:%SZ")
+    program = program.replace("PUBLISHED", published).replace("UPDATED", updated)
     done = subprocess.run(
         [sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT, check=False, timeout=60
     )

@@ -227,7 +227,7 @@ def utf8_as_declared(headers: dict[str, str], data: bytes) -> bytes | None:
         if codecs.lookup(encoding).name != "utf-8":
             return None
         text = data.decode(encoding)
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, ValueError):  # an unknown codec, a NUL in its name, bytes that are not UTF-8
         return None
     if _XML_DECLARATION.search(text):
         return _XML_DECLARATION.sub(_UTF8_DECLARATION, text).encode("utf-8")
