@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -28,6 +27,8 @@ def read_local_file(url: str, *, etag: str | None, max_bytes: int) -> FetchResul
         raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(body) > max_bytes:
         raise FetchError(f"{path} exceeds the {max_bytes} byte limit")
+    import email.utils  # here, as in results.py: only a local feed needs it
+
     modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
     return FetchResult(
         url=url,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -70,6 +69,8 @@ def parse_retry_after(headers: Mapping[str, str] | httpx.Headers) -> float | Non
     if value.isascii() and value.isdigit():
         seconds = float(value)
     else:
+        import email.utils  # here: a Retry-After date is rare, and email's package costs every start ~2 ms
+
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):

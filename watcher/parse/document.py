@@ -33,6 +33,11 @@ def _document_text(body: bytes, headers: dict[str, str]) -> str:
 
 def _document_utf8(body: bytes, headers: dict[str, str]) -> tuple[bytes, bool]:
     """(the document re-encoded as UTF-8 by feedparser's own rules, whether the decoding raised a note)."""
+    from watcher.parse_fast.copied import utf8_as_declared
+
+    plain = utf8_as_declared(headers, body)  # most documents: without importing feedparser's package
+    if plain is not None:
+        return plain, False
     from feedparser.encodings import convert_to_utf8
 
     notes: dict[str, Any] = {}
@@ -45,7 +50,7 @@ def _document_utf8(body: bytes, headers: dict[str, str]) -> tuple[bytes, bool]:
 
 def _base_uri(url: str | None) -> str:
     """What feedparser resolves relative links against, given the feed's URL as Content-Location."""
-    from feedparser.urls import make_safe_absolute_uri
+    from watcher.parse_fast.copied import make_safe_absolute_uri
 
     return make_safe_absolute_uri("", url or "") or make_safe_absolute_uri(url or "") or ""
 

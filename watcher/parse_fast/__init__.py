@@ -12,7 +12,8 @@ that is not handled here, nested markup in a text element, Atom's xhtml or base6
 None and the caller hands the document to feedparser. tests/test_parse_fast.py holds the two readers
 equal over feedparser's own test corpus and generated feeds.
 
-Two modules: reader.py (read_feed, and the reader that reads a document's feed and entries as feedparser would)
-and rules.py (feedparser's own rules it reproduces: an element's name and version, which elements are harmless to
-skip, link resolution and its repairs of every value).
+Three modules: reader.py (read_feed, and the reader that reads a document's feed and entries as feedparser would),
+rules.py (feedparser's own rules it reproduces: an element's name and version, which elements are harmless to
+skip, link resolution and its repairs of every value) and copied.py (feedparser's tables and small rules, copied so
+that a plain document is read, and decoded by watcher.parse.document, without importing feedparser's package).
 """

@@ -8,9 +8,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from feedparser.mixin import _FeedParserMixin
 from lxml import etree
 
+from watcher.parse_fast.copied import looks_like_html, map_content_type
 from watcher.parse_fast.dates import parse_date
 from watcher.parse_fast.rules import (
     _CHANNEL_LEAVES,
@@ -47,7 +47,6 @@ _PARSER_OPTIONS = {
 }
 _parsers = threading.local()  # an lxml parser must not serve two threads at once
 _LINK_REFERENCE = re.compile("&([A-Za-z0-9_]+);")
-_looks_like_html = _FeedParserMixin.looks_like_html
 _TEXT_ATTRIBUTES = frozenset({"type", _XML_LANG, "lang"})
 _PLAIN_OR_HTML = frozenset({"text/plain"} | _HTML_TYPES)  # made once, not at each text element (as feedparser does)
 _TEXT_TYPES = _PLAIN_OR_HTML - {"application/xhtml+xml"}  # the text constructs read here
@@ -276,7 +275,7 @@ class _Reader:
             raise _Unsupported("a link with both href and content")
         rel = attributes.get("rel", "alternate")
         media_type = attributes.get("type", "application/atom+xml" if rel == "self" else "text/html")
-        if rel == "alternate" and _FeedParserMixin.map_content_type(media_type) in _HTML_TYPES:
+        if rel == "alternate" and map_content_type(media_type) in _HTML_TYPES:
             context["link"] = _resolve(self.base, attributes["href"], self.base_parses)
 
     # -- text ------------------------------------------------------------------------------------------
@@ -288,11 +287,11 @@ class _Reader:
         attributes = element.attrib
         if attributes and any(key not in _TEXT_ATTRIBUTES for key in attributes):
             raise _Unsupported("unusual attributes on a text element")
-        media_type = _FeedParserMixin.map_content_type(attributes.get("type", default_type))
+        media_type = map_content_type(attributes.get("type", default_type))
         if media_type not in _TEXT_TYPES:
             raise _Unsupported("xhtml, base64 or another content type")
         value = _repair((element.text or "").strip())
-        if not self.version.startswith("atom") and media_type == "text/plain" and _looks_like_html(value):
+        if not self.version.startswith("atom") and media_type == "text/plain" and looks_like_html(value):
             media_type = "text/html"
         return value, {"type": media_type, "language": self._language(element), "base": self.base}
 

@@ -9,17 +9,13 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-import feedparser.api
-from feedparser.html import _cp1252
-from feedparser.mixin import _FeedParserMixin
-from feedparser.urls import _urljoin
+from watcher.parse_fast.copied import CP1252, HANDLED, HTML_TYPES, NAMESPACES, urljoin
 
 ATOM = "http://www.w3.org/2005/Atom"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_HTML_TYPES = _FeedParserMixin.html_types
+_HTML_TYPES = HTML_TYPES
 # feedparser's prefixes for the namespaces it knows (lower-cased URI -> prefix); others keep their own.
-_KNOWN_PREFIXES = {uri.lower(): prefix for uri, prefix in _FeedParserMixin.namespaces.items()}
-_HANDLERS = frozenset(name for name in dir(feedparser.api.StrictFeedParser) if name.startswith(("_start_", "_end_")))
+_KNOWN_PREFIXES = {uri.lower(): prefix for uri, prefix in NAMESPACES.items()}
 
 
 # Elements feedparser gives meaning to without touching a value watcher reads, by where they stand:
@@ -104,7 +100,7 @@ def _resolve(base: str, uri: str, base_parses: bool = True) -> str:
     the base parses (_urljoin gives '' for any link against a base urlsplit refuses, such as "http://[::1")."""
     if base_parses and _PLAIN_ABSOLUTE_URL.fullmatch(uri):
         return uri
-    return _urljoin(base, uri)
+    return urljoin(base, uri)
 
 
 def _parses(url: str) -> bool:
@@ -147,7 +143,7 @@ def _check_harmless(element: Any, name: str, leaves: frozenset[str], subtrees: d
             if _feedparser_name(descendant) not in allowed or (len(descendant) and name != "itunes_category"):
                 raise _Unsupported(f"unusual content in <{name}>")
         return
-    if any(handler in _HANDLERS for handler in (f"_start_{name}", f"_end_{name}")):
+    if name in HANDLED:
         raise _Unsupported(f"<{name}> means something to feedparser")
     if name in _READ_KEYS or len(element):
         raise _Unsupported(f"<{name}> would be stored under a key watcher reads, or holds elements")
@@ -199,7 +195,7 @@ def _repair(value: str) -> str:
         value = value.encode("iso-8859-1").decode("utf-8")
     # translate looks each character up in the map (~40 µs a 300-character text, and every non-ASCII text comes
     # here): only a text with a C1 control, which is rare, needs it.
-    return value.translate(_cp1252) if _C1_CONTROL.search(value) else value
+    return value.translate(CP1252) if _C1_CONTROL.search(value) else value
 
 
-_C1_CONTROL = re.compile("[\x80-\x9f]")  # _cp1252's keys
+_C1_CONTROL = re.compile("[\x80-\x9f]")  # CP1252's keys
