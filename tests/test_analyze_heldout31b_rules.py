@@ -1,11 +1,31 @@
 """Rules heldout31's second reading taught, each on text of its own: an airline's first flight to a country is its
-entry there."""
+entry there; the same events read in two languages the encoder cannot compare are no sign of one event where
+both reports give figures and none is the same (two acquisitions two days apart)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
 from tests.analyze_events import analyzer_of, events
+from watcher.analyze import ItemFacts, ItemInput, analyze_items
+from watcher.analyze.stories import JOIN_AT
+from watcher.analyze.story_fit import fit
 
 ANALYZER = analyzer_of(["Jambojet", "Vodacom", "Orlen"])
+MONDAY = datetime.now(UTC).replace(microsecond=0) - timedelta(days=6)
+
+
+def facts(key: str, hours: int, title: str, summary: str = "", language: str = "en") -> ItemFacts:
+    """What story grouping knows of an item published `hours` after Monday, from a feed of its own."""
+    item = ItemInput(key, title, summary, published=MONDAY + timedelta(hours=hours), feed=key, language=language)
+    (result,) = analyze_items(ANALYZER, [item])
+    return result.facts
+
+
+def unseen(report: ItemFacts, language: str = "sw") -> ItemFacts:
+    """The report as if written in a language the encoder was not trained on (what it compares is the same)."""
+    return replace(report, language=language, native=False)
 
 
 def test_an_airlines_first_flight_to_a_country_is_an_entry() -> None:
@@ -13,3 +33,13 @@ def test_an_airlines_first_flight_to_a_country_is_an_entry() -> None:
     landed = "Jambojet, a low-cost carrier, landed its first scheduled flight in Ghana on Monday."
     assert ("market_entry", "Jambojet", "GH") in events(ANALYZER, "en", "A new tail at Kotoka", landed)
     assert not any(kind == "market_entry" for kind, _e, _m in events(ANALYZER, "en", "Jambojet's first flight lands"))
+
+
+def test_two_purchases_with_other_figures_in_languages_not_compared_stay_apart() -> None:
+    first = facts("first", 0, "Orlen buys a lubricants brand for 210 million dollars")
+    second = facts("second", 48, "Orlen buys a fuel retailer for 95.5 billion yen", "It takes 80% of the company.")
+    assert ("acquisition", "Orlen") in first.events & second.events
+    assert fit(unseen(first), second) < JOIN_AT
+    # A report of the first purchase giving its figure still joins it.
+    again = facts("again", 6, "Orlen to acquire lubricants brand in 210 million dollar deal")
+    assert fit(unseen(again), first) >= JOIN_AT
