@@ -1,6 +1,8 @@
 """Rules heldout31's second reading taught, each on text of its own: an airline's first flight to a country is its
 entry there; the same events read in two languages the encoder cannot compare are no sign of one event where
-both reports give figures and none is the same (two acquisitions two days apart)."""
+both reports give figures and none is the same (two acquisitions two days apart); the clause after weeks or more
+since an event ("weeks after it raised ...") and a sentence opening on a time before the news ("Two days earlier,
+...") tell an earlier event, no event of the item's; a debt facility or a credit line obtained is funding."""
 
 from __future__ import annotations
 
@@ -43,3 +45,21 @@ def test_two_purchases_with_other_figures_in_languages_not_compared_stay_apart()
     # A report of the first purchase giving its figure still joins it.
     again = facts("again", 6, "Orlen to acquire lubricants brand in 210 million dollar deal")
     assert fit(unseen(again), first) >= JOIN_AT
+
+
+def test_an_event_weeks_before_the_news_is_background() -> None:
+    news = "Vodacom will cut 300 jobs. The cuts come weeks after the operator raised 80 million dollars from investors."
+    found = events(ANALYZER, "en", "Vodacom to cut jobs", news)
+    assert ("layoffs", "Vodacom", None) in found and ("funding", "Vodacom", None) not in found
+    earlier = "Vodacom will cut 300 jobs. Two days earlier, the operator had raised 80 million dollars from investors."
+    assert ("funding", "Vodacom", None) not in events(ANALYZER, "en", "Vodacom to cut jobs", earlier)
+    # Days after an event, it is news still: the earlier event is the item's too.
+    days = "Vodacom will cut 300 jobs. The cuts come days after the operator raised 80 million dollars from investors."
+    assert ("funding", "Vodacom", None) in events(ANALYZER, "en", "Vodacom to cut jobs", days)
+    opening = "Dois dias antes, a Vodacom havia captado 80 milhões de dólares com investidores."
+    assert ("funding", "Vodacom", None) not in events(ANALYZER, "pt", "Vodacom corta 300 empregos", opening)
+
+
+def test_a_debt_facility_or_a_credit_line_obtained_is_funding() -> None:
+    assert ("funding", "Vodacom", None) in events(ANALYZER, "en", "Vodacom lines up $25 million debt facility")
+    assert ("funding", "Vodacom", None) in events(ANALYZER, "pt", "Vodacom obtém linha de crédito de US$ 25 milhões")
