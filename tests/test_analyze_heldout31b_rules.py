@@ -2,7 +2,8 @@
 entry there; the same events read in two languages the encoder cannot compare are no sign of one event where
 both reports give figures and none is the same (two acquisitions two days apart); the clause after weeks or more
 since an event ("weeks after it raised ...") and a sentence opening on a time before the news ("Two days earlier,
-...") tell an earlier event, no event of the item's; a debt facility or a credit line obtained is funding."""
+...") tell an earlier event, no event of the item's; a debt facility or a credit line obtained is funding; papers filed
+with a regulator are no legal action."""
 
 from __future__ import annotations
 
@@ -63,3 +64,10 @@ def test_an_event_weeks_before_the_news_is_background() -> None:
 def test_a_debt_facility_or_a_credit_line_obtained_is_funding() -> None:
     assert ("funding", "Vodacom", None) in events(ANALYZER, "en", "Vodacom lines up $25 million debt facility")
     assert ("funding", "Vodacom", None) in events(ANALYZER, "pt", "Vodacom obtém linha de crédito de US$ 25 milhões")
+
+
+def test_papers_filed_with_a_regulator_are_no_legal_action() -> None:
+    filed = "Orlen's draft prospectus, filed with the market regulator on Tuesday, runs to 600 pages."
+    assert not any(kind == "legal" for kind, _e, _m in events(ANALYZER, "en", "What Orlen's listing says", filed))
+    fined = "The market regulator fined Orlen 5 million zlotys after complaints were filed with the watchdog."
+    assert ("legal", "Orlen", None) in events(ANALYZER, "en", "Regulator fines Orlen", fined)
