@@ -3,7 +3,8 @@ entry there; the same events read in two languages the encoder cannot compare ar
 both reports give figures and none is the same (two acquisitions two days apart); the clause after weeks or more
 since an event ("weeks after it raised ...") and a sentence opening on a time before the news ("Two days earlier,
 ...") tell an earlier event, no event of the item's; a debt facility or a credit line obtained is funding; papers filed
-with a regulator are no legal action."""
+with a regulator are no legal action; Hindi and Urdu written in Latin letters are told by their own words, and read
+with English cues beside their own."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from tests.analyze_events import analyzer_of, events
 from watcher.analyze import ItemFacts, ItemInput, analyze_items
+from watcher.analyze.language import detect_language
 from watcher.analyze.stories import JOIN_AT
 from watcher.analyze.story_fit import fit
 
@@ -71,3 +73,20 @@ def test_papers_filed_with_a_regulator_are_no_legal_action() -> None:
     assert not any(kind == "legal" for kind, _e, _m in events(ANALYZER, "en", "What Orlen's listing says", filed))
     fined = "The market regulator fined Orlen 5 million zlotys after complaints were filed with the watchdog."
     assert ("legal", "Orlen", None) in events(ANALYZER, "en", "Regulator fines Orlen", fined)
+
+
+def test_hindi_and_urdu_in_latin_letters_are_told_by_their_words() -> None:
+    assert detect_language("Vodacom ne 500 logon ki chhutti ki") == "hi"
+    assert detect_language("Orlen ab Berlin mein: pehli baar videsh mein petrol pump") == "hi"
+    assert detect_language("Orlen ka Berlin mein aaghaz: kya Pakistan agla hai?") == "ur"
+    assert detect_language("Mein Unternehmen ist ab heute in Berlin tätig und hat neue Kunden") == "de"
+    assert detect_language("Gojek meluncurkan layanan baru ke Jakarta pada hari Jumat") != "hi"
+
+
+def test_hinglish_is_read_with_its_english_business_words() -> None:
+    item = ItemInput("h1", "Vodacom ne Orlen ke saath nayi partnership sign ki hai", "", feed="x")
+    (result,) = analyze_items(ANALYZER, [item])
+    assert result.language == "hi"
+    assert {("partnership", "Vodacom"), ("partnership", "Orlen")} <= {(e.type, e.entity) for e in result.events}
+    (fired,) = analyze_items(ANALYZER, [ItemInput("h2", "Vodacom ne 500 logon ki chhutti ki", "", feed="x")])
+    assert [(e.type, e.entity) for e in fired.events] == [("layoffs", "Vodacom")]
