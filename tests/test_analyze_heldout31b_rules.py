@@ -4,7 +4,8 @@ both reports give figures and none is the same (two acquisitions two days apart)
 since an event ("weeks after it raised ...") and a sentence opening on a time before the news ("Two days earlier,
 ...") tell an earlier event, no event of the item's; a debt facility or a credit line obtained is funding; papers filed
 with a regulator are no legal action; Hindi and Urdu written in Latin letters are told by their own words, and read
-with English cues beside their own."""
+with English cues beside their own; a Korean headline's "베트남 이어" (after Vietnam) names the country entered
+before."""
 
 from __future__ import annotations
 
@@ -90,3 +91,8 @@ def test_hinglish_is_read_with_its_english_business_words() -> None:
     assert {("partnership", "Vodacom"), ("partnership", "Orlen")} <= {(e.type, e.entity) for e in result.events}
     (fired,) = analyze_items(ANALYZER, [ItemInput("h2", "Vodacom ne 500 logon ki chhutti ki", "", feed="x")])
     assert [(e.type, e.entity) for e in fired.events] == [("layoffs", "Vodacom")]
+
+
+def test_a_korean_headline_names_the_country_entered_before_without_its_particle() -> None:
+    found = events(ANALYZER, "ko", "Orlen, 체코 1호점…슬로바키아 이어 하루 만에 또 해외 진출")
+    assert {market for kind, _e, market in found if kind == "market_entry"} == {"CZ"}
