@@ -5,12 +5,14 @@ since an event ("weeks after it raised ...") and a sentence opening on a time be
 ...") tell an earlier event, no event of the item's; a debt facility or a credit line obtained is funding; papers filed
 with a regulator are no legal action; Hindi and Urdu written in Latin letters are told by their own words, and read
 with English cues beside their own; a Korean headline's "베트남 이어" (after Vietnam) names the country entered
-before."""
+before; cue words of ten languages that the set's headlines used."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from tests.analyze_events import analyzer_of, events
 from watcher.analyze import ItemFacts, ItemInput, analyze_items
@@ -96,3 +98,25 @@ def test_hinglish_is_read_with_its_english_business_words() -> None:
 def test_a_korean_headline_names_the_country_entered_before_without_its_particle() -> None:
     found = events(ANALYZER, "ko", "Orlen, 체코 1호점…슬로바키아 이어 하루 만에 또 해외 진출")
     assert {market for kind, _e, market in found if kind == "market_entry"} == {"CZ"}
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "expected"),
+    [
+        ("pl", "Orlen pozwany przez inwestorów w USA", ("legal", "Orlen", None)),
+        ("es", "Suprema Corte falla contra Orlen en litigio fiscal", ("legal", "Orlen", None)),
+        ("hi", "सीसीआई ने Orlen के खिलाफ जांच के आदेश दिए", ("legal", "Orlen", None)),
+        ("sk", "Orlen podal prihlášku ochrannej známky Sirius", ("patent", "Orlen", None)),
+        ("ja", "Orlen、9〜11月期は増益", ("earnings", "Orlen", None)),
+        ("ko", "Orlen 새 대표에 김승환 부사장", ("leadership", "Orlen", None)),
+        ("tr", "Orlen 1,5 milyar dolarlık sukuk sattı", ("funding", "Orlen", None)),
+        ("pl", "Orlen uruchamia abonament Orlen Pay", ("product_launch", "Orlen", None)),
+        ("bn", "ছয় শহরে ওষুধ ডেলিভারি চালু করল Orlen", ("product_launch", "Orlen", None)),
+    ],
+)
+def test_cue_words_the_sets_headlines_used(language: str, title: str, expected: tuple[str, str, None]) -> None:
+    assert expected in events(ANALYZER, language, title)
+
+
+def test_an_indonesian_denial_without_its_prefix_is_no_event() -> None:
+    assert events(ANALYZER, "id", "Orlen bantah kabar merger dengan Lotos") == set()
