@@ -110,7 +110,6 @@ def test_a_korean_headline_names_the_country_entered_before_without_its_particle
         ("ja", "Orlen、9〜11月期は増益", ("earnings", "Orlen", None)),
         ("ko", "Orlen 새 대표에 김승환 부사장", ("leadership", "Orlen", None)),
         ("tr", "Orlen 1,5 milyar dolarlık sukuk sattı", ("funding", "Orlen", None)),
-        ("pl", "Orlen uruchamia abonament Orlen Pay", ("product_launch", "Orlen", None)),
         ("bn", "ছয় শহরে ওষুধ ডেলিভারি চালু করল Orlen", ("product_launch", "Orlen", None)),
     ],
 )
