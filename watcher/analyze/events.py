@@ -17,9 +17,9 @@ entry in entries.py and its country in entry_country.py, weak cues and conflicts
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from watcher.analyze.background import opens_with_a_past_year, told_before
 from watcher.analyze.cues import ITEM_BLOCKERS
 from watcher.analyze.entries import dated_before
 from watcher.analyze.entry_country import already_present, also_entered, entry_market, in_the_past, listed_before
@@ -127,8 +127,10 @@ def extract_events(
             markets: list[str | None] = [None]
             if (only is not None and event_type not in only) or (previewed and event_type == "earnings"):
                 continue
-            if event_type != "earnings" and year is not None and _opens_with_a_past_year(sentence.text, year):
+            if event_type != "earnings" and year is not None and opens_with_a_past_year(sentence.text, year):
                 continue  # "Em 1996, a locadora ... inaugurava em Buenos Aires sua primeira loja": background
+            if event_type != "earnings" and told_before(sentence.text, cue):
+                continue  # "The cuts come weeks after the neobank raised 60 million dollars": the event before
             dated = event_type in _DATED or (sentence.index >= 1 and event_type != "earnings")
             if dated and year is not None and dated_before(sentence.text, cue, year):
                 continue  # "since the Omega collaboration debuted in 2022": a past deal, told as background
@@ -196,18 +198,6 @@ def _later_clause(title: str, party: Party) -> bool:
 # Events a year in their clause dates to the company's past; not counts ("schrapt 2000 banen", "2000人削減"). Past the
 # headline, any event but results: an article's background ("The company raised 12 million dollars last year").
 _DATED = ("market_entry", "partnership")
-# "In 1996, ...", "Em 1996, ...", "En 2019 ...", "Im Jahr 2015 ...": a sentence that opens on a year.
-_OPENING_YEAR = re.compile(
-    r"^\W*(?:in|em|en|im|nel|w|в|у|i|op|di|dans|năm|pada|tahun)\s+(?:\w+\s+){0,2}((?:19|20)\d\d)\b(?!\s*[-–/]\s*\d)",
-    re.IGNORECASE,
-)
-
-
-def _opens_with_a_past_year(text: str, year: int) -> bool:
-    """A sentence opening on a year before the item's tells the company's past (results of a past year are the
-    exception: they are reported after it ends)."""
-    found = _OPENING_YEAR.match(text)
-    return found is not None and int(found.group(1)) < year
 
 
 def _reports_results(title: Sentence) -> bool:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from watcher.analyze.close_languages import closest, igbo, kin_of
+from watcher.analyze.romanized import hindustani
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ _SCRIPT_OF = {"ko": _HANGUL, "ja": _KANA, "zh": _HAN, "ru": _CYRILLIC, "uk": _CY
 # Languages written in Cyrillic besides those of _SCRIPT_OF: declared, a Cyrillic headline is theirs ("kk" declared
 # over "... жұмысын бастады" is Kazakh, which the model calls Kyrgyz), not a portal's default to detect past.
 _WRITTEN_IN_CYRILLIC = frozenset({"kk", "ky", "mn", "sr", "mk", "be", "tg", "uz", "tt", "ba"})
+_INDIC_SCRIPTED = frozenset({"hi", "ur", "pa", "mr", "ne", "bn", "gu"})  # detected in their own script: asked no more
 _lock = threading.Lock()
 _UNSURE = 0.3  # the model's score under which a language it does not know may be the one
 _HAUSA_WORDS = frozenset({
@@ -153,6 +155,10 @@ def detect_language(text: str) -> str | None:
     with _lock:  # fastText's predict is not documented as thread-safe
         labels, scores = model.predict(sample, k=2)
     found = labels[0].removeprefix("__label__") if labels else None
+    if found not in _INDIC_SCRIPTED and _LATIN.search(sample):
+        roman = hindustani(_words(sample))
+        if roman:
+            return roman  # "Zepto ne 300 logon ki chhutti ki": Hindi in Latin letters, which the model calls English
     if (not len(scores) or scores[0] < 2 * _UNSURE) and _hausa(sample, least=3):
         return "ha"  # a Hausa headline naming an English brand ("Ribar Access Bank ta haura ..."): English at 0.37
     if (not len(scores) or scores[0] < 2 * _UNSURE) and _NGUNI_PREFIXED.search(sample):

@@ -16,10 +16,11 @@ from watcher.analyze.sentences import Sentence
 # "after" words that also say "to", "around", "at" before a country: "expandiert nach Polen", "po Polsce".
 _ALSO_TOWARDS = frozenset({"nach", "na", "po", "zum", "beim", "at", "at its", "bij de"})
 _GAP = 3  # characters between "after" and the country ("after Bangladesh", "tras el Perú" is "tras el" as one cue)
-# "after" written behind the country: Hindi, Nepali, Bengali, Marathi, Tamil, Telugu, Japanese, Korean, Turkish.
+# "after" written behind the country: Hindi, Nepali, Bengali, Marathi, Tamil, Telugu, Japanese, Korean (its particle
+# dropped in a headline: "베트남 이어", not "이어폰"), Turkish.
 _AFTER_BEHIND = re.compile(
     r"\s*(?:(?:के|की)\s+बाद|(?:को\s+)?पछि|(?:এর\s+)?পর\b|नंतर|(?:க்குப்\s+)?பிறகு|తర్వాత|に続き|に続いて|に次いで|"
-    r"에\s*이어|'?(?:[dt][ae]n)\s+sonra)"
+    r"(?:에\s*)?이어(?!\w)|'?(?:[dt][ae]n)\s+sonra)"
 )
 
 

@@ -40,6 +40,7 @@ from watcher.analyze.sentence_entries import (
 from watcher.analyze.sentence_readings import (
     comes_after,
     distributor_appointed,
+    filed_with,
     goods_bought,
     launches_a_route,
     new_in_role,
@@ -109,8 +110,8 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
             continue  # "where it has had no business": no sale of a business; "présente en France": no launch
         if sentence.index >= 1 and _in_a_name(sentence.text, cue, language):
             continue  # "the Star Alliance carrier": a name, not an alliance made
-        if cue.kind == "legal" and wooed(sentence.text, cue):
-            continue  # "opens first office in India to court cable makers": wooed, no lawsuit
+        if cue.kind == "legal" and (wooed(sentence.text, cue) or filed_with(sentence.text, cue)):
+            continue  # "to court cable makers": wooed; "filed with the market regulator": papers; no lawsuit
         if cue.kind in EVENT_TYPES and any(
             0 <= cue.start - end <= _AFTER_REACH or _SIZED.fullmatch(sentence.text[end : cue.start])
             for end in afters

@@ -124,6 +124,21 @@ _WOOED = re.compile(
 )
 
 
+# Papers filed with or submitted to an authority: "draft prospectus, filed with the market regulator on Tuesday", "files
+# with the watchdog for approval": an offering's or a deal's paperwork, no legal action.
+_FILED_WITH = re.compile(
+    r"\b(?:filed|files|filing|submitted|submits|lodged|lodges)\s+(?:\w+\s+){0,3}?(?:with|to)\s+(?:the|its|a)?\s*"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_FILED_REACH = 60  # characters from the filing verb to the authority
+
+
+def filed_with(text: str, cue: Cue) -> bool:
+    """Whether the legal cue ("regulator", "watchdog") is the authority papers are filed with."""
+    return _FILED_WITH.search(text[max(0, cue.start - _FILED_REACH) : cue.start]) is not None
+
+
 def wooed(text: str, cue: Cue) -> bool:
     """Whether the legal cue "court" is the verb "to court" someone ("to court cable makers")."""
     return _WOOED.match(text, cue.start) is not None

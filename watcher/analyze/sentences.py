@@ -59,9 +59,10 @@ NOT_ACTS = frozenset(
     }
 )
 # Languages close enough that each reads the other's cues too, as a detector often takes one for the other (a
-# Malay headline for Indonesian, Danish for Norwegian).
+# Malay headline for Indonesian, Danish for Norwegian). Hindi and Urdu in Latin letters write their business words in
+# English ("Zepto aur Amorepacific ki deal", "IPO filing"): they read English cues too.
 _SISTERS = {"id": ("ms",), "ms": ("id",), "no": ("da",), "da": ("no",), "cs": ("sk",), "sk": ("cs",), "xh": ("zu",),
-            "zu": ("xh",)}  # fmt: skip
+            "zu": ("xh",), "hi": ("en",), "ur": ("en",)}  # fmt: skip
 # Languages that share one cue table.
 _SAME_CUES = {"nb": "no", "nn": "no", "zh-tw": "zh", "zh-hant": "zh", "sr": "hr", "bs": "hr", "sh": "hr"}
 
