@@ -1,13 +1,13 @@
 """Rules heldout32's mistakes taught (event days: one company, or two rivals at one show, announcing several things of
 one kind on one day), each on sentences of its own: a launch read for one company and a launch read for another are
 two launches, however alike the reports read and whatever names they share; a deal's two parties may each be read as
-its subject."""
+its subject; a launch named after "after" ("days after the Phone (4) launch") is what came before the news."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.analyze_events import analyzer_of
+from tests.analyze_events import analyzer_of, events
 from watcher.analyze import ItemFacts, ItemInput, analyze_items
 from watcher.analyze.stories import AGREE, JOIN_AT
 from watcher.analyze.story_fit import agree, fit
@@ -43,3 +43,14 @@ def test_a_deal_read_for_either_party_is_one_deal() -> None:
     other = facts("other", 2, "Vodacom sells 5% stake to Nokia", "The stake costs 300 million euros.")
     assert one.events and other.events
     assert not other_subjects(one, other)
+
+
+def test_a_launch_named_after_after_is_what_came_before() -> None:
+    title = "Nokia raises 200 million euros in a new round"
+    lead = "The round comes three days after the Lumia 7 launch at MWC."
+    assert events(ANALYZER, "en", title, lead) == {("funding", "Nokia", None)}
+    # The launch itself, and a date after "zum" that is no name, are still read.
+    assert ("product_launch", "Nokia", None) in events(ANALYZER, "en", "Nokia launches the Lumia 7 at MWC")
+    assert ("leadership", "Nokia", None) in events(
+        ANALYZER, "de", "Nokia ernennt neue Chefin", "Die Managerin übernimmt zum 1. Januar die Leitung von Nokia."
+    )
