@@ -54,6 +54,11 @@ from watcher.analyze.sentences import EVENT_TYPES, VERB_LAST, Cue, Sentence, cue
 _SIZED = re.compile(
     r"\s*(?:the|its|a|der|die|das|la|le|el|il)?\s*[$€£¥]?\s?\d[\d.,]*\s?(?:bn|m|billion|million|Mrd)?[-\s]*"
 )
+# ... or the name of what it was: "three days after the Phone (4) launch", "after the Magic V6 unveiling" (a
+# capitalised word, then at most two more words or a model's number, nothing else between; not a date, "zum 1. Januar").
+_NAMED = re.compile(
+    r"\s*(?:the|its|a|der|die|das|dem|la|le|el|il)?\s*[A-Z][\w.+&'’-]*[\s-]+(?:[A-Z0-9(][\w().+&'’-]*[\s-]+){0,2}"
+)
 _AFTER_REACH = 5  # characters between "after"/"dopo l'" and the event it dates back ("after the deal")
 _MARKET_WORD_REACH = 25  # characters between a movement verb and the market it moves into ("into the Greek ")
 _BUYERS_REACH = 40  # characters between shoppers and the verb they buy with ("shoppers on its Masoko platform buy")
@@ -113,7 +118,9 @@ def sentence_event_cues(sentence: Sentence, figure: bool = False, language: str 
         if cue.kind == "legal" and (wooed(sentence.text, cue) or filed_with(sentence.text, cue)):
             continue  # "to court cable makers": wooed; "filed with the market regulator": papers; no lawsuit
         if cue.kind in EVENT_TYPES and any(
-            0 <= cue.start - end <= _AFTER_REACH or _SIZED.fullmatch(sentence.text[end : cue.start])
+            0 <= cue.start - end <= _AFTER_REACH
+            or _SIZED.fullmatch(sentence.text[end : cue.start])
+            or _NAMED.fullmatch(sentence.text[end : cue.start])
             for end in afters
             if end <= cue.start
         ):

@@ -19,6 +19,7 @@ from watcher.analyze.story_facts import ItemFacts, Story
 from watcher.analyze.story_fit import SEQUEL, agree, fit, legal_sequel
 from watcher.analyze.story_index import StoryIndex
 from watcher.analyze.story_meeting import meeting
+from watcher.analyze.story_roundup import roundup
 
 __all__ = [
     "AGREE",
@@ -84,6 +85,7 @@ class StoryBook:
     def place(self, item: ItemFacts) -> Story:
         best: Story | None = None
         best_fit = JOIN_AT
+        joined: list[ItemFacts] = []  # the nearest report of each story the item would join
         for story in self.candidates(item):
             weighed = _weighed(item, story.members)
             against = contradiction(item, weighed)
@@ -105,8 +107,12 @@ class StoryBook:
                 story_fit += AGREE
                 if all(bool(item.event_types) != bool(member.event_types) for member in recent):
                     story_fit += AGREE_ONE_SIDED
+            if story_fit >= JOIN_AT:
+                joined.append(nearest)
             if story_fit >= best_fit:
                 best, best_fit = story, story_fit
+        if len(joined) > 1 and roundup(item, joined):
+            best = None  # a round-up of the company's day: a story of its own (story_roundup.py)
         if best is None:
             best = Story(item.key)
             self.stories.append(best)

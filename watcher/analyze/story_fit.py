@@ -22,6 +22,7 @@ from watcher.analyze.signals import jaccard
 from watcher.analyze.story_contradiction import VETO, other_period
 from watcher.analyze.story_facts import ItemFacts
 from watcher.analyze.story_names import other_names, other_targets, same_names_across
+from watcher.analyze.story_subjects import other_subjects
 from watcher.analyze.succession import LEAVES, NAMED
 
 NEUTRAL_SIMILARITY = 0.35  # two languages neither the encoder nor trigrams can compare
@@ -130,7 +131,7 @@ def fit(a: ItemFacts, b: ItemFacts) -> float:
         score += 0.05 if a.places & b.places else -0.15
     if a.feed and a.feed == b.feed:
         score -= 0.1
-    if other_targets(a, b) or other_partner(a, b) or other_partner(b, a):
+    if other_targets(a, b) or other_partner(a, b) or other_partner(b, a) or other_subjects(a, b):
         score += OTHER_TARGET
     return score
 
@@ -221,7 +222,7 @@ def agree(a: ItemFacts, b: ItemFacts) -> bool:
         return False
     if other_names(a, b) or other_targets(a, b) or successive(a, b) or legal_sequel(a, b) or legal_sequel(b, a):
         return False
-    if other_partner(a, b) or other_partner(b, a):
+    if other_partner(a, b) or other_partner(b, a) or other_subjects(a, b):
         return False
     types = types_a | types_b
     if not types and not a.blocker and _unseen(a, b):
