@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from tests.analyze_events import analyzer_of, events
+from tests.analyze_events import analyzer_of, events, story_facts, unseen
 from watcher.analyze import ItemFacts, ItemInput, analyze_items
 from watcher.analyze.inflections import bound_stem
 from watcher.analyze.markets import market_finder
@@ -29,14 +29,7 @@ MONDAY = datetime.now(UTC).replace(microsecond=0) - timedelta(days=6)
 
 def facts(key: str, hours: int, title: str, summary: str = "", language: str = "en") -> ItemFacts:
     """What story grouping knows of an item published `hours` after Monday, from a feed of its own."""
-    item = ItemInput(key, title, summary, published=MONDAY + timedelta(hours=hours), feed=key, language=language)
-    (result,) = analyze_items(ANALYZER, [item])
-    return result.facts
-
-
-def unseen(report: ItemFacts, language: str = "sw") -> ItemFacts:
-    """The report as if written in a language the encoder was not trained on (what it compares is the same)."""
-    return replace(report, language=language, native=False)
+    return story_facts(ANALYZER, MONDAY, key, hours, title, summary, language)
 
 
 def test_an_entry_with_its_importer_is_not_a_deal_that_never_names_the_country() -> None:

@@ -9,12 +9,11 @@ before; cue words of ten languages that the set's headlines used."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.analyze_events import analyzer_of, events
+from tests.analyze_events import analyzer_of, events, story_facts, unseen
 from watcher.analyze import ItemFacts, ItemInput, analyze_items
 from watcher.analyze.language import detect_language
 from watcher.analyze.stories import JOIN_AT
@@ -26,14 +25,7 @@ MONDAY = datetime.now(UTC).replace(microsecond=0) - timedelta(days=6)
 
 def facts(key: str, hours: int, title: str, summary: str = "", language: str = "en") -> ItemFacts:
     """What story grouping knows of an item published `hours` after Monday, from a feed of its own."""
-    item = ItemInput(key, title, summary, published=MONDAY + timedelta(hours=hours), feed=key, language=language)
-    (result,) = analyze_items(ANALYZER, [item])
-    return result.facts
-
-
-def unseen(report: ItemFacts, language: str = "sw") -> ItemFacts:
-    """The report as if written in a language the encoder was not trained on (what it compares is the same)."""
-    return replace(report, language=language, native=False)
+    return story_facts(ANALYZER, MONDAY, key, hours, title, summary, language)
 
 
 def test_an_airlines_first_flight_to_a_country_is_an_entry() -> None:
