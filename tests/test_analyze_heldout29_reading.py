@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.analyze_events import analyzer_of, events
-from watcher.analyze import ItemFacts, ItemInput, analyze_items, stories
+from tests.analyze_events import analyzer_of, events, story_facts
+from watcher.analyze import ItemFacts, stories
 from watcher.analyze.amounts import scaled_amounts
 from watcher.analyze.language import detect_language
 from watcher.analyze.signals import names
@@ -26,9 +26,7 @@ MONDAY = datetime.now(UTC).replace(microsecond=0) - timedelta(days=6)
 
 def facts(key: str, hours: int, title: str, summary: str = "", language: str = "en") -> ItemFacts:
     """What story grouping knows of an item published `hours` after Monday, from a feed of its own."""
-    item = ItemInput(key, title, summary, published=MONDAY + timedelta(hours=hours), feed=key, language=language)
-    (result,) = analyze_items(ANALYZER, [item])
-    return result.facts
+    return story_facts(ANALYZER, MONDAY, key, hours, title, summary, language)
 
 
 def test_two_rumours_of_one_company_pull_together() -> None:

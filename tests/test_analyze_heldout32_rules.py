@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.analyze_events import analyzer_of, events
-from watcher.analyze import ItemFacts, ItemInput, analyze_items
+from tests.analyze_events import analyzer_of, events, story_facts
+from watcher.analyze import ItemFacts
 from watcher.analyze.stories import AGREE, JOIN_AT, Story, StoryBook
 from watcher.analyze.story_fit import agree, fit
 from watcher.analyze.story_roundup import roundup
@@ -22,9 +22,7 @@ MONDAY = datetime.now(UTC).replace(microsecond=0) - timedelta(days=6)
 
 def facts(key: str, hours: int, title: str, summary: str = "", language: str = "en") -> ItemFacts:
     """What story grouping knows of an item published `hours` after Monday, from a feed of its own."""
-    item = ItemInput(key, title, summary, published=MONDAY + timedelta(hours=hours), feed=key, language=language)
-    (result,) = analyze_items(ANALYZER, [item])
-    return result.facts
+    return story_facts(ANALYZER, MONDAY, key, hours, title, summary, language)
 
 
 def test_a_rivals_launch_that_names_the_first_is_another_launch() -> None:
