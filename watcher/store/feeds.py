@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from watcher.store.bulk import bulk_for, execute, fetch, read_time
 from watcher.store.engine import cursor_of, dialect_of
-from watcher.store.items import bind_time, execute_sql
 from watcher.store.leases import dead_owners
 
 if TYPE_CHECKING:
@@ -74,7 +73,7 @@ def claim_due_feeds(
     conditional UPDATE takes only feeds whose lease is free or expired, so two claimers never share one.
     Plain SQL on the DB-API cursor: a pass claims ~60 times, and the ORM statements cost ~2.5 ms each.
     """
-    stamp = bind_time(session)
+    stamp = bulk_for(session).stamp
     dead = dead_owners(fetch(session, "SELECT DISTINCT lease_owner FROM feeds WHERE lease_until >= ?", [stamp(now)]))
     # Free: never taken, expired, or held by a dead process on this host (leases.lease_free, as SQL text).
     free = "(lease_until IS NULL OR lease_until < ?"
@@ -154,8 +153,8 @@ def record_success(
     interval_seconds: int | None = None,
 ) -> None:
     # Plain SQL on the DB-API cursor: an UPDATE built per feed cost ~1 ms of SQLAlchemy's Python.
-    stamp = bind_time(session)
-    execute_sql(
+    stamp = bulk_for(session).stamp
+    execute(
         session,
         _RECORD_SUCCESS,
         (
@@ -189,7 +188,7 @@ def record_unchanged(
     record_success: SQLAlchemy's executemany of the same UPDATE spent ~10 µs a feed on each row's parameters and bind
     processors, twice the statement's own cost (~16 vs ~7 ms for the 900 unchanged feeds of a 10%-changed pass).
     """
-    stamp = bind_time(session)
+    stamp = bulk_for(session).stamp
     rows = [
         (etag, last_modified, stamp(now), stamp(now), stamp(next_poll_at), interval, None, None, feed_id)
         for feed_id, now, next_poll_at, etag, last_modified, interval in polls

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from watcher.match.results import EntityMatch
 from watcher.parse.entry import Entry
 from watcher.store.bulk import ITEM_COLUMNS, bulk_for
-from watcher.store.engine import cursor_of
 from watcher.store.item_sources import ItemKeys, _held_elsewhere, _stored_elsewhere
 from watcher.store.matches import _match_rows
 from watcher.stored_matches import PreparedMatches
@@ -105,20 +104,6 @@ def store_items(
             _match_rows(item_id, entry.fields, entry_matches, entity_id_by_name, seen_at, no, yes if old_news else no)
         )
     return item_count, bulk.insert_matches(session, match_rows)
-
-
-def bind_time(session: Transaction) -> Any:
-    """The function that turns an aware datetime (or None) into what the session's DB-API driver is given."""
-    return bulk_for(session).stamp
-
-
-def execute_sql(session: Transaction, sql: str, parameters: Sequence[Any]) -> None:
-    """One statement with "?" placeholders on the session's DB-API cursor, in its transaction."""
-    cursor = cursor_of(session)
-    try:
-        cursor.execute(bulk_for(session).query(sql, 0), parameters)
-    finally:
-        cursor.close()
 
 
 def prune_unmatched_items(session: Transaction, older_than: datetime, limit: int = 5000) -> int:
